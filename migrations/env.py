@@ -1,0 +1,72 @@
+"""Alembic environment: URL from the app's configuration, batch mode for SQLite, no empty revisions."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from tracker.db import make_engine
+from tracker.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def database_url() -> str:
+    """The URL given by tracker.migrate, else the app's configured DATABASE_URL."""
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return url
+    from tracker import create_app
+
+    return create_app().config["DATABASE_URL"]
+
+
+def skip_empty_autogenerate(context_, revision, directives) -> None:
+    """Refuse to write a revision when autogenerate found no change."""
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        print("No schema change detected; no revision written.")
+
+
+def configure(connection: Connection | None = None, url: str | None = None) -> None:
+    """Shared context options for online and offline runs."""
+    is_sqlite = (url or str(connection.engine.url)).startswith("sqlite")
+    context.configure(
+        connection=connection,
+        url=url,
+        target_metadata=target_metadata,
+        render_as_batch=is_sqlite,
+        compare_type=True,
+        process_revision_directives=skip_empty_autogenerate,
+        literal_binds=connection is None,
+    )
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to stdout instead of running it."""
+    configure(url=database_url())
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Run migrations in one transaction on a live connection."""
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(database_url())
+    with engine.connect() as connection:
+        configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

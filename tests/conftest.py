@@ -1,0 +1,229 @@
+"""Shared fixtures: one migrated database per run, reset to its seed state before every test.
+
+SQLite by default; when TEST_DATABASE_URL is set (make test, .ci/run) the same suite runs on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, MetaData, insert, select, text
+from sqlalchemy.orm import Session
+
+from tracker import create_app, migrate
+from tracker.dates import PartialDate
+from tracker.db import make_engine
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    AgreementStatus,
+    Base,
+    InstrumentType,
+    Party,
+    PartyAlias,
+    PartyKind,
+    PartyRole,
+    RenewalIntent,
+    Sector,
+    Source,
+)
+from tracker.urls import normalize_url
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL database to test against, if any."""
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+def wipe_postgres(url: str) -> None:
+    """Drop everything in the public schema so the run starts from an empty database."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated to head by Alembic, shared by the run."""
+    url = postgres_url()
+    if url:
+        wipe_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine for test setup and checks."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seed_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """What the migrations put in each table (the sector vocabulary), to restore before each test."""
+    with engine.connect() as connection:
+        return {
+            table.name: [dict(row._mapping) for row in connection.execute(select(table))]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def reset_database(engine: Engine, seed_rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Empty every table and put back the seed rows: each test starts from a fresh database."""
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+        for table in Base.metadata.sorted_tables:
+            if seed_rows[table.name]:
+                connection.execute(insert(table), seed_rows[table.name])
+
+
+@pytest.fixture
+def app(database_url: str, engine: Engine, seed_rows: dict[str, list[dict[str, Any]]]) -> Iterator[Flask]:
+    """The application on the fresh test database."""
+    reset_database(engine, seed_rows)
+    app = create_app(
+        {"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
+    )
+    yield app
+    app.extensions["tracker.engine"].dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for HTTP-level tests."""
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session for service and query tests, outside any request."""
+    with app.extensions["tracker.sessionmaker"]() as session:
+        yield session
+
+
+@pytest.fixture
+def metadata() -> MetaData:
+    """The models' metadata."""
+    return Base.metadata
+
+
+# --- factories: callables that insert committed rows with sensible defaults -----------------------
+
+
+@pytest.fixture
+def make_sector(session: Session) -> Callable[..., Sector]:
+    """Create a sector: make_sector(name="Textiles")."""
+
+    def make(name: str = "Textiles", slug: str | None = None, description: str = "") -> Sector:
+        sector = Sector(name=name, slug=slug or name.lower().replace(" ", "-"), description=description)
+        session.add(sector)
+        session.commit()
+        return sector
+
+    return make
+
+
+@pytest.fixture
+def get_sector(session: Session) -> Callable[[str], Sector]:
+    """Fetch a seeded sector by slug: get_sector("electric-vehicles")."""
+
+    def get(slug: str) -> Sector:
+        return session.scalars(select(Sector).where(Sector.slug == slug)).one()
+
+    return get
+
+
+@pytest.fixture
+def make_party(session: Session) -> Callable[..., Party]:
+    """Create a party: make_party(name="AITEC Co., Ltd", country_code="KR", aliases=["AITEC"])."""
+
+    def make(
+        name: str = "Ministry of Industry",
+        kind: PartyKind = PartyKind.MINISTRY,
+        country_code: str | None = "ID",
+        aliases: list[str] | None = None,
+        parent: Party | None = None,
+        notes: str = "",
+    ) -> Party:
+        party = Party(name=name, kind=kind, country_code=country_code, parent=parent, notes=notes)
+        party.aliases = [PartyAlias(alias=alias) for alias in aliases or []]
+        session.add(party)
+        session.commit()
+        return party
+
+    return make
+
+
+@pytest.fixture
+def make_agreement(session: Session) -> Callable[..., Agreement]:
+    """Create an agreement: make_agreement(title=..., start="2006", end="2018", parties=[(p, role)])."""
+
+    def make(
+        title: str = "Technology development cooperation",
+        instrument_type: InstrumentType = InstrumentType.AGREEMENT,
+        status: AgreementStatus = AgreementStatus.IN_FORCE,
+        renewal_intent: RenewalIntent = RenewalIntent.NONE,
+        signed: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        parties: list[tuple[Party, PartyRole]] | None = None,
+        sectors: list[Sector] | None = None,
+        **fields: Any,
+    ) -> Agreement:
+        agreement = Agreement(
+            title=title, instrument_type=instrument_type, status=status, renewal_intent=renewal_intent, **fields
+        )
+        agreement.signed = PartialDate.parse(signed) if signed else None
+        agreement.start = PartialDate.parse(start) if start else None
+        agreement.end = PartialDate.parse(end) if end else None
+        agreement.party_links = [AgreementParty(party=party, role=role) for party, role in parties or []]
+        agreement.sectors = list(sectors or [])
+        session.add(agreement)
+        session.commit()
+        return agreement
+
+    return make
+
+
+@pytest.fixture
+def make_source(session: Session) -> Callable[..., Source]:
+    """Create a source, optionally linked: make_source(url=..., agreements=[(agreement, "note")])."""
+
+    def make(
+        title: str = "Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel",
+        url: str | None = "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ",
+        outlet: str = "tirto.id",
+        published_on: date | None = date(2017, 10, 4),
+        language: str = "id",
+        agreements: list[tuple[Agreement, str]] | None = None,
+        **fields: Any,
+    ) -> Source:
+        source = Source(
+            title=title,
+            url=url,
+            url_normalized=normalize_url(url) if url else None,
+            outlet=outlet,
+            published_on=published_on,
+            language=language,
+            **fields,
+        )
+        source.agreement_links = [AgreementSource(agreement=a, note=note) for a, note in agreements or []]
+        session.add(source)
+        session.commit()
+        return source
+
+    return make

@@ -1,0 +1,38 @@
+"""Cooperation Tracker: record international cooperation agreements and the evidence for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from tracker import db
+from tracker.config import load_config
+
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, database, translations, CSRF, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+    db.init_app(app)
+    babel.init_app(app)
+    csrf.init_app(app)
+
+    from tracker import cli, formatting
+    from tracker.web import register_blueprints, register_error_handlers
+
+    formatting.init_app(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""WTForms forms: input parsing and field-level validation for the HTML boundary."""

@@ -1,0 +1,57 @@
+"""Base forms: every text input is stripped and cleaned of NUL bytes before validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, ValidationError
+
+from tracker.dates import PartialDate, PartialDateError
+
+
+def clean_text(value: Any) -> Any:
+    """Strip surrounding whitespace and drop NUL bytes, which no database stores in text."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()
+    return value
+
+
+class CleanMeta:
+    """Form meta that adds `clean_text` in front of every field's own filters."""
+
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+        filters = unbound_field.kwargs.get("filters", [])
+        unbound_field.kwargs["filters"] = [clean_text, *filters]
+        return unbound_field.bind(form=form, **options)
+
+
+class BaseForm(FlaskForm):
+    """A POST form with CSRF protection and cleaned text."""
+
+    class Meta(CleanMeta, FlaskForm.Meta):
+        pass
+
+
+class QueryForm(FlaskForm):
+    """A GET form read from the query string: no CSRF token, so any query is a shareable link."""
+
+    class Meta(CleanMeta, FlaskForm.Meta):
+        csrf = False
+
+
+def partial_date_or_none(field: Field) -> PartialDate | None:
+    """Parse a field holding "YYYY", "YYYY-MM" or "YYYY-MM-DD"; blank means unknown."""
+    if not field.data:
+        return None
+    try:
+        return PartialDate.parse(field.data)
+    except PartialDateError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class PartialDateValidator:
+    """Field validator: the text, when given, is a valid partial date."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        partial_date_or_none(field)

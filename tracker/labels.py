@@ -1,0 +1,77 @@
+"""Human, translatable labels for the enumerations of the domain."""
+
+from __future__ import annotations
+
+import enum
+
+from tracker.dates import Precision
+from tracker.i18n import _
+from tracker.models import (
+    AgreementStatus,
+    InstrumentType,
+    PartyKind,
+    PartyRole,
+    RelationKind,
+    RenewalIntent,
+    SourceKind,
+)
+
+LABELS: dict[enum.Enum, object] = {
+    InstrumentType.MOU: _("Memorandum of understanding"),
+    InstrumentType.AGREEMENT: _("Agreement"),
+    InstrumentType.LETTER_OF_INTENT: _("Letter of intent"),
+    InstrumentType.JOINT_STATEMENT: _("Joint statement"),
+    InstrumentType.CONTRACT: _("Contract"),
+    InstrumentType.IMPLEMENTING_ARRANGEMENT: _("Implementing arrangement"),
+    InstrumentType.OTHER: _("Other instrument"),
+    AgreementStatus.ANNOUNCED: _("Announced"),
+    AgreementStatus.UNDER_NEGOTIATION: _("Under negotiation"),
+    AgreementStatus.SIGNED: _("Signed"),
+    AgreementStatus.IN_FORCE: _("In force"),
+    AgreementStatus.EXPIRED: _("Expired"),
+    AgreementStatus.TERMINATED: _("Terminated"),
+    AgreementStatus.SUPERSEDED: _("Superseded"),
+    AgreementStatus.SUSPENDED: _("Suspended"),
+    AgreementStatus.CANCELLED: _("Cancelled"),
+    RenewalIntent.NONE: _("No renewal planned"),
+    RenewalIntent.INTENDED: _("Renewal intended"),
+    RenewalIntent.IN_NEGOTIATION: _("Renewal in negotiation"),
+    RenewalIntent.RENEWED: _("Renewed"),
+    PartyRole.SIGNATORY: _("Signatory"),
+    PartyRole.IMPLEMENTING_AGENCY: _("Implementing agency"),
+    PartyRole.FUNDER: _("Funder"),
+    PartyRole.WITNESS: _("Witness"),
+    PartyRole.OTHER: _("Other role"),
+    PartyKind.STATE: _("State or government"),
+    PartyKind.MINISTRY: _("Ministry or agency"),
+    PartyKind.COMPANY: _("Company"),
+    PartyKind.ASSOCIATION: _("Association"),
+    PartyKind.INTERNATIONAL_ORGANISATION: _("International organisation"),
+    PartyKind.RESEARCH_INSTITUTE: _("Research institute"),
+    PartyKind.OTHER: _("Other organisation"),
+    SourceKind.NEWS_ARTICLE: _("News article"),
+    SourceKind.PRESS_RELEASE: _("Press release"),
+    SourceKind.OFFICIAL_DOCUMENT: _("Official document"),
+    SourceKind.OTHER: _("Other source"),
+    Precision.YEAR: _("year only"),
+    Precision.MONTH: _("month only"),
+    Precision.DAY: _("exact day"),
+}
+
+# How a relation reads from each side: "renews X" on the subject, "renewed by Y" on the object.
+RELATION_PHRASES: dict[RelationKind, tuple[object, object]] = {
+    RelationKind.RENEWS: (_("Renews"), _("Renewed by")),
+    RelationKind.AMENDS: (_("Amends"), _("Amended by")),
+    RelationKind.SUPERSEDES: (_("Supersedes"), _("Superseded by")),
+    RelationKind.IMPLEMENTS: (_("Implements"), _("Implemented by")),
+}
+
+
+def label(member: enum.Enum) -> object:
+    """The translatable label of an enum member."""
+    return LABELS[member]
+
+
+def choices(enum_class: type[enum.Enum]) -> list[tuple[str, object]]:
+    """(value, label) pairs for a select field, in declaration order."""
+    return [(member.value, LABELS[member]) for member in enum_class]

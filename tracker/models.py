@@ -1,0 +1,361 @@
+"""Typed SQLAlchemy models: the single description of the schema that migrations follow."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from tracker.dates import PartialDate, Precision
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store UTC; always hand back aware datetimes, also from SQLite which keeps no zone."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the constraint naming convention used since the first migration."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def value_enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column storing the member's value, guarded by a named CHECK constraint."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class InstrumentType(enum.Enum):
+    """The legal form of an agreement."""
+
+    MOU = "mou"
+    AGREEMENT = "agreement"
+    LETTER_OF_INTENT = "letter_of_intent"
+    JOINT_STATEMENT = "joint_statement"
+    CONTRACT = "contract"
+    IMPLEMENTING_ARRANGEMENT = "implementing_arrangement"
+    OTHER = "other"
+
+
+class AgreementStatus(enum.Enum):
+    """Where an agreement stands in its life."""
+
+    ANNOUNCED = "announced"
+    UNDER_NEGOTIATION = "under_negotiation"
+    SIGNED = "signed"
+    IN_FORCE = "in_force"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+    SUPERSEDED = "superseded"
+    SUSPENDED = "suspended"
+    CANCELLED = "cancelled"
+
+
+# Statuses that claim the agreement is still binding; past its end they need attention.
+LIVE_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.IN_FORCE)
+
+
+class RenewalIntent(enum.Enum):
+    """What is planned for the agreement's renewal, kept apart from its status."""
+
+    NONE = "none"
+    INTENDED = "intended"
+    IN_NEGOTIATION = "in_negotiation"
+    RENEWED = "renewed"
+
+
+class PartyRole(enum.Enum):
+    """The part a party plays in an agreement."""
+
+    SIGNATORY = "signatory"
+    IMPLEMENTING_AGENCY = "implementing_agency"
+    FUNDER = "funder"
+    WITNESS = "witness"
+    OTHER = "other"
+
+
+class PartyKind(enum.Enum):
+    """What sort of organisation a party is."""
+
+    STATE = "state"
+    MINISTRY = "ministry"
+    COMPANY = "company"
+    ASSOCIATION = "association"
+    INTERNATIONAL_ORGANISATION = "international_organisation"
+    RESEARCH_INSTITUTE = "research_institute"
+    OTHER = "other"
+
+
+class RelationKind(enum.Enum):
+    """How one agreement relates to another: "<subject> renews <object>"."""
+
+    RENEWS = "renews"
+    AMENDS = "amends"
+    SUPERSEDES = "supersedes"
+    IMPLEMENTS = "implements"
+
+
+class SourceKind(enum.Enum):
+    """What a source is."""
+
+    NEWS_ARTICLE = "news_article"
+    PRESS_RELEASE = "press_release"
+    OFFICIAL_DOCUMENT = "official_document"
+    OTHER = "other"
+
+
+class TimestampMixin:
+    """Created and last-updated times, set by the ORM."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+agreement_sector = Table(
+    "agreement_sector",
+    Base.metadata,
+    Column("agreement_id", ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sector.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class Sector(TimestampMixin, Base):
+    """An entry of the small, editable sector vocabulary."""
+
+    __tablename__ = "sector"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    agreements: Mapped[list[Agreement]] = relationship(secondary=agreement_sector, back_populates="sectors")
+
+
+class Party(TimestampMixin, Base):
+    """An organisation or a state that takes part in agreements."""
+
+    __tablename__ = "party"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[PartyKind] = mapped_column(value_enum(PartyKind, "kind"))
+    # ISO 3166-1 alpha-2; None for bodies without a country (international organisations).
+    country_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    parent: Mapped[Party | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Party]] = relationship(back_populates="parent", order_by="Party.name")
+    aliases: Mapped[list[PartyAlias]] = relationship(
+        back_populates="party", cascade="all, delete-orphan", order_by="PartyAlias.alias"
+    )
+    agreement_links: Mapped[list[AgreementParty]] = relationship(back_populates="party")
+
+
+class PartyAlias(Base):
+    """Another name a party is known by ("AITEC" for "AITEC Co., Ltd")."""
+
+    __tablename__ = "party_alias"
+    __table_args__ = (UniqueConstraint("party_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(300), index=True)
+
+    party: Mapped[Party] = relationship(back_populates="aliases")
+
+
+class Agreement(TimestampMixin, Base):
+    """A cooperation agreement: an MoU, a technology-cooperation agreement, a letter of intent..."""
+
+    __tablename__ = "agreement"
+    __table_args__ = (
+        CheckConstraint("(signed_on IS NULL) = (signed_precision IS NULL)", name="signed_complete"),
+        CheckConstraint("(start_on IS NULL) = (start_precision IS NULL)", name="start_complete"),
+        CheckConstraint("(end_on IS NULL) = (end_precision IS NULL)", name="end_complete"),
+        Index("ix_agreement_status_end_on", "status", "end_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500), index=True)
+    title_local: Mapped[str] = mapped_column(String(500), default="")
+    instrument_type: Mapped[InstrumentType] = mapped_column(value_enum(InstrumentType, "instrument_type"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[AgreementStatus] = mapped_column(value_enum(AgreementStatus, "status"))
+    renewal_intent: Mapped[RenewalIntent] = mapped_column(
+        value_enum(RenewalIntent, "renewal_intent"), default=RenewalIntent.NONE
+    )
+    # Each date is stored as its earliest possible day plus the precision it is known at.
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    signed_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "signed_precision"))
+    start_on: Mapped[date | None] = mapped_column(Date, index=True)
+    start_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "start_precision"))
+    end_on: Mapped[date | None] = mapped_column(Date, index=True)
+    end_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "end_precision"))
+
+    sectors: Mapped[list[Sector]] = relationship(
+        secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"
+    )
+    party_links: Mapped[list[AgreementParty]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan"
+    )
+    source_links: Mapped[list[AgreementSource]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan"
+    )
+    relations_out: Mapped[list[AgreementRelation]] = relationship(
+        foreign_keys="AgreementRelation.subject_id", back_populates="subject", cascade="all, delete-orphan"
+    )
+    relations_in: Mapped[list[AgreementRelation]] = relationship(
+        foreign_keys="AgreementRelation.object_id", back_populates="object", cascade="all, delete-orphan"
+    )
+
+    @property
+    def signed(self) -> PartialDate | None:
+        """The signing date at its known precision."""
+        return PartialDate.from_columns(self.signed_on, self.signed_precision)
+
+    @signed.setter
+    def signed(self, value: PartialDate | None) -> None:
+        self.signed_on, self.signed_precision = (value.value, value.precision) if value else (None, None)
+
+    @property
+    def start(self) -> PartialDate | None:
+        """The start at its known precision."""
+        return PartialDate.from_columns(self.start_on, self.start_precision)
+
+    @start.setter
+    def start(self, value: PartialDate | None) -> None:
+        self.start_on, self.start_precision = (value.value, value.precision) if value else (None, None)
+
+    @property
+    def end(self) -> PartialDate | None:
+        """The end at its known precision."""
+        return PartialDate.from_columns(self.end_on, self.end_precision)
+
+    @end.setter
+    def end(self, value: PartialDate | None) -> None:
+        self.end_on, self.end_precision = (value.value, value.precision) if value else (None, None)
+
+
+class AgreementParty(Base):
+    """A party's part in an agreement, with its role."""
+
+    __tablename__ = "agreement_party"
+    __table_args__ = (UniqueConstraint("agreement_id", "party_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[PartyRole] = mapped_column(value_enum(PartyRole, "role"))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="party_links")
+    party: Mapped[Party] = relationship(back_populates="agreement_links")
+
+
+class AgreementRelation(Base):
+    """A directed link between agreements: subject renews / amends / supersedes / implements object."""
+
+    __tablename__ = "agreement_relation"
+    __table_args__ = (
+        UniqueConstraint("subject_id", "object_id", "kind"),
+        CheckConstraint("subject_id <> object_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
+    object_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RelationKind] = mapped_column(value_enum(RelationKind, "kind"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    subject: Mapped[Agreement] = relationship(foreign_keys=[subject_id], back_populates="relations_out")
+    object: Mapped[Agreement] = relationship(foreign_keys=[object_id], back_populates="relations_in")
+
+
+class Source(TimestampMixin, Base):
+    """A news article or document that reports on agreements: the evidence."""
+
+    __tablename__ = "source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    # Unique when present; several documents without a URL are allowed (NULLs are distinct).
+    url_normalized: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    kind: Mapped[SourceKind] = mapped_column(value_enum(SourceKind, "kind"), default=SourceKind.NEWS_ARTICLE)
+    title: Mapped[str] = mapped_column(String(500))
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    author: Mapped[str] = mapped_column(String(300), default="")
+    published_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # BCP 47 language tag of the text ("id", "en", "ko").
+    language: Mapped[str] = mapped_column(String(16), default="")
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+
+    # No delete cascade: a source that agreements cite must not vanish with its links.
+    agreement_links: Mapped[list[AgreementSource]] = relationship(back_populates="source")
+
+
+class AgreementSource(Base):
+    """Evidence link: a source supports something about an agreement, as the note says."""
+
+    __tablename__ = "agreement_source"
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("source.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="source_links")
+    source: Mapped[Source] = relationship(back_populates="agreement_links")

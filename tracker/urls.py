@@ -1,0 +1,51 @@
+"""URL checks and normalisation for sources: one normal form per article."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tracker.i18n import _
+
+ALLOWED_SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"}
+MAX_URL_LENGTH = 2000
+
+
+class InvalidURLError(ValueError):
+    """The text is not an http(s) URL we can store."""
+
+
+def _is_tracking(name: str) -> bool:
+    """Parameters that identify a campaign or click, not the page."""
+    lowered = name.lower()
+    return lowered.startswith("utm_") or lowered in TRACKING_PARAMS
+
+
+def normalize_url(text: str) -> str:
+    """Lower-case scheme and host, drop fragment, tracking parameters and default port."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidURLError(_("Enter a URL."))
+    if len(text) > MAX_URL_LENGTH:
+        raise InvalidURLError(_("A URL may be at most %(limit)s characters long.", limit=MAX_URL_LENGTH))
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        raise InvalidURLError(_("A URL cannot contain spaces or control characters."))
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidURLError(_("This is not a valid URL.")) from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        raise InvalidURLError(_("Only http:// and https:// links are accepted."))
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise InvalidURLError(_("The URL has no host name."))
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    if parts.username or parts.password:
+        raise InvalidURLError(_("A URL with a user name or password is not accepted."))
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)])
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))

@@ -1,0 +1,43 @@
+"""HTML boundary: blueprints, the id converter and error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from tracker.db import get_session
+
+# Ids beyond a 32-bit integer cannot exist; refusing them in routing keeps databases from overflowing.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """A positive database id in a URL: `<id:agreement_id>`."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every area of the interface."""
+    from tracker.web import agreements, dashboard, expiring, parties, sectors, sources
+
+    app.url_map.converters["id"] = IdConverter
+    for module in (dashboard, agreements, expiring, parties, sectors, sources):
+        app.register_blueprint(module.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Roll back and render a friendly page for every HTTP error."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        get_session().rollback()
+        return render_template("error.html", error=error, reason=error.description), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        get_session().rollback()
+        return render_template("error.html", error=error, reason=None), error.code

@@ -1,0 +1,42 @@
+"""Small tools shared by the HTML views."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import abort, render_template
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+
+from tracker.errors import TrackerError
+
+T = TypeVar("T")
+
+# Status for a form that failed validation: the page is shown again with messages next to the fields.
+INVALID_FORM_STATUS = 422
+
+
+def get_or_404(session: Session, model: type[T], record_id: int) -> T:
+    """Load a record by primary key or answer 404."""
+    record = session.get(model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def attach_error(form: FlaskForm, error: TrackerError) -> None:
+    """Show a domain error next to the field it names, or above the form when it names none."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def render_invalid(template: str, form: FlaskForm, error: TrackerError | None = None, **context: Any):
+    """Re-render a form page after the input was refused, with a 4xx status."""
+    status = INVALID_FORM_STATUS
+    if error is not None:
+        attach_error(form, error)
+        status = error.status_code
+    return render_template(template, form=form, **context), status
