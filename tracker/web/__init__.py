@@ -16,7 +16,7 @@ MAX_ID = 2**31 - 1
 class IdConverter(IntegerConverter):
     """A positive database id in a URL: `<id:agreement_id>`."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+    def __init__(self, map, *args, **kwargs):
         super().__init__(map, min=1, max=MAX_ID)
 
 
