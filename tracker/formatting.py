@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pycountry
 from babel.dates import format_skeleton
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext
 
+from tracker.countries import country_name
 from tracker.dates import PartialDate, Precision
 from tracker.labels import RELATION_PHRASES, label
 
@@ -34,14 +34,6 @@ def period(start: PartialDate | None, end: PartialDate | None) -> str:
     if end:
         return gettext("until %(end)s", end=partial_date(end))
     return ""
-
-
-def country_name(code: str | None) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code; the code itself if unknown."""
-    if not code:
-        return ""
-    country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or (country.name if country else code)
 
 
 def relation_phrase(kind: Any, incoming: bool = False) -> object:
