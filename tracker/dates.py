@@ -13,7 +13,7 @@ from tracker.i18n import _
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
-_PATTERN = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+_PATTERN = re.compile(r"^\s*([0-9]{4})(?:-([0-9]{1,2})(?:-([0-9]{1,2}))?)?\s*$")
 
 
 class Precision(enum.Enum):

@@ -249,10 +249,10 @@ class Agreement(TimestampMixin, Base):
         secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"
     )
     party_links: Mapped[list[AgreementParty]] = relationship(
-        back_populates="agreement", cascade="all, delete-orphan"
+        back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementParty.id"
     )
     source_links: Mapped[list[AgreementSource]] = relationship(
-        back_populates="agreement", cascade="all, delete-orphan"
+        back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementSource.created_at"
     )
     relations_out: Mapped[list[AgreementRelation]] = relationship(
         foreign_keys="AgreementRelation.subject_id", back_populates="subject", cascade="all, delete-orphan"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, ValidationError
+from wtforms import Field, FieldList, FormField, ValidationError
 
 from tracker.dates import PartialDate, PartialDateError
 
@@ -21,9 +21,10 @@ class CleanMeta:
     """Form meta that adds `clean_text` in front of every field's own filters."""
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
-        filters = unbound_field.kwargs.get("filters", [])
-        unbound_field.kwargs["filters"] = [clean_text, *filters]
-        return unbound_field.bind(form=form, **options)
+        if issubclass(unbound_field.field_class, (FieldList, FormField)):
+            return unbound_field.bind(form=form, **options)  # their inner fields are cleaned instead
+        filters = [clean_text, *unbound_field.kwargs.get("filters", [])]
+        return unbound_field.bind(form=form, filters=filters, **options)
 
 
 class BaseForm(FlaskForm):

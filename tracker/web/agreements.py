@@ -1,13 +1,186 @@
-"""Pages of the agreements area."""
+"""Agreement pages: the query list, detail, create, edit, delete and relations."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
+from tracker.i18n import _
+from tracker.models import Agreement, AgreementStatus, InstrumentType, RelationKind, RenewalIntent
+from tracker.queries.agreements import (
+    AgreementFilters,
+    SortOrder,
+    agreement_detail,
+    other_agreement_choices,
+    search_agreements,
+)
+from tracker.queries.parties import party_choices
+from tracker.queries.sectors import sector_choices, sector_id_choices
+from tracker.services import agreements as service
+from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
 
 @bp.get("/")
 def index():
-    """Placeholder until the area is built."""
-    return render_template("base.html")
+    """List agreements matching the filters in the query string."""
+    session = get_session()
+    form = AgreementQueryForm(request.args)
+    form.set_choices(party_choices(session), sector_choices(session))
+    if not form.validate():
+        return render_template("agreements/index.html", form=form, page=None), 400
+    per_page = form.per_page.data if request.args.get("per_page") else current_app.config["TRACKER_PAGE_SIZE"]
+    page = search_agreements(session, filters_from(form), page=form.page.data or 1, per_page=per_page)
+    return render_template("agreements/index.html", form=form, page=page)
+
+
+def filters_from(form: AgreementQueryForm) -> AgreementFilters:
+    """The validated query form as query filters."""
+    return AgreementFilters(
+        text=form.q.data or "",
+        party_id=form.party.data,
+        country=form.country.data or None,
+        sectors=form.sector.data or [],
+        statuses=[AgreementStatus(value) for value in form.status.data or []],
+        instruments=[InstrumentType(value) for value in form.instrument.data or []],
+        renewals=[RenewalIntent(value) for value in form.renewal.data or []],
+        active_in=form.active_in.data,
+        ends_from=form.ends_from.data,
+        ends_to=form.ends_to.data,
+        sort=SortOrder(form.sort.data or SortOrder.UPDATED_DESC.value),
+    )
+
+
+@bp.get("/<id:agreement_id>")
+def detail(agreement_id: int):
+    """Show one agreement with its parties, sectors, dates, related agreements and sources."""
+    return render_detail(agreement_id)
+
+
+def render_detail(agreement_id: int, relation_form: RelationForm | None = None, status: int = 200):
+    """The agreement page, with the relation form as given (after a refused POST) or fresh."""
+    agreement = agreement_detail(get_session(), agreement_id)
+    if agreement is None:
+        abort(404)
+    form = relation_form or relation_form_for(agreement)
+    return render_template("agreements/detail.html", agreement=agreement, relation_form=form), status
+
+
+def relation_form_for(agreement: Agreement, formdata=None) -> RelationForm:
+    """The "relate to another agreement" form with the other agreements offered."""
+    form = RelationForm(formdata=formdata)
+    form.other.choices = [("", _("— choose —")), *other_agreement_choices(get_session(), agreement.id)]
+    return form
+
+
+def agreement_form(formdata=None, agreement: Agreement | None = None) -> AgreementForm:
+    """The agreement form with parties and sectors to choose from, pre-filled from `agreement` on GET."""
+    session = get_session()
+    form = AgreementForm(formdata=formdata, obj=agreement)
+    if agreement is not None and formdata is None:
+        form.fill_from(agreement)
+    form.set_choices(party_choices(session), sector_id_choices(session))
+    return form
+
+
+@bp.get("/new")
+def new():
+    """Show the empty agreement form."""
+    return render_template("agreements/form.html", form=agreement_form(), agreement=None)
+
+
+@bp.post("/new")
+def create():
+    """Record a new agreement."""
+    form = agreement_form(request.form)
+    if not form.validate():
+        return render_invalid("agreements/form.html", form, agreement=None)
+    session = get_session()
+    try:
+        agreement = service.create_agreement(session, form.to_data())
+    except TrackerError as error:
+        session.rollback()
+        return render_invalid("agreements/form.html", form, error, agreement=None)
+    session.commit()
+    flash(_("Agreement “%(title)s” recorded.", title=agreement.title), "success")
+    return redirect(url_for(".detail", agreement_id=agreement.id))
+
+
+@bp.get("/<id:agreement_id>/edit")
+def edit(agreement_id: int):
+    """Show the agreement form filled in."""
+    agreement = get_or_404(get_session(), Agreement, agreement_id)
+    return render_template("agreements/form.html", form=agreement_form(agreement=agreement), agreement=agreement)
+
+
+@bp.post("/<id:agreement_id>/edit")
+def update(agreement_id: int):
+    """Save changes to an agreement."""
+    session = get_session()
+    agreement = get_or_404(session, Agreement, agreement_id)
+    form = agreement_form(request.form, agreement)
+    if not form.validate():
+        return render_invalid("agreements/form.html", form, agreement=agreement)
+    try:
+        service.update_agreement(session, agreement, form.to_data())
+    except TrackerError as error:
+        session.rollback()
+        return render_invalid("agreements/form.html", form, error, agreement=agreement)
+    session.commit()
+    flash(_("Agreement “%(title)s” saved.", title=agreement.title), "success")
+    return redirect(url_for(".detail", agreement_id=agreement.id))
+
+
+@bp.get("/<id:agreement_id>/delete")
+def confirm_delete(agreement_id: int):
+    """Ask before deleting an agreement."""
+    agreement = get_or_404(get_session(), Agreement, agreement_id)
+    return render_template("agreements/delete.html", agreement=agreement)
+
+
+@bp.post("/<id:agreement_id>/delete")
+def delete(agreement_id: int):
+    """Delete an agreement and its links; parties, sectors and sources stay."""
+    session = get_session()
+    agreement = get_or_404(session, Agreement, agreement_id)
+    title = agreement.title
+    service.delete_agreement(session, agreement)
+    session.commit()
+    flash(_("Agreement “%(title)s” deleted.", title=title), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<id:agreement_id>/relations")
+def add_relation(agreement_id: int):
+    """Relate this agreement to another one."""
+    session = get_session()
+    agreement = get_or_404(session, Agreement, agreement_id)
+    form = relation_form_for(agreement, request.form)
+    if not form.validate():
+        return render_detail(agreement_id, form, INVALID_FORM_STATUS)
+    try:
+        service.add_relation(session, agreement, form.other.data, RelationKind(form.kind.data), form.note.data or "")
+    except TrackerError as error:
+        session.rollback()
+        attach_error(form, error)
+        return render_detail(agreement_id, form, error.status_code)
+    session.commit()
+    flash(_("Relation recorded."), "success")
+    return redirect(url_for(".detail", agreement_id=agreement_id))
+
+
+@bp.post("/<id:agreement_id>/relations/<id:relation_id>/delete")
+def remove_relation(agreement_id: int, relation_id: int):
+    """Remove a relation between two agreements."""
+    session = get_session()
+    agreement = get_or_404(session, Agreement, agreement_id)
+    try:
+        service.remove_relation(session, agreement, relation_id)
+    except TrackerError:
+        abort(404)
+    session.commit()
+    flash(_("Relation removed."), "success")
+    return redirect(url_for(".detail", agreement_id=agreement_id))

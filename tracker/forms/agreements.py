@@ -1,0 +1,193 @@
+"""Forms for agreements: the edit form, the query form (GET) and the relation form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.countries import country_choices
+from tracker.dates import MAX_YEAR, MIN_YEAR
+from tracker.forms.base import BaseForm, PartialDateValidator, QueryForm, partial_date_or_none
+from tracker.i18n import _
+from tracker.labels import choices
+from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
+from tracker.queries.agreements import SortOrder
+from tracker.services.agreements import AgreementData
+
+DATE_HINT = _("YYYY, YYYY-MM or YYYY-MM-DD — only as precise as is known.")
+BLANK_PARTY_ROWS = 3
+PER_PAGE_CHOICES = (10, 25, 50, 100)
+
+
+def optional_int(value: Any) -> int | None:
+    """Coerce a select value to an int id; blank is None; anything else fails the field's choice check."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a valid choice, so the field reports "not a valid choice"
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes, easier than a multi-select for most people."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PartyRoleForm(Form):
+    """One row of the parties table: a party and its role; a blank party means an unused row."""
+
+    party = SelectField(_("Party"), coerce=optional_int, validate_choice=False)
+    role = SelectField(_("Role"), choices=choices(PartyRole), default=PartyRole.SIGNATORY.value)
+
+    def validate_party(self, field: Any) -> None:
+        """The chosen party must be one of the offered parties."""
+        known = {value for value, _label in field.choices}
+        if field.data is not None and field.data not in known:
+            raise ValidationError(_("Choose a party from the list."))
+
+
+class AgreementForm(BaseForm):
+    """Create or edit an agreement."""
+
+    title = StringField(_("Title"), validators=[InputRequired(), Length(max=500)])
+    title_local = StringField(_("Title in the local language"), validators=[Optional(), Length(max=500)])
+    instrument_type = SelectField(_("Instrument"), choices=choices(InstrumentType))
+    status = SelectField(_("Status"), choices=choices(AgreementStatus))
+    renewal_intent = SelectField(_("Renewal"), choices=choices(RenewalIntent), default=RenewalIntent.NONE.value)
+    signed = StringField(
+        _("Signed"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
+    )
+    start = StringField(
+        _("Start"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
+    )
+    end = StringField(_("End"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT)
+    sectors = CheckboxListField(_("Sectors"), coerce=int)
+    parties = FieldList(FormField(PartyRoleForm), label=_("Parties"), min_entries=1, max_entries=50)
+    summary = TextAreaField(_("Summary"), validators=[Optional(), Length(max=20000)])
+    notes = TextAreaField(_("Notes"), validators=[Optional(), Length(max=20000)])
+
+    def set_choices(self, party_choices: list[tuple[int, str]], sector_choices: list[tuple[int, str]]) -> None:
+        """Offer the parties and sectors that exist, and a few blank party rows to fill in."""
+        self.sectors.choices = sector_choices
+        blank_rows = sum(1 for row in self.parties if row.party.data is None)
+        for _row in range(BLANK_PARTY_ROWS - blank_rows):
+            if len(self.parties) >= self.parties.max_entries:
+                break
+            self.parties.append_entry()
+        for row in self.parties.entries:
+            row.form.party.choices = [("", _("— none —")), *party_choices]
+
+    def fill_from(self, agreement: Any) -> None:
+        """Pre-fill the form from an existing agreement (for GET of the edit page)."""
+        self.sectors.data = [sector.id for sector in agreement.sectors]
+        while self.parties.entries:
+            self.parties.pop_entry()
+        for link in agreement.party_links:
+            self.parties.append_entry({"party": link.party_id, "role": link.role.value})
+        for name in ("signed", "start", "end"):
+            value = getattr(agreement, name)
+            getattr(self, name).data = value.iso() if value else ""
+
+    def to_data(self) -> AgreementData:
+        """The validated input as the service's input type."""
+        return AgreementData(
+            title=self.title.data,
+            title_local=self.title_local.data or "",
+            instrument_type=InstrumentType(self.instrument_type.data),
+            status=AgreementStatus(self.status.data),
+            renewal_intent=RenewalIntent(self.renewal_intent.data),
+            summary=self.summary.data or "",
+            notes=self.notes.data or "",
+            signed=partial_date_or_none(self.signed),
+            start=partial_date_or_none(self.start),
+            end=partial_date_or_none(self.end),
+            sector_ids=list(self.sectors.data or []),
+            parties=[(row.party.data, PartyRole(row.role.data)) for row in self.parties if row.party.data is not None],
+        )
+
+
+def year_field(label: Any) -> IntegerField:
+    """An optional year between the supported bounds."""
+    return IntegerField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(MIN_YEAR, MAX_YEAR, message=_("Give a year between %(min)s and %(max)s.")),
+        ],
+    )
+
+
+class AgreementQueryForm(QueryForm):
+    """The agreement list's filters, read from the query string so every query is a link."""
+
+    q = StringField(_("Text"), validators=[Optional(), Length(max=200)])
+    party = SelectField(_("Party (with its units)"), coerce=optional_int, validate_choice=False)
+    country = SelectField(_("Partner country"), validators=[Optional()])
+    sector = CheckboxListField(_("Sector"), validators=[Optional()])
+    status = CheckboxListField(_("Status"), choices=choices(AgreementStatus), validators=[Optional()])
+    instrument = CheckboxListField(_("Instrument"), choices=choices(InstrumentType), validators=[Optional()])
+    renewal = CheckboxListField(_("Renewal"), choices=choices(RenewalIntent), validators=[Optional()])
+    active_in = year_field(_("Active in year"))
+    ends_from = year_field(_("Ends from year"))
+    ends_to = year_field(_("Ends by year"))
+    sort = SelectField(
+        _("Sort by"),
+        choices=[
+            (SortOrder.UPDATED_DESC.value, _("Last updated, newest first")),
+            (SortOrder.UPDATED.value, _("Last updated, oldest first")),
+            (SortOrder.TITLE.value, _("Title, A–Z")),
+            (SortOrder.TITLE_DESC.value, _("Title, Z–A")),
+            (SortOrder.START.value, _("Start, earliest first")),
+            (SortOrder.START_DESC.value, _("Start, latest first")),
+            (SortOrder.END.value, _("End, soonest first")),
+            (SortOrder.END_DESC.value, _("End, latest first")),
+        ],
+        default=SortOrder.UPDATED_DESC.value,
+    )
+    page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+    per_page = SelectField(_("Per page"), coerce=int, choices=[(n, str(n)) for n in PER_PAGE_CHOICES], default=25)
+
+    def set_choices(self, party_choices: list[tuple[int, str]], sector_choices: list[tuple[str, str]]) -> None:
+        """Offer what exists: parties, sectors (by slug) and countries."""
+        self.party.choices = [("", _("Any party")), *party_choices]
+        self.sector.choices = sector_choices
+        self.country.choices = [("", _("Any country")), *country_choices()]
+
+    def validate_party(self, field: Any) -> None:
+        """The party must exist."""
+        if field.data is not None and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_("There is no such party."))
+
+    def validate_ends_to(self, field: Any) -> None:
+        """ "Ends by" may not come before "ends from"."""
+        if field.data is not None and self.ends_from.data is not None and field.data < self.ends_from.data:
+            raise ValidationError(_("This year comes before the “ends from” year."))
+
+
+class RelationForm(BaseForm):
+    """Relate this agreement to another one."""
+
+    kind = SelectField(_("This agreement"), choices=choices(RelationKind))
+    other = SelectField(_("Other agreement"), coerce=optional_int, validate_choice=False)
+    note = StringField(_("Note"), validators=[Optional(), Length(max=1000)])
+
+    def validate_other(self, field: Any) -> None:
+        """An agreement must be chosen from the list."""
+        if field.data is None or field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_("Choose an agreement from the list."))

@@ -1,0 +1,172 @@
+"""Reads on agreements: the query page's filters, and everything an agreement's page shows."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRelation,
+    AgreementSource,
+    AgreementStatus,
+    InstrumentType,
+    Party,
+    PartyAlias,
+    RenewalIntent,
+    Sector,
+    Source,
+)
+from tracker.queries.pagination import Page, paginate
+
+LIKE_ESCAPE = "\\"
+
+
+class SortOrder(enum.Enum):
+    """The orders the agreement list offers; a leading "-" means descending."""
+
+    TITLE = "title"
+    TITLE_DESC = "-title"
+    START = "start"
+    START_DESC = "-start"
+    END = "end"
+    END_DESC = "-end"
+    UPDATED = "updated"
+    UPDATED_DESC = "-updated"
+
+
+@dataclass
+class AgreementFilters:
+    """A query over agreements; every field is optional and they combine with AND."""
+
+    text: str = ""
+    party_id: int | None = None
+    country: str | None = None
+    sectors: list[str] = field(default_factory=list)
+    statuses: list[AgreementStatus] = field(default_factory=list)
+    instruments: list[InstrumentType] = field(default_factory=list)
+    renewals: list[RenewalIntent] = field(default_factory=list)
+    active_in: int | None = None
+    ends_from: int | None = None
+    ends_to: int | None = None
+    sort: SortOrder = SortOrder.UPDATED_DESC
+
+
+def search_agreements(session: Session, filters: AgreementFilters, page: int = 1, per_page: int = 25) -> Page:
+    """One page of the agreements matching `filters`, with parties and sectors loaded for the list."""
+    statement = (
+        select(Agreement)
+        .where(*filter_conditions(filters))
+        .order_by(*sort_columns(filters.sort))
+        .options(selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors))
+    )
+    return paginate(session, statement, page, per_page)
+
+
+def filter_conditions(filters: AgreementFilters) -> list[ColumnElement[bool]]:
+    """SQL conditions for the filters that are set."""
+    conditions: list[ColumnElement[bool]] = [text_matches(term) for term in filters.text.split()]
+    if filters.party_id is not None:
+        conditions.append(involves_party(filters.party_id))
+    if filters.country:
+        conditions.append(Agreement.party_links.any(AgreementParty.party.has(Party.country_code == filters.country)))
+    if filters.sectors:
+        conditions.append(Agreement.sectors.any(Sector.slug.in_(filters.sectors)))
+    if filters.statuses:
+        conditions.append(Agreement.status.in_(filters.statuses))
+    if filters.instruments:
+        conditions.append(Agreement.instrument_type.in_(filters.instruments))
+    if filters.renewals:
+        conditions.append(Agreement.renewal_intent.in_(filters.renewals))
+    if filters.active_in is not None:
+        conditions.append(active_in_year(filters.active_in))
+    if filters.ends_from is not None:
+        conditions.append(Agreement.end_on >= date(filters.ends_from, 1, 1))
+    if filters.ends_to is not None:
+        conditions.append(Agreement.end_on <= date(filters.ends_to, 12, 31))
+    return conditions
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern matching `term` anywhere, with LIKE's wildcards taken literally."""
+    escaped = term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", r"\%").replace("_", r"\_")
+    return f"%{escaped}%"
+
+
+def text_matches(term: str) -> ColumnElement[bool]:
+    """The term occurs in the agreement's text, a party's name or alias, or a linked source's title."""
+    pattern = like_pattern(term)
+
+    def contains(column):
+        return column.ilike(pattern, escape=LIKE_ESCAPE)
+
+    party_named = or_(contains(Party.name), Party.aliases.any(contains(PartyAlias.alias)))
+    return or_(
+        contains(Agreement.title),
+        contains(Agreement.title_local),
+        contains(Agreement.summary),
+        contains(Agreement.notes),
+        Agreement.party_links.any(AgreementParty.party.has(party_named)),
+        Agreement.source_links.any(AgreementSource.source.has(contains(Source.title))),
+    )
+
+
+def involves_party(party_id: int) -> ColumnElement[bool]:
+    """The party, or any unit under it (a directorate of a ministry), takes part in the agreement."""
+    tree = select(Party.id).where(Party.id == party_id).cte("party_tree", recursive=True)
+    tree = tree.union_all(select(Party.id).where(Party.parent_id == tree.c.id))
+    return exists().where(AgreementParty.agreement_id == Agreement.id, AgreementParty.party_id.in_(select(tree.c.id)))
+
+
+def active_in_year(year: int) -> ColumnElement[bool]:
+    """The known period (start, or signing when the start is unknown, to end) overlaps the year."""
+    began = func.coalesce(Agreement.start_on, Agreement.signed_on)
+    return and_(
+        began.is_not(None),
+        began <= date(year, 12, 31),
+        or_(Agreement.end_on.is_(None), Agreement.end_on >= date(year, 1, 1)),
+    )
+
+
+def sort_columns(sort: SortOrder) -> list:
+    """ORDER BY for a sort choice; unknown dates last, id as the final tie-breaker."""
+    columns = {
+        SortOrder.TITLE: [func.lower(Agreement.title)],
+        SortOrder.TITLE_DESC: [func.lower(Agreement.title).desc()],
+        SortOrder.START: [Agreement.start_on.asc().nulls_last()],
+        SortOrder.START_DESC: [Agreement.start_on.desc().nulls_last()],
+        SortOrder.END: [Agreement.end_on.asc().nulls_last()],
+        SortOrder.END_DESC: [Agreement.end_on.desc().nulls_last()],
+        SortOrder.UPDATED: [Agreement.updated_at.asc()],
+        SortOrder.UPDATED_DESC: [Agreement.updated_at.desc()],
+    }[sort]
+    return [*columns, Agreement.id]
+
+
+def agreement_detail(session: Session, agreement_id: int) -> Agreement | None:
+    """An agreement with its parties, sectors, sources and related agreements loaded."""
+    statement: Select = (
+        select(Agreement)
+        .where(Agreement.id == agreement_id)
+        .options(
+            selectinload(Agreement.party_links).joinedload(AgreementParty.party).joinedload(Party.parent),
+            selectinload(Agreement.sectors),
+            selectinload(Agreement.source_links).joinedload(AgreementSource.source),
+            selectinload(Agreement.relations_out).joinedload(AgreementRelation.object),
+            selectinload(Agreement.relations_in).joinedload(AgreementRelation.subject),
+        )
+    )
+    return session.scalars(statement).one_or_none()
+
+
+def other_agreement_choices(session: Session, agreement_id: int) -> list[tuple[int, str]]:
+    """(id, title) of every other agreement, for relating agreements."""
+    rows = session.execute(
+        select(Agreement.id, Agreement.title).where(Agreement.id != agreement_id).order_by(func.lower(Agreement.title))
+    )
+    return [(row.id, row.title) for row in rows]

@@ -1,0 +1,160 @@
+"""Writes on agreements: create, update, delete, and relate them to each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.dates import PartialDate
+from tracker.errors import DuplicateError, NotFoundError, ValidationError
+from tracker.i18n import _
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRelation,
+    AgreementStatus,
+    InstrumentType,
+    Party,
+    PartyRole,
+    RelationKind,
+    RenewalIntent,
+    Sector,
+)
+
+
+@dataclass
+class AgreementData:
+    """Everything a user can set on an agreement, already parsed."""
+
+    title: str
+    instrument_type: InstrumentType
+    status: AgreementStatus
+    renewal_intent: RenewalIntent = RenewalIntent.NONE
+    title_local: str = ""
+    summary: str = ""
+    notes: str = ""
+    signed: PartialDate | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    sector_ids: list[int] = field(default_factory=list)
+    parties: list[tuple[int, PartyRole]] = field(default_factory=list)
+
+
+def create_agreement(session: Session, data: AgreementData) -> Agreement:
+    """Record a new agreement."""
+    agreement = Agreement()
+    _apply(session, agreement, data)
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
+def update_agreement(session: Session, agreement: Agreement, data: AgreementData) -> Agreement:
+    """Replace an agreement's fields, sectors and parties with `data`."""
+    _apply(session, agreement, data)
+    session.flush()
+    return agreement
+
+
+def delete_agreement(session: Session, agreement: Agreement) -> None:
+    """Remove an agreement with its links; parties, sectors and sources stay."""
+    session.delete(agreement)
+    session.flush()
+
+
+def _apply(session: Session, agreement: Agreement, data: AgreementData) -> None:
+    """Check `data` against the rules, then copy it onto `agreement`."""
+    _check_title(data.title)
+    _check_period(data.start, data.end)
+    sectors = _load_sectors(session, data.sector_ids)
+    parties = _load_parties(session, [party_id for party_id, _role in data.parties])
+    agreement.title = data.title
+    agreement.title_local = data.title_local
+    agreement.instrument_type = data.instrument_type
+    agreement.status = data.status
+    agreement.renewal_intent = data.renewal_intent
+    agreement.summary = data.summary
+    agreement.notes = data.notes
+    agreement.signed, agreement.start, agreement.end = data.signed, data.start, data.end
+    agreement.sectors = sectors
+    _set_parties(agreement, [(parties[party_id], role) for party_id, role in data.parties])
+
+
+def _check_title(title: str) -> None:
+    """A title is required."""
+    if not title.strip():
+        raise ValidationError(_("Give the agreement a title."), field="title")
+
+
+def _check_period(start: PartialDate | None, end: PartialDate | None) -> None:
+    """The end may not come before the start, compared at the coarser of the two precisions."""
+    if start and end and end.is_before(start):
+        raise ValidationError(
+            _("The end (%(end)s) is before the start (%(start)s).", end=end.iso(), start=start.iso()), field="end"
+        )
+
+
+def _load_sectors(session: Session, sector_ids: list[int]) -> list[Sector]:
+    """The sectors with these ids, refusing any that do not exist."""
+    wanted = set(sector_ids)
+    sectors = session.scalars(select(Sector).where(Sector.id.in_(wanted))).all() if wanted else []
+    if len(sectors) != len(wanted):
+        raise ValidationError(_("One of the chosen sectors does not exist."), field="sectors")
+    return sorted(sectors, key=lambda sector: sector.name)
+
+
+def _load_parties(session: Session, party_ids: list[int]) -> dict[int, Party]:
+    """The parties with these ids by id, refusing any that do not exist."""
+    wanted = set(party_ids)
+    parties = session.scalars(select(Party).where(Party.id.in_(wanted))).all() if wanted else []
+    if len(parties) != len(wanted):
+        raise ValidationError(_("One of the chosen parties does not exist."), field="parties")
+    return {party.id: party for party in parties}
+
+
+def _set_parties(agreement: Agreement, wanted: list[tuple[Party, PartyRole]]) -> None:
+    """Make the agreement's parties exactly `wanted`, keeping links that stay (no needless delete+insert)."""
+    wanted_keys = list(dict.fromkeys((party.id, role) for party, role in wanted))
+    parties_by_id = {party.id: party for party, _role in wanted}
+    existing = {(link.party_id, link.role): link for link in agreement.party_links}
+    agreement.party_links = [
+        existing.get(key) or AgreementParty(party=parties_by_id[key[0]], role=key[1]) for key in wanted_keys
+    ]
+
+
+def add_relation(
+    session: Session, subject: Agreement, object_id: int, kind: RelationKind, note: str = ""
+) -> AgreementRelation:
+    """Record that `subject` renews / amends / supersedes / implements the agreement `object_id`."""
+    if object_id == subject.id:
+        raise ValidationError(_("An agreement cannot be related to itself."), field="other")
+    other = session.get(Agreement, object_id)
+    if other is None:
+        raise ValidationError(_("That agreement does not exist."), field="other")
+    if _relation_exists(session, subject.id, object_id, kind) or _relation_exists(session, object_id, subject.id, kind):
+        raise DuplicateError(_("These two agreements are already related in this way."), field="other")
+    relation = AgreementRelation(subject=subject, object=other, kind=kind, note=note)
+    session.add(relation)
+    session.flush()
+    return relation
+
+
+def _relation_exists(session: Session, subject_id: int, object_id: int, kind: RelationKind) -> bool:
+    """Whether subject already relates to object by `kind`."""
+    statement = select(AgreementRelation.id).where(
+        AgreementRelation.subject_id == subject_id,
+        AgreementRelation.object_id == object_id,
+        AgreementRelation.kind == kind,
+    )
+    return session.scalar(statement) is not None
+
+
+def remove_relation(session: Session, agreement: Agreement, relation_id: int) -> None:
+    """Delete a relation that involves `agreement` on either side."""
+    relation = session.get(AgreementRelation, relation_id)
+    if relation is None or agreement.id not in (relation.subject_id, relation.object_id):
+        raise NotFoundError(_("That relation does not exist."))
+    session.delete(relation)
+    session.flush()
