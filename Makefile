@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres upgrade-db demo lint clean
+.PHONY: run test test-sqlite test-postgres upgrade-db demo lint clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,7 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# Extract every string marked for translation (the Indonesian catalog builds on this).
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k _n:1,2 -k lazy_gettext -o translations/messages.pot .

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from tracker import migrate
 from tracker.db import get_session
 
 
 @click.command("upgrade-db")
+@with_appcontext
 @click.option("--revision", default="head", show_default=True, help="Alembic revision to reach.")
 def upgrade_db_command(revision: str) -> None:
     """Create or upgrade the database schema with Alembic migrations."""
@@ -18,6 +20,7 @@ def upgrade_db_command(revision: str) -> None:
 
 
 @click.command("load-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds agreements.")
 def load_demo_command(if_empty: bool) -> None:
     """Load the demo story (Ministry of Industry and AITEC, tirto.id, 2017)."""

@@ -32,6 +32,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Jakarta"),
         "TRACKER_PAGE_SIZE": int(os.environ.get("TRACKER_PAGE_SIZE", "25")),
+        "TRACKER_HOME_COUNTRY": os.environ.get("TRACKER_HOME_COUNTRY", "ID"),
         "TRACKER_EXPIRING_MONTHS": int(os.environ.get("TRACKER_EXPIRING_MONTHS", "12")),
         "SQL_ECHO": bool(os.environ.get("TRACKER_SQL_ECHO")),
     }

@@ -20,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.countries import country_choices
 from tracker.dates import MAX_YEAR, MIN_YEAR
-from tracker.forms.base import BaseForm, PartialDateValidator, QueryForm, partial_date_or_none
+from tracker.forms.base import BaseForm, PartialDateValidator, QueryForm, optional_id, options, partial_date_or_none
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
@@ -30,16 +30,6 @@ from tracker.services.agreements import AgreementData
 DATE_HINT = _("YYYY, YYYY-MM or YYYY-MM-DD — only as precise as is known.")
 BLANK_PARTY_ROWS = 3
 PER_PAGE_CHOICES = (10, 25, 50, 100)
-
-
-def optional_int(value: Any) -> int | None:
-    """Coerce a select value to an int id; blank is None; anything else fails the field's choice check."""
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # never a valid choice, so the field reports "not a valid choice"
 
 
 class CheckboxListField(SelectMultipleField):
@@ -52,14 +42,8 @@ class CheckboxListField(SelectMultipleField):
 class PartyRoleForm(Form):
     """One row of the parties table: a party and its role; a blank party means an unused row."""
 
-    party = SelectField(_("Party"), coerce=optional_int, validate_choice=False)
-    role = SelectField(_("Role"), choices=choices(PartyRole), default=PartyRole.SIGNATORY.value)
-
-    def validate_party(self, field: Any) -> None:
-        """The chosen party must be one of the offered parties."""
-        known = {value for value, _label in field.choices}
-        if field.data is not None and field.data not in known:
-            raise ValidationError(_("Choose a party from the list."))
+    party = SelectField(_("Party"), coerce=optional_id, invalid_choice_message=_("Choose a party from the list."))
+    role = SelectField(_("Role"), choices=options(choices(PartyRole)), default=PartyRole.SIGNATORY.value)
 
 
 class AgreementForm(BaseForm):
@@ -67,9 +51,11 @@ class AgreementForm(BaseForm):
 
     title = StringField(_("Title"), validators=[InputRequired(), Length(max=500)])
     title_local = StringField(_("Title in the local language"), validators=[Optional(), Length(max=500)])
-    instrument_type = SelectField(_("Instrument"), choices=choices(InstrumentType))
-    status = SelectField(_("Status"), choices=choices(AgreementStatus))
-    renewal_intent = SelectField(_("Renewal"), choices=choices(RenewalIntent), default=RenewalIntent.NONE.value)
+    instrument_type = SelectField(_("Instrument"), choices=options(choices(InstrumentType)))
+    status = SelectField(_("Status"), choices=options(choices(AgreementStatus)))
+    renewal_intent = SelectField(
+        _("Renewal"), choices=options(choices(RenewalIntent)), default=RenewalIntent.NONE.value
+    )
     signed = StringField(
         _("Signed"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
     )
@@ -84,14 +70,14 @@ class AgreementForm(BaseForm):
 
     def set_choices(self, party_choices: list[tuple[int, str]], sector_choices: list[tuple[int, str]]) -> None:
         """Offer the parties and sectors that exist, and a few blank party rows to fill in."""
-        self.sectors.choices = sector_choices
+        self.sectors.choices = options(sector_choices)
         blank_rows = sum(1 for row in self.parties if row.party.data is None)
         for _row in range(BLANK_PARTY_ROWS - blank_rows):
             if len(self.parties) >= self.parties.max_entries:
                 break
             self.parties.append_entry()
         for row in self.parties.entries:
-            row.form.party.choices = [("", _("— none —")), *party_choices]
+            row.form.party.choices = options([("", _("— none —")), *party_choices])
 
     def fill_from(self, agreement: Any) -> None:
         """Pre-fill the form from an existing agreement (for GET of the edit page)."""
@@ -137,42 +123,43 @@ class AgreementQueryForm(QueryForm):
     """The agreement list's filters, read from the query string so every query is a link."""
 
     q = StringField(_("Text"), validators=[Optional(), Length(max=200)])
-    party = SelectField(_("Party (with its units)"), coerce=optional_int, validate_choice=False)
+    party = SelectField(
+        _("Party (with its units)"), coerce=optional_id, invalid_choice_message=_("There is no such party.")
+    )
     country = SelectField(_("Partner country"), validators=[Optional()])
     sector = CheckboxListField(_("Sector"), validators=[Optional()])
-    status = CheckboxListField(_("Status"), choices=choices(AgreementStatus), validators=[Optional()])
-    instrument = CheckboxListField(_("Instrument"), choices=choices(InstrumentType), validators=[Optional()])
-    renewal = CheckboxListField(_("Renewal"), choices=choices(RenewalIntent), validators=[Optional()])
+    status = CheckboxListField(_("Status"), choices=options(choices(AgreementStatus)), validators=[Optional()])
+    instrument = CheckboxListField(_("Instrument"), choices=options(choices(InstrumentType)), validators=[Optional()])
+    renewal = CheckboxListField(_("Renewal"), choices=options(choices(RenewalIntent)), validators=[Optional()])
     active_in = year_field(_("Active in year"))
     ends_from = year_field(_("Ends from year"))
     ends_to = year_field(_("Ends by year"))
     sort = SelectField(
         _("Sort by"),
-        choices=[
-            (SortOrder.UPDATED_DESC.value, _("Last updated, newest first")),
-            (SortOrder.UPDATED.value, _("Last updated, oldest first")),
-            (SortOrder.TITLE.value, _("Title, A–Z")),
-            (SortOrder.TITLE_DESC.value, _("Title, Z–A")),
-            (SortOrder.START.value, _("Start, earliest first")),
-            (SortOrder.START_DESC.value, _("Start, latest first")),
-            (SortOrder.END.value, _("End, soonest first")),
-            (SortOrder.END_DESC.value, _("End, latest first")),
-        ],
+        choices=options(
+            [
+                (SortOrder.UPDATED_DESC.value, _("Last updated, newest first")),
+                (SortOrder.UPDATED.value, _("Last updated, oldest first")),
+                (SortOrder.TITLE.value, _("Title, A–Z")),
+                (SortOrder.TITLE_DESC.value, _("Title, Z–A")),
+                (SortOrder.START.value, _("Start, earliest first")),
+                (SortOrder.START_DESC.value, _("Start, latest first")),
+                (SortOrder.END.value, _("End, soonest first")),
+                (SortOrder.END_DESC.value, _("End, latest first")),
+            ]
+        ),
         default=SortOrder.UPDATED_DESC.value,
     )
     page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
-    per_page = SelectField(_("Per page"), coerce=int, choices=[(n, str(n)) for n in PER_PAGE_CHOICES], default=25)
+    per_page = SelectField(
+        _("Per page"), coerce=int, choices=options((n, str(n)) for n in PER_PAGE_CHOICES), default=25
+    )
 
     def set_choices(self, party_choices: list[tuple[int, str]], sector_choices: list[tuple[str, str]]) -> None:
         """Offer what exists: parties, sectors (by slug) and countries."""
-        self.party.choices = [("", _("Any party")), *party_choices]
-        self.sector.choices = sector_choices
-        self.country.choices = [("", _("Any country")), *country_choices()]
-
-    def validate_party(self, field: Any) -> None:
-        """The party must exist."""
-        if field.data is not None and field.data not in {value for value, _label in field.choices}:
-            raise ValidationError(_("There is no such party."))
+        self.party.choices = options([("", _("Any party")), *party_choices])
+        self.sector.choices = options(sector_choices)
+        self.country.choices = options([("", _("Any country")), *country_choices()])
 
     def validate_ends_to(self, field: Any) -> None:
         """ "Ends by" may not come before "ends from"."""
@@ -183,11 +170,13 @@ class AgreementQueryForm(QueryForm):
 class RelationForm(BaseForm):
     """Relate this agreement to another one."""
 
-    kind = SelectField(_("This agreement"), choices=choices(RelationKind))
-    other = SelectField(_("Other agreement"), coerce=optional_int, validate_choice=False)
+    kind = SelectField(_("This agreement"), choices=options(choices(RelationKind)))
+    other = SelectField(
+        _("Other agreement"), coerce=optional_id, invalid_choice_message=_("Choose an agreement from the list.")
+    )
     note = StringField(_("Note"), validators=[Optional(), Length(max=1000)])
 
     def validate_other(self, field: Any) -> None:
-        """An agreement must be chosen from the list."""
-        if field.data is None or field.data not in {value for value, _label in field.choices}:
+        """An agreement must be chosen: the blank "choose" entry is not one."""
+        if field.data is None:
             raise ValidationError(_("Choose an agreement from the list."))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from tracker.dates import PartialDate, PartialDateError
 
@@ -56,3 +58,18 @@ class PartialDateValidator:
 
     def __call__(self, form: Any, field: Field) -> None:
         partial_date_or_none(field)
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as select options; WTForms deprecates plain tuples."""
+    return [SelectChoice(value=str(value), label=label) for value, label in pairs]
+
+
+def optional_id(value: Any) -> int | None:
+    """A select value as an id; blank is None; anything else becomes -1, which is never a valid choice."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
+from tracker.forms.base import options
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementStatus, InstrumentType, RelationKind, RenewalIntent
 from tracker.queries.agreements import (
@@ -72,7 +73,7 @@ def render_detail(agreement_id: int, relation_form: RelationForm | None = None, 
 def relation_form_for(agreement: Agreement, formdata=None) -> RelationForm:
     """The "relate to another agreement" form with the other agreements offered."""
     form = RelationForm(formdata=formdata)
-    form.other.choices = [("", _("— choose —")), *other_agreement_choices(get_session(), agreement.id)]
+    form.other.choices = options([("", _("— choose —")), *other_agreement_choices(get_session(), agreement.id)])
     return form
 
 

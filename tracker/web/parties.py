@@ -1,13 +1,122 @@
-"""Pages of the parties area."""
+"""Pages of the parties area: list, detail, new, edit, delete."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.forms.parties import PartyForm, PartyQueryForm
+from tracker.i18n import _
+from tracker.models import Party
+from tracker.queries import parties as queries
+from tracker.services import parties as services
+from tracker.web.helpers import get_or_404, render_invalid
 
 bp = Blueprint("parties", __name__, url_prefix="/parties")
+
+# Status for a list whose query string does not parse: the filters are shown again with messages.
+INVALID_QUERY_STATUS = 400
 
 
 @bp.get("/")
 def index():
-    """Placeholder until the area is built."""
-    return render_template("base.html")
+    """The parties, filtered by the query string."""
+    form = PartyQueryForm(formdata=request.args)
+    form.set_choices()
+    if not form.validate():
+        return render_template("parties/index.html", form=form, listing=None), INVALID_QUERY_STATUS
+    per_page = current_app.config["TRACKER_PAGE_SIZE"]
+    listing = queries.party_list(get_session(), form.filters(), page=form.page.data or 1, per_page=per_page)
+    return render_template("parties/index.html", form=form, listing=listing)
+
+
+@bp.get("/<id:party_id>")
+def detail(party_id: int):
+    """One party with its units, other names and agreements."""
+    party = queries.party_detail(get_session(), party_id)
+    if party is None:
+        abort(404)
+    links = queries.agreement_links_by_start(party)
+    return render_template("parties/detail.html", party=party, links=links)
+
+
+@bp.get("/new")
+def new():
+    """The empty party form."""
+    form = party_form()
+    return render_template("parties/form.html", form=form, party=None)
+
+
+@bp.post("/new")
+def create():
+    """Record a new party."""
+    session = get_session()
+    form = party_form()
+    if not form.validate():
+        return render_invalid("parties/form.html", form, party=None)
+    try:
+        party = services.create_party(session, form.to_data())
+    except TrackerError as error:
+        session.rollback()
+        return render_invalid("parties/form.html", form, error=error, party=None)
+    session.commit()
+    flash(str(_("Party “%(name)s” recorded.", name=party.name)))
+    return redirect(url_for("parties.detail", party_id=party.id))
+
+
+@bp.get("/<id:party_id>/edit")
+def edit(party_id: int):
+    """The party form, filled in."""
+    party = get_or_404(get_session(), Party, party_id)
+    form = party_form(party)
+    form.fill_from(party)
+    return render_template("parties/form.html", form=form, party=party)
+
+
+@bp.post("/<id:party_id>/edit")
+def update(party_id: int):
+    """Save changes to a party."""
+    session = get_session()
+    party = get_or_404(session, Party, party_id)
+    form = party_form(party)
+    if not form.validate():
+        return render_invalid("parties/form.html", form, party=party)
+    try:
+        services.update_party(session, party, form.to_data())
+    except TrackerError as error:
+        session.rollback()
+        return render_invalid("parties/form.html", form, error=error, party=party)
+    session.commit()
+    flash(str(_("Party “%(name)s” saved.", name=party.name)))
+    return redirect(url_for("parties.detail", party_id=party.id))
+
+
+@bp.get("/<id:party_id>/delete")
+def confirm_delete(party_id: int):
+    """Ask before deleting; changes nothing."""
+    party = get_or_404(get_session(), Party, party_id)
+    return render_template("parties/delete.html", party=party, error=None)
+
+
+@bp.post("/<id:party_id>/delete")
+def delete(party_id: int):
+    """Delete a party no agreement or unit uses."""
+    session = get_session()
+    party = get_or_404(session, Party, party_id)
+    name = party.name
+    try:
+        services.delete_party(session, party)
+    except TrackerError as error:
+        session.rollback()
+        return render_template("parties/delete.html", party=party, error=error), error.status_code
+    session.commit()
+    flash(str(_("Party “%(name)s” deleted.", name=name)))
+    return redirect(url_for("parties.index"))
+
+
+def party_form(party: Party | None = None) -> PartyForm:
+    """The party form (read from the request on POST) with its choices offered."""
+    form = PartyForm()
+    form.set_choices(queries.party_choices(get_session()), party)
+    return form

@@ -1,0 +1,215 @@
+"""Agreement pages over HTTP: list and query, detail, create, edit, delete, relations."""
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.models import Agreement, AgreementRelation, AgreementStatus, PartyKind, PartyRole, RenewalIntent
+
+
+def form_data(**fields):
+    """A valid agreement form submission with overrides."""
+    data = {
+        "title": "Technology development cooperation",
+        "title_local": "Kerja sama pengembangan teknologi",
+        "instrument_type": "agreement",
+        "status": "in_force",
+        "renewal_intent": "intended",
+        "signed": "",
+        "start": "2006",
+        "end": "2018",
+        "summary": "",
+        "notes": "",
+    }
+    data.update(fields)
+    return data
+
+
+def count(session, model=Agreement):
+    """Rows of `model` as committed now (ending the test session's own snapshot first)."""
+    session.rollback()
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_list_page_shows_agreements_and_keeps_filters(client, make_agreement):
+    make_agreement(title="Technology development cooperation", start="2006", end="2018")
+    response = client.get("/agreements/?q=technology&sort=end&per_page=10")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Technology development cooperation" in html
+    assert "2006–2018" in html
+    assert 'value="technology"' in html  # the query stays in the form
+
+
+def test_list_filters_by_sector_and_country(client, make_party, make_agreement, get_sector):
+    aitec = make_party(name="AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR")
+    make_agreement(title="Korean tech", parties=[(aitec, PartyRole.SIGNATORY)], sectors=[get_sector("technology")])
+    make_agreement(title="Unrelated EV deal", sectors=[get_sector("electric-vehicles")])
+    html = client.get("/agreements/?sector=technology&country=KR").get_data(as_text=True)
+    assert "Korean tech" in html and "Unrelated EV deal" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "active_in=abc",
+        "active_in=1800",
+        "ends_from=2020&ends_to=2010",
+        "party=999999",
+        "party=abc",
+        "country=XX",
+        "sector=nope",
+        "status=alive",
+        "sort=sideways",
+        "page=0",
+        "page=-3",
+        "per_page=1000000",
+        "q=" + "x" * 300,
+    ],
+)
+def test_bad_query_parameters_are_400_with_a_message(client, query):
+    response = client.get(f"/agreements/?{query}")
+    assert response.status_code == 400
+    assert 'class="error"' in response.get_data(as_text=True)
+
+
+def test_pagination_links_keep_the_query(client, make_agreement):
+    for number in range(12):
+        make_agreement(title=f"Agreement {number:02d}")
+    html = client.get("/agreements/?q=agreement&per_page=10&sort=title").get_data(as_text=True)
+    assert "Page 1 of 2" in html
+    assert "page=2" in html and "q=agreement" in html
+
+
+def test_detail_shows_dates_at_known_precision(client, make_party, make_agreement, make_source):
+    ministry = make_party(name="Ministry of Industry")
+    agreement = make_agreement(
+        start="2006",
+        end="2018",
+        signed="2017-10-04",
+        renewal_intent=RenewalIntent.INTENDED,
+        parties=[(ministry, PartyRole.SIGNATORY)],
+    )
+    make_source(agreements=[(agreement, "Kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018")])
+    html = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "2006–2018" in html
+    assert "Oct 4, 2017" in html or "4 Oct 2017" in html
+    assert "1 Jan 2006" not in html and "Jan 1, 2006" not in html
+    assert "Renewal intended" in html and "Signatory" in html
+    assert "akan berakhir 2018" in html
+
+
+def test_unknown_agreement_is_404(client):
+    assert client.get("/agreements/999999").status_code == 404
+    assert client.get("/agreements/99999999999999999999").status_code == 404
+    assert client.get("/agreements/abc").status_code == 404
+    assert client.post("/agreements/999999/edit", data=form_data()).status_code == 404
+
+
+def test_create_redirects_and_saves(client, session, make_party, get_sector):
+    ministry = make_party(name="Ministry of Industry")
+    data = form_data(**{"sectors": [str(get_sector("technology").id)], "parties-0-party": str(ministry.id),
+                        "parties-0-role": "signatory"})
+    response = client.post("/agreements/new", data=data)
+    assert response.status_code == 302
+    session.rollback()  # end the test session's snapshot to see the request's commit
+    agreement = session.scalars(select(Agreement)).one()
+    assert response.headers["Location"].endswith(f"/agreements/{agreement.id}")
+    assert agreement.end.iso() == "2018" and agreement.party_links[0].party.name == "Ministry of Industry"
+    follow = client.get(response.headers["Location"])
+    assert "recorded" in follow.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": ""}, "This field is required"),
+        ({"end": "2005"}, "before the start"),
+        ({"end": "2018-02-30"}, "does not exist"),
+        ({"start": "1850"}, "between 1900 and 2100"),
+        ({"start": "sometime"}, "YYYY"),
+        ({"status": "alive"}, "Not a valid choice"),
+        ({"sectors": ["999999"]}, "Not a valid choice"),
+        ({"sectors": ["abc"]}, "Invalid Choice"),
+        ({"parties-0-party": "999999", "parties-0-role": "signatory"}, "Choose a party"),
+        ({"parties-0-party": "x", "parties-0-role": "signatory"}, "Choose a party"),
+        ({"title": "x" * 501}, "500"),
+    ],
+)
+def test_create_refuses_bad_input_next_to_the_field(client, session, fields, message):
+    response = client.post("/agreements/new", data=form_data(**fields))
+    html = response.get_data(as_text=True)
+    assert 400 <= response.status_code < 500
+    assert message.lower() in html.lower()
+    assert 'class="error"' in html
+    assert count(session) == 0
+
+
+def test_edit_form_prefilled_and_saved(client, session, make_party, make_agreement):
+    ministry = make_party()
+    agreement = make_agreement(start="2006", end="2018", parties=[(ministry, PartyRole.SIGNATORY)])
+    html = client.get(f"/agreements/{agreement.id}/edit").get_data(as_text=True)
+    assert 'value="2006"' in html and 'value="2018"' in html
+    data = form_data(title="Extended cooperation", end="2023", status="in_force",
+                     **{"parties-0-party": str(ministry.id), "parties-0-role": "funder"})
+    response = client.post(f"/agreements/{agreement.id}/edit", data=data)
+    assert response.status_code == 302
+    session.expire_all()
+    stored = session.get(Agreement, agreement.id)
+    assert stored.title == "Extended cooperation" and stored.end.iso() == "2023"
+    assert [link.role for link in stored.party_links] == [PartyRole.FUNDER]
+
+
+def test_edit_refused_leaves_the_record_untouched(client, session, make_agreement):
+    agreement = make_agreement(title="Original", start="2006", end="2018")
+    response = client.post(f"/agreements/{agreement.id}/edit", data=form_data(title="Changed", end="2001"))
+    assert response.status_code == 422
+    session.expire_all()
+    assert session.get(Agreement, agreement.id).title == "Original"
+
+
+def test_delete_needs_confirmation_and_post(client, session, make_agreement):
+    agreement = make_agreement()
+    assert client.get(f"/agreements/{agreement.id}/delete").status_code == 200
+    assert count(session) == 1  # GET changes nothing
+    response = client.post(f"/agreements/{agreement.id}/delete")
+    assert response.status_code == 302
+    assert count(session) == 0
+
+
+def test_add_and_remove_relation(client, session, make_agreement):
+    old = make_agreement(title="Cooperation 2006–2018", start="2006", end="2018")
+    new = make_agreement(title="Cooperation 2019–2023", start="2019", end="2023",
+                         status=AgreementStatus.ANNOUNCED)
+    response = client.post(f"/agreements/{new.id}/relations", data={"kind": "renews", "other": str(old.id)})
+    assert response.status_code == 302
+    html = client.get(f"/agreements/{old.id}").get_data(as_text=True)
+    assert "Renewed by" in html and "Cooperation 2019–2023" in html
+    relation = session.scalars(select(AgreementRelation)).one()
+    response = client.post(f"/agreements/{old.id}/relations/{relation.id}/delete")
+    assert response.status_code == 302
+    assert count(session, AgreementRelation) == 0
+
+
+def test_relation_errors_shown_on_the_page(client, session, make_agreement):
+    first, second = make_agreement(title="A"), make_agreement(title="B")
+    response = client.post(f"/agreements/{first.id}/relations", data={"kind": "renews", "other": str(first.id)})
+    assert response.status_code == 422 and "Choose an agreement" in response.get_data(as_text=True)
+    client.post(f"/agreements/{first.id}/relations", data={"kind": "renews", "other": str(second.id)})
+    response = client.post(f"/agreements/{second.id}/relations", data={"kind": "renews", "other": str(first.id)})
+    assert response.status_code == 409 and "already related" in response.get_data(as_text=True)
+    assert client.post(f"/agreements/{first.id}/relations/999999/delete").status_code == 404
+
+
+def test_text_is_escaped_and_faithful(client, make_agreement):
+    agreement = make_agreement(title="<script>alert('x')</script> 한국 O'Brien")
+    html = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html and "한국" in html
+
+
+def test_get_never_changes_state(client, session, make_agreement):
+    agreement = make_agreement()
+    for path in (f"/agreements/{agreement.id}/delete", f"/agreements/{agreement.id}/edit"):
+        client.get(path)
+    assert count(session) == 1
+    assert client.get(f"/agreements/{agreement.id}/relations").status_code == 405

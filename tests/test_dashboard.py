@@ -1,0 +1,159 @@
+"""The dashboard: aggregated counts, recent sources, the expiring list and the page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from tracker.demo import load_demo
+from tracker.models import AgreementStatus, PartyKind, PartyRole
+from tracker.queries.dashboard import (
+    SectorCount,
+    Totals,
+    dashboard,
+    partner_country_counts,
+    recent_sources,
+    sector_counts,
+    status_counts,
+    totals,
+)
+
+AS_OF = date(2017, 10, 4)
+
+
+@pytest.fixture
+def world(make_party, make_agreement, get_sector):
+    """Four agreements with Indonesian, Korean, Japanese and stateless parties."""
+    ministry = make_party(name="Ministry of Industry", country_code="ID")
+    aitec = make_party(name="AITEC", kind=PartyKind.COMPANY, country_code="KR")
+    korea = make_party(name="Government of Korea", kind=PartyKind.STATE, country_code="KR")
+    japan = make_party(name="JETRO", country_code="JP")
+    unido = make_party(name="UNIDO", kind=PartyKind.INTERNATIONAL_ORGANISATION, country_code=None)
+    tech, ev = get_sector("technology"), get_sector("electric-vehicles")
+    make_agreement(
+        title="AITEC",
+        end="2018",
+        parties=[(ministry, PartyRole.SIGNATORY), (aitec, PartyRole.SIGNATORY), (korea, PartyRole.WITNESS)],
+        sectors=[tech],
+    )
+    make_agreement(
+        title="EV MoU",
+        status=AgreementStatus.ANNOUNCED,
+        parties=[(ministry, PartyRole.SIGNATORY), (korea, PartyRole.SIGNATORY)],
+        sectors=[tech, ev],
+    )
+    make_agreement(title="Japan", status=AgreementStatus.ANNOUNCED, parties=[(japan, PartyRole.SIGNATORY)])
+    make_agreement(title="UNIDO", status=AgreementStatus.EXPIRED, end="2016", parties=[(unido, PartyRole.FUNDER)])
+
+
+def test_totals(session, world, make_source):
+    make_source()
+    assert totals(session) == Totals(agreements=4, parties=5, sources=1)
+
+
+def test_status_counts_follow_the_life_of_an_agreement(session, world):
+    assert status_counts(session) == [
+        (AgreementStatus.ANNOUNCED, 2),
+        (AgreementStatus.IN_FORCE, 1),
+        (AgreementStatus.EXPIRED, 1),
+    ]
+
+
+def test_sector_counts_only_used_sectors_most_first(session, world):
+    assert sector_counts(session) == [
+        SectorCount("technology", "Technology", 2),
+        SectorCount("electric-vehicles", "Electric vehicles", 1),
+    ]
+
+
+def test_partner_countries_count_each_agreement_once(session, world):
+    # AITEC and the Government of Korea are both on the AITEC agreement: Korea counts it once.
+    assert partner_country_counts(session, "ID") == [("KR", 2), ("JP", 1)]
+
+
+def test_home_country_is_a_parameter(session, world):
+    assert partner_country_counts(session, "kr") == [("ID", 2), ("JP", 1)]
+
+
+def test_recent_sources_newest_first(session, make_source):
+    for n in range(7):
+        make_source(title=f"Source {n}", url=f"https://example.org/{n}")
+    assert [s.title for s in recent_sources(session)] == [f"Source {n}" for n in (6, 5, 4, 3, 2)]
+
+
+def test_dashboard_bundles_everything(session, world):
+    board = dashboard(session, as_of=AS_OF, home_country="ID")
+    assert board.totals.agreements == 4
+    assert [row.agreement.title for row in board.expiring] == ["AITEC"]
+    assert board.needs_attention == 0
+    later = dashboard(session, as_of=date(2019, 1, 1), home_country="ID")
+    assert later.expiring == []
+    assert later.needs_attention == 1
+
+
+def test_dashboard_statement_count_is_fixed(app, session, world):
+    statements: list[str] = []
+    engine = app.extensions["tracker.engine"]
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        session.expunge_all()
+        dashboard(session, as_of=AS_OF, home_country="ID")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 10
+
+
+def test_empty_database_page(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "No agreements yet" in page
+    assert "flask --app app load-demo" in page
+    assert "No sources yet" in page
+
+
+def test_page_with_demo_data(client, session):
+    load_demo(session)
+    session.commit()
+    response = client.get("/?as_of=2017-10-04")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "3 agreements" in page
+    assert "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd" in page
+    assert "year only" in page
+    assert "/agreements/?status=announced" in page
+    assert "/agreements/?status=in_force" in page
+    assert "/agreements/?sector=technology" in page
+    assert "/agreements/?country=KR" in page
+    assert "South Korea" in page
+    assert "Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel" in page
+    assert "/sources/" in page
+
+
+def test_page_home_country_from_config(app, client, session):
+    load_demo(session)
+    session.commit()
+    app.config["TRACKER_HOME_COUNTRY"] = "KR"
+    page = client.get("/?as_of=2017-10-04").get_data(as_text=True)
+    assert "/agreements/?country=ID" in page
+    assert "/agreements/?country=KR" not in page
+
+
+def test_page_needs_attention_banner(client, make_agreement):
+    make_agreement(title="Stale", end="2016", status=AgreementStatus.IN_FORCE)
+    page = client.get("/?as_of=2017-10-04").get_data(as_text=True)
+    assert "1 agreement has passed its end" in page
+    assert "/expiring/?as_of=2017-10-04#needs-attention" in page
+
+
+@pytest.mark.parametrize("as_of", ["tomorrow", "2017-13-01", "1899-12-31"])
+def test_page_refuses_bad_date(client, as_of):
+    response = client.get("/", query_string={"as_of": as_of})
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)

@@ -1,0 +1,274 @@
+"""Expiring agreements: the window, year-only ends, order, the needs-attention rules and the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from tracker.demo import load_demo
+from tracker.models import AgreementStatus, PartyRole, RenewalIntent
+from tracker.queries.expiring import (
+    OPEN_STATUSES,
+    TERMINAL_STATUSES,
+    add_months,
+    agreements_needing_attention,
+    count_needing_attention,
+    expiring_agreements,
+    expiring_report,
+    whole_months_between,
+)
+
+AS_OF = date(2017, 10, 4)
+
+
+def titles(rows) -> list[str]:
+    """The titles of listed agreements, in order."""
+    return [row.agreement.title for row in rows]
+
+
+@pytest.fixture
+def count_statements(app) -> Iterator[list[str]]:
+    """Record every SQL statement the app's engine runs."""
+    statements: list[str] = []
+    engine = app.extensions["tracker.engine"]
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield statements
+    event.remove(engine, "before_cursor_execute", record)
+
+
+# --- calendar arithmetic --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2017, 1, 31), 1, date(2017, 2, 28)),
+        (date(2016, 1, 31), 1, date(2016, 2, 29)),
+        (date(2017, 10, 4), 3, date(2018, 1, 4)),
+        (date(2017, 12, 15), 1, date(2018, 1, 15)),
+        (date(2017, 3, 31), 6, date(2017, 9, 30)),
+        (date(2017, 10, 4), 240, date(2037, 10, 4)),
+    ],
+)
+def test_add_months_is_calendar_correct(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "expected"),
+    [
+        (date(2017, 10, 4), date(2018, 1, 1), 2),
+        (date(2017, 10, 4), date(2018, 1, 4), 3),
+        (date(2017, 1, 31), date(2017, 2, 28), 1),
+        (date(2017, 10, 4), date(2017, 10, 4), 0),
+        (date(2018, 1, 1), date(2017, 10, 4), 0),
+    ],
+)
+def test_whole_months_between(earlier, later, expected):
+    assert whole_months_between(earlier, later) == expected
+
+
+# --- the window -----------------------------------------------------------------------------------
+
+
+def test_year_only_end_counts_from_first_of_january(session, make_agreement):
+    make_agreement(title="AITEC", end="2018")
+    rows = expiring_agreements(session, as_of=AS_OF, months=3)
+    assert titles(rows) == ["AITEC"]
+    assert rows[0].end.iso() == "2018"
+    assert rows[0].days_left == 89
+    assert rows[0].months_apart == 2
+    # Three months from 30 September 2017 stop short of 1 January 2018.
+    assert expiring_agreements(session, as_of=date(2017, 9, 30), months=3) == []
+    # From 2 January 2018 the earliest day has passed: it is no longer "ending within" any window.
+    assert expiring_agreements(session, as_of=date(2018, 1, 2), months=12) == []
+
+
+def test_month_only_end_counts_from_first_of_month(session, make_agreement):
+    make_agreement(title="March", end="2018-03")
+    assert titles(expiring_agreements(session, as_of=date(2017, 12, 1), months=3)) == ["March"]
+    assert expiring_agreements(session, as_of=date(2017, 12, 2), months=2) == []
+
+
+@pytest.mark.parametrize("months", [3, 6, 12, 24, 1, 7, 240])
+def test_window_boundaries_are_inclusive(session, make_agreement, months):
+    last_day = add_months(AS_OF, months)
+    make_agreement(title="a. ends today", end=AS_OF.isoformat())
+    make_agreement(title="b. ends on the last day", end=last_day.isoformat())
+    make_agreement(title="c. ended yesterday", end=date(2017, 10, 3).isoformat())
+    make_agreement(title="d. ends the day after", end=date.fromordinal(last_day.toordinal() + 1).isoformat())
+    rows = expiring_agreements(session, as_of=AS_OF, months=months)
+    assert titles(rows) == ["a. ends today", "b. ends on the last day"]
+    assert rows[0].days_left == 0
+
+
+def test_end_of_month_window(session, make_agreement):
+    make_agreement(title="last day of February", end="2017-02-28")
+    make_agreement(title="first of March", end="2017-03-01")
+    assert titles(expiring_agreements(session, as_of=date(2017, 1, 31), months=1)) == ["last day of February"]
+
+
+def test_soonest_first(session, make_agreement):
+    make_agreement(title="later", end="2018-06-30")
+    make_agreement(title="soonest", end="2017-11-01")
+    make_agreement(title="middle", end="2018")
+    assert titles(expiring_agreements(session, as_of=AS_OF, months=12)) == ["soonest", "middle", "later"]
+
+
+def test_agreements_without_end_are_not_listed(session, make_agreement):
+    make_agreement(title="open-ended", start="2006")
+    assert expiring_agreements(session, as_of=AS_OF, months=240) == []
+
+
+@pytest.mark.parametrize("status", OPEN_STATUSES)
+def test_open_statuses_are_listed(session, make_agreement, status):
+    make_agreement(title="open", status=status, end="2018")
+    assert titles(expiring_agreements(session, as_of=AS_OF)) == ["open"]
+
+
+@pytest.mark.parametrize("status", TERMINAL_STATUSES)
+def test_terminal_statuses_are_left_out(session, make_agreement, status):
+    make_agreement(title="over", status=status, end="2018")
+    assert expiring_agreements(session, as_of=AS_OF) == []
+
+
+def test_parties_listed_once_signatories_first(session, make_agreement, make_party):
+    ministry = make_party(name="Ministry of Industry")
+    aitec = make_party(name="AITEC Co., Ltd", country_code="KR")
+    directorate = make_party(name="Directorate General")
+    make_agreement(
+        end="2018",
+        parties=[
+            (directorate, PartyRole.IMPLEMENTING_AGENCY),
+            (ministry, PartyRole.SIGNATORY),
+            (aitec, PartyRole.SIGNATORY),
+            (ministry, PartyRole.FUNDER),
+        ],
+    )
+    [row] = expiring_agreements(session, as_of=AS_OF)
+    assert [party.name for party in row.parties] == ["AITEC Co., Ltd", "Ministry of Industry", "Directorate General"]
+
+
+def test_statement_count_does_not_grow_with_rows(session, make_agreement, make_party, count_statements):
+    parties = [make_party(name=f"Party {n}") for n in range(3)]
+    for n in range(6):
+        make_agreement(title=f"Agreement {n}", end="2018", parties=[(p, PartyRole.SIGNATORY) for p in parties])
+    session.expunge_all()
+    count_statements.clear()
+    report = expiring_report(session, as_of=AS_OF, months=12)
+    assert len(report.expiring) == 6
+    assert all(len(row.parties) == 3 for row in report.expiring)
+    # Agreements, their party links and the parties: once each for each list.
+    assert len([s for s in count_statements if s.lstrip().upper().startswith("SELECT")]) <= 6
+
+
+# --- needs attention ------------------------------------------------------------------------------
+
+
+def test_needs_attention_rules(session, make_agreement):
+    make_agreement(title="a. stale, in force", end="2016", status=AgreementStatus.IN_FORCE)
+    make_agreement(title="b. stale, signed", end="2017-06-30", status=AgreementStatus.SIGNED)
+    make_agreement(title="renewal intended", end="2016", renewal_intent=RenewalIntent.INTENDED)
+    make_agreement(title="renewal in negotiation", end="2016", renewal_intent=RenewalIntent.IN_NEGOTIATION)
+    make_agreement(title="status expired", end="2016", status=AgreementStatus.EXPIRED)
+    make_agreement(title="announced only", end="2016", status=AgreementStatus.ANNOUNCED)
+    make_agreement(title="ends today", end=AS_OF.isoformat())
+    make_agreement(title="no end", start="2006")
+    rows = agreements_needing_attention(session, as_of=AS_OF)
+    assert titles(rows) == ["a. stale, in force", "b. stale, signed"]
+    assert rows[0].days_left < 0
+    assert rows[1].days_left == -96
+    assert rows[1].months_apart == 3
+    assert count_needing_attention(session, as_of=AS_OF) == 2
+
+
+def test_report_window(session, make_agreement):
+    make_agreement(title="soon", end="2018-03")
+    report = expiring_report(session, as_of=AS_OF, months=6)
+    assert (report.as_of, report.months, report.until) == (AS_OF, 6, date(2018, 4, 4))
+    assert titles(report.expiring) == ["soon"]
+    assert report.needs_attention == []
+
+
+def test_seed_story_as_of_article_date(session):
+    load_demo(session)
+    session.commit()
+    report = expiring_report(session, as_of=AS_OF, months=12)
+    [row] = report.expiring
+    assert row.agreement.title.startswith("Technology development cooperation")
+    assert row.end.iso() == "2018"
+    assert row.agreement.renewal_intent is RenewalIntent.INTENDED
+    assert report.needs_attention == []
+    # A year later nothing is stale either: the renewal is recorded as intended.
+    assert agreements_needing_attention(session, as_of=date(2019, 1, 1)) == []
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+def test_page_defaults(client):
+    response = client.get("/expiring/")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Expiring agreements" in page
+    assert "Ending within 12 months" in page
+    assert "No open agreement ends in this window." in page
+    for months in (3, 6, 12, 24):
+        assert f"months={months}" in page
+
+
+def test_page_shows_seed_story(client, session):
+    load_demo(session)
+    session.commit()
+    response = client.get("/expiring/?as_of=2017-10-04")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd" in page
+    assert "year only" in page
+    assert "89 days left" in page
+    assert "AITEC Co., Ltd; Ministry of Industry of the Republic of Indonesia" in page
+    assert "Renewal intended" in page
+    assert "/agreements/" in page
+
+
+def test_page_needs_attention(client, make_agreement):
+    make_agreement(title="Stale agreement", end="2017-06", status=AgreementStatus.SIGNED)
+    page = client.get("/expiring/?as_of=2017-10-04&months=3").get_data(as_text=True)
+    assert "Ending within 3 months" in page
+    assert "Stale agreement" in page
+    assert "month only" in page
+    assert "ended 125 days ago" in page
+
+
+@pytest.mark.parametrize("months", ["", " 6 ", "240", "1"])
+def test_page_accepts_months(client, months):
+    assert client.get("/expiring/", query_string={"months": months}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"months": "0"}, "from 1 to 240"),
+        ({"months": "241"}, "from 1 to 240"),
+        ({"months": "-3"}, "from 1 to 240"),
+        ({"months": "abc"}, "Enter a whole number of months"),
+        ({"months": "99999999999999999999999"}, "from 1 to 240"),
+        ({"as_of": "2017-02-30"}, "Enter a date as YYYY-MM-DD"),
+        ({"as_of": "yesterday"}, "Enter a date as YYYY-MM-DD"),
+        ({"as_of": "9999-12-31", "months": "240"}, "between 1900 and 2100"),
+        ({"as_of": "0001-01-01"}, "between 1900 and 2100"),
+    ],
+)
+def test_page_refuses_bad_parameters(client, query, message):
+    response = client.get("/expiring/", query_string=query)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert 'aria-invalid="true"' in page

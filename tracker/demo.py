@@ -1,0 +1,334 @@
+"""Demo data: the 2017 story of the Ministry of Industry's cooperation with AITEC and Korea, from tirto.id.
+
+Loaded through the models like any other record. Records that already exist (same party name, agreement
+title, source URL, sector slug) are reused, so loading twice adds nothing. The Antara URL is illustrative.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.dates import PartialDate
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    AgreementStatus,
+    InstrumentType,
+    Party,
+    PartyAlias,
+    PartyKind,
+    PartyRole,
+    RenewalIntent,
+    Sector,
+    Source,
+    SourceKind,
+)
+from tracker.urls import normalize_url
+
+GOVERNMENT_ID = "Government of the Republic of Indonesia"
+MINISTRY = "Ministry of Industry of the Republic of Indonesia"
+DIRECTORATE = "Directorate General for Resilience and Development of International Industrial Access"
+AITEC = "AITEC Co., Ltd"
+GOVERNMENT_KR = "Government of the Republic of Korea"
+
+TIRTO_URL = "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxcL"
+ANTARA_URL = "https://www.antaranews.com/berita/656400/indonesia-ingin-perpanjang-kerja-sama-teknologi-dengan-korea"
+
+
+@dataclass(frozen=True)
+class PartySpec:
+    """A demo party; `parent` names another demo party listed before it."""
+
+    name: str
+    kind: PartyKind
+    country_code: str
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A demo source."""
+
+    url: str
+    title: str
+    outlet: str
+    published_on: date
+    author: str = ""
+    excerpt: str = ""
+    language: str = "id"
+
+
+@dataclass(frozen=True)
+class AgreementSpec:
+    """A demo agreement; parties by name, sectors by slug, evidence as (source URL, note) pairs."""
+
+    title: str
+    instrument_type: InstrumentType
+    status: AgreementStatus
+    summary: str
+    notes: str = ""
+    title_local: str = ""
+    renewal_intent: RenewalIntent = RenewalIntent.NONE
+    start: str | None = None
+    end: str | None = None
+    parties: tuple[tuple[str, PartyRole], ...] = ()
+    sectors: tuple[str, ...] = ()
+    evidence: tuple[tuple[str, str], ...] = ()
+
+
+PARTIES = (
+    PartySpec(GOVERNMENT_ID, PartyKind.STATE, "ID"),
+    PartySpec(
+        MINISTRY,
+        PartyKind.MINISTRY,
+        "ID",
+        parent=GOVERNMENT_ID,
+        aliases=("Kementerian Perindustrian", "Kemenperin", "Ministry of Industry"),
+    ),
+    PartySpec(
+        DIRECTORATE,
+        PartyKind.MINISTRY,
+        "ID",
+        parent=MINISTRY,
+        aliases=("Ditjen KPAII", "Direktorat Jenderal Ketahanan dan Pengembangan Akses Industri Internasional"),
+        notes="Led by Director General Harjanto in 2017.",
+    ),
+    PartySpec(
+        AITEC,
+        PartyKind.COMPANY,
+        "KR",
+        aliases=("AITEC", "AITEC Co.Ltd"),
+        notes="South Korean electronics company.",
+    ),
+    PartySpec(GOVERNMENT_KR, PartyKind.STATE, "KR", aliases=("Korea Selatan", "Korsel", "South Korea")),
+)
+
+SOURCES = (
+    SourceSpec(
+        url=TIRTO_URL,
+        title="Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel",
+        outlet="tirto.id",
+        author="Dipna Videlia Putsanra",
+        published_on=date(2017, 10, 4),
+        excerpt=(
+            "Dirjen Ketahanan dan Pengembangan Akses Industri Internasional Kementerian Perindustrian, Harjanto "
+            "mengungkapkan akan melanjutkan kerja sama antara Indonesia dengan industri elektronika Korea Selatan "
+            "AITEC Co.Ltd dalam bidang pengembangan teknologi.\n\n"
+            "“Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018. Kami ingin "
+            "memperpanjang kerja sama pengembangan teknologi ini, karena masih dibutuhkan,” kata Harjanto di "
+            "Jakarta, Rabu (4/10/2017) sebagaimana dilansir dari Antara."
+        ),
+    ),
+    SourceSpec(
+        url=ANTARA_URL,
+        title="Indonesia ingin perpanjang kerja sama teknologi dengan Korea",
+        outlet="Antara",
+        published_on=date(2017, 10, 4),
+    ),
+)
+
+AGREEMENTS = (
+    AgreementSpec(
+        title="Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd",
+        title_local="Kerja sama pengembangan teknologi Kemenperin – AITEC",
+        instrument_type=InstrumentType.AGREEMENT,
+        status=AgreementStatus.IN_FORCE,
+        renewal_intent=RenewalIntent.INTENDED,
+        start="2006",
+        end="2018",
+        summary=(
+            "Technology development cooperation between Indonesia's Ministry of Industry and the South Korean "
+            "electronics company AITEC Co., Ltd, running since 2006 and due to end in 2018. Indonesia wants to "
+            "extend it because it is still needed: high-technology start-ups in Indonesia need supporting "
+            "technology infrastructure that is often limited in Indonesia but exists in Korea."
+        ),
+        notes=(
+            "Director General Harjanto announced the wish to extend in Jakarta on 4 October 2017, after a working "
+            "visit to South Korea on 25–29 September 2017. The ministry also wants a technology network, so that "
+            "high-technology industrial problems that cannot be solved in Indonesia can be solved in Korea. "
+            "Only the years of the start and end are reported."
+        ),
+        parties=(
+            (MINISTRY, PartyRole.SIGNATORY),
+            (AITEC, PartyRole.SIGNATORY),
+            (DIRECTORATE, PartyRole.IMPLEMENTING_AGENCY),
+        ),
+        sectors=("technology",),
+        evidence=(
+            (
+                TIRTO_URL,
+                "Start, end and the wish to extend: “Kita dengan AITEC kan kerja samanya sudah berlangsung dari "
+                "2006 dan akan berakhir 2018. Kami ingin memperpanjang kerja sama pengembangan teknologi ini, "
+                "karena masih dibutuhkan,” (Harjanto, Jakarta, 4 October 2017).",
+            ),
+            (
+                ANTARA_URL,
+                "The original report: tirto.id quotes Harjanto’s statement “sebagaimana dilansir dari Antara”.",
+            ),
+        ),
+    ),
+    AgreementSpec(
+        title="MoU with Korea on renewable energy and electric vehicles",
+        title_local="MoU energi terbarukan dan kendaraan listrik dengan Korea Selatan",
+        instrument_type=InstrumentType.MOU,
+        status=AgreementStatus.ANNOUNCED,
+        summary=(
+            "Indonesia is preparing a memorandum of understanding with South Korea on renewable energy and "
+            "electric vehicles. South Korea aims to make Jeju Island the first carbon-free region by 2030, "
+            "with electric vehicles for its transport."
+        ),
+        notes="Announced by Director General Harjanto on 4 October 2017; the Korean signatory is not named yet.",
+        parties=((MINISTRY, PartyRole.SIGNATORY), (GOVERNMENT_KR, PartyRole.SIGNATORY)),
+        sectors=("renewable-energy", "electric-vehicles"),
+        evidence=(
+            (
+                TIRTO_URL,
+                "Renewable energy and electric vehicles, with Jeju carbon-free by 2030, then: “Kita siapkan "
+                "Memorandum of Understanding (MoU).”",
+            ),
+        ),
+    ),
+    AgreementSpec(
+        title="Cooperation on moulds and dies with Korea",
+        instrument_type=InstrumentType.OTHER,
+        status=AgreementStatus.ANNOUNCED,
+        summary=(
+            "Indonesia is exploring cooperation with South Korea on moulds and dies, which the ministry calls "
+            "the “mother of industry”, needed to create new products."
+        ),
+        notes="Being explored as of October 2017; the form of the instrument and the Korean party are not known.",
+        parties=((MINISTRY, PartyRole.SIGNATORY), (GOVERNMENT_KR, PartyRole.OTHER)),
+        sectors=("moulds-and-dies",),
+        evidence=(
+            (
+                TIRTO_URL,
+                "“Kami juga melihat industri moulds and die yang menjadi mother of industry. Kita perlu itu untuk "
+                "menciptakan produk baru. Saya coba jajaki dan ada agreement,”",
+            ),
+        ),
+    ),
+)
+
+# The migration seeds these sectors; the names are used only if a user has deleted one.
+SECTOR_NAMES = {
+    "technology": "Technology",
+    "renewable-energy": "Renewable energy",
+    "electric-vehicles": "Electric vehicles",
+    "moulds-and-dies": "Moulds and dies",
+}
+
+
+def is_empty(session: Session) -> bool:
+    """True when the database holds no agreement yet."""
+    return session.scalar(select(Agreement.id).limit(1)) is None
+
+
+def _party(session: Session, spec: PartySpec, parties: dict[str, Party], added: Counter[str]) -> Party:
+    """The party with this name, created with its aliases when missing."""
+    party = session.scalars(select(Party).where(Party.name == spec.name).order_by(Party.id)).first()
+    if party is None:
+        party = Party(
+            name=spec.name,
+            kind=spec.kind,
+            country_code=spec.country_code,
+            parent=parties[spec.parent] if spec.parent else None,
+            notes=spec.notes,
+            aliases=[PartyAlias(alias=alias) for alias in spec.aliases],
+        )
+        session.add(party)
+        added["parties"] += 1
+    return party
+
+
+def _sector(session: Session, slug: str, added: Counter[str]) -> Sector:
+    """The sector with this slug, created when a user has removed it."""
+    sector = session.scalars(select(Sector).where(Sector.slug == slug)).first()
+    if sector is None:
+        sector = Sector(slug=slug, name=SECTOR_NAMES[slug])
+        session.add(sector)
+        added["sectors"] += 1
+    return sector
+
+
+def _source(session: Session, spec: SourceSpec, added: Counter[str]) -> Source:
+    """The source at this URL (compared in normal form), created when missing."""
+    normalized = normalize_url(spec.url)
+    source = session.scalars(select(Source).where(Source.url_normalized == normalized)).first()
+    if source is None:
+        source = Source(
+            url=spec.url,
+            url_normalized=normalized,
+            kind=SourceKind.NEWS_ARTICLE,
+            title=spec.title,
+            outlet=spec.outlet,
+            author=spec.author,
+            published_on=spec.published_on,
+            language=spec.language,
+            excerpt=spec.excerpt,
+        )
+        session.add(source)
+        added["sources"] += 1
+    return source
+
+
+def _agreement(
+    session: Session,
+    spec: AgreementSpec,
+    parties: dict[str, Party],
+    sources: dict[str, Source],
+    added: Counter[str],
+) -> None:
+    """Create the agreement with its parties, sectors and evidence, unless one with its title exists."""
+    if session.scalars(select(Agreement.id).where(Agreement.title == spec.title)).first() is not None:
+        return
+    # Sectors first: looking them up flushes, and the new agreement's links must not be half-built then.
+    sectors = [_sector(session, slug, added) for slug in spec.sectors]
+    agreement = Agreement(
+        title=spec.title,
+        title_local=spec.title_local,
+        instrument_type=spec.instrument_type,
+        status=spec.status,
+        renewal_intent=spec.renewal_intent,
+        summary=spec.summary,
+        notes=spec.notes,
+    )
+    agreement.start = PartialDate.parse(spec.start) if spec.start else None
+    agreement.end = PartialDate.parse(spec.end) if spec.end else None
+    agreement.party_links = [AgreementParty(party=parties[name], role=role) for name, role in spec.parties]
+    agreement.sectors = sectors
+    agreement.source_links = [AgreementSource(source=sources[url], note=note) for url, note in spec.evidence]
+    session.add(agreement)
+    added["agreements"] += 1
+
+
+def _summary(added: Counter[str]) -> str:
+    """What was added, such as "3 agreements, 5 parties, 2 sources"."""
+    if not added:
+        return "nothing new, every demo record already exists"
+    words = {"agreements": "agreement", "parties": "party", "sources": "source", "sectors": "sector"}
+    return ", ".join(
+        f"{added[plural]} {singular if added[plural] == 1 else plural}"
+        for plural, singular in words.items()
+        if added[plural]
+    )
+
+
+def load_demo(session: Session) -> str:
+    """Add the demo story through the models and flush (the caller commits); returns what was added."""
+    added: Counter[str] = Counter()
+    parties: dict[str, Party] = {}
+    for spec in PARTIES:
+        parties[spec.name] = _party(session, spec, parties, added)
+    sources = {spec.url: _source(session, spec, added) for spec in SOURCES}
+    for spec in AGREEMENTS:
+        _agreement(session, spec, parties, sources, added)
+    session.flush()
+    return _summary(added)

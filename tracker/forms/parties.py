@@ -1,0 +1,92 @@
+"""Forms for parties: the edit form (POST) and the list's filters (GET)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import IntegerField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from tracker.countries import country_choices
+from tracker.forms.base import BaseForm, QueryForm, optional_id, options
+from tracker.i18n import _
+from tracker.labels import choices
+from tracker.models import Party, PartyKind
+from tracker.queries.parties import PartyFilters
+from tracker.services.parties import NAME_MAX, PartyData
+from tracker.web import MAX_ID
+
+NOTES_MAX = 20000
+
+
+def upper(value: Any) -> Any:
+    """Country codes are compared upper-case, so "kr" in a hand-typed link still works."""
+    return value.upper() if isinstance(value, str) else value
+
+
+def alias_lines(text: str | None) -> list[str]:
+    """One alias per line of the textarea, blank lines dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class PartyForm(BaseForm):
+    """Create or edit a party."""
+
+    name = StringField(_("Name"), validators=[InputRequired(), Length(max=NAME_MAX)])
+    kind = SelectField(_("Kind"), choices=options(choices(PartyKind)))
+    country_code = SelectField(_("Country"), filters=[upper])
+    parent_id = SelectField(_("Part of"), coerce=optional_id)
+    aliases = TextAreaField(_("Other names"), validators=[Optional(), Length(max=NOTES_MAX)])
+    notes = TextAreaField(_("Notes"), validators=[Optional(), Length(max=NOTES_MAX)])
+
+    def set_choices(self, party_choices: list[tuple[int, str]], party: Party | None = None) -> None:
+        """Offer the countries and, as parents, every party but this one."""
+        self.country_code.choices = options([("", _("— none (international body) —")), *country_choices()])
+        offered = [(value, label) for value, label in party_choices if party is None or value != party.id]
+        self.parent_id.choices = options([("", _("— none —")), *offered])
+
+    def fill_from(self, party: Party) -> None:
+        """Pre-fill the form from an existing party (for GET of the edit page)."""
+        self.name.data = party.name
+        self.kind.data = party.kind.value
+        self.country_code.data = party.country_code or ""
+        self.parent_id.data = party.parent_id
+        self.aliases.data = "\n".join(alias.alias for alias in party.aliases)
+        self.notes.data = party.notes
+
+    def validate_aliases(self, field: Any) -> None:
+        """Each alias fits its column."""
+        if any(len(alias) > NAME_MAX for alias in alias_lines(field.data)):
+            raise ValidationError(_("Keep each alias to %(max)s characters.", max=NAME_MAX))
+
+    def to_data(self) -> PartyData:
+        """The validated input as the service's input type."""
+        return PartyData(
+            name=self.name.data,
+            kind=PartyKind(self.kind.data),
+            country_code=self.country_code.data or None,
+            parent_id=self.parent_id.data,
+            aliases=alias_lines(self.aliases.data),
+            notes=self.notes.data or "",
+        )
+
+
+class PartyQueryForm(QueryForm):
+    """The party list's filters, read from the query string so every list is a link."""
+
+    q = StringField(_("Name or other name"), validators=[Optional(), Length(max=NAME_MAX)])
+    kind = SelectField(_("Kind"), choices=options([("", _("Any kind")), *choices(PartyKind)]), default="")
+    country = SelectField(_("Country"), filters=[upper], default="")
+    page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+
+    def set_choices(self) -> None:
+        """Offer every country."""
+        self.country.choices = options([("", _("Any country")), *country_choices()])
+
+    def filters(self) -> PartyFilters:
+        """The validated filters as the query's input type."""
+        return PartyFilters(
+            text=self.q.data or "",
+            kind=PartyKind(self.kind.data) if self.kind.data else None,
+            country_code=self.country.data or None,
+        )

@@ -1,0 +1,215 @@
+"""Writes on parties: create, update and delete, refusing duplicates, cycles and deletes of used parties."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.countries import normalize_country_code
+from tracker.errors import DuplicateError, InUseError, ValidationError
+from tracker.i18n import _
+from tracker.models import Agreement, AgreementParty, Party, PartyAlias, PartyKind
+
+NAME_MAX = 300
+# How many agreements or child parties a refusal names before it says "and N more".
+NAMED_IN_MESSAGE = 5
+
+
+@dataclass
+class PartyData:
+    """Everything a user can set on a party, already parsed."""
+
+    name: str
+    kind: PartyKind
+    country_code: str | None = None
+    parent_id: int | None = None
+    aliases: Sequence[str] = field(default_factory=list)
+    notes: str = ""
+
+
+def normalise_name(text: str) -> str:
+    """The comparison key of a name: accents dropped, case folded, whitespace collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def create_party(session: Session, data: PartyData) -> Party:
+    """Record a new party."""
+    party = Party()
+    _apply(session, party, data)
+    session.add(party)
+    session.flush()
+    return party
+
+
+def update_party(session: Session, party: Party, data: PartyData) -> Party:
+    """Replace a party's fields and aliases with `data`."""
+    _apply(session, party, data)
+    session.flush()
+    return party
+
+
+def delete_party(session: Session, party: Party) -> None:
+    """Remove a party no agreement and no child party uses."""
+    reasons = [*_agreements_reason(session, party), *_children_reason(session, party)]
+    if reasons:
+        intro = _("“%(name)s” cannot be deleted.", name=party.name)
+        raise InUseError(" ".join(str(part) for part in [intro, *reasons]))
+    session.delete(party)
+    session.flush()
+
+
+def named_list(names: Sequence[str], total: int) -> str:
+    """ "A, B, C" or "A, B, C and 4 more" when only the first few of `total` are named."""
+    listed = ", ".join(f"“{name}”" for name in names)
+    if total > len(names):
+        return str(_("%(names)s and %(count)s more", names=listed, count=total - len(names)))
+    return listed
+
+
+def clean_aliases(name: str, aliases: Sequence[str]) -> list[str]:
+    """Aliases stripped, without blanks, repeats or the party's own name (compared as `normalise_name`)."""
+    seen = {normalise_name(name)}
+    kept = []
+    for alias in aliases:
+        alias = re.sub(r"\s+", " ", alias).strip()
+        key = normalise_name(alias)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(alias)
+    return kept
+
+
+def _apply(session: Session, party: Party, data: PartyData) -> None:
+    """Check `data` against the rules, then copy it onto `party`."""
+    name = _check_name(data.name)
+    country_code = _check_country(data.country_code)
+    aliases = clean_aliases(name, data.aliases)
+    _check_aliases_length(aliases)
+    parent = _check_parent(session, party, data.parent_id)
+    _check_duplicates(session, party, name, country_code, aliases)
+    party.name = name
+    party.kind = data.kind
+    party.country_code = country_code
+    party.parent = parent
+    party.notes = data.notes
+    _replace_aliases(party, aliases)
+
+
+def _check_name(name: str) -> str:
+    """A name is required and fits its column."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(str(_("Give the party's name.")), field="name")
+    if len(name) > NAME_MAX:
+        raise ValidationError(str(_("Keep the name to %(max)s characters.", max=NAME_MAX)), field="name")
+    return name
+
+
+def _check_country(code: str | None) -> str | None:
+    """Blank means no country (international organisations); otherwise a known ISO 3166-1 alpha-2 code."""
+    if not code or not code.strip():
+        return None
+    normalized = normalize_country_code(code)
+    if normalized is None:
+        raise ValidationError(str(_("“%(code)s” is not an ISO 3166-1 country code.", code=code)), field="country_code")
+    return normalized
+
+
+def _check_aliases_length(aliases: Sequence[str]) -> None:
+    """Each alias fits its column."""
+    for alias in aliases:
+        if len(alias) > NAME_MAX:
+            message = _("Keep each alias to %(max)s characters.", max=NAME_MAX)
+            raise ValidationError(str(message), field="aliases")
+
+
+def _check_parent(session: Session, party: Party, parent_id: int | None) -> Party | None:
+    """The parent exists and is neither the party itself nor one of its descendants."""
+    if parent_id is None:
+        return None
+    parent = session.get(Party, parent_id)
+    if parent is None:
+        raise ValidationError(str(_("There is no such party.")), field="parent_id")
+    if party.id is not None and parent.id == party.id:
+        raise ValidationError(str(_("A party cannot be its own parent.")), field="parent_id")
+    if party.id is not None and party.id in _ancestor_ids(parent):
+        message = _("“%(parent)s” comes under this party, so it cannot be its parent.", parent=parent.name)
+        raise ValidationError(str(message), field="parent_id")
+    return parent
+
+
+def _ancestor_ids(party: Party) -> set[int]:
+    """The ids of `party` and every party above it."""
+    seen: set[int] = set()
+    current: Party | None = party
+    # The `seen` guard stops the walk even if the data already holds a cycle.
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        current = current.parent
+    return seen
+
+
+def _check_duplicates(
+    session: Session, party: Party, name: str, country_code: str | None, aliases: Sequence[str]
+) -> None:
+    """No other party in the same country (or also without one) goes by the name or an alias."""
+    taken = _names_in_country(session, country_code, exclude_id=party.id)
+    existing = taken.get(normalise_name(name))
+    if existing is not None:
+        message = _("“%(existing)s” already goes by this name in the same country.", existing=existing)
+        raise DuplicateError(str(message), field="name")
+    for alias in aliases:
+        existing = taken.get(normalise_name(alias))
+        if existing is not None:
+            message = _("The alias “%(alias)s” is already used by “%(existing)s”.", alias=alias, existing=existing)
+            raise DuplicateError(str(message), field="aliases")
+
+
+def _names_in_country(session: Session, country_code: str | None, exclude_id: int | None) -> dict[str, str]:
+    """Normalised name or alias -> the name of the party that has it, among parties of one country."""
+    # Accent-insensitive comparison is not portable SQL, so the country's names are compared in Python.
+    conditions = [Party.country_code.is_(None) if country_code is None else Party.country_code == country_code]
+    if exclude_id is not None:
+        conditions.append(Party.id != exclude_id)
+    rows = list(session.execute(select(Party.name, Party.name).where(*conditions)))
+    rows += session.execute(select(PartyAlias.alias, Party.name).join(PartyAlias.party).where(*conditions))
+    taken: dict[str, str] = {}
+    for label, owner in rows:
+        taken.setdefault(normalise_name(label), owner)
+    return taken
+
+
+def _replace_aliases(party: Party, aliases: Sequence[str]) -> None:
+    """Keep alias rows that stay, add new ones: rows are never deleted and re-inserted with the same text."""
+    # The unit of work inserts before it deletes, so re-adding an unchanged alias would break its unique key.
+    current = {alias.alias: alias for alias in party.aliases}
+    party.aliases = [current.get(alias) or PartyAlias(alias=alias) for alias in aliases]
+
+
+def _agreements_reason(session: Session, party: Party) -> list[str]:
+    """A sentence naming the agreements that use the party, or nothing."""
+    uses = select(AgreementParty.agreement_id).where(AgreementParty.party_id == party.id)
+    total = session.scalar(select(func.count()).select_from(Agreement).where(Agreement.id.in_(uses))) or 0
+    if not total:
+        return []
+    titles = session.scalars(
+        select(Agreement.title).where(Agreement.id.in_(uses)).order_by(Agreement.title).limit(NAMED_IN_MESSAGE)
+    ).all()
+    return [str(_("Agreements name it: %(agreements)s.", agreements=named_list(titles, total)))]
+
+
+def _children_reason(session: Session, party: Party) -> list[str]:
+    """A sentence naming the party's child parties, or nothing."""
+    is_child = Party.parent_id == party.id
+    total = session.scalar(select(func.count()).select_from(Party).where(is_child)) or 0
+    if not total:
+        return []
+    names = session.scalars(select(Party.name).where(is_child).order_by(Party.name).limit(NAMED_IN_MESSAGE)).all()
+    return [str(_("Parties come under it: %(children)s.", children=named_list(names, total)))]

@@ -1,0 +1,120 @@
+"""Writes on the sector vocabulary: create, rename and delete sectors no agreement uses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.errors import DuplicateError, InUseError, ValidationError
+from tracker.i18n import _
+from tracker.models import Agreement, Sector, agreement_sector
+from tracker.services.parties import NAMED_IN_MESSAGE, named_list
+
+NAME_MAX = 120
+SLUG_MAX = 64
+SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
+
+
+@dataclass
+class SectorData:
+    """Everything a user can set on a sector; a blank slug is made from the name."""
+
+    name: str
+    slug: str = ""
+    description: str = ""
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: "Moulds & Dies" becomes "moulds-dies"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-")
+
+
+def create_sector(session: Session, data: SectorData) -> Sector:
+    """Add a sector to the vocabulary."""
+    sector = Sector()
+    _apply(session, sector, data)
+    session.add(sector)
+    session.flush()
+    return sector
+
+
+def update_sector(session: Session, sector: Sector, data: SectorData) -> Sector:
+    """Rename or re-describe a sector."""
+    _apply(session, sector, data)
+    session.flush()
+    return sector
+
+
+def delete_sector(session: Session, sector: Sector) -> None:
+    """Remove a sector no agreement uses."""
+    uses = select(agreement_sector.c.agreement_id).where(agreement_sector.c.sector_id == sector.id)
+    total = session.scalar(select(func.count()).select_from(Agreement).where(Agreement.id.in_(uses))) or 0
+    if total:
+        titles = session.scalars(
+            select(Agreement.title).where(Agreement.id.in_(uses)).order_by(Agreement.title).limit(NAMED_IN_MESSAGE)
+        ).all()
+        message = _(
+            "“%(name)s” cannot be deleted: agreements use it: %(agreements)s.",
+            name=sector.name,
+            agreements=named_list(titles, total),
+        )
+        raise InUseError(str(message))
+    session.delete(sector)
+    session.flush()
+
+
+def _apply(session: Session, sector: Sector, data: SectorData) -> None:
+    """Check `data` against the rules, then copy it onto `sector`."""
+    name = _check_name(data.name)
+    slug = _check_slug(data.slug.strip() or slugify(name))
+    _check_unique(session, sector, name, slug)
+    sector.name = name
+    sector.slug = slug
+    sector.description = data.description
+
+
+def _check_name(name: str) -> str:
+    """A name is required and fits its column."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(str(_("Give the sector's name.")), field="name")
+    if len(name) > NAME_MAX:
+        raise ValidationError(str(_("Keep the name to %(max)s characters.", max=NAME_MAX)), field="name")
+    return name
+
+
+def _check_slug(slug: str) -> str:
+    """A slug is lower-case letters, digits and hyphens, short enough for its column."""
+    if not slug:
+        message = _("The name gives no slug; type one with letters a–z, digits and hyphens.")
+        raise ValidationError(str(message), field="slug")
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise ValidationError(str(_("Use only lower-case letters a–z, digits and hyphens.")), field="slug")
+    if len(slug) > SLUG_MAX:
+        raise ValidationError(str(_("Keep the slug to %(max)s characters.", max=SLUG_MAX)), field="slug")
+    return slug
+
+
+def _name_key(name: str) -> str:
+    """Names compare case-insensitively, with runs of whitespace as one space."""
+    return " ".join(name.casefold().split())
+
+
+def _check_unique(session: Session, sector: Sector, name: str, slug: str) -> None:
+    """No other sector has the name (in any case) or the slug."""
+    # The vocabulary is small, and case folding beyond ASCII is not portable SQL: compare in Python.
+    others = [other for other in session.scalars(select(Sector)) if other is not sector]
+    for other in others:
+        if _name_key(other.name) == _name_key(name):
+            message = _("There is already a sector named “%(existing)s”.", existing=other.name)
+            raise DuplicateError(str(message), field="name")
+    for other in others:
+        if other.slug == slug:
+            message = _("The slug “%(slug)s” is already used by “%(existing)s”.", slug=slug, existing=other.name)
+            raise DuplicateError(str(message), field="slug")
