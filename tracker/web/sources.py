@@ -1,13 +1,300 @@
-"""Pages of the sources area."""
+"""Pages of the sources area: list, detail, new, edit, delete, and links between sources and agreements."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-bp = Blueprint("sources", __name__, url_prefix="/sources")
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tracker.db import get_session
+from tracker.errors import DuplicateError, TrackerError
+from tracker.forms.sources import (
+    ConfirmForm,
+    LinkFromSourceForm,
+    LinkToAgreementForm,
+    NoteForm,
+    SourceForm,
+    SourceQueryForm,
+)
+from tracker.i18n import _
+from tracker.models import Agreement, AgreementSource, Source
+from tracker.queries import sources as queries
+from tracker.services import sources as services
+from tracker.services.sources import DuplicateSourceError
+from tracker.web.helpers import get_or_404, render_invalid
+
+bp = Blueprint("sources", __name__)
+
+# Status for a list whose query string does not parse: the filters are shown again with messages.
+INVALID_QUERY_STATUS = 400
+# The pages an unlink or a note change may return to; anything else in `next` is ignored.
+RETURN_PAGES = ("agreement", "source")
 
 
-@bp.get("/")
+@contextmanager
+def saving(session: Session) -> Iterator[None]:
+    """Commit after the block; a constraint the database enforced meanwhile becomes a clear conflict."""
+    try:
+        yield
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        message = _("This change conflicts with one saved at the same moment, so nothing was saved. Try again.")
+        raise DuplicateError(str(message)) from exc
+
+
+def return_page() -> str:
+    """Which known page to go back to after a link changes: the agreement's unless `next=source`."""
+    choice = request.values.get("next")
+    return choice if choice in RETURN_PAGES else "agreement"
+
+
+def back_to(link_agreement_id: int, link_source_id: int, page: str) -> str:
+    """The URL of the agreement or source page, never one taken from the request."""
+    if page == "source":
+        return url_for("sources.detail", source_id=link_source_id)
+    return url_for("agreements.detail", agreement_id=link_agreement_id)
+
+
+def link_or_404(agreement_id: int, source_id: int) -> AgreementSource:
+    """The link between the two, with both loaded, or 404."""
+    link = queries.agreement_link(get_session(), agreement_id, source_id)
+    if link is None:
+        abort(404)
+    return link
+
+
+# --- list and detail ---------------------------------------------------------------------------
+
+
+@bp.get("/sources/")
 def index():
-    """Placeholder until the area is built."""
-    return render_template("base.html")
+    """The sources, filtered and ordered by the query string."""
+    session = get_session()
+    form = SourceQueryForm(formdata=request.args)
+    suggestions = {"outlets": queries.known_outlets(session), "languages": queries.known_languages(session)}
+    if not form.validate():
+        return render_template("sources/index.html", form=form, page=None, **suggestions), INVALID_QUERY_STATUS
+    per_page = current_app.config["TRACKER_PAGE_SIZE"]
+    page = queries.source_list(session, form.filters(), page=form.page.data or 1, per_page=per_page)
+    return render_template("sources/index.html", form=form, page=page, **suggestions)
+
+
+@bp.get("/sources/<id:source_id>")
+def detail(source_id: int):
+    """One source with every field and the agreements it supports."""
+    source = queries.source_detail(get_session(), source_id)
+    if source is None:
+        abort(404)
+    return render_template("sources/detail.html", source=source, links=queries.sorted_links(source))
+
+
+# --- new, edit, delete -------------------------------------------------------------------------
+
+
+@bp.get("/sources/new")
+def new():
+    """The empty source form."""
+    return render_template("sources/form.html", form=SourceForm(), source=None)
+
+
+@bp.post("/sources/new")
+def create():
+    """Record a source; a URL already known opens the known source instead of making a duplicate."""
+    session = get_session()
+    form = SourceForm()
+    if not form.validate():
+        return render_invalid("sources/form.html", form, source=None)
+    try:
+        with saving(session):
+            source = services.create_source(session, form.to_data())
+    except DuplicateSourceError as error:
+        flash(f"{error.message} {_('It is shown here instead of being recorded twice.')!s}", "warning")
+        return redirect(url_for("sources.detail", source_id=error.source_id))
+    except TrackerError as error:
+        return render_invalid("sources/form.html", form, error=error, source=None)
+    flash(str(_("Source “%(title)s” recorded.", title=source.title)))
+    return redirect(url_for("sources.detail", source_id=source.id))
+
+
+@bp.get("/sources/<id:source_id>/edit")
+def edit(source_id: int):
+    """The source form, filled in."""
+    source = get_or_404(get_session(), Source, source_id)
+    form = SourceForm()
+    form.fill_from(source)
+    return render_template("sources/form.html", form=form, source=source)
+
+
+@bp.post("/sources/<id:source_id>/edit")
+def update(source_id: int):
+    """Save changes to a source; its URL may not become another source's."""
+    session = get_session()
+    source = get_or_404(session, Source, source_id)
+    form = SourceForm()
+    if not form.validate():
+        return render_invalid("sources/form.html", form, source=source)
+    try:
+        with saving(session):
+            services.update_source(session, source, form.to_data())
+    except TrackerError as error:
+        return render_invalid("sources/form.html", form, error=error, source=source)
+    flash(str(_("Source “%(title)s” saved.", title=source.title)))
+    return redirect(url_for("sources.detail", source_id=source.id))
+
+
+@bp.get("/sources/<id:source_id>/delete")
+def delete(source_id: int):
+    """Ask before deleting; changes nothing."""
+    source = queries.source_detail(get_session(), source_id)
+    if source is None:
+        abort(404)
+    links = queries.sorted_links(source)
+    return render_template("sources/delete.html", form=ConfirmForm(), source=source, links=links)
+
+
+@bp.post("/sources/<id:source_id>/delete")
+def destroy(source_id: int):
+    """Delete a source no agreement cites."""
+    session = get_session()
+    source = queries.source_detail(session, source_id)
+    if source is None:
+        abort(404)
+    title = source.title
+    form = ConfirmForm()  # CSRF is checked app-wide; the form only carries the refusal message
+    try:
+        with saving(session):
+            services.delete_source(session, source)
+    except TrackerError as error:
+        links = queries.sorted_links(source)
+        return render_invalid("sources/delete.html", form, error=error, source=source, links=links)
+    flash(str(_("Source “%(title)s” deleted.", title=title)))
+    return redirect(url_for("sources.index"))
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+def link_from_source_form() -> LinkFromSourceForm:
+    """The form linking a source to an agreement, offering every agreement."""
+    form = LinkFromSourceForm()
+    form.set_choices(queries.agreement_choices(get_session()))
+    return form
+
+
+@bp.get("/sources/<id:source_id>/links/new")
+def link_from_source(source_id: int):
+    """Choose an agreement this source supports."""
+    source = get_or_404(get_session(), Source, source_id)
+    return render_template("sources/link_from_source.html", form=link_from_source_form(), source=source)
+
+
+@bp.post("/sources/<id:source_id>/links/new")
+def save_link_from_source(source_id: int):
+    """Link the source to the chosen agreement."""
+    session = get_session()
+    source = get_or_404(session, Source, source_id)
+    form = link_from_source_form()
+    if not form.validate():
+        return render_invalid("sources/link_from_source.html", form, source=source)
+    agreement = get_or_404(session, Agreement, form.agreement_id.data)
+    try:
+        with saving(session):
+            services.link_source(session, agreement, source, form.note.data or "")
+    except TrackerError as error:
+        return render_invalid("sources/link_from_source.html", form, error=error, source=source)
+    flash(str(_("Source linked to “%(title)s”.", title=agreement.title)))
+    return redirect(url_for("sources.detail", source_id=source.id))
+
+
+def link_to_agreement_form() -> LinkToAgreementForm:
+    """The form adding a source to an agreement, offering every known source."""
+    form = LinkToAgreementForm()
+    form.set_choices(queries.source_choices(get_session()))
+    return form
+
+
+@bp.get("/agreements/<id:agreement_id>/sources/new")
+def link_to_agreement(agreement_id: int):
+    """Choose a recorded source, or describe a new one, to support this agreement."""
+    agreement = get_or_404(get_session(), Agreement, agreement_id)
+    return render_template("sources/link_to_agreement.html", form=link_to_agreement_form(), agreement=agreement)
+
+
+@bp.post("/agreements/<id:agreement_id>/sources/new")
+def save_link_to_agreement(agreement_id: int):
+    """Link the chosen source, or record the new one and link it; a known URL links the known source."""
+    session = get_session()
+    agreement = get_or_404(session, Agreement, agreement_id)
+    form = link_to_agreement_form()
+    if not form.validate():
+        return render_invalid("sources/link_to_agreement.html", form, agreement=agreement)
+    note = form.note.data or ""
+    try:
+        with saving(session):
+            if form.wants_new_source():
+                link, known = services.link_new_source(session, agreement, form.to_data(), note)
+            else:
+                source = get_or_404(session, Source, form.source_id.data)
+                link, known = services.link_source(session, agreement, source, note), False
+    except TrackerError as error:
+        return render_invalid("sources/link_to_agreement.html", form, error=error, agreement=agreement)
+    flash_link_made(link, known)
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+
+
+def flash_link_made(link: AgreementSource, known: bool) -> None:
+    """Say what was linked, and when a known URL linked an existing source instead of a new one."""
+    if known:
+        message = _(
+            "This URL is already known as source “%(title)s” (#%(id)s); that source was linked instead of a new one.",
+            title=link.source.title,
+            id=link.source.id,
+        )
+        flash(str(message), "warning")
+    else:
+        flash(str(_("Source “%(title)s” linked.", title=link.source.title)))
+
+
+@bp.post("/agreements/<id:agreement_id>/sources/<id:source_id>/unlink")
+def unlink(agreement_id: int, source_id: int):
+    """Remove the link; `next=source` returns to the source's page, otherwise to the agreement's."""
+    session = get_session()
+    link = link_or_404(agreement_id, source_id)
+    source_title, agreement_title = link.source.title, link.agreement.title
+    try:
+        with saving(session):
+            services.unlink_source(session, link)
+    except TrackerError as error:
+        flash(str(error.message), "error")
+        return redirect(back_to(agreement_id, source_id, return_page()))
+    flash(str(_("Source “%(source)s” unlinked from “%(agreement)s”.", source=source_title, agreement=agreement_title)))
+    return redirect(back_to(agreement_id, source_id, return_page()))
+
+
+@bp.get("/agreements/<id:agreement_id>/sources/<id:source_id>/edit")
+def edit_link(agreement_id: int, source_id: int):
+    """The note of a link, for editing."""
+    link = link_or_404(agreement_id, source_id)
+    form = NoteForm(data={"note": link.note})
+    return render_template("sources/edit_link.html", form=form, link=link, next=return_page())
+
+
+@bp.post("/agreements/<id:agreement_id>/sources/<id:source_id>/edit")
+def save_link_note(agreement_id: int, source_id: int):
+    """Save the note of a link."""
+    session = get_session()
+    link = link_or_404(agreement_id, source_id)
+    form = NoteForm()
+    if not form.validate():
+        return render_invalid("sources/edit_link.html", form, link=link, next=return_page())
+    try:
+        with saving(session):
+            services.update_link_note(session, link, form.note.data or "")
+    except TrackerError as error:
+        return render_invalid("sources/edit_link.html", form, error=error, link=link, next=return_page())
+    flash(str(_("Note saved.")))
+    return redirect(back_to(agreement_id, source_id, return_page()))

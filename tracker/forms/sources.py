@@ -1,0 +1,224 @@
+"""Forms for sources and their links: the source form, the two link forms, the note, the list's filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from wtforms import Field, IntegerField, SearchField, SelectField, StringField, TextAreaField, URLField
+from wtforms import ValidationError as FieldError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import DateInput
+
+from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Precision
+from tracker.forms.base import BaseForm, QueryForm
+from tracker.i18n import _
+from tracker.labels import choices
+from tracker.models import Source, SourceKind
+from tracker.queries.sources import DEFAULT_SORT, SourceFilters
+from tracker.services.sources import LANGUAGE_PATTERN, MAX_LENGTHS, SourceData, normalize_language
+from tracker.urls import InvalidURLError, normalize_url
+from tracker.web import MAX_ID
+
+# Text columns without a limit still get one, so that a pasted page cannot fill the database.
+EXCERPT_MAX = 20000
+NOTE_MAX = 5000
+SEARCH_MAX = 200
+LANGUAGE_MESSAGE = _("Use a language code such as id, en or ko.")
+
+
+def language_validators() -> list[Any]:
+    """Blank, or a language tag of at most its column's length."""
+    return [Optional(), Length(max=MAX_LENGTHS["language"]), Regexp(LANGUAGE_PATTERN, message=LANGUAGE_MESSAGE)]
+
+
+SORT_CHOICES = [
+    ("published", _("Newest published first")),
+    ("published_asc", _("Oldest published first")),
+    ("added", _("Recently added first")),
+    ("title", _("Title A–Z")),
+]
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as select options; WTForms 3.3 deprecates plain tuples."""
+    return [SelectChoice(value=str(value), label=label) for value, label in pairs]
+
+
+def optional_id(value: Any) -> int | None:
+    """A select value as an id; blank is None; anything else becomes -1, which is never a valid choice."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def parse_day(text: str | date | None) -> date | None:
+    """A full date from "YYYY-MM-DD" (what a date input sends); blank means unknown."""
+    if not text:
+        return None
+    if isinstance(text, date):
+        return text
+    parsed = PartialDate.parse(text)
+    if parsed.precision is not Precision.DAY:
+        raise PartialDateError(_("Give the full date as YYYY-MM-DD."))
+    return parsed.value
+
+
+def valid_day(form: Any, field: Field) -> None:
+    """Field validator: a real day, such as 2017-10-04."""
+    try:
+        parse_day(field.data)
+    except PartialDateError as exc:
+        raise FieldError(str(exc)) from exc
+
+
+def valid_url(form: Any, field: Field) -> None:
+    """Field validator: an http(s) URL; other schemes (javascript:, data:, file:) are refused."""
+    try:
+        normalize_url(field.data)
+    except InvalidURLError as exc:
+        raise FieldError(str(exc)) from exc
+
+
+class SourceFields(BaseForm):
+    """The fields describing a source, shared by the source form and the link-a-new-source form."""
+
+    url = URLField(
+        _("URL"),
+        validators=[Optional(), Length(max=MAX_LENGTHS["url"]), valid_url],
+        description=_("The address of the article. Leave blank for a document without a link."),
+    )
+    title = StringField(_("Title"), validators=[Length(max=MAX_LENGTHS["title"])])
+    kind = SelectField(
+        _("Kind"), choices=options(choices(SourceKind)), coerce=SourceKind, default=SourceKind.NEWS_ARTICLE
+    )
+    outlet = StringField(
+        _("Outlet"), validators=[Length(max=MAX_LENGTHS["outlet"])], description=_("For example tirto.id or Antara.")
+    )
+    author = StringField(_("Author"), validators=[Length(max=MAX_LENGTHS["author"])])
+    published_on = StringField(
+        _("Published on"), widget=DateInput(), validators=[Optional(), valid_day], description=_("YYYY-MM-DD")
+    )
+    language = StringField(
+        _("Language"),
+        filters=[normalize_language],
+        validators=language_validators(),
+        description=_("A language code such as id (Indonesian), en (English) or ko (Korean)."),
+    )
+    excerpt = TextAreaField(_("Excerpt"), validators=[Length(max=EXCERPT_MAX)])
+
+    def fill_from(self, source: Source) -> None:
+        """Pre-fill from an existing source (for GET of the edit page)."""
+        for name in ("url", "title", "outlet", "author", "language", "excerpt"):
+            getattr(self, name).data = getattr(source, name) or ""
+        self.kind.data = source.kind
+        self.published_on.data = source.published_on.isoformat() if source.published_on else ""
+
+    def to_data(self) -> SourceData:
+        """The validated input as the service's input type."""
+        return SourceData(
+            title=self.title.data or "",
+            url=self.url.data or "",
+            kind=self.kind.data,
+            outlet=self.outlet.data or "",
+            author=self.author.data or "",
+            published_on=parse_day(self.published_on.data),
+            language=self.language.data or "",
+            excerpt=self.excerpt.data or "",
+        )
+
+
+class SourceForm(SourceFields):
+    """Create or edit a source: a title is always required."""
+
+    title = StringField(
+        _("Title"), validators=[DataRequired(message=_("Enter a title.")), Length(max=MAX_LENGTHS["title"])]
+    )
+
+
+def note_field() -> TextAreaField:
+    """The note of a link, with its hint."""
+    return TextAreaField(
+        _("What the source supports"),
+        validators=[Length(max=NOTE_MAX)],
+        description=_("A quote or a short note, for example “signed on 4 October 2017 for five years”."),
+    )
+
+
+class LinkFromSourceForm(BaseForm):
+    """Link a source to an agreement chosen from a list."""
+
+    agreement_id = SelectField(
+        _("Agreement"), coerce=optional_id, validators=[DataRequired(message=_("Choose an agreement."))]
+    )
+    note = note_field()
+
+    def set_choices(self, agreement_choices: list[tuple[int, str]]) -> None:
+        """Offer every agreement."""
+        self.agreement_id.choices = options([("", _("— choose an agreement —")), *agreement_choices])
+
+
+class LinkToAgreementForm(SourceFields):
+    """Link a source to an agreement: a known source from a list, or a new one described here."""
+
+    source_id = SelectField(_("A source already recorded"), coerce=optional_id)
+    note = note_field()
+
+    def set_choices(self, source_choices: list[tuple[int, str]]) -> None:
+        """Offer every known source."""
+        self.source_id.choices = options([("", _("— none: describe a new source below —")), *source_choices])
+
+    def wants_new_source(self) -> bool:
+        """True when the user described a new source rather than choosing one."""
+        return bool(self.url.data or self.title.data)
+
+    def validate_source_id(self, field: Field) -> None:
+        """Exactly one of: a chosen source, or a new source's URL or title."""
+        if field.data and self.wants_new_source():
+            raise FieldError(_("Choose a recorded source or describe a new one, not both."))
+        if not field.data and not self.wants_new_source():
+            raise FieldError(_("Choose a recorded source, or give the URL or title of a new one."))
+
+
+class NoteForm(BaseForm):
+    """Change the note of a link."""
+
+    note = note_field()
+
+
+class ConfirmForm(BaseForm):
+    """A confirmation button: nothing to fill in but the CSRF token."""
+
+
+class SourceQueryForm(QueryForm):
+    """The source list's filters and order, read from the query string so every list is a link."""
+
+    q = SearchField(
+        _("Search"),
+        validators=[Optional(), Length(max=SEARCH_MAX)],
+        description=_("Words in the title, outlet, author or URL."),
+    )
+    outlet = StringField(_("Outlet"), validators=[Optional(), Length(max=MAX_LENGTHS["outlet"])])
+    language = StringField(
+        _("Language"),
+        filters=[normalize_language],
+        validators=language_validators(),
+    )
+    year = IntegerField(_("Published in"), validators=[Optional(), NumberRange(min=MIN_YEAR, max=MAX_YEAR)])
+    sort = SelectField(_("Order"), choices=options(SORT_CHOICES), default=DEFAULT_SORT)
+    page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+
+    def filters(self) -> SourceFilters:
+        """The validated filters as the query's input type."""
+        return SourceFilters(
+            text=self.q.data or "",
+            outlet=self.outlet.data or "",
+            language=self.language.data or "",
+            year=self.year.data,
+            sort=self.sort.data or DEFAULT_SORT,
+        )

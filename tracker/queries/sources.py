@@ -1,0 +1,137 @@
+"""Reads on sources: the filtered list, one source with its agreements, links, choices for selects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from tracker.models import Agreement, AgreementSource, Source
+from tracker.queries.pagination import Page, paginate
+
+# Orders the list offers; the last key of each breaks ties so that pages never overlap.
+SORTS = {
+    "published": (Source.published_on.desc().nulls_last(), Source.id.desc()),
+    "published_asc": (Source.published_on.asc().nulls_last(), Source.id.asc()),
+    "added": (Source.created_at.desc(), Source.id.desc()),
+    "title": (func.lower(Source.title), Source.id),
+}
+DEFAULT_SORT = "published"
+
+
+@dataclass(frozen=True)
+class SourceFilters:
+    """What the source list is narrowed to; empty values mean "any"."""
+
+    text: str = ""
+    outlet: str = ""
+    language: str = ""
+    year: int | None = None
+    sort: str = DEFAULT_SORT
+
+
+def source_list(session: Session, filters: SourceFilters, page: int = 1, per_page: int = 25) -> Page[Source]:
+    """One page of the sources matching `filters`, with their links loaded for the citation count."""
+    statement = (
+        select(Source)
+        .where(*filter_conditions(filters))
+        .order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+        .options(selectinload(Source.agreement_links))
+    )
+    result = paginate(session, statement, page, per_page)
+    if result.page > result.pages:
+        # An old link past the last page shows the last page rather than nothing.
+        result = paginate(session, statement, result.pages, per_page)
+    return result
+
+
+def filter_conditions(filters: SourceFilters) -> list[ColumnElement[bool]]:
+    """SQL conditions for the filters that are set; every word of the text must match somewhere."""
+    conditions = [text_matches(word) for word in filters.text.split()]
+    if filters.outlet:
+        conditions.append(func.lower(Source.outlet) == filters.outlet.lower())
+    if filters.language:
+        # "en" also finds "en-GB": a region or script subtag narrows, it does not change the language.
+        conditions.append(or_(Source.language == filters.language, Source.language.startswith(f"{filters.language}-")))
+    if filters.year is not None:
+        # A range rather than EXTRACT(YEAR ...) keeps the published_on index usable on both databases.
+        conditions.append(Source.published_on >= date(filters.year, 1, 1))
+        conditions.append(Source.published_on < date(filters.year + 1, 1, 1))
+    return conditions
+
+
+def text_matches(word: str) -> ColumnElement[bool]:
+    """The word occurs, in any case, in the title, outlet, author or URL."""
+    columns = (Source.title, Source.outlet, Source.author, Source.url)
+    return or_(*(column.icontains(word, autoescape=True) for column in columns))
+
+
+def source_detail(session: Session, source_id: int) -> Source | None:
+    """One source with its links and their agreements loaded."""
+    statement = (
+        select(Source)
+        .where(Source.id == source_id)
+        .options(selectinload(Source.agreement_links).joinedload(AgreementSource.agreement))
+    )
+    return session.scalar(statement)
+
+
+def sorted_links(source: Source) -> list[AgreementSource]:
+    """A loaded source's links, by agreement title."""
+    return sorted(source.agreement_links, key=lambda link: (link.agreement.title.lower(), link.agreement_id))
+
+
+def agreement_link(session: Session, agreement_id: int, source_id: int) -> AgreementSource | None:
+    """The link between an agreement and a source, with both loaded."""
+    statement = (
+        select(AgreementSource)
+        .where(AgreementSource.agreement_id == agreement_id, AgreementSource.source_id == source_id)
+        .options(joinedload(AgreementSource.agreement), joinedload(AgreementSource.source))
+    )
+    return session.scalar(statement)
+
+
+def recent_sources(session: Session, limit: int = 5) -> list[Source]:
+    """The sources added last, newest first, with the agreements they support."""
+    statement = (
+        select(Source)
+        .order_by(Source.created_at.desc(), Source.id.desc())
+        .limit(limit)
+        .options(selectinload(Source.agreement_links).joinedload(AgreementSource.agreement))
+    )
+    return list(session.scalars(statement))
+
+
+def _disambiguated(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(id, label) pairs where labels shared by several records get their id appended."""
+    seen: dict[str, int] = {}
+    for _id, label in rows:
+        seen[label] = seen.get(label, 0) + 1
+    return [(record_id, f"{label} (#{record_id})" if seen[label] > 1 else label) for record_id, label in rows]
+
+
+def agreement_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, title) of every agreement by title, for a select field."""
+    rows = session.execute(select(Agreement.id, Agreement.title).order_by(func.lower(Agreement.title), Agreement.id))
+    return _disambiguated([(record_id, title) for record_id, title in rows])
+
+
+def source_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, "title — outlet") of every source by title, for a select field."""
+    statement = select(Source.id, Source.title, Source.outlet).order_by(func.lower(Source.title), Source.id)
+    rows = session.execute(statement)
+    return _disambiguated([(sid, f"{title} — {outlet}" if outlet else title) for sid, title, outlet in rows])
+
+
+def known_languages(session: Session) -> list[str]:
+    """The language tags sources use, for suggestions in the list's filter."""
+    statement = select(Source.language).where(Source.language != "").distinct().order_by(Source.language)
+    return list(session.scalars(statement))
+
+
+def known_outlets(session: Session) -> list[str]:
+    """The outlets sources name, for suggestions in the list's filter."""
+    statement = select(Source.outlet).where(Source.outlet != "").distinct().order_by(Source.outlet)
+    return list(session.scalars(statement))

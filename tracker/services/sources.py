@@ -1,0 +1,283 @@
+"""Writes for sources and their links to agreements: checks, duplicate URLs, links, deletion."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tracker.dates import MAX_YEAR, MIN_YEAR
+from tracker.errors import DuplicateError, InUseError, ValidationError
+from tracker.i18n import _
+from tracker.models import Agreement, AgreementSource, Source, SourceKind
+from tracker.urls import InvalidURLError, normalize_url
+
+# A BCP 47-ish tag: primary language, then subtags for script, region or variant ("id", "en-GB", "zh-Hant").
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# Column lengths of `Source`, checked here too so that no boundary can send PostgreSQL an over-long value.
+MAX_LENGTHS = {"url": 2000, "title": 500, "outlet": 200, "author": 300, "language": 16}
+# How many citing agreements a refusal to delete names before it says "and N more".
+NAMED_AGREEMENTS = 5
+
+# Messages quoting user text are turned into plain strings when raised: a lazy string's `__html__`
+# would hand that text to Jinja as already safe, bypassing autoescaping.
+
+
+@dataclass(frozen=True)
+class SourceData:
+    """What describes a source, as a boundary received it (text already stripped)."""
+
+    title: str
+    url: str = ""
+    kind: SourceKind = SourceKind.NEWS_ARTICLE
+    outlet: str = ""
+    author: str = ""
+    published_on: date | None = None
+    language: str = ""
+    excerpt: str = ""
+
+
+class DuplicateSourceError(DuplicateError):
+    """The URL is already known; `source_id` is the source that has it."""
+
+    def __init__(self, message: str, source_id: int, field: str | None = "url") -> None:
+        super().__init__(message, field=field)
+        self.source_id = source_id
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def normalize_language(tag: str | None) -> str:
+    """Lower-case the primary subtag ("EN-GB" → "en-GB"), the form the pattern expects."""
+    if not tag:
+        return ""
+    primary, *rest = tag.strip().split("-")
+    return "-".join([primary.lower(), *rest])
+
+
+def check_language(tag: str) -> str:
+    """The normalised tag, blank allowed; refuse what does not look like a language tag."""
+    tag = normalize_language(tag)
+    if tag and not LANGUAGE_PATTERN.fullmatch(tag):
+        raise ValidationError(_("Use a language code such as id, en or ko."), field="language")
+    return tag
+
+
+def check_url(url: str) -> str | None:
+    """The normal form of an http(s) URL, or None for a source without a link."""
+    if not url:
+        return None
+    try:
+        return normalize_url(url)
+    except InvalidURLError as exc:
+        raise ValidationError(str(exc), field="url") from exc
+
+
+def _check_lengths(data: SourceData) -> None:
+    """Refuse text longer than its column."""
+    for field, limit in MAX_LENGTHS.items():
+        if len(getattr(data, field)) > limit:
+            raise ValidationError(_("At most %(limit)s characters.", limit=limit), field=field)
+
+
+def _check_source(data: SourceData) -> tuple[str, str | None]:
+    """Validate a description; return the normalised language and URL."""
+    if not data.title:
+        raise ValidationError(_("Enter a title."), field="title")
+    _check_lengths(data)
+    if data.published_on and not MIN_YEAR <= data.published_on.year <= MAX_YEAR:
+        raise ValidationError(
+            _("The year must be between %(low)s and %(high)s.", low=MIN_YEAR, high=MAX_YEAR), field="published_on"
+        )
+    return check_language(data.language), check_url(data.url)
+
+
+# --- duplicate URLs ----------------------------------------------------------------------------
+
+
+def _source_by_normalized(session: Session, normalized: str) -> Source | None:
+    """The source stored with this normal URL, if any."""
+    return session.scalar(select(Source).where(Source.url_normalized == normalized))
+
+
+def find_source_by_url(session: Session, url: str | None) -> Source | None:
+    """The source already known under this URL in any spelling; None for blank or invalid URLs."""
+    try:
+        normalized = normalize_url(url or "")
+    except InvalidURLError:
+        return None
+    return _source_by_normalized(session, normalized)
+
+
+def _duplicate(source: Source) -> DuplicateSourceError:
+    """The error saying which source already has the URL."""
+    message = _("This URL is already known as source “%(title)s” (#%(id)s).", title=source.title, id=source.id)
+    return DuplicateSourceError(str(message), source_id=source.id)
+
+
+def _refuse_known_url(session: Session, url: str, exclude_id: int | None = None) -> None:
+    """Refuse a URL another source already has."""
+    existing = find_source_by_url(session, url) if url else None
+    if existing is not None and existing.id != exclude_id:
+        raise _duplicate(existing)
+
+
+@contextmanager
+def _url_guard(session: Session, normalized: str | None, exclude_id: int | None = None) -> Iterator[None]:
+    """Write in a savepoint; the unique constraint hit by a concurrent save becomes a DuplicateSourceError."""
+    try:
+        with session.begin_nested():
+            yield
+    except IntegrityError as exc:
+        # The savepoint keeps the outer transaction usable, so we can look up who won the race.
+        existing = _source_by_normalized(session, normalized) if normalized else None
+        if existing is None or existing.id == exclude_id:
+            raise
+        raise _duplicate(existing) from exc
+
+
+# --- sources -----------------------------------------------------------------------------------
+
+
+def _apply(source: Source, data: SourceData, language: str, normalized: str | None) -> None:
+    """Copy a checked description onto a source."""
+    source.url = data.url or None
+    source.url_normalized = normalized
+    source.kind = data.kind
+    source.title = data.title
+    source.outlet = data.outlet
+    source.author = data.author
+    source.published_on = data.published_on
+    source.language = language
+    source.excerpt = data.excerpt
+
+
+def create_source(session: Session, data: SourceData) -> Source:
+    """Record a new source; a URL already known raises DuplicateSourceError naming the known source."""
+    language, normalized = _check_source(data)
+    _refuse_known_url(session, data.url)
+    source = Source()
+    with _url_guard(session, normalized):
+        _apply(source, data, language, normalized)
+        session.add(source)
+    return source
+
+
+def update_source(session: Session, source: Source, data: SourceData) -> Source:
+    """Change a source; its URL may not become one another source has."""
+    language, normalized = _check_source(data)
+    _refuse_known_url(session, data.url, exclude_id=source.id)
+    with _url_guard(session, normalized, exclude_id=source.id):
+        _apply(source, data, language, normalized)
+    return source
+
+
+def find_or_create_source(session: Session, data: SourceData) -> tuple[Source, bool]:
+    """The source already known under the URL (True), or a new one made from `data` (False)."""
+    existing = find_source_by_url(session, data.url)
+    if existing is not None:
+        return existing, True
+    try:
+        return create_source(session, data), False
+    except DuplicateSourceError as error:  # saved by someone else since we looked
+        return session.get_one(Source, error.source_id), True
+
+
+def _citing_titles(session: Session, source_id: int) -> tuple[list[str], int]:
+    """The first titles of the agreements citing a source, and how many cite it."""
+    where = AgreementSource.source_id == source_id
+    count = session.scalar(select(func.count()).select_from(AgreementSource).where(where)) or 0
+    statement = select(Agreement.title).join(AgreementSource).where(where).order_by(Agreement.title, Agreement.id)
+    return list(session.scalars(statement.limit(NAMED_AGREEMENTS))), count
+
+
+def _refuse_if_cited(session: Session, source: Source) -> None:
+    """Refuse to delete a source that agreements cite, naming them."""
+    titles, count = _citing_titles(session, source.id)
+    if not count:
+        return
+    named = ", ".join(f"“{title}”" for title in titles)
+    if count > len(titles):
+        message = _(
+            "This source cannot be deleted: %(titles)s and %(more)s more agreements cite it. Unlink it first.",
+            titles=named,
+            more=count - len(titles),
+        )
+    else:
+        message = _("This source cannot be deleted: %(titles)s cite it. Unlink it first.", titles=named)
+    raise InUseError(str(message))
+
+
+def delete_source(session: Session, source: Source) -> None:
+    """Delete a source no agreement cites."""
+    _refuse_if_cited(session, source)
+    try:
+        with session.begin_nested():
+            # A bulk DELETE lets the database's RESTRICT answer a link made meanwhile; the ORM would
+            # instead try to blank the link's key and fail with a less useful error.
+            session.execute(delete(Source).where(Source.id == source.id))
+    except IntegrityError:
+        _refuse_if_cited(session, source)
+        raise
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+def _link_between(session: Session, agreement: Agreement, source: Source) -> AgreementSource | None:
+    """The link between an agreement and a source, if any."""
+    return session.scalar(
+        select(AgreementSource).where(
+            AgreementSource.agreement_id == agreement.id, AgreementSource.source_id == source.id
+        )
+    )
+
+
+def _refuse_linked(session: Session, agreement: Agreement, source: Source) -> None:
+    """Refuse a second link between the same agreement and source."""
+    if _link_between(session, agreement, source) is not None:
+        message = _(
+            "Source “%(source)s” is already linked to “%(agreement)s”.", source=source.title, agreement=agreement.title
+        )
+        raise DuplicateError(str(message))
+
+
+def link_source(session: Session, agreement: Agreement, source: Source, note: str = "") -> AgreementSource:
+    """Record that a source supports something about an agreement, as the note says."""
+    _refuse_linked(session, agreement, source)
+    try:
+        with session.begin_nested():
+            link = AgreementSource(agreement=agreement, source=source, note=note)
+            session.add(link)
+    except IntegrityError:
+        _refuse_linked(session, agreement, source)  # linked concurrently: say so
+        raise
+    return link
+
+
+def link_new_source(
+    session: Session, agreement: Agreement, data: SourceData, note: str = ""
+) -> tuple[AgreementSource, bool]:
+    """Link a source described by `data`; reuse the source already known under its URL (True)."""
+    source, known = find_or_create_source(session, data)
+    return link_source(session, agreement, source, note), known
+
+
+def update_link_note(session: Session, link: AgreementSource, note: str) -> AgreementSource:
+    """Change what a link says the source supports."""
+    link.note = note
+    session.flush()
+    return link
+
+
+def unlink_source(session: Session, link: AgreementSource) -> None:
+    """Remove a link; the agreement and the source stay."""
+    session.delete(link)
+    session.flush()
