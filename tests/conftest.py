@@ -100,9 +100,7 @@ def reset_database(engine: Engine, seed_rows: dict[str, list[dict[str, Any]]]) -
 def app(database_url: str, engine: Engine, seed_rows: dict[str, list[dict[str, Any]]]) -> Iterator[Flask]:
     """The application on the fresh test database."""
     reset_database(engine, seed_rows)
-    app = create_app(
-        {"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
-    )
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"})
     yield app
     app.extensions["tracker.engine"].dispose()
 

@@ -107,8 +107,13 @@ def test_unknown_agreement_is_404(client):
 
 def test_create_redirects_and_saves(client, session, make_party, get_sector):
     ministry = make_party(name="Ministry of Industry")
-    data = form_data(**{"sectors": [str(get_sector("technology").id)], "parties-0-party": str(ministry.id),
-                        "parties-0-role": "signatory"})
+    data = form_data(
+        **{
+            "sectors": [str(get_sector("technology").id)],
+            "parties-0-party": str(ministry.id),
+            "parties-0-role": "signatory",
+        }
+    )
     response = client.post("/agreements/new", data=data)
     assert response.status_code == 302
     session.rollback()  # end the test session's snapshot to see the request's commit
@@ -149,8 +154,12 @@ def test_edit_form_prefilled_and_saved(client, session, make_party, make_agreeme
     agreement = make_agreement(start="2006", end="2018", parties=[(ministry, PartyRole.SIGNATORY)])
     html = client.get(f"/agreements/{agreement.id}/edit").get_data(as_text=True)
     assert 'value="2006"' in html and 'value="2018"' in html
-    data = form_data(title="Extended cooperation", end="2023", status="in_force",
-                     **{"parties-0-party": str(ministry.id), "parties-0-role": "funder"})
+    data = form_data(
+        title="Extended cooperation",
+        end="2023",
+        status="in_force",
+        **{"parties-0-party": str(ministry.id), "parties-0-role": "funder"},
+    )
     response = client.post(f"/agreements/{agreement.id}/edit", data=data)
     assert response.status_code == 302
     session.expire_all()
@@ -178,8 +187,7 @@ def test_delete_needs_confirmation_and_post(client, session, make_agreement):
 
 def test_add_and_remove_relation(client, session, make_agreement):
     old = make_agreement(title="Cooperation 2006–2018", start="2006", end="2018")
-    new = make_agreement(title="Cooperation 2019–2023", start="2019", end="2023",
-                         status=AgreementStatus.ANNOUNCED)
+    new = make_agreement(title="Cooperation 2019–2023", start="2019", end="2023", status=AgreementStatus.ANNOUNCED)
     response = client.post(f"/agreements/{new.id}/relations", data={"kind": "renews", "other": str(old.id)})
     assert response.status_code == 302
     html = client.get(f"/agreements/{old.id}").get_data(as_text=True)

@@ -47,8 +47,10 @@ def titles(session, **filters):
     return sorted(agreement.title for agreement in page.items)
 
 
-TECH, EV, JAPAN = "Technology development cooperation", "MoU on renewable energy and electric vehicles", (
-    "Automotive parts 100% local"
+TECH, EV, JAPAN = (
+    "Technology development cooperation",
+    "MoU on renewable energy and electric vehicles",
+    ("Automotive parts 100% local"),
 )
 
 
@@ -81,8 +83,16 @@ TECH, EV, JAPAN = "Technology development cooperation", "MoU on renewable energy
         ({"ends_from": 2018, "ends_to": 2018}, [TECH]),
         ({"ends_from": 2019}, [JAPAN]),
         ({"ends_to": 2019}, [TECH]),
-        ({"country": "KR", "sectors": ["technology"], "statuses": [AgreementStatus.IN_FORCE], "ends_from": 2017,
-          "ends_to": 2019}, [TECH]),
+        (
+            {
+                "country": "KR",
+                "sectors": ["technology"],
+                "statuses": [AgreementStatus.IN_FORCE],
+                "ends_from": 2017,
+                "ends_to": 2019,
+            },
+            [TECH],
+        ),
         ({"country": "KR", "statuses": [AgreementStatus.ANNOUNCED]}, []),
     ],
 )

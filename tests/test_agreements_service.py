@@ -28,11 +28,11 @@ from tracker.services.agreements import (
 
 def data(**fields) -> AgreementData:
     """Valid agreement input with overrides."""
-    defaults = dict(
-        title="Technology development cooperation",
-        instrument_type=InstrumentType.AGREEMENT,
-        status=AgreementStatus.IN_FORCE,
-    )
+    defaults = {
+        "title": "Technology development cooperation",
+        "instrument_type": InstrumentType.AGREEMENT,
+        "status": AgreementStatus.IN_FORCE,
+    }
     return AgreementData(**{**defaults, **fields})
 
 

@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_csrf_is_required_on_posts(app, session):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
-    response = client.post("/agreements/new", data={"title": "No token", "instrument_type": "mou",
-                                                     "status": "announced"})
+    response = client.post(
+        "/agreements/new", data={"title": "No token", "instrument_type": "mou", "status": "announced"}
+    )
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True)
 
@@ -23,8 +24,10 @@ def test_csrf_token_accepted(app, session):
     client = app.test_client()
     html = client.get("/agreements/new").get_data(as_text=True)
     token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/agreements/new", data={"csrf_token": token, "title": "With token",
-                                                     "instrument_type": "mou", "status": "announced"})
+    response = client.post(
+        "/agreements/new",
+        data={"csrf_token": token, "title": "With token", "instrument_type": "mou", "status": "announced"},
+    )
     assert response.status_code == 302
 
 
@@ -66,9 +69,24 @@ def test_translatable_strings_extract(tmp_path):
     """pybabel finds the marked strings in code and templates (the catalog of issue 7 builds on this)."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_", "-k",
-         "_n:1,2", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "_n:1,2",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     text = pot.read_text()
     for message in ("Agreements", "The end (%(end)s) is before the start (%(start)s).", "Renewal intended"):

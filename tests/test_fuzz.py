@@ -6,6 +6,7 @@ a valid option, a random string (any script, NUL bytes, markup), a number, a dat
 
 from __future__ import annotations
 
+import os
 from html.parser import HTMLParser
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from tracker.models import Base, PartyKind, PartyRole
 
 FUZZ_SETTINGS = settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -24,9 +25,28 @@ FUZZ_SETTINGS = settings(
 # Any character but lone surrogates, which no client can encode in a form post.
 any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 hostile_text = st.sampled_from(
-    ["", " ", "\x00", "<script>alert(1)</script>", "' OR 1=1 --", "%", "_", "한국", "0", "-1", "1e309",
-     "99999999999999999999", "2006", "2018-02-30", "2006-13", "javascript:alert(1)", "https://tirto.id/a",
-     "NaN", "\u202e", "a" * 3000]
+    [
+        "",
+        " ",
+        "\x00",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "%",
+        "_",
+        "한국",
+        "0",
+        "-1",
+        "1e309",
+        "99999999999999999999",
+        "2006",
+        "2018-02-30",
+        "2006-13",
+        "javascript:alert(1)",
+        "https://tirto.id/a",
+        "NaN",
+        "\u202e",
+        "a" * 3000,
+    ]
 )
 number_text = st.integers(min_value=-(2**70), max_value=2**70).map(str)
 date_text = st.from_regex(r"\A[0-9]{1,5}(-[0-9]{1,3}){0,2}\Z")
@@ -85,7 +105,9 @@ def submission(fields: dict[str, list[str]]) -> st.SearchStrategy[dict[str, str]
 def row_counts(session) -> dict[str, int]:
     """How many rows each table holds."""
     session.expire_all()
-    return {table.name: session.scalar(select(func.count()).select_from(table)) for table in Base.metadata.sorted_tables}
+    return {
+        table.name: session.scalar(select(func.count()).select_from(table)) for table in Base.metadata.sorted_tables
+    }
 
 
 @pytest.fixture
@@ -94,13 +116,20 @@ def records(make_party, make_agreement, make_source, get_sector):
     ministry = make_party(name="Ministry of Industry", aliases=["Kemenperin"])
     aitec = make_party(name="AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC"])
     agreement = make_agreement(
-        start="2006", end="2018", parties=[(ministry, PartyRole.SIGNATORY), (aitec, PartyRole.SIGNATORY)],
+        start="2006",
+        end="2018",
+        parties=[(ministry, PartyRole.SIGNATORY), (aitec, PartyRole.SIGNATORY)],
         sectors=[get_sector("technology")],
     )
     other = make_agreement(title="MoU on electric vehicles", parties=[(ministry, PartyRole.SIGNATORY)])
     source = make_source(agreements=[(agreement, "quote")])
-    return {"agreement": agreement.id, "other": other.id, "party": aitec.id, "source": source.id,
-            "sector": get_sector("moulds-and-dies").id}
+    return {
+        "agreement": agreement.id,
+        "other": other.id,
+        "party": aitec.id,
+        "source": source.id,
+        "sector": get_sector("moulds-and-dies").id,
+    }
 
 
 FORM_PAGES = [

@@ -242,10 +242,10 @@ def test_many_citing_agreements_are_named_up_to_five_then_counted(session, make_
 def test_link_made_meanwhile_stops_the_delete_with_the_same_message(session, make_source, make_agreement, monkeypatch):
     agreement = make_agreement(title="MoU on moulds and dies")
     source = make_source(agreements=[(agreement, "")])
-    real = services._citing_titles
-    calls = iter([([], 0)])
+    real = services.named_rows
+    calls = iter([None])
     # The first check misses the link, as if it had been made after the check ran.
-    monkeypatch.setattr(services, "_citing_titles", lambda s, sid: next(calls, None) or real(s, sid))
+    monkeypatch.setattr(services, "named_rows", lambda s, names: next(calls, "") or real(s, names))
     with pytest.raises(InUseError) as caught:
         services.delete_source(session, source)
     assert "MoU on moulds and dies" in caught.value.message

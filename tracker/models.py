@@ -351,9 +351,7 @@ class AgreementSource(Base):
     __tablename__ = "agreement_source"
 
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True)
-    source_id: Mapped[int] = mapped_column(
-        ForeignKey("source.id", ondelete="RESTRICT"), primary_key=True, index=True
-    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="RESTRICT"), primary_key=True, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -13,9 +13,15 @@ from tracker.dates import PartialDate, PartialDateError
 
 
 def clean_text(value: Any) -> Any:
-    """Strip surrounding whitespace and drop NUL bytes, which no database stores in text."""
+    """Strip surrounding whitespace and drop NUL bytes, which no database stores in text.
+
+    Multiple choices lose their blank entries: `?status=` in a hand-written link means no filter.
+    """
     if isinstance(value, str):
         return value.replace("\x00", "").strip()
+    if isinstance(value, list):
+        cleaned = (clean_text(item) for item in value)
+        return [item for item in cleaned if item not in ("", None)]
     return value
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from wtforms import Field, IntegerField, SearchField, SelectField, StringField, TextAreaField, URLField
 from wtforms import ValidationError as FieldError
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import DateInput
 
 from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Precision
-from tracker.forms.base import BaseForm, QueryForm
+from tracker.forms.base import BaseForm, QueryForm, optional_id, options
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import Source, SourceKind
@@ -40,21 +38,6 @@ SORT_CHOICES = [
     ("added", _("Recently added first")),
     ("title", _("Title A–Z")),
 ]
-
-
-def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    """(value, label) pairs as select options; WTForms 3.3 deprecates plain tuples."""
-    return [SelectChoice(value=str(value), label=label) for value, label in pairs]
-
-
-def optional_id(value: Any) -> int | None:
-    """A select value as an id; blank is None; anything else becomes -1, which is never a valid choice."""
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def parse_day(text: str | date | None) -> date | None:

@@ -15,6 +15,7 @@ from tracker.queries.expiring import (
     count_needing_attention,
     expiring_agreements,
 )
+from tracker.queries.sources import recent_sources
 
 RECENT_SOURCES = 5
 
@@ -94,11 +95,6 @@ def partner_country_counts(session: Session, home_country: str) -> list[tuple[st
         .order_by(count.desc(), Party.country_code)
     )
     return [(code, total) for code, total in session.execute(statement)]
-
-
-def recent_sources(session: Session, limit: int = RECENT_SOURCES) -> list[Source]:
-    """The sources added last, newest first."""
-    return list(session.scalars(select(Source).order_by(Source.created_at.desc(), Source.id.desc()).limit(limit)))
 
 
 def dashboard(session: Session, as_of: date, home_country: str, months: int = DEFAULT_MONTHS) -> Dashboard:

@@ -7,17 +7,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.countries import normalize_country_code
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementParty, Party, PartyAlias, PartyKind
+from tracker.services.usage import named_rows
 
 NAME_MAX = 300
-# How many agreements or child parties a refusal names before it says "and N more".
-NAMED_IN_MESSAGE = 5
 
 
 @dataclass
@@ -63,14 +62,6 @@ def delete_party(session: Session, party: Party) -> None:
         raise InUseError(" ".join(str(part) for part in [intro, *reasons]))
     session.delete(party)
     session.flush()
-
-
-def named_list(names: Sequence[str], total: int) -> str:
-    """ "A, B, C" or "A, B, C and 4 more" when only the first few of `total` are named."""
-    listed = ", ".join(f"“{name}”" for name in names)
-    if total > len(names):
-        return str(_("%(names)s and %(count)s more", names=listed, count=total - len(names)))
-    return listed
 
 
 def clean_aliases(name: str, aliases: Sequence[str]) -> list[str]:
@@ -196,20 +187,11 @@ def _replace_aliases(party: Party, aliases: Sequence[str]) -> None:
 def _agreements_reason(session: Session, party: Party) -> list[str]:
     """A sentence naming the agreements that use the party, or nothing."""
     uses = select(AgreementParty.agreement_id).where(AgreementParty.party_id == party.id)
-    total = session.scalar(select(func.count()).select_from(Agreement).where(Agreement.id.in_(uses))) or 0
-    if not total:
-        return []
-    titles = session.scalars(
-        select(Agreement.title).where(Agreement.id.in_(uses)).order_by(Agreement.title).limit(NAMED_IN_MESSAGE)
-    ).all()
-    return [str(_("Agreements name it: %(agreements)s.", agreements=named_list(titles, total)))]
+    titles = named_rows(session, select(Agreement.title).where(Agreement.id.in_(uses)).order_by(Agreement.title))
+    return [str(_("Agreements name it: %(agreements)s.", agreements=titles))] if titles else []
 
 
 def _children_reason(session: Session, party: Party) -> list[str]:
     """A sentence naming the party's child parties, or nothing."""
-    is_child = Party.parent_id == party.id
-    total = session.scalar(select(func.count()).select_from(Party).where(is_child)) or 0
-    if not total:
-        return []
-    names = session.scalars(select(Party.name).where(is_child).order_by(Party.name).limit(NAMED_IN_MESSAGE)).all()
-    return [str(_("Parties come under it: %(children)s.", children=named_list(names, total)))]
+    names = named_rows(session, select(Party.name).where(Party.parent_id == party.id).order_by(Party.name))
+    return [str(_("Parties come under it: %(children)s.", children=names))] if names else []

@@ -6,13 +6,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, Sector, agreement_sector
-from tracker.services.parties import NAMED_IN_MESSAGE, named_list
+from tracker.services.usage import named_rows
 
 NAME_MAX = 120
 SLUG_MAX = 64
@@ -54,15 +54,10 @@ def update_sector(session: Session, sector: Sector, data: SectorData) -> Sector:
 def delete_sector(session: Session, sector: Sector) -> None:
     """Remove a sector no agreement uses."""
     uses = select(agreement_sector.c.agreement_id).where(agreement_sector.c.sector_id == sector.id)
-    total = session.scalar(select(func.count()).select_from(Agreement).where(Agreement.id.in_(uses))) or 0
-    if total:
-        titles = session.scalars(
-            select(Agreement.title).where(Agreement.id.in_(uses)).order_by(Agreement.title).limit(NAMED_IN_MESSAGE)
-        ).all()
+    titles = named_rows(session, select(Agreement.title).where(Agreement.id.in_(uses)).order_by(Agreement.title))
+    if titles:
         message = _(
-            "“%(name)s” cannot be deleted: agreements use it: %(agreements)s.",
-            name=sector.name,
-            agreements=named_list(titles, total),
+            "“%(name)s” cannot be deleted: agreements use it: %(agreements)s.", name=sector.name, agreements=titles
         )
         raise InUseError(str(message))
     session.delete(sector)

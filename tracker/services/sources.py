@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,17 +16,13 @@ from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source, SourceKind
+from tracker.services.usage import named_rows
 from tracker.urls import InvalidURLError, normalize_url
 
 # A BCP 47-ish tag: primary language, then subtags for script, region or variant ("id", "en-GB", "zh-Hant").
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Column lengths of `Source`, checked here too so that no boundary can send PostgreSQL an over-long value.
 MAX_LENGTHS = {"url": 2000, "title": 500, "outlet": 200, "author": 300, "language": 16}
-# How many citing agreements a refusal to delete names before it says "and N more".
-NAMED_AGREEMENTS = 5
-
-# Messages quoting user text are turned into plain strings when raised: a lazy string's `__html__`
-# would hand that text to Jinja as already safe, bypassing autoescaping.
 
 
 @dataclass(frozen=True)
@@ -190,29 +186,12 @@ def find_or_create_source(session: Session, data: SourceData) -> tuple[Source, b
         return session.get_one(Source, error.source_id), True
 
 
-def _citing_titles(session: Session, source_id: int) -> tuple[list[str], int]:
-    """The first titles of the agreements citing a source, and how many cite it."""
-    where = AgreementSource.source_id == source_id
-    count = session.scalar(select(func.count()).select_from(AgreementSource).where(where)) or 0
-    statement = select(Agreement.title).join(AgreementSource).where(where).order_by(Agreement.title, Agreement.id)
-    return list(session.scalars(statement.limit(NAMED_AGREEMENTS))), count
-
-
 def _refuse_if_cited(session: Session, source: Source) -> None:
     """Refuse to delete a source that agreements cite, naming them."""
-    titles, count = _citing_titles(session, source.id)
-    if not count:
-        return
-    named = ", ".join(f"“{title}”" for title in titles)
-    if count > len(titles):
-        message = _(
-            "This source cannot be deleted: %(titles)s and %(more)s more agreements cite it. Unlink it first.",
-            titles=named,
-            more=count - len(titles),
-        )
-    else:
-        message = _("This source cannot be deleted: %(titles)s cite it. Unlink it first.", titles=named)
-    raise InUseError(str(message))
+    citing = select(Agreement.title).join(AgreementSource).where(AgreementSource.source_id == source.id)
+    titles = named_rows(session, citing.order_by(Agreement.title, Agreement.id))
+    if titles:
+        raise InUseError(str(_("This source cannot be deleted: %(titles)s cite it. Unlink it first.", titles=titles)))
 
 
 def delete_source(session: Session, source: Source) -> None:
