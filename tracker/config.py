@@ -29,7 +29,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     config: dict[str, Any] = {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
-        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_LOCALE": os.environ.get("TRACKER_LOCALE", "en_GB"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Jakarta"),
         "TRACKER_PAGE_SIZE": int(os.environ.get("TRACKER_PAGE_SIZE", "25")),
         "TRACKER_HOME_COUNTRY": os.environ.get("TRACKER_HOME_COUNTRY", "ID"),
