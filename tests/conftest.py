@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, MetaData, insert, select, text
+from sqlalchemy import Engine, MetaData, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from tracker import create_app, migrate
@@ -116,6 +117,27 @@ def session(app: Flask) -> Iterator[Session]:
     """A session for service and query tests, outside any request."""
     with app.extensions["tracker.sessionmaker"]() as session:
         yield session
+
+
+@pytest.fixture
+def count_statements(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]:
+    """`with count_statements() as statements:` lists the SQL the app's engine runs inside the block."""
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(statement)
+
+        engine = app.extensions["tracker.engine"]
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
 
 
 @pytest.fixture

@@ -144,3 +144,23 @@ def test_pagination(session, make_agreement):
 def test_text_in_other_scripts(session, make_agreement):
     make_agreement(title="한국 기술 협력")
     assert titles(session, text="기술") == ["한국 기술 협력"]
+
+
+def test_succession_chain_follows_renewals_both_ways(session, make_agreement):
+    from tracker.models import RelationKind
+    from tracker.queries.agreements import succession_chain
+    from tracker.services.agreements import add_relation
+
+    first = make_agreement(title="2006–2018", start="2006", end="2018")
+    second = make_agreement(title="2019–2023", start="2019", end="2023")
+    third = make_agreement(title="2024–2028", start="2024", end="2028")
+    amendment = make_agreement(title="Amendment", start="2010")
+    loner = make_agreement(title="Alone")
+    add_relation(session, second, first.id, RelationKind.RENEWS)
+    add_relation(session, third, second.id, RelationKind.SUPERSEDES)
+    add_relation(session, amendment, first.id, RelationKind.AMENDS)  # not a new version
+    session.commit()
+    for member in (first, second, third):
+        assert [a.title for a in succession_chain(session, member.id)] == ["2006–2018", "2019–2023", "2024–2028"]
+    assert succession_chain(session, amendment.id) == []
+    assert succession_chain(session, loner.id) == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from tracker.demo import load_demo
 from tracker.models import AgreementStatus, PartyKind, PartyRole
@@ -93,19 +92,10 @@ def test_dashboard_bundles_everything(session, world):
     assert later.needs_attention == 1
 
 
-def test_dashboard_statement_count_is_fixed(app, session, world):
-    statements: list[str] = []
-    engine = app.extensions["tracker.engine"]
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        session.expunge_all()
+def test_dashboard_statement_count_is_fixed(session, world, count_statements):
+    session.expunge_all()
+    with count_statements() as statements:
         dashboard(session, as_of=AS_OF, home_country="ID")
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 10
 
 

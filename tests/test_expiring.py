@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from tracker.demo import load_demo
 from tracker.models import AgreementStatus, PartyRole, RenewalIntent
@@ -27,20 +25,6 @@ AS_OF = date(2017, 10, 4)
 def titles(rows) -> list[str]:
     """The titles of listed agreements, in order."""
     return [row.agreement.title for row in rows]
-
-
-@pytest.fixture
-def count_statements(app) -> Iterator[list[str]]:
-    """Record every SQL statement the app's engine runs."""
-    statements: list[str] = []
-    engine = app.extensions["tracker.engine"]
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield statements
-    event.remove(engine, "before_cursor_execute", record)
 
 
 # --- calendar arithmetic --------------------------------------------------------------------------
@@ -161,12 +145,12 @@ def test_statement_count_does_not_grow_with_rows(session, make_agreement, make_p
     for n in range(6):
         make_agreement(title=f"Agreement {n}", end="2018", parties=[(p, PartyRole.SIGNATORY) for p in parties])
     session.expunge_all()
-    count_statements.clear()
-    report = expiring_report(session, as_of=AS_OF, months=12)
+    with count_statements() as statements:
+        report = expiring_report(session, as_of=AS_OF, months=12)
     assert len(report.expiring) == 6
     assert all(len(row.parties) == 3 for row in report.expiring)
     # Agreements, their party links and the parties: once each for each list.
-    assert len([s for s in count_statements if s.lstrip().upper().startswith("SELECT")]) <= 6
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 6
 
 
 # --- needs attention ------------------------------------------------------------------------------

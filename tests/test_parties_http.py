@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tracker.models import Party, PartyKind, PartyRole
 
@@ -32,22 +30,6 @@ def stored_parties(session) -> list[Party]:
     session.rollback()
     session.expire_all()
     return list(session.scalars(select(Party).order_by(Party.id)))
-
-
-@contextmanager
-def counted_statements(app):
-    """Count the SQL statements the app's engine runs inside the block."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = app.extensions["tracker.engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 # --- list ----------------------------------------------------------------------------------------
@@ -283,16 +265,18 @@ def populate(make_party, make_agreement, count: int) -> Party:
 
 
 @pytest.mark.parametrize("page", ["list", "detail"])
-def test_pages_issue_a_bounded_number_of_statements(app, client, session, make_party, make_agreement, page):
+def test_pages_issue_a_bounded_number_of_statements(
+    client, session, make_party, make_agreement, count_statements, page
+):
     few = populate(make_party, make_agreement, 2)
     url = "/parties/" if page == "list" else f"/parties/{few.id}"
-    with counted_statements(app) as small:
+    with count_statements() as small:
         assert client.get(url).status_code == 200
     for number in range(2, 12):
         unit = make_party(name=f"Directorate {number:02}", aliases=[f"D{number}"], parent=few)
         make_agreement(title=f"Agreement {number:02}", parties=[(unit, PartyRole.SIGNATORY), (few, PartyRole.WITNESS)])
     assert session.scalar(select(func.count()).select_from(Party)) == 13
-    with counted_statements(app) as large:
+    with count_statements() as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small), (small, large)
 

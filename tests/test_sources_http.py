@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tracker import create_app
@@ -78,24 +78,16 @@ def test_list_with_unreadable_filters_is_400_with_message_next_to_field(client, 
     assert message in html(response)
 
 
-def test_list_page_issues_a_bounded_number_of_statements(app, client, make_source, make_agreement):
+def test_list_page_issues_a_bounded_number_of_statements(client, make_source, make_agreement, count_statements):
     agreement = make_agreement()
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = app.extensions["tracker.engine"]
     make_source(title="S0", url="https://a.example/0", agreements=[(agreement, "")])
-    event.listen(engine, "before_cursor_execute", record)
-    client.get("/sources/")
-    few = len(statements)
+    with count_statements() as few:
+        client.get("/sources/")
     for n in range(1, 8):
         make_source(title=f"S{n}", url=f"https://a.example/{n}", agreements=[(agreement, "")])
-    statements.clear()
-    client.get("/sources/")
-    event.remove(engine, "before_cursor_execute", record)
-    assert len(statements) == few
+    with count_statements() as many:
+        client.get("/sources/")
+    assert len(many) == len(few)
 
 
 def test_list_escapes_titles(client, make_source):

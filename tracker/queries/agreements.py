@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.models import (
@@ -18,6 +18,7 @@ from tracker.models import (
     InstrumentType,
     Party,
     PartyAlias,
+    RelationKind,
     RenewalIntent,
     Sector,
     Source,
@@ -162,6 +163,33 @@ def agreement_detail(session: Session, agreement_id: int) -> Agreement | None:
         )
     )
     return session.scalars(statement).one_or_none()
+
+
+# Relations that make one agreement a later version of another: together they form a chain of versions.
+SUCCESSION_KINDS = (RelationKind.RENEWS, RelationKind.SUPERSEDES)
+
+
+def succession_chain(session: Session, agreement_id: int) -> list[Agreement]:
+    """Every agreement linked to this one through renewals or supersessions, in either direction, oldest first.
+
+    Returns just [] when the agreement has no predecessor or successor.
+    """
+    relation = AgreementRelation
+    chain = select(literal(agreement_id).label("id")).cte("chain", recursive=True)
+    neighbour = case((relation.subject_id == chain.c.id, relation.object_id), else_=relation.subject_id)
+    chain = chain.union(
+        select(neighbour).where(
+            or_(relation.subject_id == chain.c.id, relation.object_id == chain.c.id),
+            relation.kind.in_(SUCCESSION_KINDS),
+        )
+    )
+    statement = (
+        select(Agreement)
+        .where(Agreement.id.in_(select(chain.c.id)))
+        .order_by(func.coalesce(Agreement.start_on, Agreement.signed_on).asc().nulls_last(), Agreement.id)
+    )
+    members = list(session.scalars(statement))
+    return members if len(members) > 1 else []
 
 
 def other_agreement_choices(session: Session, agreement_id: int) -> list[tuple[int, str]]:

@@ -16,6 +16,7 @@ from tracker.queries.agreements import (
     agreement_detail,
     other_agreement_choices,
     search_agreements,
+    succession_chain,
 )
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
@@ -67,7 +68,8 @@ def render_detail(agreement_id: int, relation_form: RelationForm | None = None, 
     if agreement is None:
         abort(404)
     form = relation_form or relation_form_for(agreement)
-    return render_template("agreements/detail.html", agreement=agreement, relation_form=form), status
+    chain = succession_chain(get_session(), agreement_id)
+    return render_template("agreements/detail.html", agreement=agreement, chain=chain, relation_form=form), status
 
 
 def relation_form_for(agreement: Agreement, formdata=None) -> RelationForm:
