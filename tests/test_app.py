@@ -91,3 +91,14 @@ def test_translatable_strings_extract(tmp_path):
     text = pot.read_text()
     for message in ("Agreements", "The end (%(end)s) is before the start (%(start)s).", "Renewal intended"):
         assert f'msgid "{message}"' in text
+
+
+def test_language_names(app):
+    from tracker.formatting import language_name
+
+    with app.test_request_context():
+        assert language_name("id") == "Indonesian"
+        assert language_name("en-GB") == "English (United Kingdom)"
+        assert language_name("ko") == "Korean"
+        assert language_name("xx-Zzzz") == "xx-Zzzz"
+        assert language_name("") == ""

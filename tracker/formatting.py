@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext
@@ -36,6 +37,16 @@ def period(start: PartialDate | None, end: PartialDate | None) -> str:
     return ""
 
 
+def language_name(tag: str | None) -> str:
+    """A language tag in words, in the interface's language ("id" → "Indonesian"); the tag if unknown."""
+    if not tag:
+        return ""
+    try:
+        return Locale.parse(tag, sep="-").get_display_name(get_locale()) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+
+
 def relation_phrase(kind: Any, incoming: bool = False) -> object:
     """How a relation reads from the subject's side, or the object's side when `incoming`."""
     outgoing_phrase, incoming_phrase = RELATION_PHRASES[kind]
@@ -56,6 +67,7 @@ def init_app(app: Flask) -> None:
     """Register the filters and globals templates use."""
     app.add_template_filter(partial_date, "pdate")
     app.add_template_filter(country_name, "country")
+    app.add_template_filter(language_name, "language")
     app.add_template_filter(label, "label")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
