@@ -20,6 +20,8 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Local use runs in debug mode: the secret key is generated once into instance/ (production must set SECRET_KEY).
+run: export FLASK_DEBUG = 1
 run: $(VENV)/.runtime
 	$(FLASK) upgrade-db
 	$(FLASK) load-demo --if-empty

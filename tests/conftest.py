@@ -6,6 +6,7 @@ SQLite by default; when TEST_DATABASE_URL is set (make test, .ci/run) the same s
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
@@ -16,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, MetaData, event, insert, select, text
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from tracker import create_app, migrate
 from tracker.dates import PartialDate
@@ -34,6 +36,8 @@ from tracker.models import (
     RenewalIntent,
     Sector,
     Source,
+    User,
+    UserRole,
 )
 from tracker.urls import normalize_url
 
@@ -106,9 +110,54 @@ def app(database_url: str, engine: Engine, seed_rows: dict[str, list[dict[str, A
     app.extensions["tracker.engine"].dispose()
 
 
+# Hashing is deliberately slow; test users share one hash, computed once.
+TEST_PASSWORD = "correct horse battery staple"
+TEST_PASSWORD_HASH = generate_password_hash(TEST_PASSWORD, method="scrypt")
+
+
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    """A test client for HTTP-level tests."""
+def make_user(session: Session) -> Callable[..., User]:
+    """Create a user whose password is TEST_PASSWORD: make_user(role=UserRole.EDITOR)."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: UserRole = UserRole.EDITOR, email: str | None = None, active: bool = True) -> User:
+        email = email or f"{role.value}{next(counter)}@kemenperin.example"
+        user = User(email=email, role=role, password_hash=TEST_PASSWORD_HASH, active=active, session_version=1)
+        session.add(user)
+        session.commit()
+        return user
+
+    return make
+
+
+def sign_in_client(client: FlaskClient, user: User) -> FlaskClient:
+    """Put the user's session into the client's cookie, as signing in would."""
+    with client.session_transaction() as cookie_session:
+        cookie_session["_user_id"] = user.get_id()
+        cookie_session["_fresh"] = True
+        cookie_session["seen"] = time.time()
+    return client
+
+
+@pytest.fixture
+def client_as(app: Flask, make_user: Callable[..., User]) -> Callable[..., FlaskClient]:
+    """A new test client signed in as a new user of the role: client_as(UserRole.VIEWER)."""
+
+    def make(role: UserRole = UserRole.EDITOR) -> FlaskClient:
+        return sign_in_client(app.test_client(), make_user(role))
+
+    return make
+
+
+@pytest.fixture
+def client(client_as: Callable[..., FlaskClient]) -> FlaskClient:
+    """A test client signed in as an admin, who may do everything."""
+    return client_as(UserRole.ADMIN)
+
+
+@pytest.fixture
+def anonymous_client(app: Flask) -> FlaskClient:
+    """A test client nobody has signed in with."""
     return app.test_client()
 
 

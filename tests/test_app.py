@@ -4,14 +4,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tracker import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_csrf_is_required_on_posts(app, session):
+def test_csrf_is_required_on_posts(app, client):
     app.config["WTF_CSRF_ENABLED"] = True
-    client = app.test_client()
     response = client.post(
         "/agreements/new", data={"title": "No token", "instrument_type": "mou", "status": "announced"}
     )
@@ -19,9 +20,8 @@ def test_csrf_is_required_on_posts(app, session):
     assert "CSRF" in response.get_data(as_text=True)
 
 
-def test_csrf_token_accepted(app, session):
+def test_csrf_token_accepted(app, client):
     app.config["WTF_CSRF_ENABLED"] = True
-    client = app.test_client()
     html = client.get("/agreements/new").get_data(as_text=True)
     token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post(
@@ -52,10 +52,24 @@ def test_secret_key_generated_once_into_instance(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     from tracker import config
 
-    first = config.load_config(str(tmp_path))["SECRET_KEY"]
-    second = config.load_config(str(tmp_path))["SECRET_KEY"]
+    first = config.load_config(str(tmp_path), debug=True)["SECRET_KEY"]
+    second = config.load_config(str(tmp_path), debug=True)["SECRET_KEY"]
     assert first == second and len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    from tracker.config import ConfigError
+
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "s" * 40
+    app.extensions["tracker.engine"].dispose()
 
 
 def test_database_url_from_environment(monkeypatch, tmp_path):

@@ -289,9 +289,8 @@ def csrf_token(html: str) -> str:
     return html.split('name="csrf_token"')[1].split('value="')[1].split('"')[0]
 
 
-def test_forms_and_delete_button_carry_a_csrf_token(app, session, make_party):
+def test_forms_and_delete_button_carry_a_csrf_token(app, client, session, make_party):
     app.config["WTF_CSRF_ENABLED"] = True
-    client = app.test_client()
     party = make_party(name="AITEC Co., Ltd", country_code="KR")
     assert client.post(f"/parties/{party.id}/delete").status_code == 400
     assert client.post("/parties/new", data=form(name="KEIT")).status_code == 400

@@ -121,9 +121,8 @@ def test_delete_used_sector_is_refused_naming_the_agreements(client, session, ge
     assert "moulds-and-dies" in stored_sectors(session)
 
 
-def test_forms_and_delete_button_carry_a_csrf_token(app, session, make_sector):
+def test_forms_and_delete_button_carry_a_csrf_token(app, client, session, make_sector):
     app.config["WTF_CSRF_ENABLED"] = True
-    client = app.test_client()
     sector = make_sector(name="Textiles")
     assert client.post(f"/sectors/{sector.id}/delete").status_code == 400
     html = client.get("/sectors/new").text

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from tracker import create_app
 from tracker.models import AgreementSource, Source
 from tracker.services import sources as services
 
@@ -528,19 +527,15 @@ def test_database_conflict_during_a_write_is_a_message_not_a_500(
     assert count(session, AgreementSource) == 0
 
 
-def test_forms_carry_and_require_the_csrf_token(database_url, make_source, make_agreement):
+def test_forms_carry_and_require_the_csrf_token(app, client, make_source, make_agreement):
+    app.config["WTF_CSRF_ENABLED"] = True
     agreement = make_agreement()
     source = make_source(agreements=[(agreement, "")])
     unused = make_source(url=None, title="Unused")
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test"})
-    try:
-        client = app.test_client()
-        for path in ("/sources/new", f"/sources/{source.id}", f"/sources/{unused.id}/delete"):
-            assert 'name="csrf_token"' in html(client.get(path))
-        assert client.post("/sources/new", data=source_form()).status_code == 400
-        assert client.post(f"/agreements/{agreement.id}/sources/{source.id}/unlink").status_code == 400
-    finally:
-        app.extensions["tracker.engine"].dispose()
+    for path in ("/sources/new", f"/sources/{source.id}", f"/sources/{unused.id}/delete"):
+        assert 'name="csrf_token"' in html(client.get(path))
+    assert client.post("/sources/new", data=source_form()).status_code == 400
+    assert client.post(f"/agreements/{agreement.id}/sources/{source.id}/unlink").status_code == 400
 
 
 def test_list_pages_keep_the_filters(client, make_source):

@@ -23,15 +23,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
-    app.config.from_mapping(load_config(app.instance_path, test_config))
+    app.config.from_mapping(load_config(app.instance_path, test_config, debug=app.debug))
     db.init_app(app)
     babel.init_app(app)
     csrf.init_app(app)
 
-    from tracker import cli, formatting
+    from tracker import auth, cli, formatting
     from tracker.web import register_blueprints, register_error_handlers
 
     formatting.init_app(app)
+    auth.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
     cli.init_app(app)

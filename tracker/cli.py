@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from tracker import migrate
 from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.models import UserRole
+from tracker.services import accounts
+
+DEMO_ADMIN_EMAIL = "admin@example.org"
 
 
 @click.command("upgrade-db")
@@ -33,9 +40,44 @@ def load_demo_command(if_empty: bool) -> None:
     summary = demo.load_demo(session)
     session.commit()
     click.echo(f"Demo data loaded: {summary}.")
+    if accounts.user_count(session) == 0:
+        create_demo_admin(session)
+
+
+def create_demo_admin(session) -> None:
+    """A first admin for a fresh local database; the password is shown this once and never stored."""
+    password = accounts.random_password()
+    accounts.create_user(session, DEMO_ADMIN_EMAIL, password, UserRole.ADMIN, name="Demo admin")
+    session.commit()
+    click.echo(f"Demo admin created. Sign in as {DEMO_ADMIN_EMAIL} with the password {password}")
+    click.echo("(shown only now; create your own accounts with `flask --app app create-user`).")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("email")
+@click.option(
+    "--role", type=click.Choice([role.value for role in UserRole]), default=UserRole.VIEWER.value, show_default=True
+)
+@click.option("--name", default="", help="The person's name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create an account; the password is asked twice, or read from stdin with --password-stdin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    session = get_session()
+    try:
+        user = accounts.create_user(session, email, password, UserRole(role), name=name)
+    except TrackerError as error:
+        raise click.ClickException(str(error.message)) from error
+    session.commit()
+    click.echo(f"Created {user.email} ({user.role.value}).")
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(upgrade_db_command)
     app.cli.add_command(load_demo_command)
+    app.cli.add_command(create_user_command)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from tracker.services.accounts import Throttle
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
 
 
 def default_database_url(instance_path: str) -> str:
@@ -23,9 +30,15 @@ def local_secret_key(instance_path: str) -> str:
     return key_file.read_text().strip()
 
 
-def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def minutes(name: str, default: int) -> timedelta:
+    """A duration in minutes from the environment."""
+    return timedelta(minutes=int(os.environ.get(name, str(default))))
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None, debug: bool = False) -> dict[str, Any]:
     """Build the settings dict: code defaults, then environment, then explicit overrides."""
     overrides = overrides or {}
+    https = os.environ.get("PREFERRED_URL_SCHEME", "http") == "https"
     config: dict[str, Any] = {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
@@ -35,8 +48,26 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "TRACKER_HOME_COUNTRY": os.environ.get("TRACKER_HOME_COUNTRY", "ID"),
         "TRACKER_EXPIRING_MONTHS": int(os.environ.get("TRACKER_EXPIRING_MONTHS", "12")),
         "SQL_ECHO": bool(os.environ.get("TRACKER_SQL_ECHO")),
+        # Sessions: signed cookies that scripts cannot read, not sent cross-site, https-only over https.
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "PERMANENT_SESSION_LIFETIME": minutes("TRACKER_SESSION_MINUTES", 12 * 60),
+        "TRACKER_IDLE_TIMEOUT": minutes("TRACKER_IDLE_MINUTES", 60),
+        "TRACKER_THROTTLE": Throttle(),
     }
     config.update(overrides)
     if not config["SECRET_KEY"]:
-        config["SECRET_KEY"] = local_secret_key(instance_path)
+        config["SECRET_KEY"] = fallback_secret_key(instance_path, config, debug)
     return config
+
+
+def fallback_secret_key(instance_path: str, config: dict[str, Any], debug: bool) -> str:
+    """A generated key for local use and tests; production must be given SECRET_KEY."""
+    if not (debug or config.get("TESTING")):
+        raise ConfigError(
+            "SECRET_KEY is not set. Set it in the environment for production, "
+            "or run with FLASK_DEBUG=1 (as `make run` does) for local use."
+        )
+    return local_secret_key(instance_path)

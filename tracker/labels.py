@@ -14,6 +14,7 @@ from tracker.models import (
     RelationKind,
     RenewalIntent,
     SourceKind,
+    UserRole,
 )
 
 LABELS: dict[enum.Enum, object] = {
@@ -57,6 +58,9 @@ LABELS: dict[enum.Enum, object] = {
     SourceKind.PRESS_RELEASE: _("Press release"),
     SourceKind.OFFICIAL_DOCUMENT: _("Official document"),
     SourceKind.OTHER: _("Other source"),
+    UserRole.VIEWER: _("Viewer"),
+    UserRole.EDITOR: _("Editor"),
+    UserRole.ADMIN: _("Admin"),
     Precision.YEAR: _("year only"),
     Precision.MONTH: _("month only"),
     Precision.DAY: _("exact day"),

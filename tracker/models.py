@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -14,6 +16,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
@@ -21,7 +24,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from tracker.dates import PartialDate, Precision
 
@@ -161,6 +164,120 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
+class ArchivableMixin:
+    """A record that "delete" archives: hidden from lists and queries, kept with its history."""
+
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), default=None)
+
+    @property
+    def is_archived(self) -> bool:
+        """Whether the record has been archived."""
+        return self.archived_at is not None
+
+
+class VersionedMixin:
+    """A record edited by several people: every UPDATE checks and bumps `version` (optimistic locking)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
+
+
+class UserRole(enum.Enum):
+    """What a user may do: each role can do everything the roles before it can."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        """viewer 0 < editor 1 < admin 2."""
+        return list(UserRole).index(self)
+
+    def allows(self, needed: UserRole) -> bool:
+        """Whether this role may do what `needed` may."""
+        return self.rank >= needed.rank
+
+
+class User(TimestampMixin, Base):
+    """A member of staff who signs in."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased: e-mail addresses are compared without regard to case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[UserRole] = mapped_column(value_enum(UserRole, "role"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Part of every session cookie; bumping it signs the user out everywhere.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # Flask-Login's user protocol, written out so that the models do not import Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated users cannot sign in or use a session."""
+        return self.active
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: id and session version, so bumping the version ends sessions."""
+        return f"{self.id}:{self.session_version}"
+
+
+class SignInFailure(Base):
+    """A failed sign-in, counted per account and per client address to slow down and lock out guessing."""
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class ChangeAction(enum.Enum):
+    """What a recorded change did."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    LINK = "link"
+    UNLINK = "unlink"
+    ARCHIVE = "archive"
+    RESTORE = "restore"
+
+
+class Change(Base):
+    """One entry of the history: who changed which record when, and each field's value before and after."""
+
+    __tablename__ = "change"
+    __table_args__ = (Index("ix_change_record", "record_type", "record_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # None for changes made outside any signed-in session (CLI, migrations, demo data).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    record_type: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[ChangeAction] = mapped_column(value_enum(ChangeAction, "action"))
+    # The record's version after the change, for records that carry one.
+    version: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    # {"field": [before, after], ...} with JSON-friendly values.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()
+
+
 agreement_sector = Table(
     "agreement_sector",
     Base.metadata,
@@ -169,7 +286,7 @@ agreement_sector = Table(
 )
 
 
-class Sector(TimestampMixin, Base):
+class Sector(ArchivableMixin, TimestampMixin, Base):
     """An entry of the small, editable sector vocabulary."""
 
     __tablename__ = "sector"
@@ -182,7 +299,7 @@ class Sector(TimestampMixin, Base):
     agreements: Mapped[list[Agreement]] = relationship(secondary=agreement_sector, back_populates="sectors")
 
 
-class Party(TimestampMixin, Base):
+class Party(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     """An organisation or a state that takes part in agreements."""
 
     __tablename__ = "party"
@@ -216,7 +333,7 @@ class PartyAlias(Base):
     party: Mapped[Party] = relationship(back_populates="aliases")
 
 
-class Agreement(TimestampMixin, Base):
+class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     """A cooperation agreement: an MoU, a technology-cooperation agreement, a letter of intent..."""
 
     __tablename__ = "agreement"
@@ -323,7 +440,7 @@ class AgreementRelation(Base):
     object: Mapped[Agreement] = relationship(foreign_keys=[object_id], back_populates="relations_in")
 
 
-class Source(TimestampMixin, Base):
+class Source(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     """A news article or document that reports on agreements: the evidence."""
 
     __tablename__ = "source"

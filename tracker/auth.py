@@ -1,0 +1,217 @@
+"""Signing in and out, sessions, and the access check every request passes through."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy import text
+
+from tracker.access import role_allows
+from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.forms.auth import ChangePasswordForm, SignInForm
+from tracker.i18n import _
+from tracker.models import User
+from tracker.services import accounts
+from tracker.web.helpers import render_invalid
+
+log = logging.getLogger("tracker.security")
+login_manager = LoginManager()
+bp = Blueprint("auth", __name__)
+
+SESSION_SEEN_KEY = "seen"
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    """The user a session cookie names, only while its session version and the account are still valid."""
+    user_id, _sep, version = token.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = get_session().get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def client_address() -> str:
+    """The client's address as the server sees it (configure a proxy fix when behind one)."""
+    return request.remote_addr or "unknown"
+
+
+def enforce_access():
+    """Refuse the request unless the signed-in user's role allows the endpoint (fail closed)."""
+    if request.endpoint is None:
+        return None  # unknown URL: routing answers 404 or 405
+    if expired_idle_session():
+        return redirect(url_for("auth.sign_in", next=request.full_path))
+    role = current_user.role if current_user.is_authenticated else None
+    if role_allows(role, request.endpoint):
+        return None
+    if role is None:
+        log.info("refused anonymous %s %s", request.method, request.path)
+        return login_manager.unauthorized()
+    log.warning("refused %s (%s) %s %s", current_user.email, role.value, request.method, request.path)
+    abort(403)
+
+
+def expired_idle_session() -> bool:
+    """Sign out a session left idle too long; otherwise note this request as its last activity."""
+    if not current_user.is_authenticated:
+        return False
+    now = time.time()
+    seen = session.get(SESSION_SEEN_KEY, now)
+    if now - seen > current_app.config["TRACKER_IDLE_TIMEOUT"].total_seconds():
+        log.info("idle session of %s ended", current_user.email)
+        logout_user()
+        session.clear()
+        flash(_("You were signed out after a period of inactivity."), "warning")
+        return True
+    session[SESSION_SEEN_KEY] = now
+    return False
+
+
+def security_headers(response):
+    """Headers that keep the pages from being framed, sniffed or fed outside scripts."""
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.is_secure or current_app.config.get("PREFERRED_URL_SCHEME") == "https":
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only a path on this site, never another origin."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.get("/sign-in")
+def sign_in():
+    """Show the sign-in form."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/sign_in.html", form=SignInForm(next=request.args.get("next", "")))
+
+
+@bp.post("/sign-in")
+def submit_sign_in():
+    """Check the credentials; start a fresh session on success."""
+    form = SignInForm()
+    if not form.validate():
+        return render_invalid("auth/sign_in.html", form)
+    db = get_session()
+    result = accounts.sign_in(
+        db, form.email.data, form.password.data, client_address(), throttle=current_app.config["TRACKER_THROTTLE"]
+    )
+    db.commit()
+    if result.user is None:
+        return refuse_sign_in(form, result)
+    start_session(result.user)
+    log.info("sign-in %s from %s", result.user.email, client_address())
+    return redirect(safe_next(form.next.data))
+
+
+def refuse_sign_in(form: SignInForm, result: accounts.SignInResult):
+    """Answer a failed or locked sign-in, after the throttling delay, without telling which part was wrong."""
+    if result.locked:
+        log.warning("sign-in locked for %s from %s", form.email.data, client_address())
+        form.form_errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+        return render_template("auth/sign_in.html", form=form), 429
+    log.warning("sign-in failed for %s from %s", form.email.data, client_address())
+    time.sleep(result.delay)
+    form.form_errors.append(_("The e-mail address or the password is not right."))
+    return render_template("auth/sign_in.html", form=form), 401
+
+
+def start_session(user: User) -> None:
+    """A new session for the user: nothing of the anonymous session is carried over."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session[SESSION_SEEN_KEY] = time.time()
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """End this and every other session of the user."""
+    db = get_session()
+    user = db.get(User, current_user.id)
+    accounts.end_sessions(user)
+    db.commit()
+    log.info("sign-out %s", user.email)
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/account/password")
+def password():
+    """Show the form to change one's own password."""
+    return render_template("auth/password.html", form=ChangePasswordForm())
+
+
+@bp.post("/account/password")
+def change_password():
+    """Change one's own password; every other session ends, this one starts afresh."""
+    form = ChangePasswordForm()
+    if not form.validate():
+        return render_invalid("auth/password.html", form)
+    db = get_session()
+    user = db.get(User, current_user.id)
+    try:
+        accounts.change_own_password(db, user, form.current.data, form.password.data)
+    except TrackerError as error:
+        db.rollback()
+        return render_invalid("auth/password.html", form, error)
+    db.commit()
+    log.info("password changed by %s", user.email)
+    start_session(user)
+    flash(_("Your password is changed. Other sessions have been signed out."), "success")
+    return redirect(url_for("dashboard.index"))
+
+
+def health():
+    """Liveness and database check for monitoring; public and free of data."""
+    get_session().execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def init_app(app: Flask) -> None:
+    """Wire sign-in, the access check and security headers into the app."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _("Sign in to continue.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = None  # our session versions do the revoking
+    app.register_blueprint(bp)
+    app.add_url_rule("/health", "health", health)
+    app.before_request(enforce_access)
+    app.after_request(security_headers)
+    app.context_processor(lambda: {"can": can})
+
+
+def can(endpoint: str) -> bool:
+    """Whether the current user may use `endpoint`: templates show only the actions that will work."""
+    role = current_user.role if current_user.is_authenticated else None
+    return role_allows(role, endpoint)

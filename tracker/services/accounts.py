@@ -1,0 +1,187 @@
+"""Accounts: creating users, passwords, roles, deactivation, and checking sign-ins with throttling."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.errors import DuplicateError, ValidationError
+from tracker.i18n import _
+from tracker.models import SignInFailure, User, UserRole, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# scrypt is memory-hard, so guessing from a stolen hash is slow on any hardware.
+HASH_METHOD = "scrypt"
+# A hash to compare against when the account does not exist, so that timing does not tell.
+DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method=HASH_METHOD)
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """How failed sign-ins are slowed down and then locked out."""
+
+    window: timedelta = timedelta(minutes=15)
+    account_limit: int = 5
+    address_limit: int = 20
+    # Failures before the answer starts to be delayed, and the delay's base and ceiling in seconds.
+    free_failures: int = 2
+    delay_base: float = 0.5
+    delay_max: float = 4.0
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """The outcome of a sign-in attempt: a user, or why not, and how long to make the client wait."""
+
+    user: User | None
+    locked: bool = False
+    delay: float = 0.0
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses are compared and stored lower-cased and stripped."""
+    return (email or "").strip().lower()
+
+
+def check_email(email: str) -> str:
+    """A plausible e-mail address, lower-cased."""
+    email = normalize_email(email)
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        raise ValidationError(_("Enter a valid e-mail address."), field="email")
+    return email
+
+
+def check_password(password: str) -> str:
+    """A password long enough to resist guessing."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(_("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH), field="password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError(_("Use at most %(count)s characters.", count=MAX_PASSWORD_LENGTH), field="password")
+    return password
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this e-mail address, if any."""
+    return session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(session: Session, email: str, password: str, role: UserRole, name: str = "") -> User:
+    """Add a user who can sign in with `email` and `password`."""
+    email = check_email(email)
+    if find_user(session, email) is not None:
+        raise DuplicateError(_("There is already an account for %(email)s.", email=email), field="email")
+    user = User(email=email, name=name.strip(), role=role, active=True, session_version=1)
+    _store_password(user, check_password(password))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _store_password(user: User, password: str) -> None:
+    """Hash and keep a new password."""
+    user.password_hash = generate_password_hash(password, method=HASH_METHOD)
+    user.password_changed_at = utcnow()
+
+
+def end_sessions(user: User) -> None:
+    """Make every session of the user unusable: their cookies carry the old session version."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Give the user a new password and sign them out everywhere."""
+    _store_password(user, check_password(password))
+    end_sessions(user)
+    session.flush()
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change a password after checking the current one."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationError(_("That is not your current password."), field="current")
+    set_password(session, user, new)
+
+
+def set_role(session: Session, user: User, role: UserRole) -> None:
+    """Give the user another role; effective on their next request."""
+    user.role = role
+    session.flush()
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    """Deactivate (ending every session) or reactivate an account."""
+    user.active = active
+    if not active:
+        end_sessions(user)
+    session.flush()
+
+
+def random_password() -> str:
+    """A strong password to hand out once (demo admin, resets)."""
+    return secrets.token_urlsafe(15)
+
+
+# --- signing in ---------------------------------------------------------------------------------
+
+
+def recent_failures(session: Session, now: datetime, window: timedelta, **where: str) -> list[datetime]:
+    """When the failures within `window` before `now` happened, for an e-mail or an address."""
+    column, value = next(iter(where.items()))
+    statement = select(SignInFailure.occurred_at).where(
+        getattr(SignInFailure, column) == value, SignInFailure.occurred_at > now - window
+    )
+    return sorted(session.scalars(statement))
+
+
+def is_locked(session: Session, email: str, address: str, now: datetime, throttle: Throttle) -> bool:
+    """Too many recent failures for this account or from this address."""
+    by_account = recent_failures(session, now, throttle.window, email=email)
+    by_address = recent_failures(session, now, throttle.window, address=address)
+    return len(by_account) >= throttle.account_limit or len(by_address) >= throttle.address_limit
+
+
+def delay_after(failures: int, throttle: Throttle) -> float:
+    """How long to hold back the answer after this many recent failures: doubling, then capped."""
+    if failures <= throttle.free_failures:
+        return 0.0
+    return min(throttle.delay_base * 2 ** (failures - throttle.free_failures - 1), throttle.delay_max)
+
+
+def sign_in(
+    session: Session,
+    email: str,
+    password: str,
+    address: str,
+    now: datetime | None = None,
+    throttle: Throttle = Throttle(),
+) -> SignInResult:
+    """Check credentials, counting failures per account and per address; locked means not even checked."""
+    now = now or utcnow()
+    email = normalize_email(email)[:254]
+    address = (address or "unknown")[:64]
+    if is_locked(session, email, address, now, throttle):
+        return SignInResult(user=None, locked=True)
+    user = find_user(session, email)
+    valid = check_password_hash(user.password_hash if user else DUMMY_HASH, (password or "")[:MAX_PASSWORD_LENGTH])
+    if user is None or not valid or not user.active:
+        session.add(SignInFailure(email=email, address=address, occurred_at=now))
+        session.flush()
+        failures = len(recent_failures(session, now, throttle.window, email=email))
+        return SignInResult(user=None, delay=delay_after(failures, throttle))
+    session.execute(delete(SignInFailure).where(SignInFailure.email == email))
+    user.last_sign_in_at = now
+    session.flush()
+    return SignInResult(user=user)
+
+
+def user_count(session: Session) -> int:
+    """How many accounts exist."""
+    return session.scalar(select(func.count()).select_from(User)) or 0
