@@ -61,6 +61,7 @@ def enforce_access():
         return redirect(url_for("auth.sign_in", next=request.full_path))
     role = current_user.role if current_user.is_authenticated else None
     if role_allows(role, request.endpoint):
+        get_session().info["actor_id"] = current_user.id if role else None
         return None
     if role is None:
         log.info("refused anonymous %s %s", request.method, request.path)

@@ -53,7 +53,10 @@ def get_engine() -> Engine:
 
 
 def get_session() -> Session:
-    """The session of the current request or CLI command, created on first use."""
+    """The session of the current request or CLI command, created on first use.
+
+    The boundary sets `session.info["actor_id"]` to the signed-in user, so the history can say who changed what.
+    """
     if "db_session" not in g:
         g.db_session = current_app.extensions["tracker.sessionmaker"]()
     return g.db_session
