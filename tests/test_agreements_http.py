@@ -2,11 +2,14 @@
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
+from tests.html_forms import form_values
 from tracker.models import (
     Agreement,
     AgreementRelation,
     AgreementStatus,
+    InstrumentType,
     PartyKind,
     PartyRole,
     RelationKind,
@@ -167,6 +170,7 @@ def test_edit_form_prefilled_and_saved(client, session, make_party, make_agreeme
         title="Extended cooperation",
         end="2023",
         status="in_force",
+        version=str(agreement.version),
         **{"parties-0-party": str(ministry.id), "parties-0-role": "funder"},
     )
     response = client.post(f"/agreements/{agreement.id}/edit", data=data)
@@ -269,3 +273,31 @@ def test_pages_issue_a_bounded_number_of_statements(
     with count_statements() as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few) <= 10, many
+
+
+def test_saving_the_edit_form_unchanged_keeps_every_field(client, session, make_party, make_agreement, get_sector):
+    ministry = make_party()
+    agreement = make_agreement(
+        instrument_type=InstrumentType.CONTRACT,
+        status=AgreementStatus.SIGNED,
+        renewal_intent=RenewalIntent.INTENDED,
+        start="2006",
+        end="2018-03",
+        parties=[(ministry, PartyRole.FUNDER)],
+        sectors=[get_sector("technology")],
+        notes="Line one\nline two",
+    )
+    path = f"/agreements/{agreement.id}/edit"
+    unchanged = MultiDict(form_values(client.get(path).get_data(as_text=True), path))
+    assert client.post(path, data=unchanged).status_code == 302
+    session.rollback()
+    session.expire_all()
+    stored = session.get(Agreement, agreement.id)
+    assert (stored.instrument_type, stored.status, stored.renewal_intent) == (
+        InstrumentType.CONTRACT,
+        AgreementStatus.SIGNED,
+        RenewalIntent.INTENDED,
+    )
+    assert (stored.start.iso(), stored.end.iso(), stored.notes) == ("2006", "2018-03", "Line one\nline two")
+    assert [(link.party_id, link.role) for link in stored.party_links] == [(ministry.id, PartyRole.FUNDER)]
+    assert [sector.slug for sector in stored.sectors] == ["technology"]

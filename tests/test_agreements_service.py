@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from tracker.archiving import WITH_ARCHIVED
 from tracker.dates import PartialDate
 from tracker.errors import DuplicateError, NotFoundError, ValidationError
 from tracker.models import (
@@ -19,8 +20,8 @@ from tracker.models import (
 from tracker.services.agreements import (
     AgreementData,
     add_relation,
+    archive_agreement,
     create_agreement,
-    delete_agreement,
     remove_relation,
     update_agreement,
 )
@@ -151,13 +152,16 @@ def test_faithful_text_in_any_script(session):
     assert session.get(Agreement, agreement.id).title == title
 
 
-def test_delete_keeps_parties_and_sources(session, make_party, make_agreement, make_source):
+def test_archive_hides_the_agreement_and_keeps_it_with_its_links(session, make_party, make_agreement, make_source):
     party = make_party()
     agreement = make_agreement(parties=[(party, PartyRole.SIGNATORY)])
     source = make_source(agreements=[(agreement, "quote")])
-    delete_agreement(session, agreement)
+    archive_agreement(session, agreement)
     session.commit()
+    session.expunge_all()
     assert count_agreements(session) == 0
+    kept = session.get(Agreement, agreement.id, execution_options=WITH_ARCHIVED)
+    assert kept.is_archived and [link.source_id for link in kept.source_links] == [source.id]
     assert session.get(Source, source.id) is not None
 
 

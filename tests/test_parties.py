@@ -1,4 +1,4 @@
-"""Party rules at the service and query layer: duplicates, aliases, parents, deletes, lists."""
+"""Party rules at the service and query layer: duplicates, aliases, parents, archiving, lists."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from tracker.queries.parties import (
 )
 from tracker.services.parties import (
     PartyData,
+    archive_party,
     clean_aliases,
     create_party,
-    delete_party,
     normalise_name,
     update_party,
 )
@@ -253,23 +253,24 @@ def test_parent_may_be_moved_within_the_tree(session, make_party):
     assert centre.parent is ministry
 
 
-# --- delete --------------------------------------------------------------------------------------
+# --- archive (what "delete" does) ----------------------------------------------------------------
 
 
-def test_delete_unused_party_removes_it_and_its_aliases(session, make_party):
+def test_archive_unused_party_hides_it_and_keeps_its_aliases(session, make_party):
     party = make_party(name="AITEC Co., Ltd", country_code="KR", aliases=["AITEC"])
-    delete_party(session, party)
+    archive_party(session, party)
     session.commit()
     assert party_count(session) == 0
-    assert session.scalar(select(func.count()).select_from(PartyAlias)) == 0
+    assert session.scalar(select(func.count()).select_from(PartyAlias)) == 1
 
 
-def test_delete_party_used_by_agreements_names_them(session, make_party, make_agreement):
+def test_archive_party_used_by_agreements_names_them(session, make_party, make_agreement):
     party = make_party(name="AITEC Co., Ltd", country_code="KR")
     make_agreement(title="Moulds and dies cooperation", parties=[(party, PartyRole.SIGNATORY)])
     make_agreement(title="Technology transfer", parties=[(party, PartyRole.SIGNATORY), (party, PartyRole.FUNDER)])
     with pytest.raises(InUseError) as caught:
-        delete_party(session, party)
+        archive_party(session, party)
+    assert "cannot be archived" in caught.value.message
     assert "Moulds and dies cooperation" in caught.value.message
     assert "Technology transfer" in caught.value.message
     assert "more" not in caught.value.message
@@ -278,22 +279,22 @@ def test_delete_party_used_by_agreements_names_them(session, make_party, make_ag
     assert party_count(session) == 1
 
 
-def test_delete_party_used_by_many_agreements_names_five_and_counts_the_rest(session, make_party, make_agreement):
+def test_archive_party_used_by_many_agreements_names_five_and_counts_the_rest(session, make_party, make_agreement):
     party = make_party()
     for number in range(1, 8):
         make_agreement(title=f"Agreement {number}", parties=[(party, PartyRole.SIGNATORY)])
     with pytest.raises(InUseError) as caught:
-        delete_party(session, party)
+        archive_party(session, party)
     assert "Agreement 5" in caught.value.message
     assert "Agreement 6" not in caught.value.message
     assert "and 2 more" in caught.value.message
 
 
-def test_delete_party_with_units_names_them(session, make_party):
+def test_archive_party_with_units_names_them(session, make_party):
     ministry = make_party(name="Ministry of Industry")
     make_party(name="BPPI", parent=ministry)
     with pytest.raises(InUseError) as caught:
-        delete_party(session, ministry)
+        archive_party(session, ministry)
     assert "BPPI" in caught.value.message
 
 

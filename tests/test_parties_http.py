@@ -200,7 +200,7 @@ def test_edit_form_is_filled_in(client, make_party):
 
 def test_update_party_redirects_and_saves(client, session, make_party):
     party = make_party(name="AITEC", kind=PartyKind.COMPANY, country_code="KR", aliases=["Old"])
-    response = client.post(f"/parties/{party.id}/edit", data=form(notes="Mother of industry."))
+    response = client.post(f"/parties/{party.id}/edit", data=form(notes="Mother of industry.", version="1"))
     assert response.status_code == 302
     stored = stored_parties(session)[0]
     assert (stored.name, stored.notes) == ("AITEC Co., Ltd", "Mother of industry.")
@@ -213,7 +213,12 @@ def test_update_party_into_a_cycle_is_refused(client, session, make_party):
     response = client.post(
         f"/parties/{ministry.id}/edit",
         data=form(
-            name="Ministry of Industry", kind="ministry", country_code="ID", parent_id=str(agency.id), aliases=""
+            name="Ministry of Industry",
+            kind="ministry",
+            country_code="ID",
+            parent_id=str(agency.id),
+            aliases="",
+            version=str(ministry.version),
         ),
     )
     assert response.status_code == 422
@@ -221,14 +226,14 @@ def test_update_party_into_a_cycle_is_refused(client, session, make_party):
     assert stored_parties(session)[0].parent_id is None
 
 
-# --- delete --------------------------------------------------------------------------------------
+# --- archive ("delete") --------------------------------------------------------------------------
 
 
 def test_delete_asks_first_and_changes_nothing_on_get(client, session, make_party):
     party = make_party(name="AITEC Co., Ltd", country_code="KR")
     response = client.get(f"/parties/{party.id}/delete")
     assert response.status_code == 200
-    assert "Are you sure" in response.text
+    assert "Nothing is deleted" in response.text
     assert len(stored_parties(session)) == 1
 
 
@@ -238,7 +243,7 @@ def test_delete_unused_party_redirects(client, session, make_party):
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/parties/")
     assert stored_parties(session) == []
-    assert "deleted" in client.get("/parties/").text
+    assert "archived" in client.get("/parties/").text
 
 
 def test_delete_used_party_is_refused_naming_the_agreements(client, session, make_party, make_agreement):

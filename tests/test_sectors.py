@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.models import Sector
 from tracker.queries.sectors import all_sectors, sector_choices, sector_id_choices, sectors_with_counts
-from tracker.services.sectors import SectorData, create_sector, delete_sector, slugify, update_sector
+from tracker.services.sectors import SectorData, archive_sector, create_sector, slugify, update_sector
 
 SEEDED = ["Electric vehicles", "Moulds and dies", "Renewable energy", "Technology"]
 
@@ -99,28 +99,29 @@ def test_update_sector_refuses_another_sectors_name(session, get_sector):
         update_sector(session, get_sector("technology"), SectorData(name="moulds and dies", slug="technology"))
 
 
-def test_delete_unused_sector(session, make_sector):
+def test_archive_unused_sector(session, make_sector):
     sector = make_sector(name="Textiles")
-    delete_sector(session, sector)
+    archive_sector(session, sector)
     session.commit()
     assert sector_count(session) == len(SEEDED)
 
 
-def test_delete_sector_used_by_agreements_names_them(session, get_sector, make_agreement):
+def test_archive_sector_used_by_agreements_names_them(session, get_sector, make_agreement):
     sector = get_sector("moulds-and-dies")
     make_agreement(title="AITEC moulds cooperation", sectors=[sector])
     with pytest.raises(InUseError) as caught:
-        delete_sector(session, sector)
+        archive_sector(session, sector)
+    assert "cannot be archived" in caught.value.message
     assert "AITEC moulds cooperation" in caught.value.message
     assert caught.value.status_code == 409
 
 
-def test_delete_sector_used_by_many_agreements_counts_the_rest(session, get_sector, make_agreement):
+def test_archive_sector_used_by_many_agreements_counts_the_rest(session, get_sector, make_agreement):
     sector = get_sector("technology")
     for number in range(1, 9):
         make_agreement(title=f"Agreement {number}", sectors=[sector])
     with pytest.raises(InUseError) as caught:
-        delete_sector(session, sector)
+        archive_sector(session, sector)
     assert "and 3 more" in caught.value.message
 
 

@@ -100,7 +100,7 @@ def test_delete_asks_first_and_changes_nothing_on_get(client, session, make_sect
     sector = make_sector(name="Textiles")
     response = client.get(f"/sectors/{sector.id}/delete")
     assert response.status_code == 200
-    assert "Are you sure" in response.text
+    assert "Nothing is deleted" in response.text
     assert "textiles" in stored_sectors(session)
 
 
@@ -109,7 +109,7 @@ def test_delete_unused_sector_redirects(client, session, make_sector):
     response = client.post(f"/sectors/{sector.id}/delete")
     assert response.status_code == 302
     assert "textiles" not in stored_sectors(session)
-    assert "deleted" in client.get("/sectors/").text
+    assert "archived" in client.get("/sectors/").text
 
 
 def test_delete_used_sector_is_refused_naming_the_agreements(client, session, get_sector, make_agreement):

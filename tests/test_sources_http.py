@@ -222,7 +222,9 @@ def test_edit_form_is_filled_in(client, make_source):
 
 def test_update_source(client, session, make_source):
     source = make_source()
-    response = client.post(f"/sources/{source.id}/edit", data=source_form(title="Judul baru", language="ko"))
+    response = client.post(
+        f"/sources/{source.id}/edit", data=source_form(title="Judul baru", language="ko", version="1")
+    )
     assert response.status_code == 302
     session.expire_all()
     assert (session.get(Source, source.id).title, session.get(Source, source.id).language) == ("Judul baru", "ko")
@@ -231,7 +233,8 @@ def test_update_source(client, session, make_source):
 def test_update_to_another_sources_url_is_refused_next_to_url(client, session, make_source):
     make_source(url="https://tirto.id/a", title="Artikel A")
     second = make_source(url="https://tirto.id/b", title="Artikel B")
-    response = client.post(f"/sources/{second.id}/edit", data=source_form(url="https://tirto.id/a#top", title="B2"))
+    data = source_form(url="https://tirto.id/a#top", title="B2", version="1")
+    response = client.post(f"/sources/{second.id}/edit", data=data)
     assert response.status_code == 409
     assert 'id="url-error"' in html(response)
     assert "This URL is already known as source “Artikel A”" in html(response)
@@ -252,14 +255,14 @@ def test_edit_unknown_source_is_404(client):
     assert client.post("/sources/404/edit", data=source_form()).status_code == 404
 
 
-# --- delete ------------------------------------------------------------------------------------
+# --- archive ("delete") ------------------------------------------------------------------------
 
 
 def test_delete_confirmation_changes_nothing(client, session, make_source):
     source = make_source()
     response = client.get(f"/sources/{source.id}/delete")
     assert response.status_code == 200
-    assert "Are you sure" in html(response)
+    assert "Nothing is deleted" in html(response)
     assert count(session, Source) == 1
 
 
@@ -273,7 +276,7 @@ def test_delete_unused_source(client, session, make_source):
 def test_delete_cited_source_is_refused_naming_the_agreements(client, session, make_source, make_agreement):
     agreement = make_agreement(title=f"MoU {HOSTILE}")
     source = make_source(agreements=[(agreement, "")])
-    assert "cannot be deleted" in html(client.get(f"/sources/{source.id}/delete"))
+    assert "cannot be archived" in html(client.get(f"/sources/{source.id}/delete"))
     response = client.post(f"/sources/{source.id}/delete")
     assert response.status_code == 409
     page = html(response)

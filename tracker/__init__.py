@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-from tracker import db
+from tracker import archiving, db
 from tracker.config import load_config
 
 csrf = CSRFProtect()
@@ -25,15 +25,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(load_config(app.instance_path, test_config, debug=app.debug))
     db.init_app(app)
+    archiving.init_app(app)
     babel.init_app(app)
     csrf.init_app(app)
 
     from tracker import auth, cli, formatting
-    from tracker.web import register_blueprints, register_error_handlers
+    from tracker.web import register_blueprints, register_error_handlers, transactions
 
     formatting.init_app(app)
     auth.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
     cli.init_app(app)
+    transactions.init_app(app)  # last: it wraps every view registered above
     return app

@@ -33,6 +33,12 @@ RULES: dict[str, str | UserRole] = {
     "sources.index": VIEWER,
     "sources.detail": VIEWER,
     "sectors.index": VIEWER,
+    # Everyone who can see a record can see its history; the feed over all records is the admins'.
+    "history.agreement": VIEWER,
+    "history.party": VIEWER,
+    "history.source": VIEWER,
+    "history.sector": VIEWER,
+    "history.activity": ADMIN,
     # Creating, editing, linking and archiving.
     "agreements.new": EDITOR,
     "agreements.create": EDITOR,
@@ -68,6 +74,22 @@ RULES: dict[str, str | UserRole] = {
     "sectors.update": ADMIN,
     "sectors.confirm_delete": ADMIN,
     "sectors.delete": ADMIN,
+    # The archive: editors open it and archived records' pages, admins restore.
+    "archive.index": EDITOR,
+    "archive.restore_agreement": ADMIN,
+    "archive.restore_party": ADMIN,
+    "archive.restore_source": ADMIN,
+    "archive.restore_sector": ADMIN,
+    # User administration is the admins'.
+    "users.index": ADMIN,
+    "users.new": ADMIN,
+    "users.create": ADMIN,
+    "users.detail": ADMIN,
+    "users.change_role": ADMIN,
+    "users.deactivate": ADMIN,
+    "users.reactivate": ADMIN,
+    "users.password": ADMIN,
+    "users.reset_password": ADMIN,
 }
 
 

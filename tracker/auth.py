@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -34,6 +36,8 @@ login_manager = LoginManager()
 bp = Blueprint("auth", __name__)
 
 SESSION_SEEN_KEY = "seen"
+# A random value set at sign-in: the signed-in cookie never equals or extends one issued before.
+SESSION_ID_KEY = "sid"
 
 
 @login_manager.user_loader
@@ -57,26 +61,31 @@ def enforce_access():
     """Refuse the request unless the signed-in user's role allows the endpoint (fail closed)."""
     if request.endpoint is None:
         return None  # unknown URL: routing answers 404 or 405
-    if expired_idle_session():
-        return redirect(url_for("auth.sign_in", next=request.full_path))
+    idle = expired_idle_session()
     role = current_user.role if current_user.is_authenticated else None
     if role_allows(role, request.endpoint):
         get_session().info["actor_id"] = current_user.id if role else None
         return None
     if role is None:
         log.info("refused anonymous %s %s", request.method, request.path)
+        if idle:  # the inactivity message is already flashed; the usual "sign in" one would repeat it
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
         return login_manager.unauthorized()
     log.warning("refused %s (%s) %s %s", current_user.email, role.value, request.method, request.path)
     abort(403)
 
 
 def expired_idle_session() -> bool:
-    """Sign out a session left idle too long; otherwise note this request as its last activity."""
+    """Sign out a session left idle too long; otherwise note this request as its last activity.
+
+    A signed-in session without a time of last activity counts as expired (fail closed).
+    """
     if not current_user.is_authenticated:
         return False
     now = time.time()
-    seen = session.get(SESSION_SEEN_KEY, now)
-    if now - seen > current_app.config["TRACKER_IDLE_TIMEOUT"].total_seconds():
+    seen = session.get(SESSION_SEEN_KEY)
+    limit = current_app.config["TRACKER_IDLE_TIMEOUT"].total_seconds()
+    if not isinstance(seen, int | float) or now - seen > limit:
         log.info("idle session of %s ended", current_user.email)
         logout_user()
         session.clear()
@@ -100,10 +109,16 @@ def security_headers(response):
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after signing in: only a path on this site, never another origin."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.index")
+    """Where to go after signing in: only a path on this site, never another origin.
+
+    Browsers read a backslash as a slash and drop tabs and line breaks inside URLs, so a target
+    holding either could turn into "//other.example": such targets are refused, not repaired.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return url_for("dashboard.index")
+    if "\\" in target or not target.isprintable() or urlsplit(target).netloc:
+        return url_for("dashboard.index")
+    return target
 
 
 @bp.get("/sign-in")
@@ -134,11 +149,13 @@ def submit_sign_in():
 
 def refuse_sign_in(form: SignInForm, result: accounts.SignInResult):
     """Answer a failed or locked sign-in, after the throttling delay, without telling which part was wrong."""
+    # The typed e-mail address is logged with repr(): it is user input and may hold line breaks.
     if result.locked:
-        log.warning("sign-in locked for %s from %s", form.email.data, client_address())
-        form.form_errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+        log.warning("sign-in refused (locked) for %r from %s", form.email.data, client_address())
+        minutes = int(current_app.config["TRACKER_THROTTLE"].window.total_seconds() // 60)
+        form.form_errors.append(_("Too many failed attempts. Wait %(minutes)s minutes and try again.", minutes=minutes))
         return render_template("auth/sign_in.html", form=form), 429
-    log.warning("sign-in failed for %s from %s", form.email.data, client_address())
+    log.warning("sign-in failed for %r from %s (delay %.1fs)", form.email.data, client_address(), result.delay)
     time.sleep(result.delay)
     form.form_errors.append(_("The e-mail address or the password is not right."))
     return render_template("auth/sign_in.html", form=form), 401
@@ -149,6 +166,7 @@ def start_session(user: User) -> None:
     session.clear()
     login_user(user)
     session.permanent = True
+    session[SESSION_ID_KEY] = secrets.token_urlsafe(16)
     session[SESSION_SEEN_KEY] = time.time()
 
 

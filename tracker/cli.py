@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from tracker import migrate
+from tracker import backup, migrate
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.models import UserRole
@@ -36,10 +36,11 @@ def load_demo_command(if_empty: bool) -> None:
     session = get_session()
     if if_empty and not demo.is_empty(session):
         click.echo("Database already holds agreements; demo data not loaded.")
-        return
-    summary = demo.load_demo(session)
-    session.commit()
-    click.echo(f"Demo data loaded: {summary}.")
+    else:
+        summary = demo.load_demo(session)
+        session.commit()
+        click.echo(f"Demo data loaded: {summary}.")
+    # Also for a database that had agreements before accounts existed: otherwise nobody could sign in.
     if accounts.user_count(session) == 0:
         create_demo_admin(session)
 
@@ -64,16 +65,21 @@ def create_demo_admin(session) -> None:
 def create_user_command(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account; the password is asked twice, or read from stdin with --password-stdin."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     session = get_session()
     try:
         user = accounts.create_user(session, email, password, UserRole(role), name=name)
     except TrackerError as error:
-        raise click.ClickException(str(error.message)) from error
+        raise click.ClickException(cli_message(error)) from error
     session.commit()
     click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+def cli_message(error: TrackerError) -> str:
+    """A domain error for the terminal, naming the input it is about ("password: Use at least...")."""
+    return f"{error.field}: {error.message}" if error.field else str(error.message)
 
 
 def init_app(app: Flask) -> None:
@@ -81,3 +87,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(upgrade_db_command)
     app.cli.add_command(load_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(backup.backup_command)

@@ -58,6 +58,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_THROTTLE": Throttle(),
     }
     config.update(overrides)
+    if "SESSION_COOKIE_SECURE" not in overrides:
+        # Follows the scheme however it was set, so an https site never sends its cookie in the clear.
+        config["SESSION_COOKIE_SECURE"] = config["PREFERRED_URL_SCHEME"] == "https"
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = fallback_secret_key(instance_path, config, debug)
     return config

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from tracker import history
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Execution option naming the sessions that write: on SQLite their transactions start with BEGIN IMMEDIATE.
+WRITE_OPTION = "tracker_writes"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -36,7 +41,11 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A deferred transaction that reads and then writes fails at once ("database is locked") when
+        # another writer committed meanwhile, whatever the busy timeout; IMMEDIATE takes the write lock
+        # first, so writers queue on the busy timeout instead.
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def init_app(app: Flask) -> None:
@@ -44,6 +53,9 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
     app.extensions["tracker.engine"] = engine
     app.extensions["tracker.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    history.track(app.extensions["tracker.sessionmaker"])  # every write records its Change rows
+    # The same engine and pool; only the option differs, read by the SQLite "begin" listener.
+    app.extensions["tracker.write_engine"] = engine.execution_options(**{WRITE_OPTION: True})
     app.teardown_appcontext(close_session)
 
 
@@ -56,10 +68,17 @@ def get_session() -> Session:
     """The session of the current request or CLI command, created on first use.
 
     The boundary sets `session.info["actor_id"]` to the signed-in user, so the history can say who changed what.
+    Requests that may write (POST and the other unsafe methods) and CLI commands get a writing session.
     """
     if "db_session" not in g:
-        g.db_session = current_app.extensions["tracker.sessionmaker"]()
+        factory = current_app.extensions["tracker.sessionmaker"]
+        g.db_session = factory(bind=current_app.extensions["tracker.write_engine"]) if may_write() else factory()
     return g.db_session
+
+
+def may_write() -> bool:
+    """Whether the current request or command may write: anything but a GET, HEAD or OPTIONS request."""
+    return not has_request_context() or request.method not in SAFE_METHODS
 
 
 def close_session(_exc: BaseException | None = None) -> None:

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.archiving import WITH_ARCHIVED
 from tracker.dates import PartialDate
 from tracker.models import (
     Agreement,
@@ -233,7 +234,8 @@ def is_empty(session: Session) -> bool:
 
 def _party(session: Session, spec: PartySpec, parties: dict[str, Party], added: Counter[str]) -> Party:
     """The party with this name, created with its aliases when missing."""
-    party = session.scalars(select(Party).where(Party.name == spec.name).order_by(Party.id)).first()
+    lookup = select(Party).where(Party.name == spec.name).order_by(Party.id)
+    party = session.scalars(lookup, execution_options=WITH_ARCHIVED).first()
     if party is None:
         party = Party(
             name=spec.name,
@@ -250,7 +252,8 @@ def _party(session: Session, spec: PartySpec, parties: dict[str, Party], added: 
 
 def _sector(session: Session, slug: str, added: Counter[str]) -> Sector:
     """The sector with this slug, created when a user has removed it."""
-    sector = session.scalars(select(Sector).where(Sector.slug == slug)).first()
+    # Archived records count as existing: their names, slugs and URLs are taken, and the demo restores nothing.
+    sector = session.scalars(select(Sector).where(Sector.slug == slug), execution_options=WITH_ARCHIVED).first()
     if sector is None:
         sector = Sector(slug=slug, name=SECTOR_NAMES[slug])
         session.add(sector)
@@ -261,7 +264,8 @@ def _sector(session: Session, slug: str, added: Counter[str]) -> Sector:
 def _source(session: Session, spec: SourceSpec, added: Counter[str]) -> Source:
     """The source at this URL (compared in normal form), created when missing."""
     normalized = normalize_url(spec.url)
-    source = session.scalars(select(Source).where(Source.url_normalized == normalized)).first()
+    lookup = select(Source).where(Source.url_normalized == normalized)
+    source = session.scalars(lookup, execution_options=WITH_ARCHIVED).first()
     if source is None:
         source = Source(
             url=spec.url,
@@ -287,7 +291,8 @@ def _agreement(
     added: Counter[str],
 ) -> None:
     """Create the agreement with its parties, sectors and evidence, unless one with its title exists."""
-    if session.scalars(select(Agreement.id).where(Agreement.title == spec.title)).first() is not None:
+    existing = select(Agreement.id).where(Agreement.title == spec.title)
+    if session.scalars(existing, execution_options=WITH_ARCHIVED).first() is not None:
         return
     # Sectors first: looking them up flushes, and the new agreement's links must not be half-built then.
     sectors = [_sector(session, slug, added) for slug in spec.sectors]

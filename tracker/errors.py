@@ -27,7 +27,7 @@ class DuplicateError(TrackerError):
 
 
 class InUseError(TrackerError):
-    """The record cannot be deleted because others use it."""
+    """The record cannot be archived because live records use it."""
 
     status_code = 409
 
@@ -36,3 +36,15 @@ class NotFoundError(TrackerError):
     """No record with that id."""
 
     status_code = 404
+
+
+class ConflictError(TrackerError):
+    """Someone else saved the record after the user loaded it; nothing was saved."""
+
+    status_code = 409
+
+
+class StateError(TrackerError):
+    """The record is not in a state that allows the action: archiving an archived record, restoring a live one."""
+
+    status_code = 409

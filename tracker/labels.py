@@ -8,6 +8,7 @@ from tracker.dates import Precision
 from tracker.i18n import _
 from tracker.models import (
     AgreementStatus,
+    ChangeAction,
     InstrumentType,
     PartyKind,
     PartyRole,
@@ -64,6 +65,12 @@ LABELS: dict[enum.Enum, object] = {
     Precision.YEAR: _("year only"),
     Precision.MONTH: _("month only"),
     Precision.DAY: _("exact day"),
+    ChangeAction.CREATE: _("Created"),
+    ChangeAction.UPDATE: _("Edited"),
+    ChangeAction.LINK: _("Linked"),
+    ChangeAction.UNLINK: _("Unlinked"),
+    ChangeAction.ARCHIVE: _("Archived"),
+    ChangeAction.RESTORE: _("Restored"),
 }
 
 # How a relation reads from each side: "renews X" on the subject, "renewed by Y" on the object.

@@ -20,7 +20,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.countries import country_choices
 from tracker.dates import MAX_YEAR, MIN_YEAR
-from tracker.forms.base import BaseForm, PartialDateValidator, QueryForm, optional_id, options, partial_date_or_none
+from tracker.forms.base import (
+    BaseForm,
+    PartialDateValidator,
+    QueryForm,
+    VersionField,
+    optional_id,
+    options,
+    partial_date_or_none,
+)
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
@@ -67,6 +75,7 @@ class AgreementForm(BaseForm):
     parties = FieldList(FormField(PartyRoleForm), label=_("Parties"), min_entries=1, max_entries=50)
     summary = TextAreaField(_("Summary"), validators=[Optional(), Length(max=20000)])
     notes = TextAreaField(_("Notes"), validators=[Optional(), Length(max=20000)])
+    version = VersionField()
 
     def set_choices(self, party_choices: list[tuple[int, str]], sector_choices: list[tuple[int, str]]) -> None:
         """Offer the parties and sectors that exist, and a few blank party rows to fill in."""
@@ -81,6 +90,10 @@ class AgreementForm(BaseForm):
 
     def fill_from(self, agreement: Any) -> None:
         """Pre-fill the form from an existing agreement (for GET of the edit page)."""
+        # `obj=` hands the selects enum members, which match none of their string options: the browser
+        # would then submit the first option and silently change the instrument, status and renewal.
+        for name in ("instrument_type", "status", "renewal_intent"):
+            getattr(self, name).data = getattr(agreement, name).value
         self.sectors.data = [sector.id for sector in agreement.sectors]
         while self.parties.entries:
             self.parties.pop_entry()

@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, FormField, ValidationError
+from wtforms import Field, FieldList, FormField, IntegerField, ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import HiddenInput
 
 from tracker.dates import PartialDate, PartialDateError
+from tracker.i18n import _
+from tracker.web import MAX_ID
 
 
 def clean_text(value: Any) -> Any:
@@ -79,3 +82,40 @@ def optional_id(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+class VersionField(IntegerField):
+    """The version of the record the user opened, sent back hidden so that a save can tell what changed since."""
+
+    widget = HiddenInput()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validators=[version_in_range], **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        # A submission without the field has no version: never fall back to the stored one (`obj=`),
+        # which would make a stale form look current. A new record's form sends it blank.
+        self.data = None
+        if valuelist and valuelist[0] != "":
+            super().process_formdata(valuelist)
+
+    def reset(self, version: int) -> None:
+        """Show `version` in the form again (the raw input would otherwise win when rendering)."""
+        self.data = version
+        self.raw_data = [str(version)]
+
+
+def version_in_range(form: Any, field: Field) -> None:
+    """Blank, or a version a record could have (a huge number must not reach the database)."""
+    if field.data is not None and not 1 <= field.data <= MAX_ID:
+        raise ValidationError(_("This form names a version no record has. Reload the page."))
+
+
+def version_required(form: Any, field: Field) -> None:
+    """Validator for edits: the form must say which version of the record the user opened."""
+    if field.data is None and not field.errors:
+        raise ValidationError(_("This form does not say which version of the record you opened. Reload the page."))
+
+
+# Extra validators for `form.validate()` on an edit (a new record has no version yet).
+EDITING = {"version": [version_required]}

@@ -8,7 +8,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField, Valid
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.countries import country_choices
-from tracker.forms.base import BaseForm, QueryForm, optional_id, options
+from tracker.forms.base import BaseForm, QueryForm, VersionField, optional_id, options
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import Party, PartyKind
@@ -38,6 +38,7 @@ class PartyForm(BaseForm):
     parent_id = SelectField(_("Part of"), coerce=optional_id)
     aliases = TextAreaField(_("Other names"), validators=[Optional(), Length(max=NOTES_MAX)])
     notes = TextAreaField(_("Notes"), validators=[Optional(), Length(max=NOTES_MAX)])
+    version = VersionField()
 
     def set_choices(self, party_choices: list[tuple[int, str]], party: Party | None = None) -> None:
         """Offer the countries and, as parents, every party but this one."""
@@ -53,6 +54,7 @@ class PartyForm(BaseForm):
         self.parent_id.data = party.parent_id
         self.aliases.data = "\n".join(alias.alias for alias in party.aliases)
         self.notes.data = party.notes
+        self.version.data = party.version
 
     def validate_aliases(self, field: Any) -> None:
         """Each alias fits its column."""

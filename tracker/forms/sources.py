@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import DateInput
 
 from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Precision
-from tracker.forms.base import BaseForm, QueryForm, optional_id, options
+from tracker.forms.base import BaseForm, QueryForm, VersionField, optional_id, options
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import Source, SourceKind
@@ -122,6 +122,12 @@ class SourceForm(SourceFields):
     title = StringField(
         _("Title"), validators=[DataRequired(message=_("Enter a title.")), Length(max=MAX_LENGTHS["title"])]
     )
+    version = VersionField()
+
+    def fill_from(self, source: Source) -> None:
+        """Pre-fill from an existing source, with the version being edited."""
+        super().fill_from(source)
+        self.version.data = source.version
 
 
 def note_field() -> TextAreaField:

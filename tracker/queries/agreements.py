@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.models import (
     Agreement,
     AgreementParty,
@@ -149,8 +150,11 @@ def sort_columns(sort: SortOrder) -> list:
     return [*columns, Agreement.id]
 
 
-def agreement_detail(session: Session, agreement_id: int) -> Agreement | None:
-    """An agreement with its parties, sectors, sources and related agreements loaded."""
+def agreement_detail(session: Session, agreement_id: int, include_archived: bool = False) -> Agreement | None:
+    """An agreement with its parties, sectors, sources and related agreements loaded.
+
+    A live agreement shows only live records; an archived one (`include_archived`) shows all it links to.
+    """
     statement: Select = (
         select(Agreement)
         .where(Agreement.id == agreement_id)
@@ -162,7 +166,7 @@ def agreement_detail(session: Session, agreement_id: int) -> Agreement | None:
             selectinload(Agreement.relations_in).joinedload(AgreementRelation.subject),
         )
     )
-    return session.scalars(statement).one_or_none()
+    return session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived}).one_or_none()
 
 
 # Relations that make one agreement a later version of another: together they form a chain of versions.

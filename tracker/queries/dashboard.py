@@ -73,11 +73,13 @@ def status_counts(session: Session) -> list[tuple[AgreementStatus, int]]:
 
 
 def sector_counts(session: Session) -> list[SectorCount]:
-    """Sectors that cover at least one agreement, most used first."""
-    count = func.count(agreement_sector.c.agreement_id)
+    """Sectors that cover at least one live agreement, most used first."""
+    # Joining `Agreement` (an entity, unlike the core link table) lets the archive filter leave archived ones out.
+    count = func.count(Agreement.id)
     statement = (
         select(Sector.slug, Sector.name, count)
         .join(agreement_sector, agreement_sector.c.sector_id == Sector.id)
+        .join(Agreement, Agreement.id == agreement_sector.c.agreement_id)
         .group_by(Sector.id, Sector.slug, Sector.name)
         .order_by(count.desc(), Sector.name)
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.countries import country_name
 from tracker.models import AgreementParty, Party, PartyAlias, PartyKind
 from tracker.queries.pagination import Page, paginate
@@ -79,8 +80,11 @@ def agreement_counts(session: Session, party_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def party_detail(session: Session, party_id: int) -> Party | None:
-    """A party with its parent, children, aliases and agreements (each with its link's role) loaded."""
+def party_detail(session: Session, party_id: int, include_archived: bool = False) -> Party | None:
+    """A party with its parent, children, aliases and agreements (each with its link's role) loaded.
+
+    A live party shows only live units and agreements; an archived one (`include_archived`) shows all.
+    """
     statement = (
         select(Party)
         .where(Party.id == party_id)
@@ -91,7 +95,7 @@ def party_detail(session: Session, party_id: int) -> Party | None:
             selectinload(Party.agreement_links).joinedload(AgreementParty.agreement),
         )
     )
-    return session.scalars(statement).one_or_none()
+    return session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived}).one_or_none()
 
 
 def agreement_links_by_start(party: Party) -> list[AgreementParty]:

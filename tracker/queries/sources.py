@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.models import Agreement, AgreementSource, Source
 from tracker.queries.pagination import Page, paginate
 
@@ -68,14 +69,14 @@ def text_matches(word: str) -> ColumnElement[bool]:
     return or_(*(column.icontains(word, autoescape=True) for column in columns))
 
 
-def source_detail(session: Session, source_id: int) -> Source | None:
-    """One source with its links and their agreements loaded."""
+def source_detail(session: Session, source_id: int, include_archived: bool = False) -> Source | None:
+    """One source with its links and their agreements loaded; only live ones unless `include_archived`."""
     statement = (
         select(Source)
         .where(Source.id == source_id)
         .options(selectinload(Source.agreement_links).joinedload(AgreementSource.agreement))
     )
-    return session.scalar(statement)
+    return session.scalar(statement, execution_options={INCLUDE_ARCHIVED: include_archived})
 
 
 def sorted_links(source: Source) -> list[AgreementSource]:

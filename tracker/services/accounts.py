@@ -129,6 +129,51 @@ def random_password() -> str:
     return secrets.token_urlsafe(15)
 
 
+# --- administration by an admin: the same changes with guard rails ----------------------------
+
+
+def active_admin_ids(session: Session) -> set[int]:
+    """Ids of the active admins, locked until commit (PostgreSQL) so two admins cannot demote each other at once."""
+    statement = select(User.id).where(User.role == UserRole.ADMIN, User.active.is_(True)).with_for_update()
+    return set(session.scalars(statement))
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    """Refuse to take away the last active admin: nobody could administer accounts any more."""
+    admins = active_admin_ids(session)
+    if user.id in admins and len(admins) <= 1:
+        raise ValidationError(_("%(email)s is the last active admin; make someone else admin first.", email=user.email))
+
+
+def change_role(session: Session, actor: User, user: User, role: UserRole) -> None:
+    """Give `user` another role, unless that takes away the actor's own or the last admin role."""
+    if role is not UserRole.ADMIN:
+        if user.id == actor.id:
+            raise ValidationError(_("You cannot remove your own admin role; ask another admin."), field="role")
+        _keep_an_admin(session, user)
+    set_role(session, user, role)
+
+
+def deactivate(session: Session, actor: User, user: User) -> None:
+    """Deactivate another account, ending its sessions; never one's own or the last admin's."""
+    if user.id == actor.id:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    _keep_an_admin(session, user)
+    set_active(session, user, False)
+
+
+def reactivate(session: Session, user: User) -> None:
+    """Let a deactivated account sign in again."""
+    set_active(session, user, True)
+
+
+def reset_password(session: Session, actor: User, user: User, password: str) -> None:
+    """Set another user's password, ending their sessions; one's own is changed with the current password."""
+    if user.id == actor.id:
+        raise ValidationError(_("Change your own password on the password page, which asks for the current one."))
+    set_password(session, user, password)
+
+
 # --- signing in ---------------------------------------------------------------------------------
 
 
@@ -174,8 +219,10 @@ def sign_in(
     if user is None or not valid or not user.active:
         session.add(SignInFailure(email=email, address=address, occurred_at=now))
         session.flush()
-        failures = len(recent_failures(session, now, throttle.window, email=email))
-        return SignInResult(user=None, delay=delay_after(failures, throttle))
+        # Guessing one account or spraying many from one address both slow down.
+        by_account = recent_failures(session, now, throttle.window, email=email)
+        by_address = recent_failures(session, now, throttle.window, address=address)
+        return SignInResult(user=None, delay=delay_after(max(len(by_account), len(by_address)), throttle))
     session.execute(delete(SignInFailure).where(SignInFailure.email == email))
     user.last_sign_in_at = now
     session.flush()

@@ -1,19 +1,21 @@
-"""Writes on agreements: create, update, delete, and relate them to each other."""
+"""Writes on agreements: create, update, archive and restore, and relate them to each other."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.dates import PartialDate
-from tracker.errors import DuplicateError, NotFoundError, ValidationError
+from tracker.errors import DuplicateError, NotFoundError, StateError, ValidationError
 from tracker.i18n import _
 from tracker.models import (
     Agreement,
     AgreementParty,
     AgreementRelation,
+    AgreementSource,
     AgreementStatus,
     InstrumentType,
     Party,
@@ -21,7 +23,12 @@ from tracker.models import (
     RelationKind,
     RenewalIntent,
     Sector,
+    Source,
+    agreement_sector,
 )
+from tracker.services.archive import archive, restore
+from tracker.services.usage import named_rows
+from tracker.services.versions import versioned_update
 
 
 @dataclass
@@ -51,17 +58,57 @@ def create_agreement(session: Session, data: AgreementData) -> Agreement:
     return agreement
 
 
-def update_agreement(session: Session, agreement: Agreement, data: AgreementData) -> Agreement:
-    """Replace an agreement's fields, sectors and parties with `data`."""
-    _apply(session, agreement, data)
-    session.flush()
+def update_agreement(
+    session: Session, agreement: Agreement, data: AgreementData, expected_version: int | None = None
+) -> Agreement:
+    """Replace an agreement's fields, sectors and parties with `data`; ConflictError if saved meanwhile."""
+    with versioned_update(session, agreement, expected_version):
+        _apply(session, agreement, data)
     return agreement
 
 
-def delete_agreement(session: Session, agreement: Agreement) -> None:
-    """Remove an agreement with its links; parties, sectors and sources stay."""
-    session.delete(agreement)
-    session.flush()
+def archive_agreement(session: Session, agreement: Agreement) -> None:
+    """Archive an agreement: it leaves every list and query with its links; parties, sectors and sources stay."""
+    archive(session, agreement)
+
+
+def restore_agreement(session: Session, agreement: Agreement) -> None:
+    """Bring an archived agreement back, once the parties, sectors and sources it names are live again."""
+    restore(session, agreement, _refuse_archived_links)
+
+
+def _refuse_archived_links(session: Session, agreement: Agreement) -> None:
+    """Refuse, naming them, while the agreement names archived records: a live agreement shows only live ones."""
+    parties, sectors, sources = (
+        named_rows(session, names.execution_options(**{INCLUDE_ARCHIVED: True}))
+        for names in (_linked_parties(agreement.id), _linked_sectors(agreement.id), _linked_sources(agreement.id))
+    )
+    reasons = [
+        _("Parties: %(names)s.", names=parties) if parties else "",
+        _("Sectors: %(names)s.", names=sectors) if sectors else "",
+        _("Sources: %(names)s.", names=sources) if sources else "",
+    ]
+    if any(reasons):
+        intro = _("“%(title)s” names archived records; restore them first.", title=agreement.title)
+        raise StateError(" ".join(str(part) for part in [intro, *reasons] if part))
+
+
+def _linked_parties(agreement_id: int) -> Select:
+    """Names of the archived parties the agreement names."""
+    links = select(AgreementParty.party_id).where(AgreementParty.agreement_id == agreement_id)
+    return select(Party.name).where(Party.id.in_(links), Party.archived_at.is_not(None)).order_by(Party.name)
+
+
+def _linked_sectors(agreement_id: int) -> Select:
+    """Names of the archived sectors the agreement is filed under."""
+    links = select(agreement_sector.c.sector_id).where(agreement_sector.c.agreement_id == agreement_id)
+    return select(Sector.name).where(Sector.id.in_(links), Sector.archived_at.is_not(None)).order_by(Sector.name)
+
+
+def _linked_sources(agreement_id: int) -> Select:
+    """Titles of the archived sources linked to the agreement."""
+    links = select(AgreementSource.source_id).where(AgreementSource.agreement_id == agreement_id)
+    return select(Source.title).where(Source.id.in_(links), Source.archived_at.is_not(None)).order_by(Source.title)
 
 
 def _apply(session: Session, agreement: Agreement, data: AgreementData) -> None:
@@ -131,7 +178,7 @@ def add_relation(
     if object_id == subject.id:
         raise ValidationError(_("An agreement cannot be related to itself."), field="other")
     other = session.get(Agreement, object_id)
-    if other is None:
+    if other is None or other.is_archived:
         raise ValidationError(_("That agreement does not exist."), field="other")
     if _relation_exists(session, subject.id, object_id, kind) or _relation_exists(session, object_id, subject.id, kind):
         raise DuplicateError(_("These two agreements are already related in this way."), field="other")

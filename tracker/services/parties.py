@@ -1,4 +1,4 @@
-"""Writes on parties: create, update and delete, refusing duplicates, cycles and deletes of used parties."""
+"""Writes on parties: create, update, archive and restore, refusing duplicates, cycles and archiving used parties."""
 
 from __future__ import annotations
 
@@ -6,17 +6,28 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.archiving import WITH_ARCHIVED
 from tracker.countries import normalize_country_code
-from tracker.errors import DuplicateError, InUseError, ValidationError
+from tracker.errors import DuplicateError, InUseError, StateError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementParty, Party, PartyAlias, PartyKind
+from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
+from tracker.services.versions import versioned_update
 
 NAME_MAX = 300
+
+
+class NameOwner(NamedTuple):
+    """The party that already goes by a name, for duplicate messages."""
+
+    name: str
+    archived: bool
 
 
 @dataclass
@@ -47,21 +58,41 @@ def create_party(session: Session, data: PartyData) -> Party:
     return party
 
 
-def update_party(session: Session, party: Party, data: PartyData) -> Party:
-    """Replace a party's fields and aliases with `data`."""
-    _apply(session, party, data)
-    session.flush()
+def update_party(session: Session, party: Party, data: PartyData, expected_version: int | None = None) -> Party:
+    """Replace a party's fields and aliases with `data`; ConflictError if saved meanwhile."""
+    with versioned_update(session, party, expected_version):
+        _apply(session, party, data)
     return party
 
 
-def delete_party(session: Session, party: Party) -> None:
-    """Remove a party no agreement and no child party uses."""
+def archive_party(session: Session, party: Party) -> None:
+    """Archive a party that no live agreement names and no live unit comes under."""
+    archive(session, party, _refuse_if_used)
+
+
+def restore_party(session: Session, party: Party) -> None:
+    """Bring an archived party back, once the party it comes under is live again."""
+    restore(session, party, _refuse_if_parent_archived)
+
+
+def _refuse_if_used(session: Session, party: Party) -> None:
+    """Refuse, naming them, while live agreements or live units use the party."""
     reasons = [*_agreements_reason(session, party), *_children_reason(session, party)]
     if reasons:
-        intro = _("“%(name)s” cannot be deleted.", name=party.name)
+        intro = _("“%(name)s” cannot be archived.", name=party.name)
         raise InUseError(" ".join(str(part) for part in [intro, *reasons]))
-    session.delete(party)
-    session.flush()
+
+
+def _refuse_if_parent_archived(session: Session, party: Party) -> None:
+    """A live unit never comes under an archived party: the parent is restored first."""
+    parent = session.get(Party, party.parent_id, execution_options=WITH_ARCHIVED) if party.parent_id else None
+    if parent is not None and parent.is_archived:
+        message = _(
+            "“%(name)s” comes under “%(parent)s”, which is archived; restore “%(parent)s” first.",
+            name=party.name,
+            parent=parent.name,
+        )
+        raise StateError(str(message))
 
 
 def clean_aliases(name: str, aliases: Sequence[str]) -> list[str]:
@@ -126,7 +157,7 @@ def _check_parent(session: Session, party: Party, parent_id: int | None) -> Part
     if parent_id is None:
         return None
     parent = session.get(Party, parent_id)
-    if parent is None:
+    if parent is None or parent.is_archived:
         raise ValidationError(str(_("There is no such party.")), field="parent_id")
     if party.id is not None and parent.id == party.id:
         raise ValidationError(str(_("A party cannot be its own parent.")), field="parent_id")
@@ -154,26 +185,38 @@ def _check_duplicates(
     taken = _names_in_country(session, country_code, exclude_id=party.id)
     existing = taken.get(normalise_name(name))
     if existing is not None:
-        message = _("“%(existing)s” already goes by this name in the same country.", existing=existing)
-        raise DuplicateError(str(message), field="name")
+        message = _("“%(existing)s” already goes by this name in the same country.", existing=existing.name)
+        raise DuplicateError(_with_archived_hint(message, existing), field="name")
     for alias in aliases:
         existing = taken.get(normalise_name(alias))
         if existing is not None:
-            message = _("The alias “%(alias)s” is already used by “%(existing)s”.", alias=alias, existing=existing)
-            raise DuplicateError(str(message), field="aliases")
+            message = _("The alias “%(alias)s” is already used by “%(existing)s”.", alias=alias, existing=existing.name)
+            raise DuplicateError(_with_archived_hint(message, existing), field="aliases")
 
 
-def _names_in_country(session: Session, country_code: str | None, exclude_id: int | None) -> dict[str, str]:
-    """Normalised name or alias -> the name of the party that has it, among parties of one country."""
+def _with_archived_hint(message: str, existing: NameOwner) -> str:
+    """Say when the party that has the name is archived, since it shows in no list."""
+    if not existing.archived:
+        return str(message)
+    return f"{message} {_('That party is archived; an admin can restore it.')!s}"
+
+
+def _names_in_country(session: Session, country_code: str | None, exclude_id: int | None) -> dict[str, NameOwner]:
+    """Normalised name or alias -> the party that has it, among parties of one country, archived ones too."""
     # Accent-insensitive comparison is not portable SQL, so the country's names are compared in Python.
     conditions = [Party.country_code.is_(None) if country_code is None else Party.country_code == country_code]
     if exclude_id is not None:
         conditions.append(Party.id != exclude_id)
-    rows = list(session.execute(select(Party.name, Party.name).where(*conditions)))
-    rows += session.execute(select(PartyAlias.alias, Party.name).join(PartyAlias.party).where(*conditions))
-    taken: dict[str, str] = {}
-    for label, owner in rows:
-        taken.setdefault(normalise_name(label), owner)
+    # An archived party keeps its names: restoring it must not bring back a second party of the same name.
+    names = select(Party.name, Party.name, Party.archived_at).where(*conditions)
+    aliases = select(PartyAlias.alias, Party.name, Party.archived_at).join(PartyAlias.party).where(*conditions)
+    rows = [
+        *session.execute(names, execution_options=WITH_ARCHIVED),
+        *session.execute(aliases, execution_options=WITH_ARCHIVED),
+    ]
+    taken: dict[str, NameOwner] = {}
+    for label, owner, archived_at in rows:
+        taken.setdefault(normalise_name(label), NameOwner(owner, archived_at is not None))
     return taken
 
 

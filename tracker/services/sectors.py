@@ -1,4 +1,4 @@
-"""Writes on the sector vocabulary: create, rename and delete sectors no agreement uses."""
+"""Writes on the sector vocabulary: create, rename, archive sectors no live agreement uses, restore them."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker.archiving import WITH_ARCHIVED
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, Sector, agreement_sector
+from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
 
 NAME_MAX = 120
@@ -51,17 +53,26 @@ def update_sector(session: Session, sector: Sector, data: SectorData) -> Sector:
     return sector
 
 
-def delete_sector(session: Session, sector: Sector) -> None:
-    """Remove a sector no agreement uses."""
+def archive_sector(session: Session, sector: Sector) -> None:
+    """Archive a sector no live agreement uses: it leaves the vocabulary's lists and choices."""
+    archive(session, sector, _refuse_if_used)
+
+
+def restore_sector(session: Session, sector: Sector) -> None:
+    """Bring an archived sector back into the vocabulary."""
+    restore(session, sector)
+
+
+def _refuse_if_used(session: Session, sector: Sector) -> None:
+    """Refuse, naming them, while live agreements are filed under the sector."""
     uses = select(agreement_sector.c.agreement_id).where(agreement_sector.c.sector_id == sector.id)
+    # `Agreement` is an entity here, so archived agreements are left out (agreement_sector alone is not).
     titles = named_rows(session, select(Agreement.title).where(Agreement.id.in_(uses)).order_by(Agreement.title))
     if titles:
         message = _(
-            "“%(name)s” cannot be deleted: agreements use it: %(agreements)s.", name=sector.name, agreements=titles
+            "“%(name)s” cannot be archived: agreements use it: %(agreements)s.", name=sector.name, agreements=titles
         )
         raise InUseError(str(message))
-    session.delete(sector)
-    session.flush()
 
 
 def _apply(session: Session, sector: Sector, data: SectorData) -> None:
@@ -102,14 +113,22 @@ def _name_key(name: str) -> str:
 
 
 def _check_unique(session: Session, sector: Sector, name: str, slug: str) -> None:
-    """No other sector has the name (in any case) or the slug."""
+    """No other sector, archived ones included (the columns are unique), has the name (in any case) or the slug."""
     # The vocabulary is small, and case folding beyond ASCII is not portable SQL: compare in Python.
-    others = [other for other in session.scalars(select(Sector)) if other is not sector]
+    everyone = session.scalars(select(Sector), execution_options=WITH_ARCHIVED)
+    others = [other for other in everyone if other is not sector]
     for other in others:
         if _name_key(other.name) == _name_key(name):
             message = _("There is already a sector named “%(existing)s”.", existing=other.name)
-            raise DuplicateError(str(message), field="name")
+            raise DuplicateError(_with_archived_hint(message, other), field="name")
     for other in others:
         if other.slug == slug:
             message = _("The slug “%(slug)s” is already used by “%(existing)s”.", slug=slug, existing=other.name)
-            raise DuplicateError(str(message), field="slug")
+            raise DuplicateError(_with_archived_hint(message, other), field="slug")
+
+
+def _with_archived_hint(message: str, other: Sector) -> str:
+    """Say when the sector in the way is archived, since it shows in no list."""
+    if not other.is_archived:
+        return str(message)
+    return f"{message} {_('That sector is archived; an admin can restore it.')!s}"

@@ -1,4 +1,4 @@
-"""Writes for sources and their links to agreements: checks, duplicate URLs, links, deletion."""
+"""Writes for sources and their links to agreements: checks, duplicate URLs, links, archiving."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from tracker.archiving import WITH_ARCHIVED
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source, SourceKind
+from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
+from tracker.services.versions import versioned_update
 from tracker.urls import InvalidURLError, normalize_url
 
 # A BCP 47-ish tag: primary language, then subtags for script, region or variant ("id", "en-GB", "zh-Hant").
@@ -99,12 +102,12 @@ def _check_source(data: SourceData) -> tuple[str, str | None]:
 
 
 def _source_by_normalized(session: Session, normalized: str) -> Source | None:
-    """The source stored with this normal URL, if any."""
-    return session.scalar(select(Source).where(Source.url_normalized == normalized))
+    """The source stored with this normal URL, if any, archived or not: the column is unique either way."""
+    return session.scalar(select(Source).where(Source.url_normalized == normalized), execution_options=WITH_ARCHIVED)
 
 
 def find_source_by_url(session: Session, url: str | None) -> Source | None:
-    """The source already known under this URL in any spelling; None for blank or invalid URLs."""
+    """The source already known (perhaps archived) under this URL in any spelling; None for blank or invalid URLs."""
     try:
         normalized = normalize_url(url or "")
     except InvalidURLError:
@@ -113,8 +116,15 @@ def find_source_by_url(session: Session, url: str | None) -> Source | None:
 
 
 def _duplicate(source: Source) -> DuplicateSourceError:
-    """The error saying which source already has the URL."""
-    message = _("This URL is already known as source “%(title)s” (#%(id)s).", title=source.title, id=source.id)
+    """The error saying which source already has the URL, and that it is archived when it is."""
+    if source.is_archived:
+        message = _(
+            "An archived source, “%(title)s” (#%(id)s), has this URL; an admin can restore it.",
+            title=source.title,
+            id=source.id,
+        )
+    else:
+        message = _("This URL is already known as source “%(title)s” (#%(id)s).", title=source.title, id=source.id)
     return DuplicateSourceError(str(message), source_id=source.id)
 
 
@@ -166,18 +176,21 @@ def create_source(session: Session, data: SourceData) -> Source:
     return source
 
 
-def update_source(session: Session, source: Source, data: SourceData) -> Source:
-    """Change a source; its URL may not become one another source has."""
+def update_source(session: Session, source: Source, data: SourceData, expected_version: int | None = None) -> Source:
+    """Change a source; its URL may not become one another source has; ConflictError if saved meanwhile."""
     language, normalized = _check_source(data)
-    _refuse_known_url(session, data.url, exclude_id=source.id)
-    with _url_guard(session, normalized, exclude_id=source.id):
-        _apply(source, data, language, normalized)
+    with versioned_update(session, source, expected_version):
+        _refuse_known_url(session, data.url, exclude_id=source.id)
+        with _url_guard(session, normalized, exclude_id=source.id):
+            _apply(source, data, language, normalized)
     return source
 
 
 def find_or_create_source(session: Session, data: SourceData) -> tuple[Source, bool]:
     """The source already known under the URL (True), or a new one made from `data` (False)."""
     existing = find_source_by_url(session, data.url)
+    if existing is not None and existing.is_archived:
+        raise _duplicate(existing)  # an archived source is restored by an admin, not linked in passing
     if existing is not None:
         return existing, True
     try:
@@ -187,24 +200,22 @@ def find_or_create_source(session: Session, data: SourceData) -> tuple[Source, b
 
 
 def _refuse_if_cited(session: Session, source: Source) -> None:
-    """Refuse to delete a source that agreements cite, naming them."""
+    """Refuse to archive a source that live agreements cite, naming them."""
     citing = select(Agreement.title).join(AgreementSource).where(AgreementSource.source_id == source.id)
     titles = named_rows(session, citing.order_by(Agreement.title, Agreement.id))
     if titles:
-        raise InUseError(str(_("This source cannot be deleted: %(titles)s cite it. Unlink it first.", titles=titles)))
+        message = _("This source cannot be archived: %(titles)s cite it. Unlink it first.", titles=titles)
+        raise InUseError(str(message))
 
 
-def delete_source(session: Session, source: Source) -> None:
-    """Delete a source no agreement cites."""
-    _refuse_if_cited(session, source)
-    try:
-        with session.begin_nested():
-            # A bulk DELETE lets the database's RESTRICT answer a link made meanwhile; the ORM would
-            # instead try to blank the link's key and fail with a less useful error.
-            session.execute(delete(Source).where(Source.id == source.id))
-    except IntegrityError:
-        _refuse_if_cited(session, source)
-        raise
+def archive_source(session: Session, source: Source) -> None:
+    """Archive a source no live agreement cites: it leaves lists and choices, and keeps its URL."""
+    archive(session, source, _refuse_if_cited)
+
+
+def restore_source(session: Session, source: Source) -> None:
+    """Bring an archived source back into lists and choices."""
+    restore(session, source)
 
 
 # --- links -------------------------------------------------------------------------------------

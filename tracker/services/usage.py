@@ -1,4 +1,4 @@
-"""Naming what still uses a record, for refusals such as "cannot be deleted: agreements use it"."""
+"""Naming what still uses a record, for refusals such as "cannot be archived: agreements use it"."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def named_list(names: Sequence[str], total: int) -> str:
 
 def named_rows(session: Session, names: Select) -> str | None:
     """The first few names `names` selects (in its order) and how many more there are; None if none."""
-    total = session.scalar(select(func.count()).select_from(names.order_by(None).subquery())) or 0
+    count = select(func.count()).select_from(names.order_by(None).subquery())
+    # The count keeps the statement's options, so that names chosen among archived records are counted too.
+    total = session.scalar(count.execution_options(**names.get_execution_options())) or 0
     if not total:
         return None
     return named_list(session.scalars(names.limit(NAMED_IN_MESSAGE)).all(), total)

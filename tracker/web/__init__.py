@@ -22,11 +22,17 @@ class IdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the interface."""
-    from tracker.web import agreements, dashboard, expiring, parties, sectors, sources
+    from tracker.web import agreements, archive, dashboard, expiring, parties, sectors, sources
 
     app.url_map.converters["id"] = IdConverter
-    for module in (dashboard, agreements, expiring, parties, sectors, sources):
+    for module in (dashboard, agreements, expiring, parties, sectors, sources, archive):
         app.register_blueprint(module.bp)
+    from tracker.web import users
+
+    app.register_blueprint(users.bp)
+    from tracker.web import history
+
+    app.register_blueprint(history.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

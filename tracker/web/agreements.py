@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from tracker.db import get_session
-from tracker.errors import TrackerError
+from tracker.errors import ConflictError, TrackerError
 from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
-from tracker.forms.base import options
+from tracker.forms.base import EDITING, options
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementStatus, InstrumentType, RelationKind, RenewalIntent
 from tracker.queries.agreements import (
@@ -18,9 +18,12 @@ from tracker.queries.agreements import (
     search_agreements,
     succession_chain,
 )
+from tracker.queries.archive import archiver
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
 from tracker.services import agreements as service
+from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
+from tracker.web.conflicts import render_conflict
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -64,12 +67,12 @@ def detail(agreement_id: int):
 
 def render_detail(agreement_id: int, relation_form: RelationForm | None = None, status: int = 200):
     """The agreement page, with the relation form as given (after a refused POST) or fresh."""
-    agreement = agreement_detail(get_session(), agreement_id)
-    if agreement is None:
-        abort(404)
+    agreement = detail_or_404(agreement_detail, agreement_id)
     form = relation_form or relation_form_for(agreement)
     chain = succession_chain(get_session(), agreement_id)
-    return render_template("agreements/detail.html", agreement=agreement, chain=chain, relation_form=form), status
+    archived_by = archiver(get_session(), agreement)
+    context = {"agreement": agreement, "chain": chain, "relation_form": form, "archived_by": archived_by}
+    return render_template("agreements/detail.html", **context), status
 
 
 def relation_form_for(agreement: Agreement, formdata=None) -> RelationForm:
@@ -121,14 +124,16 @@ def edit(agreement_id: int):
 
 @bp.post("/<id:agreement_id>/edit")
 def update(agreement_id: int):
-    """Save changes to an agreement."""
+    """Save changes to an agreement, unless someone else saved it since the form was opened (409)."""
     session = get_session()
     agreement = get_or_404(session, Agreement, agreement_id)
     form = agreement_form(request.form, agreement)
-    if not form.validate():
+    if not form.validate(extra_validators=EDITING):
         return render_invalid("agreements/form.html", form, agreement=agreement)
     try:
-        service.update_agreement(session, agreement, form.to_data())
+        service.update_agreement(session, agreement, form.to_data(), form.version.data)
+    except ConflictError as error:
+        return render_conflict("agreements/form.html", form, error, agreement, agreement=agreement)
     except TrackerError as error:
         session.rollback()
         return render_invalid("agreements/form.html", form, error, agreement=agreement)
@@ -139,20 +144,24 @@ def update(agreement_id: int):
 
 @bp.get("/<id:agreement_id>/delete")
 def confirm_delete(agreement_id: int):
-    """Ask before deleting an agreement."""
-    agreement = get_or_404(get_session(), Agreement, agreement_id)
-    return render_template("agreements/delete.html", agreement=agreement)
+    """Ask before archiving an agreement; changes nothing."""
+    agreement = get_any_or_404(get_session(), Agreement, agreement_id)
+    return render_confirmation("agreements/delete.html", agreement, agreement=agreement)
 
 
 @bp.post("/<id:agreement_id>/delete")
 def delete(agreement_id: int):
-    """Delete an agreement and its links; parties, sectors and sources stay."""
+    """Archive an agreement: it leaves lists and queries; an admin can restore it."""
     session = get_session()
-    agreement = get_or_404(session, Agreement, agreement_id)
+    agreement = get_any_or_404(session, Agreement, agreement_id)
     title = agreement.title
-    service.delete_agreement(session, agreement)
+    try:
+        service.archive_agreement(session, agreement)
+    except TrackerError as error:
+        session.rollback()
+        return render_template("agreements/delete.html", agreement=agreement, error=error), error.status_code
     session.commit()
-    flash(_("Agreement “%(title)s” deleted.", title=title), "success")
+    flash(_("Agreement “%(title)s” archived. An admin can restore it from the archive.", title=title), "success")
     return redirect(url_for(".index"))
 
 

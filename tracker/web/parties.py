@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from tracker.db import get_session
-from tracker.errors import TrackerError
+from tracker.errors import ConflictError, TrackerError
+from tracker.forms.base import EDITING
 from tracker.forms.parties import PartyForm, PartyQueryForm
 from tracker.i18n import _
 from tracker.models import Party
 from tracker.queries import parties as queries
+from tracker.queries.archive import archiver
 from tracker.services import parties as services
+from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
+from tracker.web.conflicts import render_conflict
 from tracker.web.helpers import get_or_404, render_invalid
 
 bp = Blueprint("parties", __name__, url_prefix="/parties")
@@ -34,11 +38,10 @@ def index():
 @bp.get("/<id:party_id>")
 def detail(party_id: int):
     """One party with its units, other names and agreements."""
-    party = queries.party_detail(get_session(), party_id)
-    if party is None:
-        abort(404)
+    party = detail_or_404(queries.party_detail, party_id)
     links = queries.agreement_links_by_start(party)
-    return render_template("parties/detail.html", party=party, links=links)
+    archived_by = archiver(get_session(), party)
+    return render_template("parties/detail.html", party=party, links=links, archived_by=archived_by)
 
 
 @bp.get("/new")
@@ -76,14 +79,16 @@ def edit(party_id: int):
 
 @bp.post("/<id:party_id>/edit")
 def update(party_id: int):
-    """Save changes to a party."""
+    """Save changes to a party, unless someone else saved it since the form was opened (409)."""
     session = get_session()
     party = get_or_404(session, Party, party_id)
     form = party_form(party)
-    if not form.validate():
+    if not form.validate(extra_validators=EDITING):
         return render_invalid("parties/form.html", form, party=party)
     try:
-        services.update_party(session, party, form.to_data())
+        services.update_party(session, party, form.to_data(), form.version.data)
+    except ConflictError as error:
+        return render_conflict("parties/form.html", form, error, party, party=party)
     except TrackerError as error:
         session.rollback()
         return render_invalid("parties/form.html", form, error=error, party=party)
@@ -94,24 +99,24 @@ def update(party_id: int):
 
 @bp.get("/<id:party_id>/delete")
 def confirm_delete(party_id: int):
-    """Ask before deleting; changes nothing."""
-    party = get_or_404(get_session(), Party, party_id)
-    return render_template("parties/delete.html", party=party, error=None)
+    """Ask before archiving; changes nothing."""
+    party = get_any_or_404(get_session(), Party, party_id)
+    return render_confirmation("parties/delete.html", party, party=party)
 
 
 @bp.post("/<id:party_id>/delete")
 def delete(party_id: int):
-    """Delete a party no agreement or unit uses."""
+    """Archive a party no live agreement or unit uses; an admin can restore it."""
     session = get_session()
-    party = get_or_404(session, Party, party_id)
+    party = get_any_or_404(session, Party, party_id)
     name = party.name
     try:
-        services.delete_party(session, party)
+        services.archive_party(session, party)
     except TrackerError as error:
         session.rollback()
         return render_template("parties/delete.html", party=party, error=error), error.status_code
     session.commit()
-    flash(str(_("Party “%(name)s” deleted.", name=name)))
+    flash(str(_("Party “%(name)s” archived. An admin can restore it from the archive.", name=name)))
     return redirect(url_for("parties.index"))
 
 

@@ -11,6 +11,7 @@ from tracker.i18n import _
 from tracker.models import Sector
 from tracker.queries import sectors as queries
 from tracker.services import sectors as services
+from tracker.web.archive import get_any_or_404, render_confirmation
 from tracker.web.helpers import get_or_404, render_invalid
 
 bp = Blueprint("sectors", __name__, url_prefix="/sectors")
@@ -75,22 +76,22 @@ def update(sector_id: int):
 
 @bp.get("/<id:sector_id>/delete")
 def confirm_delete(sector_id: int):
-    """Ask before deleting; changes nothing."""
-    sector = get_or_404(get_session(), Sector, sector_id)
-    return render_template("sectors/delete.html", sector=sector, error=None)
+    """Ask before archiving; changes nothing."""
+    sector = get_any_or_404(get_session(), Sector, sector_id)
+    return render_confirmation("sectors/delete.html", sector, sector=sector)
 
 
 @bp.post("/<id:sector_id>/delete")
 def delete(sector_id: int):
-    """Delete a sector no agreement uses."""
+    """Archive a sector no live agreement uses; an admin can restore it."""
     session = get_session()
-    sector = get_or_404(session, Sector, sector_id)
+    sector = get_any_or_404(session, Sector, sector_id)
     name = sector.name
     try:
-        services.delete_sector(session, sector)
+        services.archive_sector(session, sector)
     except TrackerError as error:
         session.rollback()
         return render_template("sectors/delete.html", sector=sector, error=error), error.status_code
     session.commit()
-    flash(str(_("Sector “%(name)s” deleted.", name=name)))
+    flash(str(_("Sector “%(name)s” archived. An admin can restore it from the archive.", name=name)))
     return redirect(url_for("sectors.index"))

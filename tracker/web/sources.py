@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.db import get_session
-from tracker.errors import DuplicateError, TrackerError
+from tracker.errors import ConflictError, DuplicateError, TrackerError
+from tracker.forms.base import EDITING
 from tracker.forms.sources import (
     ConfirmForm,
     LinkFromSourceForm,
@@ -22,8 +23,12 @@ from tracker.forms.sources import (
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source
 from tracker.queries import sources as queries
+from tracker.queries.archive import archiver
 from tracker.services import sources as services
+from tracker.services.archive import already_archived
 from tracker.services.sources import DuplicateSourceError
+from tracker.web.archive import detail_or_404, get_any_or_404
+from tracker.web.conflicts import render_conflict
 from tracker.web.helpers import get_or_404, render_invalid
 
 bp = Blueprint("sources", __name__)
@@ -86,10 +91,10 @@ def index():
 @bp.get("/sources/<id:source_id>")
 def detail(source_id: int):
     """One source with every field and the agreements it supports."""
-    source = queries.source_detail(get_session(), source_id)
-    if source is None:
-        abort(404)
-    return render_template("sources/detail.html", source=source, links=queries.sorted_links(source))
+    source = detail_or_404(queries.source_detail, source_id)
+    links = queries.sorted_links(source)
+    archived_by = archiver(get_session(), source)
+    return render_template("sources/detail.html", source=source, links=links, archived_by=archived_by)
 
 
 # --- new, edit, delete -------------------------------------------------------------------------
@@ -131,47 +136,53 @@ def edit(source_id: int):
 
 @bp.post("/sources/<id:source_id>/edit")
 def update(source_id: int):
-    """Save changes to a source; its URL may not become another source's."""
+    """Save changes to a source (its URL may not become another source's), unless saved meanwhile (409)."""
     session = get_session()
     source = get_or_404(session, Source, source_id)
     form = SourceForm()
-    if not form.validate():
+    if not form.validate(extra_validators=EDITING):
         return render_invalid("sources/form.html", form, source=source)
     try:
         with saving(session):
-            services.update_source(session, source, form.to_data())
+            services.update_source(session, source, form.to_data(), form.version.data)
+    except ConflictError as error:
+        return render_conflict("sources/form.html", form, error, source, source=source)
     except TrackerError as error:
         return render_invalid("sources/form.html", form, error=error, source=source)
     flash(str(_("Source “%(title)s” saved.", title=source.title)))
     return redirect(url_for("sources.detail", source_id=source.id))
 
 
+def source_to_archive(source_id: int) -> tuple[Source, list[AgreementSource]]:
+    """The source with the live agreements that cite it (none listed once it is archived), or 404."""
+    session = get_session()
+    source = queries.source_detail(session, source_id) or get_any_or_404(session, Source, source_id)
+    return source, [] if source.is_archived else queries.sorted_links(source)
+
+
 @bp.get("/sources/<id:source_id>/delete")
 def delete(source_id: int):
-    """Ask before deleting; changes nothing."""
-    source = queries.source_detail(get_session(), source_id)
-    if source is None:
-        abort(404)
-    links = queries.sorted_links(source)
-    return render_template("sources/delete.html", form=ConfirmForm(), source=source, links=links)
+    """Ask before archiving; changes nothing."""
+    source, links = source_to_archive(source_id)
+    form = ConfirmForm()
+    if source.is_archived:
+        return render_invalid("sources/delete.html", form, error=already_archived(source), source=source, links=links)
+    return render_template("sources/delete.html", form=form, source=source, links=links)
 
 
 @bp.post("/sources/<id:source_id>/delete")
 def destroy(source_id: int):
-    """Delete a source no agreement cites."""
+    """Archive a source no live agreement cites; an admin can restore it."""
     session = get_session()
-    source = queries.source_detail(session, source_id)
-    if source is None:
-        abort(404)
+    source, links = source_to_archive(source_id)
     title = source.title
     form = ConfirmForm()  # CSRF is checked app-wide; the form only carries the refusal message
     try:
         with saving(session):
-            services.delete_source(session, source)
+            services.archive_source(session, source)
     except TrackerError as error:
-        links = queries.sorted_links(source)
         return render_invalid("sources/delete.html", form, error=error, source=source, links=links)
-    flash(str(_("Source “%(title)s” deleted.", title=title)))
+    flash(str(_("Source “%(title)s” archived. An admin can restore it from the archive.", title=title)))
     return redirect(url_for("sources.index"))
 
 

@@ -1,0 +1,230 @@
+"""The access matrix: every route of the URL map, for every role, answers as this file's table says.
+
+The table below is written out by hand on purpose, apart from tracker/access.py: a new route fails
+these tests until someone decides here who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.routing import Rule
+
+from tests.conftest import sign_in_client
+from tracker import access, create_app
+from tracker.models import AgreementRelation, PartyRole, RelationKind, UserRole
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+VIEWER, EDITOR, ADMIN = UserRole.VIEWER, UserRole.EDITOR, UserRole.ADMIN
+
+# Who may use each endpoint: the least role, or anyone signed in, or anyone at all.
+EXPECTED: dict[str, str | UserRole] = {
+    "static": PUBLIC,
+    "health": PUBLIC,
+    "auth.sign_in": PUBLIC,
+    "auth.submit_sign_in": PUBLIC,
+    "auth.sign_out": SIGNED_IN,
+    "auth.password": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    # Reading.
+    "dashboard.index": VIEWER,
+    "expiring.index": VIEWER,
+    "agreements.index": VIEWER,
+    "agreements.detail": VIEWER,
+    "parties.index": VIEWER,
+    "parties.detail": VIEWER,
+    "sources.index": VIEWER,
+    "sources.detail": VIEWER,
+    "sectors.index": VIEWER,
+    # A record's history is for whoever may see the record; the activity feed over all records is the admins'.
+    "history.agreement": VIEWER,
+    "history.party": VIEWER,
+    "history.source": VIEWER,
+    "history.sector": VIEWER,
+    "history.activity": ADMIN,
+    # Creating, editing, linking, archiving.
+    "agreements.new": EDITOR,
+    "agreements.create": EDITOR,
+    "agreements.edit": EDITOR,
+    "agreements.update": EDITOR,
+    "agreements.confirm_delete": EDITOR,
+    "agreements.delete": EDITOR,
+    "agreements.add_relation": EDITOR,
+    "agreements.remove_relation": EDITOR,
+    "parties.new": EDITOR,
+    "parties.create": EDITOR,
+    "parties.edit": EDITOR,
+    "parties.update": EDITOR,
+    "parties.confirm_delete": EDITOR,
+    "parties.delete": EDITOR,
+    "sources.new": EDITOR,
+    "sources.create": EDITOR,
+    "sources.edit": EDITOR,
+    "sources.update": EDITOR,
+    "sources.delete": EDITOR,
+    "sources.destroy": EDITOR,
+    "sources.link_from_source": EDITOR,
+    "sources.save_link_from_source": EDITOR,
+    "sources.link_to_agreement": EDITOR,
+    "sources.save_link_to_agreement": EDITOR,
+    "sources.edit_link": EDITOR,
+    "sources.save_link_note": EDITOR,
+    "sources.unlink": EDITOR,
+    # Editors see what was archived; only admins bring it back.
+    "archive.index": EDITOR,
+    "archive.restore_agreement": ADMIN,
+    "archive.restore_party": ADMIN,
+    "archive.restore_source": ADMIN,
+    "archive.restore_sector": ADMIN,
+    # The sector vocabulary and the accounts are the admins'.
+    "sectors.new": ADMIN,
+    "sectors.create": ADMIN,
+    "sectors.edit": ADMIN,
+    "sectors.update": ADMIN,
+    "sectors.confirm_delete": ADMIN,
+    "sectors.delete": ADMIN,
+    "users.index": ADMIN,
+    "users.new": ADMIN,
+    "users.create": ADMIN,
+    "users.detail": ADMIN,
+    "users.change_role": ADMIN,
+    "users.deactivate": ADMIN,
+    "users.reactivate": ADMIN,
+    "users.password": ADMIN,
+    "users.reset_password": ADMIN,
+}
+
+ROLES: list[UserRole | None] = [None, VIEWER, EDITOR, ADMIN]  # None: not signed in
+
+
+def url_rules() -> list[Rule]:
+    """The URL map's rules, read from an app that never touches its database."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "rules", "DATABASE_URL": "sqlite://"})
+    rules = sorted(app.url_map.iter_rules(), key=lambda rule: (rule.endpoint, rule.rule))
+    app.extensions["tracker.engine"].dispose()
+    return rules
+
+
+RULES = url_rules()
+CASES = [
+    pytest.param(rule, method, id=f"{rule.endpoint}-{method}")
+    for rule in RULES
+    if rule.endpoint != "static"  # needs a file name, not an id: tested on its own below
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+]
+
+
+@pytest.fixture
+def records(session, make_agreement, make_party, make_source, get_sector, make_user) -> dict[str, int]:
+    """One real record of each kind a URL can name, by the URL argument that names it."""
+    party = make_party()
+    sector = get_sector("electric-vehicles")
+    agreement = make_agreement(parties=[(party, PartyRole.SIGNATORY)], sectors=[sector])
+    older = make_agreement(title="Technology development cooperation 2006")
+    source = make_source(agreements=[(agreement, "Reports the plan to extend.")])
+    relation = AgreementRelation(subject=agreement, object=older, kind=RelationKind.RENEWS)
+    session.add(relation)
+    session.commit()
+    target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
+    return {
+        "agreement_id": agreement.id,
+        "party_id": party.id,
+        "source_id": source.id,
+        "sector_id": sector.id,
+        "relation_id": relation.id,
+        "user_id": target.id,
+    }
+
+
+def url_for_rule(rule: Rule, records: dict[str, int]) -> str:
+    """The rule's URL with every argument filled from a real record; an unknown argument fails the test."""
+    unknown = sorted(set(rule.arguments) - set(records))
+    if unknown:
+        pytest.fail(f"{rule.endpoint}: no record for URL argument(s) {unknown}; add them to `records`")
+    _, url = rule.build({name: records[name] for name in rule.arguments})
+    return url
+
+
+@pytest.fixture
+def client_for(app: Flask, make_user) -> Callable[[UserRole | None], Any]:
+    """A client signed in with the role, or an anonymous one for None."""
+
+    def make(role: UserRole | None):
+        client = app.test_client()
+        return client if role is None else sign_in_client(client, make_user(role))
+
+    return make
+
+
+def needed(endpoint: str) -> str | UserRole:
+    """The table's rule for an endpoint; a route missing from the table fails the test."""
+    if endpoint not in EXPECTED:
+        pytest.fail(f"{endpoint} has no rule in tests/test_access.py EXPECTED: decide who may use it")
+    return EXPECTED[endpoint]
+
+
+def may(role: UserRole | None, rule: str | UserRole) -> bool:
+    """Whether the role may use an endpoint with this rule, by the table's meaning."""
+    if rule == PUBLIC:
+        return True
+    if role is None:
+        return False
+    return rule == SIGNED_IN or role.rank >= rule.rank
+
+
+def check_answer(response, role: UserRole | None, rule: str | UserRole, what: str) -> None:
+    """Refused as the table says, or let through to an answer that is neither a refusal nor a crash."""
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if not may(role, rule) and role is None:
+        assert (status == 302 and location.startswith("/sign-in")) or status == 401, f"{what}: {status} {location}"
+    elif not may(role, rule):
+        assert status == 403, f"{what}: {status}"
+    else:
+        assert status not in (401, 403) and status < 500, f"{what}: {status}"
+
+
+@pytest.mark.parametrize(("rule", "method"), CASES)
+def test_access_matrix(rule: Rule, method: str, records, client_for):
+    expected = needed(rule.endpoint)
+    url = url_for_rule(rule, records)
+    for role in ROLES:
+        response = client_for(role).open(url, method=method, data={})
+        check_answer(response, role, expected, f"{method} {url} as {role.value if role else 'anonymous'}")
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role.value if role else "anonymous")
+def test_static_files_are_public(client_for, role):
+    response = client_for(role).get("/static/css/tracker.css")
+    assert response.status_code == 200
+    response.close()
+
+
+def test_every_route_has_a_rule_in_the_access_table():
+    endpoints = {rule.endpoint for rule in RULES}
+    assert sorted(endpoints - set(access.RULES)) == [], "routes the server would refuse to everyone"
+    assert sorted(set(access.RULES) - endpoints) == [], "rules for endpoints that no longer exist"
+
+
+def test_every_route_has_a_rule_in_this_test():
+    endpoints = {rule.endpoint for rule in RULES}
+    assert sorted(endpoints - set(EXPECTED)) == [], "add these endpoints to EXPECTED in tests/test_access.py"
+    assert sorted(set(EXPECTED) - endpoints) == [], "EXPECTED names endpoints that no longer exist"
+
+
+def test_access_table_agrees_with_this_test():
+    """The same decision written twice; the matrix above checks what the server really does."""
+    assert {endpoint: str(rule) for endpoint, rule in access.RULES.items()} == {
+        endpoint: str(rule) for endpoint, rule in EXPECTED.items()
+    }
+
+
+def test_unknown_endpoint_is_refused_to_everyone():
+    """Fail closed: an endpoint without a rule is refused even to admins."""
+    assert not access.role_allows(ADMIN, "no.such_endpoint")
+    assert not access.role_allows(None, "no.such_endpoint")
+    assert not access.role_allows(ADMIN, None)

@@ -1,0 +1,156 @@
+"""`flask backup`: a consistent copy of a live SQLite database that restores with every committed row;
+for PostgreSQL, the pg_dump explanation. The SQLite tests use a scratch database of their own, so they run
+in the PostgreSQL run of the suite too."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import postgres_url
+from tracker import create_app, migrate
+from tracker.db import get_session, make_engine
+from tracker.models import Agreement, AgreementStatus, InstrumentType
+
+ROWS_BEFORE_BACKUP = 200
+
+
+def app_for(url: str) -> Flask:
+    """The application on the database at `url`."""
+    return create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
+    """A migrated SQLite database file and the app on it."""
+    database = tmp_path / "live" / "tracker.db"
+    database.parent.mkdir()
+    migrate.upgrade(f"sqlite:///{database}")
+    app = app_for(f"sqlite:///{database}")
+    yield app, database
+    app.extensions["tracker.engine"].dispose()
+
+
+class Writer(threading.Thread):
+    """Inserts agreements one transaction at a time, noting each title once its commit has returned."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.engine = make_engine(url)
+        self.committed: list[str] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        with Session(self.engine) as session:
+            while not self.stop.is_set():
+                title = f"Row {len(self.committed):06d}"
+                session.add(Agreement(title=title, instrument_type=InstrumentType.MOU, status=AgreementStatus.SIGNED))
+                session.commit()
+                self.committed.append(title)
+        self.engine.dispose()
+
+    def wait_for(self, rows: int) -> None:
+        """Block until at least `rows` rows are committed."""
+        deadline = time.monotonic() + 30
+        while len(self.committed) < rows:
+            assert self.is_alive() and time.monotonic() < deadline, "the writer stopped"
+            time.sleep(0.01)
+
+
+def stored_titles(database: Path) -> list[str]:
+    """The agreement titles in an SQLite file, in insertion order."""
+    with sqlite3.connect(database) as connection:
+        return [title for (title,) in connection.execute("SELECT title FROM agreement ORDER BY id")]
+
+
+def test_backup_while_writing_restores_every_committed_row(live, tmp_path):
+    app, database = live
+    target = tmp_path / "backups" / "tracker-backup.db"
+    target.parent.mkdir()
+    writer = Writer(f"sqlite:///{database}")
+    writer.start()
+    try:
+        writer.wait_for(ROWS_BEFORE_BACKUP)
+        committed_before = list(writer.committed)  # committed before the backup started
+        result = app.test_cli_runner().invoke(args=["backup", str(target)])
+        writer.wait_for(len(writer.committed) + 20)  # still writing after it
+    finally:
+        writer.stop.set()
+        writer.join()
+    assert result.exit_code == 0, result.output
+    assert "To restore it" in result.output and f"rm -f {database}-wal {database}-shm" in result.output
+
+    # Restore as the output says: copy the file into place (a fresh place here; the live database keeps running).
+    restored = tmp_path / "restored" / "tracker.db"
+    restored.parent.mkdir()
+    shutil.copyfile(target, restored)
+    with sqlite3.connect(restored) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # one self-contained file
+    titles = stored_titles(restored)
+    assert set(committed_before) <= set(titles)
+    assert titles == writer.committed[: len(titles)]  # one consistent snapshot: a prefix of what was committed
+
+    assert_app_opens(f"sqlite:///{restored}", len(titles))
+
+
+def assert_app_opens(url: str, agreements: int) -> None:
+    """The app works on the database, whose schema is at the migrations' head."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    engine.dispose()
+    assert current == ScriptDirectory.from_config(migrate.alembic_config(url)).get_current_head()
+    app = app_for(url)
+    assert app.test_client().get("/health").status_code == 200
+    with app.app_context():
+        assert get_session().scalar(select(func.count()).select_from(Agreement)) == agreements
+    app.extensions["tracker.engine"].dispose()
+
+
+def test_backup_refuses_to_overwrite_unless_forced(live, tmp_path):
+    app, _database = live
+    target = tmp_path / "existing.db"
+    target.write_bytes(b"keep me")
+    refused = app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert refused.exit_code == 1 and "already exists" in refused.output and "--force" in refused.output
+    assert target.read_bytes() == b"keep me"
+    forced = app.test_cli_runner().invoke(args=["backup", "--force", str(target)])
+    assert forced.exit_code == 0, forced.output
+    assert_app_opens(f"sqlite:///{target}", 0)
+
+
+def test_backup_refuses_a_missing_folder_and_leaves_nothing(live, tmp_path):
+    app, _database = live
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "nowhere" / "tracker.db")])
+    assert result.exit_code == 1 and "does not exist" in result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_backup_of_postgresql_explains_pg_dump_without_the_password(tmp_path):
+    app = app_for("postgresql+psycopg://tracker:s3cret-pw@db.example:5433/tracker_prod")
+    target = tmp_path / "tracker.dump"
+    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert result.exit_code == 1  # nothing was written: a script must not take this for a backup
+    assert "pg_dump --host db.example --port 5433 --username tracker" in result.output
+    assert "tracker_prod" in result.output and "pg_restore" in result.output
+    assert "s3cret-pw" not in result.output
+    assert not target.exists()
+
+
+@pytest.mark.skipif(postgres_url() is None, reason="needs TEST_DATABASE_URL")
+def test_backup_explains_pg_dump_for_the_configured_database(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "x.dump")])
+    assert result.exit_code == 1 and "pg_dump" in result.output
+    assert app.config["DATABASE_URL"].rsplit("/", 1)[1] in result.output

@@ -1,0 +1,154 @@
+"""Backups: a consistent copy of a live SQLite database, or how to take one of PostgreSQL with pg_dump.
+
+`flask --app app backup PATH`
+- SQLite: SQLite's online backup API copies the database as one snapshot while the app keeps running
+  (in WAL mode writers are not blocked). The copy is written next to PATH under a temporary name, switched
+  to a self-contained rollback journal, checked with `PRAGMA integrity_check`, and only then renamed to PATH,
+  so PATH never holds half a backup. An existing PATH is refused unless --force; a missing folder is refused.
+- PostgreSQL: nothing is written. The command prints the pg_dump and pg_restore commands for the configured
+  database (never its password) and exits with status 1, so that a script never mistakes it for a backup.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.engine import URL, make_url
+
+# Exit status of `backup` on PostgreSQL: nothing was written (like any failure); the output says how to back up.
+NOT_WRITTEN_STATUS = 1
+PG_DEFAULT_PORT = 5432
+
+
+class BackupError(click.ClickException):
+    """The backup was not made; the message says why."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """A finished SQLite backup: where it is and how big."""
+
+    path: Path
+    pages: int
+    size: int
+
+
+def sqlite_path(url: URL) -> Path:
+    """The file of an SQLite URL; in-memory databases cannot be backed up."""
+    if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+        raise BackupError("Only an SQLite database file can be backed up (not an in-memory database).")
+    return Path(url.database).resolve()
+
+
+def check_target(target: Path, force: bool) -> None:
+    """The backup goes to a new file in a folder that exists (or over a file, with --force)."""
+    if target.is_dir():
+        raise BackupError(f"{target} is a folder; give the path of the backup file, e.g. {target / 'tracker.db'}.")
+    if not target.parent.is_dir():
+        raise BackupError(f"The folder {target.parent} does not exist. Create it first.")
+    if target.exists() and not force:
+        raise BackupError(f"{target} already exists. Choose another path, or add --force to replace it.")
+
+
+def backup_sqlite(source: Path, target: Path, force: bool = False) -> BackupResult:
+    """Copy the live database at `source` to `target` as one consistent, checked, self-contained file."""
+    if not source.is_file():
+        raise BackupError(f"There is no database at {source}.")
+    target = target.resolve()
+    if target == source:
+        raise BackupError("The backup cannot replace the database itself.")
+    check_target(target, force)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)  # the copy holds password hashes: readable by the owner only
+    try:
+        pages = copy_database(source, partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupResult(path=target, pages=pages, size=target.stat().st_size)
+
+
+def copy_database(source: Path, target: Path) -> int:
+    """Back up `source` into the new file `target` in one step (one snapshot); return its page count."""
+    origin = sqlite3.connect(source, timeout=30)
+    copy = sqlite3.connect(target)
+    try:
+        # One step (pages=-1) reads a single snapshot: rows committed meanwhile are simply not in it.
+        origin.backup(copy)
+        # A copy in WAL mode would need its -wal file; a rollback journal keeps the backup one file.
+        copy.execute("PRAGMA journal_mode=DELETE")
+        result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise BackupError(f"The copy failed its integrity check ({result}); no backup was written.")
+        return copy.execute("PRAGMA page_count").fetchone()[0]
+    finally:
+        copy.close()
+        origin.close()
+
+
+def restore_instructions(result: BackupResult, database: Path) -> str:
+    """How to put the backup back in place of the database."""
+    live = shlex.quote(str(database))
+    return "\n".join(
+        [
+            f"Backup written to {result.path} ({result.size:,} bytes, integrity check ok).",
+            "",
+            "To restore it:",
+            "  1. Stop the server (and anything else using the database).",
+            "  2. Copy the backup over the database file, and remove the old write-ahead log next to it:",
+            f"       cp {shlex.quote(str(result.path))} {live}",
+            f"       rm -f {live}-wal {live}-shm",
+            "     (a leftover -wal file would be replayed onto the restored copy and damage it).",
+            "  3. Run `flask --app app upgrade-db` (the backup may predate the current schema) and start the server.",
+            "Keep the backup away from this machine too: a copy on the same disk does not survive the disk.",
+        ]
+    )
+
+
+def pg_dump_instructions(url: URL) -> str:
+    """The commands that back up and restore the configured PostgreSQL database; never its password."""
+    connection = " ".join(
+        f"{option} {shlex.quote(str(value))}"
+        for option, value in (
+            ("--host", url.host or "localhost"),
+            ("--port", url.port or PG_DEFAULT_PORT),
+            ("--username", url.username),
+        )
+        if value
+    )
+    database = shlex.quote(url.database or "")
+    return "\n".join(
+        [
+            "The database is PostgreSQL: nothing was written. Back it up with pg_dump, which takes a consistent",
+            "snapshot while the app keeps running:",
+            f"  pg_dump {connection} --format=custom --file tracker.dump {database}",
+            "",
+            "To restore it: stop the server, then load the dump into the database (existing objects are replaced):",
+            f"  pg_restore {connection} --clean --if-exists --no-owner --dbname {database} tracker.dump",
+            "then run `flask --app app upgrade-db` and start the server.",
+            "The password is not shown: pg_dump and pg_restore ask for it, or read PGPASSWORD or ~/.pgpass.",
+        ]
+    )
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+def backup_command(path: Path, force: bool) -> None:
+    """Write a consistent copy of the live SQLite database to PATH and say how to restore it (PostgreSQL: pg_dump)."""
+    url = make_url(current_app.config["DATABASE_URL"])
+    if url.get_backend_name() != "sqlite":
+        click.echo(pg_dump_instructions(url))
+        raise SystemExit(NOT_WRITTEN_STATUS)
+    database = sqlite_path(url)
+    result = backup_sqlite(database, path, force=force)
+    click.echo(restore_instructions(result, database))

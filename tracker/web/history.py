@@ -1,0 +1,144 @@
+"""History pages: each record's History tab, and the admins' activity feed over every record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import format_date, format_datetime
+
+from tracker.archiving import INCLUDE_ARCHIVED
+from tracker.countries import country_name
+from tracker.dates import PartialDate, PartialDateError
+from tracker.db import get_session
+from tracker.formatting import language_name, partial_date
+from tracker.forms.history import RECORD_TYPE_CHOICES, ActivityQueryForm
+from tracker.history import LABEL_ATTRIBUTES, MODELS, field_label
+from tracker.labels import label
+from tracker.models import AgreementStatus, InstrumentType, PartyKind, RenewalIntent, SourceKind
+from tracker.queries import history as queries
+
+bp = Blueprint("history", __name__)
+
+# Status for a feed whose query string does not parse: the filters are shown again with messages.
+INVALID_QUERY_STATUS = 400
+# Recorded enum values shown by their labels, per record type and field.
+ENUM_FIELDS: dict[tuple[str, str], Any] = {
+    ("agreement", "instrument_type"): InstrumentType,
+    ("agreement", "status"): AgreementStatus,
+    ("agreement", "renewal_intent"): RenewalIntent,
+    ("party", "kind"): PartyKind,
+    ("source", "kind"): SourceKind,
+}
+RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
+# Recorded as ISO text at their precision ("2006", "2006-03"), shown like everywhere else ("Mar 2006").
+PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end"})
+
+
+@bp.get("/agreements/<id:agreement_id>/history")
+def agreement(agreement_id: int):
+    """Every change of one agreement."""
+    return render_record("agreement", agreement_id)
+
+
+@bp.get("/parties/<id:party_id>/history")
+def party(party_id: int):
+    """Every change of one party."""
+    return render_record("party", party_id)
+
+
+@bp.get("/sources/<id:source_id>/history")
+def source(source_id: int):
+    """Every change of one source."""
+    return render_record("source", source_id)
+
+
+@bp.get("/sectors/<id:sector_id>/history")
+def sector(sector_id: int):
+    """Every change of one sector."""
+    return render_record("sector", sector_id)
+
+
+def render_record(record_type: str, record_id: int):
+    """The History tab of a record, archived ones included."""
+    session = get_session()
+    model = MODELS[record_type]
+    record = session.get(model, record_id, execution_options={INCLUDE_ARCHIVED: True})
+    if record is None:
+        abort(404)
+    return render_template(
+        "history/record.html",
+        record_type=record_type,
+        title=getattr(record, LABEL_ATTRIBUTES[model]),
+        back=url_for("sectors.index") if record_type == "sector" else record_url(record_type, record_id),
+        changes=queries.record_history(session, record_type, record_id),
+        **helpers(),
+    )
+
+
+@bp.get("/activity")
+def activity():
+    """Every change by anyone, newest first, filtered by user, record type and days."""
+    session = get_session()
+    form = ActivityQueryForm(formdata=request.args)
+    form.set_choices(queries.user_choices(session))
+    if not form.validate():
+        return render_template("history/activity.html", form=form, page=None, **helpers()), INVALID_QUERY_STATUS
+    filters = form.filters(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    per_page = current_app.config["TRACKER_PAGE_SIZE"]
+    page = queries.activity(session, filters, page=form.page.data or 1, per_page=per_page)
+    labels = queries.record_labels(session, page.items)
+    return render_template("history/activity.html", form=form, page=page, labels=labels, **helpers())
+
+
+def helpers() -> dict[str, Any]:
+    """What the history templates use to show records, fields and values."""
+    return {
+        "field_label": field_label,
+        "show": show_value,
+        "record_url": record_url,
+        "record_type_label": lambda record_type: RECORD_TYPE_LABELS.get(record_type, record_type),
+    }
+
+
+def record_url(record_type: str, record_id: int) -> str:
+    """The page of a record; sectors have none of their own, so their History tab stands in."""
+    endpoints = {
+        "agreement": ("agreements.detail", "agreement_id"),
+        "party": ("parties.detail", "party_id"),
+        "source": ("sources.detail", "source_id"),
+        "sector": ("history.sector", "sector_id"),
+    }
+    endpoint, argument = endpoints[record_type]
+    return url_for(endpoint, **{argument: record_id})
+
+
+def show_value(record_type: str, field: str, value: Any) -> str:
+    """A recorded value as the page shows it: enums by label, countries and languages by name, lists joined."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(show_value(record_type, field, item) for item in value)
+    enum_class = ENUM_FIELDS.get((record_type, field))
+    if enum_class is not None and value in {member.value for member in enum_class}:
+        return str(label(enum_class(value)))
+    if field == "country_code":
+        return country_name(value)
+    if field == "language":
+        return language_name(value)
+    return show_text(field, value)
+
+
+def show_text(field: str, value: Any) -> str:
+    """Dates and times in the reader's format; a value that does not parse is shown as stored."""
+    try:
+        if field in PARTIAL_DATE_FIELDS:
+            return partial_date(PartialDate.parse(value))
+        if field == "published_on":
+            return format_date(date.fromisoformat(value), "medium")
+        if field == "archived_at":
+            return format_datetime(datetime.fromisoformat(value), "medium")
+    except (TypeError, ValueError, PartialDateError):
+        pass
+    return str(value)
