@@ -669,3 +669,17 @@ def test_production_refuses_an_empty_secret_key(monkeypatch, tmp_path, secret):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_pages_are_not_cached_but_static_files_may_be(client):
+    assert client.get("/agreements/").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/tracker.css")
+    assert static.headers.get("Cache-Control") != "no-store"
+    static.close()
+
+
+def test_csrf_refusals_are_logged(app, client, caplog):
+    app.config["WTF_CSRF_ENABLED"] = True
+    with caplog.at_level("WARNING", logger="tracker.security"):
+        assert client.post("/agreements/new", data={"title": "x"}).status_code == 400
+    assert any("refused POST /agreements/new" in record.getMessage() for record in caplog.records)

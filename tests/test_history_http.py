@@ -178,3 +178,13 @@ def test_history_pages_issue_a_bounded_number_of_statements(client, session, mak
         session.commit()
     make_agreement(title="Another")
     assert (statements_for(f"/agreements/{agreement.id}/history"), statements_for("/activity")) == few
+
+
+def test_history_of_an_archived_record_is_for_those_who_see_the_archive(client_as, make_agreement, session):
+    from tracker.models import utcnow
+
+    agreement = make_agreement(title="Archived one")
+    agreement.archived_at = utcnow()
+    session.commit()
+    assert client_as(UserRole.VIEWER).get(f"/agreements/{agreement.id}/history").status_code == 404
+    assert client_as(UserRole.EDITOR).get(f"/agreements/{agreement.id}/history").status_code == 200

@@ -105,6 +105,9 @@ def security_headers(response):
     response.headers["X-Frame-Options"] = "DENY"
     if request.is_secure or current_app.config.get("PREFERRED_URL_SCHEME") == "https":
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        # Pages show official records: no copy stays in shared caches or behind the Back button after sign-out.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

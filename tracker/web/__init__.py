@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -41,6 +43,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         get_session().rollback()
+        logging.getLogger("tracker.security").warning(
+            "refused %s %s from %s: %s", request.method, request.path, request.remote_addr, error.description
+        )
         return render_template("error.html", error=error, reason=error.description), 400
 
     @app.errorhandler(HTTPException)

@@ -18,6 +18,7 @@ from tracker.history import LABEL_ATTRIBUTES, MODELS, field_label
 from tracker.labels import label
 from tracker.models import AgreementStatus, InstrumentType, PartyKind, RenewalIntent, SourceKind
 from tracker.queries import history as queries
+from tracker.web.archive import sees_archived
 
 bp = Blueprint("history", __name__)
 
@@ -61,11 +62,11 @@ def sector(sector_id: int):
 
 
 def render_record(record_type: str, record_id: int):
-    """The History tab of a record, archived ones included."""
+    """The History tab of a record; an archived record's only for those who may see the archive."""
     session = get_session()
     model = MODELS[record_type]
     record = session.get(model, record_id, execution_options={INCLUDE_ARCHIVED: True})
-    if record is None:
+    if record is None or (record.is_archived and not sees_archived()):
         abort(404)
     return render_template(
         "history/record.html",
