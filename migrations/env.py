@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -13,13 +15,14 @@ target_metadata = Base.metadata
 
 
 def database_url() -> str:
-    """The URL given by tracker.migrate, else the app's configured DATABASE_URL."""
-    url = config.get_main_option("sqlalchemy.url")
+    """The URL given by tracker.migrate, else DATABASE_URL, else the default SQLite file."""
+    url = config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL")
     if url:
         return url
-    from tracker import create_app
+    from tracker.config import default_database_url
+    from tracker.migrate import PROJECT_ROOT
 
-    return create_app().config["DATABASE_URL"]
+    return default_database_url(str(PROJECT_ROOT / "instance"))
 
 
 def skip_empty_autogenerate(context_, revision, directives) -> None:

@@ -295,6 +295,8 @@ class Sector(ArchivableMixin, TimestampMixin, Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Words that point to this sector in a text, one per line, in any language ("energi terbarukan").
+    keywords: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     agreements: Mapped[list[Agreement]] = relationship(secondary=agreement_sector, back_populates="sectors")
 
@@ -454,12 +456,20 @@ class Source(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     outlet: Mapped[str] = mapped_column(String(200), default="")
     author: Mapped[str] = mapped_column(String(300), default="")
     published_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The moment of publication when the page gives the time of day, and the page's UTC offset in minutes.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_utc_offset: Mapped[int | None] = mapped_column(Integer)
+    # The page's own canonical URL (<link rel="canonical">, og:url), normalised, when it differs from `url`.
+    canonical_url: Mapped[str | None] = mapped_column(String(2000), index=True)
     # BCP 47 language tag of the text ("id", "en", "ko").
     language: Mapped[str] = mapped_column(String(16), default="")
     excerpt: Mapped[str] = mapped_column(Text, default="")
 
     # No delete cascade: a source that agreements cite must not vanish with its links.
     agreement_links: Mapped[list[AgreementSource]] = relationship(back_populates="source")
+    snapshots: Mapped[list[SourceSnapshot]] = relationship(
+        back_populates="source", order_by="SourceSnapshot.retrieved_at.desc()"
+    )
 
 
 class AgreementSource(Base):
@@ -474,3 +484,32 @@ class AgreementSource(Base):
 
     agreement: Mapped[Agreement] = relationship(back_populates="source_links")
     source: Mapped[Source] = relationship(back_populates="agreement_links")
+
+
+class SnapshotMethod(enum.Enum):
+    """How the text of a snapshot was obtained."""
+
+    FETCH = "fetch"
+    PASTE = "paste"
+    UPLOAD = "upload"
+
+
+class SourceSnapshot(Base):
+    """The text of a source as retrieved at one moment: the evidence that survives when the link dies."""
+
+    __tablename__ = "source_snapshot"
+    __table_args__ = (Index("ix_source_snapshot_source_retrieved", "source_id", "retrieved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="RESTRICT"))
+    retrieved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    method: Mapped[SnapshotMethod] = mapped_column(value_enum(SnapshotMethod, "method"))
+    # The address the text came from after redirects; None for pasted text and uploads.
+    final_url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    # SHA-256 of the extracted text: equal hashes mean the text did not change between snapshots.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retrieved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+
+    source: Mapped[Source] = relationship(back_populates="snapshots")
