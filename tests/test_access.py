@@ -74,6 +74,11 @@ EXPECTED: dict[str, str | UserRole] = {
     "sources.edit_link": EDITOR,
     "sources.save_link_note": EDITOR,
     "sources.unlink": EDITOR,
+    # Adding sources from the news: reading a page and its review are editors' work.
+    "ingest.add": EDITOR,
+    "ingest.read": EDITOR,
+    "ingest.confirm": EDITOR,
+    "ingest.refetch": EDITOR,
     # Editors see what was archived; only admins bring it back.
     "archive.index": EDITOR,
     "archive.restore_agreement": ADMIN,

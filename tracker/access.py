@@ -67,6 +67,10 @@ RULES: dict[str, str | UserRole] = {
     "sources.edit_link": EDITOR,
     "sources.save_link_note": EDITOR,
     "sources.unlink": EDITOR,
+    "ingest.add": EDITOR,
+    "ingest.read": EDITOR,
+    "ingest.confirm": EDITOR,
+    "ingest.refetch": EDITOR,
     # The sector vocabulary is the admins'.
     "sectors.new": ADMIN,
     "sectors.create": ADMIN,

@@ -82,9 +82,26 @@ def cli_message(error: TrackerError) -> str:
     return f"{error.field}: {error.message}" if error.field else str(error.message)
 
 
+@click.command("add-source")
+@with_appcontext
+@click.argument("location")
+@click.option("--link", "link_ids", multiple=True, type=int, help="Link the source to this agreement id (repeatable).")
+@click.option("--link-suggested", is_flag=True, help="Link the source to the best suggested agreement.")
+@click.option("--note", default=None, help="What the source supports (default: a sentence quoted from the text).")
+@click.option("--source-only", is_flag=True, help="Record the source and its snapshot without linking it.")
+def add_source_command(
+    location: str, link_ids: tuple[int, ...], link_suggested: bool, note: str | None, source_only: bool
+) -> None:
+    """Add a source from a URL or a saved page (.html, .htm, .txt), keeping its text, and link it."""
+    from tracker.ingest import ingest_cli
+
+    ingest_cli.add_source(location, list(link_ids), link_suggested, note, source_only)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(upgrade_db_command)
     app.cli.add_command(load_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(add_source_command)
     app.cli.add_command(backup.backup_command)

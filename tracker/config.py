@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from tracker.ingest.fetch import policy_from_config
 from tracker.services.accounts import Throttle
 
 
@@ -56,14 +57,31 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "PERMANENT_SESSION_LIFETIME": minutes("TRACKER_SESSION_MINUTES", 12 * 60),
         "TRACKER_IDLE_TIMEOUT": minutes("TRACKER_IDLE_MINUTES", 60),
         "TRACKER_THROTTLE": Throttle(),
+        # Uploads and pasted pages: a saved article is far below this.
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        # Fetching the pages users link to (tracker/ingest/fetch.py): the ports allowed (the full list, e.g.
+        # "80,443,8080"), and networks exempt from the public-addresses-only rule, as comma-separated CIDRs.
+        # DANGER: an exempt network becomes reachable by every user who can add a source (internal services,
+        # cloud metadata at 169.254.169.254, databases): leave it empty except in tests and special deployments.
+        "TRACKER_FETCH_PORTS": os.environ.get("TRACKER_FETCH_PORTS", "80,443"),
+        "TRACKER_FETCH_ALLOWED_NETWORKS": os.environ.get("TRACKER_FETCH_ALLOWED_NETWORKS", ""),
     }
     config.update(overrides)
+    check_fetch_settings(config)
     if "SESSION_COOKIE_SECURE" not in overrides:
         # Follows the scheme however it was set, so an https site never sends its cookie in the clear.
         config["SESSION_COOKIE_SECURE"] = config["PREFERRED_URL_SCHEME"] == "https"
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = fallback_secret_key(instance_path, config, debug)
     return config
+
+
+def check_fetch_settings(config: dict[str, Any]) -> None:
+    """Refuse to start with a fetch setting that cannot be read, rather than fail at the first fetch."""
+    try:
+        policy_from_config(config)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def fallback_secret_key(instance_path: str, config: dict[str, Any], debug: bool) -> str:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from wtforms import StringField, TextAreaField
+from typing import Any
+
+from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from tracker import errors
 from tracker.forms.base import BaseForm
 from tracker.i18n import _
 from tracker.models import Sector
-from tracker.services.sectors import NAME_MAX, SLUG_MAX, SectorData
+from tracker.services.sectors import NAME_MAX, SLUG_MAX, SectorData, check_keywords
 
 DESCRIPTION_MAX = 5000
+# Room for the most keywords allowed at their longest, with repeats and blank lines besides.
+KEYWORDS_TEXT_MAX = 50_000
+
+
+def keyword_lines(text: str | None) -> list[str]:
+    """One keyword per line of the textarea, blank lines dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class SectorForm(BaseForm):
@@ -26,12 +36,21 @@ class SectorForm(BaseForm):
         ],
     )
     description = TextAreaField(_("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+    keywords = TextAreaField(_("Keywords"), validators=[Optional(), Length(max=KEYWORDS_TEXT_MAX)])
 
     def fill_from(self, sector: Sector) -> None:
         """Pre-fill the form from an existing sector (for GET of the edit page)."""
         self.name.data = sector.name
         self.slug.data = sector.slug
         self.description.data = sector.description
+        self.keywords.data = sector.keywords
+
+    def validate_keywords(self, field: Any) -> None:
+        """The keywords follow the service's rules, reported next to the field."""
+        try:
+            check_keywords(keyword_lines(field.data))
+        except errors.ValidationError as error:
+            raise ValidationError(error.message) from error
 
     def to_data(self) -> SectorData:
         """The validated input as the service's input type."""
@@ -39,4 +58,5 @@ class SectorForm(BaseForm):
             name=self.name.data,
             slug=self.slug.data or "",
             description=self.description.data or "",
+            keywords=keyword_lines(self.keywords.data),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,10 +15,13 @@ from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, Sector, agreement_sector
 from tracker.services.archive import archive, restore
+from tracker.services.parties import normalise_name
 from tracker.services.usage import named_rows
 
 NAME_MAX = 120
 SLUG_MAX = 64
+KEYWORD_MAX = 100
+KEYWORDS_MAX = 200
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
 
 
@@ -28,6 +32,8 @@ class SectorData:
     name: str
     slug: str = ""
     description: str = ""
+    # Words that point to the sector in a text, in any language; None leaves the stored keywords as they are.
+    keywords: Sequence[str] | None = None
 
 
 def slugify(text: str) -> str:
@@ -79,10 +85,13 @@ def _apply(session: Session, sector: Sector, data: SectorData) -> None:
     """Check `data` against the rules, then copy it onto `sector`."""
     name = _check_name(data.name)
     slug = _check_slug(data.slug.strip() or slugify(name))
+    keywords = check_keywords(data.keywords) if data.keywords is not None else None
     _check_unique(session, sector, name, slug)
     sector.name = name
     sector.slug = slug
     sector.description = data.description
+    if keywords is not None:
+        sector.keywords = "\n".join(keywords)
 
 
 def _check_name(name: str) -> str:
@@ -105,6 +114,37 @@ def _check_slug(slug: str) -> str:
     if len(slug) > SLUG_MAX:
         raise ValidationError(str(_("Keep the slug to %(max)s characters.", max=SLUG_MAX)), field="slug")
     return slug
+
+
+def clean_keywords(keywords: Iterable[str]) -> list[str]:
+    """Keywords with whitespace collapsed, without blanks or repeats (compared ignoring case and accents)."""
+    seen: set[str] = set()
+    kept = []
+    for keyword in keywords:
+        keyword = " ".join(keyword.split())
+        key = normalise_name(keyword)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(keyword)
+    return kept
+
+
+def check_keywords(keywords: Iterable[str]) -> list[str]:
+    """Cleaned keywords, each short enough and with a letter or digit to match, and not too many of them."""
+    kept = clean_keywords(keywords)
+    for keyword in kept:
+        if len(keyword) > KEYWORD_MAX:
+            message = _(
+                "Keep each keyword to %(max)s characters: “%(keyword)s…”.", max=KEYWORD_MAX, keyword=keyword[:30]
+            )
+            raise ValidationError(str(message), field="keywords")
+        if not any(char.isalnum() for char in keyword):
+            message = _("“%(keyword)s” has no letter or digit, so no text would match it.", keyword=keyword)
+            raise ValidationError(str(message), field="keywords")
+    if len(kept) > KEYWORDS_MAX:
+        message = _("Give at most %(max)s keywords (%(count)s given).", max=KEYWORDS_MAX, count=len(kept))
+        raise ValidationError(str(message), field="keywords")
+    return kept
 
 
 def _name_key(name: str) -> str:

@@ -24,17 +24,11 @@ class IdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the interface."""
-    from tracker.web import agreements, archive, dashboard, expiring, parties, sectors, sources
+    from tracker.web import agreements, archive, dashboard, expiring, history, ingest, parties, sectors, sources, users
 
     app.url_map.converters["id"] = IdConverter
-    for module in (dashboard, agreements, expiring, parties, sectors, sources, archive):
+    for module in (dashboard, agreements, expiring, parties, sectors, sources, ingest, archive, history, users):
         app.register_blueprint(module.bp)
-    from tracker.web import users
-
-    app.register_blueprint(users.bp)
-    from tracker.web import history
-
-    app.register_blueprint(history.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -22,6 +22,7 @@ from tracker.forms.sources import (
 )
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source
+from tracker.queries import snapshots as snapshot_queries
 from tracker.queries import sources as queries
 from tracker.queries.archive import archiver
 from tracker.services import sources as services
@@ -90,11 +91,21 @@ def index():
 
 @bp.get("/sources/<id:source_id>")
 def detail(source_id: int):
-    """One source with every field and the agreements it supports."""
+    """One source with every field, the agreements it supports and the snapshots of its text."""
+    session = get_session()
     source = detail_or_404(queries.source_detail, source_id)
     links = queries.sorted_links(source)
-    archived_by = archiver(get_session(), source)
-    return render_template("sources/detail.html", source=source, links=links, archived_by=archived_by)
+    archived_by = archiver(session, source)
+    snapshots = snapshot_queries.snapshots_of(session, source.id)
+    latest = snapshot_queries.latest_snapshot(session, source.id) if snapshots else None
+    return render_template(
+        "sources/detail.html",
+        source=source,
+        links=links,
+        archived_by=archived_by,
+        snapshots=snapshots,
+        latest_snapshot=latest,
+    )
 
 
 # --- new, edit, delete -------------------------------------------------------------------------

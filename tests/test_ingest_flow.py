@@ -1,0 +1,234 @@
+"""End to end: a user gives the seed article's URL (served locally), confirms the suggestions, and ends with
+the AITEC agreement linked to the source and its snapshot — in the UI and through the CLI."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tracker.ingest.fetch import policy_from_config
+from tracker.models import (
+    Agreement,
+    AgreementStatus,
+    PartyKind,
+    PartyRole,
+    RenewalIntent,
+    SnapshotMethod,
+    Source,
+    SourceSnapshot,
+    UserRole,
+)
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+SEED_PAGE = "tirto_aitec.html"
+AITEC_TITLE = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
+
+
+class PageHandler(BaseHTTPRequestHandler):
+    """Serves the fixture pages as a news site would."""
+
+    def do_GET(self) -> None:
+        name = self.path.strip("/").split("?")[0]
+        path = PAGES / name
+        if not name or not path.is_file():
+            self.send_error(404)
+            return
+        body = path.read_bytes()
+        kind = "application/pdf" if name.endswith(".pdf") else "text/html; charset=utf-8"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        """Keep the test output quiet."""
+
+
+@pytest.fixture
+def news_site(app) -> Iterator[str]:
+    """A local web server with the fixture pages, which the app is allowed to fetch from."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    # Only for this test: the local server is a private address on an unusual port.
+    app.config["TRACKER_FETCH_PORTS"] = f"80,443,{port}"
+    app.config["TRACKER_FETCH_ALLOWED_NETWORKS"] = "127.0.0.1/32"
+    policy_from_config(app.config)  # the settings parse
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def story(make_party, make_agreement, get_sector) -> Agreement:
+    """The parties and agreements of the seed story, without any source yet (the test adds the article)."""
+    ministry = make_party(
+        name="Ministry of Industry of the Republic of Indonesia",
+        aliases=["Kementerian Perindustrian", "Kemenperin", "Ministry of Industry"],
+    )
+    aitec = make_party(name="AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC"])
+    korea = make_party(
+        name="Government of the Republic of Korea",
+        kind=PartyKind.STATE,
+        country_code="KR",
+        aliases=["Korea Selatan", "Korsel"],
+    )
+    make_agreement(
+        title="MoU with Korea on renewable energy and electric vehicles",
+        status=AgreementStatus.ANNOUNCED,
+        parties=[(ministry, PartyRole.SIGNATORY), (korea, PartyRole.SIGNATORY)],
+        sectors=[get_sector("renewable-energy"), get_sector("electric-vehicles")],
+    )
+    return make_agreement(
+        title=AITEC_TITLE,
+        start="2006",
+        end="2018",
+        renewal_intent=RenewalIntent.INTENDED,
+        parties=[(ministry, PartyRole.SIGNATORY), (aitec, PartyRole.SIGNATORY)],
+        sectors=[get_sector("technology")],
+    )
+
+
+def hidden_payload(html: str) -> str:
+    """The signed payload of the review form."""
+    return re.search(r'name="payload" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_review_then_confirm_links_the_aitec_agreement(client_as, news_site, story, session):
+    editor = client_as(UserRole.EDITOR)
+    response = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert "Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel" in html
+    for expected in (
+        "AITEC Co., Ltd",
+        "2006–2018",
+        "Renewal intended",
+        "Technology",
+        "Renewable energy",
+        "Electric vehicles",
+        "Moulds and dies",
+    ):
+        assert expected in html, expected
+    assert session.scalars(select(Source)).all() == []  # nothing saved before the confirmation
+    response = editor.post(
+        "/sources/add/confirm",
+        data={
+            "payload": hidden_payload(html),
+            "link_agreements": [str(story.id)],
+            "note": "2006 to 2018, to extend",
+            "new_instrument": "agreement",
+            "new_status": "announced",
+            "new_renewal": "none",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.rollback()
+    source = session.scalars(select(Source)).one()
+    assert [link.agreement.title for link in source.agreement_links] == [AITEC_TITLE]
+    snapshot = session.scalars(select(SourceSnapshot)).one()
+    assert snapshot.method is SnapshotMethod.FETCH and "AITEC" in snapshot.text
+    page = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "AITEC" in page and "2006 to 2018, to extend" in page
+
+
+def test_a_known_url_opens_the_existing_source(client_as, news_site, story, session):
+    editor = client_as(UserRole.EDITOR)
+    html = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}"}).get_data(as_text=True)
+    editor.post(
+        "/sources/add/confirm",
+        data={
+            "payload": hidden_payload(html),
+            "link_agreements": [str(story.id)],
+            "new_instrument": "agreement",
+            "new_status": "announced",
+            "new_renewal": "none",
+        },
+    )
+    again = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}?utm_source=x"})
+    assert again.status_code == 302
+    session.rollback()
+    assert len(session.scalars(select(Source)).all()) == 1
+
+
+def test_refused_links_say_why(client_as, news_site):
+    editor = client_as(UserRole.EDITOR)
+    for url, message in [
+        ("http://127.0.0.1:9/x", "port"),
+        ("http://10.0.0.1/x", "private"),
+        ("javascript:alert(1)", "http"),
+        (f"{news_site}/press_release.pdf", "PDF"),
+        (f"{news_site}/missing.html", "404"),
+    ]:
+        response = editor.post("/sources/add", data={"url": url})
+        assert response.status_code == 422, url
+        assert message.lower() in response.get_data(as_text=True).lower(), (url, message)
+
+
+def test_tampered_review_is_refused(client_as, story, session):
+    editor = client_as(UserRole.EDITOR)
+    response = editor.post("/sources/add/confirm", data={"payload": "forged", "link_agreements": [str(story.id)]})
+    assert response.status_code == 302
+    session.rollback()
+    assert session.scalars(select(Source)).all() == []
+
+
+def test_pasted_html_and_uploads(client_as, story, session):
+    editor = client_as(UserRole.EDITOR)
+    page = (PAGES / SEED_PAGE).read_text(encoding="utf-8")
+    assert "AITEC Co., Ltd" in editor.post("/sources/add", data={"pasted": page}).get_data(as_text=True)
+    from io import BytesIO
+
+    upload = {"upload": (BytesIO(page.encode()), "artikel.html")}
+    assert editor.post("/sources/add", data=upload, content_type="multipart/form-data").status_code == 200
+    bad = {"upload": (BytesIO(b"%PDF-1.4"), "artikel.pdf")}
+    assert editor.post("/sources/add", data=bad, content_type="multipart/form-data").status_code == 422
+
+
+def test_cli_adds_and_links_the_suggested_agreement(app, news_site, story, session):
+    result = app.test_cli_runner().invoke(args=["add-source", f"{news_site}/{SEED_PAGE}", "--link-suggested"])
+    assert result.exit_code == 0, result.output
+    assert "AITEC" in result.output and "Recorded source" in result.output
+    session.rollback()
+    source = session.scalars(select(Source)).one()
+    assert [link.agreement.id for link in source.agreement_links] == [story.id]
+    assert len(source.snapshots) == 1
+    again = app.test_cli_runner().invoke(args=["add-source", f"{news_site}/{SEED_PAGE}", "--link-suggested"])
+    assert again.exit_code == 0 and "Already recorded" in again.output
+
+
+def test_cli_needs_a_decision(app, news_site, story):
+    result = app.test_cli_runner().invoke(args=["add-source", f"{news_site}/{SEED_PAGE}"])
+    assert result.exit_code != 0 and "Nothing saved" in result.output
+
+
+def test_refetch_keeps_a_new_snapshot_and_says_whether_the_text_changed(client_as, news_site, story, session):
+    editor = client_as(UserRole.EDITOR)
+    html = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}"}).get_data(as_text=True)
+    editor.post(
+        "/sources/add/confirm",
+        data={
+            "payload": hidden_payload(html),
+            "link_agreements": [str(story.id)],
+            "new_instrument": "agreement",
+            "new_status": "announced",
+            "new_renewal": "none",
+        },
+    )
+    session.rollback()
+    source = session.scalars(select(Source)).one()
+    source.url = f"{news_site}/{SEED_PAGE}"  # the article's own URL is its canonical one, not reachable in tests
+    session.commit()
+    assert "Fetch the page again" in editor.get(f"/sources/{source.id}").get_data(as_text=True)
+    response = editor.post(f"/sources/{source.id}/refetch", follow_redirects=True)
+    assert "the text is unchanged" in response.get_data(as_text=True)
+    session.rollback()
+    assert len(session.scalars(select(SourceSnapshot)).all()) == 2

@@ -1,0 +1,104 @@
+"""Forms of the news intake: where the page comes from, and the review of what was found in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import Length, Optional
+
+from tracker.forms.agreements import DATE_HINT, CheckboxListField
+from tracker.forms.base import BaseForm, PartialDateValidator, optional_id, options, partial_date_or_none
+from tracker.i18n import _
+from tracker.labels import choices
+from tracker.models import AgreementStatus, InstrumentType, PartyRole, RenewalIntent
+from tracker.services.agreements import AgreementData
+
+MAX_PASTE = 5 * 1024 * 1024
+
+
+class AddSourceForm(BaseForm):
+    """A link to fetch, a page or text pasted, or a saved page uploaded: exactly one of them."""
+
+    url = StringField(_("Link to the article"), validators=[Optional(), Length(max=2000)])
+    pasted = TextAreaField(
+        _("Or paste the page or its text"),
+        validators=[Optional(), Length(max=MAX_PASTE)],
+        description=_("The HTML of the page (view source) or just the text of the article."),
+    )
+    pasted_url = StringField(
+        _("Where the pasted text comes from (optional)"), validators=[Optional(), Length(max=2000)]
+    )
+    upload = FileField(_("Or upload a saved page"), description=_("A .html, .htm or .txt file of at most 5 MB."))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then exactly one way of giving the page (checked here: Optional() skips inline checks)."""
+        valid = super().validate(extra_validators)
+        given = sum([bool(self.url.data), bool(self.pasted.data), bool(self.upload.data)])
+        if given != 1:
+            message = (
+                _("Give a link, paste the page, or upload it.")
+                if given == 0
+                else _("Give only one of: a link, pasted text, an upload.")
+            )
+            self.url.errors = [*self.url.errors, message]
+            return False
+        return valid
+
+
+class ReviewForm(BaseForm):
+    """The user's confirmation of what the page supports."""
+
+    payload = HiddenField()
+    link_agreements = CheckboxListField(_("Link the source to these agreements"), coerce=optional_id)
+    note = TextAreaField(_("What the source supports (a note or a quote)"), validators=[Optional(), Length(max=5000)])
+    create_new = BooleanField(_("Also record a new agreement from this page"))
+    new_title = StringField(_("Title"), validators=[Optional(), Length(max=500)])
+    new_instrument = SelectField(_("Instrument"), choices=options(choices(InstrumentType)))
+    new_status = SelectField(_("Status"), choices=options(choices(AgreementStatus)))
+    new_renewal = SelectField(_("Renewal"), choices=options(choices(RenewalIntent)))
+    new_start = StringField(
+        _("Start"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
+    )
+    new_end = StringField(
+        _("End"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
+    )
+    new_parties = CheckboxListField(_("Parties (as signatories)"), coerce=optional_id)
+    new_sectors = CheckboxListField(_("Sectors"), coerce=optional_id)
+
+    def set_choices(
+        self, agreements: list[tuple[int, str]], parties: list[tuple[int, str]], sectors: list[tuple[int, str]]
+    ) -> None:
+        """Offer every live agreement, party and sector; the page shows the suggested ones first."""
+        self.link_agreements.choices = options(agreements)
+        self.new_parties.choices = options(parties)
+        self.new_sectors.choices = options(sectors)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields, then a title for a new agreement (checked here: Optional() skips inline checks)."""
+        valid = super().validate(extra_validators)
+        if self.create_new.data and not self.new_title.data:
+            self.new_title.errors = [*self.new_title.errors, _("Give the new agreement a title.")]
+            return False
+        return valid
+
+    def validate_create_new(self, field: Any) -> None:
+        """Something must be confirmed: a link, or a new agreement."""
+        if not field.data and not self.link_agreements.data:
+            raise ValidationError(_("Tick at least one agreement to link, or record a new agreement."))
+
+    def new_agreement(self) -> AgreementData | None:
+        """The new agreement the user asked for, if any."""
+        if not self.create_new.data:
+            return None
+        return AgreementData(
+            title=self.new_title.data,
+            instrument_type=InstrumentType(self.new_instrument.data),
+            status=AgreementStatus(self.new_status.data),
+            renewal_intent=RenewalIntent(self.new_renewal.data),
+            start=partial_date_or_none(self.new_start),
+            end=partial_date_or_none(self.new_end),
+            sector_ids=list(self.new_sectors.data or []),
+            parties=[(party_id, PartyRole.SIGNATORY) for party_id in self.new_parties.data or []],
+        )

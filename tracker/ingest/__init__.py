@@ -1,0 +1,1 @@
+"""Adding sources from the news: fetching, extracting, keeping snapshots and suggesting links."""

@@ -1,0 +1,171 @@
+"""Adding a source from the news: fetch or read the page, review what was found, confirm, save."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+
+from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.forms.ingest import AddSourceForm, ReviewForm
+from tracker.i18n import _
+from tracker.ingest import acquire
+from tracker.ingest.extract import ExtractError
+from tracker.ingest.fetch import FetchError, policy_from_config, system_resolver
+from tracker.ingest.review import PendingSource, ReviewExpired, seal, unseal
+from tracker.ingest.suggest import Suggestions, suggest
+from tracker.models import AgreementStatus, InstrumentType, RenewalIntent, Source
+from tracker.queries.parties import party_choices
+from tracker.queries.sectors import sector_id_choices
+from tracker.queries.sources import agreement_choices
+from tracker.services import snapshots
+from tracker.services.ingest import ReviewDecision, save_review
+from tracker.services.sources import DuplicateSourceError
+from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
+
+bp = Blueprint("ingest", __name__)
+
+SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+")
+
+
+def resolver():
+    """The name resolver fetches use; tests install their own in app.extensions."""
+    return current_app.extensions.get("tracker.resolver", system_resolver)
+
+
+@bp.get("/sources/add")
+def add():
+    """Ask for the page: a link, pasted content or an upload."""
+    return render_template("ingest/add.html", form=AddSourceForm())
+
+
+@bp.post("/sources/add")
+def read():
+    """Get and extract the page, then show the review screen (nothing is saved yet)."""
+    form = AddSourceForm()
+    if not form.validate():
+        return render_template("ingest/add.html", form=form), INVALID_FORM_STATUS
+    try:
+        pending = acquire_pending(form)
+    except (FetchError, ExtractError, acquire.AcquireError) as error:
+        getattr(form, input_field(form, error)).errors = [str(getattr(error, "message", error))]
+        return render_template("ingest/add.html", form=form), INVALID_FORM_STATUS
+    known = snapshots.find_known_source(get_session(), pending.extracted.url, pending.extracted.canonical_url)
+    if known is not None:
+        flash(
+            _("This page is already recorded as source “%(title)s”; it is shown here instead.", title=known.title),
+            "warning",
+        )
+        return redirect(url_for("sources.detail", source_id=known.id))
+    return render_review(pending)
+
+
+def input_field(form: AddSourceForm, error: Exception) -> str:
+    """The field a reading error belongs next to: the one the user filled in."""
+    if getattr(error, "field", None):
+        return error.field
+    return "url" if form.url.data else "pasted" if form.pasted.data else "upload"
+
+
+def acquire_pending(form: AddSourceForm) -> PendingSource:
+    """The page from whichever input the user gave."""
+    if form.url.data:
+        return acquire.from_url(form.url.data, policy_from_config(current_app.config), resolver())
+    if form.upload.data:
+        return acquire.from_upload(form.upload.data.filename, form.upload.data.read())
+    return acquire.from_paste(form.pasted.data, form.pasted_url.data or None)
+
+
+def render_review(pending: PendingSource, form: ReviewForm | None = None, status: int = 200):
+    """The review screen: the extracted source, the suggestions, and what to confirm."""
+    session = get_session()
+    found = suggest(session, pending.extracted.title, pending.extracted.text)
+    if form is None:
+        form = ReviewForm(formdata=None)
+        prefill(form, found, pending)
+    form.payload.data = seal(pending, current_app.config["SECRET_KEY"])
+    form.set_choices(agreement_choices(session), party_choices(session), sector_id_choices(session))
+    return render_template("ingest/review.html", form=form, pending=pending, found=found), status
+
+
+def prefill(form: ReviewForm, found: Suggestions, pending: PendingSource) -> None:
+    """Tick what the suggestions point to and fill in the new agreement from them."""
+    form.link_agreements.data = [s.agreement.id for s in found.agreements[:1]]
+    phrases = [p.phrase for p in found.periods] + [m for s in found.parties for m in s.matched]
+    form.note.data = best_quote(pending.extracted.text, phrases) or pending.extracted.excerpt[:500]
+    form.create_new.data = not found.agreements
+    names = [s.party.name for s in found.parties]
+    form.new_title.data = _("Cooperation between %(names)s", names=" and ".join(names)) if names else ""
+    form.new_instrument.data = (found.instruments[0].value if found.instruments else InstrumentType.AGREEMENT).value
+    form.new_status.data = (found.statuses[0].value if found.statuses else AgreementStatus.ANNOUNCED).value
+    form.new_renewal.data = (found.renewals[0].value if found.renewals else RenewalIntent.NONE).value
+    if found.periods:
+        period = found.periods[0]
+        form.new_start.data = period.start.iso() if period.start else ""
+        form.new_end.data = period.end.iso() if period.end else ""
+    form.new_parties.data = [s.party.id for s in found.parties]
+    form.new_sectors.data = [s.sector.id for s in found.sectors]
+
+
+def best_quote(text: str, phrases: list[str]) -> str:
+    """The first sentence of the text that contains one of the phrases, as a quote for the link's note."""
+    sentences = SENTENCE_END.split(text or "")
+    for phrase in phrases:
+        for sentence in sentences:
+            if phrase and phrase.lower() in sentence.lower():
+                return sentence.strip()[:1000]
+    return ""
+
+
+@bp.post("/sources/add/confirm")
+def confirm():
+    """Save the reviewed source with what the user confirmed."""
+    session = get_session()
+    form = ReviewForm()
+    form.set_choices(agreement_choices(session), party_choices(session), sector_id_choices(session))
+    try:
+        pending = unseal(form.payload.data, current_app.config["SECRET_KEY"])
+    except ReviewExpired:
+        flash(_("The review was too old or incomplete; add the source again."), "error")
+        return redirect(url_for(".add"))
+    if not form.validate():
+        return render_review(pending, form, INVALID_FORM_STATUS)
+    decision = ReviewDecision(form.link_agreements.data or [], form.note.data or "", form.new_agreement())
+    try:
+        source = save_review(session, pending, decision)
+    except DuplicateSourceError as error:
+        session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("sources.detail", source_id=error.source_id))
+    except TrackerError as error:
+        session.rollback()
+        attach_error(form, error)
+        return render_review(pending, form, error.status_code)
+    session.commit()
+    flash(_("Source “%(title)s” recorded with its text.", title=source.title), "success")
+    return redirect(url_for("sources.detail", source_id=source.id))
+
+
+@bp.post("/sources/<id:source_id>/refetch")
+def refetch(source_id: int):
+    """Fetch a source's page again and keep a new snapshot, saying whether the text changed."""
+    session = get_session()
+    source = get_or_404(session, Source, source_id)
+    if not source.url:
+        flash(_("This source has no link to fetch."), "error")
+        return redirect(url_for("sources.detail", source_id=source_id))
+    try:
+        pending = acquire.from_url(source.url, policy_from_config(current_app.config), resolver())
+    except (FetchError, ExtractError) as error:
+        flash(_("The page could not be fetched again: %(reason)s", reason=str(error.message)), "error")
+        return redirect(url_for("sources.detail", source_id=source_id))
+    previous = source.snapshots[0].content_hash if source.snapshots else None
+    snapshot = snapshots.add_snapshot(session, source, pending.extracted, pending.method, pending.final_url)
+    session.commit()
+    changed = previous is not None and snapshot.content_hash != previous
+    flash(
+        _("New snapshot kept: the text has changed.") if changed else _("New snapshot kept: the text is unchanged."),
+        "warning" if changed else "success",
+    )
+    return redirect(url_for("sources.detail", source_id=source_id))
