@@ -219,6 +219,9 @@ class User(TimestampMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The e-mail digest of expiries: whether the user wants it, and how many months ahead it looks.
+    digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    digest_months: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     # Flask-Login's user protocol, written out so that the models do not import Flask.
     is_authenticated = True
@@ -513,3 +516,54 @@ class SourceSnapshot(Base):
     retrieved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
 
     source: Mapped[Source] = relationship(back_populates="snapshots")
+
+
+class ApiToken(Base):
+    """A personal token for the JSON API; only its hash is kept, the token itself is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    # SHA-256 of the token: tokens are long random strings, so a fast hash is enough to look them up.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so the owner can tell tokens apart in the list.
+    prefix: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class CalendarFeed(Base):
+    """A secret calendar URL of expiries: all agreements or a saved query's, revocable."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The agreement query string the feed follows ("sector=ev&country=KR"); empty for every agreement.
+    query: Mapped[str] = mapped_column(String(2000), default="")
+    # Review reminders, in months before the end ("12,6,3").
+    lead_months: Mapped[str] = mapped_column(String(100), default="12,6,3")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class ImportPreset(Base):
+    """A saved column mapping for importing spreadsheets of agreements (e.g. the foreign ministry's treaty list)."""
+
+    __tablename__ = "import_preset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # {"target field": "source column", ...} plus parsing options.
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
