@@ -41,6 +41,9 @@ from tracker.models import (
 )
 from tracker.urls import normalize_url
 
+# The JSON API's fixtures (api_as) and its check of every response against the OpenAPI document.
+pytest_plugins = ["tests.api_support"]
+
 
 def postgres_url() -> str | None:
     """The PostgreSQL database to test against, if any."""

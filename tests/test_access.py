@@ -15,7 +15,9 @@ from werkzeug.routing import Rule
 
 from tests.conftest import sign_in_client
 from tracker import access, create_app
-from tracker.models import AgreementRelation, PartyRole, RelationKind, UserRole
+from tracker.models import AgreementRelation, ImportPreset, PartyRole, RelationKind, UserRole
+from tracker.services.calendars import FeedData, create_feed
+from tracker.services.tokens import create_token
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
@@ -30,6 +32,19 @@ EXPECTED: dict[str, str | UserRole] = {
     "auth.sign_out": SIGNED_IN,
     "auth.password": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
+    # One's own API tokens and the API's page for people.
+    "tokens.index": SIGNED_IN,
+    "tokens.create": SIGNED_IN,
+    "tokens.revoke": SIGNED_IN,
+    "api_docs.index": SIGNED_IN,
+    # Expiry alerts: one's own calendar feeds and digest settings; the feed is opened by its secret token.
+    "calendars.index": SIGNED_IN,
+    "calendars.new": SIGNED_IN,
+    "calendars.create": SIGNED_IN,
+    "calendars.revoke": SIGNED_IN,
+    "calendars.feed": PUBLIC,
+    "digest.settings": SIGNED_IN,
+    "digest.save": SIGNED_IN,
     # Reading.
     "dashboard.index": VIEWER,
     "expiring.index": VIEWER,
@@ -79,6 +94,17 @@ EXPECTED: dict[str, str | UserRole] = {
     "ingest.read": EDITOR,
     "ingest.confirm": EDITOR,
     "ingest.refetch": EDITOR,
+    # Import and export: viewers export, editors import and save presets, admins delete presets.
+    "exports.agreements": VIEWER,
+    "exports.parties": VIEWER,
+    "exports.sources": VIEWER,
+    "imports.start": EDITOR,
+    "imports.upload": EDITOR,
+    "imports.mapping": EDITOR,
+    "imports.preview": EDITOR,
+    "imports.commit": EDITOR,
+    "imports.save_preset": EDITOR,
+    "imports.delete_preset": ADMIN,
     # Editors see what was archived; only admins bring it back.
     "archive.index": EDITOR,
     "archive.restore_agreement": ADMIN,
@@ -101,6 +127,37 @@ EXPECTED: dict[str, str | UserRole] = {
     "users.reactivate": ADMIN,
     "users.password": ADMIN,
     "users.reset_password": ADMIN,
+    # The JSON API answers the bearer token's user by the same rules; its OpenAPI document is public.
+    "api.openapi": PUBLIC,
+    "api.list_agreements": VIEWER,
+    "api.get_agreement": VIEWER,
+    "api.create_agreement": EDITOR,
+    "api.update_agreement": EDITOR,
+    "api.archive_agreement": EDITOR,
+    "api.restore_agreement": ADMIN,
+    "api.list_links": VIEWER,
+    "api.get_link": VIEWER,
+    "api.create_link": EDITOR,
+    "api.update_link": EDITOR,
+    "api.delete_link": EDITOR,
+    "api.list_parties": VIEWER,
+    "api.get_party": VIEWER,
+    "api.create_party": EDITOR,
+    "api.update_party": EDITOR,
+    "api.archive_party": EDITOR,
+    "api.restore_party": ADMIN,
+    "api.list_sources": VIEWER,
+    "api.get_source": VIEWER,
+    "api.create_source": EDITOR,
+    "api.update_source": EDITOR,
+    "api.archive_source": EDITOR,
+    "api.restore_source": ADMIN,
+    "api.list_sectors": VIEWER,
+    "api.get_sector": VIEWER,
+    "api.create_sector": ADMIN,
+    "api.update_sector": ADMIN,
+    "api.archive_sector": ADMIN,
+    "api.restore_sector": ADMIN,
 }
 
 ROLES: list[UserRole | None] = [None, VIEWER, EDITOR, ADMIN]  # None: not signed in
@@ -124,7 +181,7 @@ CASES = [
 
 
 @pytest.fixture
-def records(session, make_agreement, make_party, make_source, get_sector, make_user) -> dict[str, int]:
+def records(session, make_agreement, make_party, make_source, get_sector, make_user) -> dict[str, Any]:
     """One real record of each kind a URL can name, by the URL argument that names it."""
     party = make_party()
     sector = get_sector("electric-vehicles")
@@ -135,6 +192,10 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     session.add(relation)
     session.commit()
     target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
+    preset = ImportPreset(name="Access test", mapping={})
+    session.add(preset)
+    feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
+    session.commit()
     return {
         "agreement_id": agreement.id,
         "party_id": party.id,
@@ -142,10 +203,15 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "sector_id": sector.id,
         "relation_id": relation.id,
         "user_id": target.id,
+        "token_id": create_token(session, target)[0].id,
+        "preset_id": preset.id,
+        "upload_token": "no-such-upload",
+        "feed_id": feed.id,
+        "token": token,
     }
 
 
-def url_for_rule(rule: Rule, records: dict[str, int]) -> str:
+def url_for_rule(rule: Rule, records: dict[str, Any]) -> str:
     """The rule's URL with every argument filled from a real record; an unknown argument fails the test."""
     unknown = sorted(set(rule.arguments) - set(records))
     if unknown:
@@ -155,12 +221,18 @@ def url_for_rule(rule: Rule, records: dict[str, int]) -> str:
 
 
 @pytest.fixture
-def client_for(app: Flask, make_user) -> Callable[[UserRole | None], Any]:
-    """A client signed in with the role, or an anonymous one for None."""
+def client_for(app: Flask, session, make_user) -> Callable[[UserRole | None], Any]:
+    """A client signed in with the role, or an anonymous one for None; it also sends the user's API token."""
 
     def make(role: UserRole | None):
         client = app.test_client()
-        return client if role is None else sign_in_client(client, make_user(role))
+        if role is None:
+            return client
+        user = make_user(role)
+        _token, text = create_token(session, user)
+        session.commit()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {text}"  # the JSON API knows only tokens
+        return sign_in_client(client, user)
 
     return make
 

@@ -44,7 +44,7 @@ def test_sqlite_pragmas(app):
         if connection.dialect.name == "sqlite":
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
 
 
 def test_secret_key_generated_once_into_instance(tmp_path, monkeypatch):

@@ -29,12 +29,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app)
     csrf.init_app(app)
 
-    from tracker import auth, cli, formatting
+    from tracker import api, auth, cli, formatting
     from tracker.web import register_blueprints, register_error_handlers, transactions
 
     formatting.init_app(app)
     auth.init_app(app)
     register_blueprints(app)
+    api.init_app(app)  # the JSON API, its documentation page and the API token pages
     register_error_handlers(app)
     cli.init_app(app)
     transactions.init_app(app)  # last: it wraps every view registered above

@@ -13,16 +13,19 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 from sqlalchemy import text
 
 from tracker.access import role_allows
+from tracker.api.auth import token_user
+from tracker.api.problems import ApiError
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.forms.auth import ChangePasswordForm, SignInForm
@@ -36,6 +39,8 @@ login_manager = LoginManager()
 bp = Blueprint("auth", __name__)
 
 SESSION_SEEN_KEY = "seen"
+# The JSON API's blueprint: its requests authenticate by bearer token only.
+API_BLUEPRINT = "api"
 # A random value set at sign-in: the signed-in cookie never equals or extends one issued before.
 SESSION_ID_KEY = "sid"
 
@@ -61,6 +66,8 @@ def enforce_access():
     """Refuse the request unless the signed-in user's role allows the endpoint (fail closed)."""
     if request.endpoint is None:
         return None  # unknown URL: routing answers 404 or 405
+    if request.blueprint == API_BLUEPRINT:
+        return enforce_token_access()
     idle = expired_idle_session()
     role = current_user.role if current_user.is_authenticated else None
     if role_allows(role, request.endpoint):
@@ -73,6 +80,25 @@ def enforce_access():
         return login_manager.unauthorized()
     log.warning("refused %s (%s) %s %s", current_user.email, role.value, request.method, request.path)
     abort(403)
+
+
+def enforce_token_access() -> None:
+    """The same check for the JSON API, whose user is the bearer token's (never the session cookie's).
+
+    Refusals are problem+json: 401 without a valid token (no redirect to the sign-in page), 403 for the role.
+    """
+    user = token_user(get_session())
+    g._login_user = user or AnonymousUserMixin()  # `current_user` for the rest of the request
+    role = user.role if user else None
+    if role_allows(role, request.endpoint):
+        get_session().info["actor_id"] = user.id if user else None
+        return None
+    if user is None:
+        log.info("refused API %s %s without a valid token", request.method, request.path)
+        detail = _("Send a valid personal API token: Authorization: Bearer <token>.")
+        raise ApiError(401, str(detail), headers={"WWW-Authenticate": 'Bearer realm="api"'})
+    log.warning("refused API %s (%s) %s %s", user.email, role.value, request.method, request.path)
+    raise ApiError(403, str(_("Your role (%(role)s) may not do this.", role=role.value)))
 
 
 def expired_idle_session() -> bool:

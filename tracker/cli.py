@@ -8,11 +8,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from tracker import backup, migrate
+from tracker import backup, digest, migrate
 from tracker.db import get_session
 from tracker.errors import TrackerError
+from tracker.export_cli import export_command
+from tracker.importing.cli import import_command
 from tracker.models import UserRole
-from tracker.services import accounts
+from tracker.services import accounts, tokens
 
 DEMO_ADMIN_EMAIL = "admin@example.org"
 
@@ -98,6 +100,25 @@ def add_source_command(
     ingest_cli.add_source(location, list(link_ids), link_suggested, note, source_only)
 
 
+@click.command("create-token")
+@with_appcontext
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for, to tell it apart in the list.")
+def create_token_command(email: str, name: str) -> None:
+    """Make a personal API token for an active user; it is printed this once and only its hash is kept."""
+    session = get_session()
+    user = accounts.find_user(session, email)
+    if user is None or not user.active:
+        raise click.ClickException(f"No active user with the e-mail address {email!r}.")
+    try:
+        token, text = tokens.create_token(session, user, name)
+    except TrackerError as error:
+        raise click.ClickException(cli_message(error)) from error
+    session.commit()
+    click.echo(f"Token {token.prefix}… made for {user.email} ({user.role.value}); it is shown only now:")
+    click.echo(text)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(upgrade_db_command)
@@ -105,3 +126,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(add_source_command)
     app.cli.add_command(backup.backup_command)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(create_token_command)
+    app.cli.add_command(digest.send_digest_command)

@@ -65,6 +65,19 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         # cloud metadata at 169.254.169.254, databases): leave it empty except in tests and special deployments.
         "TRACKER_FETCH_PORTS": os.environ.get("TRACKER_FETCH_PORTS", "80,443"),
         "TRACKER_FETCH_ALLOWED_NETWORKS": os.environ.get("TRACKER_FETCH_ALLOWED_NETWORKS", ""),
+        # Expiry alerts: the CLI has no request, so links in mails are built on this address.
+        "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
+        "TRACKER_SMTP_HOST": os.environ.get("TRACKER_SMTP_HOST", "localhost"),
+        "TRACKER_SMTP_PORT": int(os.environ.get("TRACKER_SMTP_PORT", "25")),
+        "TRACKER_SMTP_USER": os.environ.get("TRACKER_SMTP_USER", ""),
+        "TRACKER_SMTP_PASSWORD": os.environ.get("TRACKER_SMTP_PASSWORD", ""),
+        "TRACKER_SMTP_STARTTLS": os.environ.get("TRACKER_SMTP_STARTTLS", "") == "1",
+        "TRACKER_MAIL_FROM": os.environ.get("TRACKER_MAIL_FROM", ""),
+        # Imports: the largest file accepted (MB), where uploads wait between preview and commit (default
+        # instance/imports), and for how long.
+        "TRACKER_IMPORT_MAX_BYTES": int(os.environ.get("TRACKER_IMPORT_MAX_MB", "50")) * 1024 * 1024,
+        "TRACKER_IMPORT_DIR": os.environ.get("TRACKER_IMPORT_DIR", ""),
+        "TRACKER_IMPORT_MAX_AGE": minutes("TRACKER_IMPORT_MAX_AGE_MINUTES", 120),
     }
     config.update(overrides)
     check_fetch_settings(config)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tracker import history
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Execution option naming the sessions that write: on SQLite their transactions start with BEGIN IMMEDIATE.
 WRITE_OPTION = "tracker_writes"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

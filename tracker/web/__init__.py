@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from tracker.api import problems
 from tracker.db import get_session
 
 # Ids beyond a 32-bit integer cannot exist; refusing them in routing keeps databases from overflowing.
@@ -24,10 +25,29 @@ class IdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the interface."""
-    from tracker.web import agreements, archive, dashboard, expiring, history, ingest, parties, sectors, sources, users
+    from tracker.web import (
+        agreements,
+        archive,
+        calendars,
+        dashboard,
+        digest,
+        expiring,
+        exports,
+        history,
+        imports,
+        ingest,
+        parties,
+        sectors,
+        sources,
+        users,
+    )
 
     app.url_map.converters["id"] = IdConverter
     for module in (dashboard, agreements, expiring, parties, sectors, sources, ingest, archive, history, users):
+        app.register_blueprint(module.bp)
+    for module in (calendars, digest):
+        app.register_blueprint(module.bp)
+    for module in (imports, exports):
         app.register_blueprint(module.bp)
 
 
@@ -45,4 +65,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         get_session().rollback()
+        if problems.is_api_path():  # no API route matched (404, 405): answer as the API does
+            return problems.from_http_exception(error)
         return render_template("error.html", error=error, reason=None), error.code

@@ -1,0 +1,85 @@
+"""Files for the import and export tests, made in memory: CSV in any encoding, XLSX, JSON, big files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from tracker.importing.fields import COLUMNS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+TREATY_LIST = FIXTURES / "kemlu_treaty_list.csv"
+
+AITEC_ROW = {
+    "title": "Technology development cooperation",
+    "instrument": "agreement",
+    "status": "in_force",
+    "renewal_intent": "intended",
+    "start": "2006",
+    "end": "2018",
+    "parties": "Ministry of Industry (ID, signatory, ministry); AITEC Co., Ltd (KR, signatory, company)",
+    "sectors": "technology",
+    "sources": "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ",
+}
+
+
+def rows_of(records: list[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> list[list[Any]]:
+    """A header row and one row per record, in the columns' order."""
+    return [list(columns), *([record.get(column, "") for column in columns] for record in records)]
+
+
+def csv_file(rows: list[list[Any]], encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+    """A CSV file of the rows."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def xlsx_file(rows: list[list[Any]]) -> bytes:
+    """A workbook with the rows on its first sheet."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def json_file(records: list[dict[str, Any]]) -> bytes:
+    """A JSON list of the records."""
+    return json.dumps(records, ensure_ascii=False).encode("utf-8")
+
+
+def generated_rows(count: int) -> list[list[str]]:
+    """A big file's rows: a few thousand companies in ten countries, each row its own agreement and source."""
+    countries = ("KR", "JP", "US", "CN", "DE", "FR", "GB", "SG", "MY", "TH")
+    sectors = ("technology", "electric-vehicles", "renewable-energy", "moulds-and-dies")
+    rows = [list(COLUMNS)]
+    for number in range(count):
+        country = countries[number % len(countries)]
+        parties = (
+            f"Ministry of Industry (ID, signatory, ministry); Company {number % 3000} ({country}, signatory, company)"
+        )
+        rows.append(
+            [
+                f"Cooperation agreement number {number}",
+                "",
+                "mou",
+                "in_force",
+                "none",
+                f"{2000 + number % 20}-{1 + number % 12:02d}-{1 + number % 28:02d}",
+                f"{2000 + number % 20}",
+                f"{2020 + number % 20}",
+                parties,
+                sectors[number % len(sectors)],
+                f"https://example.org/news/{number}",
+                "A summary of the agreement.",
+                "",
+            ]
+        )
+    return rows

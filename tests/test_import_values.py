@@ -1,0 +1,275 @@
+"""Reading cells: dates at any precision (Indonesian and English months), choices, party lists, countries,
+links, and the apostrophe that keeps spreadsheets from running a cell."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.dates import PartialDate, Precision
+from tracker.importing.countries import country_code_for
+from tracker.importing.fields import guess_target
+from tracker.importing.values import (
+    CellError,
+    PartyRef,
+    Vocabulary,
+    cell_text,
+    instrument_from_title,
+    neutralise,
+    parse_date,
+    parse_parties,
+    parse_partners,
+    unneutralise,
+    url_items,
+)
+from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
+
+
+@pytest.fixture
+def vocabulary(app) -> Vocabulary:
+    """The choices' spellings, with labels in the app's language."""
+    with app.app_context():
+        return Vocabulary()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2006", "2006"),
+        ("2006-03", "2006-03"),
+        ("2006-03-15", "2006-03-15"),
+        ("2006/3/5", "2006-03-05"),
+        ("2006-03-15 00:00:00", "2006-03-15"),
+        ("Jakarta, 22-Apr-1992", "1992-04-22"),
+        ("22-Apr-1992", "1992-04-22"),
+        ("Seoul, 12 Oktober 2006", "2006-10-12"),
+        ("20-Agu-2007", "2007-08-20"),
+        ("20 Agustus 2007", "2007-08-20"),
+        ("3 Mei 2010", "2010-05-03"),
+        ("8-Des-1983", "1983-12-08"),
+        ("07-Okt-2005", "2005-10-07"),
+        ("1 Januari 2000", "2000-01-01"),
+        ("14 Pebruari 1999", "1999-02-14"),
+        ("30 Juni 2001", "2001-06-30"),
+        ("4 Juli 2001", "2001-07-04"),
+        ("9 Nopember 2001", "2001-11-09"),
+        ("15 Sept 2001", "2001-09-15"),
+        ("Maret 2010", "2010-03"),
+        ("Dec 2010", "2010-12"),
+        ("April 22, 1992", "1992-04-22"),
+        ("New York, April 22, 1992", "1992-04-22"),
+        ("Seoul, Korea, 5 Oktober 2006", "2006-10-05"),
+        ("22/04/1992", "1992-04-22"),
+        ("Jakarta, 1992", "1992"),
+    ],
+)
+def test_dates_at_the_precision_written(text, expected):
+    assert parse_date(text) == PartialDate.parse(expected)
+
+
+def test_a_day_is_known_to_the_day_and_a_month_to_the_month():
+    assert parse_date("Jakarta, 22-Apr-1992").precision is Precision.DAY
+    assert parse_date("April 1992").precision is Precision.MONTH
+    assert parse_date("") is None
+
+
+@pytest.mark.parametrize("text", ["31-Feb-2001", "soon", "22-Foo-1992", "Jakarta", "1850", "13/13/2001"])
+def test_impossible_or_unreadable_dates_are_refused(text):
+    with pytest.raises(CellError):
+        parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        (2006, "2006"),
+        (2006.0, "2006"),
+        (1.5, "1.5"),
+        (datetime(2006, 3, 15), "2006-03-15"),
+        (date(2006, 3, 15), "2006-03-15"),
+        (True, "true"),
+    ],
+)
+def test_spreadsheet_cells_as_text(value, expected):
+    assert cell_text(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("enum_class", "text", "expected"),
+    [
+        (AgreementStatus, "in_force", AgreementStatus.IN_FORCE),
+        (AgreementStatus, "In force", AgreementStatus.IN_FORCE),
+        (AgreementStatus, "IN-FORCE", AgreementStatus.IN_FORCE),
+        (AgreementStatus, "Berlaku", AgreementStatus.IN_FORCE),
+        (AgreementStatus, "Belum berlaku", AgreementStatus.SIGNED),
+        (AgreementStatus, "Tidak berlaku lagi", AgreementStatus.EXPIRED),
+        (InstrumentType, "MoU", InstrumentType.MOU),
+        (InstrumentType, "Memorandum of understanding", InstrumentType.MOU),
+        (InstrumentType, "Nota Kesepahaman", InstrumentType.MOU),
+        (RenewalIntent, "Renewal intended", RenewalIntent.INTENDED),
+        (PartyRole, "implementing agency", PartyRole.IMPLEMENTING_AGENCY),
+        (PartyKind, "Organisasi Internasional", PartyKind.INTERNATIONAL_ORGANISATION),
+    ],
+)
+def test_choices_by_value_label_or_synonym(vocabulary, enum_class, text, expected):
+    assert vocabulary.choice(enum_class, text) is expected
+
+
+def test_an_unknown_choice_names_the_accepted_values(vocabulary):
+    with pytest.raises(CellError, match="in_force"):
+        vocabulary.choice(AgreementStatus, "maybe")
+    assert vocabulary.choice(AgreementStatus, "  ") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sudah diratifikasi", AgreementStatus.IN_FORCE),
+        ("Sudah disahkan", AgreementStatus.IN_FORCE),
+        ("Tidak memerlukan pengesahan", AgreementStatus.IN_FORCE),
+        ("No ratification / notification needed", AgreementStatus.IN_FORCE),
+        ("Already ratified/notified", AgreementStatus.IN_FORCE),
+        ("Belum diratifikasi", AgreementStatus.SIGNED),
+        ("Not yet ratified/notified", AgreementStatus.SIGNED),
+        ("Berlaku", AgreementStatus.IN_FORCE),
+    ],
+)
+def test_ratification_statuses(vocabulary, text, expected):
+    assert vocabulary.ratification(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Memorandum of Understanding on Industrial Cooperation", InstrumentType.MOU),
+        ("MoU on electric vehicles", InstrumentType.MOU),
+        ("Memorandum Saling Pengertian tentang Iptek", InstrumentType.MOU),
+        ("Persetujuan tentang Kemitraan Ekonomi", InstrumentType.AGREEMENT),
+        ("Implementing Arrangement under the Agreement on Trade", InstrumentType.IMPLEMENTING_ARRANGEMENT),
+        ("Joint Statement on Energy", InstrumentType.JOINT_STATEMENT),
+        ("Letter of Intent on Batteries", InstrumentType.LETTER_OF_INTENT),
+        ("Exchange of Notes", None),
+    ],
+)
+def test_instrument_from_the_title(title, expected):
+    assert instrument_from_title(title) is expected
+
+
+def test_party_lists_with_country_role_and_kind(vocabulary):
+    parties = parse_parties(
+        "Ministry of Industry (ID, signatory); AITEC Co., Ltd (KR, funder, company); UNIDO (signatory, io)",
+        vocabulary,
+    )
+    assert parties == [
+        PartyRef("Ministry of Industry", PartyRole.SIGNATORY, "ID", None),
+        PartyRef("AITEC Co., Ltd", PartyRole.FUNDER, "KR", PartyKind.COMPANY),
+        PartyRef("UNIDO", PartyRole.SIGNATORY, None, PartyKind.INTERNATIONAL_ORGANISATION),
+    ]
+
+
+def test_brackets_that_are_part_of_the_name(vocabulary):
+    assert parse_parties("Korea Institute for Advancement of Technology (KIAT)", vocabulary) == [
+        PartyRef("Korea Institute for Advancement of Technology (KIAT)")
+    ]
+    assert parse_parties("Korea Institute (KIAT) (KR, other, other)", vocabulary) == [
+        PartyRef("Korea Institute (KIAT)", PartyRole.OTHER, "KR", PartyKind.OTHER)
+    ]
+
+
+def test_a_mistyped_attribute_is_refused_not_taken_as_a_name(vocabulary):
+    with pytest.raises(CellError, match="signatroy"):
+        parse_parties("AITEC (KR, signatroy)", vocabulary)
+
+
+def test_json_parties(vocabulary):
+    parties = parse_parties(
+        [{"name": "AITEC Co., Ltd", "country": "KR", "role": "funder", "kind": "company"}, "Ministry of Industry (ID)"],
+        vocabulary,
+    )
+    assert parties == [
+        PartyRef("AITEC Co., Ltd", PartyRole.FUNDER, "KR", PartyKind.COMPANY),
+        PartyRef("Ministry of Industry", PartyRole.SIGNATORY, "ID", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Korea Selatan", "KR"),
+        ("Republik Korea", "KR"),
+        ("South Korea", "KR"),
+        ("Korea, Republic of", "KR"),
+        ("Jepang", "JP"),
+        ("Amerika Serikat", "US"),
+        ("Tiongkok", "CN"),
+        ("Inggris", "GB"),
+        ("Timor-Leste", "TL"),
+        ("Government of Japan", "JP"),
+        ("Germany", "DE"),
+        ("KR", "KR"),
+        ("UNIDO", None),
+        ("", None),
+    ],
+)
+def test_country_names_in_indonesian_and_english(name, code):
+    assert country_code_for(name) == code
+
+
+def test_partners_are_states_or_organisations():
+    assert parse_partners("Korea Selatan; UNIDO") == [
+        PartyRef("Korea Selatan", country="KR", kind=PartyKind.STATE, state_of="KR"),
+        PartyRef("UNIDO", kind=PartyKind.INTERNATIONAL_ORGANISATION),
+    ]
+
+
+def test_links_split_at_semicolons_and_spaces_but_not_inside_a_link():
+    text = "https://a.example/x;y=1; https://b.example/ http://c.example/z;https://d.example/"
+    assert url_items(text) == [
+        "https://a.example/x;y=1",
+        "https://b.example/",
+        "http://c.example/z",
+        "https://d.example/",
+    ]
+
+
+@pytest.mark.parametrize("text", ["=SUM(A1)", "+1", "-2", "@cmd", "\tx", "\rx", "'=x", "''=x", "'@", "'x", "'", "x"])
+def test_neutralising_is_undone_exactly(text):
+    assert unneutralise(neutralise(text)) == text
+
+
+def test_formula_like_cells_get_an_apostrophe():
+    assert neutralise('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
+    assert neutralise("plain") == "plain"
+    assert neutralise("'quoted'") == "'quoted'"
+
+
+@given(st.text(max_size=30))
+def test_neutralising_never_leaves_a_formula_and_is_reversible(text):
+    safe = neutralise(text)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert unneutralise(safe) == text
+
+
+@pytest.mark.parametrize(
+    ("header", "target"),
+    [
+        ("title", "title"),
+        ("Title", "title"),
+        ("Judul Perjanjian", "title"),
+        ("Tempat & Tanggal Penandatanganan", "signed"),
+        ("Negara / Organisasi", "partner"),
+        ("Status Pengesahan", "ratification"),
+        ("Renewal intent", "renewal_intent"),
+        ("party_2", "party_2"),
+        ("Country 2", "country_2"),
+        ("Source URLs", "sources"),
+        ("Whatever", None),
+    ],
+)
+def test_headers_recognised_without_a_preset(app, header, target):
+    with app.app_context():
+        assert guess_target(header) == target

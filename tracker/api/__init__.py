@@ -1,0 +1,26 @@
+"""The JSON API under /api/v1: agreements, parties, sources, sectors and links, authenticated by bearer tokens.
+
+Views are thin, as in tracker/web: parse and check the input (tracker/api/bodies.py, against the OpenAPI
+schemas), call a service, commit, answer with a representation (tracker/api/representations.py).
+Every failure is answered as problem+json (tracker/api/problems.py).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+# The blueprint lives in tracker/api/blueprint.py: tracker.auth imports this package's auth module, so importing
+# the package must not pull in the views (which import tracker.auth back).
+
+
+def init_app(app: Flask) -> None:
+    """Mount the API (exempt from CSRF: no cookie authenticates it), its documentation page and the token pages."""
+    from tracker import csrf
+    from tracker.api import agreements, docs, links, parties, sectors, sources  # noqa: F401  (routes on `bp`)
+    from tracker.api.blueprint import bp
+    from tracker.web import tokens
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+    app.register_blueprint(docs.bp)
+    app.register_blueprint(tokens.bp)

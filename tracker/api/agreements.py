@@ -1,0 +1,155 @@
+"""API: agreements — list with the query page's filters, read, create, replace or patch, archive, restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request, url_for
+from sqlalchemy.orm import Session
+
+from tracker.api.blueprint import bp
+from tracker.api.bodies import read_input, read_patch
+from tracker.api.helpers import (
+    form_problem,
+    json_response,
+    load,
+    no_content,
+    not_found,
+    require_if_match,
+)
+from tracker.api.problems import ApiError, field_error
+from tracker.api.representations import agreement_input, agreement_json, page_json, version_etag
+from tracker.archiving import WITH_ARCHIVED
+from tracker.dates import PartialDate, PartialDateError
+from tracker.db import get_session
+from tracker.forms.agreements import AgreementQueryForm
+from tracker.i18n import _
+from tracker.models import Agreement, AgreementStatus, InstrumentType, PartyRole, RenewalIntent
+from tracker.queries.agreements import agreement_detail, search_agreements
+from tracker.queries.links import links_by_agreement
+from tracker.queries.parties import party_choices
+from tracker.queries.sectors import all_sectors, sector_choices
+from tracker.services import agreements as service
+from tracker.services.agreements import AgreementData
+from tracker.web.agreements import filters_from
+
+
+@bp.get("/agreements")
+def list_agreements():
+    """Agreements matching the query page's filters (same names and meaning), one page with the total."""
+    session = get_session()
+    form = AgreementQueryForm(formdata=request.args)
+    form.set_choices(party_choices(session), sector_choices(session))
+    if not form.validate():
+        raise form_problem(form)
+    per_page = form.per_page.data if request.args.get("per_page") else current_app.config["TRACKER_PAGE_SIZE"]
+    page = search_agreements(session, filters_from(form), page=form.page.data or 1, per_page=per_page)
+    links = links_by_agreement(session, [agreement.id for agreement in page.items])
+    return json_response(page_json(page, [agreement_json(item, links[item.id]) for item in page.items]))
+
+
+@bp.get("/agreements/<id:agreement_id>")
+def get_agreement(agreement_id: int):
+    """One agreement; archived ones only for editors and admins."""
+    agreement = load(get_session(), agreement_detail, agreement_id)
+    return agreement_response(agreement)
+
+
+@bp.post("/agreements")
+def create_agreement():
+    """Record a new agreement."""
+    session = get_session()
+    body = read_input("AgreementInput")
+    agreement = service.create_agreement(session, agreement_data(session, body))
+    session.commit()
+    location = url_for(".get_agreement", agreement_id=agreement.id)
+    return agreement_response(agreement, status=201, location=location)
+
+
+@bp.route("/agreements/<id:agreement_id>", methods=["PUT", "PATCH"])
+def update_agreement(agreement_id: int):
+    """Replace (PUT) or change some fields of (PATCH) a live agreement, over the version If-Match names."""
+    session = get_session()
+    agreement = load(session, agreement_detail, agreement_id, archived_too=False)
+    require_if_match(version_etag(agreement.version))
+    current = agreement_input(agreement)
+    body = read_patch(current, "AgreementInput") if request.method == "PATCH" else read_input("AgreementInput")
+    service.update_agreement(session, agreement, agreement_data(session, body), agreement.version)
+    session.commit()
+    return agreement_response(agreement)
+
+
+@bp.delete("/agreements/<id:agreement_id>")
+def archive_agreement(agreement_id: int):
+    """Archive an agreement (what "delete" does everywhere); an admin can restore it."""
+    session = get_session()
+    agreement = any_agreement(session, agreement_id)
+    require_if_match(version_etag(agreement.version))
+    service.archive_agreement(session, agreement)
+    session.commit()
+    return no_content()
+
+
+@bp.post("/agreements/<id:agreement_id>/restore")
+def restore_agreement(agreement_id: int):
+    """Restore an archived agreement whose parties, sectors and sources are live (If-Match honoured if sent)."""
+    session = get_session()
+    agreement = any_agreement(session, agreement_id)
+    if request.headers.get("If-Match"):
+        require_if_match(version_etag(agreement.version))
+    service.restore_agreement(session, agreement)
+    session.commit()
+    return agreement_response(load(session, agreement_detail, agreement_id))
+
+
+def any_agreement(session: Session, agreement_id: int) -> Agreement:
+    """An agreement, archived or not, or 404."""
+    agreement = session.get(Agreement, agreement_id, execution_options=WITH_ARCHIVED)
+    if agreement is None:
+        raise not_found()
+    return agreement
+
+
+def agreement_response(agreement: Agreement, status: int = 200, location: str | None = None):
+    """The agreement's representation with its ETag."""
+    data = agreement_json(agreement, agreement.source_links)
+    return json_response(data, status, etag=version_etag(agreement.version), location=location)
+
+
+def agreement_data(session: Session, body: dict[str, Any]) -> AgreementData:
+    """A validated body as the service's input; sectors by slug become ids."""
+    return AgreementData(
+        title=body["title"],
+        title_local=body.get("title_local", ""),
+        instrument_type=InstrumentType(body["instrument_type"]),
+        status=AgreementStatus(body["status"]),
+        renewal_intent=RenewalIntent(body.get("renewal_intent", RenewalIntent.NONE.value)),
+        summary=body.get("summary", ""),
+        notes=body.get("notes", ""),
+        signed=partial_date(body, "signed"),
+        start=partial_date(body, "start"),
+        end=partial_date(body, "end"),
+        sector_ids=sector_ids(session, body.get("sectors", [])),
+        parties=[(int(row["party_id"]), PartyRole(row["role"])) for row in body.get("parties", [])],
+    )
+
+
+def partial_date(body: dict[str, Any], name: str) -> PartialDate | None:
+    """A partial date field; blank or null is unknown; an impossible date is a 422 naming the field."""
+    text = body.get(name)
+    if not text:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except PartialDateError as exc:
+        raise ApiError(422, str(exc), [field_error(name, exc)]) from exc
+
+
+def sector_ids(session: Session, slugs: list[str]) -> list[int]:
+    """The ids of the live sectors with these slugs; 422 naming the first unknown one."""
+    ids = {sector.slug: sector.id for sector in all_sectors(session)}
+    unknown = [slug for slug in slugs if slug not in ids]
+    if unknown:
+        message = _("There is no sector with the slug “%(slug)s”.", slug=unknown[0])
+        raise ApiError(422, str(message), [field_error("sectors", message)])
+    return [ids[slug] for slug in dict.fromkeys(slugs)]

@@ -1,0 +1,73 @@
+"""The API blueprint: its error handlers (everything answers problem+json) and the OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from tracker.api import problems
+from tracker.api.helpers import json_response
+from tracker.api.openapi import document
+from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.i18n import _
+from tracker.web.transactions import RETRY_AFTER_SECONDS, is_transient
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.errorhandler(problems.ApiError)
+def api_error(error: problems.ApiError):
+    """A refusal of the boundary: 400, 401, 403, 415, 422, 428, 412."""
+    get_session().rollback()
+    return problems.from_api_error(error)
+
+
+@bp.errorhandler(TrackerError)
+def tracker_error(error: TrackerError):
+    """A domain error from a service: its own status (a version conflict is a 412)."""
+    get_session().rollback()
+    return problems.from_tracker_error(error)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """404, 405, 413 and friends as problem details."""
+    get_session().rollback()
+    return problems.from_http_exception(error)
+
+
+@bp.errorhandler(IntegrityError)
+def integrity_error(_error: IntegrityError):
+    """A unique key taken by a change saved at the same moment: nothing was saved."""
+    get_session().rollback()
+    message = _("This change conflicts with one saved at the same moment, so nothing was saved. Try again.")
+    return problems.problem(409, str(message))
+
+
+@bp.errorhandler(StaleDataError)
+def stale_error(_error: StaleDataError):
+    """A versioned save that lost a race."""
+    get_session().rollback()
+    message = _("Someone else changed this record at the same moment, so nothing was saved.")
+    return problems.problem(412, str(message))
+
+
+@bp.errorhandler(OperationalError)
+def busy_error(error: OperationalError):
+    """The database gave up on the transaction each time it was tried: 503 with Retry-After."""
+    if not is_transient(error):
+        raise error
+    get_session().rollback()
+    message = _("Nothing was saved because the database was busy with other changes. Try again in a moment.")
+    response = problems.problem(503, str(message))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 document of this API; public, as it holds no data."""
+    return json_response(document())

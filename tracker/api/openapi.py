@@ -1,0 +1,660 @@
+"""The OpenAPI 3.1 description of the JSON API, written by hand; request bodies are validated against it.
+
+The same schemas serve three readers: clients (GET /api/v1/openapi.json), the API itself (`validate_body`
+checks every request body against the `...Input` schemas, so the document cannot drift from what is
+accepted), and the tests (every response is checked against the schema documented for it).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from tracker.dates import MAX_YEAR, MIN_YEAR
+from tracker.forms.agreements import PER_PAGE_CHOICES
+from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent, SourceKind
+from tracker.queries.agreements import SortOrder
+from tracker.queries.sources import SORTS
+from tracker.web import MAX_ID
+
+Schema = dict[str, Any]
+
+VERSION = "1.0.0"
+BASE_PATH = "/api/v1"
+PARTIAL_DATE_PATTERN = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+DAY_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# Fields of a representation that a client may send back unchanged (GET, edit, PUT): they are ignored.
+READ_ONLY_COMMON = ("id", "version", "created_at", "updated_at", "archived_at")
+
+
+def ref(name: str) -> Schema:
+    """A reference to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def values(enum_class: Any) -> list[str]:
+    """The stored values of an enumeration, which is how the API names its members."""
+    return [member.value for member in enum_class]
+
+
+def text(max_length: int, description: str = "", min_length: int = 0) -> Schema:
+    """A string of bounded length (surrounding whitespace and NUL characters are removed first)."""
+    schema: Schema = {"type": "string", "maxLength": max_length}
+    if min_length:
+        schema["minLength"] = min_length
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def nullable(schema: Schema) -> Schema:
+    """The schema, or null."""
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def an_id(description: str = "") -> Schema:
+    """A database id."""
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID, **({"description": description} if description else {})}
+
+
+def read_only(names: tuple[str, ...]) -> dict[str, Schema]:
+    """Properties accepted in a request body and ignored: what the representation has and no one writes."""
+    return {name: {"readOnly": True, "description": "Ignored: set by the server."} for name in names}
+
+
+TIMESTAMP: Schema = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC."}
+PARTIAL_DATE: Schema = {
+    "type": ["string", "null"],
+    "pattern": PARTIAL_DATE_PATTERN,
+    "description": "A date at its known precision: YYYY, YYYY-MM or YYYY-MM-DD; null when unknown.",
+    "examples": ["2006", "2006-03", "2006-03-15"],
+}
+PARTIAL_DATE_INPUT: Schema = {
+    "type": ["string", "null"],
+    "pattern": f"^$|{PARTIAL_DATE_PATTERN}",
+    "description": "YYYY, YYYY-MM or YYYY-MM-DD, only as precise as is known; null or empty when unknown.",
+    "examples": ["2006", "2006-03", "2006-03-15", None],
+}
+COMMON_OUTPUT: dict[str, Schema] = {
+    "id": an_id(),
+    "created_at": TIMESTAMP,
+    "updated_at": TIMESTAMP,
+    "archived_at": {**TIMESTAMP, "type": ["string", "null"], "description": "Set when archived (deleted)."},
+}
+
+
+def output(properties: dict[str, Schema], description: str) -> Schema:
+    """A representation: every property is always present, and nothing else."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def input_schema(properties: dict[str, Schema], required: list[str], ignored: tuple[str, ...], description: str):
+    """A request body: the writable fields, the read-only ones accepted and ignored, nothing unknown."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {**properties, **read_only(ignored)},
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def patch_of(schema: Schema) -> Schema:
+    """The PATCH variant of an input schema: the same fields, none of them required (JSON merge patch)."""
+    described = "Only the fields given change (JSON merge patch); " + schema["description"][0].lower()
+    return {**schema, "required": [], "description": described + schema["description"][1:]}
+
+
+# --- resources ---------------------------------------------------------------------------------
+
+LINK = output(
+    {
+        "agreement_id": an_id(),
+        "source_id": an_id(),
+        "note": {"type": "string", "description": "What the source supports about the agreement."},
+        "created_at": TIMESTAMP,
+    },
+    "A link between an agreement and a source that supports it, with a note.",
+)
+LINK_INPUT = input_schema(
+    {"source_id": an_id("The source to link."), "note": text(5000)},
+    ["source_id"],
+    ("agreement_id", "created_at"),
+    "A new link from the agreement in the URL to a source.",
+)
+LINK_UPDATE = input_schema(
+    {"note": text(5000)}, [], ("agreement_id", "source_id", "created_at"), "The note of a link (PUT replaces it)."
+)
+
+AGREEMENT_PARTY = output(
+    {
+        "party_id": an_id(),
+        "name": {"type": "string"},
+        "country_code": {"type": ["string", "null"]},
+        "role": {"enum": values(PartyRole)},
+    },
+    "A party's part in an agreement.",
+)
+AGREEMENT_PARTY_INPUT = input_schema(
+    {"party_id": an_id(), "role": {"enum": values(PartyRole)}},
+    ["party_id", "role"],
+    ("name", "country_code"),
+    "A party and its role.",
+)
+AGREEMENT = output(
+    {
+        **COMMON_OUTPUT,
+        "title": {"type": "string"},
+        "title_local": {"type": "string"},
+        "instrument_type": {"enum": values(InstrumentType)},
+        "status": {"enum": values(AgreementStatus)},
+        "renewal_intent": {"enum": values(RenewalIntent)},
+        "summary": {"type": "string"},
+        "notes": {"type": "string"},
+        "signed": PARTIAL_DATE,
+        "start": PARTIAL_DATE,
+        "end": PARTIAL_DATE,
+        "sectors": {"type": "array", "items": {"type": "string"}, "description": "Sector slugs."},
+        "parties": {"type": "array", "items": ref("AgreementParty")},
+        "sources": {"type": "array", "items": ref("Link")},
+        "version": {"type": "integer", "minimum": 1},
+    },
+    "A cooperation agreement.",
+)
+AGREEMENT_INPUT = input_schema(
+    {
+        "title": text(500, min_length=1),
+        "title_local": text(500),
+        "instrument_type": {"enum": values(InstrumentType)},
+        "status": {"enum": values(AgreementStatus)},
+        "renewal_intent": {"enum": values(RenewalIntent), "default": RenewalIntent.NONE.value},
+        "summary": text(20000),
+        "notes": text(20000),
+        "signed": PARTIAL_DATE_INPUT,
+        "start": PARTIAL_DATE_INPUT,
+        "end": PARTIAL_DATE_INPUT,
+        "sectors": {"type": "array", "items": text(64), "maxItems": 200, "description": "Sector slugs."},
+        "parties": {"type": "array", "items": ref("AgreementPartyInput"), "maxItems": 50},
+    },
+    ["title", "instrument_type", "status"],
+    (*READ_ONLY_COMMON, "sources"),
+    "An agreement as written: PUT replaces every field, missing optional ones become empty.",
+)
+
+PARTY = output(
+    {
+        **COMMON_OUTPUT,
+        "name": {"type": "string"},
+        "kind": {"enum": values(PartyKind)},
+        "country_code": {"type": ["string", "null"], "description": "ISO 3166-1 alpha-2; null for none."},
+        "parent_id": {"type": ["integer", "null"], "description": "The party this one comes under."},
+        "aliases": {"type": "array", "items": {"type": "string"}},
+        "notes": {"type": "string"},
+        "version": {"type": "integer", "minimum": 1},
+    },
+    "An organisation or a state that takes part in agreements.",
+)
+PARTY_INPUT = input_schema(
+    {
+        "name": text(300, min_length=1),
+        "kind": {"enum": values(PartyKind)},
+        "country_code": {
+            "type": ["string", "null"],
+            "pattern": "^([A-Za-z]{2})?$",
+            "description": "ISO 3166-1 alpha-2 code; null or empty for none.",
+        },
+        "parent_id": nullable(an_id("The party this one comes under.")),
+        "aliases": {"type": "array", "items": text(300), "maxItems": 200},
+        "notes": text(20000),
+    },
+    ["name", "kind"],
+    READ_ONLY_COMMON,
+    "A party as written: PUT replaces every field, missing optional ones become empty.",
+)
+
+SOURCE = output(
+    {
+        **COMMON_OUTPUT,
+        "url": {"type": ["string", "null"]},
+        "kind": {"enum": values(SourceKind)},
+        "title": {"type": "string"},
+        "outlet": {"type": "string"},
+        "author": {"type": "string"},
+        "published_on": {"type": ["string", "null"], "format": "date"},
+        "published_at": {**TIMESTAMP, "type": ["string", "null"]},
+        "canonical_url": {"type": ["string", "null"]},
+        "language": {"type": "string", "description": "BCP 47 tag, or empty."},
+        "excerpt": {"type": "string"},
+        "links": {"type": "array", "items": ref("Link"), "description": "The agreements it supports."},
+        "version": {"type": "integer", "minimum": 1},
+    },
+    "A news article or document reporting on agreements: the evidence.",
+)
+SOURCE_INPUT = input_schema(
+    {
+        "title": text(500, min_length=1),
+        "url": {**text(2000), "type": ["string", "null"], "description": "http(s) URL; null or empty for none."},
+        "kind": {"enum": values(SourceKind), "default": SourceKind.NEWS_ARTICLE.value},
+        "outlet": text(200),
+        "author": text(300),
+        "published_on": {"type": ["string", "null"], "pattern": f"^$|{DAY_PATTERN}", "description": "YYYY-MM-DD."},
+        "language": text(16, "A language tag such as id, en or ko."),
+        "excerpt": text(20000),
+    },
+    ["title"],
+    (*READ_ONLY_COMMON, "links", "published_at", "canonical_url"),
+    "A source as written: PUT replaces every field, missing optional ones become empty.",
+)
+
+SECTOR = output(
+    {
+        **COMMON_OUTPUT,
+        "slug": {"type": "string"},
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "keywords": {"type": "array", "items": {"type": "string"}},
+    },
+    "An entry of the sector vocabulary; agreements name sectors by slug.",
+)
+SECTOR_INPUT = input_schema(
+    {
+        "name": text(120, min_length=1),
+        "slug": {**text(64), "pattern": "^[a-z0-9-]*$", "description": "Made from the name when empty."},
+        "description": text(5000),
+        "keywords": {"type": "array", "items": text(100), "maxItems": 200},
+    },
+    ["name"],
+    READ_ONLY_COMMON,
+    "A sector as written: PUT replaces every field, missing optional ones become empty.",
+)
+
+PROBLEM: Schema = {
+    "type": "object",
+    "description": "RFC 9457 problem details (application/problem+json).",
+    "properties": {
+        "type": {"type": "string", "format": "uri-reference"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": ref("FieldError")},
+        "existing_id": {"type": "integer", "description": "The record already holding a unique value."},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+FIELD_ERROR = output(
+    {
+        "field": {"type": "string", "description": "The body field or query parameter; empty for the whole."},
+        "message": {"type": "string"},
+    },
+    "What is wrong with one field.",
+)
+
+
+def page_of(item: str) -> Schema:
+    """A page of a list with the total count."""
+    return output(
+        {
+            "items": {"type": "array", "items": ref(item)},
+            "total": {"type": "integer", "minimum": 0, "description": "Items matching, on all pages."},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "enum": list(PER_PAGE_CHOICES)},
+            "pages": {"type": "integer", "minimum": 1},
+        },
+        f"One page of {item} records.",
+    )
+
+
+SCHEMAS: dict[str, Schema] = {
+    "Agreement": AGREEMENT,
+    "AgreementInput": AGREEMENT_INPUT,
+    "AgreementPatch": patch_of(AGREEMENT_INPUT),
+    "AgreementParty": AGREEMENT_PARTY,
+    "AgreementPartyInput": AGREEMENT_PARTY_INPUT,
+    "AgreementPage": page_of("Agreement"),
+    "Party": PARTY,
+    "PartyInput": PARTY_INPUT,
+    "PartyPatch": patch_of(PARTY_INPUT),
+    "PartyPage": page_of("Party"),
+    "Source": SOURCE,
+    "SourceInput": SOURCE_INPUT,
+    "SourcePatch": patch_of(SOURCE_INPUT),
+    "SourcePage": page_of("Source"),
+    "Sector": SECTOR,
+    "SectorInput": SECTOR_INPUT,
+    "SectorPatch": patch_of(SECTOR_INPUT),
+    "SectorPage": page_of("Sector"),
+    "Link": LINK,
+    "LinkInput": LINK_INPUT,
+    "LinkUpdate": LINK_UPDATE,
+    "LinkPage": page_of("Link"),
+    "Problem": PROBLEM,
+    "FieldError": FIELD_ERROR,
+}
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+def query(name: str, schema: Schema, description: str, repeatable: bool = False) -> Schema:
+    """A query parameter; a repeatable one is given once per value (`?status=signed&status=in_force`)."""
+    if repeatable:
+        return {
+            "name": name,
+            "in": "query",
+            "description": description,
+            "schema": {"type": "array", "items": schema},
+            "style": "form",
+            "explode": True,
+        }
+    return {"name": name, "in": "query", "description": description, "schema": schema}
+
+
+def path_id(name: str) -> Schema:
+    """An id in the path."""
+    return {"name": name, "in": "path", "required": True, "schema": an_id()}
+
+
+YEAR: Schema = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+PARAMETERS: dict[str, Schema] = {
+    "page": query("page", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}, "Page number, from 1."),
+    "per_page": query(
+        "per_page", {"type": "integer", "enum": list(PER_PAGE_CHOICES)}, "Items per page (default: the site's)."
+    ),
+    "IfMatch": {
+        "name": "If-Match",
+        "in": "header",
+        "required": True,
+        "description": 'The ETag of the record as last read (W/"3"); 412 when it changed since, 428 when missing.',
+        "schema": {"type": "string"},
+        "example": 'W/"1"',
+    },
+    "agreement_id": path_id("agreement_id"),
+    "party_id": path_id("party_id"),
+    "source_id": path_id("source_id"),
+    "sector_id": path_id("sector_id"),
+}
+LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
+AGREEMENT_FILTERS = [
+    query("q", text(200), "Words in the title, summary, notes, a party's name or alias, or a source's title."),
+    query("party", an_id(), "A party id: agreements it or any unit under it takes part in."),
+    query("country", {"type": "string", "pattern": "^[A-Z]{2}$"}, "A partner's ISO 3166-1 alpha-2 country."),
+    query("sector", {"type": "string"}, "A sector slug; repeat for any of several.", repeatable=True),
+    query("status", {"enum": values(AgreementStatus)}, "Any of these statuses.", repeatable=True),
+    query("instrument", {"enum": values(InstrumentType)}, "Any of these instruments.", repeatable=True),
+    query("renewal", {"enum": values(RenewalIntent)}, "Any of these renewal intents.", repeatable=True),
+    query("active_in", YEAR, "Agreements whose known period overlaps this year."),
+    query("ends_from", YEAR, "Ending in this year or later."),
+    query("ends_to", YEAR, "Ending in this year or earlier (not before ends_from)."),
+    query("sort", {"enum": values(SortOrder), "default": SortOrder.UPDATED_DESC.value}, "The order; '-' descends."),
+]
+PARTY_FILTERS = [
+    query("q", text(300), "Words in the name or another name."),
+    query("kind", {"enum": values(PartyKind)}, "Only parties of this kind."),
+    query("country", {"type": "string", "pattern": "^[A-Za-z]{2}$"}, "ISO 3166-1 alpha-2 country."),
+]
+SOURCE_FILTERS = [
+    query("q", text(200), "Words in the title, outlet, author or URL."),
+    query("outlet", text(200), "The outlet, in any case."),
+    query("language", text(16), "A language tag; 'en' also finds 'en-GB'."),
+    query("year", YEAR, "Published in this year."),
+    query("sort", {"enum": list(SORTS), "default": "published"}, "The order."),
+]
+
+# --- responses ---------------------------------------------------------------------------------
+
+PROBLEM_TEXT = {
+    "400": "Malformed JSON, or query parameters that do not parse (`errors` names them).",
+    "401": "No token, or an unknown or revoked one.",
+    "403": "The token's user has a role that may not do this.",
+    "404": "No such record (archived ones are found by editors and admins).",
+    "409": "A duplicate, a record still in use, or an action the record's state does not allow.",
+    "412": "If-Match names a version that is no longer current.",
+    "415": "The body is not JSON (Content-Type application/json).",
+    "422": "The data breaks a rule (`errors` names each field).",
+    "428": "If-Match is missing.",
+}
+RESPONSES: dict[str, Schema] = {
+    code: {"description": text_, "content": {"application/problem+json": {"schema": ref("Problem")}}}
+    for code, text_ in PROBLEM_TEXT.items()
+}
+RESPONSES["default"] = {
+    "description": "Any other error (405, 413, 503...), as problem details.",
+    "content": {"application/problem+json": {"schema": ref("Problem")}},
+}
+ETAG_HEADER = {"ETag": {"description": 'The record\'s version, W/"<version>".', "schema": {"type": "string"}}}
+
+
+def problems(*codes: int) -> dict[str, Schema]:
+    """References to the shared problem responses."""
+    found = {str(code): {"$ref": f"#/components/responses/{code}"} for code in codes}
+    return {**found, "default": {"$ref": "#/components/responses/default"}}
+
+
+def ok(schema: str, description: str, status: str = "200", etag: bool = True) -> dict[str, Schema]:
+    """A JSON success response."""
+    response: Schema = {"description": description, "content": {"application/json": {"schema": ref(schema)}}}
+    if etag:
+        response["headers"] = dict(ETAG_HEADER)
+    if status == "201":
+        response["headers"]["Location"] = {"description": "The new record's URL.", "schema": {"type": "string"}}
+    return {status: response}
+
+
+def body(schema: str) -> Schema:
+    """A required JSON request body."""
+    content = {"application/json": {"schema": ref(schema)}}
+    if schema.endswith("Patch"):
+        content["application/merge-patch+json"] = {"schema": ref(schema)}
+    return {"required": True, "content": content}
+
+
+IF_MATCH = {"$ref": "#/components/parameters/IfMatch"}
+NO_CONTENT = {"204": {"description": "Done; nothing to return."}}
+
+# --- paths -------------------------------------------------------------------------------------
+
+
+def collection(kind: str, name: str, filters: list[Schema], who: str) -> Schema:
+    """GET (list) and POST (create) on a collection."""
+    return {
+        "get": {
+            "operationId": f"list_{kind}s",
+            "summary": f"List {kind}s, filtered and paginated.",
+            "tags": [name],
+            "parameters": [*filters, *LIST_PARAMETERS],
+            "responses": {**ok(f"{name}Page", "One page.", etag=False), **problems(400, 401)},
+        },
+        "post": {
+            "operationId": f"create_{kind}",
+            "summary": f"Create a {kind} ({who}).",
+            "tags": [name],
+            "requestBody": body(f"{name}Input"),
+            "responses": {**ok(name, "Created.", "201"), **problems(400, 401, 403, 409, 415, 422)},
+        },
+    }
+
+
+def item(kind: str, name: str, id_name: str, who: str) -> Schema:
+    """GET, PUT, PATCH and DELETE (archive) on one record."""
+    writes = problems(400, 401, 403, 404, 409, 412, 415, 422, 428)
+    return {
+        "parameters": [{"$ref": f"#/components/parameters/{id_name}"}],
+        "get": {
+            "operationId": f"get_{kind}",
+            "summary": f"Read a {kind}; the ETag carries its version.",
+            "tags": [name],
+            "responses": {**ok(name, "The record."), **problems(401, 404)},
+        },
+        "put": {
+            "operationId": f"replace_{kind}",
+            "summary": f"Replace a {kind} ({who}; If-Match required).",
+            "tags": [name],
+            "parameters": [IF_MATCH],
+            "requestBody": body(f"{name}Input"),
+            "responses": {**ok(name, "Saved."), **writes},
+        },
+        "patch": {
+            "operationId": f"patch_{kind}",
+            "summary": f"Change some fields of a {kind} ({who}; If-Match required).",
+            "tags": [name],
+            "parameters": [IF_MATCH],
+            "requestBody": body(f"{name}Patch"),
+            "responses": {**ok(name, "Saved."), **writes},
+        },
+        "delete": {
+            "operationId": f"archive_{kind}",
+            "summary": f"Archive a {kind} ({who}; If-Match required); an admin can restore it.",
+            "tags": [name],
+            "parameters": [IF_MATCH],
+            "responses": {**NO_CONTENT, **problems(401, 403, 404, 409, 412, 428)},
+        },
+    }
+
+
+def restore(kind: str, name: str, id_name: str) -> Schema:
+    """POST …/restore: bring an archived record back (admins)."""
+    return {
+        "parameters": [{"$ref": f"#/components/parameters/{id_name}"}],
+        "post": {
+            "operationId": f"restore_{kind}",
+            "summary": f"Restore an archived {kind} (admins).",
+            "tags": [name],
+            "responses": {**ok(name, "Restored."), **problems(401, 403, 404, 409)},
+        },
+    }
+
+
+def link_paths() -> dict[str, Schema]:
+    """The links of one agreement to its sources."""
+    agreement = {"$ref": "#/components/parameters/agreement_id"}
+    source = {"$ref": "#/components/parameters/source_id"}
+    writes = problems(400, 401, 403, 404, 412, 415, 422, 428)
+    return {
+        "/agreements/{agreement_id}/sources": {
+            "parameters": [agreement],
+            "get": {
+                "operationId": "list_links",
+                "summary": "The agreement's links to sources, with their notes.",
+                "tags": ["Link"],
+                "parameters": LIST_PARAMETERS,
+                "responses": {**ok("LinkPage", "One page.", etag=False), **problems(400, 401, 404)},
+            },
+            "post": {
+                "operationId": "create_link",
+                "summary": "Link a source to the agreement (editors and admins).",
+                "tags": ["Link"],
+                "requestBody": body("LinkInput"),
+                "responses": {**ok("Link", "Linked.", "201"), **problems(400, 401, 403, 404, 409, 415, 422)},
+            },
+        },
+        "/agreements/{agreement_id}/sources/{source_id}": {
+            "parameters": [agreement, source],
+            "get": {
+                "operationId": "get_link",
+                "summary": "One link and its note; the ETag tracks the note.",
+                "tags": ["Link"],
+                "responses": {**ok("Link", "The link."), **problems(401, 404)},
+            },
+            "put": {
+                "operationId": "replace_link",
+                "summary": "Replace the link's note (If-Match required).",
+                "tags": ["Link"],
+                "parameters": [IF_MATCH],
+                "requestBody": body("LinkUpdate"),
+                "responses": {**ok("Link", "Saved."), **writes},
+            },
+            "patch": {
+                "operationId": "patch_link",
+                "summary": "Change the link's note (If-Match required).",
+                "tags": ["Link"],
+                "parameters": [IF_MATCH],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": ref("LinkUpdate")},
+                        "application/merge-patch+json": {"schema": ref("LinkUpdate")},
+                    },
+                },
+                "responses": {**ok("Link", "Saved."), **writes},
+            },
+            "delete": {
+                "operationId": "delete_link",
+                "summary": "Unlink: the agreement and the source stay (If-Match required).",
+                "tags": ["Link"],
+                "parameters": [IF_MATCH],
+                "responses": {**NO_CONTENT, **problems(401, 403, 404, 412, 428)},
+            },
+        },
+    }
+
+
+def resource_paths(kind: str, name: str, plural: str, filters: list[Schema], who: str) -> dict[str, Schema]:
+    """Collection, item and restore paths of one kind of record."""
+    id_name = f"{kind}_id"
+    return {
+        f"/{plural}": collection(kind, name, filters, who),
+        f"/{plural}/{{{id_name}}}": item(kind, name, id_name, who),
+        f"/{plural}/{{{id_name}}}/restore": restore(kind, name, id_name),
+    }
+
+
+DESCRIPTION = """\
+Manage agreements, parties, sources, sectors and the links between agreements and sources.
+
+* **Authentication**: `Authorization: Bearer <token>`, with a personal token made on the
+  "API tokens" page (/account/tokens) or by `flask --app app create-token EMAIL`. The token's user's
+  role applies as in the interface: viewers read, editors write, admins also restore and edit sectors.
+* **Versions**: reads return an `ETag` (`W/"<version>"`). PUT, PATCH and DELETE require `If-Match`
+  with it: 428 when missing, 412 when the record changed since.
+* **Errors**: RFC 9457 problem details (`application/problem+json`), with `errors: [{field, message}]`
+  for field-level problems.
+* **Lists**: `page` (from 1) and `per_page` (10, 25, 50 or 100); the answer gives `total` and `pages`.
+  Unknown query parameters are ignored; unknown body fields are refused (422).
+* **Delete** archives: the record leaves every list and keeps its history; admins restore it with
+  POST `.../restore`. Deleting a link removes it.
+"""
+
+
+@cache
+def document() -> Schema:
+    """The whole OpenAPI document (built once; callers must not change it)."""
+    paths = {
+        **resource_paths("agreement", "Agreement", "agreements", AGREEMENT_FILTERS, "editors and admins"),
+        **link_paths(),
+        **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),
+        **resource_paths("source", "Source", "sources", SOURCE_FILTERS, "editors and admins"),
+        **resource_paths("sector", "Sector", "sectors", [], "admins"),
+    }
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {"title": "Cooperation Tracker API", "version": VERSION, "description": DESCRIPTION},
+        "servers": [{"url": BASE_PATH}],
+        "security": [{"bearerAuth": []}],
+        "paths": {
+            **paths,
+            "/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document.",
+                    "tags": ["Meta"],
+                    "security": [],
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+                }
+            },
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "parameters": PARAMETERS,
+            "responses": RESPONSES,
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "description": "A personal API token."}
+            },
+        },
+    }

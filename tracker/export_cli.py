@@ -1,0 +1,57 @@
+"""`flask --app app export --format csv [--query "sector=technology&country=KR"] OUT`: the export button's
+file, for every agreement the query matches (the query string of the agreement list; "-" writes to stdout)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app, request
+from flask.cli import with_appcontext
+
+from tracker import exporting
+from tracker.db import get_session
+from tracker.queries.exports import agreements_for_export
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(exporting.FORMATS),
+    default=None,
+    help="Default: OUT's extension, else csv.",
+)
+@click.option(
+    "--query", default="", help='The agreement list\'s filters as a query string, e.g. "sector=technology&country=KR".'
+)
+def export_command(out: str, file_format: str | None, query: str) -> None:
+    """Export the agreements a query matches as CSV, XLSX or JSON, in the import format."""
+    from tracker.web.exports import agreement_query_form, export_filters
+
+    file_format = file_format or format_of(out)
+    # The query is read exactly as the export button's request would be, by the same form.
+    with current_app.test_request_context("/agreements/export", query_string=query.lstrip("?")):
+        session = get_session()
+        form = agreement_query_form(session, request.args)
+        if not form.validate():
+            problems = "; ".join(f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
+            raise click.ClickException(f"The query cannot be read: {problems}")
+        data = exporting.export_agreements(
+            agreements_for_export(session, export_filters(form, request.args)), file_format
+        )
+    if out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(out).write_bytes(data)
+        click.echo(f"Wrote {out} ({file_format.upper()}, {len(data)} bytes).", err=True)
+
+
+def format_of(out: str) -> str:
+    """The format OUT's extension names, csv otherwise."""
+    suffix = Path(out).suffix.lower().lstrip(".")
+    return suffix if suffix in exporting.FORMATS else "csv"

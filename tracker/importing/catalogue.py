@@ -1,0 +1,207 @@
+"""What is recorded, loaded with a few bulk queries before the rows are checked: no query per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.archiving import WITH_ARCHIVED
+from tracker.dates import PartialDate, Precision
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    InstrumentType,
+    Party,
+    PartyAlias,
+    PartyKind,
+    RenewalIntent,
+    Sector,
+    Source,
+)
+from tracker.services.parties import normalise_name
+
+CHUNK = 500
+
+
+@lru_cache(maxsize=65536)
+def name_key(text: str) -> str:
+    """A name as parties are compared (tracker.services.parties.normalise_name), cached for big files."""
+    return normalise_name(text)
+
+
+@dataclass(frozen=True)
+class KnownParty:
+    """A recorded party."""
+
+    id: int
+    name: str
+    country: str | None
+    kind: PartyKind
+    archived: bool
+
+
+@dataclass(frozen=True)
+class KnownSector:
+    """A sector of the vocabulary."""
+
+    id: int
+    slug: str
+    name: str
+    archived: bool
+
+
+@dataclass(frozen=True)
+class KnownAgreement:
+    """A recorded agreement, with what an import compares."""
+
+    id: int
+    title: str
+    title_local: str
+    instrument: InstrumentType
+    status: AgreementStatus
+    renewal: RenewalIntent
+    signed: PartialDate | None
+    start: PartialDate | None
+    end: PartialDate | None
+    archived: bool
+    party_ids: frozenset[int] = frozenset()
+
+
+@dataclass
+class Catalogue:
+    """Parties by name and alias, states by country, sectors, sources by URL, agreements by title."""
+
+    names: dict[str, list[KnownParty]] = field(default_factory=dict)
+    states: dict[str, list[KnownParty]] = field(default_factory=dict)
+    sectors: dict[str, KnownSector] = field(default_factory=dict)
+    sources: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    agreements: dict[str, list[KnownAgreement]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session) -> Catalogue:
+        """Everything an import compares against, archived records included (their names stay taken)."""
+        catalogue = cls()
+        catalogue.names, catalogue.states = _parties(session)
+        catalogue.sectors = _sectors(session)
+        catalogue.sources = _sources(session)
+        catalogue.agreements = _agreements(session)
+        return catalogue
+
+    def sector_slugs(self) -> list[str]:
+        """The live sectors' slugs, for messages."""
+        return sorted({sector.slug for sector in self.sectors.values() if not sector.archived})
+
+
+def _parties(session: Session) -> tuple[dict[str, list[KnownParty]], dict[str, list[KnownParty]]]:
+    """Parties by normalised name and alias, and live states by country."""
+    rows = session.execute(
+        select(Party.id, Party.name, Party.country_code, Party.kind, Party.archived_at).order_by(Party.id),
+        execution_options=WITH_ARCHIVED,
+    )
+    parties = {
+        row.id: KnownParty(row.id, row.name, row.country_code, row.kind, row.archived_at is not None) for row in rows
+    }
+    names: dict[str, list[KnownParty]] = defaultdict(list)
+    states: dict[str, list[KnownParty]] = defaultdict(list)
+    for party in parties.values():
+        names[name_key(party.name)].append(party)
+        if party.kind is PartyKind.STATE and party.country and not party.archived:
+            states[party.country].append(party)
+    aliases = session.execute(select(PartyAlias.party_id, PartyAlias.alias), execution_options=WITH_ARCHIVED)
+    for party_id, alias in aliases:
+        owners = names[name_key(alias)]
+        if parties[party_id] not in owners:
+            owners.append(parties[party_id])
+    return dict(names), dict(states)
+
+
+def _sectors(session: Session) -> dict[str, KnownSector]:
+    """Sectors by slug and by normalised name."""
+    rows = session.execute(
+        select(Sector.id, Sector.slug, Sector.name, Sector.archived_at), execution_options=WITH_ARCHIVED
+    )
+    sectors: dict[str, KnownSector] = {}
+    for row in rows:
+        sector = KnownSector(row.id, row.slug, row.name, row.archived_at is not None)
+        sectors[row.slug] = sector
+        sectors.setdefault(name_key(row.name), sector)
+    return sectors
+
+
+def _sources(session: Session) -> dict[str, tuple[int, bool]]:
+    """Source id and whether archived, by normalised URL."""
+    rows = session.execute(
+        select(Source.id, Source.url_normalized, Source.archived_at).where(Source.url_normalized.is_not(None)),
+        execution_options=WITH_ARCHIVED,
+    )
+    return {row.url_normalized: (row.id, row.archived_at is not None) for row in rows}
+
+
+def _agreements(session: Session) -> dict[str, list[KnownAgreement]]:
+    """Agreements by normalised title, each with its parties."""
+    party_ids: dict[int, set[int]] = defaultdict(set)
+    links = session.execute(
+        select(AgreementParty.agreement_id, AgreementParty.party_id), execution_options=WITH_ARCHIVED
+    )
+    for agreement_id, party_id in links:
+        party_ids[agreement_id].add(party_id)
+    columns = (
+        Agreement.id,
+        Agreement.title,
+        Agreement.title_local,
+        Agreement.instrument_type,
+        Agreement.status,
+        Agreement.renewal_intent,
+        Agreement.signed_on,
+        Agreement.signed_precision,
+        Agreement.start_on,
+        Agreement.start_precision,
+        Agreement.end_on,
+        Agreement.end_precision,
+        Agreement.archived_at,
+    )
+    found: dict[str, list[KnownAgreement]] = defaultdict(list)
+    for row in session.execute(select(*columns).order_by(Agreement.id), execution_options=WITH_ARCHIVED):
+        found[name_key(row.title)].append(_known_agreement(row, frozenset(party_ids.get(row.id, ()))))
+    return dict(found)
+
+
+def _known_agreement(row, party_ids: frozenset[int]) -> KnownAgreement:
+    """One agreement row as compared."""
+    return KnownAgreement(
+        id=row.id,
+        title=row.title,
+        title_local=row.title_local,
+        instrument=row.instrument_type,
+        status=row.status,
+        renewal=row.renewal_intent,
+        signed=_partial(row.signed_on, row.signed_precision),
+        start=_partial(row.start_on, row.start_precision),
+        end=_partial(row.end_on, row.end_precision),
+        archived=row.archived_at is not None,
+        party_ids=party_ids,
+    )
+
+
+def _partial(value: date | None, precision: Precision | None) -> PartialDate | None:
+    """The stored pair as a partial date."""
+    return PartialDate.from_columns(value, precision)
+
+
+def chunks(items: Iterable[int], size: int = CHUNK) -> Iterable[list[int]]:
+    """Items in lists of at most `size`, for IN lists every database accepts."""
+    batch: list[int] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

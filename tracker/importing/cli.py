@@ -1,0 +1,140 @@
+"""`flask --app app import FILE [--preset NAME] [--commit]`: the import page's dry run and commit in a terminal.
+
+A dry run unless --commit; the exit status is 1 when any row has a problem (then nothing is written) or the
+file cannot be read, 0 otherwise. Large files show a progress bar while the rows are checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from tracker.db import get_session
+from tracker.importing import presets
+from tracker.importing.apply import apply_plan
+from tracker.importing.mapping import Mapping, automatic, detect_built_in
+from tracker.importing.plan import ImportPlan, Outcome, plan_import
+from tracker.importing.reading import FORMATS, FileFormatError, Table, read_table
+from tracker.models import AgreementStatus, InstrumentType
+
+# Files with at least this many rows show a progress bar.
+PROGRESS_MIN_ROWS = 1000
+# How many skipped rows the report names one by one.
+LISTED_ROWS = 50
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--preset", default=None, help="A built-in or saved preset (default: map the columns by their headers).")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default=None, help="Read as this format.")
+@click.option("--commit", is_flag=True, help="Write the agreements; without it nothing is written (dry run).")
+@click.option("--default-instrument", type=click.Choice([member.value for member in InstrumentType]), default=None)
+@click.option("--default-status", type=click.Choice([member.value for member in AgreementStatus]), default=None)
+def import_command(
+    path: Path,
+    preset: str | None,
+    file_format: str | None,
+    commit: bool,
+    default_instrument: str | None,
+    default_status: str | None,
+) -> None:
+    """Import agreements from a CSV, XLSX or JSON file: a dry run unless --commit."""
+    try:
+        table = read_table(path.read_bytes(), path.name, file_format)
+    except FileFormatError as error:
+        raise click.ClickException(str(error)) from error
+    defaults = (default_instrument, default_status)
+    if not commit:
+        # A dry run only reads: its own session, which never takes SQLite's write lock.
+        with current_app.extensions["tracker.sessionmaker"]() as session:
+            checked(session, path.name, table, preset, defaults)
+        click.echo("Dry run: nothing was written. Run again with --commit to import.")
+        return
+    session = get_session()  # checked and written in one transaction
+    plan = checked(session, path.name, table, preset, defaults)
+    result = apply_plan(session, plan)
+    session.commit()
+    click.echo(
+        f"Imported {result.agreements} agreements with {result.parties} new parties and {result.sources} new sources."
+    )
+
+
+def checked(
+    session: Session, filename: str, table: Table, preset: str | None, defaults: tuple[str | None, str | None]
+) -> ImportPlan:
+    """Map and check the rows and print the report; exit with status 1 when any row has a problem."""
+    mapping = choose_mapping(session, preset, table)
+    instrument, status = defaults
+    mapping.default_instrument = InstrumentType(instrument) if instrument else mapping.default_instrument
+    mapping.default_status = AgreementStatus(status) if status else mapping.default_status
+    plan = check(session, table, mapping)
+    report(filename, table, plan)
+    if not plan.ok:
+        click.echo("Nothing was imported: correct the problems above and run the command again.")
+        raise click.exceptions.Exit(1)
+    return plan
+
+
+def choose_mapping(session: Session, preset: str | None, table: Table) -> Mapping:
+    """The named preset, else the built-in one the headers fit, else the mapping the headers suggest."""
+    name = preset or detect_built_in(table.headers)
+    if name is None:
+        return automatic(table.headers)
+    mapping = presets.find_mapping(session, name)
+    if mapping is None:
+        known = ", ".join(name for name, _label in presets.preset_choices(session))
+        raise click.ClickException(f"There is no preset named {name!r}. Presets: {known}.")
+    click.echo(f"Preset: {name}")
+    return mapping
+
+
+def check(session: Session, table: Table, mapping: Mapping) -> ImportPlan:
+    """The dry run, with a progress bar on large files."""
+    home = current_app.config["TRACKER_HOME_COUNTRY"]
+    if len(table.rows) < PROGRESS_MIN_ROWS:
+        return plan_import(session, table, mapping, home)
+    with click.progressbar(length=len(table.rows), label="Checking rows") as bar:
+        return plan_import(session, table, mapping, home, bar.update)
+
+
+def report(filename: str, table: Table, plan: ImportPlan) -> None:
+    """What the import would do (or why it cannot), as the preview page says it."""
+    encoding = f", {table.encoding}" if table.encoding else ""
+    click.echo(f"Read {filename} as {table.format.upper()}{encoding}: {len(table.rows)} rows.")
+    for target, header in plan.columns.items():
+        click.echo(f"  {target:<15} <- {header}")
+    click.echo(
+        f"Rows: {plan.count(Outcome.CREATE)} to create, {plan.count(Outcome.PRESENT)} already present (skipped), "
+        f"{plan.count(Outcome.REPEAT)} repeated (skipped), {plan.count(Outcome.INVALID)} with problems."
+    )
+    new = "; ".join(f"{p.name} ({p.country or '-'}, {p.kind.value})" for p in plan.new_parties[:LISTED_ROWS])
+    more = f"; ...and {len(plan.new_parties) - LISTED_ROWS} more" if len(plan.new_parties) > LISTED_ROWS else ""
+    click.echo(f"New parties: {len(plan.new_parties)}{': ' + new + more if new else ''}")
+    click.echo(f"Recorded parties linked: {len(plan.matched_parties)}")
+    click.echo(f"New sources: {len(plan.new_sources)}; recorded sources linked: {len(plan.linked_sources)}")
+    report_skipped(plan)
+    if plan.problems:
+        click.echo(f"Problems ({len(plan.problems)}):")
+        for problem in plan.problems:
+            where = f"row {problem.row}" if problem.row else "file"
+            column = f", column {problem.column!r}" if problem.column else ""
+            click.echo(f"  {where}{column}: {problem.message}")
+
+
+def report_skipped(plan: ImportPlan) -> None:
+    """The rows that are skipped, and why."""
+    skipped = [row for row in plan.rows if row.outcome in (Outcome.PRESENT, Outcome.REPEAT)]
+    for row in skipped[:LISTED_ROWS]:
+        if row.outcome is Outcome.REPEAT:
+            click.echo(f"  row {row.number}: repeats row {row.repeat_of}, skipped")
+            continue
+        archived = ", archived" if row.existing.archived else ""  # type: ignore[union-attr]
+        differs = f"; the file differs in: {', '.join(row.differences)}" if row.differences else ""
+        click.echo(f"  row {row.number}: already present as agreement {row.existing.id}{archived}, skipped{differs}")  # type: ignore[union-attr]
+    if len(skipped) > LISTED_ROWS:
+        click.echo(f"  ...and {len(skipped) - LISTED_ROWS} more skipped rows.")

@@ -1,0 +1,152 @@
+"""The columns of the agreement file format: stable machine keys, translatable labels, header synonyms.
+
+The keys are the header row of every export and what an import recognises first, in any interface
+language; the labels are what the mapping screen and messages show.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tracker.i18n import _
+
+# The export's columns, in order: exactly what an import reads back.
+COLUMNS = (
+    "title",
+    "title_local",
+    "instrument",
+    "status",
+    "renewal_intent",
+    "signed",
+    "start",
+    "end",
+    "parties",
+    "sectors",
+    "sources",
+    "summary",
+    "notes",
+)
+# Targets an import can also fill: the treaty list's ratification status and partner column.
+EXTRA_TARGETS = ("ratification", "partner")
+# Repeated party columns: party_1, country_1, role_1, kind_1, party_2, ...
+NUMBERED_PARTS = ("party", "country", "role", "kind")
+NUMBERED_PATTERN = re.compile(r"^(party|country|role|kind) ?([0-9]{1,2})$")
+MAX_NUMBERED = 20
+# How many numbered parties the mapping screen offers when the file names fewer.
+OFFERED_NUMBERED = 3
+
+LABELS = {
+    "title": _("Title"),
+    "title_local": _("Title in the local language"),
+    "instrument": _("Instrument"),
+    "status": _("Status"),
+    "renewal_intent": _("Renewal"),
+    "signed": _("Signed"),
+    "start": _("Start"),
+    "end": _("End"),
+    "parties": _("Parties"),
+    "sectors": _("Sectors"),
+    "sources": _("Source URLs"),
+    "summary": _("Summary"),
+    "notes": _("Notes"),
+    "ratification": _("Ratification status"),
+    "partner": _("Partner country or organisation"),
+}
+
+# Header spellings recognised without a preset (compared by `header_key`), besides keys and labels.
+SYNONYMS = {
+    "title": ("judul", "judul perjanjian", "agreement title", "nama perjanjian"),
+    "title_local": ("title in the local language", "local title", "judul lokal", "judul bahasa indonesia"),
+    "instrument": ("instrument type", "type of instrument", "bentuk", "bentuk perjanjian"),
+    "status": ("status pemberlakuan", "entry into force status"),
+    "ratification": ("status pengesahan", "ratification", "ratification status"),
+    "renewal_intent": ("renewal", "renewal intent", "perpanjangan"),
+    "signed": (
+        "signed on",
+        "date signed",
+        "signing date",
+        "date of signature",
+        "tanggal penandatanganan",
+        "tempat & tanggal penandatanganan",
+        "tempat dan tanggal penandatanganan",
+        "place and date of signature",
+    ),
+    "start": ("start date", "starts", "begins", "tanggal mulai", "tanggal berlaku", "entry into force"),
+    "end": ("end date", "ends", "expires", "tanggal berakhir", "berakhir"),
+    "parties": ("party list", "pihak", "para pihak"),
+    "partner": (
+        "partner country or organisation",
+        "negara/organisasi",
+        "negara",
+        "country/organisation",
+        "country/organization",
+        "partner country",
+    ),
+    "sectors": ("sector", "sektor"),
+    "sources": ("source", "source urls", "urls", "sumber"),
+    "summary": ("ringkasan", "description", "deskripsi"),
+    "notes": ("note", "catatan", "keterangan", "remarks"),
+}
+
+
+def header_key(text: str) -> str:
+    """A header as compared: no accents, case folded, "_" and "-" as spaces, no spaces around "/" or "&"."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    spaced = " ".join(re.sub(r"[_\-]+", " ", bare).split())
+    return re.sub(r"\s*/\s*", "/", spaced)
+
+
+def numbered(target: str) -> tuple[str, int] | None:
+    """("party", 2) for "party_2"; None for other targets."""
+    match = NUMBERED_PATTERN.match(header_key(target))
+    if not match or not 1 <= int(match.group(2)) <= MAX_NUMBERED:
+        return None
+    return match.group(1), int(match.group(2))
+
+
+def target_label(target: str) -> str:
+    """The translated label of a target field ("Role of party 2")."""
+    parts = numbered(target)
+    if parts is None:
+        return str(LABELS[target])
+    part, number = parts
+    labels = {
+        "party": _("Party %(n)s", n=number),
+        "country": _("Country of party %(n)s", n=number),
+        "role": _("Role of party %(n)s", n=number),
+        "kind": _("Kind of party %(n)s", n=number),
+    }
+    return str(labels[part])
+
+
+def is_target(target: str) -> bool:
+    """Whether an import can fill this target."""
+    parts = numbered(target)
+    return target in LABELS or (parts is not None and target == numbered_target(*parts))
+
+
+def numbered_target(part: str, number: int) -> str:
+    """The target key of a numbered party column: "role_2"."""
+    return f"{part}_{number}"
+
+
+def targets(highest_numbered: int = OFFERED_NUMBERED) -> list[str]:
+    """Every target the mapping screen offers, numbered parties up to `highest_numbered`."""
+    parts = [numbered_target(part, n) for n in range(1, highest_numbered + 1) for part in NUMBERED_PARTS]
+    return [*COLUMNS, *EXTRA_TARGETS, *parts]
+
+
+def guess_target(header: str) -> str | None:
+    """The target a header names by key, label (English or the interface language) or a known synonym."""
+    key = header_key(header)
+    parts = NUMBERED_PATTERN.match(key)
+    if parts and 1 <= int(parts.group(2)) <= MAX_NUMBERED:
+        return numbered_target(parts.group(1), int(parts.group(2)))
+    for target in (*COLUMNS, *EXTRA_TARGETS):
+        spellings = {header_key(target), header_key(str(LABELS[target]))}
+        spellings.update(header_key(synonym) for synonym in SYNONYMS.get(target, ()))
+        if key in spellings:
+            return target
+    return None

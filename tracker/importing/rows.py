@@ -1,0 +1,192 @@
+"""One row of a file read into values: text, choices, dates, parties named, sectors named, links; each
+problem noted with its row number and the file's column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.dates import PartialDate
+from tracker.i18n import _
+from tracker.importing.fields import NUMBERED_PARTS, numbered, numbered_target
+from tracker.importing.mapping import Mapping
+from tracker.importing.values import (
+    CellError,
+    PartyRef,
+    Vocabulary,
+    cell_text,
+    instrument_from_title,
+    parse_date,
+    parse_parties,
+    parse_partners,
+    party_from_parts,
+    text_items,
+    unneutralise,
+    url_items,
+)
+from tracker.models import AgreementStatus, InstrumentType, PartyKind, RenewalIntent
+from tracker.urls import InvalidURLError, normalize_url
+
+TEXT_LIMITS = {"title": 500, "title_local": 500, "summary": 20000, "notes": 20000}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a row (or, with no row, the file) cannot be imported; `column` is the file's header."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass
+class RowInput:
+    """A row's values as the file gives them; parties, sectors and links not yet matched to records."""
+
+    number: int
+    title: str = ""
+    title_local: str = ""
+    instrument: InstrumentType | None = None
+    status: AgreementStatus | None = None
+    renewal: RenewalIntent = RenewalIntent.NONE
+    signed: PartialDate | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    summary: str = ""
+    notes: str = ""
+    # Each party with the column it came from (None for the home state the mapping adds).
+    parties: list[tuple[PartyRef, str | None]] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    # (normalised URL, URL as written)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class RowReader:
+    """Reads rows under one mapping; formula-neutralised cells of CSV and XLSX files are restored."""
+
+    def __init__(self, mapping: Mapping, columns: dict[str, str], file_format: str, home_country: str | None) -> None:
+        self.mapping = mapping
+        self.columns = columns
+        self.neutralised = file_format in ("csv", "xlsx")
+        self.home_country = home_country
+        self.vocabulary = Vocabulary()
+        self.numbers = sorted({parts[1] for target in columns if (parts := numbered(target)) and parts[0] == "party"})
+
+    def raw(self, cells: dict[str, Any], target: str) -> Any:
+        """The cell of the column mapped to `target` (None when none is), strings restored from neutralising."""
+        header = self.columns.get(target)
+        value = cells.get(header) if header is not None else None
+        return unneutralise(value) if self.neutralised and isinstance(value, str) else value
+
+    def text(self, cells: dict[str, Any], target: str) -> str:
+        """The cell as stripped text."""
+        return cell_text(self.raw(cells, target)).strip()
+
+    def value(self, row: RowInput, cells: dict[str, Any], target: str, parse: Callable[[Any], Any]) -> Any:
+        """`parse` of the raw cell; a CellError becomes the row's problem at that column (and None)."""
+        try:
+            return parse(self.raw(cells, target))
+        except CellError as error:
+            self.problem(row, target, str(error))
+            return None
+
+    def problem(self, row: RowInput, target: str | None, message: Any) -> None:
+        """Note a problem of the row, at the column mapped to `target`."""
+        row.problems.append(Problem(row.number, self.columns.get(target) if target else None, str(message)))
+
+    def read(self, number: int, cells: dict[str, Any]) -> RowInput:
+        """Every mapped cell of a row, read and checked on its own."""
+        row = RowInput(number)
+        for target, limit in TEXT_LIMITS.items():
+            setattr(row, target, self.limited(row, cells, target, limit))
+        if not row.title:
+            self.problem(row, "title", _("Give the agreement a title."))
+        row.instrument = self.instrument(row, cells)
+        row.status = self.status(row, cells)
+        renewal = self.value(
+            row, cells, "renewal_intent", lambda raw: self.vocabulary.choice(RenewalIntent, cell_text(raw))
+        )
+        row.renewal = renewal or RenewalIntent.NONE
+        for target in ("signed", "start", "end"):
+            setattr(row, target, self.value(row, cells, target, lambda raw: parse_date(cell_text(raw))))
+        if row.start and row.end and row.end.is_before(row.start):
+            message = _("The end (%(end)s) is before the start (%(start)s).", end=row.end.iso(), start=row.start.iso())
+            self.problem(row, "end", message)
+        row.parties = self.parties(row, cells)
+        row.sectors = self.value(row, cells, "sectors", text_items) or []
+        row.sources = self.sources(row, cells)
+        return row
+
+    def limited(self, row: RowInput, cells: dict[str, Any], target: str, limit: int) -> str:
+        """Text no longer than its column allows."""
+        text = self.text(cells, target)
+        if len(text) > limit:
+            self.problem(row, target, _("At most %(max)s characters (this has %(count)s).", max=limit, count=len(text)))
+        return text
+
+    def instrument(self, row: RowInput, cells: dict[str, Any]) -> InstrumentType | None:
+        """The instrument column, else the title's words (if the mapping says so), else the default."""
+        before = len(row.problems)
+        given = self.value(row, cells, "instrument", lambda raw: self.vocabulary.choice(InstrumentType, cell_text(raw)))
+        if given is None and self.mapping.instrument_from_title:
+            given = instrument_from_title(row.title)
+        given = given or self.mapping.default_instrument
+        if given is None and len(row.problems) == before:
+            self.problem(row, "instrument", _("Give the instrument."))
+        return given
+
+    def status(self, row: RowInput, cells: dict[str, Any]) -> AgreementStatus | None:
+        """The status column wins; else the ratification status decides; else the default."""
+        before = len(row.problems)
+        status = self.value(row, cells, "status", lambda raw: self.vocabulary.choice(AgreementStatus, cell_text(raw)))
+        if status is None:
+            status = self.value(row, cells, "ratification", lambda raw: self.vocabulary.ratification(cell_text(raw)))
+        status = status or self.mapping.default_status
+        if status is None and len(row.problems) == before:
+            target = next((target for target in ("status", "ratification") if target in self.columns), None)
+            self.problem(row, target, _("Give the status."))
+        return status
+
+    def parties(self, row: RowInput, cells: dict[str, Any]) -> list[tuple[PartyRef, str | None]]:
+        """The home state (if the mapping adds it), the parties column, numbered party columns, the partner column."""
+        found: list[tuple[PartyRef, str | None]] = []
+        if self.mapping.home_state and self.home_country:
+            found.append(
+                (PartyRef("", country=self.home_country, kind=PartyKind.STATE, state_of=self.home_country), None)
+            )
+        for target, parse in (
+            ("parties", lambda raw: parse_parties(raw, self.vocabulary)),
+            ("partner", lambda raw: parse_partners(cell_text(raw))),
+        ):
+            refs = self.value(row, cells, target, parse) or []
+            found.extend((ref, self.columns.get(target)) for ref in refs)
+        for number in self.numbers:
+            ref = self.numbered_party(row, cells, number)
+            if ref is not None:
+                found.append((ref, self.columns.get(numbered_target("party", number))))
+        return found
+
+    def numbered_party(self, row: RowInput, cells: dict[str, Any], number: int) -> PartyRef | None:
+        """party_N with country_N, role_N and kind_N; None when party_N is blank."""
+        name, country, role, kind = (self.text(cells, numbered_target(part, number)) for part in NUMBERED_PARTS)
+        if not name:
+            if country or role or kind:
+                self.problem(row, numbered_target("party", number), _("Give the party's name."))
+            return None
+        try:
+            return party_from_parts(name, country, role, kind, self.vocabulary)
+        except CellError as error:
+            self.problem(row, numbered_target("party", number), str(error))
+            return None
+
+    def sources(self, row: RowInput, cells: dict[str, Any]) -> list[tuple[str, str]]:
+        """Each link normalised, once; a link that is not an http(s) URL is the row's problem."""
+        links: dict[str, str] = {}
+        for written in self.value(row, cells, "sources", url_items) or []:
+            try:
+                links.setdefault(normalize_url(written), written)
+            except InvalidURLError as error:
+                self.problem(row, "sources", _("“%(url)s”: %(reason)s", url=written[:80], reason=str(error)))
+        return list(links.items())

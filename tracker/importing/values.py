@@ -1,0 +1,310 @@
+"""Cell values read into the tracker's types: text, dates at any precision, choices, party lists, URLs."""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+
+from tracker.dates import PartialDate, PartialDateError
+from tracker.i18n import _
+from tracker.importing import words
+from tracker.importing.countries import country_code_for
+from tracker.importing.fields import header_key
+from tracker.labels import label
+from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
+
+# A cell starting with one of these is a formula to a spreadsheet; exports prefix it with an apostrophe.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPED_STARTS = (*FORMULA_TRIGGERS, "'")
+
+_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
+_ISO_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-./]+([a-z]+)\.?[\s\-./,]+(\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s\-./,]+(\d{4})$")
+_PARTY_ENTRY = re.compile(r"^(?P<name>.*?)\s*\((?P<attributes>[^()]*)\)\s*$")
+# Sources are split at whitespace, or at a ";" that comes before the next link's scheme.
+_URL_SEPARATOR = re.compile(r"\s*;\s*(?=[A-Za-z][A-Za-z0-9+.\-]*://)|\s+")
+NO_COUNTRY = ("-", "—", "–")
+
+
+class CellError(ValueError):
+    """A cell's value cannot be read; the message says what to write instead."""
+
+
+def neutralise(text: str) -> str:
+    """The text as a spreadsheet shows it and never runs it: a formula-like start gets a leading apostrophe.
+
+    Text that already starts with an apostrophe before such a character gets one more, so that
+    `unneutralise` gives back exactly the original.
+    """
+    if text.startswith(FORMULA_TRIGGERS) or (text.startswith("'") and text[1:2] and text[1] in ESCAPED_STARTS):
+        return f"'{text}"
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Undo `neutralise`: drop the apostrophe an export put in front of a formula-like cell."""
+    if text.startswith("'") and text[1:2] and text[1] in ESCAPED_STARTS:
+        return text[1:]
+    return text
+
+
+def cell_text(value: Any) -> str:
+    """Any cell value (spreadsheet number or date, JSON scalar) as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+def parse_date(text: str) -> PartialDate | None:
+    """A date at the precision written; a place before a comma is dropped ("Jakarta, 22-Apr-1992")."""
+    text = " ".join(text.split()).casefold()
+    if not text:
+        return None
+    candidates = [text] + [text[index + 1 :].strip() for index, char in enumerate(text) if char == ","]
+    for candidate in candidates:
+        found = _date_in(candidate)
+        if found is not None:
+            return found
+    raise CellError(str(_("“%(text)s” is not a date: write 2006, 2006-03, 2006-03-15 or 15-Mar-2006.", text=text[:60])))
+
+
+def _date_in(text: str) -> PartialDate | None:
+    """The date the whole text spells, or None when it spells none; CellError for an impossible date."""
+    moment = _ISO_MOMENT.match(text)
+    if moment:
+        text = moment.group(1)
+    if match := _ISO.match(text):
+        return _checked(*(int(part) if part else None for part in match.groups()))
+    if match := _DAY_FIRST.match(text):
+        day, month, year = (int(part) for part in match.groups())
+        return _checked(year, month, day)
+    if (match := _DAY_MONTH_YEAR.match(text)) and match.group(2) in words.MONTHS:
+        return _checked(int(match.group(3)), words.MONTHS[match.group(2)], int(match.group(1)))
+    if (match := _MONTH_DAY_YEAR.match(text)) and match.group(1) in words.MONTHS:
+        return _checked(int(match.group(3)), words.MONTHS[match.group(1)], int(match.group(2)))
+    if (match := _MONTH_YEAR.match(text)) and match.group(1) in words.MONTHS:
+        return _checked(int(match.group(2)), words.MONTHS[match.group(1)], None)
+    return None
+
+
+def _checked(year: int, month: int | None, day: int | None) -> PartialDate:
+    """The partial date, refused with the date rules' own message when it does not exist."""
+    text = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
+    try:
+        return PartialDate.parse(text)
+    except PartialDateError as error:
+        raise CellError(str(error)) from error
+
+
+# --- choices ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def choice_key(text: str) -> str:
+    """A choice as compared: "In force", "in-force" and "IN_FORCE" are all "in_force"."""
+    return header_key(text).replace(" ", "_")
+
+
+class Vocabulary:
+    """The spellings each choice accepts: its value, its label in the interface language, known synonyms.
+
+    Built once per import (labels are translated once, not per row).
+    """
+
+    def __init__(self) -> None:
+        self.tables: dict[type[enum.Enum], dict[str, enum.Enum]] = {
+            enum_class: self._table(enum_class, synonyms)
+            for enum_class, synonyms in (
+                (InstrumentType, words.INSTRUMENTS),
+                (AgreementStatus, words.STATUSES),
+                (RenewalIntent, words.RENEWALS),
+                (PartyRole, words.ROLES),
+                (PartyKind, words.KINDS),
+            )
+        }
+        self.ratifications = {choice_key(text): status for text, status in words.RATIFICATIONS.items()}
+
+    @staticmethod
+    def _table(enum_class: type[enum.Enum], synonyms: dict[str, enum.Enum]) -> dict[str, enum.Enum]:
+        """Compared spelling -> member; values and labels win over synonyms."""
+        table = {choice_key(text): member for text, member in synonyms.items()}
+        for member in enum_class:
+            table[choice_key(str(label(member)))] = member
+            table[member.value] = member
+        return table
+
+    def choice(self, enum_class: type[enum.Enum], text: str) -> Any:
+        """The member the text names; None for blank; CellError naming the accepted values otherwise."""
+        if not text.strip():
+            return None
+        member = self.tables[enum_class].get(choice_key(text))
+        if member is None:
+            accepted = ", ".join(member.value for member in enum_class)
+            raise CellError(str(_("“%(text)s” is not one of: %(accepted)s.", text=text[:60], accepted=accepted)))
+        return member
+
+    def ratification(self, text: str) -> AgreementStatus | None:
+        """The status a ratification status stands for ("Sudah diratifikasi" is in force)."""
+        if not text.strip():
+            return None
+        status = self.ratifications.get(choice_key(text))
+        if status is None:
+            status = self.tables[AgreementStatus].get(choice_key(text))
+        if status is None:
+            raise CellError(str(_("“%(text)s” is not a ratification status this import knows.", text=text[:60])))
+        return status  # type: ignore[return-value]
+
+
+def instrument_from_title(title: str) -> InstrumentType | None:
+    """The instrument a title names ("Memorandum of Understanding on ..." is an MoU); None if it names none."""
+    lowered = title.casefold()
+    for pattern, instrument in words.TITLE_INSTRUMENTS:
+        if re.search(pattern, lowered):
+            return instrument
+    return None
+
+
+# --- parties ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyRef:
+    """A party as a file names it: by name (with country and kind when given), or as the state of a country."""
+
+    name: str
+    role: PartyRole = PartyRole.SIGNATORY
+    country: str | None = None
+    kind: PartyKind | None = None
+    # Set for "the state of this country" (the partner column, the home country): matched by country, not name.
+    state_of: str | None = None
+
+
+def split_list(text: str) -> list[str]:
+    """The items of a ";"-separated cell, stripped, without blanks."""
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def parse_party_entry(entry: str, vocabulary: Vocabulary) -> PartyRef:
+    """ "AITEC Co., Ltd (KR, signatory, company)": name, then country, role and kind in brackets, each optional."""
+    match = _PARTY_ENTRY.match(entry)
+    if match and match.group("name"):
+        attributes = _attributes(match.group("attributes"), vocabulary)
+        if attributes is not None:
+            country, role, kind = attributes
+            return PartyRef(match.group("name").strip(), role or PartyRole.SIGNATORY, country, kind)
+    return PartyRef(entry.strip())
+
+
+def _attributes(text: str, vocabulary: Vocabulary) -> tuple[str | None, PartyRole | None, PartyKind | None] | None:
+    """Country, role and kind from "KR, signatory"; None when the brackets are part of the name ("(KIAT)")."""
+    tokens = [token.strip() for token in text.split(",")]
+    country, role, kind, unknown = None, None, None, []
+    for token in tokens:
+        key = choice_key(token)
+        if not token or token in NO_COUNTRY:
+            continue
+        if role is None and key in vocabulary.tables[PartyRole]:
+            role = vocabulary.tables[PartyRole][key]
+        elif kind is None and key in vocabulary.tables[PartyKind]:
+            kind = vocabulary.tables[PartyKind][key]
+        elif country is None and country_code_for(token):
+            country = country_code_for(token)
+        else:
+            unknown.append(token)
+    if len(tokens) == 1 and unknown:
+        return None
+    if unknown:
+        message = _("“%(token)s” is not a country code, a role or a kind of party.", token=unknown[0][:60])
+        raise CellError(str(message))
+    return country, role, kind  # type: ignore[return-value]
+
+
+def parse_parties(value: Any, vocabulary: Vocabulary) -> list[PartyRef]:
+    """The parties of a cell: "A (ID, signatory); B (KR, funder)", or JSON objects or strings."""
+    if isinstance(value, list):
+        return [party for item in value for party in _json_party(item, vocabulary)]
+    return [parse_party_entry(entry, vocabulary) for entry in split_list(cell_text(value))]
+
+
+def _json_party(item: Any, vocabulary: Vocabulary) -> list[PartyRef]:
+    """A JSON list item: {"name", "country", "role", "kind"} or an entry as text."""
+    if not isinstance(item, dict):
+        return parse_parties(cell_text(item), vocabulary)
+    return [
+        party_from_parts(
+            cell_text(item.get("name")),
+            cell_text(item.get("country")),
+            cell_text(item.get("role")),
+            cell_text(item.get("kind")),
+            vocabulary,
+        )
+    ]
+
+
+def party_from_parts(name: str, country: str, role: str, kind: str, vocabulary: Vocabulary) -> PartyRef:
+    """A party from separate cells (party_1, country_1, role_1, kind_1)."""
+    name = " ".join(name.split())
+    if not name:
+        raise CellError(str(_("A party needs a name.")))
+    code = country_code_for(country) if country.strip() not in ("", *NO_COUNTRY) else None
+    if country.strip() not in ("", *NO_COUNTRY) and code is None:
+        raise CellError(str(_("“%(text)s” is not a country.", text=country[:60])))
+    return PartyRef(
+        name,
+        vocabulary.choice(PartyRole, role) or PartyRole.SIGNATORY,
+        code,
+        vocabulary.choice(PartyKind, kind),
+    )
+
+
+def parse_partners(text: str) -> list[PartyRef]:
+    """The treaty list's partner cell: countries become their state, other names an international organisation."""
+    partners = []
+    for entry in split_list(text):
+        code = country_code_for(entry)
+        if code:
+            partners.append(PartyRef(entry, state_of=code, country=code, kind=PartyKind.STATE))
+        else:
+            partners.append(PartyRef(" ".join(entry.split()), kind=PartyKind.INTERNATIONAL_ORGANISATION))
+    return partners
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def text_items(value: Any) -> list[str]:
+    """A list cell's items: a JSON list, or ";"-separated text."""
+    if isinstance(value, list):
+        return [cell_text(item).strip() for item in value if cell_text(item).strip()]
+    return split_list(cell_text(value))
+
+
+def url_items(value: Any) -> list[str]:
+    """The links of a sources cell: a JSON list, or text separated by ";" or whitespace."""
+    if isinstance(value, list):
+        return [cell_text(item).strip() for item in value if cell_text(item).strip()]
+    items = _URL_SEPARATOR.split(cell_text(value).strip())
+    return [item.strip().rstrip(";") for item in items if item.strip().rstrip(";")]

@@ -1,0 +1,138 @@
+"""The words import files use for months, statuses, instruments, roles and kinds, in Indonesian and English.
+
+Each choice also accepts its stored value ("in_force") and its label in the interface language ("In force");
+these tables add what spreadsheets, and the foreign ministry's treaty list, write instead.
+"""
+
+from __future__ import annotations
+
+from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
+
+MONTHS = {
+    **dict.fromkeys(("jan", "januari", "january"), 1),
+    **dict.fromkeys(("feb", "peb", "februari", "pebruari", "february"), 2),
+    **dict.fromkeys(("mar", "maret", "march"), 3),
+    **dict.fromkeys(("apr", "april"), 4),
+    **dict.fromkeys(("mei", "may"), 5),
+    **dict.fromkeys(("jun", "juni", "june"), 6),
+    **dict.fromkeys(("jul", "juli", "july"), 7),
+    **dict.fromkeys(("agu", "agt", "ags", "agus", "agustus", "aug", "august"), 8),
+    **dict.fromkeys(("sep", "sept", "september"), 9),
+    **dict.fromkeys(("okt", "oktober", "oct", "october"), 10),
+    **dict.fromkeys(("nov", "nop", "nopember", "november"), 11),
+    **dict.fromkeys(("des", "desember", "dec", "december"), 12),
+}
+
+STATUSES = {
+    "berlaku": AgreementStatus.IN_FORCE,
+    "sudah berlaku": AgreementStatus.IN_FORCE,
+    "telah berlaku": AgreementStatus.IN_FORCE,
+    "entered into force": AgreementStatus.IN_FORCE,
+    "in effect": AgreementStatus.IN_FORCE,
+    "belum berlaku": AgreementStatus.SIGNED,
+    "not yet in force": AgreementStatus.SIGNED,
+    "ditandatangani": AgreementStatus.SIGNED,
+    "tidak berlaku": AgreementStatus.EXPIRED,
+    "tidak berlaku lagi": AgreementStatus.EXPIRED,
+    "sudah tidak berlaku": AgreementStatus.EXPIRED,
+    "no longer in force": AgreementStatus.EXPIRED,
+    "berakhir": AgreementStatus.EXPIRED,
+    "kedaluwarsa": AgreementStatus.EXPIRED,
+    "kadaluarsa": AgreementStatus.EXPIRED,
+    "diakhiri": AgreementStatus.TERMINATED,
+    "dihentikan": AgreementStatus.TERMINATED,
+    "dibatalkan": AgreementStatus.CANCELLED,
+    "batal": AgreementStatus.CANCELLED,
+    "digantikan": AgreementStatus.SUPERSEDED,
+    "diganti": AgreementStatus.SUPERSEDED,
+    "ditangguhkan": AgreementStatus.SUSPENDED,
+    "dalam perundingan": AgreementStatus.UNDER_NEGOTIATION,
+    "dalam negosiasi": AgreementStatus.UNDER_NEGOTIATION,
+    "diumumkan": AgreementStatus.ANNOUNCED,
+}
+
+# The treaty list's "Status Pengesahan": ratified, or needing none, means in force; awaiting it means signed.
+RATIFICATIONS = {
+    "sudah diratifikasi": AgreementStatus.IN_FORCE,
+    "telah diratifikasi": AgreementStatus.IN_FORCE,
+    "diratifikasi": AgreementStatus.IN_FORCE,
+    "sudah disahkan": AgreementStatus.IN_FORCE,
+    "disahkan": AgreementStatus.IN_FORCE,
+    "sudah diratifikasi/dinotifikasi": AgreementStatus.IN_FORCE,
+    "ratified": AgreementStatus.IN_FORCE,
+    "already ratified": AgreementStatus.IN_FORCE,
+    "already ratified/notified": AgreementStatus.IN_FORCE,
+    "tidak memerlukan pengesahan": AgreementStatus.IN_FORCE,
+    "tidak perlu pengesahan": AgreementStatus.IN_FORCE,
+    "tidak memerlukan ratifikasi": AgreementStatus.IN_FORCE,
+    "tidak perlu diratifikasi": AgreementStatus.IN_FORCE,
+    "no ratification needed": AgreementStatus.IN_FORCE,
+    "no ratification/notification needed": AgreementStatus.IN_FORCE,
+    "belum diratifikasi": AgreementStatus.SIGNED,
+    "belum disahkan": AgreementStatus.SIGNED,
+    "belum diratifikasi/dinotifikasi": AgreementStatus.SIGNED,
+    "not yet ratified": AgreementStatus.SIGNED,
+    "not yet ratified/notified": AgreementStatus.SIGNED,
+}
+
+INSTRUMENTS = {
+    "memorandum of understanding": InstrumentType.MOU,
+    "nota kesepahaman": InstrumentType.MOU,
+    "memorandum saling pengertian": InstrumentType.MOU,
+    "loi": InstrumentType.LETTER_OF_INTENT,
+    "surat pernyataan kehendak": InstrumentType.LETTER_OF_INTENT,
+    "persetujuan": InstrumentType.AGREEMENT,
+    "perjanjian": InstrumentType.AGREEMENT,
+    "treaty": InstrumentType.AGREEMENT,
+    "kontrak": InstrumentType.CONTRACT,
+    "pernyataan bersama": InstrumentType.JOINT_STATEMENT,
+    "joint declaration": InstrumentType.JOINT_STATEMENT,
+    "deklarasi bersama": InstrumentType.JOINT_STATEMENT,
+    "pengaturan pelaksanaan": InstrumentType.IMPLEMENTING_ARRANGEMENT,
+    "lainnya": InstrumentType.OTHER,
+}
+
+# Checked in order against a title (lower case): the first that occurs names the instrument.
+TITLE_INSTRUMENTS = (
+    (r"implementing arrangement|pengaturan pelaksanaan", InstrumentType.IMPLEMENTING_ARRANGEMENT),
+    (
+        r"memorandum of understanding|\bmou\b|nota kesepahaman|memorandum saling pengertian",
+        InstrumentType.MOU,
+    ),
+    (r"letter of intent|\bloi\b|surat pernyataan kehendak", InstrumentType.LETTER_OF_INTENT),
+    (r"joint (statement|declaration)|pernyataan bersama|deklarasi bersama", InstrumentType.JOINT_STATEMENT),
+    (r"\bcontract\b|\bkontrak\b", InstrumentType.CONTRACT),
+    (r"\bagreement\b|\bpersetujuan\b|\bperjanjian\b|\btreaty\b|\bconvention\b|\bkonvensi\b", InstrumentType.AGREEMENT),
+)
+
+RENEWALS = {
+    "no": RenewalIntent.NONE,
+    "tidak": RenewalIntent.NONE,
+    "akan diperpanjang": RenewalIntent.INTENDED,
+    "dalam perundingan": RenewalIntent.IN_NEGOTIATION,
+    "diperpanjang": RenewalIntent.RENEWED,
+}
+
+ROLES = {
+    "penandatangan": PartyRole.SIGNATORY,
+    "signer": PartyRole.SIGNATORY,
+    "pelaksana": PartyRole.IMPLEMENTING_AGENCY,
+    "implementer": PartyRole.IMPLEMENTING_AGENCY,
+    "penyandang dana": PartyRole.FUNDER,
+    "donor": PartyRole.FUNDER,
+    "saksi": PartyRole.WITNESS,
+}
+
+KINDS = {
+    "government": PartyKind.STATE,
+    "pemerintah": PartyKind.STATE,
+    "negara": PartyKind.STATE,
+    "kementerian": PartyKind.MINISTRY,
+    "agency": PartyKind.MINISTRY,
+    "perusahaan": PartyKind.COMPANY,
+    "asosiasi": PartyKind.ASSOCIATION,
+    "organisasi internasional": PartyKind.INTERNATIONAL_ORGANISATION,
+    "international organization": PartyKind.INTERNATIONAL_ORGANISATION,
+    "io": PartyKind.INTERNATIONAL_ORGANISATION,
+    "lembaga penelitian": PartyKind.RESEARCH_INSTITUTE,
+}

@@ -1,0 +1,165 @@
+"""Calendar feeds of expiries: the owner's management pages, and the feed that calendar apps fetch.
+
+The feed URL is public in the access table: calendar apps send no session cookie. It is authenticated by
+its secret token instead, which is shown once at creation and stored only as a SHA-256 hash.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from tracker.access import role_allows
+from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.feeds import feed_events
+from tracker.forms.agreements import AgreementQueryForm
+from tracker.forms.alerts import CalendarFeedForm
+from tracker.i18n import _
+from tracker.ics import calendar_bytes
+from tracker.models import CalendarFeed, User
+from tracker.queries.agreements import AgreementFilters
+from tracker.queries.calendars import feed_agreements, feed_by_token, feeds_of
+from tracker.queries.parties import party_choices
+from tracker.queries.sectors import sector_choices
+from tracker.services import calendars as service
+from tracker.web.agreements import filters_from
+from tracker.web.helpers import render_invalid
+
+bp = Blueprint("calendars", __name__)
+log = logging.getLogger("tracker.security")
+
+MAX_QUERY_LENGTH = 2000
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+class QueryError(Exception):
+    """A stored or typed agreement query that the query page would refuse; the message says why."""
+
+
+def saved_filters(session: Session, query: str) -> AgreementFilters:
+    """The agreement filters of a query string, checked by the query page's own form and choices."""
+    form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query)))
+    form.set_choices(party_choices(session), sector_choices(session))
+    if not form.validate():
+        problems = (f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
+        raise QueryError(" ".join(problems))
+    return filters_from(form)
+
+
+@bp.get("/account/calendars")
+def index():
+    """The signed-in user's calendar feeds."""
+    return render_template("calendars/index.html", feeds=feeds_of(get_session(), current_user.id))
+
+
+@bp.get("/account/calendars/new")
+def new():
+    """The new-calendar form, its query pre-filled from `?query=` (the query page's "Subscribe" link)."""
+    form = CalendarFeedForm(formdata=None, query=service.normalize_query(request.args.get("query", "")))
+    return render_template("calendars/new.html", form=form)
+
+
+@bp.post("/account/calendars/new")
+def create():
+    """Create a feed and show its secret URL this once."""
+    form = CalendarFeedForm()
+    session = get_session()
+    valid = form.validate()
+    query = checked_query(session, form)
+    if not valid or query is None:
+        return render_invalid("calendars/new.html", form)
+    data = service.FeedData(name=form.name.data, query=query, lead_months=form.chosen_lead_months())
+    feed, token = service.create_feed(session, session.get(User, current_user.id), data)
+    session.commit()
+    log.info("calendar feed %s created by %s", feed.id, current_user.email)
+    return secret_shown(feed, token)
+
+
+def checked_query(session: Session, form: CalendarFeedForm) -> str | None:
+    """The form's query normalised, or None with the reason next to the field when the query page would refuse it."""
+    query = service.normalize_query(form.query.data)
+    try:
+        saved_filters(session, query)
+    except QueryError as error:
+        form.query.errors = [*form.query.errors, _("This query does not work: %(problem)s", problem=str(error))]
+        return None
+    if len(query) > MAX_QUERY_LENGTH:
+        form.query.errors = [*form.query.errors, _("This query is too long to save.")]
+        return None
+    return query
+
+
+def secret_shown(feed: CalendarFeed, token: str):
+    """The page with the feed's secret URLs; it must not be cached, since nothing can show them again."""
+    https_url = url_for(".feed", token=token, _external=True)
+    webcal_url = "webcal://" + https_url.split("://", 1)[1]
+    page = render_template("calendars/created.html", feed=feed, https_url=https_url, webcal_url=webcal_url)
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/account/calendars/<id:feed_id>/revoke")
+def revoke(feed_id: int):
+    """Revoke one of the user's feeds: its URL stops working at once."""
+    session = get_session()
+    try:
+        feed = service.revoke_feed(session, session.get(User, current_user.id), feed_id)
+    except TrackerError as error:
+        session.rollback()
+        abort(error.status_code)
+    session.commit()
+    log.info("calendar feed %s revoked by %s", feed.id, current_user.email)
+    flash(_("Calendar “%(name)s” revoked: its address no longer works.", name=feed.name), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/calendar/<token>.ics", endpoint="feed")
+def feed_ics(token: str):
+    """The iCalendar feed a secret token opens; 404 when unknown, revoked or its owner may no longer read."""
+    session = get_session()
+    calendar = feed_by_token(session, token)
+    if calendar is None or not role_allows(calendar.user.role, "agreements.index"):
+        abort(404)
+    try:
+        filters = saved_filters(session, calendar.query)
+        lead_months = service.parse_lead_months(calendar.lead_months)
+    except (QueryError, TrackerError) as error:
+        return plain_error(error)
+    entries = feed_agreements(session, filters)
+    events = feed_events(entries, lead_months, agreement_link, urlsplit(request.host_url).hostname or "localhost")
+    body = calendar_bytes(calendar.name or str(_("Agreement ends")), feed_description(), events)
+    response = make_response(body)
+    response.headers["Content-Type"] = ICS_TYPE
+    response.headers["Content-Disposition"] = 'inline; filename="agreements.ics"'
+    return response
+
+
+def agreement_link(agreement_id: int) -> str:
+    """The absolute URL of an agreement's page, for the events' URL and description."""
+    return url_for("agreements.detail", agreement_id=agreement_id, _external=True)
+
+
+def feed_description() -> str:
+    """What the subscribed calendar is, in the calendar app's own description field."""
+    return str(
+        _(
+            "Ends of cooperation agreements and review reminders, from the Cooperation Tracker. An end known only "
+            "to the year or the month is shown on its earliest possible day."
+        )
+    )
+
+
+def plain_error(error: Exception):
+    """A stored feed the query page would now refuse: a calendar app shows the status, a person reads the text."""
+    problem = str(getattr(error, "message", error))
+    text = str(_("This calendar no longer works: %(problem)s Create a new calendar in your account.", problem=problem))
+    response = make_response(text, 400)
+    response.headers["Content-Type"] = "text/plain; charset=utf-8"
+    return response

@@ -1,0 +1,101 @@
+"""Export buttons: the agreements a query matches (all of them, not one page), and the parties and sources
+lists, as CSV, XLSX or JSON. `?format=` picks the format; every other parameter is the list's own filter."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request, send_file, url_for
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from tracker import exporting
+from tracker.db import get_session
+from tracker.forms.agreements import AgreementQueryForm
+from tracker.forms.parties import PartyQueryForm
+from tracker.forms.sources import SourceQueryForm
+from tracker.queries import exports as queries
+from tracker.queries.agreements import AgreementFilters, SortOrder
+from tracker.queries.parties import party_choices
+from tracker.queries.sectors import sector_choices
+from tracker.web.agreements import filters_from
+
+bp = Blueprint("exports", __name__)
+
+INVALID_QUERY_STATUS = 400
+# Parameters of a list page that an export ignores: it has every matching row.
+PAGING = ("page", "per_page", "format")
+
+
+@bp.app_template_global()
+def export_url(endpoint: str, file_format: str) -> str:
+    """The export of the current list with its filters, in a format."""
+    args = {key: values for key, values in request.args.to_dict(flat=False).items() if key not in PAGING}
+    return url_for(endpoint, **args, format=file_format)
+
+
+def requested_format() -> str:
+    """The `format` parameter (csv when absent); anything else is a bad request."""
+    file_format = request.args.get("format", "csv")
+    if file_format not in exporting.FORMATS:
+        abort(400)
+    return file_format
+
+
+def download(data: bytes, file_format: str, stem: str):
+    """The file as an attachment named after the list and the day."""
+    name = f"{stem}-{date.today().isoformat()}.{file_format}"
+    return send_file(
+        io.BytesIO(data), mimetype=exporting.MIMETYPES[file_format], as_attachment=True, download_name=name
+    )
+
+
+def agreement_query_form(session: Session, args: MultiDict) -> AgreementQueryForm:
+    """The agreement list's query form on `args`, with its choices, validated by the caller."""
+    form = AgreementQueryForm(formdata=args)
+    form.set_choices(party_choices(session), sector_choices(session))
+    return form
+
+
+def export_filters(form: AgreementQueryForm, args: MultiDict) -> AgreementFilters:
+    """The list's filters; without a `sort` the export is by title, so that the same data gives the same file."""
+    filters = filters_from(form)
+    if not args.get("sort"):
+        filters.sort = SortOrder.TITLE
+    return filters
+
+
+@bp.get("/agreements/export")
+def agreements():
+    """Every agreement the query string matches, as a file."""
+    file_format = requested_format()
+    session = get_session()
+    form = agreement_query_form(session, request.args)
+    if not form.validate():
+        return render_template("agreements/index.html", form=form, page=None), INVALID_QUERY_STATUS
+    records = queries.agreements_for_export(session, export_filters(form, request.args))
+    return download(exporting.export_agreements(records, file_format), file_format, "agreements")
+
+
+@bp.get("/parties/export")
+def parties():
+    """Every party the list's filters match, as a file."""
+    file_format = requested_format()
+    form = PartyQueryForm(formdata=request.args)
+    form.set_choices()
+    if not form.validate():
+        abort(INVALID_QUERY_STATUS)
+    records = queries.parties_for_export(get_session(), form.filters())
+    return download(exporting.export_parties(records, file_format), file_format, "parties")
+
+
+@bp.get("/sources/export")
+def sources():
+    """Every source the list's filters match, as a file."""
+    file_format = requested_format()
+    form = SourceQueryForm(formdata=request.args)
+    if not form.validate():
+        abort(INVALID_QUERY_STATUS)
+    records = queries.sources_for_export(get_session(), form.filters())
+    return download(exporting.export_sources(records, file_format), file_format, "sources")

@@ -1,0 +1,253 @@
+"""Importing agreements: upload, map the columns, preview (the dry run), import all or nothing, presets.
+
+The uploaded file stays on the server (tracker/importing/storage.py) under a random token that only the
+uploader can use; the preview is a GET link carrying the mapping, and the commit re-reads the stored bytes
+and checks every row again in its own transaction, so nothing the browser sends back is trusted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.forms.imports import CommitForm, MappingForm, PresetForm, UploadForm
+from tracker.i18n import _, _n
+from tracker.importing import dry_run, run_import
+from tracker.importing import presets as preset_service
+from tracker.importing.mapping import automatic, detect_built_in
+from tracker.importing.plan import ImportPlan, Outcome
+from tracker.importing.reading import FileFormatError, Table, read_table
+from tracker.importing.storage import StoredUpload, UploadMissing, discard_upload, load_upload, save_upload, sweep
+from tracker.models import ImportPreset
+from tracker.web.helpers import INVALID_FORM_STATUS, get_or_404
+
+bp = Blueprint("imports", __name__, url_prefix="/import")
+
+# How many rows the preview lists one by one (every problem is listed whatever the size).
+PREVIEW_ROWS = 200
+# How many problems, new parties and new sources the preview lists (the command line lists them all).
+MAX_PROBLEMS = 1000
+MAX_LISTED = 100
+SAMPLE_ROWS = 3
+
+
+@bp.url_value_preprocessor
+def allow_large_upload(endpoint: str | None, _values: dict | None) -> None:
+    """Let an upload be larger than other requests; set before anything reads the form (CSRF does, early)."""
+    if endpoint == "imports.upload":
+        request.max_content_length = current_app.config["TRACKER_IMPORT_MAX_BYTES"]
+
+
+def folder() -> Path:
+    """Where uploads wait for their commit."""
+    return Path(current_app.config["TRACKER_IMPORT_DIR"] or Path(current_app.instance_path) / "imports")
+
+
+def max_age() -> float:
+    """How long an upload can wait for its commit, in seconds."""
+    return current_app.config["TRACKER_IMPORT_MAX_AGE"].total_seconds()
+
+
+def stored(token: str) -> StoredUpload | None:
+    """The signed-in user's upload under the token; None (after saying so) when it is gone."""
+    try:
+        return load_upload(folder(), token, current_user.id, max_age())
+    except UploadMissing:
+        flash(_("This upload has expired or is not yours; upload the file again."), "warning")
+        return None
+
+
+def table_of(upload: StoredUpload) -> Table:
+    """The stored file read again (it was readable when uploaded)."""
+    return read_table(upload.data, upload.filename)
+
+
+def upload_form() -> UploadForm:
+    """The upload form with the presets to choose from."""
+    form = UploadForm()
+    form.set_choices(preset_service.preset_choices(get_session()))
+    return form
+
+
+@bp.get("")
+def start():
+    """Ask for the file and the preset; list the saved presets."""
+    return render_start(upload_form())
+
+
+def render_start(form: UploadForm, status: int = 200):
+    """The upload page."""
+    presets = preset_service.saved_presets(get_session())
+    return render_template("imports/upload.html", form=form, presets=presets), status
+
+
+@bp.post("")
+def upload():
+    """Keep the file on the server and go on to the mapping (nothing is imported yet)."""
+    form = upload_form()
+    if not form.validate():
+        return render_start(form, INVALID_FORM_STATUS)
+    data, filename = form.file.data.read(), form.file.data.filename or ""
+    try:
+        table = read_table(data, filename, form.format.data or None)
+    except FileFormatError as error:
+        form.file.errors = [str(error)]
+        return render_start(form, INVALID_FORM_STATUS)
+    sweep(folder(), max_age())
+    name = filename if not form.format.data else f"{Path(filename).stem}.{form.format.data}"
+    token = save_upload(folder(), current_user.id, name, data)
+    preset = form.preset.data or detect_built_in(table.headers) or ""
+    return redirect(url_for(".mapping", upload_token=token, preset=preset or None))
+
+
+@bp.get("/<upload_token>")
+def mapping(upload_token: str):
+    """Map the file's columns to fields, starting from the preset or from what the headers say."""
+    upload = stored(upload_token)
+    if upload is None:
+        return redirect(url_for(".start"))
+    table = table_of(upload)
+    preset_name = request.args.get("preset", "")
+    preset = preset_service.find_mapping(get_session(), preset_name)
+    form = MappingForm(table.headers, formdata=None)
+    form.fill(preset or automatic(table.headers), table.headers)
+    return render_mapping(upload, table, form, preset_name if preset else "")
+
+
+def render_mapping(upload: StoredUpload, table: Table, form: MappingForm, preset: str = "", status: int = 200):
+    """The mapping screen with a few values of each column."""
+    samples = {header: [cells.get(header) for _number, cells in table.rows[:SAMPLE_ROWS]] for header in table.headers}
+    labels = dict(preset_service.preset_choices(get_session()))
+    context = {"upload": upload, "table": table, "form": form, "samples": samples, "preset": preset}
+    context["preset_label"] = labels.get(preset, preset)
+    return render_template("imports/mapping.html", **context), status
+
+
+@bp.get("/<upload_token>/preview")
+def preview(upload_token: str):
+    """The dry run: what would be created, what is already there, and every problem, by row and column."""
+    upload = stored(upload_token)
+    if upload is None:
+        return redirect(url_for(".start"))
+    table = table_of(upload)
+    form = MappingForm(table.headers, formdata=request.args)
+    if not form.validate():
+        return render_mapping(upload, table, form, status=INVALID_FORM_STATUS)
+    plan = dry_run(get_session(), upload.data, upload.filename, form.mapping(), home_country())
+    return render_preview(upload, form, plan)
+
+
+def home_country() -> str:
+    """The home side's country (TRACKER_HOME_COUNTRY)."""
+    return current_app.config["TRACKER_HOME_COUNTRY"]
+
+
+def render_preview(upload: StoredUpload, form: MappingForm | CommitForm, plan: ImportPlan, status: int | None = None):
+    """The preview page; 422 when the file has problems."""
+    context = {
+        "upload": upload,
+        "plan": plan,
+        "params": form.params(),
+        "shown_rows": plan.rows[:PREVIEW_ROWS],
+        "preset_form": PresetForm(form.headers, formdata=None),
+        "outcomes": Outcome,
+        "max_problems": MAX_PROBLEMS,
+        "max_listed": MAX_LISTED,
+    }
+    status = status or (200 if plan.ok else INVALID_FORM_STATUS)
+    return render_template("imports/preview.html", **context), status
+
+
+@bp.post("/<upload_token>/commit")
+def commit(upload_token: str):
+    """Check the stored file again and import it whole, or nothing if any row has a problem."""
+    upload = stored(upload_token)
+    if upload is None:
+        return redirect(url_for(".start"))
+    table = table_of(upload)
+    form = CommitForm(table.headers)
+    if not form.validate():
+        return render_mapping(
+            upload, table, MappingForm(table.headers, formdata=request.form), status=INVALID_FORM_STATUS
+        )
+    session = get_session()
+    plan, result = run_import(session, upload.data, upload.filename, form.mapping(), home_country())
+    if result is None:
+        session.rollback()
+        flash(_("Nothing was imported: the file has problems (listed below)."), "error")
+        return render_preview(upload, form, plan)
+    session.commit()
+    discard_upload(folder(), upload_token)
+    flash(imported_message(result.agreements, result.parties, result.sources, plan), "success")
+    return redirect(url_for("agreements.index", sort="-updated"))
+
+
+def imported_message(agreements: int, parties: int, sources: int, plan: ImportPlan) -> str:
+    """What the import did, in a sentence or two."""
+    done = _n(
+        "Imported %(num)s agreement, with %(parties)s new parties and %(sources)s new sources.",
+        "Imported %(num)s agreements, with %(parties)s new parties and %(sources)s new sources.",
+        agreements,
+        parties=parties,
+        sources=sources,
+    )
+    skipped = len(plan.rows) - agreements
+    if not skipped:
+        return str(done)
+    rest = _n(
+        "%(num)s row was already recorded or repeated and was skipped.",
+        "%(num)s rows were already recorded or repeated and were skipped.",
+        skipped,
+    )
+    return f"{done} {rest}"
+
+
+@bp.post("/<upload_token>/preset")
+def save_preset(upload_token: str):
+    """Save the previewed mapping as a preset, then show the preview again."""
+    upload = stored(upload_token)
+    if upload is None:
+        return redirect(url_for(".start"))
+    table = table_of(upload)
+    form = PresetForm(table.headers)
+    session = get_session()
+    if not form.validate():
+        flash(" ".join(str(error) for errors in form.errors.values() for error in _flat(errors)), "error")
+        return redirect(url_for(".preview", upload_token=upload_token, **_args(form)))
+    try:
+        preset = preset_service.save_preset(session, form.name.data, form.mapping(), current_user.id)
+    except TrackerError as error:
+        session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".preview", upload_token=upload_token, **_args(form)))
+    session.commit()
+    flash(_("Preset “%(name)s” saved.", name=preset.name), "success")
+    return redirect(url_for(".preview", upload_token=upload_token, **_args(form)))
+
+
+def _args(form: CommitForm) -> dict[str, str]:
+    """The form's mapping as query-string arguments."""
+    return dict(form.params())
+
+
+def _flat(errors: object) -> list[object]:
+    """Field errors, flattened (a FieldList's errors are lists of lists)."""
+    if isinstance(errors, list | tuple):
+        return [item for error in errors for item in _flat(error)]
+    return [errors] if errors else []
+
+
+@bp.post("/presets/<id:preset_id>/delete")
+def delete_preset(preset_id: int):
+    """Delete a saved preset (built-in presets are not stored and cannot be deleted)."""
+    session = get_session()
+    preset = get_or_404(session, ImportPreset, preset_id)
+    name = preset.name
+    preset_service.delete_preset(session, preset)
+    session.commit()
+    flash(_("Preset “%(name)s” deleted.", name=name), "success")
+    return redirect(url_for(".start"))
