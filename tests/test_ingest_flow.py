@@ -102,6 +102,21 @@ def hidden_payload(html: str) -> str:
     return re.search(r'name="payload" type="hidden" value="([^"]+)"', html).group(1)
 
 
+def add_and_link(editor, url: str, agreement: Agreement) -> None:
+    """Read the page at `url` and confirm the review, linking it to `agreement`."""
+    html = editor.post("/sources/add", data={"url": url}).get_data(as_text=True)
+    editor.post(
+        "/sources/add/confirm",
+        data={
+            "payload": hidden_payload(html),
+            "link_agreements": [str(agreement.id)],
+            "new_instrument": "agreement",
+            "new_status": "announced",
+            "new_renewal": "none",
+        },
+    )
+
+
 def test_review_then_confirm_links_the_aitec_agreement(client_as, news_site, story, session):
     editor = client_as(UserRole.EDITOR)
     response = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}"})
@@ -142,17 +157,7 @@ def test_review_then_confirm_links_the_aitec_agreement(client_as, news_site, sto
 
 def test_a_known_url_opens_the_existing_source(client_as, news_site, story, session):
     editor = client_as(UserRole.EDITOR)
-    html = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}"}).get_data(as_text=True)
-    editor.post(
-        "/sources/add/confirm",
-        data={
-            "payload": hidden_payload(html),
-            "link_agreements": [str(story.id)],
-            "new_instrument": "agreement",
-            "new_status": "announced",
-            "new_renewal": "none",
-        },
-    )
+    add_and_link(editor, f"{news_site}/{SEED_PAGE}", story)
     again = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}?utm_source=x"})
     assert again.status_code == 302
     session.rollback()
@@ -212,17 +217,7 @@ def test_cli_needs_a_decision(app, news_site, story):
 
 def test_refetch_keeps_a_new_snapshot_and_says_whether_the_text_changed(client_as, news_site, story, session):
     editor = client_as(UserRole.EDITOR)
-    html = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}"}).get_data(as_text=True)
-    editor.post(
-        "/sources/add/confirm",
-        data={
-            "payload": hidden_payload(html),
-            "link_agreements": [str(story.id)],
-            "new_instrument": "agreement",
-            "new_status": "announced",
-            "new_renewal": "none",
-        },
-    )
+    add_and_link(editor, f"{news_site}/{SEED_PAGE}", story)
     session.rollback()
     source = session.scalars(select(Source)).one()
     source.url = f"{news_site}/{SEED_PAGE}"  # the article's own URL is its canonical one, not reachable in tests

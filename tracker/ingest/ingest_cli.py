@@ -12,11 +12,10 @@ from tracker.errors import TrackerError
 from tracker.ingest import acquire
 from tracker.ingest.extract import ExtractError
 from tracker.ingest.fetch import FetchError, policy_from_config, system_resolver
-from tracker.ingest.review import PendingSource
+from tracker.ingest.review import PendingSource, quote_for
 from tracker.ingest.suggest import Suggestions, suggest
 from tracker.services import snapshots
 from tracker.services.ingest import ReviewDecision, save_review
-from tracker.web.ingest import best_quote
 
 
 def read(location: str) -> PendingSource:
@@ -61,8 +60,7 @@ def add_source(location: str, link_ids: list[int], link_suggested: bool, note: s
         link_ids = [*link_ids, found.agreements[0].agreement.id]
     if not link_ids and not source_only:
         raise click.ClickException("Nothing saved: choose --link ID, --link-suggested or --source-only.")
-    phrases = [p.phrase for p in found.periods] + [m for s in found.parties for m in s.matched]
-    quote = note if note is not None else best_quote(pending.extracted.text, phrases)
+    quote = note if note is not None else quote_for(pending.extracted.text, found)
     try:
         source = save_review(session, pending, ReviewDecision(sorted(set(link_ids)), quote, None))
     except TrackerError as error:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 
 from tracker.db import get_session
@@ -13,7 +11,7 @@ from tracker.i18n import _
 from tracker.ingest import acquire
 from tracker.ingest.extract import ExtractError
 from tracker.ingest.fetch import FetchError, policy_from_config, system_resolver
-from tracker.ingest.review import PendingSource, ReviewExpired, seal, unseal
+from tracker.ingest.review import PendingSource, ReviewExpired, quote_for, seal, unseal
 from tracker.ingest.suggest import Suggestions, suggest
 from tracker.models import AgreementStatus, InstrumentType, RenewalIntent, Source
 from tracker.queries.parties import party_choices
@@ -25,8 +23,6 @@ from tracker.services.sources import DuplicateSourceError
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
 
 bp = Blueprint("ingest", __name__)
-
-SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+")
 
 
 def resolver():
@@ -92,8 +88,7 @@ def render_review(pending: PendingSource, form: ReviewForm | None = None, status
 def prefill(form: ReviewForm, found: Suggestions, pending: PendingSource) -> None:
     """Tick what the suggestions point to and fill in the new agreement from them."""
     form.link_agreements.data = [s.agreement.id for s in found.agreements[:1]]
-    phrases = [p.phrase for p in found.periods] + [m for s in found.parties for m in s.matched]
-    form.note.data = best_quote(pending.extracted.text, phrases) or pending.extracted.excerpt[:500]
+    form.note.data = quote_for(pending.extracted.text, found) or pending.extracted.excerpt[:500]
     form.create_new.data = not found.agreements
     names = [s.party.name for s in found.parties]
     form.new_title.data = _("Cooperation between %(names)s", names=" and ".join(names)) if names else ""
@@ -106,16 +101,6 @@ def prefill(form: ReviewForm, found: Suggestions, pending: PendingSource) -> Non
         form.new_end.data = period.end.iso() if period.end else ""
     form.new_parties.data = [s.party.id for s in found.parties]
     form.new_sectors.data = [s.sector.id for s in found.sectors]
-
-
-def best_quote(text: str, phrases: list[str]) -> str:
-    """The first sentence of the text that contains one of the phrases, as a quote for the link's note."""
-    sentences = SENTENCE_END.split(text or "")
-    for phrase in phrases:
-        for sentence in sentences:
-            if phrase and phrase.lower() in sentence.lower():
-                return sentence.strip()[:1000]
-    return ""
 
 
 @bp.post("/sources/add/confirm")
