@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres upgrade-db demo lint clean messages
+.PHONY: run test browser-notice test-sqlite test-postgres upgrade-db demo lint clean messages translations bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -22,18 +22,24 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 # Local use runs in debug mode: the secret key is generated once into instance/ (production must set SECRET_KEY).
 run: export FLASK_DEBUG = 1
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime translations
 	$(FLASK) upgrade-db
 	$(FLASK) load-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names a database.
-test: test-sqlite test-postgres
+# Both include the browser tests (tests/browser), which need Debian's Chromium at $(CHROMIUM).
+test: browser-notice test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.dev
+CHROMIUM ?= /usr/bin/chromium
+browser-notice:
+	@[ -x "$(CHROMIUM)" ] || echo "Chromium is not installed at $(CHROMIUM): the browser tests (tests/browser) are" \
+		"skipped (apt-get install chromium; .ci/run installs it and makes a skip a failure)."
+
+test-sqlite: $(VENV)/.dev translations
 	TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.dev
+test-postgres: $(VENV)/.dev translations
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(BIN)/python -m pytest $(PYTEST_ARGS); \
 	else \
@@ -52,6 +58,39 @@ lint: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
-# Extract every string marked for translation (the Indonesian catalog builds on this).
+# Extract every string marked for translation (and WTForms' own messages) into translations/messages.pot, update
+# both catalogs, give English entries their msgid, and list what the Indonesian catalog still lacks: fill those
+# msgstr in translations/id/LC_MESSAGES/messages.po; tests/test_i18n.py fails until none is empty or fuzzy.
 messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k _n:1,2 -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _n:1,2 -k lazy_gettext --project "Cooperation Tracker" \
+		-o translations/messages.pot .
+	$(BIN)/python -m tracker.catalogs wtforms translations/messages.pot
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python -m tracker.catalogs english
+	$(BIN)/pybabel -q compile -d translations
+	-$(BIN)/python -m tracker.catalogs missing
+
+# Compile the catalogs (.mo files are built, not kept in git); `make run` and `make test` do this first.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+translations: $(MO_FILES)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime
+	$(BIN)/pybabel -q compile -d translations -l $*
+
+# The benchmark of issue 6 (docs/benchmarks.md): databases of BENCH_SIZES agreements on SQLite and PostgreSQL,
+# latency, throughput against Datasette, import against sqlite-utils. Quick try: make bench BENCH_SIZES=2000
+BENCH_SIZES ?= 10000 100000
+bench/.venv/.installed: bench/requirements.txt
+	$(PYTHON) -m venv bench/.venv
+	bench/.venv/bin/python -m pip install --quiet --upgrade pip
+	bench/.venv/bin/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+$(VENV)/.bench: $(VENV)/.runtime bench/requirements-app.txt
+	$(BIN)/pip install --quiet -r bench/requirements-app.txt
+	touch $@
+
+bench: $(VENV)/.bench bench/.venv/.installed
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || { echo "Install wrk (apt-get install wrk)."; exit 1; }
+	@[ -x /usr/bin/time ] || apt-get install -y time >/dev/null || { echo "Install GNU time (apt-get install time)."; exit 1; }
+	BENCH_SIZES="$(BENCH_SIZES)" PYTHONPATH=. $(BIN)/python -m bench.run

@@ -32,6 +32,25 @@ def skip_empty_autogenerate(context_, revision, directives) -> None:
         print("No schema change detected; no revision written.")
 
 
+# Full-text search objects the models cannot describe (migration 0006): SQLite's FTS5 table `agreement_fts` with
+# its shadow tables, and PostgreSQL's tsvector columns of `agreement_search` with their GIN index.
+SEARCH_TABLE_PREFIX = "agreement_fts"
+SEARCH_ONLY_IN_DATABASE = {
+    ("column", "agreement_search.document"),
+    ("column", "agreement_search.rank_document"),
+    ("index", "agreement_search.ix_agreement_search_document"),
+}
+
+
+def include_object(object_, name, type_, reflected, compare_to) -> bool:
+    """Leave the engine-specific full-text search objects out of autogenerate and `alembic check`."""
+    if type_ == "table" and name.startswith(SEARCH_TABLE_PREFIX):
+        return False
+    table = getattr(object_, "table", None)
+    qualified = f"{table.name}.{name}" if table is not None else name
+    return not (reflected and compare_to is None and (type_, qualified) in SEARCH_ONLY_IN_DATABASE)
+
+
 def configure(connection: Connection | None = None, url: str | None = None) -> None:
     """Shared context options for online and offline runs."""
     is_sqlite = (url or str(connection.engine.url)).startswith("sqlite")
@@ -42,6 +61,7 @@ def configure(connection: Connection | None = None, url: str | None = None) -> N
         render_as_batch=is_sqlite,
         compare_type=True,
         process_revision_directives=skip_empty_autogenerate,
+        include_object=include_object,
         literal_binds=connection is None,
     )
 

@@ -62,9 +62,12 @@ TECH, EV, JAPAN = (
         ({"text": "kemenperin"}, [EV]),  # party alias
         ({"text": "AITEC"}, [TECH]),  # party name
         ({"text": "korsel"}, [TECH]),  # source title
-        ({"text": "100%"}, [JAPAN]),  # LIKE wildcards taken literally
-        ({"text": "under_score"}, [JAPAN]),
-        ({"text": "%"}, [JAPAN]),
+        ({"text": "100%"}, [JAPAN]),  # punctuation is no query syntax
+        ({"text": "under_score"}, [JAPAN]),  # the words "under" and "score", side by side
+        ({"text": "%"}, [JAPAN, EV, TECH]),  # a word without letters or digits is no filter
+        ({"text": "KOREA-bound jeju"}, []),
+        ({"text": "energ"}, [EV]),  # a word also finds longer words it begins
+        ({"text": "Jéjú"}, [EV]),  # accents folded
         ({"text": "technology cooperation"}, [TECH]),  # every word must match
         ({"text": "technology jeju"}, []),
         ({"country": "KR"}, [TECH]),

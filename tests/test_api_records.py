@@ -401,20 +401,3 @@ def test_restoring_a_source_and_a_stale_if_match_on_restore(api_as, make_source)
     admin.delete(f"/sources/{source.id}", etag='W/"1"')
     assert_problem(admin.post(f"/sources/{source.id}/restore", headers={"If-Match": 'W/"1"'}), 412)
     assert admin.post(f"/sources/{source.id}/restore").get_json()["archived_at"] is None
-
-
-def test_lists_issue_a_bounded_number_of_statements(editor, make_agreement, make_party, make_source, count_statements):
-    def statements_for(path: str) -> int:
-        with count_statements() as statements:
-            assert editor.get(path).status_code == 200
-        return len(statements)
-
-    party = make_party()
-    make_source(agreements=[(make_agreement(parties=[(party, PartyRole.SIGNATORY)]), "n")])
-    editor.get("/sectors")  # the token's first use is noted once (two more statements)
-    few = [statements_for(path) for path in ("/agreements", "/parties", "/sources")]
-    for number in range(8):
-        agreement = make_agreement(title=f"More {number}", parties=[(party, PartyRole.FUNDER)])
-        make_source(title=f"S{number}", url=f"https://example.org/{number}", agreements=[(agreement, "n")])
-        make_party(name=f"Party {number}")
-    assert [statements_for(path) for path in ("/agreements", "/parties", "/sources")] == few

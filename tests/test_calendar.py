@@ -81,7 +81,7 @@ def test_each_end_is_an_all_day_event_with_parties_status_renewal_and_link(app, 
     assert str(event["URL"]) == url
     assert str(event["DESCRIPTION"]).splitlines() == [
         "Technology development cooperation",
-        "Ends: 31 Oct 2018",
+        "Ends: 31 October 2018",
         "Parties: AITEC Co., Ltd; Ministry of Industry",
         "Status: In force",
         "Renewal: Renewal intended",
@@ -135,7 +135,7 @@ def test_month_only_end_is_shown_on_the_first_of_the_month_and_says_so(app, make
     agreement = make_agreement(title="Textile LoI", end="2019-03")
     end = events(fetch(app, make_feed(lead_months=[])))[f"agreement-{agreement.id}-end@localhost"]
     assert day(end) == date(2019, 3, 1)
-    assert str(end["SUMMARY"]) == "Textile LoI ends Mar 2019 (month only: shown on 1 Mar)"
+    assert str(end["SUMMARY"]) == "Textile LoI ends March 2019 (month only: shown on 1 Mar)"
 
 
 TRICKY_TITLE = 'Kerja sama teknologi, tahap 2; "AITEC"\n한국 전기차 협력 양해각서 — 2단계'

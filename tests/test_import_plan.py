@@ -313,3 +313,27 @@ def test_a_big_file_is_checked_quickly_with_few_queries(session, count_statement
     assert len(plan.new_parties) == 3001 and len(plan.new_sources) == BIG_ROWS
     assert len(statements) < 15
     assert elapsed < 60, f"{BIG_ROWS} rows took {elapsed:.1f} s"
+
+
+def test_rows_are_written_in_batches_and_a_kind_given_later_is_kept(session, monkeypatch):
+    from tracker.importing import apply
+
+    monkeypatch.setattr(apply, "BATCH", 1)  # every row its own batch: the party is written before its kind is known
+    rows = [
+        {**AITEC_ROW, "parties": "Ministry of Industry (ID); Korea Institute (KR)"},
+        {**AITEC_ROW, "title": "Second", "parties": "Korea Institute (KR, funder, research_institute)"},
+        {**AITEC_ROW, "title": "Third", "sources": AITEC_ROW["sources"]},
+    ]
+    _plan, result = commit(session, csv_file(rows_of(rows)))
+    assert (result.agreements, result.parties, result.sources) == (3, 3, 1)
+    institute = session.scalars(select(Party).where(Party.name == "Korea Institute")).one()
+    assert institute.kind is PartyKind.RESEARCH_INSTITUTE
+    created = session.scalars(select(Change).where(Change.record_type == "party", Change.record_id == institute.id))
+    assert [change.changes["kind"] for change in created] == [[None, "research_institute"]]
+    source = session.scalars(select(Source)).one()
+    history = session.scalars(select(Change).where(Change.record_type == "source").order_by(Change.id)).all()
+    assert [(change.record_id, change.action.value, change.changes["agreement"][1]) for change in history] == [
+        (source.id, "create", "Technology development cooperation"),
+        (source.id, "link", "Second"),
+        (source.id, "link", "Third"),
+    ]

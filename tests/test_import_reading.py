@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from tests.import_support import AITEC_ROW, TREATY_LIST, csv_file, json_file, rows_of, xlsx_file
+from tests.import_support import AITEC_ROW, TREATY_LIST, csv_file, generated_rows, json_file, rows_of, xlsx_file
 from tracker.importing.reading import FileFormatError, read_table
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -147,3 +147,16 @@ def test_a_workbook_that_unpacks_into_too_much(monkeypatch):
 def test_text_that_no_encoding_reads():
     with pytest.raises(FileFormatError):
         read_table(b"title\r\n" + bytes(range(128, 256)) * 4 + b"\x00\x00", "agreements.csv")
+
+
+def test_a_large_csv_file_on_disk_reads_as_its_bytes_do(tmp_path):
+    data = codecs.BOM_UTF8 + csv_file(generated_rows(3_000), delimiter=";")
+    assert len(data) > 256 * 1024  # larger than what is read to tell the format: streamed from the disk
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    from_disk, in_memory = read_table(path, path.name), read_table(data, path.name)
+    assert (from_disk.headers, from_disk.encoding, len(from_disk.rows)) == (in_memory.headers, "utf-8-sig", 3_000)
+    assert from_disk.rows[2_999] == in_memory.rows[2_999] and list(from_disk.rows) == list(in_memory.rows)
+    path.write_bytes(PNG + b"\x00" * 300_000)
+    with pytest.raises(FileFormatError, match="PNG"):
+        read_table(path, path.name)

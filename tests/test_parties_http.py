@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tracker.models import Party, PartyKind, PartyRole
 
@@ -253,37 +253,6 @@ def test_delete_used_party_is_refused_naming_the_agreements(client, session, mak
     assert response.status_code == 409
     assert "Moulds and dies cooperation" in response.text
     assert len(stored_parties(session)) == 1
-
-
-# --- bounded queries -----------------------------------------------------------------------------
-
-
-def populate(make_party, make_agreement, count: int) -> Party:
-    """A ministry with `count` units, each with an alias and an agreement; returns the ministry."""
-    ministry = make_party(name="Ministry of Industry")
-    for number in range(count):
-        unit = make_party(name=f"Directorate {number:02}", aliases=[f"D{number}"], parent=ministry)
-        make_agreement(
-            title=f"Agreement {number:02}", parties=[(unit, PartyRole.SIGNATORY), (ministry, PartyRole.WITNESS)]
-        )
-    return ministry
-
-
-@pytest.mark.parametrize("page", ["list", "detail"])
-def test_pages_issue_a_bounded_number_of_statements(
-    client, session, make_party, make_agreement, count_statements, page
-):
-    few = populate(make_party, make_agreement, 2)
-    url = "/parties/" if page == "list" else f"/parties/{few.id}"
-    with count_statements() as small:
-        assert client.get(url).status_code == 200
-    for number in range(2, 12):
-        unit = make_party(name=f"Directorate {number:02}", aliases=[f"D{number}"], parent=few)
-        make_agreement(title=f"Agreement {number:02}", parties=[(unit, PartyRole.SIGNATORY), (few, PartyRole.WITNESS)])
-    assert session.scalar(select(func.count()).select_from(Party)) == 13
-    with count_statements() as large:
-        assert client.get(url).status_code == 200
-    assert len(large) == len(small), (small, large)
 
 
 # --- CSRF ----------------------------------------------------------------------------------------

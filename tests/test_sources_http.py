@@ -77,18 +77,6 @@ def test_list_with_unreadable_filters_is_400_with_message_next_to_field(client, 
     assert message in html(response)
 
 
-def test_list_page_issues_a_bounded_number_of_statements(client, make_source, make_agreement, count_statements):
-    agreement = make_agreement()
-    make_source(title="S0", url="https://a.example/0", agreements=[(agreement, "")])
-    with count_statements() as few:
-        client.get("/sources/")
-    for n in range(1, 8):
-        make_source(title=f"S{n}", url=f"https://a.example/{n}", agreements=[(agreement, "")])
-    with count_statements() as many:
-        client.get("/sources/")
-    assert len(many) == len(few)
-
-
 def test_list_escapes_titles(client, make_source):
     make_source(title=HOSTILE)
     page = html(client.get("/sources/"))

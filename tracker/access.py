@@ -20,6 +20,8 @@ RULES: dict[str, str | UserRole] = {
     "health": PUBLIC,
     "auth.sign_in": PUBLIC,
     "auth.submit_sign_in": PUBLIC,
+    # The language switch is on every page, the sign-in page too; a signed-in user's choice goes on the account.
+    "language.choose": PUBLIC,
     "auth.sign_out": SIGNED_IN,
     "auth.password": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
@@ -42,6 +44,7 @@ RULES: dict[str, str | UserRole] = {
     "expiring.index": VIEWER,
     "agreements.index": VIEWER,
     "agreements.detail": VIEWER,
+    "agreements.timeline": VIEWER,
     "parties.index": VIEWER,
     "parties.detail": VIEWER,
     "sources.index": VIEWER,

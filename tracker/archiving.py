@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, and_, event, select
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker, with_loader_criteria
+from sqlalchemy import ColumnElement, and_, event, exists
+from sqlalchemy.orm import ORMExecuteState, Session, aliased, sessionmaker, with_loader_criteria
 
 from tracker.models import Agreement, AgreementParty, AgreementRelation, AgreementSource, ArchivableMixin, Party, Source
 
@@ -36,24 +36,31 @@ class RecordDeletionError(RuntimeError):
     """Code tried to delete an archivable record: such records are archived, never deleted."""
 
 
-def live_ids(model: type[ArchivableMixin]) -> Select:
-    """The ids of the model's records that are not archived."""
-    return select(model.id).where(model.archived_at.is_(None))  # type: ignore[attr-defined]
+def is_live(model: type[ArchivableMixin], id_column: Any) -> ColumnElement[bool]:
+    """The record `id_column` names is not archived: a correlated EXISTS, one primary-key probe per row.
+
+    Not `id_column IN (live ids)`: on SQLite two such IN lists on the columns of a composite index (a link's
+    agreement_id and party_id) make the planner probe the index for every pair of ids, which took 13 s for a
+    page of 500 agreements among 5,000 parties. The alias keeps the subquery from correlating to the same
+    table in the enclosing query.
+    """
+    live = aliased(model)
+    return exists().where(live.id == id_column, live.archived_at.is_(None))  # type: ignore[attr-defined]
 
 
 def _live_party_link(cls: type[AgreementParty]) -> ColumnElement[bool]:
     """A party's part in an agreement, when both are live."""
-    return and_(cls.agreement_id.in_(live_ids(Agreement)), cls.party_id.in_(live_ids(Party)))
+    return and_(is_live(Agreement, cls.agreement_id), is_live(Party, cls.party_id))
 
 
 def _live_source_link(cls: type[AgreementSource]) -> ColumnElement[bool]:
     """A source's link to an agreement, when both are live."""
-    return and_(cls.agreement_id.in_(live_ids(Agreement)), cls.source_id.in_(live_ids(Source)))
+    return and_(is_live(Agreement, cls.agreement_id), is_live(Source, cls.source_id))
 
 
 def _live_relation(cls: type[AgreementRelation]) -> ColumnElement[bool]:
     """A relation between two live agreements."""
-    return and_(cls.subject_id.in_(live_ids(Agreement)), cls.object_id.in_(live_ids(Agreement)))
+    return and_(is_live(Agreement, cls.subject_id), is_live(Agreement, cls.object_id))
 
 
 def live_only_options() -> list[Any]:

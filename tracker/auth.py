@@ -30,6 +30,8 @@ from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.forms.auth import ChangePasswordForm, SignInForm
 from tracker.i18n import _
+from tracker.locale import SESSION_KEY as LOCALE_SESSION_KEY
+from tracker.locale import language_of
 from tracker.models import User
 from tracker.services import accounts
 from tracker.web.helpers import render_invalid
@@ -113,8 +115,9 @@ def expired_idle_session() -> bool:
     limit = current_app.config["TRACKER_IDLE_TIMEOUT"].total_seconds()
     if not isinstance(seen, int | float) or now - seen > limit:
         log.info("idle session of %s ended", current_user.email)
+        language = language_of(current_user.locale) or session.get(LOCALE_SESSION_KEY)
         logout_user()
-        session.clear()
+        clear_session(language)
         flash(_("You were signed out after a period of inactivity."), "warning")
         return True
     session[SESSION_SEEN_KEY] = now
@@ -190,9 +193,16 @@ def refuse_sign_in(form: SignInForm, result: accounts.SignInResult):
     return render_template("auth/sign_in.html", form=form), 401
 
 
-def start_session(user: User) -> None:
-    """A new session for the user: nothing of the anonymous session is carried over."""
+def clear_session(language: str | None) -> None:
+    """Empty the session but for the interface language, so that the next page reads as the last one did."""
     session.clear()
+    if language:
+        session[LOCALE_SESSION_KEY] = language
+
+
+def start_session(user: User) -> None:
+    """A new session for the user: nothing of the anonymous session is carried over but the chosen language."""
+    clear_session(session.get(LOCALE_SESSION_KEY))
     login_user(user)
     session.permanent = True
     session[SESSION_ID_KEY] = secrets.token_urlsafe(16)
@@ -207,8 +217,9 @@ def sign_out():
     accounts.end_sessions(user)
     db.commit()
     log.info("sign-out %s", user.email)
+    language = language_of(user.locale) or session.get(LOCALE_SESSION_KEY)
     logout_user()
-    session.clear()
+    clear_session(language)
     flash(_("You are signed out."), "success")
     return redirect(url_for("auth.sign_in"))
 

@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from tracker import backup, digest, migrate
+from tracker import backup, digest, migrate, synthetic
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.export_cli import export_command
@@ -130,3 +130,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(create_token_command)
     app.cli.add_command(digest.send_digest_command)
+    app.cli.add_command(synthetic.seed_synthetic_command)

@@ -22,6 +22,10 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         configure_sqlite(engine)
         return engine
+    # psycopg's server-side prepared statements (from a statement's 6th run on a connection) stay on: measured on
+    # 20,000 agreements, full-text searches for rare, common and all-matching words ran no slower once prepared,
+    # whichever word warmed the plan, and a prepared search skips ~7 ms of planning (prepare_threshold=None
+    # would turn them off).
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 

@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 import click
 from flask import Flask, current_app, render_template
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from tracker.forms.expiring import local_today
 from tracker.i18n import _, _n
+from tracker.locale import user_locale
 from tracker.mail import Delivery, MailServerError, SmtpSettings, send_messages, sender_address
 from tracker.models import User
 from tracker.queries.digest import digest_recipients, digest_window, reports_by_window
@@ -62,7 +64,13 @@ def recipient(user: User) -> Address:
 
 
 def compose(user: User, report: ExpiringReport, sender: str, domain: str) -> EmailMessage:
-    """The digest message: plain text and HTML alternatives of the same report."""
+    """The digest message, in the recipient's language: plain text and HTML alternatives of the same report."""
+    with force_locale(user_locale(user)):  # the language the user chose, else the installation's
+        return compose_message(user, report, sender, domain)
+
+
+def compose_message(user: User, report: ExpiringReport, sender: str, domain: str) -> EmailMessage:
+    """The digest message in the current locale."""
     message = EmailMessage()
     message["Subject"] = subject(report)
     message["From"] = sender

@@ -1,9 +1,11 @@
 """Agreements, parties and sources as CSV, XLSX or JSON files.
 
 The agreement columns are exactly the import format (tracker/importing/fields.py COLUMNS), so an export
-imports back unchanged. Header cells are the stable English keys; the translated labels are on the mapping
-screen and, in XLSX files, on a second sheet. CSV and XLSX cells that a spreadsheet would run as a formula
-(starting with =, +, -, @, tab or carriage return) get a leading apostrophe, which an import removes again.
+imports back unchanged. CSV and XLSX header cells are the columns' labels in the exporter's language (an
+import recognises them in every interface language); XLSX files name each column's stable key on a second
+sheet, and JSON records use the keys. Cell values stay the stable values ("in_force"), which every import
+reads. CSV and XLSX cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or
+carriage return) get a leading apostrophe, which an import removes again.
 """
 
 from __future__ import annotations
@@ -28,6 +30,26 @@ MIMETYPES = {
 LIST_SEPARATOR = "; "
 PARTY_COLUMNS = ("name", "kind", "country", "aliases", "part_of", "notes")
 SOURCE_COLUMNS = ("url", "title", "kind", "outlet", "author", "published_on", "language")
+# Header labels of the parties and sources lists (the agreement columns' labels are the import's).
+HEADERS = {
+    "name": _("Name"),
+    "kind": _("Kind"),
+    "country": _("Country"),
+    "aliases": _("Aliases"),
+    "part_of": _("Part of"),
+    "notes": _("Notes"),
+    "url": _("Link"),
+    "title": _("Title"),
+    "outlet": _("Outlet"),
+    "author": _("Author"),
+    "published_on": _("Published"),
+    "language": _("Language"),
+}
+
+
+def header(column: str, columns: tuple[str, ...]) -> str:
+    """A column's header cell in the interface's language."""
+    return target_label(column) if columns == COLUMNS else str(HEADERS[column])
 
 
 # --- records --------------------------------------------------------------------------------------
@@ -110,11 +132,11 @@ def flat_cells(record: dict[str, Any], columns: tuple[str, ...]) -> list[str]:
 # --- files ----------------------------------------------------------------------------------------
 
 
-def csv_bytes(columns: Iterable[str], rows: Iterable[list[str]]) -> bytes:
+def csv_bytes(columns: tuple[str, ...], rows: Iterable[list[str]]) -> bytes:
     """A CSV file in UTF-8 with a byte order mark (so that Excel reads it as UTF-8), formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(list(columns))
+    writer.writerow([header(column, columns) for column in columns])
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -130,12 +152,12 @@ def xlsx_bytes(columns: tuple[str, ...], rows: Iterable[list[str]], sheet_title:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
     bold = Font(bold=True)
-    header = []
+    header_row = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column)
+        cell = WriteOnlyCell(sheet, value=header(column, columns))
         cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+        header_row.append(cell)
+    sheet.append(header_row)
     for row in rows:
         sheet.append([neutralise(ILLEGAL_CHARACTERS_RE.sub("", cell)) or None for cell in row])
     _columns_sheet(workbook, columns)
@@ -145,13 +167,13 @@ def xlsx_bytes(columns: tuple[str, ...], rows: Iterable[list[str]], sheet_title:
 
 
 def _columns_sheet(workbook: Any, columns: tuple[str, ...]) -> None:
-    """A second sheet naming each column in the reader's language (imports read only the first sheet)."""
+    """A second sheet giving each column's stable key, which programs read (imports read only the first sheet)."""
     if columns != COLUMNS:
         return
     sheet = workbook.create_sheet(str(_("Columns"))[:31])
-    sheet.append([str(_("Column")), str(_("Meaning"))])
+    sheet.append([str(_("Column")), str(_("Key"))])
     for column in columns:
-        sheet.append([column, neutralise(target_label(column))])
+        sheet.append([neutralise(header(column, columns)), column])
 
 
 def json_bytes(records: Iterable[dict[str, Any]]) -> bytes:

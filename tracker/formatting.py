@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import date as Date
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations, gettext
 
 from tracker.countries import country_name
 from tracker.dates import PartialDate, Precision
+from tracker.i18n import plural_text
 from tracker.labels import RELATION_PHRASES, label
 
-# Babel skeletons, so the order and month names follow the locale ("4 Oct 2017", "4 Okt 2017").
-SKELETONS = {Precision.YEAR: "y", Precision.MONTH: "yMMM", Precision.DAY: "yMMMd"}
+# Babel skeletons, so the order and month names follow the locale ("4 October 2017", "4 Oktober 2017").
+SKELETONS = {Precision.YEAR: "y", Precision.MONTH: "yMMMM", Precision.DAY: "yMMMMd"}
 
 
 def partial_date(value: PartialDate | None) -> str:
-    """A date shown only as precisely as it is known: "2006", "Mar 2006", "4 Oct 2017"."""
+    """A date shown only as precisely as it is known: "2006", "March 2006", "4 October 2017" ("Maret 2006")."""
     if value is None:
         return ""
     if value.precision is Precision.YEAR:
         return str(value.value.year)
     return format_skeleton(SKELETONS[value.precision], value.value, locale=get_locale())
+
+
+def full_date(value: Date | None, format: str | None = None) -> str:
+    """A day in the interface's language, "4 October 2017" / "4 Oktober 2017"; or in a Babel `format` ("medium")."""
+    if value is None:
+        return ""
+    if format:
+        return format_date(value, format)
+    return format_skeleton(SKELETONS[Precision.DAY], value, locale=get_locale())
+
+
+def number(value: int | float | None) -> str:
+    """A number with the locale's grouping: "1,234" in English, "1.234" in Indonesian."""
+    return "" if value is None else format_decimal(value)
 
 
 def period(start: PartialDate | None, end: PartialDate | None) -> str:
@@ -69,9 +85,18 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(country_name, "country")
     app.add_template_filter(language_name, "language")
     app.add_template_filter(label, "label")
-    app.add_template_filter(format_date, "date")
+    app.add_template_filter(full_date, "date")
+    app.add_template_filter(number, "number")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_global(period)
     app.add_template_global(relation_phrase)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
+    # Plural messages in templates write their count as the language groups digits, like `_n` in Python.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: get_translations().ugettext(string),
+        ngettext=plural_text,
+        newstyle=True,
+        pgettext=lambda context, string: get_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, num: get_translations().unpgettext(context, singular, plural, num),
+    )

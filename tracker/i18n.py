@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from babel.numbers import format_decimal
+from flask_babel import get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
 
@@ -30,4 +32,49 @@ def _n(singular: str, plural: str, num: int, **variables: Any) -> EscapedLazyStr
     return EscapedLazyString(ngettext, singular, plural, num, **variables)
 
 
-__all__ = ["EscapedLazyString", "_", "_n"]
+# The count of a plural message: written with the language's digit grouping ("1,234" / "1.234").
+NUM_PLACEHOLDER = re.compile(r"%\(num\)[ds]")
+
+
+def plural_text(singular: str, plural: str, num: int) -> str:
+    """The translated form for `num`, its count already written out ("1.234 perjanjian"), other placeholders left."""
+    grouped = format_decimal(num, locale=get_locale() or "en")
+    return NUM_PLACEHOLDER.sub(lambda match: grouped, get_translations().ungettext(singular, plural, num))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ngettext, with the count grouped as the language writes numbers."""
+    text = plural_text(singular, plural, num)
+    return text % variables if variables else text
+
+
+class FormTranslations:
+    """WTForms' own messages ("This field is required.") from our catalogs, in the request's language.
+
+    WTForms ships no Indonesian catalog, so `make messages` copies its messages into ours; WTForms fills
+    in their placeholders itself, hence the raw catalog look-ups rather than Flask-Babel's formatting.
+    """
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+# Flask-WTF's reasons for refusing a form's CSRF token, as the error page words them.
+CSRF_REASONS = {
+    "The CSRF token is missing.": _("The CSRF token is missing."),
+    "The CSRF session token is missing.": _("The CSRF session token is missing."),
+    "The CSRF token has expired.": _("The CSRF token has expired."),
+    "The CSRF token is invalid.": _("The CSRF token is invalid."),
+    "The CSRF tokens do not match.": _("The CSRF tokens do not match."),
+}
+
+
+def csrf_reason(description: str) -> object:
+    """Flask-WTF's CSRF refusal in the interface's language (the English text when unknown)."""
+    return CSRF_REASONS.get(description, description)
+
+
+__all__ = ["CSRF_REASONS", "EscapedLazyString", "FormTranslations", "_", "_n", "csrf_reason", "ngettext", "plural_text"]

@@ -287,7 +287,9 @@ agreement_sector = Table(
     "agreement_sector",
     Base.metadata,
     Column("agreement_id", ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True),
-    Column("sector_id", ForeignKey("sector.id", ondelete="RESTRICT"), primary_key=True, index=True),
+    Column("sector_id", ForeignKey("sector.id", ondelete="RESTRICT"), primary_key=True),
+    # The sector filter goes from a sector to its agreements; the key (agreement, sector) serves the other way.
+    Index("ix_agreement_sector_sector_id", "sector_id", "agreement_id"),
 )
 
 
@@ -349,17 +351,20 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         CheckConstraint("(start_on IS NULL) = (start_precision IS NULL)", name="start_complete"),
         CheckConstraint("(end_on IS NULL) = (end_precision IS NULL)", name="end_complete"),
         Index("ix_agreement_status_end_on", "status", "end_on"),
+        # The list's default order (last updated first); with `archived_at` it also counts live agreements
+        # without reading the table. An index on `archived_at` alone would lure SQLite away from better ones.
+        Index("ix_agreement_updated_at", "updated_at", "archived_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500), index=True)
     title_local: Mapped[str] = mapped_column(String(500), default="")
-    instrument_type: Mapped[InstrumentType] = mapped_column(value_enum(InstrumentType, "instrument_type"))
+    instrument_type: Mapped[InstrumentType] = mapped_column(value_enum(InstrumentType, "instrument_type"), index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AgreementStatus] = mapped_column(value_enum(AgreementStatus, "status"))
     renewal_intent: Mapped[RenewalIntent] = mapped_column(
-        value_enum(RenewalIntent, "renewal_intent"), default=RenewalIntent.NONE
+        value_enum(RenewalIntent, "renewal_intent"), default=RenewalIntent.NONE, index=True
     )
     # Each date is stored as its earliest possible day plus the precision it is known at.
     signed_on: Mapped[date | None] = mapped_column(Date)
@@ -417,11 +422,15 @@ class AgreementParty(Base):
     """A party's part in an agreement, with its role."""
 
     __tablename__ = "agreement_party"
-    __table_args__ = (UniqueConstraint("agreement_id", "party_id", "role"),)
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "party_id", "role"),
+        # From a party (or a country's parties) to its agreements without reading the link rows.
+        Index("ix_agreement_party_party_id", "party_id", "agreement_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
-    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"))
     role: Mapped[PartyRole] = mapped_column(value_enum(PartyRole, "role"))
 
     agreement: Mapped[Agreement] = relationship(back_populates="party_links")
@@ -451,6 +460,8 @@ class Source(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     """A news article or document that reports on agreements: the evidence."""
 
     __tablename__ = "source"
+    # The dashboard's sources added last; with `archived_at` it also counts live sources from the index alone.
+    __table_args__ = (Index("ix_source_created_at", "created_at", "archived_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str | None] = mapped_column(String(2000))
@@ -518,6 +529,19 @@ class SourceSnapshot(Base):
     retrieved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
 
     source: Mapped[Source] = relationship(back_populates="snapshots")
+
+
+# Each agreement's searchable text, written only by the triggers of migration 0006 (see tracker/search.py).
+# SQLite indexes it with the FTS5 table `agreement_fts`, PostgreSQL with its tsvector columns `document` and
+# `rank_document`; both are engine-specific and left out of the models (migrations/env.py keeps `alembic check`
+# from reporting them).
+SEARCH_COLUMNS = ("title", "summary", "notes", "parties", "sources")
+agreement_search = Table(
+    "agreement_search",
+    Base.metadata,
+    Column("agreement_id", ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True),
+    *(Column(name, Text, nullable=False, server_default="") for name in SEARCH_COLUMNS),
+)
 
 
 class ApiToken(Base):

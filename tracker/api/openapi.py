@@ -381,7 +381,12 @@ PARAMETERS: dict[str, Schema] = {
 }
 LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 AGREEMENT_FILTERS = [
-    query("q", text(200), "Words in the title, summary, notes, a party's name or alias, or a source's title."),
+    query(
+        "q",
+        text(200),
+        "Words, all of which must occur in the titles, summary, notes, a party's name or alias, or a source's title"
+        " or text; a word of 3 or more characters also matches longer words it begins.",
+    ),
     query("party", an_id(), "A party id: agreements it or any unit under it takes part in."),
     query("country", {"type": "string", "pattern": "^[A-Z]{2}$"}, "A partner's ISO 3166-1 alpha-2 country."),
     query("sector", {"type": "string"}, "A sector slug; repeat for any of several.", repeatable=True),
@@ -391,7 +396,11 @@ AGREEMENT_FILTERS = [
     query("active_in", YEAR, "Agreements whose known period overlaps this year."),
     query("ends_from", YEAR, "Ending in this year or later."),
     query("ends_to", YEAR, "Ending in this year or earlier (not before ends_from)."),
-    query("sort", {"enum": values(SortOrder), "default": SortOrder.UPDATED_DESC.value}, "The order; '-' descends."),
+    query(
+        "sort",
+        {"enum": values(SortOrder), "default": SortOrder.RELEVANCE.value},
+        "The order; '-' descends; relevance puts the best matches of q first (without q: last updated first).",
+    ),
 ]
 PARTY_FILTERS = [
     query("q", text(300), "Words in the name or another name."),

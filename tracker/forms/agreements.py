@@ -29,7 +29,7 @@ from tracker.forms.base import (
     options,
     partial_date_or_none,
 )
-from tracker.i18n import _
+from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
 from tracker.queries.agreements import SortOrder
@@ -49,6 +49,10 @@ class CheckboxListField(SelectMultipleField):
 
 class PartyRoleForm(Form):
     """One row of the parties table: a party and its role; a blank party means an unused row."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> FormTranslations:
+            return FormTranslations()  # a sub-form does not inherit BaseForm's meta: WTForms' messages translated
 
     party = SelectField(_("Party"), coerce=optional_id, invalid_choice_message=_("Choose a party from the list."))
     role = SelectField(_("Role"), choices=options(choices(PartyRole)), default=PartyRole.SIGNATORY.value)
@@ -151,6 +155,7 @@ class AgreementQueryForm(QueryForm):
         _("Sort by"),
         choices=options(
             [
+                (SortOrder.RELEVANCE.value, _("Best match (without words: last updated)")),
                 (SortOrder.UPDATED_DESC.value, _("Last updated, newest first")),
                 (SortOrder.UPDATED.value, _("Last updated, oldest first")),
                 (SortOrder.TITLE.value, _("Title, A–Z")),
@@ -161,7 +166,7 @@ class AgreementQueryForm(QueryForm):
                 (SortOrder.END_DESC.value, _("End, latest first")),
             ]
         ),
-        default=SortOrder.UPDATED_DESC.value,
+        default=SortOrder.RELEVANCE.value,
     )
     page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
     per_page = SelectField(

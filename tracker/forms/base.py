@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import PartialDate, PartialDateError
-from tracker.i18n import _
+from tracker.i18n import FormTranslations, _
 from tracker.web import MAX_ID
 
 
@@ -29,7 +29,10 @@ def clean_text(value: Any) -> Any:
 
 
 class CleanMeta:
-    """Form meta that adds `clean_text` in front of every field's own filters."""
+    """Form meta that adds `clean_text` in front of every field's own filters, and translates WTForms' messages."""
+
+    def get_translations(self, form: Any) -> FormTranslations:
+        return FormTranslations()
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
         if issubclass(unbound_field.field_class, (FieldList, FormField)):

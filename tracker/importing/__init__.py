@@ -1,13 +1,15 @@
 """Importing agreements from CSV, XLSX and JSON files: read, map, check in a dry run, then commit all or nothing.
 
-reading.py    bytes -> Table: the format checked against the content, encodings, delimiters, blank rows
+reading.py    bytes or a path -> Table: the format checked against the content, encodings, delimiters, blank
+              rows; CSV and XLSX rows are streamed (read again on each pass, one at a time)
 fields.py     the column keys (the export's header row), their labels and the header spellings recognised
 mapping.py    Mapping (file column -> field, options) and the built-in presets; presets.py the saved ones
 values.py     cells -> dates, choices, party lists, links (words.py and countries.py: the vocabularies)
 rows.py       one row -> its values and problems, without the database
 catalogue.py  what is recorded, loaded in a few bulk queries
-plan.py       the dry run: each row created, already present, repeated or invalid, with every problem
-apply.py      the commit of a plan without problems
+plan.py       the dry run: each row created, already present, repeated or invalid, with every problem; rows
+              stream through it, only the first ones are kept whole
+apply.py      the commit: rows to create written in batches with Core as the plan checks them
 storage.py    uploads kept on the server between the preview and the commit
 cli.py        `flask --app app import FILE`
 """
@@ -18,12 +20,13 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from tracker.importing.apply import ImportResult, apply_plan
+from tracker.importing.apply import ImportResult, Writer
+from tracker.importing.catalogue import Catalogue
 from tracker.importing.mapping import Mapping
 from tracker.importing.plan import ImportPlan, plan_import
-from tracker.importing.reading import FileFormatError, read_table
+from tracker.importing.reading import FileFormatError, Table, read_table
 
-__all__ = ["FileFormatError", "ImportPlan", "ImportResult", "Mapping", "dry_run", "run_import"]
+__all__ = ["FileFormatError", "ImportPlan", "ImportResult", "Mapping", "dry_run", "import_table", "run_import"]
 
 
 def dry_run(
@@ -50,5 +53,29 @@ def run_import(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[ImportPlan, ImportResult | None]:
     """Check the file again and, only if no row has a problem, write it (flushed; the caller commits)."""
-    plan = dry_run(session, data, filename, mapping, home_country, requested_format, progress)
-    return plan, apply_plan(session, plan) if plan.ok else None
+    return import_table(session, read_table(data, filename, requested_format), mapping, home_country, progress)
+
+
+def import_table(
+    session: Session,
+    table: Table,
+    mapping: Mapping,
+    home_country: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[ImportPlan, ImportResult | None]:
+    """Check and write the rows in one pass, all or nothing: a problem in any row rolls back to before the import.
+
+    The rows are written as they are checked, inside a savepoint of the caller's transaction; when a row has a
+    problem the writing stops (the check goes on, to list every problem) and the savepoint is rolled back.
+    """
+    session.flush()
+    savepoint = session.begin_nested()
+    catalogue = Catalogue.load(session)
+    writer = Writer(session, catalogue)
+    plan = plan_import(session, table, mapping, home_country, progress, writer, catalogue)
+    if not plan.ok:
+        savepoint.rollback()
+        return plan, None
+    result = writer.finish()
+    savepoint.commit()
+    return plan, result

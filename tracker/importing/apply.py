@@ -1,23 +1,48 @@
-"""Committing a clean plan: the new parties, sources and agreements in one flush of the caller's transaction.
+"""Committing an import: the rows to create written in batches with Core, in the caller's transaction.
 
-Every check ran in the plan (with bulk look-ups instead of the services' per-record queries); this writes
-what it found through the models, so the history listeners record each record and link as usual.
+Every check ran in the plan (bulk look-ups, one catalogue per import); the writer receives each row to create as
+soon as it is checked and writes a batch of BATCH rows at a time: new parties and sources first (ids come back
+with RETURNING), then the agreements, their party, sector and source links, and their history. Nothing is an
+ORM object, so memory stays flat however long the file is.
+
+The history says what the session listeners would have said, in fewer rows (one `Change` row per record, not
+one per link on the agreement's side): a CREATE entry per agreement (every field, its parties, sectors and
+sources), per new party, and per new source (naming the first agreement citing it); a LINK entry on a source
+for each further agreement citing it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from flask_babel import gettext
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from tracker.errors import ValidationError
+from tracker.dates import PartialDate
+from tracker.history.recorder import ACTOR, blank, plain
+from tracker.history.text import SUMMARY_MAX
 from tracker.i18n import _
-from tracker.importing.catalogue import chunks
-from tracker.importing.plan import ImportPlan, NewParty, PartyTarget, RowData
-from tracker.models import Agreement, AgreementParty, AgreementSource, Party, Sector, Source, SourceKind
+from tracker.importing.catalogue import Catalogue, KnownParty
+from tracker.importing.plan import NewParty, PartyTarget, RowData
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    Change,
+    ChangeAction,
+    Party,
+    PartyKind,
+    Source,
+    SourceKind,
+    agreement_sector,
+    utcnow,
+)
 
 TITLE_MAX = 500
+# Rows written per batch: large enough for few round trips, small enough that a batch's rows stay small.
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -29,84 +54,215 @@ class ImportResult:
     sources: int
 
 
-def apply_plan(session: Session, plan: ImportPlan) -> ImportResult:
-    """Create what the plan lists; refused unless the plan has not one problem. Flushes, never commits."""
-    if not plan.ok:
-        raise ValidationError(str(_("The file has problems; nothing was imported.")))
-    parties = _parties(session, plan)
-    sources = _sources(session, plan)
-    sectors = _sectors(session, plan)
-    agreements = [_agreement(row.data, parties, sectors, sources) for row in plan.to_create()]  # type: ignore[arg-type]
-    session.add_all(agreements)
-    session.flush()
-    return ImportResult(len(agreements), len(plan.new_parties), len(plan.new_sources))
+@dataclass
+class Writer:
+    """Writes the rows it is given in batches; `finish` writes the last batch and says what was created."""
+
+    session: Session
+    catalogue: Catalogue
+    pending: list[RowData] = field(default_factory=list)
+    # New parties by `id()` of their NewParty: the id written and the kind written with it.
+    party_ids: dict[int, tuple[NewParty, int, PartyKind]] = field(default_factory=dict)
+    # Sources written by this import: id by normalised URL.
+    source_ids: dict[str, int] = field(default_factory=dict)
+    sector_names: dict[int, str] = field(default_factory=dict)
+    agreements: int = 0
+
+    def __post_init__(self) -> None:
+        self.user_id = self.session.info.get(ACTOR)
+        self.sector_names = {sector.id: sector.name for sector in self.catalogue.sectors.values()}
+        self.connection = self.session.connection()
+        # The summaries the history shows, translated once rather than once per row.
+        self.created = str(_("Created"))
+        # The message of tracker.history.text's LINK_SUMMARIES, translated with its placeholder left to fill.
+        self.linked = gettext("Linked to agreement “%(name)s”")
+
+    def add(self, data: RowData) -> None:
+        """Take a row to create; write the batch when it is full."""
+        self.pending.append(data)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def finish(self) -> ImportResult:
+        """Write what is pending; parties whose kind a later row gave are corrected."""
+        self.flush()
+        for party, party_id, kind in self.party_ids.values():
+            if party.kind is not kind:
+                self.connection.execute(update(Party).where(Party.id == party_id).values(kind=party.kind))
+        self.write_party_history()
+        return ImportResult(self.agreements, len(self.party_ids), len(self.source_ids))
+
+    # --- one batch -------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write the pending rows: new parties and sources, agreements, links, history."""
+        if not self.pending:
+            return
+        rows, self.pending = self.pending, []
+        self.write_parties(rows)
+        new_sources = self.write_sources(rows)
+        ids = self.inserted_ids(Agreement, [agreement_values(data) for data in rows])
+        self.write_links(rows, ids)
+        changes = [self.agreement_change(data, agreement_id) for data, agreement_id in zip(rows, ids, strict=True)]
+        self.write_history(changes + self.source_link_changes(rows, new_sources))
+        self.agreements += len(rows)
+
+    def inserted_ids(self, model: type, values: list[dict[str, Any]]) -> list[int]:
+        """INSERT the rows with one statement (batched by the driver) and return their ids in order."""
+        if not values:
+            return []
+        statement = insert(model.__table__).returning(model.__table__.c.id, sort_by_parameter_order=True)
+        return list(self.connection.execute(statement, values).scalars())
+
+    def write_parties(self, rows: list[RowData]) -> None:
+        """The new parties these rows name for the first time."""
+        fresh: dict[int, NewParty] = {}
+        for data in rows:
+            for party, _role in data.parties:
+                if isinstance(party, NewParty) and id(party) not in self.party_ids:
+                    fresh.setdefault(id(party), party)
+        values = [
+            {"name": party.name, "kind": party.kind, "country_code": party.country, "notes": ""}
+            for party in fresh.values()
+        ]
+        for (key, party), party_id in zip(fresh.items(), self.inserted_ids(Party, values), strict=True):
+            self.party_ids[key] = (party, party_id, party.kind)
+
+    def write_sources(self, rows: list[RowData]) -> dict[str, dict[str, Any]]:
+        """The sources these rows link that are neither recorded nor written yet; their CREATE entries by URL."""
+        fresh: dict[str, str] = {}
+        for data in rows:
+            for url, written in data.source_links():
+                if url not in self.catalogue.sources and url not in self.source_ids:
+                    fresh.setdefault(url, written)
+        values = [
+            {"url": written, "url_normalized": url, "title": written[:TITLE_MAX], "kind": SourceKind.OTHER}
+            for url, written in fresh.items()
+        ]
+        changes = {}
+        for row, source_id in zip(values, self.inserted_ids(Source, values), strict=True):
+            self.source_ids[row["url_normalized"]] = source_id
+            fields = {key: [None, plain(row[key])] for key in ("url", "kind", "title")}
+            change = self.change("source", source_id, ChangeAction.CREATE, fields, 1, self.created)
+            changes[row["url_normalized"]] = change
+        return changes
+
+    def write_links(self, rows: list[RowData], ids: list[int]) -> None:
+        """Each agreement's parties with their roles, sectors and sources."""
+        parties, sectors, sources = [], [], []
+        now = utcnow()
+        for data, agreement_id in zip(rows, ids, strict=True):
+            parties += [
+                {"agreement_id": agreement_id, "party_id": self.party_id(party), "role": role}
+                for party, role in data.parties
+            ]
+            sectors += [{"agreement_id": agreement_id, "sector_id": sector_id} for sector_id in data.sector_ids]
+            sources += [
+                {"agreement_id": agreement_id, "source_id": self.source_id(url), "note": "", "created_at": now}
+                for url in data.sources
+            ]
+        for table, values in ((AgreementParty.__table__, parties), (agreement_sector, sectors)):
+            if values:
+                self.connection.execute(insert(table), values)
+        if sources:
+            self.connection.execute(insert(AgreementSource.__table__), sources)
+
+    def party_id(self, party: PartyTarget) -> int:
+        """The id of a recorded party or of a party this import wrote."""
+        return party.id if isinstance(party, KnownParty) else self.party_ids[id(party)][1]
+
+    def source_id(self, url: str) -> int:
+        """The id of a recorded source or of a source this import wrote."""
+        known = self.catalogue.sources.get(url)
+        return known[0] if known is not None else self.source_ids[url]
+
+    # --- history ---------------------------------------------------------------------------------
+
+    def change(
+        self, record_type: str, record_id: int, action: ChangeAction, fields: dict, version: int | None, summary: str
+    ) -> dict[str, Any]:
+        """A Change row, as the session listeners write them."""
+        return {
+            "user_id": self.user_id,
+            "record_type": record_type,
+            "record_id": record_id,
+            "action": action,
+            "version": version,
+            "summary": summary[:SUMMARY_MAX],
+            "changes": fields,
+        }
+
+    def write_history(self, changes: list[dict[str, Any]]) -> None:
+        """Insert Change rows with one statement, all at one time."""
+        if changes:
+            now = utcnow()
+            self.connection.execute(insert(Change.__table__), [{**change, "occurred_at": now} for change in changes])
+
+    def agreement_change(self, data: RowData, agreement_id: int) -> dict[str, Any]:
+        """The CREATE entry the session listener would write: each field, the parties, sectors and sources."""
+        values = {
+            "title": data.title,
+            "title_local": data.title_local,
+            "instrument_type": plain(data.instrument),
+            "summary": data.summary,
+            "notes": data.notes,
+            "status": plain(data.status),
+            "renewal_intent": plain(data.renewal),
+            "signed": plain(data.signed),
+            "start": plain(data.start),
+            "end": plain(data.end),
+            "sectors": sorted((self.sector_names[sector_id] for sector_id in data.sector_ids), key=str.casefold),
+            "parties": sorted((f"{party.name} ({role.value})" for party, role in data.parties), key=str.casefold),
+            "source": list(data.written_sources),
+        }
+        fields = {key: [None, value] for key, value in values.items() if not blank(value)}
+        return self.change("agreement", agreement_id, ChangeAction.CREATE, fields, 1, self.created)
+
+    def source_link_changes(self, rows: list[RowData], created: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """A LINK entry on each linked source, naming the agreement (as linking a source records it).
+
+        A source this batch created has its first agreement in its CREATE entry instead: one row, not two.
+        """
+        changes = []
+        for data in rows:
+            for url in data.sources:
+                if url in created:
+                    change = created.pop(url)
+                    change["changes"]["agreement"] = [None, data.title]
+                    changes.append(change)
+                    continue
+                version = 1 if url in self.source_ids else None  # a recorded source's version is not loaded
+                summary = self.linked % {"name": data.title}
+                fields = {"agreement": [None, data.title]}
+                changes.append(self.change("source", self.source_id(url), ChangeAction.LINK, fields, version, summary))
+        return changes
+
+    def write_party_history(self) -> None:
+        """A CREATE entry per new party, with the kind it ended with."""
+        changes = []
+        for party, party_id, _kind in self.party_ids.values():
+            values = {"name": party.name, "kind": plain(party.kind), "country_code": party.country}
+            fields = {key: [None, value] for key, value in values.items() if not blank(value)}
+            changes.append(self.change("party", party_id, ChangeAction.CREATE, fields, 1, self.created))
+        self.write_history(changes)
 
 
-def _parties(session: Session, plan: ImportPlan) -> dict[int, Party]:
-    """Party objects by `id()` of the plan's new parties and by id of the recorded ones."""
-    found: dict[int, Party] = {}
-    for batch in chunks(party.id for party in plan.matched_parties):
-        found.update({party.id: party for party in session.scalars(select(Party).where(Party.id.in_(batch)))})
-    if len(found) != len(plan.matched_parties):
-        raise ValidationError(str(_("A party was archived meanwhile; preview the import again.")))
-    for new in plan.new_parties:
-        party = Party(name=new.name, kind=new.kind, country_code=new.country, notes="")
-        session.add(party)
-        found[_new_key(new)] = party
-    return found
+def agreement_values(data: RowData) -> dict[str, Any]:
+    """An agreement row's columns."""
+    values: dict[str, Any] = {
+        "title": data.title,
+        "title_local": data.title_local,
+        "instrument_type": data.instrument,
+        "status": data.status,
+        "renewal_intent": data.renewal,
+        "summary": data.summary,
+        "notes": data.notes,
+    }
+    for name, partial in (("signed", data.signed), ("start", data.start), ("end", data.end)):
+        values[f"{name}_on"], values[f"{name}_precision"] = columns_of(partial)
+    return values
 
 
-def _new_key(party: NewParty) -> int:
-    """A key for a new party that no recorded party's id can take."""
-    return -id(party)
-
-
-def _party_for(parties: dict[int, Party], target: PartyTarget) -> Party:
-    """The object of a recorded or new party."""
-    return parties[_new_key(target) if isinstance(target, NewParty) else target.id]
-
-
-def _sources(session: Session, plan: ImportPlan) -> dict[str, Source]:
-    """Source objects by normalised URL: the recorded ones linked, new ones titled with their URL."""
-    found: dict[str, Source] = {}
-    for batch in chunks(sorted(plan.linked_sources)):
-        for source in session.scalars(select(Source).where(Source.id.in_(batch))):
-            found[source.url_normalized] = source  # type: ignore[index]
-    if len(found) != len(plan.linked_sources):
-        raise ValidationError(str(_("A source was archived meanwhile; preview the import again.")))
-    for normalised, written in plan.new_sources.items():
-        source = Source(url=written, url_normalized=normalised, title=written[:TITLE_MAX], kind=SourceKind.OTHER)
-        session.add(source)
-        found[normalised] = source
-    return found
-
-
-def _sectors(session: Session, plan: ImportPlan) -> dict[int, Sector]:
-    """The sectors the rows name, by id."""
-    wanted = {sector_id for row in plan.to_create() for sector_id in row.data.sector_ids}  # type: ignore[union-attr]
-    found = {sector.id: sector for sector in session.scalars(select(Sector).where(Sector.id.in_(wanted)))}
-    if len(found) != len(wanted):
-        raise ValidationError(str(_("A sector was archived meanwhile; preview the import again.")))
-    return found
-
-
-def _agreement(
-    data: RowData, parties: dict[int, Party], sectors: dict[int, Sector], sources: dict[str, Source]
-) -> Agreement:
-    """A new agreement with its parties, sectors and sources."""
-    agreement = Agreement(
-        title=data.title,
-        title_local=data.title_local,
-        instrument_type=data.instrument,
-        status=data.status,
-        renewal_intent=data.renewal,
-        summary=data.summary,
-        notes=data.notes,
-    )
-    agreement.signed, agreement.start, agreement.end = data.signed, data.start, data.end
-    agreement.sectors = sorted((sectors[sector_id] for sector_id in data.sector_ids), key=lambda sector: sector.name)
-    agreement.party_links = [
-        AgreementParty(party=_party_for(parties, party), role=role) for party, role in data.parties
-    ]
-    agreement.source_links = [AgreementSource(source=sources[url], note="") for url in data.sources]
-    return agreement
+def columns_of(partial: PartialDate | None) -> tuple[Any, Any]:
+    """A partial date as its two columns."""
+    return (partial.value, partial.precision) if partial else (None, None)

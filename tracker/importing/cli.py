@@ -6,6 +6,7 @@ file cannot be read, 0 otherwise. Large files show a progress bar while the rows
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -14,8 +15,8 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from tracker.db import get_session
-from tracker.importing import presets
-from tracker.importing.apply import apply_plan
+from tracker.importing import import_table, presets
+from tracker.importing.apply import ImportResult
 from tracker.importing.mapping import Mapping, automatic, detect_built_in
 from tracker.importing.plan import ImportPlan, Outcome, plan_import
 from tracker.importing.reading import FORMATS, FileFormatError, Table, read_table
@@ -45,7 +46,7 @@ def import_command(
 ) -> None:
     """Import agreements from a CSV, XLSX or JSON file: a dry run unless --commit."""
     try:
-        table = read_table(path.read_bytes(), path.name, file_format)
+        table = read_table(path, path.name, file_format)  # a CSV file is streamed from the disk
     except FileFormatError as error:
         raise click.ClickException(str(error)) from error
     defaults = (default_instrument, default_status)
@@ -56,8 +57,7 @@ def import_command(
         click.echo("Dry run: nothing was written. Run again with --commit to import.")
         return
     session = get_session()  # checked and written in one transaction
-    plan = checked(session, path.name, table, preset, defaults)
-    result = apply_plan(session, plan)
+    _plan, result = checked(session, path.name, table, preset, defaults, commit=True)
     session.commit()
     click.echo(
         f"Imported {result.agreements} agreements with {result.parties} new parties and {result.sources} new sources."
@@ -65,19 +65,24 @@ def import_command(
 
 
 def checked(
-    session: Session, filename: str, table: Table, preset: str | None, defaults: tuple[str | None, str | None]
-) -> ImportPlan:
-    """Map and check the rows and print the report; exit with status 1 when any row has a problem."""
+    session: Session,
+    filename: str,
+    table: Table,
+    preset: str | None,
+    defaults: tuple[str | None, str | None],
+    commit: bool = False,
+) -> tuple[ImportPlan, ImportResult | None]:
+    """Map and check (and with `commit`, write) the rows and print the report; exit 1 when any row has a problem."""
     mapping = choose_mapping(session, preset, table)
     instrument, status = defaults
     mapping.default_instrument = InstrumentType(instrument) if instrument else mapping.default_instrument
     mapping.default_status = AgreementStatus(status) if status else mapping.default_status
-    plan = check(session, table, mapping)
+    plan, result = check(session, table, mapping, commit)
     report(filename, table, plan)
     if not plan.ok:
         click.echo("Nothing was imported: correct the problems above and run the command again.")
         raise click.exceptions.Exit(1)
-    return plan
+    return plan, result
 
 
 def choose_mapping(session: Session, preset: str | None, table: Table) -> Mapping:
@@ -93,13 +98,23 @@ def choose_mapping(session: Session, preset: str | None, table: Table) -> Mappin
     return mapping
 
 
-def check(session: Session, table: Table, mapping: Mapping) -> ImportPlan:
-    """The dry run, with a progress bar on large files."""
+def check(session: Session, table: Table, mapping: Mapping, commit: bool) -> tuple[ImportPlan, ImportResult | None]:
+    """The dry run, or the import, with a progress bar on large files."""
     home = current_app.config["TRACKER_HOME_COUNTRY"]
     if len(table.rows) < PROGRESS_MIN_ROWS:
-        return plan_import(session, table, mapping, home)
-    with click.progressbar(length=len(table.rows), label="Checking rows") as bar:
-        return plan_import(session, table, mapping, home, bar.update)
+        return run(session, table, mapping, home, commit)
+    label = "Importing rows" if commit else "Checking rows"
+    with click.progressbar(length=len(table.rows), label=label) as bar:
+        return run(session, table, mapping, home, commit, bar.update)
+
+
+def run(
+    session: Session, table: Table, mapping: Mapping, home: str, commit: bool, progress: Callable | None = None
+) -> tuple[ImportPlan, ImportResult | None]:
+    """Check the rows, and write them when `commit` and no row has a problem."""
+    if commit:
+        return import_table(session, table, mapping, home, progress)
+    return plan_import(session, table, mapping, home, progress), None
 
 
 def report(filename: str, table: Table, plan: ImportPlan) -> None:
@@ -128,13 +143,13 @@ def report(filename: str, table: Table, plan: ImportPlan) -> None:
 
 def report_skipped(plan: ImportPlan) -> None:
     """The rows that are skipped, and why."""
-    skipped = [row for row in plan.rows if row.outcome in (Outcome.PRESENT, Outcome.REPEAT)]
-    for row in skipped[:LISTED_ROWS]:
+    for row in plan.skipped[:LISTED_ROWS]:
         if row.outcome is Outcome.REPEAT:
             click.echo(f"  row {row.number}: repeats row {row.repeat_of}, skipped")
             continue
         archived = ", archived" if row.existing.archived else ""  # type: ignore[union-attr]
         differs = f"; the file differs in: {', '.join(row.differences)}" if row.differences else ""
         click.echo(f"  row {row.number}: already present as agreement {row.existing.id}{archived}, skipped{differs}")  # type: ignore[union-attr]
-    if len(skipped) > LISTED_ROWS:
-        click.echo(f"  ...and {len(skipped) - LISTED_ROWS} more skipped rows.")
+    skipped = plan.count(Outcome.PRESENT) + plan.count(Outcome.REPEAT)
+    if skipped > LISTED_ROWS:
+        click.echo(f"  ...and {skipped - LISTED_ROWS} more skipped rows.")

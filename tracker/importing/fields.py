@@ -1,13 +1,16 @@
 """The columns of the agreement file format: stable machine keys, translatable labels, header synonyms.
 
-The keys are the header row of every export and what an import recognises first, in any interface
-language; the labels are what the mapping screen and messages show.
+The labels are the header row of CSV and XLSX exports, in the exporting user's language, and what the mapping
+screen and messages show; an import recognises the labels in every interface language, the stable keys (the
+JSON export's names, and the headers of files written by programs) and the synonyms below.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from flask_babel import force_locale
 
 from tracker.i18n import _
 
@@ -138,14 +141,29 @@ def targets(highest_numbered: int = OFFERED_NUMBERED) -> list[str]:
     return [*COLUMNS, *EXTRA_TARGETS, *parts]
 
 
+# The interface languages whose labels an import recognises, whoever imports: an Indonesian export re-imports
+# in English and the other way round.
+LABEL_LOCALES = ("en", "id")
+
+
+def label_spellings() -> dict[str, set[str]]:
+    """Each target's labels in every interface language, as compared."""
+    spellings: dict[str, set[str]] = {target: set() for target in (*COLUMNS, *EXTRA_TARGETS)}
+    for locale in LABEL_LOCALES:
+        with force_locale(locale):
+            for target, found in spellings.items():
+                found.add(header_key(str(LABELS[target])))
+    return spellings
+
+
 def guess_target(header: str) -> str | None:
-    """The target a header names by key, label (English or the interface language) or a known synonym."""
+    """The target a header names by key, label (in any interface language) or a known synonym."""
     key = header_key(header)
     parts = NUMBERED_PATTERN.match(key)
     if parts and 1 <= int(parts.group(2)) <= MAX_NUMBERED:
         return numbered_target(parts.group(1), int(parts.group(2)))
-    for target in (*COLUMNS, *EXTRA_TARGETS):
-        spellings = {header_key(target), header_key(str(LABELS[target]))}
+    for target, labels in label_spellings().items():
+        spellings = {header_key(target), *labels}
         spellings.update(header_key(synonym) for synonym in SYNONYMS.get(target, ()))
         if key in spellings:
             return target

@@ -9,14 +9,21 @@ Matching rules (README, "Import and export"):
 - an agreement by title (compared like names), the same set of parties and the same start: such a row is
   "already present" and skipped (the preview names the fields that differ); recorded agreements are never
   changed by an import. A row repeating an earlier row is skipped if identical and refused if not.
+
+The rows stream through: the plan keeps the first KEPT_ROWS rows and the first LISTED_SKIPPED skipped rows in
+full, counts the rest, and remembers of each row only what finds repeats (a hash of its identity and of each
+field), so that memory does not grow with the rows' text. A commit hands each row to create to a `RowSink` as it
+is checked (tracker/importing/apply.py writes them in batches).
 """
 
 from __future__ import annotations
 
 import enum
+import struct
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -31,8 +38,13 @@ from tracker.importing.rows import Problem, RowInput, RowReader
 from tracker.importing.values import CellError, PartyRef
 from tracker.labels import label
 from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
+from tracker.services.parties import normalise_name
 
 PARTY_NAME_MAX = 300
+# Rows the plan keeps whole, for the preview's table (which shows 200) and for tests of small files.
+KEPT_ROWS = 1000
+# Skipped rows the plan keeps whole, for the command line's report (which names 50).
+LISTED_SKIPPED = 100
 
 
 class Outcome(enum.Enum):
@@ -83,11 +95,18 @@ class RowData:
     notes: str
     parties: list[tuple[PartyTarget, PartyRole]]
     sector_ids: list[int]
+    # Normalised URLs, and the same links as the file writes them.
     sources: list[str]
+    written_sources: list[str] = field(default_factory=list)
+
+    def source_links(self) -> list[tuple[str, str]]:
+        """(normalised, as written) of each source."""
+        return list(zip(self.sources, self.written_sources or self.sources, strict=True))
 
     def key(self) -> tuple[Any, ...]:
         """Title, parties and start: the same agreement when these agree."""
-        return name_key(self.title), frozenset(identity(party) for party, _role in self.parties), self.start
+        # Not the cached name_key: titles rarely repeat, and caching each would keep it in memory.
+        return normalise_name(self.title), frozenset(identity(party) for party, _role in self.parties), self.start
 
     def values(self) -> dict[str, Any]:
         """Every field, comparable between rows."""
@@ -123,7 +142,11 @@ class RowPlan:
 
 @dataclass
 class ImportPlan:
-    """The dry run's result: rows, problems, and the parties and sources the import would create."""
+    """The dry run's result: rows, problems, and the parties and sources the import would create.
+
+    `rows` holds the first KEPT_ROWS rows and `skipped` the first LISTED_SKIPPED skipped ones; `total` and
+    `count()` cover every row of the file.
+    """
 
     format: str
     encoding: str | None
@@ -134,6 +157,9 @@ class ImportPlan:
     matched_parties: list[KnownParty] = field(default_factory=list)
     new_sources: dict[str, str] = field(default_factory=dict)
     linked_sources: set[int] = field(default_factory=set)
+    skipped: list[RowPlan] = field(default_factory=list)
+    total: int = 0
+    counts: Counter = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
@@ -142,11 +168,40 @@ class ImportPlan:
 
     def count(self, outcome: Outcome) -> int:
         """How many rows have this outcome."""
-        return sum(1 for row in self.rows if row.outcome is outcome)
+        return self.counts[outcome]
 
-    def to_create(self) -> list[RowPlan]:
-        """The rows that become new agreements, in file order."""
-        return [row for row in self.rows if row.outcome is Outcome.CREATE]
+    def add(self, row: RowPlan) -> None:
+        """Count a checked row; keep it whole while there is room."""
+        self.total += 1
+        self.counts[row.outcome] += 1
+        self.problems.extend(row.problems)
+        if len(self.rows) < KEPT_ROWS:
+            self.rows.append(row)
+        if row.outcome in (Outcome.PRESENT, Outcome.REPEAT) and len(self.skipped) < LISTED_SKIPPED:
+            self.skipped.append(row)
+
+
+class RowSink(Protocol):
+    """Where a commit sends each row to create, as soon as it is checked."""
+
+    def add(self, data: RowData) -> None:
+        """Take a row to create."""
+
+
+def field_hashes(data: RowData) -> tuple[int, ...]:
+    """A hash of each field of `RowData.values()`, to tell an identical repeat from a differing one."""
+    return tuple(hash(repr(value)) for value in data.values().values())
+
+
+def packed(number: int, hashes: tuple[int, ...]) -> bytes:
+    """A row's number and field hashes in 8 bytes each: a tuple of ints would take five times the memory."""
+    return struct.pack(f"<{1 + len(hashes)}q", number, *hashes)
+
+
+def unpacked(record: bytes) -> tuple[int, tuple[int, ...]]:
+    """The row number and field hashes `packed` holds."""
+    number, *hashes = struct.unpack(f"<{len(record) // 8}q", record)
+    return number, tuple(hashes)
 
 
 class Planner:
@@ -158,20 +213,24 @@ class Planner:
         mapping: Mapping,
         home_country: str | None = None,
         progress: Callable[[int], None] | None = None,
+        catalogue: Catalogue | None = None,
     ) -> None:
         self.session = session
         self.mapping = mapping
         self.home_country = home_country
         self.progress = progress or (lambda _done: None)
+        self.given_catalogue = catalogue
         self.catalogue = Catalogue()
         self.new_parties: dict[tuple[str, str | None], NewParty] = {}
         self.new_by_name: dict[str, list[NewParty]] = {}
-        self.seen: dict[tuple[Any, ...], tuple[int, RowData]] = {}
-        self.source_urls: dict[str, str] = {}
+        # hash of a row's identity (title, parties, start) -> its row number and field hashes, packed
+        self.seen: dict[int, bytes] = {}
         self.columns: dict[str, str] = {}
+        self.new_used: dict[int, NewParty] = {}
+        self.matched: dict[int, KnownParty] = {}
 
-    def plan(self, table: Table) -> ImportPlan:
-        """Read, check and match every row; nothing is written."""
+    def plan(self, table: Table, sink: RowSink | None = None) -> ImportPlan:
+        """Read, check and match every row; each row to create goes to `sink` while no row has a problem."""
         columns = self.columns = self.mapping.bind(table.headers)
         plan = ImportPlan(table.format, table.encoding, columns)
         if "title" not in columns:
@@ -180,16 +239,20 @@ class Planner:
         if not table.rows:
             plan.problems.append(Problem(None, None, str(_("The file has no rows to import."))))
             return plan
-        self.catalogue = Catalogue.load(self.session)
+        self.catalogue = self.given_catalogue or Catalogue.load(self.session)
         reader = RowReader(self.mapping, columns, table.format, self.home_country)
         position = {header: index for index, header in enumerate(table.headers)}
         for number, cells in table.rows:
             row = self.resolve(reader.read(number, cells))
             row.problems.sort(key=lambda problem: position.get(problem.column, len(position)))  # type: ignore[arg-type]
-            plan.rows.append(row)
-            plan.problems.extend(row.problems)
+            plan.add(row)
+            if row.outcome is Outcome.CREATE:
+                self.note_created(plan, row.data)  # type: ignore[arg-type]
+                if sink is not None and plan.ok:
+                    sink.add(row.data)  # type: ignore[arg-type]
             self.progress(1)
-        self.finish(plan)
+        plan.new_parties = list(self.new_used.values())
+        plan.matched_parties = sorted(self.matched.values(), key=lambda party: name_key(party.name))
         return plan
 
     # --- one row ---------------------------------------------------------------------------------
@@ -201,6 +264,7 @@ class Planner:
         sectors_column, sources_column = self.columns.get("sectors"), self.columns.get("sources")
         sector_ids = self.attempt(row, problems, [(text, sectors_column, self.sector) for text in row.sectors])
         sources = self.attempt(row, problems, [(link, sources_column, self.source) for link in row.sources])
+        links = list(dict(sources).items())
         if problems:
             return RowPlan(row.number, Outcome.INVALID, row.title, problems=problems)
         data = RowData(
@@ -216,7 +280,8 @@ class Planner:
             notes=row.notes,
             parties=list(dict.fromkeys(zip(parties, [ref.role for ref, _column in row.parties], strict=True))),
             sector_ids=list(dict.fromkeys(sector_ids)),
-            sources=list(dict.fromkeys(sources)),
+            sources=[normalised for normalised, _written in links],
+            written_sources=[written for _normalised, written in links],
         )
         return self.match(row.number, data)
 
@@ -232,21 +297,22 @@ class Planner:
 
     def match(self, number: int, data: RowData) -> RowPlan:
         """Present already, repeating an earlier row, or new."""
-        key = data.key()
+        identity_key = data.key()
+        key = hash(identity_key)  # 64 bits: a false repeat among 200,000 rows is about as likely as 1 in 10⁹
         earlier = self.seen.get(key)
         if earlier is not None:
-            return self.repeat(number, data, *earlier)
-        self.seen[key] = (number, data)
-        existing = self.existing(data)
+            return self.repeat(number, data, *unpacked(earlier))
+        self.seen[key] = packed(number, field_hashes(data))
+        existing = self.existing(data, identity_key[0])
         if existing is not None:
             differences = differing_fields(data, existing)
             return RowPlan(number, Outcome.PRESENT, data.title, data, existing=existing, differences=differences)
         return RowPlan(number, Outcome.CREATE, data.title, data)
 
-    def repeat(self, number: int, data: RowData, first: int, earlier: RowData) -> RowPlan:
+    def repeat(self, number: int, data: RowData, first: int, earlier: tuple[int, ...]) -> RowPlan:
         """A row naming the same agreement as an earlier row: skipped if identical, refused if not."""
-        before, now = earlier.values(), data.values()
-        differences = [target_label(name) for name in now if now[name] != before[name]]
+        pairs = zip(data.values(), earlier, field_hashes(data), strict=True)
+        differences = [target_label(name) for name, was, now in pairs if was != now]
         if not differences:
             return RowPlan(number, Outcome.REPEAT, data.title, data, repeat_of=first)
         message = _(
@@ -256,12 +322,12 @@ class Planner:
         )
         return RowPlan(number, Outcome.INVALID, data.title, problems=[Problem(number, None, str(message))])
 
-    def existing(self, data: RowData) -> KnownAgreement | None:
-        """The recorded agreement with the row's title, parties and start, archived ones included."""
+    def existing(self, data: RowData, title_key: str) -> KnownAgreement | None:
+        """The recorded agreement with the row's title (`title_key`), parties and start, archived ones included."""
         if any(isinstance(party, NewParty) for party, _role in data.parties):
             return None  # a recorded agreement names only recorded parties
         party_ids = frozenset(party.id for party, _role in data.parties)
-        for known in self.catalogue.agreements.get(name_key(data.title), []):
+        for known in self.catalogue.agreements.get(title_key, []):
             if known.party_ids == party_ids and known.start == data.start:
                 return known
         return None
@@ -336,33 +402,27 @@ class Planner:
             raise CellError(str(_("The sector “%(name)s” is archived; an admin can restore it.", name=sector.name)))
         return sector.id
 
-    def source(self, link: tuple[str, str]) -> str:
-        """A link's normalised URL; a link to an archived source is refused."""
+    def source(self, link: tuple[str, str]) -> tuple[str, str]:
+        """A link (normalised, as written); a link to an archived source is refused."""
         normalised, written = link
         known = self.catalogue.sources.get(normalised)
         if known is not None and known[1]:
             raise CellError(str(_("The source %(url)s is archived; an admin can restore it.", url=written[:80])))
-        self.source_urls.setdefault(normalised, written)
-        return normalised
+        return link
 
-    def finish(self, plan: ImportPlan) -> None:
-        """List the parties and sources the rows to create would make or link."""
-        new: dict[int, NewParty] = {}
-        matched: dict[int, KnownParty] = {}
-        for row in plan.to_create():
-            for party, _role in row.data.parties:  # type: ignore[union-attr]
-                if isinstance(party, NewParty):
-                    new.setdefault(id(party), party)
-                else:
-                    matched.setdefault(party.id, party)
-            for url in row.data.sources:  # type: ignore[union-attr]
-                known = self.catalogue.sources.get(url)
-                if known is None:
-                    plan.new_sources.setdefault(url, self.source_urls[url])
-                else:
-                    plan.linked_sources.add(known[0])
-        plan.new_parties = list(new.values())
-        plan.matched_parties = sorted(matched.values(), key=lambda party: name_key(party.name))
+    def note_created(self, plan: ImportPlan, data: RowData) -> None:
+        """The parties and sources a row to create makes or links."""
+        for party, _role in data.parties:
+            if isinstance(party, NewParty):
+                self.new_used.setdefault(id(party), party)
+            else:
+                self.matched.setdefault(party.id, party)
+        for url, written in data.source_links():
+            known = self.catalogue.sources.get(url)
+            if known is None:
+                plan.new_sources.setdefault(url, url if written == url else written)  # one string, not two
+            else:
+                plan.linked_sources.add(known[0])
 
 
 def live(party: KnownParty) -> KnownParty:
@@ -392,6 +452,8 @@ def plan_import(
     mapping: Mapping,
     home_country: str | None = None,
     progress: Callable[[int], None] | None = None,
+    sink: RowSink | None = None,
+    catalogue: Catalogue | None = None,
 ) -> ImportPlan:
-    """The dry run of importing `table` under `mapping`."""
-    return Planner(session, mapping, home_country, progress).plan(table)
+    """The dry run of importing `table` under `mapping` (and, given a sink, the rows to create sent to it)."""
+    return Planner(session, mapping, home_country, progress, catalogue).plan(table, sink)

@@ -1,5 +1,10 @@
 """Import files read into a table of rows: CSV in any common encoding, XLSX, JSON; files that are not what
-their name claims are refused with a message saying what they are."""
+their name claims are refused with a message saying what they are.
+
+CSV and XLSX rows are streamed: reading checks the whole file once (encoding, damage, size) and counts its rows,
+and every pass over `Table.rows` reads the file again, one row at a time, so that memory does not grow with the
+file. JSON files are parsed whole (the standard library has no streaming parser).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
-from typing import Any
+from itertools import islice
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -56,13 +62,91 @@ class FileFormatError(ValueError):
     """The file cannot be read as the agreement file it claims to be."""
 
 
+Row = tuple[int, dict[str, Any]]
+# Opens the file's records anew: (record number, cells), the header and blank records included.
+Records = Callable[[], Iterator[tuple[int, Any]]]
+# How many bytes of text are decoded at a time while checking an encoding.
+DECODE_CHUNK = 1 << 20
+# How much of a file on disk is read to tell what it is.
+HEAD_BYTES = 256 * 1024
+
+
+class FileBytes:
+    """A file on disk read in chunks, never whole: what the CSV reader needs of the bytes it reads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with path.open("rb") as file:
+            self.head = file.read(HEAD_BYTES)
+
+    def open(self) -> BinaryIO:
+        """The file, from its start."""
+        return self.path.open("rb")
+
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes, DECODE_CHUNK at a time."""
+        with self.open() as file:
+            while chunk := file.read(DECODE_CHUNK):
+                yield chunk
+
+
+class MemoryBytes(FileBytes):
+    """Bytes already in memory, read the same way."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.head = data[:HEAD_BYTES]
+
+    def open(self) -> BinaryIO:
+        """The bytes as a file (sharing the buffer)."""
+        return io.BytesIO(self.data)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes, DECODE_CHUNK at a time."""
+        for start in range(0, len(self.data), DECODE_CHUNK):
+            yield self.data[start : start + DECODE_CHUNK]
+
+
+class Rows(Sequence[Row]):
+    """A table's rows, read from the file again on every pass: (number in the file, cells by header)."""
+
+    def __init__(self, records: Records, headers: list[str], header_number: int, count: int) -> None:
+        self.records = records
+        self.headers = headers
+        self.header_number = header_number
+        self.count = count
+
+    def __iter__(self) -> Iterator[Row]:
+        for number, cells in self.records():
+            if number > self.header_number and any(_filled(cell) for cell in cells):
+                yield number, dict(zip(self.headers, cells, strict=False))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count)
+            return list(islice(self, start, stop, step))
+        position = index + self.count if index < 0 else index
+        found = list(islice(self, position, position + 1)) if 0 <= position < self.count else []
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == (list(other) if isinstance(other, Sequence) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass
 class Table:
     """The file's header and rows; `rows` pairs each row's number in the file with its cells by header."""
 
     format: str
     headers: list[str]
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    rows: Sequence[Row] = field(default_factory=list)
     encoding: str | None = None
 
 
@@ -100,8 +184,22 @@ def _unpacked_size(data: bytes) -> int:
         return sum(info.file_size for info in archive.infolist())
 
 
-def read_table(data: bytes, filename: str, requested: str | None = None) -> Table:
-    """Read an upload as the format its name (or `requested`) claims, refusing one whose content disagrees."""
+def read_table(data: bytes | Path, filename: str, requested: str | None = None) -> Table:
+    """Read an upload as the format its name (or `requested`) claims, refusing one whose content disagrees.
+
+    Given a path, a CSV file is read from the disk on every pass instead of being held in memory.
+    """
+    if isinstance(data, Path):
+        with data.open("rb") as file:
+            head = file.read(HEAD_BYTES)
+        whole = len(head) < HEAD_BYTES
+        if whole or head.startswith(b"PK") or format_for(filename, requested) not in ("csv", None):
+            return read_table(head if whole else data.read_bytes(), filename, requested)
+        if format_for(filename, requested) == "csv" or _text_format(head) == "csv":
+            if sniff(head) != "text":
+                raise FileFormatError(mismatch_message("csv", sniff(head)))
+            return read_csv(FileBytes(data))
+        return read_table(data.read_bytes(), filename, requested)
     if not data.strip():
         raise FileFormatError(str(_("The file is empty.")))
     claimed = format_for(filename, requested)
@@ -140,41 +238,58 @@ def mismatch_message(claimed: str, found: str) -> str:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """The text and its encoding: a BOM wins, then UTF-8, then charset-normalizer's best guess."""
+    """The text and its encoding (see `text_encoding`)."""
+    encoding = text_encoding(MemoryBytes(data))
+    return data.decode(encoding), encoding
+
+
+def text_encoding(data: FileBytes) -> str:
+    """The text's encoding: a BOM wins, then UTF-8, then charset-normalizer's best guess; checked, not kept."""
+    head = data.head
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
-        if data.startswith(bom):
-            return _decoded(data, encoding), encoding
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data[:200_000]).best()
+        if head.startswith(bom):
+            _check_decodes(data, encoding)
+            return encoding
+    if _decodes(data, "utf-8"):
+        return "utf-8"
+    best = from_bytes(head[:200_000]).best()
     encoding = best.encoding if best is not None else "cp1252"
     if encoding in LATIN_GUESSES and _decodes(data, "cp1252"):
         encoding = "cp1252"  # Latin-script guesses disagree only on rare letters; Excel here saves windows-1252
-    return _decoded(data, encoding), encoding
+    _check_decodes(data, encoding)
+    return encoding
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
-    """Whether the bytes are valid in the encoding."""
+def _decodes(data: FileBytes, encoding: str) -> bool:
+    """Whether the bytes are valid in the encoding; decoded a chunk at a time, the text is not kept."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        data.decode(encoding)
+        for chunk in data.chunks():
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _decoded(data: bytes, encoding: str) -> str:
-    """The bytes decoded, or a FileFormatError naming the encoding that did not fit."""
+def _check_decodes(data: FileBytes, encoding: str) -> None:
+    """A FileFormatError naming the encoding when the bytes are not valid in it."""
     try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as error:
+        valid = _decodes(data, encoding)
+    except LookupError:
+        valid = False
+    if not valid:
         message = _("The text could not be read (it is not valid %(encoding)s). Save it as UTF-8.", encoding=encoding)
-        raise FileFormatError(str(message)) from error
+        raise FileFormatError(str(message))
+
+
+def text_stream(data: FileBytes, encoding: str) -> io.TextIOWrapper:
+    """The bytes as text read a little at a time (newlines left to the csv module); close it after use."""
+    return io.TextIOWrapper(data.open(), encoding=encoding, newline="")
 
 
 def delimiter_of(line: str) -> str:
@@ -184,37 +299,47 @@ def delimiter_of(line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(data: bytes) -> Table:
+def read_csv(data: bytes | FileBytes) -> Table:
     """A CSV file: the first non-blank record is the header; blank records are skipped but counted."""
-    text, encoding = decode(data)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(first_line))
-    try:
-        return _table("csv", enumerate(reader, start=1), encoding)
-    except csv.Error as error:
-        message = _("The CSV file could not be read near line %(line)s: %(reason)s", line=reader.line_num, reason=error)
-        raise FileFormatError(str(message)) from error
+    source = data if isinstance(data, FileBytes) else MemoryBytes(data)
+    encoding = text_encoding(source)
+    with text_stream(source, encoding) as stream:
+        first_line = next((line for line in stream if line.strip()), "")
+    delimiter = delimiter_of(first_line)
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        with text_stream(source, encoding) as stream:
+            reader = csv.reader(stream, delimiter=delimiter)
+            try:
+                yield from enumerate(reader, start=1)
+            except csv.Error as error:
+                message = _(
+                    "The CSV file could not be read near line %(line)s: %(reason)s", line=reader.line_num, reason=error
+                )
+                raise FileFormatError(str(message)) from error
+
+    return _table("csv", records, encoding)
 
 
-def _table(format_name: str, numbered_rows: Iterator[tuple[int, Any]], encoding: str | None = None) -> Table:
-    """Header from the first non-blank row, then every non-blank row by header."""
+def _table(format_name: str, records: Records, encoding: str | None = None) -> Table:
+    """Header from the first non-blank record; one pass over the rest to count them and meet any damage now."""
     headers: list[str] | None = None
-    table = Table(format_name, [], encoding=encoding)
-    for number, cells in numbered_rows:
-        cells = list(cells)
+    header_number = count = 0
+    for number, cells in records():
         if not any(_filled(cell) for cell in cells):
             continue
         if headers is None:
+            cells = list(cells)
             while not _filled(cells[-1]):
                 cells.pop()  # spreadsheets often carry empty, formatted columns after the last header
-            headers = table.headers = unique_headers(cells)
+            headers, header_number = unique_headers(cells), number
             continue
-        if len(table.rows) >= MAX_ROWS:
+        count += 1
+        if count > MAX_ROWS:
             raise FileFormatError(str(_("The file has more than %(max)s rows; split it.", max=MAX_ROWS)))
-        table.rows.append((number, dict(zip(headers, cells, strict=False))))
     if headers is None:
         raise FileFormatError(str(_("The file has no header row.")))
-    return table
+    return Table(format_name, headers, Rows(records, headers, header_number, count), encoding)
 
 
 def _filled(cell: Any) -> bool:
@@ -242,19 +367,27 @@ def unique_headers(cells: list[Any]) -> list[str]:
 
 def read_xlsx(data: bytes) -> Table:
     """The first worksheet of a workbook, its cells' values (formulas as last calculated)."""
-    from openpyxl import load_workbook
-
     if _unpacked_size(data) > MAX_UNPACKED:
         raise FileFormatError(str(_("The workbook is too large once unpacked; save it as CSV.")))
+
+    def records() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        workbook = _open_workbook(data)
+        try:
+            yield from enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+        finally:
+            workbook.close()
+
+    return _table("xlsx", records)
+
+
+def _open_workbook(data: bytes) -> Any:
+    """The workbook in openpyxl's read-only (streaming) mode."""
+    from openpyxl import load_workbook
+
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         raise FileFormatError(str(_("The workbook could not be read; it may be damaged."))) from error
-    try:
-        sheet = workbook.worksheets[0]
-        return _table("xlsx", enumerate(sheet.iter_rows(values_only=True), start=1))
-    finally:
-        workbook.close()
 
 
 # --- JSON ---------------------------------------------------------------------------------------

@@ -10,11 +10,13 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import force_locale
+
 from tracker.dates import PartialDate, PartialDateError
 from tracker.i18n import _
 from tracker.importing import words
 from tracker.importing.countries import country_code_for
-from tracker.importing.fields import header_key
+from tracker.importing.fields import LABEL_LOCALES, header_key
 from tracker.labels import label
 from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
 
@@ -129,7 +131,7 @@ def choice_key(text: str) -> str:
 
 
 class Vocabulary:
-    """The spellings each choice accepts: its value, its label in the interface language, known synonyms.
+    """The spellings each choice accepts: its value, its label in every interface language, known synonyms.
 
     Built once per import (labels are translated once, not per row).
     """
@@ -151,8 +153,11 @@ class Vocabulary:
     def _table(enum_class: type[enum.Enum], synonyms: dict[str, enum.Enum]) -> dict[str, enum.Enum]:
         """Compared spelling -> member; values and labels win over synonyms."""
         table = {choice_key(text): member for text, member in synonyms.items()}
+        for locale in LABEL_LOCALES:  # a file written in either interface language reads the same for everyone
+            with force_locale(locale):
+                table.update((choice_key(str(label(member))), member) for member in enum_class)
         for member in enum_class:
-            table[choice_key(str(label(member)))] = member
+            table[choice_key(str(label(member)))] = member  # the importer's own language wins
             table[member.value] = member
         return table
 

@@ -686,7 +686,7 @@ def fetch(url: str, policy: FetchPolicy = FetchPolicy(), resolver: Resolver = sy
     except TimeoutError as exc:
         raise FetchError(
             "timeout",
-            _("The site took too long to answer (more than %(seconds)s seconds).", seconds=f"{policy.timeout:g}"),
+            _("The site took too long to answer (more than %(seconds)s seconds).", seconds=format(policy.timeout, "g")),
         ) from exc
     except (ssl.SSLError, ssl.CertificateError) as exc:
         raise FetchError(

@@ -6,9 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker import search
 from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.models import (
     Agreement,
@@ -18,20 +19,19 @@ from tracker.models import (
     AgreementStatus,
     InstrumentType,
     Party,
-    PartyAlias,
     RelationKind,
     RenewalIntent,
     Sector,
-    Source,
+    agreement_sector,
 )
 from tracker.queries.pagination import Page, paginate
-
-LIKE_ESCAPE = "\\"
 
 
 class SortOrder(enum.Enum):
     """The orders the agreement list offers; a leading "-" means descending."""
 
+    # Best match first when searching for words; without words, last updated first.
+    RELEVANCE = "relevance"
     TITLE = "title"
     TITLE_DESC = "-title"
     START = "start"
@@ -56,7 +56,7 @@ class AgreementFilters:
     active_in: int | None = None
     ends_from: int | None = None
     ends_to: int | None = None
-    sort: SortOrder = SortOrder.UPDATED_DESC
+    sort: SortOrder = SortOrder.RELEVANCE
 
 
 def search_agreements(session: Session, filters: AgreementFilters, page: int = 1, per_page: int = 25) -> Page:
@@ -64,7 +64,7 @@ def search_agreements(session: Session, filters: AgreementFilters, page: int = 1
     statement = (
         select(Agreement)
         .where(*filter_conditions(filters))
-        .order_by(*sort_columns(filters.sort))
+        .order_by(*order_columns(filters))
         .options(selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors))
     )
     return paginate(session, statement, page, per_page)
@@ -72,13 +72,15 @@ def search_agreements(session: Session, filters: AgreementFilters, page: int = 1
 
 def filter_conditions(filters: AgreementFilters) -> list[ColumnElement[bool]]:
     """SQL conditions for the filters that are set."""
-    conditions: list[ColumnElement[bool]] = [text_matches(term) for term in filters.text.split()]
+    conditions: list[ColumnElement[bool]] = []
+    if search.search_terms(filters.text):
+        conditions.append(text_matches(filters.text))
     if filters.party_id is not None:
         conditions.append(involves_party(filters.party_id))
     if filters.country:
-        conditions.append(Agreement.party_links.any(AgreementParty.party.has(Party.country_code == filters.country)))
+        conditions.append(involves_country(filters.country))
     if filters.sectors:
-        conditions.append(Agreement.sectors.any(Sector.slug.in_(filters.sectors)))
+        conditions.append(in_sectors(filters.sectors))
     if filters.statuses:
         conditions.append(Agreement.status.in_(filters.statuses))
     if filters.instruments:
@@ -94,35 +96,30 @@ def filter_conditions(filters: AgreementFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def like_pattern(term: str) -> str:
-    """A LIKE pattern matching `term` anywhere, with LIKE's wildcards taken literally."""
-    escaped = term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", r"\%").replace("_", r"\_")
-    return f"%{escaped}%"
-
-
-def text_matches(term: str) -> ColumnElement[bool]:
-    """The term occurs in the agreement's text, a party's name or alias, or a linked source's title."""
-    pattern = like_pattern(term)
-
-    def contains(column):
-        return column.ilike(pattern, escape=LIKE_ESCAPE)
-
-    party_named = or_(contains(Party.name), Party.aliases.any(contains(PartyAlias.alias)))
-    return or_(
-        contains(Agreement.title),
-        contains(Agreement.title_local),
-        contains(Agreement.summary),
-        contains(Agreement.notes),
-        Agreement.party_links.any(AgreementParty.party.has(party_named)),
-        Agreement.source_links.any(AgreementSource.source.has(contains(Source.title))),
-    )
+def text_matches(text: str) -> ColumnElement[bool]:
+    """Every word occurs in the agreement's text, its parties' names or its sources (see tracker/search.py)."""
+    return search.matches(Agreement.id, text)
 
 
 def involves_party(party_id: int) -> ColumnElement[bool]:
     """The party, or any unit under it (a directorate of a ministry), takes part in the agreement."""
     tree = select(Party.id).where(Party.id == party_id).cte("party_tree", recursive=True)
     tree = tree.union_all(select(Party.id).where(Party.parent_id == tree.c.id))
-    return exists().where(AgreementParty.agreement_id == Agreement.id, AgreementParty.party_id.in_(select(tree.c.id)))
+    return Agreement.id.in_(select(AgreementParty.agreement_id).where(AgreementParty.party_id.in_(select(tree.c.id))))
+
+
+# The filters on linked records are uncorrelated IN subqueries, not EXISTS: that lets the covering
+# (party_id, agreement_id) and (sector_id, agreement_id) indexes drive them instead of a scan of every agreement.
+def involves_country(country_code: str) -> ColumnElement[bool]:
+    """A party of the agreement is in the country."""
+    parties_there = select(AgreementParty.agreement_id).join(AgreementParty.party)
+    return Agreement.id.in_(parties_there.where(Party.country_code == country_code))
+
+
+def in_sectors(slugs: list[str]) -> ColumnElement[bool]:
+    """The agreement is in at least one of the sectors."""
+    linked = select(agreement_sector.c.agreement_id).join(Sector).where(Sector.slug.in_(slugs))
+    return Agreement.id.in_(linked)
 
 
 def active_in_year(year: int) -> ColumnElement[bool]:
@@ -135,9 +132,20 @@ def active_in_year(year: int) -> ColumnElement[bool]:
     )
 
 
+def order_columns(filters: AgreementFilters) -> list:
+    """ORDER BY for a query: best match first when searching for words by relevance, else `sort_columns`."""
+    if filters.sort is SortOrder.RELEVANCE and search.search_terms(filters.text):
+        return [search.rank(Agreement.id, filters.text), Agreement.id]
+    return sort_columns(filters.sort)
+
+
 def sort_columns(sort: SortOrder) -> list:
-    """ORDER BY for a sort choice; unknown dates last, id as the final tie-breaker."""
+    """ORDER BY for a sort choice; unknown dates last, id as the final tie-breaker.
+
+    Relevance needs the searched words (`order_columns` ranks by them); without them it is last updated first.
+    """
     columns = {
+        SortOrder.RELEVANCE: [Agreement.updated_at.desc()],
         SortOrder.TITLE: [func.lower(Agreement.title)],
         SortOrder.TITLE_DESC: [func.lower(Agreement.title).desc()],
         SortOrder.START: [Agreement.start_on.asc().nulls_last()],

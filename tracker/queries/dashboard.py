@@ -1,21 +1,23 @@
-"""The dashboard's figures: totals and counts by status, sector and partner country, all aggregated in SQL."""
+"""The dashboard's figures: totals, counts by status, sector and partner country, and ends per quarter, in SQL."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.charts.quarters import QUARTERS_AHEAD, Quarter, count_by_quarter, window_end
 from tracker.models import Agreement, AgreementParty, AgreementStatus, Party, Sector, Source, agreement_sector
 from tracker.queries.expiring import (
     DEFAULT_MONTHS,
+    OPEN_STATUSES,
     ExpiringAgreement,
-    count_needing_attention,
     expiring_agreements,
+    needing_attention_count,
 )
-from tracker.queries.sources import recent_sources
+from tracker.queries.sources import recent_sources as recent_sources  # re-exported for older imports
 
 RECENT_SOURCES = 5
 
@@ -51,18 +53,27 @@ class Dashboard:
     expiring: list[ExpiringAgreement]
     needs_attention: int
     recent_sources: list[Source]
+    # Open agreements ending in each quarter, from the one holding `as_of` on, for about two years.
+    by_quarter: list[tuple[Quarter, int]] = field(default_factory=list)
 
 
 def totals(session: Session) -> Totals:
     """Counts of agreements, parties and sources, in one statement."""
+    return totals_and_attention(session, None)[0]
+
+
+def totals_and_attention(session: Session, as_of: date | None) -> tuple[Totals, int]:
+    """The totals and, given `as_of`, how many agreements need attention on that day: one statement for both."""
+    attention = needing_attention_count(as_of).scalar_subquery() if as_of else select(0).scalar_subquery()
     row = session.execute(
         select(
             select(func.count()).select_from(Agreement).scalar_subquery(),
             select(func.count()).select_from(Party).scalar_subquery(),
             select(func.count()).select_from(Source).scalar_subquery(),
+            attention,
         )
     ).one()
-    return Totals(*row)
+    return Totals(*row[:3]), row[3]
 
 
 def status_counts(session: Session) -> list[tuple[AgreementStatus, int]]:
@@ -99,16 +110,41 @@ def partner_country_counts(session: Session, home_country: str) -> list[tuple[st
     return [(code, total) for code, total in session.execute(statement)]
 
 
+def expiries_by_quarter(session: Session, as_of: date, quarters: int = QUARTERS_AHEAD) -> list[tuple[Quarter, int]]:
+    """Open agreements ending in each quarter from `as_of` on, as the expiring list counts them (from `as_of`).
+
+    An end known to the year or month counts at its earliest day, so "2018" falls in the first quarter of 2018.
+    """
+    count = func.count()
+    statement = (
+        select(Agreement.end_on, count)
+        .where(
+            Agreement.status.in_(OPEN_STATUSES),
+            Agreement.end_on >= as_of,
+            Agreement.end_on <= window_end(as_of, quarters),
+        )
+        .group_by(Agreement.end_on)
+    )
+    return count_by_quarter(session.execute(statement).all(), as_of, quarters)
+
+
+def newest_sources(session: Session, limit: int = RECENT_SOURCES) -> list[Source]:
+    """The sources added last, newest first; the dashboard shows only their own fields, so it loads nothing more."""
+    return list(session.scalars(select(Source).order_by(Source.created_at.desc(), Source.id.desc()).limit(limit)))
+
+
 def dashboard(session: Session, as_of: date, home_country: str, months: int = DEFAULT_MONTHS) -> Dashboard:
     """The dashboard as seen on `as_of`, with agreements ending within `months` of it."""
+    counts, needs_attention = totals_and_attention(session, as_of)
     return Dashboard(
         as_of=as_of,
         months=months,
-        totals=totals(session),
+        totals=counts,
         by_status=status_counts(session),
         by_sector=sector_counts(session),
         by_country=partner_country_counts(session, home_country),
         expiring=expiring_agreements(session, as_of, months),
-        needs_attention=count_needing_attention(session, as_of),
-        recent_sources=recent_sources(session),
+        needs_attention=needs_attention,
+        recent_sources=newest_sources(session),
+        by_quarter=expiries_by_quarter(session, as_of),
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, subqueryload
 
 from tracker.dates import PartialDate
 from tracker.models import (
@@ -75,8 +75,11 @@ class ExpiringReport:
 
 
 def _with_parties(statement: Select) -> Select:
-    """Eager-load the parties the lists show, so a page costs a fixed number of statements."""
-    return statement.options(selectinload(Agreement.party_links).selectinload(AgreementParty.party))
+    """Eager-load the parties the lists show (links and parties in one statement), so a page costs a fixed number.
+
+    subqueryload rather than selectinload: the lists are not paged, and selectinload adds a statement per 500 rows.
+    """
+    return statement.options(subqueryload(Agreement.party_links).joinedload(AgreementParty.party))
 
 
 def _distinct_parties(agreement: Agreement) -> tuple[Party, ...]:
@@ -132,7 +135,12 @@ def agreements_needing_attention(session: Session, as_of: date) -> list[Expiring
 
 def count_needing_attention(session: Session, as_of: date) -> int:
     """How many agreements `agreements_needing_attention` would list."""
-    return session.scalar(select(func.count()).select_from(Agreement).where(*_needs_attention(as_of))) or 0
+    return session.scalar(needing_attention_count(as_of)) or 0
+
+
+def needing_attention_count(as_of: date) -> Select:
+    """SELECT the number of agreements `agreements_needing_attention` would list (for combining statements)."""
+    return select(func.count()).select_from(Agreement).where(*_needs_attention(as_of))
 
 
 def expiring_report(session: Session, as_of: date, months: int = DEFAULT_MONTHS) -> ExpiringReport:

@@ -1,15 +1,18 @@
-"""Reads on parties: the filtered list, one party with its agreements, choices for select fields."""
+"""Reads on parties: the filtered list, one party with its agreements, partners and sources, choices for fields."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload, subqueryload
 
 from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.countries import country_name
-from tracker.models import AgreementParty, Party, PartyAlias, PartyKind
+from tracker.models import Agreement, AgreementParty, AgreementSource, Party, PartyAlias, PartyKind, Source
+from tracker.queries.agreements import involves_party
 from tracker.queries.pagination import Page, paginate
 from tracker.services.parties import normalise_name
 
@@ -81,19 +84,15 @@ def agreement_counts(session: Session, party_ids: list[int]) -> dict[int, int]:
 
 
 def party_detail(session: Session, party_id: int, include_archived: bool = False) -> Party | None:
-    """A party with its parent, children, aliases and agreements (each with its link's role) loaded.
+    """A party with its parent, children and aliases loaded (its agreements: `party_overview`).
 
-    A live party shows only live units and agreements; an archived one (`include_archived`) shows all.
+    A live party shows only live units and agreements; an archived one (`include_archived`) shows all, also
+    in `agreement_links` when read (a lazy load, which keeps the statement's archive rule).
     """
     statement = (
         select(Party)
         .where(Party.id == party_id)
-        .options(
-            joinedload(Party.parent),
-            selectinload(Party.children),
-            selectinload(Party.aliases),
-            selectinload(Party.agreement_links).joinedload(AgreementParty.agreement),
-        )
+        .options(joinedload(Party.parent), selectinload(Party.children), selectinload(Party.aliases))
     )
     return session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived}).one_or_none()
 
@@ -104,6 +103,105 @@ def agreement_links_by_start(party: Party) -> list[AgreementParty]:
     dated = [link for link in links if link.agreement.start_on is not None]
     undated = [link for link in links if link.agreement.start_on is None]
     return sorted(dated, key=lambda link: link.agreement.start_on, reverse=True) + undated
+
+
+@dataclass(frozen=True)
+class PartyAgreement:
+    """An agreement of the party, with the parts the party or its units play in it."""
+
+    agreement: Agreement
+    links: tuple[AgreementParty, ...]
+
+
+@dataclass(frozen=True)
+class Partner:
+    """Another party the party has agreements with, and how many."""
+
+    party: Party
+    agreements: int
+
+
+@dataclass(frozen=True)
+class PartySource:
+    """A source linked to the party's agreements, and to how many of them."""
+
+    source: Source
+    agreements: int
+
+
+@dataclass(frozen=True)
+class PartyOverview:
+    """What a party's page shows beyond the party itself: agreements (its units' too), partners, sources."""
+
+    agreements: list[PartyAgreement]
+    partners: list[Partner]
+    sources: list[PartySource]
+
+
+def party_tree_ids(session: Session, party_id: int, include_archived: bool = False) -> set[int]:
+    """The party and every unit under it, at any depth."""
+    tree = select(Party.id).where(Party.id == party_id).cte("party_tree", recursive=True)
+    tree = tree.union_all(select(Party.id).where(Party.parent_id == tree.c.id))
+    return set(session.scalars(select(tree.c.id), execution_options={INCLUDE_ARCHIVED: include_archived}))
+
+
+def party_overview(session: Session, party_id: int, include_archived: bool = False) -> PartyOverview:
+    """The party's agreements (its units' too, as the query page's party filter counts them), partners and sources.
+
+    Agreements come latest start first; the page costs the same few statements however many there are.
+    """
+    options = {INCLUDE_ARCHIVED: include_archived}
+    tree = party_tree_ids(session, party_id, include_archived)
+    statement = (
+        select(Agreement)
+        .where(involves_party(party_id))
+        # subqueryload, not selectinload: the page lists every agreement, and selectinload would add a statement
+        # for every 500 of them.
+        .options(subqueryload(Agreement.party_links).joinedload(AgreementParty.party))
+    )
+    agreements = sorted(session.scalars(statement, execution_options=options), key=_latest_start_first)
+    entries = [
+        PartyAgreement(agreement, tuple(link for link in agreement.party_links if link.party_id in tree))
+        for agreement in agreements
+    ]
+    return PartyOverview(entries, partners_of(agreements, tree), sources_of(session, agreements, include_archived))
+
+
+def _latest_start_first(agreement: Agreement) -> tuple:
+    """Sort key: known starts latest first, unknown starts last, then by title."""
+    start = agreement.start_on
+    return (start is None, -start.toordinal() if start else 0, agreement.title.casefold(), agreement.id)
+
+
+def partners_of(agreements: list[Agreement], tree: set[int]) -> list[Partner]:
+    """The parties outside `tree` in the agreements, with how many agreements each shares, most first."""
+    parties: dict[int, Party] = {}
+    counts: Counter[int] = Counter()
+    for agreement in agreements:
+        others = {link.party.id: link.party for link in agreement.party_links if link.party_id not in tree}
+        parties.update(others)
+        counts.update(others.keys())
+    ranked = sorted(parties.values(), key=lambda party: (-counts[party.id], normalise_name(party.name), party.id))
+    return [Partner(party, counts[party.id]) for party in ranked]
+
+
+def sources_of(session: Session, agreements: list[Agreement], include_archived: bool = False) -> list[PartySource]:
+    """The sources linked to the agreements, newest publication first, each with how many it supports."""
+    if not agreements:
+        return []
+    statement = (
+        select(AgreementSource)
+        .where(AgreementSource.agreement_id.in_([agreement.id for agreement in agreements]))
+        .options(joinedload(AgreementSource.source))
+    )
+    links = session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived}).all()
+    sources = {link.source.id: link.source for link in links}
+    counts = Counter(link.source_id for link in links)
+    ranked = sorted(
+        sources.values(),
+        key=lambda source: (source.published_on is None, -(source.published_on or date.min).toordinal(), source.id),
+    )
+    return [PartySource(source, counts[source.id]) for source in ranked]
 
 
 def party_label(name: str, country_code: str | None) -> str:

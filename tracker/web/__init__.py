@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from tracker.api import problems
 from tracker.db import get_session
+from tracker.i18n import csrf_reason
 
 # Ids beyond a 32-bit integer cannot exist; refusing them in routing keeps databases from overflowing.
 MAX_ID = 2**31 - 1
@@ -60,7 +61,7 @@ def register_error_handlers(app: Flask) -> None:
         logging.getLogger("tracker.security").warning(
             "refused %s %s from %s: %s", request.method, request.path, request.remote_addr, error.description
         )
-        return render_template("error.html", error=error, reason=error.description), 400
+        return render_template("error.html", error=error, reason=csrf_reason(error.description)), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -8,6 +8,7 @@ from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
 from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
 from tracker.forms.base import EDITING, options
+from tracker.forms.expiring import AsOfForm, local_today
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementStatus, InstrumentType, RelationKind, RenewalIntent
 from tracker.queries.agreements import (
@@ -21,6 +22,7 @@ from tracker.queries.agreements import (
 from tracker.queries.archive import archiver
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
+from tracker.queries.timelines import agreements_timeline
 from tracker.services import agreements as service
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
 from tracker.web.conflicts import render_conflict
@@ -42,6 +44,24 @@ def index():
     return render_template("agreements/index.html", form=form, page=page)
 
 
+@bp.get("/timeline")
+def timeline():
+    """The agreements matching the query string's filters, a page at a time, as a timeline; `?as_of` moves "today"."""
+    session = get_session()
+    form = AgreementQueryForm(request.args)
+    form.set_choices(party_choices(session), sector_choices(session))
+    day_form = AsOfForm(request.args)
+    if not all([form.validate(), day_form.validate()]):
+        context = {"form": form, "day_form": day_form, "page": None, "chart": None}
+        return render_template("agreements/timeline.html", **context), 400
+    per_page = form.per_page.data if request.args.get("per_page") else current_app.config["TRACKER_PAGE_SIZE"]
+    page = search_agreements(session, filters_from(form), page=form.page.data or 1, per_page=per_page)
+    as_of = day_form.as_of.data
+    chart = agreements_timeline(session, page.items, as_of)
+    context = {"form": form, "day_form": day_form, "page": page, "chart": chart}
+    return render_template("agreements/timeline.html", as_of_is_today=as_of == local_today(), **context)
+
+
 def filters_from(form: AgreementQueryForm) -> AgreementFilters:
     """The validated query form as query filters."""
     return AgreementFilters(
@@ -55,7 +75,7 @@ def filters_from(form: AgreementQueryForm) -> AgreementFilters:
         active_in=form.active_in.data,
         ends_from=form.ends_from.data,
         ends_to=form.ends_to.data,
-        sort=SortOrder(form.sort.data or SortOrder.UPDATED_DESC.value),
+        sort=SortOrder(form.sort.data or SortOrder.RELEVANCE.value),
     )
 
 

@@ -10,6 +10,7 @@ import logging
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -22,6 +23,7 @@ from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.alerts import CalendarFeedForm
 from tracker.i18n import _
 from tracker.ics import calendar_bytes
+from tracker.locale import user_locale
 from tracker.models import CalendarFeed, User
 from tracker.queries.agreements import AgreementFilters
 from tracker.queries.calendars import feed_agreements, feed_by_token, feeds_of
@@ -127,6 +129,12 @@ def feed_ics(token: str):
     calendar = feed_by_token(session, token)
     if calendar is None or not role_allows(calendar.user.role, "agreements.index"):
         abort(404)
+    with force_locale(user_locale(calendar.user)):  # the owner's language, whatever the calendar app asks for
+        return feed_response(session, calendar)
+
+
+def feed_response(session: Session, calendar: CalendarFeed):
+    """The feed's events, or the text saying why the stored query no longer works."""
     try:
         filters = saved_filters(session, calendar.query)
         lead_months = service.parse_lead_months(calendar.lead_months)

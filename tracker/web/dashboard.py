@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 
+from tracker.charts.bars import BarChart, BarEntry, build_bar_chart, fold_rest
+from tracker.charts.styles import group_of
+from tracker.countries import country_name
 from tracker.db import get_session
 from tracker.forms.expiring import AsOfForm, default_months
-from tracker.queries.dashboard import dashboard
+from tracker.i18n import _, _n
+from tracker.labels import label
+from tracker.queries.dashboard import Dashboard, dashboard
+from tracker.queries.expiring import OPEN_STATUSES
 
 bp = Blueprint("dashboard", __name__)
 
 # A bad query parameter is a bad request; the page is shown again with the message next to the field.
 BAD_QUERY_STATUS = 400
+# Bars per chart; sectors or countries beyond it are added up in one "others" bar.
+MAX_BARS = 12
 
 
 @bp.get("/")
@@ -22,4 +30,54 @@ def index():
         return render_template("dashboard/index.html", form=form, board=None), BAD_QUERY_STATUS
     home_country = current_app.config["TRACKER_HOME_COUNTRY"]
     board = dashboard(get_session(), as_of=form.as_of.data, home_country=home_country, months=default_months())
-    return render_template("dashboard/index.html", form=form, board=board)
+    return render_template("dashboard/index.html", form=form, board=board, charts=charts(board))
+
+
+def charts(board: Dashboard) -> dict[str, BarChart]:
+    """The dashboard's bar charts, each bar linked to the query page filtered to what it counts."""
+    return {
+        "status": build_bar_chart(status_entries(board)),
+        "sector": build_bar_chart(sector_entries(board)),
+        "country": build_bar_chart(country_entries(board)),
+        "quarter": build_bar_chart(quarter_entries(board)),
+    }
+
+
+def status_entries(board: Dashboard) -> list[BarEntry]:
+    """A bar per status, drawn like the timeline draws that status."""
+    return [
+        BarEntry(status.value, label(status), count, url_for("agreements.index", status=status.value), group_of(status))
+        for status, count in board.by_status
+    ]
+
+
+def sector_entries(board: Dashboard) -> list[BarEntry]:
+    """A bar per sector in use, most used first."""
+    entries = [
+        BarEntry(sector.slug, sector.name, sector.count, url_for("agreements.index", sector=sector.slug))
+        for sector in board.by_sector
+    ]
+    return fold_rest(entries, MAX_BARS, lambda n: _n("%(num)d other sector", "%(num)d other sectors", n))
+
+
+def country_entries(board: Dashboard) -> list[BarEntry]:
+    """A bar per partner country, most agreements first."""
+    entries = [
+        BarEntry(code, country_name(code), count, url_for("agreements.index", country=code))
+        for code, count in board.by_country
+    ]
+    return fold_rest(entries, MAX_BARS, lambda n: _n("%(num)d other country", "%(num)d other countries", n))
+
+
+def quarter_entries(board: Dashboard) -> list[BarEntry]:
+    """A bar per quarter, linked to the open agreements ending in its year (the query page filters by year)."""
+    open_statuses = [status.value for status in OPEN_STATUSES]
+    return [
+        BarEntry(
+            f"{quarter.year}-Q{quarter.number}",
+            _("Q%(quarter)d %(year)d", quarter=quarter.number, year=quarter.year),
+            count,
+            url_for("agreements.index", ends_from=quarter.year, ends_to=quarter.year, status=open_statuses, sort="end"),
+        )
+        for quarter, count in board.by_quarter
+    ]

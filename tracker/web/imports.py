@@ -195,7 +195,7 @@ def imported_message(agreements: int, parties: int, sources: int, plan: ImportPl
         parties=parties,
         sources=sources,
     )
-    skipped = len(plan.rows) - agreements
+    skipped = plan.total - agreements
     if not skipped:
         return str(done)
     rest = _n(

@@ -7,11 +7,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
 from tracker.forms.base import EDITING
+from tracker.forms.expiring import local_today
 from tracker.forms.parties import PartyForm, PartyQueryForm
 from tracker.i18n import _
 from tracker.models import Party
 from tracker.queries import parties as queries
 from tracker.queries.archive import archiver
+from tracker.queries.timelines import agreements_timeline, oldest_first
 from tracker.services import parties as services
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
 from tracker.web.conflicts import render_conflict
@@ -37,11 +39,16 @@ def index():
 
 @bp.get("/<id:party_id>")
 def detail(party_id: int):
-    """One party with its units, other names and agreements."""
+    """One party with its units, other names, agreements (its units' too), partners, sources and timeline."""
+    session = get_session()
     party = detail_or_404(queries.party_detail, party_id)
-    links = queries.agreement_links_by_start(party)
-    archived_by = archiver(get_session(), party)
-    return render_template("parties/detail.html", party=party, links=links, archived_by=archived_by)
+    overview = queries.party_overview(session, party.id, include_archived=party.is_archived)
+    # The timeline reads oldest first, so renewals follow what they renew down the page.
+    chronological = oldest_first([entry.agreement for entry in overview.agreements])
+    chart = agreements_timeline(session, chronological, local_today(), include_archived=party.is_archived)
+    archived_by = archiver(session, party)
+    context = {"party": party, "overview": overview, "chart": chart, "archived_by": archived_by}
+    return render_template("parties/detail.html", **context)
 
 
 @bp.get("/new")

@@ -1,0 +1,1 @@
+"""The benchmark harness (`make bench`); not part of the test suite."""

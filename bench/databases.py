@@ -1,0 +1,172 @@
+"""The benchmark's databases: SQLite files under bench/data/ and PostgreSQL databases bench_<size>, built once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from tracker import create_app
+from tracker.db import get_session
+from tracker.models import Agreement, User, UserRole
+from tracker.services import accounts, tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+FLASK = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "app"]
+SECRET = "bench-secret-key-not-for-production"
+VIEWER_EMAIL = "bench-viewer@example.org"
+
+
+@dataclass
+class Database:
+    """One benchmark database: its engine kind, size, URL and, for SQLite, its file."""
+
+    kind: str  # "sqlite" or "postgresql"
+    size: int
+    url: str
+    path: Path | None = None
+    seed_seconds: float | None = None  # how long seed-synthetic took, when this run built it
+
+    @property
+    def label(self) -> str:
+        """ "sqlite 10k"."""
+        return f"{self.kind} {size_label(self.size)}"
+
+
+def size_label(size: int) -> str:
+    """10000 -> "10k", 2500 -> "2500"."""
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def sqlite_database(size: int) -> Database:
+    """The SQLite file of this size."""
+    path = DATA / f"bench_{size_label(size)}.db"
+    return Database("sqlite", size, f"sqlite:///{path}", path)
+
+
+def postgres_database(size: int, server: str) -> Database:
+    """The PostgreSQL database of this size on the server URL (…/postgres)."""
+    url = make_url(server).set(database=f"bench_{size_label(size)}")
+    return Database("postgresql", size, url.render_as_string(hide_password=False))
+
+
+def env_for(url: str) -> dict[str, str]:
+    """The environment of a production-like app process on this database."""
+    env = {key: value for key, value in os.environ.items() if key not in ("FLASK_DEBUG", "TEST_DATABASE_URL")}
+    env.update(DATABASE_URL=url, SECRET_KEY=SECRET, PYTHONUNBUFFERED="1")
+    return env
+
+
+def flask(url: str, *args: str, quiet: bool = True) -> None:
+    """Run a flask command of the app on the database; fail loudly."""
+    output = subprocess.DEVNULL if quiet else None
+    subprocess.run([*FLASK, *args], cwd=ROOT, env=env_for(url), check=True, stdout=output)
+
+
+def agreement_count(url: str) -> int | None:
+    """How many agreements the database holds; None when it has no schema yet or cannot be reached."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(text("SELECT COUNT(*) FROM agreement"))
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
+
+def recreate(database: Database, server: str) -> None:
+    """Start from nothing: delete the SQLite file, or drop and create the PostgreSQL database."""
+    if database.path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database.path}{suffix}").unlink(missing_ok=True)
+        return
+    name = make_url(database.url).database
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+def ensure(database: Database, server: str, seed: int, rebuild: bool) -> None:
+    """Build the database unless it holds `size` agreements, made under the same migrations; upgrade it to head."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    stale = built_under(database) != migrations_fingerprint()
+    if rebuild or stale or agreement_count(database.url) != database.size:
+        recreate(database, server)
+        flask(database.url, "upgrade-db")
+        started = time.perf_counter()
+        flask(database.url, "seed-synthetic", "--agreements", str(database.size), "--seed", str(seed), quiet=False)
+        database.seed_seconds = time.perf_counter() - started
+        record_build(database)
+    else:
+        flask(database.url, "upgrade-db")
+    analyse(database.url)
+
+
+def migrations_fingerprint() -> str:
+    """A hash of every migration's text: a migration edited in place (during development) means a rebuild."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def built_under(database: Database) -> str | None:
+    """The migrations fingerprint the database was built under, if recorded."""
+    builds = DATA / "builds.json"
+    return json.loads(builds.read_text()).get(database.label) if builds.exists() else None
+
+
+def record_build(database: Database) -> None:
+    """Remember the migrations the database was built under."""
+    builds = DATA / "builds.json"
+    known = json.loads(builds.read_text()) if builds.exists() else {}
+    known[database.label] = migrations_fingerprint()
+    builds.write_text(json.dumps(known, indent=2) + "\n")
+
+
+def analyse(url: str) -> None:
+    """Fresh planner statistics, as a database in use would have."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def viewer_credentials(url: str) -> tuple[int, int, str]:
+    """A viewer account and a fresh API token for it: (user id, session version, token)."""
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
+    with app.app_context():
+        session = get_session()
+        user = session.scalar(select(User).where(User.email == VIEWER_EMAIL))
+        if user is None:
+            user = accounts.create_user(session, VIEWER_EMAIL, accounts.random_password(), UserRole.VIEWER)
+        _token, token_text = tokens.create_token(session, user, "benchmark")
+        session.commit()
+        credentials = (user.id, user.session_version, token_text)
+    app.extensions["tracker.engine"].dispose()
+    return credentials
+
+
+def middle_agreement(url: str) -> int:
+    """An agreement in the middle of the table, for the detail page."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        ids = connection.scalar(
+            select(Agreement.id)
+            .order_by(Agreement.id)
+            .offset(connection.scalar(text("SELECT COUNT(*) / 2 FROM agreement")))
+            .limit(1)
+        )
+    engine.dispose()
+    return ids

@@ -1,0 +1,207 @@
+"""The benchmark's table: measurements against issue 6's targets, with the ratios, and the machine it ran on."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from bench.databases import ROOT, size_label
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+# Pages whose cost may grow at most 1.5x from the smallest to the largest size (paginated or filtered).
+SCALED_PAGES = ("list", "filtered", "search rare", "search common", "expiring", "api filtered")
+P95_TARGET_MS = {"dashboard": 100.0}
+P95_DEFAULT_MS = 50.0
+SCALE_TARGET = PG_TARGET = 1.5
+IMPORT_RATIO_TARGET, IMPORT_RSS_TARGET_MB = 3.0, 300.0
+
+
+def version(*command: str) -> str:
+    """The version number a command prints ("wrk debian/4.1.0-3+b2 [epoll]..." -> "4.1.0"), or "?"."""
+    match = re.search(r"\d+(?:\.\d+)+", command_output(*command))
+    return match.group(0) if match else "?"
+
+
+def command_output(*command: str) -> str:
+    """A command's first output line, or "" when it is missing."""
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=30)
+    except OSError:
+        return ""
+    return (result.stdout or result.stderr).strip().splitlines()[0] if (result.stdout or result.stderr) else ""
+
+
+def machine(pg_server: str | None) -> dict[str, str]:
+    """CPU, cores, memory, OS, versions and the commit measured."""
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+    memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    os_name = re.search(r'PRETTY_NAME="(.+)"', Path("/etc/os-release").read_text())
+    dirty = command_output("git", "status", "--porcelain")
+    return {
+        "cpu": cpu.group(1) if cpu else platform.processor(),
+        "cores": str(os.cpu_count()),
+        "memory": f"{int(memory.group(1)) / 1024 / 1024:.1f} GiB" if memory else "?",
+        "os": os_name.group(1) if os_name else platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": postgres_version(pg_server) if pg_server else "not measured",
+        "gunicorn": version(str(ROOT / ".venv/bin/gunicorn"), "--version"),
+        "datasette": version(str(ROOT / "bench/.venv/bin/datasette"), "--version"),
+        "sqlite-utils": version(str(ROOT / "bench/.venv/bin/sqlite-utils"), "--version"),
+        "wrk": version("wrk", "-v"),
+        "commit": command_output("git", "rev-parse", "--short", "HEAD")
+        + (" with uncommitted changes" if dirty else ""),
+    }
+
+
+def postgres_version(server: str) -> str:
+    """The server's version string."""
+    engine = create_engine(server)
+    try:
+        with engine.connect() as connection:
+            return str(connection.scalar(text("SHOW server_version"))).split()[0]
+    finally:
+        engine.dispose()
+
+
+def ms(value: float | None) -> str:
+    """Milliseconds for the table."""
+    return "–" if value is None else (f"{value:.0f}" if value >= 100 else f"{value:.1f}")
+
+
+def ratio(high: float | None, low: float | None) -> str:
+    """high/low as "1.23×"."""
+    return "–" if not high or not low else f"{high / low:.2f}×"
+
+
+def latency_rows(results: dict) -> list[str]:
+    """One row per page: p50/p95 per database, the ratios, the target and whether it is met."""
+    sizes, lat = results["sizes"], results.get("latency", {})
+    if not lat:
+        return []
+    labels = list(lat)
+    small, large = size_label(sizes[0]), size_label(sizes[-1])
+    both = [
+        size_label(size)
+        for size in sizes
+        if f"postgresql {size_label(size)}" in lat and f"sqlite {size_label(size)}" in lat
+    ]
+    compared = both[-1] if both else large  # PG against SQLite at the largest size measured on both
+    header = ["Page (p50 / p95 ms)", *labels, f"{large}/{small} p95 (SQLite)", f"PG/SQLite p95 ({compared})", "Target",
+              "Met"]  # fmt: skip
+    rows = [header, ["---"] * len(header)]
+    for page in next(iter(lat.values()), {}):
+        cells = [page, *(timing_cell(lat[label][page]) for label in labels)]
+        p95 = {label: lat[label][page]["p95"] for label in labels}
+        sqlite_large = p95.get(f"sqlite {large}")
+        sqlite_compared, pg_compared = p95.get(f"sqlite {compared}"), p95.get(f"postgresql {compared}")
+        scale = ratio(sqlite_large, p95.get(f"sqlite {small}")) if small != large else "–"
+        cells += [scale, ratio(pg_compared, sqlite_compared)]
+        cells += verdict(page, sqlite_large, scale, sqlite_compared, pg_compared)
+        rows.append(cells)
+    return ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def timing_cell(timing: dict) -> str:
+    """ "p50 / p95", or the status of a page that failed."""
+    if timing["p95"] is None:
+        return f"failed ({timing['status']})"
+    return f"{ms(timing['p50'])} / {ms(timing['p95'])}"
+
+
+def verdict(page: str, sqlite_p95: float | None, scale: str, base_p95: float | None, pg_p95: float | None) -> list[str]:
+    """The target of a page and what misses it (PG is compared with SQLite's base_p95 of the same size)."""
+    limit = P95_TARGET_MS.get(page, P95_DEFAULT_MS)
+    target = f"p95 ≤ {limit:.0f} ms" + (", ≤ 1.5× 10k→100k" if page in SCALED_PAGES else "") + ", PG ≤ 1.5×"
+    misses = [] if sqlite_p95 is not None else ["failed on SQLite"]
+    if sqlite_p95 is not None and sqlite_p95 > limit:
+        misses.append(f"p95 {sqlite_p95 / limit:.1f}× the limit")
+    if page in SCALED_PAGES and scale != "–" and float(scale.rstrip("×")) > SCALE_TARGET:
+        misses.append(f"grows {scale}")
+    if base_p95 and pg_p95 and pg_p95 / base_p95 > PG_TARGET:
+        misses.append(f"PG {pg_p95 / base_p95:.1f}×")
+    return [target, "yes" if not misses else "no: " + "; ".join(misses)]
+
+
+def load_rows(results: dict) -> list[str]:
+    """Throughput of the filtered API list: the tracker on each database and Datasette, per size."""
+    if not results.get("load"):
+        return []
+    rows = ["| Size | Server | rows matched | req/s | p50 ms | p99 ms | errors | peak RSS MB (a worker) "
+            "| tracker/Datasette |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    for size, found in results.get("load", {}).items():
+        datasette = found["datasette sqlite"]["requests_per_second"]
+        for name, measured in found.items():
+            if not isinstance(measured, dict):
+                continue
+            share = ratio(measured["requests_per_second"], datasette) if name.startswith("tracker") else ""
+            rows.append(
+                f"| {size} | {name} | {measured['rows']} | {measured['requests_per_second']:.1f} | "
+                f"{ms(measured['p50_ms'])} | "
+                f"{ms(measured['p99_ms'])} | {measured['errors']} | {measured['peak_rss_mb']:.0f} | {share} |"
+            )
+    return rows
+
+
+def import_rows(results: dict) -> list[str]:
+    """The tracker's import against sqlite-utils on the same CSV."""
+    found = results.get("import")
+    if not found:
+        return []
+    tracker, plain = found["tracker"], found["sqlite-utils"]
+    share = tracker["seconds"] / plain["seconds"]
+    met_time = "yes" if share <= IMPORT_RATIO_TARGET else f"no ({share / IMPORT_RATIO_TARGET:.1f}× the allowed time)"
+    met_rss = "yes" if tracker["peak_rss_mb"] <= IMPORT_RSS_TARGET_MB else "no"
+    return [
+        f"| Import of {found['rows']:,} rows | seconds | peak RSS MB | Target | Met |",
+        "| --- | --- | --- | --- | --- |",
+        f"| tracker (`flask import --commit`) | {tracker['seconds']:.1f} | {tracker['peak_rss_mb']:.0f} | "
+        f"≤ 3× sqlite-utils, ≤ 300 MB | time {share:.1f}×: {met_time}; memory: {met_rss} |",
+        f"| `sqlite-utils insert --csv` | {plain['seconds']:.1f} | {plain['peak_rss_mb']:.0f} | | |",
+    ]
+
+
+def seed_rows(results: dict) -> list[str]:
+    """How long generating each database took (only databases this run built)."""
+    built = {label: seconds for label, seconds in results.get("seed_seconds", {}).items() if seconds}
+    if not built:
+        return []
+    return ["| Generated (`seed-synthetic`) | seconds |", "| --- | --- |",
+            *(f"| {label} | {seconds:.0f} |" for label, seconds in built.items())]  # fmt: skip
+
+
+def table(results: dict) -> str:
+    """The whole table as Markdown (it reads well in a terminal too)."""
+    parts = [latency_rows(results), load_rows(results), import_rows(results), seed_rows(results)]
+    return "\n\n".join("\n".join(part) for part in parts if part) + "\n"
+
+
+def section(results: dict, body: str) -> str:
+    """The recorded section: machine and date, then the table."""
+    meta = results["meta"]
+    lines = [
+        f"Measured {meta['started']} – {meta['finished']} at commit {meta['commit']}.",
+        "",
+        f"Machine: {meta['cpu']}, {meta['cores']} cores, {meta['memory']} RAM, {meta['os']}. Python {meta['python']}, "
+        f"SQLite {meta['sqlite']}, PostgreSQL {meta['postgresql']}, gunicorn {meta['gunicorn']}, "
+        f"Datasette {meta['datasette']}, sqlite-utils {meta['sqlite-utils']}, wrk {meta['wrk']}.",
+        "",
+        body,
+    ]
+    return "\n".join(lines)
+
+
+def write_doc(path: Path, section_text: str) -> None:
+    """Replace the generated part of docs/benchmarks.md, keeping what people wrote around it."""
+    current = path.read_text() if path.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in current:
+        current += f"\n{START}\n{END}\n"
+    before, rest = current.split(START, 1)
+    after = rest.split(END, 1)[1] if END in rest else ""
+    path.write_text(f"{before}{START}\n{section_text}\n{END}{after}")

@@ -1,0 +1,157 @@
+/* Cooperation Tracker: small progressive enhancements. Every page works without this file.
+
+   1. Search as you type in long choice lists. The page marks them with data-filter="<label of the search box>"
+      and data-filter-count="{shown} of {total} shown" (both translated by the server):
+        - a <fieldset data-filter> of checkboxes (the sectors): non-matching boxes are hidden, ticked ones stay;
+        - a <select data-filter> (a party): non-matching options are taken out, the chosen one and the blank
+          "none" option stay.
+      The script puts a labelled <input type="search" id="<list id>-filter"> in front of the list and a live
+      count <p id="<list id>-filter-count" aria-live="polite">. Enter in the box never submits the form: in a
+      select it chooses the first match; Arrow Down moves to the list.
+   2. A form shown again with errors moves the keyboard focus to its error summary, which lists and links them.
+*/
+(function () {
+  "use strict";
+
+  /** Lower case without accents, so "kemenperin" finds "Kemenperin" and "pemerintah" finds "Pémerintah". */
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  }
+
+  function matches(text, query) {
+    return query === "" || fold(text).indexOf(query) !== -1;
+  }
+
+  /** The search box, its label and the live count, put in front of `before`. */
+  function makeBox(listId, labelText, before) {
+    var wrapper = document.createElement("div");
+    wrapper.className = "picker-filter";
+    var label = document.createElement("label");
+    var input = document.createElement("input");
+    var count = document.createElement("p");
+    input.type = "search";
+    input.id = listId + "-filter";
+    input.autocomplete = "off";
+    input.spellcheck = false;
+    input.setAttribute("aria-controls", listId);
+    input.setAttribute("aria-describedby", listId + "-filter-count");
+    label.htmlFor = input.id;
+    label.textContent = labelText;
+    count.id = listId + "-filter-count";
+    count.className = "picker-count";
+    count.setAttribute("aria-live", "polite");
+    wrapper.appendChild(label);
+    wrapper.appendChild(input);
+    wrapper.appendChild(count);
+    before.parentNode.insertBefore(wrapper, before);
+    return { input: input, count: count };
+  }
+
+  function countText(template, shown, total) {
+    return template.replace("{shown}", String(shown)).replace("{total}", String(total));
+  }
+
+  /** A fieldset of checkboxes: hide the boxes whose label does not match; ticked boxes always stay. */
+  function enhanceCheckboxes(fieldset) {
+    var list = fieldset.querySelector("ul[id]");
+    if (!list) { return; }
+    var items = Array.prototype.slice.call(list.querySelectorAll("li"));
+    var box = makeBox(list.id, fieldset.getAttribute("data-filter"), list);
+    var template = fieldset.getAttribute("data-filter-count") || "{shown} / {total}";
+
+    function apply() {
+      var query = fold(box.input.value);
+      var shown = 0;
+      items.forEach(function (item) {
+        var checkbox = item.querySelector("input");
+        var visible = matches(item.textContent, query) || (checkbox && checkbox.checked);
+        item.hidden = !visible;
+        if (visible) { shown += 1; }
+      });
+      box.count.textContent = query === "" ? "" : countText(template, shown, items.length);
+    }
+
+    box.input.addEventListener("input", apply);
+    box.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();  // a search box must not submit the whole form
+        var first = list.querySelector("li:not([hidden]) input");
+        if (first) { first.focus(); }
+      } else if (event.key === "ArrowDown") {
+        var next = list.querySelector("li:not([hidden]) input");
+        if (next) { event.preventDefault(); next.focus(); }
+      } else if (event.key === "Escape" && box.input.value !== "") {
+        event.preventDefault();
+        box.input.value = "";
+        apply();
+      }
+    });
+  }
+
+  /** A single select: keep only the matching options (and the chosen and blank ones), in their order. */
+  function enhanceSelect(select) {
+    var all = Array.prototype.slice.call(select.options);
+    var box = makeBox(select.id, select.getAttribute("data-filter"), select);
+    var template = select.getAttribute("data-filter-count") || "{shown} / {total}";
+    var total = all.filter(function (option) { return option.value !== ""; }).length;
+
+    function apply() {
+      var query = fold(box.input.value);
+      var chosen = select.value;
+      var shown = 0;
+      var keep = all.filter(function (option) {
+        var hit = option.value !== "" && matches(option.textContent, query);
+        if (hit) { shown += 1; }
+        return hit || option.value === "" || option.value === chosen;
+      });
+      select.replaceChildren.apply(select, keep);
+      select.value = chosen;
+      box.count.textContent = query === "" ? "" : countText(template, shown, total);
+      return keep.filter(function (option) { return option.value !== "" && matches(option.textContent, query); });
+    }
+
+    box.input.addEventListener("input", apply);
+    box.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();  // choose the first match instead of submitting the form
+        var hits = apply();
+        if (hits.length && box.input.value.trim() !== "") {
+          select.value = hits[0].value;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+          box.count.textContent = hits[0].textContent;
+        }
+      } else if (event.key === "ArrowDown") {
+        event.preventDefault();
+        select.focus();
+      } else if (event.key === "Escape" && box.input.value !== "") {
+        event.preventDefault();
+        box.input.value = "";
+        apply();
+      }
+    });
+  }
+
+  function enhancePickers() {
+    document.querySelectorAll("fieldset[data-filter]").forEach(enhanceCheckboxes);
+    document.querySelectorAll("select[data-filter][id]:not([multiple])").forEach(enhanceSelect);
+  }
+
+  /** After a refused submission, start the keyboard at the list of what to correct. */
+  function focusErrorSummary() {
+    var summary = document.querySelector(".error-summary");
+    if (summary && !document.querySelector("[autofocus]:focus")) {
+      summary.focus();
+    }
+  }
+
+  function start() {
+    enhancePickers();
+    focusErrorSummary();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,299 @@
+"""Every page and API list issues a bounded number of SQL statements, whatever the number of rows it shows.
+
+Each case counts the statements of one request with 10 rows on the page and with 500 (or, where a page shows
+at most 100 records, 100 records with 500 related rows: their parties, sectors and sources), and requires the
+same count, at most 10. The data is written with bulk Core inserts (the search triggers index it as usual).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, insert, select
+
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRelation,
+    AgreementSource,
+    Change,
+    Party,
+    PartyAlias,
+    Sector,
+    Source,
+    UserRole,
+    agreement_sector,
+    utcnow,
+)
+
+AS_OF = date(2017, 10, 4)
+MOST_STATEMENTS = 10
+FEW, MANY = 10, 500
+# The largest page the lists offer (tracker/forms/agreements.py PER_PAGE_CHOICES).
+LARGEST_PAGE = 100
+
+
+@dataclass
+class World:
+    """Bulk writer of agreements and what they link to, straight to the tables."""
+
+    engine: Engine
+    counter: int = 0
+    made: dict[str, list[int]] = field(default_factory=dict)
+
+    def insert(self, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+        """INSERT rows and return their ids."""
+        table = getattr(model, "__table__", model)
+        if not rows:
+            return []
+        with self.engine.begin() as connection:
+            if "id" not in table.c:
+                connection.execute(insert(table), rows)
+                return []
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return list(connection.execute(statement, rows).scalars())
+
+    def next(self) -> int:
+        """A number not used before in this world."""
+        self.counter += 1
+        return self.counter
+
+    def parties(self, count: int, country: str = "KR", parent: int | None = None) -> list[int]:
+        """New parties with an alias each (units of `parent`, if given)."""
+        numbers = [self.next() for _ in range(count)]
+        rows = [
+            {"name": f"Partner {n}", "kind": "company", "country_code": country, "notes": "", "parent_id": parent}
+            for n in numbers
+        ]
+        ids = self.insert(Party, rows)
+        self.insert(PartyAlias, [{"party_id": party_id, "alias": f"P{party_id}"} for party_id in ids])
+        return ids
+
+    def sectors(self, count: int) -> list[int]:
+        """New sectors of the vocabulary."""
+        numbers = [self.next() for _ in range(count)]
+        return self.insert(Sector, [{"slug": f"sector-{n}", "name": f"Sector {n}", "description": ""} for n in numbers])
+
+    def sources(self, count: int) -> list[int]:
+        """New sources."""
+        numbers = [self.next() for _ in range(count)]
+        rows = [
+            {
+                "url": f"https://news.example/{n}",
+                "url_normalized": f"https://news.example/{n}",
+                "title": f"Cooperation report {n}",
+                "outlet": f"Outlet {n % 7}",
+                "language": "id",
+                "published_on": date(2017, 1 + n % 12, 1),
+            }
+            for n in numbers
+        ]
+        return self.insert(Source, rows)
+
+    def agreements(self, count: int, **columns: Any) -> list[int]:
+        """New agreements in force from 2006 to an end in 2018, open to renewal."""
+        numbers = [self.next() for _ in range(count)]
+        rows = [
+            {
+                "title": f"Cooperation {n}",
+                "instrument_type": "agreement",
+                "status": "in_force",
+                "renewal_intent": "none",
+                "start_on": date(2006, 1, 1),
+                "start_precision": "year",
+                "end_on": date(2018, 1 + n % 12, 1),
+                "end_precision": "month",
+                **columns,
+            }
+            for n in numbers
+        ]
+        return self.insert(Agreement, rows)
+
+    def link(self, agreements: list[int], parties=(), sectors=(), sources=()) -> None:
+        """Link every agreement to every party, sector and source given."""
+        pairs = [(a, p) for a in agreements for p in parties]
+        self.insert(AgreementParty, [{"agreement_id": a, "party_id": p, "role": "signatory"} for a, p in pairs])
+        self.insert(agreement_sector, [{"agreement_id": a, "sector_id": s} for a in agreements for s in sectors])
+        now = utcnow()
+        pairs = [(a, s) for a in agreements for s in sources]
+        self.insert(
+            AgreementSource, [{"agreement_id": a, "source_id": s, "note": "", "created_at": now} for a, s in pairs]
+        )
+
+    def relate(self, subject: int, objects: list[int], kind: str = "amends") -> None:
+        """Relations from one agreement to others."""
+        rows = [{"subject_id": subject, "object_id": other, "kind": kind, "note": ""} for other in objects]
+        self.insert(AgreementRelation, rows)
+
+    def history(self, record_type: str, record_id: int, count: int) -> None:
+        """Edits in a record's history."""
+        rows = [
+            {"record_type": record_type, "record_id": record_id, "action": "update", "summary": "Edited", "changes": {}}
+            for _ in range(count)
+        ]
+        self.insert(Change, rows)
+
+
+@pytest.fixture
+def world(app) -> World:
+    """A bulk writer on the test database, with the ministry every agreement names."""
+    world = World(app.extensions["tracker.engine"])
+    world.made["ministry"] = world.parties(1, country="ID")
+    with world.engine.connect() as connection:
+        world.made["sectors"] = list(connection.execute(select(Sector.id).order_by(Sector.id)).scalars())
+    return world
+
+
+def typical(world: World, count: int) -> list[int]:
+    """Agreements each with the ministry and four partners, three sectors and two sources (7 rows of links each)."""
+    ids = world.agreements(count)
+    partners = world.parties(4)
+    world.link(ids, parties=[*world.made["ministry"], *partners], sectors=world.made["sectors"][:3])
+    for agreement_id in ids:
+        world.link([agreement_id], sources=world.sources(2))
+    return ids
+
+
+# --- the cases: (build the data, URL with `size` rows shown) ------------------------------------------------
+
+
+def lists(path: str, query: str = "") -> Callable[[World, int], str]:
+    """A list page: MANY agreements, showing `size` of them (the largest page holds 100 with 500+ rows of links)."""
+
+    def case(world: World, size: int) -> str:
+        if "built" not in world.made:
+            world.made["built"] = typical(world, LARGEST_PAGE + 5)
+            world.sources(MANY)
+            world.parties(MANY)
+        return f"{path}?{query}{'&' if query else ''}per_page={min(size, LARGEST_PAGE)}"
+
+    return case
+
+
+def detail(world: World, size: int) -> str:
+    """An agreement with `size` parties, sectors, sources, relations both ways and history entries."""
+    agreement_id = world.made.setdefault("agreement", world.agreements(1))[0]
+    others = world.agreements(size)
+    world.link([agreement_id], parties=world.parties(size), sectors=world.sectors(size), sources=world.sources(size))
+    world.relate(agreement_id, others[: size // 2])
+    for other in others[size // 2 :]:
+        world.relate(other, [agreement_id], "renews")
+    world.history("agreement", agreement_id, size)
+    return f"/agreements/{agreement_id}"
+
+
+def expiring(world: World, size: int) -> str:
+    """`size` agreements ending within the window, half of them past their end (needing attention).
+
+    Both lists show every agreement, unpaged: 500 and more rows must not cost more statements.
+    """
+    size += size // 5
+    typical(world, size - len(world.made.setdefault("expiring", [])))
+    world.made["expiring"] = [0] * size
+    return f"/expiring/?as_of={AS_OF}&months=24"
+
+
+def dashboard(world: World, size: int) -> str:
+    """The dashboard over `size` agreements in many sectors and countries, with recent sources."""
+    typical(world, size - len(world.made.setdefault("dashboard", [])))
+    world.made["dashboard"] = [0] * size
+    return f"/?as_of={AS_OF}"
+
+
+def party_page(world: World, size: int) -> str:
+    """A party taking part in `size` agreements, with `size` units under it, each in an agreement of its own."""
+    party_id = world.made["ministry"][0]
+    more = size - len(world.made.setdefault("party", []))
+    typical(world, more)
+    for unit, agreement in zip(world.parties(more, "ID", party_id), world.agreements(more), strict=True):
+        world.link([agreement], parties=[unit])
+    world.made["party"] = [0] * size
+    return f"/parties/{party_id}"
+
+
+def source_page(world: World, size: int) -> str:
+    """A source cited by `size` agreements."""
+    source_id = world.made.setdefault("source", world.sources(1))[0]
+    ids = world.agreements(size - len(world.made.setdefault("cited", [])))
+    world.link(ids, parties=world.made["ministry"], sources=[source_id])
+    world.made["cited"] = [0] * size
+    return f"/sources/{source_id}"
+
+
+def api_links(world: World, size: int) -> str:
+    """The API list of an agreement's source links."""
+    agreement_id = world.made.setdefault("linked", world.agreements(1))[0]
+    world.link([agreement_id], sources=world.sources(size - len(world.made.setdefault("links", []))))
+    world.made["links"] = [0] * size
+    return f"/api/v1/agreements/{agreement_id}/sources?per_page={min(size, LARGEST_PAGE)}"
+
+
+QUERY = "q=cooperation&country=KR&sector=technology&status=in_force&status=signed&ends_from=2017&ends_to=2019"
+# Each case, and a text every agreement row of the page shows (to see that the rows are really there), if any.
+AGREEMENT = "Cooperation "
+PAGES = {
+    "agreement list": (lists("/agreements/"), AGREEMENT),
+    "query page": (lists("/agreements/", QUERY), AGREEMENT),
+    "agreement detail": (detail, AGREEMENT),
+    "expiring": (expiring, AGREEMENT),
+    "dashboard": (dashboard, None),
+    "party list": (lists("/parties/"), "Partner "),
+    "party page": (party_page, AGREEMENT),
+    "source list": (lists("/sources/"), "Cooperation report "),
+    "source page": (source_page, AGREEMENT),
+}
+API = {
+    "api agreements": (lists("/api/v1/agreements"), AGREEMENT),
+    "api agreements query": (lists("/api/v1/agreements", QUERY), AGREEMENT),
+    "api parties": (lists("/api/v1/parties"), "Partner "),
+    "api sources": (lists("/api/v1/sources"), "Cooperation report "),
+    "api sectors": (lists("/api/v1/sectors"), None),
+    "api links": (api_links, None),
+}
+
+
+def counted(count_statements, get: Callable[[str], Any], url: str, marker: str | None, rows: int) -> list[str]:
+    """The statements of one request, which must succeed and show at least `rows` rows marked by `marker`."""
+    with count_statements() as statements:
+        response = get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    if marker is not None:
+        assert response.get_data(as_text=True).count(marker) >= rows, url
+    return statements
+
+
+def assert_bounded(few: list[str], many: list[str]) -> None:
+    """The same number of statements for both sizes, and not too many."""
+    assert len(many) == len(few), "\n\n".join(many)
+    assert len(many) <= MOST_STATEMENTS, "\n\n".join(many)
+
+
+def page_size(app, size: int) -> int:
+    """Lists without a per_page choice (parties, sources) show TRACKER_PAGE_SIZE rows: `size`, at most 100."""
+    app.config["TRACKER_PAGE_SIZE"] = min(size, LARGEST_PAGE)
+    return min(size, LARGEST_PAGE)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages(app, client_as, world, count_statements, page):
+    build, marker = PAGES[page]
+    client = client_as(UserRole.VIEWER)
+    client.get("/")  # a client's first request may do more (the session's first look-up)
+    few = counted(count_statements, client.get, build(world, FEW), marker, page_size(app, FEW))
+    many = counted(count_statements, client.get, build(world, MANY), marker, page_size(app, MANY))
+    assert_bounded(few, many)
+
+
+@pytest.mark.parametrize("endpoint", API)
+def test_api_lists(app, api_as, world, count_statements, endpoint):
+    build, marker = API[endpoint]
+    client = api_as(UserRole.VIEWER)
+    client.get("/sectors")  # the token's first use is noted once
+    few = counted(count_statements, client.get, build(world, FEW).removeprefix("/api/v1"), marker, page_size(app, FEW))
+    url = build(world, MANY).removeprefix("/api/v1")
+    many = counted(count_statements, client.get, url, marker, page_size(app, MANY))
+    assert_bounded(few, many)
