@@ -212,11 +212,55 @@ def test_add_and_remove_relation(client, session, make_agreement):
 def test_relation_errors_shown_on_the_page(client, session, make_agreement):
     first, second = make_agreement(title="A"), make_agreement(title="B")
     response = client.post(f"/agreements/{first.id}/relations", data={"kind": "renews", "other": str(first.id)})
-    assert response.status_code == 422 and "Choose an agreement" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "cannot be related to itself" in response.get_data(as_text=True)
     client.post(f"/agreements/{first.id}/relations", data={"kind": "renews", "other": str(second.id)})
     response = client.post(f"/agreements/{second.id}/relations", data={"kind": "renews", "other": str(first.id)})
     assert response.status_code == 409 and "already related" in response.get_data(as_text=True)
     assert client.post(f"/agreements/{first.id}/relations/999999/delete").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("other", "message"),
+    [
+        ("", "Give the other agreement"),
+        ("   ", "Give the other agreement"),
+        ("999999", "No agreement has this number or title"),
+        ("99999999999999999", "No agreement has this number or title"),
+        ("#999999 Cooperation", "No agreement has this number or title"),
+        ("No such title", "No agreement has this number or title"),
+        ("Twin", "Several agreements have this title"),
+    ],
+)
+def test_relation_other_must_name_one_agreement(client, session, make_agreement, other, message):
+    first = make_agreement(title="First")
+    make_agreement(title="Twin"), make_agreement(title="twin")
+    response = client.post(f"/agreements/{first.id}/relations", data={"kind": "renews", "other": other})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    assert 'aria-invalid="true"' in html and count(session, AgreementRelation) == 0
+
+
+@pytest.mark.parametrize("reference", ["{id}", "#{id}", "#{id} Cooperation 2006–2018", "cooperation  2006–2018"])
+def test_relation_other_by_number_suggestion_or_exact_title(client, session, make_agreement, reference):
+    old = make_agreement(title="Cooperation 2006–2018")
+    new = make_agreement(title="Cooperation 2019–2023")
+    other = reference.format(id=old.id)
+    response = client.post(f"/agreements/{new.id}/relations", data={"kind": "renews", "other": other})
+    assert response.status_code == 302
+    relation = session.scalars(select(AgreementRelation)).one()
+    assert (relation.subject_id, relation.object_id) == (new.id, old.id)
+
+
+def test_relation_form_suggests_a_few_agreements_sharing_a_party(client, make_party, make_agreement):
+    ours, theirs, stranger = make_party(name="Ours"), make_party(name="Theirs"), make_party(name="Stranger")
+    this = make_agreement(title="This one", parties=[(ours, PartyRole.SIGNATORY), (theirs, PartyRole.SIGNATORY)])
+    shared = [make_agreement(title=f"Shared {n}", parties=[(theirs, PartyRole.SIGNATORY)]) for n in range(30)]
+    make_agreement(title="Unrelated", parties=[(stranger, PartyRole.SIGNATORY)])
+    html = client.get(f"/agreements/{this.id}").get_data(as_text=True)
+    datalist = html[html.index('<datalist id="other-suggestions">') : html.index("</datalist>")]
+    assert 'list="other-suggestions"' in html
+    assert datalist.count("<option") == 25 and f'value="#{shared[-1].id} Shared 29"' in datalist
+    assert "Unrelated" not in datalist and "This one" not in datalist
 
 
 def test_text_is_escaped_and_faithful(client, make_agreement):

@@ -9,6 +9,7 @@ import pytest
 from tracker.demo import load_demo
 from tracker.models import AgreementStatus, PartyKind, PartyRole
 from tracker.queries.dashboard import (
+    EXPIRING_SHOWN,
     SectorCount,
     Totals,
     dashboard,
@@ -139,7 +140,7 @@ def test_page_needs_attention_banner(client, make_agreement):
     make_agreement(title="Stale", end="2016", status=AgreementStatus.IN_FORCE)
     page = client.get("/?as_of=2017-10-04").get_data(as_text=True)
     assert "1 agreement has passed its end" in page
-    assert "/expiring/?as_of=2017-10-04#needs-attention" in page
+    assert "/expiring/?as_of=2017-10-04&amp;show=attention#needs-attention" in page
 
 
 @pytest.mark.parametrize("as_of", ["tomorrow", "2017-13-01", "1899-12-31"])
@@ -147,3 +148,18 @@ def test_page_refuses_bad_date(client, as_of):
     response = client.get("/", query_string={"as_of": as_of})
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_expiring_list_is_capped_with_a_link_to_all(client, make_agreement):
+    for n in range(EXPIRING_SHOWN + 2):
+        make_agreement(title=f"Ending {n:02d}", end=f"2017-11-{n + 1:02d}")
+    page = client.get("/?as_of=2017-10-04").get_data(as_text=True)
+    assert f"Ending {EXPIRING_SHOWN - 1:02d}" in page and f"Ending {EXPIRING_SHOWN:02d}" not in page
+    assert f"All {EXPIRING_SHOWN + 2} in the expiring view" in page
+    assert "/expiring/?as_of=2017-10-04&amp;months=12" in page
+
+
+def test_short_expiring_list_has_no_link_to_all(client, make_agreement):
+    make_agreement(title="Ending alone", end="2017-11")
+    page = client.get("/?as_of=2017-10-04").get_data(as_text=True)
+    assert "Ending alone" in page and "in the expiring view" not in page

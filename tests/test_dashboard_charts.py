@@ -177,3 +177,21 @@ def test_the_dashboard_page_costs_a_bounded_number_of_statements(
     with count_statements() as many:
         assert client.get("/?as_of=2017-10-04").status_code == 200
     assert len(many) == len(few) <= 14, many
+
+
+def test_counts_leave_out_archived_agreements_of_live_partners(session, make_party, make_agreement, get_sector):
+    # The counts subtract archived agreements from all rows: the archived one shares a live partner and sector.
+    first = make_party(name="Korean partner one", kind=PartyKind.COMPANY, country_code="KR")
+    second = make_party(name="Korean partner two", kind=PartyKind.COMPANY, country_code="KR")
+    technology = get_sector("technology")
+    both = [(first, PartyRole.SIGNATORY), (second, PartyRole.SIGNATORY)]
+    make_agreement(title="Live", end="2018-03", parties=both, sectors=[technology], status=AgreementStatus.SIGNED)
+    gone = make_agreement(title="Gone", parties=[(first, PartyRole.SIGNATORY)], sectors=[technology])
+    make_agreement(title="Also live", parties=[(second, PartyRole.FUNDER)], status=AgreementStatus.SIGNED)
+    archive_agreement(session, gone)
+    session.commit()
+    board = dashboard(session, as_of=AS_OF, home_country="ID")
+    assert board.by_country == [("KR", 2)]
+    assert [(sector.slug, sector.count) for sector in board.by_sector] == [("technology", 1)]
+    assert board.by_status == [(AgreementStatus.SIGNED, 2)]
+    assert board.totals.agreements == 2

@@ -9,6 +9,8 @@ import pytest
 from tracker.demo import load_demo
 from tracker.models import AgreementStatus, PartyRole, RenewalIntent
 from tracker.queries.expiring import (
+    ATTENTION_PREVIEW,
+    MAX_PER_PAGE,
     OPEN_STATUSES,
     TERMINAL_STATUSES,
     add_months,
@@ -16,6 +18,7 @@ from tracker.queries.expiring import (
     count_needing_attention,
     expiring_agreements,
     expiring_report,
+    expiring_view,
     whole_months_between,
 )
 
@@ -256,3 +259,77 @@ def test_page_refuses_bad_parameters(client, query, message):
     page = response.get_data(as_text=True)
     assert message in page
     assert 'aria-invalid="true"' in page
+
+
+# --- pages of a long list -------------------------------------------------------------------------
+
+
+def test_view_pages_the_window(session, make_agreement):
+    for n in range(5):
+        make_agreement(title=f"ends {n}", end=f"2017-11-0{n + 1}")
+    view = expiring_view(session, as_of=AS_OF, months=12, page=2, per_page=2)
+    assert (view.page.total, view.page.pages) == (5, 3)
+    assert titles(view.page.items) == ["ends 2", "ends 3"]
+    assert not view.attention
+
+
+def test_view_caps_page_size(session, make_agreement):
+    make_agreement(title="one", end="2017-11")
+    assert expiring_view(session, as_of=AS_OF, months=12, page=1, per_page=10_000).page.per_page == MAX_PER_PAGE
+
+
+def test_view_previews_attention_and_counts_the_rest(session, make_agreement):
+    for n in range(ATTENTION_PREVIEW + 2):
+        make_agreement(title=f"stale {n:02d}", end=f"2016-01-{n + 1:02d}", status=AgreementStatus.IN_FORCE)
+    view = expiring_view(session, as_of=AS_OF, months=12, page=1, per_page=25)
+    assert titles(view.attention_preview) == [f"stale {n:02d}" for n in range(ATTENTION_PREVIEW)]
+    assert view.needs_attention == ATTENTION_PREVIEW + 2
+    attention = expiring_view(session, as_of=AS_OF, months=12, page=2, per_page=10, attention=True)
+    assert attention.attention
+    assert titles(attention.page.items) == ["stale 10", "stale 11"]
+    assert attention.needs_attention == ATTENTION_PREVIEW + 2
+
+
+def test_page_links_and_print_link(client, make_agreement):
+    for n in range(3):
+        make_agreement(title=f"Paged {n}", end=f"2017-11-0{n + 1}")
+    page = client.get("/expiring/?as_of=2017-10-04&per_page=2").get_data(as_text=True)
+    assert "Paged 0" in page and "Paged 1" in page and "Paged 2" not in page
+    assert "Page 1 of 2" in page
+    assert "3 agreements." in page
+    assert "page=2" in page
+    assert f"per_page={MAX_PER_PAGE}" in page and "for printing" in page
+    second = client.get("/expiring/?as_of=2017-10-04&per_page=2&page=2").get_data(as_text=True)
+    assert "Paged 2" in second and "Paged 0" not in second
+    printed = client.get(f"/expiring/?as_of=2017-10-04&per_page={MAX_PER_PAGE}").get_data(as_text=True)
+    assert all(f"Paged {n}" in printed for n in range(3))
+    assert "Page 1 of" not in printed and "for printing" not in printed
+
+
+@pytest.mark.parametrize("query", ["page=x", "page=-1", "page=0", "per_page=abc", "per_page=0"])
+def test_page_ignores_unreadable_paging(client, make_agreement, query):
+    make_agreement(title="Still listed", end="2017-11")
+    response = client.get(f"/expiring/?as_of=2017-10-04&{query}")
+    assert response.status_code == 200
+    assert "Still listed" in response.get_data(as_text=True)
+
+
+def test_page_beyond_the_last_keeps_the_links(client, make_agreement):
+    make_agreement(title="Only one", end="2017-11")
+    page = client.get("/expiring/?as_of=2017-10-04&per_page=1&page=9").get_data(as_text=True)
+    assert "Only one" not in page
+    assert "No open agreement ends in this window." not in page
+    assert 'rel="prev"' in page
+
+
+def test_page_attention_list(client, make_agreement):
+    for n in range(ATTENTION_PREVIEW + 1):
+        make_agreement(title=f"Stale {n:02d}", end=f"2016-01-{n + 1:02d}", status=AgreementStatus.SIGNED)
+    page = client.get("/expiring/?as_of=2017-10-04").get_data(as_text=True)
+    assert "Stale 09" in page and "Stale 10" not in page
+    assert "Show all 11 agreements needing attention" in page
+    assert "show=attention" in page
+    listed = client.get("/expiring/?as_of=2017-10-04&show=attention").get_data(as_text=True)
+    assert "Stale 00" in listed and "Stale 10" in listed
+    assert "Back to the agreements ending soon" in listed
+    assert "11 agreements." in listed

@@ -189,7 +189,8 @@ def detail(world: World, size: int) -> str:
 def expiring(world: World, size: int) -> str:
     """`size` agreements ending within the window, half of them past their end (needing attention).
 
-    Both lists show every agreement, unpaged: 500 and more rows must not cost more statements.
+    The window's list is paged (TRACKER_PAGE_SIZE rows) and shows the first of those needing attention: a page of
+    100 rows, out of 500 and more, must not cost more statements than a page of 10.
     """
     size += size // 5
     typical(world, size - len(world.made.setdefault("expiring", [])))

@@ -48,3 +48,43 @@ def test_the_expiring_view_with_a_chosen_window(page_as, make_agreement):
         "AITEC technology cooperation",
         "Moulds and dies training",
     ]
+
+
+def test_a_long_list_comes_a_page_at_a_time(page_as, make_agreement):
+    """Thirty agreements ending soon and twelve needing attention: pages of 25 (the default), a printable page, the
+    full list of those needing attention."""
+    for n in range(30):
+        make_agreement(title=f"Ending {n:02d}", end=f"2017-11-{n + 1:02d}")
+    for n in range(12):
+        make_agreement(title=f"Stale {n:02d}", end=f"2016-01-{n + 1:02d}", status=AgreementStatus.IN_FORCE)
+    page, _viewer = page_as(UserRole.VIEWER)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Expiring").click()
+    window = page.get_by_role("search", name="Choose the window")
+    window.get_by_label("As of").fill("2017-10-04")
+    window.get_by_role("button", name="Show").click()
+    soon = page.get_by_role("table", name="Agreements ending soon")
+    assert titles_in(soon) == [f"Ending {n:02d}" for n in range(25)]
+    assert titles_in(page.get_by_role("table", name="Agreements needing attention")) == [
+        f"Stale {n:02d}" for n in range(10)
+    ]
+
+    pages = page.get_by_role("navigation", name="Pages")
+    expect(pages).to_contain_text("Page 1 of 2")
+    pages.get_by_role("link", name="Next").click()
+    expect(page.get_by_role("navigation", name="Pages")).to_contain_text("Page 2 of 2")
+    assert titles_in(page.get_by_role("table", name="Agreements ending soon")) == [
+        f"Ending {n:02d}" for n in range(25, 30)
+    ]
+
+    page.get_by_role("link", name="Show up to 500 on one page, for printing").click()
+    assert len(titles_in(page.get_by_role("table", name="Agreements ending soon"))) == 30
+    expect(page.get_by_role("navigation", name="Pages")).to_have_count(0)
+
+    page.get_by_role("link", name="Show all 12 agreements needing attention").click()
+    expect(page).to_have_url(re.compile(r"show=attention"))
+    assert titles_in(page.get_by_role("table", name="Agreements needing attention")) == [
+        f"Stale {n:02d}" for n in range(12)
+    ]
+    page.get_by_role("link", name="Back to the agreements ending soon").click()
+    expect(page.get_by_role("table", name="Agreements ending soon")).to_be_visible()

@@ -25,9 +25,8 @@ from tracker.db import get_session
 from tracker.forms.agreements import AgreementQueryForm
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementStatus, InstrumentType, PartyRole, RenewalIntent
-from tracker.queries.agreements import agreement_detail, search_agreements
+from tracker.queries.agreements import agreement_detail, party_exists, search_agreements
 from tracker.queries.links import links_by_agreement
-from tracker.queries.parties import party_choices
 from tracker.queries.sectors import all_sectors, sector_choices
 from tracker.services import agreements as service
 from tracker.services.agreements import AgreementData
@@ -39,7 +38,7 @@ def list_agreements():
     """Agreements matching the query page's filters (same names and meaning), one page with the total."""
     session = get_session()
     form = AgreementQueryForm(formdata=request.args)
-    form.set_choices(party_choices(session), sector_choices(session))
+    form.set_lookups(lambda party_id: party_exists(session, party_id), sector_choices(session))
     if not form.validate():
         raise form_problem(form)
     per_page = form.per_page.data if request.args.get("per_page") else current_app.config["TRACKER_PAGE_SIZE"]

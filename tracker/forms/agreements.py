@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
+from markupsafe import escape
 from wtforms import (
     FieldList,
     Form,
@@ -16,7 +19,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from tracker.countries import country_choices
 from tracker.dates import MAX_YEAR, MIN_YEAR
@@ -45,6 +48,20 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class LongSelect(Select):
+    """A select of hundreds of options (parties, countries) rendered lean: WTForms' generic option rendering
+    costs tens of milliseconds per page for lists this long. The HTML is the same."""
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> str:
+        """One option, as WTForms writes it (attributes in name order)."""
+        if choice.render_kw or kwargs or isinstance(choice.value, bool):
+            return Select.render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return f'<option {selected}value="{escape(choice.value)}">{label}</option>'
 
 
 class PartyRoleForm(Form):
@@ -141,9 +158,13 @@ class AgreementQueryForm(QueryForm):
 
     q = StringField(_("Text"), validators=[Optional(), Length(max=200)])
     party = SelectField(
-        _("Party (with its units)"), coerce=optional_id, invalid_choice_message=_("There is no such party.")
+        _("Party (with its units)"),
+        coerce=optional_id,
+        invalid_choice_message=_("There is no such party."),
+        widget=LongSelect(),
     )
-    country = SelectField(_("Partner country"), validators=[Optional()])
+    party_exists: Callable[[int], bool] | None = None
+    country = SelectField(_("Partner country"), validators=[Optional()], widget=LongSelect())
     sector = CheckboxListField(_("Sector"))
     status = CheckboxListField(_("Status"), choices=options(choices(AgreementStatus)))
     instrument = CheckboxListField(_("Instrument"), choices=options(choices(InstrumentType)))
@@ -179,22 +200,58 @@ class AgreementQueryForm(QueryForm):
         self.sector.choices = options(sector_choices)
         self.country.choices = options([("", _("Any country")), *country_choices()])
 
+    def set_lookups(self, party_exists: Callable[[int], bool], sector_choices: list[tuple[str, str]]) -> None:
+        """For callers that show no form (API, exports): a party id is looked up, not offered from a list of all."""
+        self.party.validate_choice = False
+        self.party_exists = party_exists
+        self.sector.choices = options(sector_choices)
+        self.country.choices = options([("", _("Any country")), *country_choices()])
+
+    def validate_party(self, field: Any) -> None:
+        """Without a list of choices, the party must still exist."""
+        if field.data is not None and self.party_exists is not None and not self.party_exists(field.data):
+            raise ValidationError(_("There is no such party."))
+
     def validate_ends_to(self, field: Any) -> None:
         """ "Ends by" may not come before "ends from"."""
         if field.data is not None and self.ends_from.data is not None and field.data < self.ends_from.data:
             raise ValidationError(_("This year comes before the “ends from” year."))
 
 
+OTHER_REFERENCE = re.compile(r"#?(\d{1,18})(?:\s.*)?", re.DOTALL)
+
+
+def reference_id(text: str) -> int | None:
+    """The agreement number in "123", "#123" or "#123 Title" (a suggestion's value); None for a title."""
+    match = OTHER_REFERENCE.fullmatch(text)
+    if match is None or (not text.startswith("#") and not text.isdigit()):
+        return None
+    return int(match.group(1))
+
+
 class RelationForm(BaseForm):
-    """Relate this agreement to another one."""
+    """Relate this agreement to another one, named by its number or its exact title."""
 
     kind = SelectField(_("This agreement"), choices=options(choices(RelationKind)))
-    other = SelectField(
-        _("Other agreement"), coerce=optional_id, invalid_choice_message=_("Choose an agreement from the list.")
+    other = StringField(
+        _("Other agreement"),
+        validators=[Length(max=500)],
+        description=_("Its number (the one in its address, as in /agreements/123) or its exact title."),
     )
     note = StringField(_("Note"), validators=[Optional(), Length(max=1000)])
+    other_id: int | None = None
+    find_other: Callable[[int | None, str], list[int]] | None = None
 
     def validate_other(self, field: Any) -> None:
-        """An agreement must be chosen: the blank "choose" entry is not one."""
-        if field.data is None:
-            raise ValidationError(_("Choose an agreement from the list."))
+        """The text must name exactly one agreement; `find_other(id, title)` gives the matches."""
+        text = " ".join((field.data or "").split())
+        if not text:
+            raise ValidationError(_("Give the other agreement's number or exact title."))
+        if self.find_other is None:
+            return
+        matches = self.find_other(reference_id(text), text)
+        if not matches:
+            raise ValidationError(_("No agreement has this number or title."))
+        if len(matches) > 1:
+            raise ValidationError(_("Several agreements have this title: give the number of the one you mean."))
+        self.other_id = matches[0]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import search
 from tracker.archiving import INCLUDE_ARCHIVED
+from tracker.countries import country_name
 from tracker.models import (
     Agreement,
     AgreementParty,
@@ -210,3 +211,48 @@ def other_agreement_choices(session: Session, agreement_id: int) -> list[tuple[i
         select(Agreement.id, Agreement.title).where(Agreement.id != agreement_id).order_by(func.lower(Agreement.title))
     )
     return [(row.id, row.title) for row in rows]
+
+
+RELATION_SUGGESTIONS = 25
+LARGEST_ID = 2**31 - 1  # ids are 32-bit integers
+
+
+def party_filter_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, "Name (Country)") of every party for the query page's filter: one lean query, sorted by the database."""
+    rows = session.execute(
+        select(Party.id, Party.name, Party.country_code).order_by(
+            func.lower(Party.name), func.coalesce(Party.country_code, ""), Party.id
+        )
+    )
+    return [
+        (row.id, f"{row.name} ({country_name(row.country_code)})" if row.country_code else row.name) for row in rows
+    ]
+
+
+def party_exists(session: Session, party_id: int) -> bool:
+    """Whether a party has this id: how a filter is checked without loading every party."""
+    return session.scalar(select(Party.id).where(Party.id == party_id)) is not None
+
+
+def relation_suggestions(session: Session, agreement_id: int) -> list[tuple[int, str]]:
+    """(id, title) of the most recently recorded other agreements sharing a party: a short list, never all."""
+    own_parties = select(AgreementParty.party_id).where(AgreementParty.agreement_id == agreement_id)
+    shared = select(AgreementParty.agreement_id).where(AgreementParty.party_id.in_(own_parties))
+    rows = session.execute(
+        select(Agreement.id, Agreement.title)
+        .where(Agreement.id != agreement_id, Agreement.id.in_(shared))
+        .order_by(Agreement.id.desc())
+        .limit(RELATION_SUGGESTIONS)
+    )
+    return [(row.id, row.title) for row in rows]
+
+
+def agreements_named(session: Session, agreement_id: int | None, title: str) -> list[int]:
+    """Ids of the live agreements with this number, else with this title (any case); at most two."""
+    if agreement_id is not None:
+        if not 1 <= agreement_id <= LARGEST_ID:
+            return []  # PostgreSQL refuses to compare a 32-bit id column with a larger number
+        found = session.scalar(select(Agreement.id).where(Agreement.id == agreement_id))
+        return [found] if found is not None else []
+    statement = select(Agreement.id).where(func.lower(Agreement.title) == func.lower(title)).limit(2)
+    return list(session.scalars(statement))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, subqueryload
+from sqlalchemy.orm import Session, selectinload, subqueryload
 
 from tracker.dates import PartialDate
 from tracker.models import (
@@ -19,11 +19,16 @@ from tracker.models import (
     PartyRole,
     RenewalIntent,
 )
+from tracker.queries.pagination import Page, paginate
 
 DEFAULT_MONTHS = 12
 MIN_MONTHS = 1
 MAX_MONTHS = 240
 QUICK_MONTHS = (3, 6, 12, 24)
+# The most rows one page of the expiring view shows ("show all for printing" asks for this many).
+MAX_PER_PAGE = 500
+# Rows of "needs attention" shown under the expiring list; the rest are one link away.
+ATTENTION_PREVIEW = 10
 
 # Statuses after which an end date no longer matters: such agreements are history, not work to do.
 TERMINAL_STATUSES = (
@@ -64,6 +69,23 @@ class ExpiringAgreement:
 
 
 @dataclass(frozen=True)
+class ExpiringView:
+    """One page of the expiring view: the window and a page of one of its two lists, plus the other list's size.
+
+    `attention` says which list is paged: agreements ending in the window (False) or those needing attention (True).
+    When the window is paged, `attention_preview` holds the first few agreements needing attention.
+    """
+
+    as_of: date
+    months: int
+    until: date
+    attention: bool
+    page: Page[ExpiringAgreement]
+    needs_attention: int
+    attention_preview: list[ExpiringAgreement]
+
+
+@dataclass(frozen=True)
 class ExpiringReport:
     """What the expiring page shows: the window, the agreements ending in it, and those needing attention."""
 
@@ -80,6 +102,11 @@ def _with_parties(statement: Select) -> Select:
     subqueryload rather than selectinload: the lists are not paged, and selectinload adds a statement per 500 rows.
     """
     return statement.options(subqueryload(Agreement.party_links).joinedload(AgreementParty.party))
+
+
+def _with_page_parties(statement: Select) -> Select:
+    """Eager-load a page's parties: selectinload costs one statement for up to 500 rows, hence MAX_PER_PAGE."""
+    return statement.options(selectinload(Agreement.party_links).joinedload(AgreementParty.party))
 
 
 def _distinct_parties(agreement: Agreement) -> tuple[Party, ...]:
@@ -105,15 +132,36 @@ def _entry(agreement: Agreement, as_of: date) -> ExpiringAgreement:
     )
 
 
-def expiring_agreements(session: Session, as_of: date, months: int = DEFAULT_MONTHS) -> list[ExpiringAgreement]:
-    """Open agreements ending from `as_of` to `months` later, both days included, soonest first."""
+def _ending_within(as_of: date, months: int) -> tuple[ColumnElement[bool], ...]:
+    """Open, and ending from `as_of` to `months` later, both days included."""
     until = add_months(as_of, months)
-    statement = _with_parties(
+    return (Agreement.status.in_(OPEN_STATUSES), Agreement.end_on >= as_of, Agreement.end_on <= until)
+
+
+def expiring_agreements(session: Session, as_of: date, months: int = DEFAULT_MONTHS) -> list[ExpiringAgreement]:
+    """Open agreements ending from `as_of` to `months` later, both days included, soonest first (all of them)."""
+    statement = _with_parties(expiring_statement(as_of, months))
+    return [_entry(agreement, as_of) for agreement in session.scalars(statement)]
+
+
+def expiring_statement(as_of: date, months: int) -> Select:
+    """SELECT the agreements `expiring_agreements` lists, in its order, without eager loading."""
+    return (
         select(Agreement)
-        .where(Agreement.status.in_(OPEN_STATUSES), Agreement.end_on >= as_of, Agreement.end_on <= until)
+        .where(*_ending_within(as_of, months))
         .order_by(Agreement.end_on, Agreement.title, Agreement.id)
     )
+
+
+def first_expiring(session: Session, as_of: date, months: int, limit: int) -> list[ExpiringAgreement]:
+    """The first `limit` agreements `expiring_agreements` would list (at most MAX_PER_PAGE)."""
+    statement = _with_page_parties(expiring_statement(as_of, months).limit(min(limit, MAX_PER_PAGE)))
     return [_entry(agreement, as_of) for agreement in session.scalars(statement)]
+
+
+def expiring_count(as_of: date, months: int) -> Select:
+    """SELECT the number of agreements `expiring_agreements` would list (for combining statements)."""
+    return select(func.count()).select_from(Agreement).where(*_ending_within(as_of, months))
 
 
 def _needs_attention(as_of: date) -> tuple[ColumnElement[bool], ...]:
@@ -125,12 +173,14 @@ def _needs_attention(as_of: date) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def attention_statement(as_of: date) -> Select:
+    """SELECT the agreements `agreements_needing_attention` lists, in its order, without eager loading."""
+    return select(Agreement).where(*_needs_attention(as_of)).order_by(Agreement.end_on, Agreement.title, Agreement.id)
+
+
 def agreements_needing_attention(session: Session, as_of: date) -> list[ExpiringAgreement]:
     """Agreements whose end passed before `as_of` while they still claim to bind, longest overdue first."""
-    statement = _with_parties(
-        select(Agreement).where(*_needs_attention(as_of)).order_by(Agreement.end_on, Agreement.title, Agreement.id)
-    )
-    return [_entry(agreement, as_of) for agreement in session.scalars(statement)]
+    return [_entry(agreement, as_of) for agreement in session.scalars(_with_parties(attention_statement(as_of)))]
 
 
 def count_needing_attention(session: Session, as_of: date) -> int:
@@ -152,3 +202,27 @@ def expiring_report(session: Session, as_of: date, months: int = DEFAULT_MONTHS)
         expiring=expiring_agreements(session, as_of, months),
         needs_attention=agreements_needing_attention(session, as_of),
     )
+
+
+def _entries_page(
+    session: Session, statement: Select, as_of: date, page: int, per_page: int
+) -> Page[ExpiringAgreement]:
+    """One page of `statement`'s agreements with their parties, wrapped as expiring entries."""
+    found = paginate(session, _with_page_parties(statement), page, min(per_page, MAX_PER_PAGE))
+    items = [_entry(agreement, as_of) for agreement in found.items]
+    return Page(items=items, total=found.total, page=found.page, per_page=found.per_page)
+
+
+def expiring_view(
+    session: Session, as_of: date, months: int, page: int, per_page: int, attention: bool = False
+) -> ExpiringView:
+    """A page of the agreements ending within `months` of `as_of`, or (`attention`) of those needing attention."""
+    if attention:
+        listed = _entries_page(session, attention_statement(as_of), as_of, page, per_page)
+        return ExpiringView(as_of, months, add_months(as_of, months), True, listed, listed.total, [])
+    listed = _entries_page(session, expiring_statement(as_of, months), as_of, page, per_page)
+    preview_statement = _with_page_parties(attention_statement(as_of).limit(ATTENTION_PREVIEW))
+    preview = [_entry(agreement, as_of) for agreement in session.scalars(preview_statement)]
+    # The preview is the whole list when it is short; its count is only needed when it is not.
+    total = len(preview) if len(preview) < ATTENTION_PREVIEW else count_needing_attention(session, as_of)
+    return ExpiringView(as_of, months, add_months(as_of, months), False, listed, total, preview)

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
 from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
-from tracker.forms.base import EDITING, options
+from tracker.forms.base import EDITING
 from tracker.forms.expiring import AsOfForm, local_today
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementStatus, InstrumentType, RelationKind, RenewalIntent
@@ -15,7 +15,9 @@ from tracker.queries.agreements import (
     AgreementFilters,
     SortOrder,
     agreement_detail,
-    other_agreement_choices,
+    agreements_named,
+    party_filter_choices,
+    relation_suggestions,
     search_agreements,
     succession_chain,
 )
@@ -36,7 +38,7 @@ def index():
     """List agreements matching the filters in the query string."""
     session = get_session()
     form = AgreementQueryForm(request.args)
-    form.set_choices(party_choices(session), sector_choices(session))
+    form.set_choices(party_filter_choices(session), sector_choices(session))
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 400
     per_page = form.per_page.data if request.args.get("per_page") else current_app.config["TRACKER_PAGE_SIZE"]
@@ -49,7 +51,7 @@ def timeline():
     """The agreements matching the query string's filters, a page at a time, as a timeline; `?as_of` moves "today"."""
     session = get_session()
     form = AgreementQueryForm(request.args)
-    form.set_choices(party_choices(session), sector_choices(session))
+    form.set_choices(party_filter_choices(session), sector_choices(session))
     day_form = AsOfForm(request.args)
     if not all([form.validate(), day_form.validate()]):
         context = {"form": form, "day_form": day_form, "page": None, "chart": None}
@@ -91,14 +93,21 @@ def render_detail(agreement_id: int, relation_form: RelationForm | None = None, 
     form = relation_form or relation_form_for(agreement)
     chain = succession_chain(get_session(), agreement_id)
     archived_by = archiver(get_session(), agreement)
-    context = {"agreement": agreement, "chain": chain, "relation_form": form, "archived_by": archived_by}
+    suggestions = relation_suggestions(get_session(), agreement_id)
+    context = {
+        "agreement": agreement,
+        "chain": chain,
+        "relation_form": form,
+        "archived_by": archived_by,
+        "relation_suggestions": suggestions,
+    }
     return render_template("agreements/detail.html", **context), status
 
 
 def relation_form_for(agreement: Agreement, formdata=None) -> RelationForm:
-    """The "relate to another agreement" form with the other agreements offered."""
+    """The "relate to another agreement" form, which looks the other agreement up by number or title."""
     form = RelationForm(formdata=formdata)
-    form.other.choices = options([("", _("— choose —")), *other_agreement_choices(get_session(), agreement.id)])
+    form.find_other = lambda other_id, title: agreements_named(get_session(), other_id, title)
     return form
 
 
@@ -194,7 +203,7 @@ def add_relation(agreement_id: int):
     if not form.validate():
         return render_detail(agreement_id, form, INVALID_FORM_STATUS)
     try:
-        service.add_relation(session, agreement, form.other.data, RelationKind(form.kind.data), form.note.data or "")
+        service.add_relation(session, agreement, form.other_id, RelationKind(form.kind.data), form.note.data or "")
     except TrackerError as error:
         session.rollback()
         attach_error(form, error)

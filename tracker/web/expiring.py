@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from tracker.db import get_session
 from tracker.forms.expiring import ExpiringForm
-from tracker.queries.expiring import QUICK_MONTHS, expiring_report
+from tracker.queries.expiring import ATTENTION_PREVIEW, MAX_PER_PAGE, QUICK_MONTHS, expiring_view
 
 bp = Blueprint("expiring", __name__, url_prefix="/expiring")
 
 # A bad query parameter is a bad request; the page is shown again with the message next to the field.
 BAD_QUERY_STATUS = 400
+# `?show=attention` pages through the agreements needing attention instead of those ending in the window.
+SHOW_ATTENTION = "attention"
+
+
+def whole_number(name: str, default: int, highest: int) -> int:
+    """A positive whole number from the query string, clamped to `highest`; the default when absent or unreadable."""
+    value = request.args.get(name, "")
+    return min(int(value), highest) if value.isdigit() and int(value) > 0 else default
 
 
 @bp.get("/")
 def index():
-    """Agreements ending within `?months=N` (default 12) of `?as_of=YYYY-MM-DD` (default today)."""
+    """Agreements ending within `?months=N` (default 12) of `?as_of=YYYY-MM-DD` (default today), a page at a time.
+
+    `?page=` and `?per_page=` (at most 500, for printing a long list) page the list; `?show=attention` lists the
+    agreements needing attention instead.
+    """
     form = ExpiringForm(request.args)
+    context = {"form": form, "quick_months": QUICK_MONTHS, "max_per_page": MAX_PER_PAGE, "preview": ATTENTION_PREVIEW}
     if not form.validate():
-        page = render_template("expiring/index.html", form=form, report=None, quick_months=QUICK_MONTHS)
-        return page, BAD_QUERY_STATUS
-    report = expiring_report(get_session(), as_of=form.as_of.data, months=form.months.data)
-    return render_template("expiring/index.html", form=form, report=report, quick_months=QUICK_MONTHS)
+        return render_template("expiring/index.html", view=None, **context), BAD_QUERY_STATUS
+    view = expiring_view(
+        get_session(),
+        as_of=form.as_of.data,
+        months=form.months.data,
+        page=whole_number("page", 1, 100_000),
+        per_page=whole_number("per_page", current_app.config["TRACKER_PAGE_SIZE"], MAX_PER_PAGE),
+        attention=request.args.get("show") == SHOW_ATTENTION,
+    )
+    return render_template("expiring/index.html", view=view, **context)
