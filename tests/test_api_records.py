@@ -401,3 +401,8 @@ def test_restoring_a_source_and_a_stale_if_match_on_restore(api_as, make_source)
     admin.delete(f"/sources/{source.id}", etag='W/"1"')
     assert_problem(admin.post(f"/sources/{source.id}/restore", headers={"If-Match": 'W/"1"'}), 412)
     assert admin.post(f"/sources/{source.id}/restore").get_json()["archived_at"] is None
+
+
+def test_a_party_filter_beyond_any_id_is_a_field_error(api_as):
+    """A number no 32-bit id can reach is refused like any unknown party (PostgreSQL would overflow)."""
+    assert_problem(api_as(UserRole.VIEWER).get("/agreements?party=2147483648"), 400, "party")

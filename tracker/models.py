@@ -28,6 +28,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from tracker.dates import PartialDate, Precision
 
+# Ids beyond a 32-bit integer cannot exist (PostgreSQL's integer); refusing them early keeps queries from overflowing.
+MAX_ID = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

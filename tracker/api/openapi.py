@@ -12,10 +12,9 @@ from typing import Any
 
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.forms.agreements import PER_PAGE_CHOICES
-from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent, SourceKind
+from tracker.models import MAX_ID, AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent, SourceKind
 from tracker.queries.agreements import SortOrder
 from tracker.queries.sources import SORTS
-from tracker.web import MAX_ID
 
 Schema = dict[str, Any]
 

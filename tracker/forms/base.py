@@ -12,7 +12,7 @@ from wtforms.widgets import HiddenInput
 
 from tracker.dates import PartialDate, PartialDateError
 from tracker.i18n import FormTranslations, _
-from tracker.web import MAX_ID
+from tracker.models import MAX_ID
 
 
 def clean_text(value: Any) -> Any:

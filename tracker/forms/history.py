@@ -10,8 +10,8 @@ from wtforms.validators import NumberRange, Optional
 from tracker.forms.base import QueryForm, optional_id, options
 from tracker.forms.expiring import BlankKeepsDefault, year_in_range
 from tracker.i18n import _
+from tracker.models import MAX_ID
 from tracker.queries.history import ActivityFilters
-from tracker.web import MAX_ID
 
 # The kinds of record the history covers, as the feed's filter names them.
 RECORD_TYPE_CHOICES = [

@@ -11,10 +11,9 @@ from tracker.countries import country_choices
 from tracker.forms.base import BaseForm, QueryForm, VersionField, optional_id, options
 from tracker.i18n import _
 from tracker.labels import choices
-from tracker.models import Party, PartyKind
+from tracker.models import MAX_ID, Party, PartyKind
 from tracker.queries.parties import PartyFilters
 from tracker.services.parties import NAME_MAX, PartyData
-from tracker.web import MAX_ID
 
 NOTES_MAX = 20000
 

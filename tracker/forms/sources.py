@@ -14,11 +14,10 @@ from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Pre
 from tracker.forms.base import BaseForm, QueryForm, VersionField, optional_id, options
 from tracker.i18n import _
 from tracker.labels import choices
-from tracker.models import Source, SourceKind
+from tracker.models import MAX_ID, Source, SourceKind
 from tracker.queries.sources import DEFAULT_SORT, SourceFilters
 from tracker.services.sources import LANGUAGE_PATTERN, MAX_LENGTHS, SourceData, normalize_language
 from tracker.urls import InvalidURLError, normalize_url
-from tracker.web import MAX_ID
 
 # Text columns without a limit still get one, so that a pasted page cannot fill the database.
 EXCERPT_MAX = 20000

@@ -13,6 +13,7 @@ from tracker import search
 from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.countries import country_name
 from tracker.models import (
+    MAX_ID,
     Agreement,
     AgreementParty,
     AgreementRelation,
@@ -214,7 +215,6 @@ def other_agreement_choices(session: Session, agreement_id: int) -> list[tuple[i
 
 
 RELATION_SUGGESTIONS = 25
-LARGEST_ID = 2**31 - 1  # ids are 32-bit integers
 
 
 def party_filter_choices(session: Session) -> list[tuple[int, str]]:
@@ -231,6 +231,8 @@ def party_filter_choices(session: Session) -> list[tuple[int, str]]:
 
 def party_exists(session: Session, party_id: int) -> bool:
     """Whether a party has this id: how a filter is checked without loading every party."""
+    if not 1 <= party_id <= MAX_ID:
+        return False  # PostgreSQL refuses to compare a 32-bit id column with a larger number
     return session.scalar(select(Party.id).where(Party.id == party_id)) is not None
 
 
@@ -250,7 +252,7 @@ def relation_suggestions(session: Session, agreement_id: int) -> list[tuple[int,
 def agreements_named(session: Session, agreement_id: int | None, title: str) -> list[int]:
     """Ids of the live agreements with this number, else with this title (any case); at most two."""
     if agreement_id is not None:
-        if not 1 <= agreement_id <= LARGEST_ID:
+        if not 1 <= agreement_id <= MAX_ID:
             return []  # PostgreSQL refuses to compare a 32-bit id column with a larger number
         found = session.scalar(select(Agreement.id).where(Agreement.id == agreement_id))
         return [found] if found is not None else []

@@ -12,9 +12,7 @@ from werkzeug.routing import IntegerConverter
 from tracker.api import problems
 from tracker.db import get_session
 from tracker.i18n import csrf_reason
-
-# Ids beyond a 32-bit integer cannot exist; refusing them in routing keeps databases from overflowing.
-MAX_ID = 2**31 - 1
+from tracker.models import MAX_ID
 
 
 class IdConverter(IntegerConverter):
