@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import TEST_PASSWORD, reset_database, sign_in_client
 from tracker import catalogs, create_app
+from tracker.countries import country_name
 from tracker.dates import PartialDate
 from tracker.digest import build_digests
 from tracker.formatting import full_date, number, partial_date, period
@@ -419,3 +420,15 @@ def test_a_calendar_feed_is_in_its_owners_language(app, session, make_user, make
     response = app.test_client().get(f"/calendar/{token}.ics", headers={"Accept-Language": "en"})
     summaries = [str(event["SUMMARY"]) for event in icalendar.Calendar.from_ical(response.data).walk("VEVENT")]
     assert summaries == ["Textile LoI berakhir Maret 2019 (hanya bulan: ditampilkan pada 1 Mar)"]
+
+
+def test_country_names_follow_the_language_and_stored_names_stay_english(app, client, make_party):
+    make_party(name="AITEC Co., Ltd", country_code="KR")
+    client.post("/language", data={"locale": "id", "next": "/parties/"})
+    indonesian = client.get("/parties/").get_data(as_text=True)
+    assert "Korea Selatan" in indonesian and "South Korea" not in indonesian
+    with app.test_request_context(), force_locale("id"):
+        assert country_name("KR") == "Korea Selatan"
+        assert country_name("KR", "en") == "South Korea"  # what imports and synthetic data store
+    client.post("/language", data={"locale": "en", "next": "/parties/"})
+    assert "South Korea" in client.get("/parties/").get_data(as_text=True)

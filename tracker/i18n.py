@@ -36,6 +36,12 @@ def _n(singular: str, plural: str, num: int, **variables: Any) -> EscapedLazyStr
 NUM_PLACEHOLDER = re.compile(r"%\(num\)[ds]")
 
 
+def current_language() -> str:
+    """The request's language ("en", "id"); English outside a request (commands, stored data)."""
+    locale = get_locale()
+    return locale.language if locale else "en"
+
+
 def plural_text(singular: str, plural: str, num: int) -> str:
     """The translated form for `num`, its count already written out ("1.234 perjanjian"), other placeholders left."""
     grouped = format_decimal(num, locale=get_locale() or "en")

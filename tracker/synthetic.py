@@ -446,7 +446,7 @@ def make_states(world: World, add: Callable[..., PartyRef]) -> None:
             if official and official != country.name
             else f"Government of {country.name}"
         )
-        aliases = [country_name(code), *INDONESIAN_COUNTRY_NAMES.get(code, ())]
+        aliases = [country_name(code, "en"), *INDONESIAN_COUNTRY_NAMES.get(code, ())]
         ref = add(name[:300], PartyKind.STATE, code, [alias for alias in aliases if alias != name], None)
         world.states[code] = ref
         world.partners.append(ref)
@@ -476,7 +476,7 @@ def make_organisations(world: World, add: Callable[..., PartyRef]) -> None:
 def organisation_name(rng: Random, code: str) -> tuple[str, PartyKind, list[str]]:
     """A company (mostly), association or research institute of a country, with its short name and acronym."""
     roll = rng.random()
-    country = country_name(code)
+    country = country_name(code, "en")
     trade = rng.choice(COMPANY_TRADES)
     if roll < 0.08:
         name = f"{country} {trade} Industry Association"
@@ -651,7 +651,7 @@ def summary(
     end: DatePart | None,
 ) -> str:
     """Two or three English sentences on what the agreement does."""
-    where = f" ({country_name(partner.country)})" if partner.country else ""
+    where = f" ({country_name(partner.country, 'en')})" if partner.country else ""
     sentences = [
         f"{INSTRUMENT_WORDS[instrument][0].split(' on')[0]} between {the(home)} and {the(partner)}{where} "
         f"on {topic.english}.",
@@ -822,7 +822,7 @@ def add_source(world: World, rows: Rows, story: Story, around: date) -> int:
 def source_title(rng: Random, story: Story, language: str) -> str:
     """A headline in the source's language."""
     topic, partner = story.topic, story.partner
-    country = country_name(partner.country) if partner.country else partner.short
+    country = country_name(partner.country, "en") if partner.country else partner.short
     if language == "id":
         return rng.choice(
             (

@@ -359,7 +359,7 @@ class Planner:
         states = self.catalogue.states.get(code)
         if states:
             return states[0]
-        name = country_name(code)
+        name = country_name(code, "en")  # stored data is named in English, whoever imports it
         named = [party for party in self.catalogue.names.get(name_key(name), []) if party.country == code]
         if named:
             return live(named[0])
