@@ -98,10 +98,9 @@ def recreate(database: Database, server: str) -> None:
 
 
 def ensure(database: Database, server: str, seed: int, rebuild: bool) -> None:
-    """Build the database unless it holds `size` agreements, made under the same migrations; upgrade it to head."""
+    """Build the database unless it holds `size` agreements, made under today's migrations; upgrade it to head."""
     DATA.mkdir(parents=True, exist_ok=True)
-    stale = built_under(database) != migrations_fingerprint()
-    if rebuild or stale or agreement_count(database.url) != database.size:
+    if rebuild or migrations_changed(database) or agreement_count(database.url) != database.size:
         recreate(database, server)
         flask(database.url, "upgrade-db")
         started = time.perf_counter()
@@ -113,25 +112,30 @@ def ensure(database: Database, server: str, seed: int, rebuild: bool) -> None:
     analyse(database.url)
 
 
-def migrations_fingerprint() -> str:
-    """A hash of every migration's text: a migration edited in place (during development) means a rebuild."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+def migration_digests() -> dict[str, str]:
+    """File name -> hash of every migration."""
+    versions = sorted((ROOT / "migrations" / "versions").glob("*.py"))
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:16] for path in versions}
 
 
-def built_under(database: Database) -> str | None:
-    """The migrations fingerprint the database was built under, if recorded."""
+def migrations_changed(database: Database) -> bool:
+    """Whether a migration the database was built under has been edited or removed since (during development).
+
+    A migration added since is not a change: `upgrade-db` applies it to the data as it would in production.
+    """
     builds = DATA / "builds.json"
-    return json.loads(builds.read_text()).get(database.label) if builds.exists() else None
+    built = json.loads(builds.read_text()).get(database.label) if builds.exists() else None
+    if not isinstance(built, dict):
+        return True
+    current = migration_digests()
+    return any(current.get(name) != digest for name, digest in built.items())
 
 
 def record_build(database: Database) -> None:
     """Remember the migrations the database was built under."""
     builds = DATA / "builds.json"
     known = json.loads(builds.read_text()) if builds.exists() else {}
-    known[database.label] = migrations_fingerprint()
+    known[database.label] = migration_digests()
     builds.write_text(json.dumps(known, indent=2) + "\n")
 
 

@@ -30,11 +30,17 @@ def country_name(code: str | None, language: str | None = None) -> str:
     """
     if not code:
         return ""
-    country = pycountry.countries.get(alpha_2=code.upper())
+    return named_country(code.upper(), language or current_language())
+
+
+@cache
+def named_country(code: str, language: str) -> str:
+    """The name of the country with this upper-case code in `language`; remembered, as lists name hundreds a page."""
+    country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
     english = getattr(country, "common_name", None) or country.name
-    return country_names(language or current_language()).gettext(english)
+    return country_names(language).gettext(english)
 
 
 @cache
