@@ -9,7 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.import_support import AITEC_ROW, TREATY_LIST, csv_file, generated_rows, json_file, rows_of
+from tracker import search
+from tracker.importing.apply import BATCH
 from tracker.models import Agreement, ImportPreset
+from tracker.queries.agreements import AgreementFilters, search_agreements
 
 
 @pytest.fixture
@@ -103,3 +106,20 @@ def test_the_format_can_be_given(run, tmp_path):
     result = run("import", write(tmp_path, "agreements.txt", json_file([AITEC_ROW])), "--format", "json")
     assert result.exit_code == 0, result.output
     assert "as JSON" in result.output
+
+
+def test_a_committed_import_of_several_batches_is_indexed_and_linked(run, session, tmp_path, make_agreement):
+    # An agreement recorded before: the import's ids follow it (SQLite's writer gives ids itself, see apply.py).
+    make_agreement(title="Recorded before the import")
+    session.commit()
+    result = run("import", write(tmp_path, "big.csv", csv_file(generated_rows(BATCH + 200))), "--commit")
+    assert result.exit_code == 0, result.output
+    assert agreements(session) == BATCH + 201
+    assert search.stale_documents(session.connection()) == []
+    session.rollback()  # SQLite: the integrity check took the write lock
+    last = session.scalar(select(Agreement).where(Agreement.title == f"Cooperation agreement number {BATCH + 199}"))
+    assert [link.party.name for link in last.party_links] == ["Ministry of Industry", f"Company {BATCH + 199}"]
+    assert [sector.slug for sector in last.sectors] == ["moulds-and-dies"]
+    assert [link.source.url for link in last.source_links] == [f"https://example.org/news/{BATCH + 199}"]
+    words = AgreementFilters(text=f"company {BATCH + 199}")
+    assert [a.title for a in search_agreements(session, words).items] == [last.title]

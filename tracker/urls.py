@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tracker.i18n import _
@@ -10,6 +11,10 @@ ALLOWED_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 MAX_URL_LENGTH = 2000
+
+
+# Whitespace or a control character anywhere in a URL (one regex pass: imports check hundreds of thousands).
+UNSAFE_CHARACTER = re.compile(r"[\s\x00-\x1f]")
 
 
 class InvalidURLError(ValueError):
@@ -29,7 +34,7 @@ def normalize_url(text: str) -> str:
         raise InvalidURLError(_("Enter a URL."))
     if len(text) > MAX_URL_LENGTH:
         raise InvalidURLError(_("A URL may be at most %(limit)s characters long.", limit=MAX_URL_LENGTH))
-    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+    if UNSAFE_CHARACTER.search(text):
         raise InvalidURLError(_("A URL cannot contain spaces or control characters."))
     try:
         parts = urlsplit(text)

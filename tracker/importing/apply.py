@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.dates import PartialDate
@@ -72,6 +72,10 @@ class Writer:
         self.user_id = self.session.info.get(ACTOR)
         self.sector_names = {sector.id: sector.name for sector in self.catalogue.sectors.values()}
         self.connection = self.session.connection()
+        self.on_sqlite = self.connection.dialect.name == "sqlite"
+        if self.on_sqlite:
+            # Links are written before their agreements (see `flush`); the keys are checked at commit instead.
+            self.connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
         # The summaries the history shows, translated once rather than once per row.
         self.created = str(_("Created"))
         # The message of tracker.history.text's LINK_SUMMARIES, translated with its placeholder left to fill.
@@ -101,18 +105,44 @@ class Writer:
         rows, self.pending = self.pending, []
         self.write_parties(rows)
         new_sources = self.write_sources(rows)
-        ids = self.inserted_ids(Agreement, [agreement_values(data) for data in rows])
-        self.write_links(rows, ids)
+        values = [agreement_values(data) for data in rows]
+        if self.on_sqlite:
+            # Links first, then the agreements: each link's search trigger finds no document yet and does
+            # nothing, and each agreement's own trigger indexes it once with all its links (not once per link).
+            ids = self.next_ids(Agreement, len(values))
+            self.write_links(rows, ids)
+            self.inserted_ids(Agreement, values, ids)
+        else:
+            ids = self.inserted_ids(Agreement, values)
+            self.write_links(rows, ids)
         changes = [self.agreement_change(data, agreement_id) for data, agreement_id in zip(rows, ids, strict=True)]
         self.write_history(changes + self.source_link_changes(rows, new_sources))
         self.agreements += len(rows)
 
-    def inserted_ids(self, model: type, values: list[dict[str, Any]]) -> list[int]:
-        """INSERT the rows with one statement (batched by the driver) and return their ids in order."""
+    def inserted_ids(self, model: type, values: list[dict[str, Any]], ids: list[int] | None = None) -> list[int]:
+        """INSERT the rows with one statement (batched by the driver) and return their ids in order.
+
+        PostgreSQL returns the ids of a batch in order. SQLite's driver would send one INSERT ... RETURNING per
+        row to keep the order, so there the ids are given (`next_ids`) and the rows go in one executemany.
+        """
         if not values:
             return []
-        statement = insert(model.__table__).returning(model.__table__.c.id, sort_by_parameter_order=True)
-        return list(self.connection.execute(statement, values).scalars())
+        table = model.__table__
+        if not self.on_sqlite:
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return list(self.connection.execute(statement, values).scalars())
+        ids = ids if ids is not None else self.next_ids(model, len(values))
+        self.connection.execute(insert(table), [{**row, "id": id_} for row, id_ in zip(values, ids, strict=True)])
+        return ids
+
+    def next_ids(self, model: type, count: int) -> list[int]:
+        """The ids SQLite would give the next `count` rows (the largest id plus one, and on).
+
+        Safe because SQLite has one writer at a time: a writer that committed after this transaction began
+        makes this transaction's first write fail (SQLITE_BUSY), and the import rolls back as a whole.
+        """
+        largest = self.connection.scalar(select(func.max(model.__table__.c.id))) or 0
+        return list(range(largest + 1, largest + 1 + count))
 
     def write_parties(self, rows: list[RowData]) -> None:
         """The new parties these rows name for the first time."""

@@ -58,7 +58,7 @@ def feed_agreements(session: Session, filters: AgreementFilters) -> list[FeedEnt
     """Agreements matching the filters that have an end and are still open (archived ones never show), by end."""
     statement = _with_parties(
         select(Agreement)
-        .where(*filter_conditions(filters), Agreement.status.in_(OPEN_STATUSES), Agreement.end_on.is_not(None))
+        .where(*filter_conditions(session, filters), Agreement.status.in_(OPEN_STATUSES), Agreement.end_on.is_not(None))
         .order_by(Agreement.end_on, Agreement.id)
     )
     return [

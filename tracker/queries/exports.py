@@ -26,7 +26,7 @@ def agreements_for_export(session: Session, filters: AgreementFilters) -> Iterat
     """
     statement = (
         select(Agreement)
-        .where(Agreement.archived_at.is_(None), *filter_conditions(filters))
+        .where(Agreement.archived_at.is_(None), *filter_conditions(session, filters))
         .order_by(*sort_columns(filters.sort))
         .options(
             selectinload(Agreement.party_links).joinedload(AgreementParty.party),

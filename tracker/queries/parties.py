@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, subqueryload
 from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.countries import country_name
 from tracker.models import Agreement, AgreementParty, AgreementSource, Party, PartyAlias, PartyKind, Source
-from tracker.queries.agreements import involves_party
+from tracker.queries.agreements import involves_party, party_tree
 from tracker.queries.pagination import Page, paginate
 from tracker.services.parties import normalise_name
 
@@ -140,8 +140,7 @@ class PartyOverview:
 
 def party_tree_ids(session: Session, party_id: int, include_archived: bool = False) -> set[int]:
     """The party and every unit under it, at any depth."""
-    tree = select(Party.id).where(Party.id == party_id).cte("party_tree", recursive=True)
-    tree = tree.union_all(select(Party.id).where(Party.parent_id == tree.c.id))
+    tree = party_tree(party_id)
     return set(session.scalars(select(tree.c.id), execution_options={INCLUDE_ARCHIVED: include_archived}))
 
 

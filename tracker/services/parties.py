@@ -45,8 +45,9 @@ class PartyData:
 def normalise_name(text: str) -> str:
     """The comparison key of a name: accents dropped, case folded, whitespace collapsed."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(bare.casefold().split())
+    if not decomposed.isascii():  # most names have nothing to drop: skip the per-character pass
+        decomposed = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(decomposed.casefold().split())
 
 
 def create_party(session: Session, data: PartyData) -> Party:
