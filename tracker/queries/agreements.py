@@ -65,19 +65,34 @@ class AgreementFilters:
 
 def search_agreements(session: Session, filters: AgreementFilters, page: int = 1, per_page: int = 25) -> Page:
     """One page of the agreements matching `filters`, with parties and sectors loaded for the list."""
-    statement = (
-        select(Agreement)
-        .where(*filter_conditions(session, filters))
-        .order_by(*order_columns(filters))
-        .options(selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors))
-    )
-    return paginate(session, statement, page, per_page)
+    loads = selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors)
+    if ranks_by_words(filters):
+        hits = search.ranked_hits(filters.text)
+        statement = (
+            select(Agreement)
+            .join(hits, hits.c.agreement_id == Agreement.id)
+            .where(*filter_conditions(session, filters, match_words=False))
+            .order_by(hits.c.rank, Agreement.id)
+        )
+    else:
+        statement = select(Agreement).where(*filter_conditions(session, filters)).order_by(*sort_columns(filters.sort))
+    return paginate(session, statement.options(*loads), page, per_page)
 
 
-def filter_conditions(session: Session, filters: AgreementFilters) -> list[ColumnElement[bool]]:
-    """SQL conditions for the filters that are set (one look-up first when a party, country or sector is)."""
+def ranks_by_words(filters: AgreementFilters) -> bool:
+    """Whether the query is ordered by relevance to searched words: best match first."""
+    return filters.sort is SortOrder.RELEVANCE and bool(search.search_terms(filters.text))
+
+
+def filter_conditions(
+    session: Session, filters: AgreementFilters, match_words: bool = True
+) -> list[ColumnElement[bool]]:
+    """SQL conditions for the filters that are set (one look-up first when a party, country or sector is).
+
+    `match_words=False` leaves the searched words out, for a statement that joins `search.ranked_hits` instead.
+    """
     conditions: list[ColumnElement[bool]] = []
-    if search.search_terms(filters.text):
+    if match_words and search.search_terms(filters.text):
         conditions.append(text_matches(filters.text))
     linked = linked_ids(session, filters)
     if linked.parties is not None:
@@ -180,17 +195,10 @@ def active_in_year(year: int) -> ColumnElement[bool]:
     )
 
 
-def order_columns(filters: AgreementFilters) -> list:
-    """ORDER BY for a query: best match first when searching for words by relevance, else `sort_columns`."""
-    if filters.sort is SortOrder.RELEVANCE and search.search_terms(filters.text):
-        return [search.rank(Agreement.id, filters.text), Agreement.id]
-    return sort_columns(filters.sort)
-
-
 def sort_columns(sort: SortOrder) -> list:
     """ORDER BY for a sort choice; unknown dates last, id as the final tie-breaker in the same direction.
 
-    Relevance needs the searched words (`order_columns` ranks by them); without them it is last updated first.
+    Relevance needs the searched words (`search_agreements` ranks by them); without them it is last updated first.
     The tie-breaker runs the same way as the sort so that one index scan, forwards or backwards, gives the order
     (see the live-agreement indexes of the models): a mixed order would sort every tie in a temporary b-tree.
     """
