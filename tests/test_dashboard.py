@@ -5,20 +5,22 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import delete, insert, select
 
 from tracker.demo import load_demo
-from tracker.models import AgreementStatus, PartyKind, PartyRole
+from tracker.models import Agreement, AgreementStatus, PartyKind, PartyRole, Source, agreement_sector
 from tracker.queries.dashboard import (
     EXPIRING_SHOWN,
+    FiguresCache,
     SectorCount,
     Totals,
     dashboard,
-    partner_country_counts,
     recent_sources,
-    sector_counts,
+    sector_and_country_counts,
     status_counts,
     totals,
 )
+from tracker.services.agreements import archive_agreement
 
 AS_OF = date(2017, 10, 4)
 
@@ -62,7 +64,7 @@ def test_status_counts_follow_the_life_of_an_agreement(session, world):
 
 
 def test_sector_counts_only_used_sectors_most_first(session, world):
-    assert sector_counts(session) == [
+    assert sector_and_country_counts(session, "ID")[0] == [
         SectorCount("technology", "Technology", 2),
         SectorCount("electric-vehicles", "Electric vehicles", 1),
     ]
@@ -70,11 +72,11 @@ def test_sector_counts_only_used_sectors_most_first(session, world):
 
 def test_partner_countries_count_each_agreement_once(session, world):
     # AITEC and the Government of Korea are both on the AITEC agreement: Korea counts it once.
-    assert partner_country_counts(session, "ID") == [("KR", 2), ("JP", 1)]
+    assert sector_and_country_counts(session, "ID")[1] == [("KR", 2), ("JP", 1)]
 
 
 def test_home_country_is_a_parameter(session, world):
-    assert partner_country_counts(session, "kr") == [("ID", 2), ("JP", 1)]
+    assert sector_and_country_counts(session, "kr")[1] == [("ID", 2), ("JP", 1)]
 
 
 def test_recent_sources_newest_first(session, make_source):
@@ -163,3 +165,68 @@ def test_short_expiring_list_has_no_link_to_all(client, make_agreement):
     make_agreement(title="Ending alone", end="2017-11")
     page = client.get("/?as_of=2017-10-04").get_data(as_text=True)
     assert "Ending alone" in page and "in the expiring view" not in page
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def cached_totals(session, cache) -> Totals:
+    """The totals of the dashboard as seen through the cache."""
+    session.rollback()  # a new transaction, as each request has
+    return dashboard(session, AS_OF, "ID", cache=cache).totals
+
+
+def test_cached_counts_are_reused_until_the_app_writes(session, world, make_agreement, count_statements):
+    cache = FiguresCache()
+    assert cached_totals(session, cache).agreements == 4
+    with count_statements() as statements:
+        assert cached_totals(session, cache).agreements == 4
+    assert not any("count(" in statement for statement in statements), statements
+    make_agreement(title="Recorded later")  # through the app's services: a new Change row
+    session.commit()
+    assert cached_totals(session, cache).agreements == 5
+
+
+def test_cached_counts_follow_an_archived_agreement(session, world, count_statements):
+    cache = FiguresCache()
+    assert dict(dashboard(session, AS_OF, "ID", cache=cache).by_status)[AgreementStatus.EXPIRED] == 1
+    unido = session.scalar(select(Agreement).where(Agreement.title == "UNIDO"))
+    archive_agreement(session, unido)
+    session.commit()
+    session.rollback()
+    assert AgreementStatus.EXPIRED not in dict(dashboard(session, AS_OF, "ID", cache=cache).by_status)
+
+
+def test_cached_counts_see_rows_written_without_history(session, world, engine):
+    cache = FiguresCache()
+    assert cached_totals(session, cache).sources == 0
+    with engine.begin() as connection:  # another tool writing to the tables: no Change row
+        source = {"url": "https://x.example/a", "url_normalized": "https://x.example/a", "title": "A"}
+        connection.execute(insert(Source.__table__), [source])
+    assert cached_totals(session, cache).sources == 1
+
+
+def test_cached_counts_expire(session, world, engine):
+    clock = Clock()
+    cache = FiguresCache(clock=clock)
+    assert cached_totals(session, cache).agreements == 4
+    with engine.begin() as connection:  # a change no maximum shows: the agreement's sector link removed
+        connection.execute(delete(agreement_sector))
+    assert dashboard(session, AS_OF, "ID", cache=cache).by_sector != []
+    clock.now += FiguresCache.MAX_AGE
+    session.rollback()
+    assert dashboard(session, AS_OF, "ID", cache=cache).by_sector == []
+
+
+def test_cached_counts_are_kept_per_day(session, world):
+    cache = FiguresCache()
+    on_the_day = dashboard(session, AS_OF, "ID", cache=cache)
+    years_later = dashboard(session, date(2030, 1, 1), "ID", cache=cache)
+    assert on_the_day.needs_attention != years_later.needs_attention or on_the_day.by_quarter != years_later.by_quarter

@@ -11,7 +11,7 @@ from tracker.db import get_session
 from tracker.forms.expiring import AsOfForm, default_months
 from tracker.i18n import _, _n
 from tracker.labels import label
-from tracker.queries.dashboard import Dashboard, dashboard
+from tracker.queries.dashboard import Dashboard, FiguresCache, dashboard
 from tracker.queries.expiring import OPEN_STATUSES
 
 bp = Blueprint("dashboard", __name__)
@@ -29,7 +29,8 @@ def index():
     if not form.validate():
         return render_template("dashboard/index.html", form=form, board=None), BAD_QUERY_STATUS
     home_country = current_app.config["TRACKER_HOME_COUNTRY"]
-    board = dashboard(get_session(), as_of=form.as_of.data, home_country=home_country, months=default_months())
+    cache = current_app.extensions.setdefault("tracker.dashboard_figures", FiguresCache())
+    board = dashboard(get_session(), form.as_of.data, home_country, default_months(), cache)
     return render_template("dashboard/index.html", form=form, board=board, charts=charts(board))
 
 
