@@ -20,6 +20,7 @@ from flask_babel import gettext
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from tracker.bulk import insert_rows
 from tracker.dates import PartialDate
 from tracker.history.recorder import ACTOR, blank, plain
 from tracker.history.text import SUMMARY_MAX
@@ -132,7 +133,7 @@ class Writer:
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             return list(self.connection.execute(statement, values).scalars())
         ids = ids if ids is not None else self.next_ids(model, len(values))
-        self.connection.execute(insert(table), [{**row, "id": id_} for row, id_ in zip(values, ids, strict=True)])
+        insert_rows(self.connection, table, [{"id": id_, **row} for row, id_ in zip(values, ids, strict=True)])
         return ids
 
     def next_ids(self, model: type, count: int) -> list[int]:
@@ -192,10 +193,8 @@ class Writer:
                 for url in data.sources
             ]
         for table, values in ((AgreementParty.__table__, parties), (agreement_sector, sectors)):
-            if values:
-                self.connection.execute(insert(table), values)
-        if sources:
-            self.connection.execute(insert(AgreementSource.__table__), sources)
+            insert_rows(self.connection, table, values)
+        insert_rows(self.connection, AgreementSource.__table__, sources)
 
     def party_id(self, party: PartyTarget) -> int:
         """The id of a recorded party or of a party this import wrote."""
@@ -226,7 +225,7 @@ class Writer:
         """Insert Change rows with one statement, all at one time."""
         if changes:
             now = utcnow()
-            self.connection.execute(insert(Change.__table__), [{**change, "occurred_at": now} for change in changes])
+            insert_rows(self.connection, Change.__table__, [{**change, "occurred_at": now} for change in changes])
 
     def agreement_change(self, data: RowData, agreement_id: int) -> dict[str, Any]:
         """The CREATE entry the session listener would write: each field, the parties, sectors and sources."""

@@ -6,7 +6,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import Select, func, literal, select, union_all
@@ -46,25 +46,6 @@ class SectorCount:
     slug: str
     name: str
     count: int
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """Everything the dashboard page shows."""
-
-    as_of: date
-    months: int
-    totals: Totals
-    by_status: list[tuple[AgreementStatus, int]]
-    by_sector: list[SectorCount]
-    by_country: list[tuple[str, int]]
-    # The first EXPIRING_SHOWN agreements ending within `months`, and how many end then in all.
-    expiring: list[ExpiringAgreement]
-    needs_attention: int
-    recent_sources: list[Source]
-    # Open agreements ending in each quarter, from the one holding `as_of` on, for about two years.
-    by_quarter: list[tuple[Quarter, int]] = field(default_factory=list)
-    expiring_total: int = 0
 
 
 def totals(session: Session) -> Totals:
@@ -202,11 +183,24 @@ class Figures:
 
     totals: Totals
     needs_attention: int
+    # How many agreements end within the dashboard's months.
     expiring_total: int
     by_status: list[tuple[AgreementStatus, int]]
     by_sector: list[SectorCount]
     by_country: list[tuple[str, int]]
+    # Open agreements ending in each quarter, from the one holding `as_of` on, for about two years.
     by_quarter: list[tuple[Quarter, int]]
+
+
+@dataclass(frozen=True)
+class Dashboard(Figures):
+    """Everything the dashboard page shows: the figures, and the records it lists."""
+
+    as_of: date
+    months: int
+    # The first EXPIRING_SHOWN agreements ending within `months`.
+    expiring: list[ExpiringAgreement]
+    recent_sources: list[Source]
 
 
 def figures(session: Session, as_of: date, home_country: str, months: int = DEFAULT_MONTHS) -> Figures:
@@ -282,16 +276,11 @@ def dashboard(
 ) -> Dashboard:
     """The dashboard as seen on `as_of`, with agreements ending within `months` of it (counts from `cache` if given)."""
     counts = cache.get(session, as_of, home_country, months) if cache else figures(session, as_of, home_country, months)
+    figures_now = {item.name: getattr(counts, item.name) for item in fields(Figures)}
     return Dashboard(
+        **figures_now,
         as_of=as_of,
         months=months,
-        totals=counts.totals,
-        by_status=counts.by_status,
-        by_sector=counts.by_sector,
-        by_country=counts.by_country,
         expiring=first_expiring(session, as_of, months, EXPIRING_SHOWN),
-        needs_attention=counts.needs_attention,
         recent_sources=newest_sources(session),
-        by_quarter=counts.by_quarter,
-        expiring_total=counts.expiring_total,
     )
