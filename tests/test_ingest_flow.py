@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -176,6 +177,32 @@ def test_refused_links_say_why(client_as, news_site):
         response = editor.post("/sources/add", data={"url": url})
         assert response.status_code == 422, url
         assert message.lower() in response.get_data(as_text=True).lower(), (url, message)
+
+
+def confirm_with(editor, page_html: str, **fields) -> Any:
+    """Post the review of `page_html` with these fields (nothing else ticked)."""
+    data = {"payload": hidden_payload(page_html), "new_instrument": "agreement", "new_status": "announced"}
+    return editor.post("/sources/add/confirm", data={**data, "new_renewal": "none", **fields})
+
+
+def test_any_other_agreement_is_named_by_number_or_title(client_as, story, session, make_agreement):
+    other = make_agreement(title="Moulds and dies MoU with KOMEA")
+    editor = client_as(UserRole.EDITOR)
+    page = (PAGES / SEED_PAGE).read_text(encoding="utf-8")
+    review = editor.post("/sources/add", data={"pasted": page}).get_data(as_text=True)
+    assert 'list="link_other-suggestions"' in review and f'value="#{other.id} Moulds and dies MoU with KOMEA"' in review
+    refused = confirm_with(editor, review, link_other="No such agreement")
+    assert refused.status_code == 422
+    assert "No agreement has this number or title." in refused.get_data(as_text=True)
+    unknown_tick = confirm_with(editor, review, link_agreements=["999999"])
+    assert unknown_tick.status_code == 422
+    response = confirm_with(
+        editor, review, link_agreements=[str(story.id)], link_other="moulds and dies mou with komea"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.rollback()
+    source = session.scalars(select(Source)).one()
+    assert sorted(link.agreement_id for link in source.agreement_links) == sorted([story.id, other.id])
 
 
 def test_tampered_review_is_refused(client_as, story, session):

@@ -317,6 +317,37 @@ def test_link_from_source_with_bad_agreement_is_422(client, session, make_source
     assert count(session, AgreementSource) == 0
 
 
+def test_link_from_source_names_the_agreement_by_title_or_suggestion(client, session, make_source, make_agreement):
+    first, second = make_agreement(title="Technology development cooperation"), make_agreement(title="EV MoU")
+    source = make_source()
+    page = html(client.get(f"/sources/{source.id}/links/new"))
+    assert 'list="agreement_id-suggestions"' in page and f'value="#{second.id} EV MoU"' in page
+    for value in ("  technology DEVELOPMENT cooperation ", f"#{second.id} EV MoU"):
+        response = client.post(f"/sources/{source.id}/links/new", data={"agreement_id": value, "note": ""})
+        assert response.status_code == 302, html(response)
+    linked = sorted(link.agreement_id for link in session.scalars(select(AgreementSource)))
+    assert linked == sorted([first.id, second.id])
+
+
+def test_link_from_source_with_a_shared_title_asks_for_the_number(client, session, make_source, make_agreement):
+    make_agreement(title="MoU")
+    make_agreement(title="MoU")
+    source = make_source()
+    response = client.post(f"/sources/{source.id}/links/new", data={"agreement_id": "MoU", "note": ""})
+    assert response.status_code == 422
+    assert "Several agreements have this title: give the number of the one you mean." in html(response)
+    assert count(session, AgreementSource) == 0
+
+
+def test_link_forms_suggest_a_few_records_not_all(client, make_source, make_agreement):
+    agreements = [make_agreement(title=f"Agreement {n}") for n in range(30)]
+    sources = [make_source(title=f"Article {n}", url=f"https://news.example/{n}") for n in range(30)]
+    from_source = html(client.get(f"/sources/{sources[0].id}/links/new"))
+    to_agreement = html(client.get(f"/agreements/{agreements[0].id}/sources/new"))
+    assert from_source.count('<option value="#') == 25 and "Agreement 29" in from_source
+    assert to_agreement.count('<option value="#') == 25 and "Article 29" in to_agreement
+
+
 def test_link_from_unknown_source_is_404(client):
     assert client.get("/sources/404/links/new").status_code == 404
 
@@ -348,6 +379,16 @@ def test_link_existing_source_to_agreement(client, session, make_agreement, make
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/agreements/{agreement.id}")
     assert session.scalars(select(AgreementSource)).one().note == "2006–2018"
+
+
+@pytest.mark.parametrize("named_by", ["address", "title"])
+def test_link_recorded_source_named_by_address_or_title(client, session, make_agreement, make_source, named_by):
+    agreement = make_agreement()
+    source = make_source(title="Indonesia Ingin Lanjutkan Kerja Sama", url=TIRTO)
+    text = {"address": TIRTO.replace("tirto.id", "TIRTO.ID") + "?utm_source=wa", "title": source.title.lower()}
+    response = client.post(f"/agreements/{agreement.id}/sources/new", data=link_form(source_id=text[named_by]))
+    assert response.status_code == 302, html(response)
+    assert session.scalars(select(AgreementSource)).one().source_id == source.id
 
 
 def test_create_and_link_new_source_in_one_step(client, session, make_agreement):
@@ -389,7 +430,8 @@ def test_link_with_known_url_already_linked_is_409(client, session, make_agreeme
         ({"source_id": "SOURCE", "title": "New"}, "source_id", "not both"),
         ({"url": "javascript:alert(1)", "title": "x"}, "url", "Only http:// and https:// links are accepted."),
         ({"url": TIRTO}, "title", "Enter a title."),
-        ({"source_id": "abc"}, "source_id", "Not a valid choice"),
+        ({"source_id": "abc"}, "source_id", "No recorded source has this number, address or title."),
+        ({"source_id": "#99999"}, "source_id", "No recorded source has this number, address or title."),
     ],
 )
 def test_link_to_agreement_invalid_input_is_refused(

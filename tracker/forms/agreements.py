@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from tracker.forms.base import (
     BaseForm,
     PartialDateValidator,
     QueryForm,
+    ReferenceField,
     VersionField,
     optional_id,
     options,
@@ -38,6 +38,7 @@ from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationK
 from tracker.queries.agreements import SortOrder
 from tracker.services.agreements import AgreementData
 
+AGREEMENT_REFERENCE_HINT = _("Its number (the one in its address, as in /agreements/123) or its exact title.")
 DATE_HINT = _("YYYY, YYYY-MM or YYYY-MM-DD — only as precise as is known.")
 BLANK_PARTY_ROWS = 3
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -231,40 +232,15 @@ class AgreementQueryForm(QueryForm):
             raise ValidationError(_("This year comes before the “ends from” year."))
 
 
-OTHER_REFERENCE = re.compile(r"#?(\d{1,18})(?:\s.*)?", re.DOTALL)
-
-
-def reference_id(text: str) -> int | None:
-    """The agreement number in "123", "#123" or "#123 Title" (a suggestion's value); None for a title."""
-    match = OTHER_REFERENCE.fullmatch(text)
-    if match is None or (not text.startswith("#") and not text.isdigit()):
-        return None
-    return int(match.group(1))
-
-
 class RelationForm(BaseForm):
     """Relate this agreement to another one, named by its number or its exact title."""
 
     kind = SelectField(_("This agreement"), choices=options(choices(RelationKind)))
-    other = StringField(
+    other = ReferenceField(
         _("Other agreement"),
-        validators=[Length(max=500)],
-        description=_("Its number (the one in its address, as in /agreements/123) or its exact title."),
+        description=AGREEMENT_REFERENCE_HINT,
+        required=_("Give the other agreement's number or exact title."),
+        not_found=_("No agreement has this number or title."),
+        ambiguous=_("Several agreements have this title: give the number of the one you mean."),
     )
     note = StringField(_("Note"), validators=[Optional(), Length(max=1000)])
-    other_id: int | None = None
-    find_other: Callable[[int | None, str], list[int]] | None = None
-
-    def validate_other(self, field: Any) -> None:
-        """The text must name exactly one agreement; `find_other(id, title)` gives the matches."""
-        text = " ".join((field.data or "").split())
-        if not text:
-            raise ValidationError(_("Give the other agreement's number or exact title."))
-        if self.find_other is None:
-            return
-        matches = self.find_other(reference_id(text), text)
-        if not matches:
-            raise ValidationError(_("No agreement has this number or title."))
-        if len(matches) > 1:
-            raise ValidationError(_("Several agreements have this title: give the number of the one you mean."))
-        self.other_id = matches[0]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, FormField, IntegerField, ValidationError
+from wtforms import Field, FieldList, FormField, IntegerField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, StopValidation
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import PartialDate, PartialDateError
@@ -122,3 +124,50 @@ def version_required(form: Any, field: Field) -> None:
 
 # Extra validators for `form.validate()` on an edit (a new record has no version yet).
 EDITING = {"version": [version_required]}
+
+
+# "123", "#123", or a suggestion's value "#123 Title": the record's number; anything else is its name.
+REFERENCE = re.compile(r"#?(\d{1,18})(?:\s.*)?", re.DOTALL)
+
+
+def reference_id(text: str) -> int | None:
+    """The record number in "123", "#123" or "#123 Title" (a suggestion's value); None for a name."""
+    match = REFERENCE.fullmatch(text)
+    if match is None or (not text.startswith("#") and not text.isdigit()):
+        return None
+    return int(match.group(1))
+
+
+Finder = Callable[[int | None, str], list[int]]
+
+
+class ReferenceField(StringField):
+    """A record named by its number or its exact name, typed (with suggestions) rather than chosen from a select:
+    the lists are too long to offer whole (100,000 agreements, hundreds of thousands of sources).
+
+    The view gives `find(number, text)`, the ids of the live records that number or name points to; validation
+    keeps the one found in `record_id`, or says that none, or several, match. Blank is allowed unless `required`.
+    """
+
+    def __init__(self, label: Any, *, not_found: Any, ambiguous: Any, required: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [Length(max=500)])
+        super().__init__(label, **kwargs)
+        self.not_found, self.ambiguous, self.required = not_found, ambiguous, required
+        self.find: Finder | None = None
+        self.record_id: int | None = None
+
+    def pre_validate(self, form: Any) -> None:
+        """Resolve the text to one record."""
+        text = " ".join((self.data or "").split())
+        if not text:
+            if self.required:
+                raise StopValidation(str(self.required))
+            return
+        if self.find is None:
+            return
+        matches = self.find(reference_id(text), text)
+        if not matches:
+            raise StopValidation(str(self.not_found))
+        if len(matches) > 1:
+            raise StopValidation(str(self.ambiguous))
+        self.record_id = matches[0]

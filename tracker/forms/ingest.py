@@ -8,8 +8,16 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, Optional
 
-from tracker.forms.agreements import DATE_HINT, CheckboxListField
-from tracker.forms.base import BaseForm, PartialDateValidator, optional_id, options, partial_date_or_none
+from tracker.forms.agreements import AGREEMENT_REFERENCE_HINT, DATE_HINT, CheckboxListField
+from tracker.forms.base import (
+    BaseForm,
+    Finder,
+    PartialDateValidator,
+    ReferenceField,
+    optional_id,
+    options,
+    partial_date_or_none,
+)
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RenewalIntent
@@ -51,7 +59,14 @@ class ReviewForm(BaseForm):
     """The user's confirmation of what the page supports."""
 
     payload = HiddenField()
+    # The suggested agreements as checkboxes (any live agreement's id is accepted), and one more by number or title.
     link_agreements = CheckboxListField(_("Link the source to these agreements"), coerce=optional_id)
+    link_other = ReferenceField(
+        _("Another agreement"),
+        description=AGREEMENT_REFERENCE_HINT,
+        not_found=_("No agreement has this number or title."),
+        ambiguous=_("Several agreements have this title: give the number of the one you mean."),
+    )
     note = TextAreaField(_("What the source supports (a note or a quote)"), validators=[Optional(), Length(max=5000)])
     create_new = BooleanField(_("Also record a new agreement from this page"))
     new_title = StringField(_("Title"), validators=[Optional(), Length(max=500)])
@@ -68,12 +83,26 @@ class ReviewForm(BaseForm):
     new_sectors = CheckboxListField(_("Sectors"), coerce=optional_id)
 
     def set_choices(
-        self, agreements: list[tuple[int, str]], parties: list[tuple[int, str]], sectors: list[tuple[int, str]]
+        self, find_agreements: Finder, parties: list[tuple[int, str]], sectors: list[tuple[int, str]]
     ) -> None:
-        """Offer every live agreement, party and sector; the page shows the suggested ones first."""
-        self.link_agreements.choices = options(agreements)
+        """Offer every live party and sector; agreements are looked up (`find_agreements(number, title)`), never
+        listed whole: the page shows the suggested ones and a field for any other."""
+        self.link_agreements.validate_choice = False
+        self.link_agreements.choices = []
+        self.find_agreements = find_agreements
+        self.link_other.find = find_agreements
         self.new_parties.choices = options(parties)
         self.new_sectors.choices = options(sectors)
+
+    def validate_link_agreements(self, field: Any) -> None:
+        """Each ticked agreement must exist (the checkboxes are the suggestions shown with the form)."""
+        if any(not self.find_agreements(agreement_id, "") for agreement_id in field.data or []):
+            raise ValidationError(_("No agreement has this number or title."))
+
+    def agreements_to_link(self) -> list[int]:
+        """The ticked agreements and the one named in the field, each once."""
+        chosen = [*(self.link_agreements.data or []), self.link_other.record_id]
+        return list(dict.fromkeys(agreement_id for agreement_id in chosen if agreement_id is not None))
 
     def validate(self, extra_validators: Any = None) -> bool:
         """The fields, then a title for a new agreement (checked here: Optional() skips inline checks)."""
@@ -85,7 +114,7 @@ class ReviewForm(BaseForm):
 
     def validate_create_new(self, field: Any) -> None:
         """Something must be confirmed: a link, or a new agreement."""
-        if not field.data and not self.link_agreements.data:
+        if not field.data and not self.link_agreements.data and not self.link_other.data:
             raise ValidationError(_("Tick at least one agreement to link, or record a new agreement."))
 
     def new_agreement(self) -> AgreementData | None:

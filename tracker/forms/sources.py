@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import DateInput
 
 from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Precision
-from tracker.forms.base import BaseForm, QueryForm, VersionField, optional_id, options
+from tracker.forms.agreements import AGREEMENT_REFERENCE_HINT
+from tracker.forms.base import BaseForm, QueryForm, ReferenceField, VersionField, options
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import MAX_ID, Source, SourceKind
@@ -139,27 +140,28 @@ def note_field() -> TextAreaField:
 
 
 class LinkFromSourceForm(BaseForm):
-    """Link a source to an agreement chosen from a list."""
+    """Link a source to an agreement, named by its number or title (with suggestions)."""
 
-    agreement_id = SelectField(
-        _("Agreement"), coerce=optional_id, validators=[DataRequired(message=_("Choose an agreement."))]
+    agreement_id = ReferenceField(
+        _("Agreement"),
+        description=AGREEMENT_REFERENCE_HINT,
+        required=_("Choose an agreement."),
+        not_found=_("No agreement has this number or title."),
+        ambiguous=_("Several agreements have this title: give the number of the one you mean."),
     )
     note = note_field()
 
-    def set_choices(self, agreement_choices: list[tuple[int, str]]) -> None:
-        """Offer every agreement."""
-        self.agreement_id.choices = options([("", _("— choose an agreement —")), *agreement_choices])
-
 
 class LinkToAgreementForm(SourceFields):
-    """Link a source to an agreement: a known source from a list, or a new one described here."""
+    """Link a source to an agreement: a recorded source named by its number, address or title, or a new one."""
 
-    source_id = SelectField(_("A source already recorded"), coerce=optional_id)
+    source_id = ReferenceField(
+        _("A source already recorded"),
+        description=_("Its number (as in /sources/12), its address (URL) or its exact title."),
+        not_found=_("No recorded source has this number, address or title."),
+        ambiguous=_("Several sources have this title: give the number of the one you mean."),
+    )
     note = note_field()
-
-    def set_choices(self, source_choices: list[tuple[int, str]]) -> None:
-        """Offer every known source."""
-        self.source_id.choices = options([("", _("— none: describe a new source below —")), *source_choices])
 
     def wants_new_source(self) -> bool:
         """True when the user described a new source rather than choosing one."""
@@ -167,9 +169,9 @@ class LinkToAgreementForm(SourceFields):
 
     def validate_source_id(self, field: Field) -> None:
         """Exactly one of: a chosen source, or a new source's URL or title."""
-        if field.data and self.wants_new_source():
+        if field.record_id is not None and self.wants_new_source():
             raise FieldError(_("Choose a recorded source or describe a new one, not both."))
-        if not field.data and not self.wants_new_source():
+        if field.record_id is None and not self.wants_new_source():
             raise FieldError(_("Choose a recorded source, or give the URL or title of a new one."))
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.archiving import INCLUDE_ARCHIVED
-from tracker.models import Agreement, AgreementSource, Source
+from tracker.models import MAX_ID, Agreement, AgreementSource, Source
 from tracker.queries.pagination import Page, paginate
+from tracker.urls import InvalidURLError, normalize_url
 
 # Orders the list offers; the last key of each breaks ties so that pages never overlap.
 SORTS = {
@@ -105,25 +106,36 @@ def recent_sources(session: Session, limit: int = 5) -> list[Source]:
     return list(session.scalars(statement))
 
 
-def _disambiguated(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """(id, label) pairs where labels shared by several records get their id appended."""
-    seen: dict[str, int] = {}
-    for _id, label in rows:
-        seen[label] = seen.get(label, 0) + 1
-    return [(record_id, f"{label} (#{record_id})" if seen[label] > 1 else label) for record_id, label in rows]
+SUGGESTIONS = 25
 
 
-def agreement_choices(session: Session) -> list[tuple[int, str]]:
-    """(id, title) of every agreement by title, for a select field."""
-    rows = session.execute(select(Agreement.id, Agreement.title).order_by(func.lower(Agreement.title), Agreement.id))
-    return _disambiguated([(record_id, title) for record_id, title in rows])
+def recent_agreement_suggestions(session: Session, limit: int = SUGGESTIONS) -> list[tuple[int, str]]:
+    """(id, title) of the agreements updated last: suggestions for a field that names an agreement."""
+    statement = select(Agreement.id, Agreement.title).order_by(Agreement.updated_at.desc(), Agreement.id.desc())
+    return [(row.id, row.title) for row in session.execute(statement.limit(limit))]
 
 
-def source_choices(session: Session) -> list[tuple[int, str]]:
-    """(id, "title — outlet") of every source by title, for a select field."""
-    statement = select(Source.id, Source.title, Source.outlet).order_by(func.lower(Source.title), Source.id)
-    rows = session.execute(statement)
-    return _disambiguated([(sid, f"{title} — {outlet}" if outlet else title) for sid, title, outlet in rows])
+def recent_source_suggestions(session: Session, limit: int = SUGGESTIONS) -> list[tuple[int, str]]:
+    """(id, "title — outlet") of the sources recorded last: suggestions for a field that names a source."""
+    rows = session.execute(select(Source.id, Source.title, Source.outlet).order_by(Source.id.desc()).limit(limit))
+    return [(row.id, f"{row.title} — {row.outlet}" if row.outlet else row.title) for row in rows]
+
+
+def sources_named(session: Session, source_id: int | None, text: str) -> list[int]:
+    """Ids of the live sources with this number, else this address (normalised), else this title (any case);
+    at most two."""
+    if source_id is not None:
+        if not 1 <= source_id <= MAX_ID:
+            return []  # PostgreSQL refuses to compare a 32-bit id column with a larger number
+        return list(session.scalars(select(Source.id).where(Source.id == source_id)))
+    try:
+        by_address = list(session.scalars(select(Source.id).where(Source.url_normalized == normalize_url(text))))
+    except InvalidURLError:
+        by_address = []
+    if by_address:
+        return by_address
+    statement = select(Source.id).where(func.lower(Source.title) == func.lower(text)).limit(2)
+    return list(session.scalars(statement))
 
 
 def known_languages(session: Session) -> list[str]:

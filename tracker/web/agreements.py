@@ -107,7 +107,7 @@ def render_detail(agreement_id: int, relation_form: RelationForm | None = None, 
 def relation_form_for(agreement: Agreement, formdata=None) -> RelationForm:
     """The "relate to another agreement" form, which looks the other agreement up by number or title."""
     form = RelationForm(formdata=formdata)
-    form.find_other = lambda other_id, title: agreements_named(get_session(), other_id, title)
+    form.other.find = lambda other_id, title: agreements_named(get_session(), other_id, title)
     return form
 
 
@@ -203,7 +203,8 @@ def add_relation(agreement_id: int):
     if not form.validate():
         return render_detail(agreement_id, form, INVALID_FORM_STATUS)
     try:
-        service.add_relation(session, agreement, form.other_id, RelationKind(form.kind.data), form.note.data or "")
+        other_id = form.other.record_id
+        service.add_relation(session, agreement, other_id, RelationKind(form.kind.data), form.note.data or "")
     except TrackerError as error:
         session.rollback()
         attach_error(form, error)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from sqlalchemy.orm import Session
 
 from tracker.db import get_session
 from tracker.errors import TrackerError
@@ -14,9 +17,10 @@ from tracker.ingest.fetch import FetchError, policy_from_config, system_resolver
 from tracker.ingest.review import PendingSource, ReviewExpired, quote_for, seal, unseal
 from tracker.ingest.suggest import Suggestions, suggest
 from tracker.models import AgreementStatus, InstrumentType, RenewalIntent, Source
+from tracker.queries.agreements import agreements_named
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_id_choices
-from tracker.queries.sources import agreement_choices
+from tracker.queries.sources import recent_agreement_suggestions
 from tracker.services import snapshots
 from tracker.services.ingest import ReviewDecision, save_review
 from tracker.services.sources import DuplicateSourceError
@@ -81,8 +85,16 @@ def render_review(pending: PendingSource, form: ReviewForm | None = None, status
         form = ReviewForm(formdata=None)
         prefill(form, found, pending)
     form.payload.data = seal(pending, current_app.config["SECRET_KEY"])
-    form.set_choices(agreement_choices(session), party_choices(session), sector_id_choices(session))
-    return render_template("ingest/review.html", form=form, pending=pending, found=found), status
+    set_choices(session, form)
+    suggestions = recent_agreement_suggestions(session)
+    context = {"form": form, "pending": pending, "found": found, "suggestions": suggestions}
+    return render_template("ingest/review.html", **context), status
+
+
+def set_choices(session: Session, form: ReviewForm) -> None:
+    """Parties and sectors to choose from; agreements looked up by number or title."""
+    find = partial(agreements_named, session)
+    form.set_choices(find, party_choices(session), sector_id_choices(session))
 
 
 def prefill(form: ReviewForm, found: Suggestions, pending: PendingSource) -> None:
@@ -108,7 +120,7 @@ def confirm():
     """Save the reviewed source with what the user confirmed."""
     session = get_session()
     form = ReviewForm()
-    form.set_choices(agreement_choices(session), party_choices(session), sector_id_choices(session))
+    set_choices(session, form)
     try:
         pending = unseal(form.payload.data, current_app.config["SECRET_KEY"])
     except ReviewExpired:
@@ -116,7 +128,7 @@ def confirm():
         return redirect(url_for(".add"))
     if not form.validate():
         return render_review(pending, form, INVALID_FORM_STATUS)
-    decision = ReviewDecision(form.link_agreements.data or [], form.note.data or "", form.new_agreement())
+    decision = ReviewDecision(form.agreements_to_link(), form.note.data or "", form.new_agreement())
     try:
         source = save_review(session, pending, decision)
     except DuplicateSourceError as error:

@@ -24,6 +24,7 @@ from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source
 from tracker.queries import snapshots as snapshot_queries
 from tracker.queries import sources as queries
+from tracker.queries.agreements import agreements_named
 from tracker.queries.archive import archiver
 from tracker.services import sources as services
 from tracker.services.archive import already_archived
@@ -201,17 +202,23 @@ def destroy(source_id: int):
 
 
 def link_from_source_form() -> LinkFromSourceForm:
-    """The form linking a source to an agreement, offering every agreement."""
+    """The form linking a source to an agreement, which looks the agreement up by number or title."""
     form = LinkFromSourceForm()
-    form.set_choices(queries.agreement_choices(get_session()))
+    form.agreement_id.find = lambda number, title: agreements_named(get_session(), number, title)
     return form
+
+
+def link_from_source_context(source: Source) -> dict:
+    """The page's source, and suggestions for the agreement field: the agreements updated last."""
+    return {"source": source, "suggestions": queries.recent_agreement_suggestions(get_session())}
 
 
 @bp.get("/sources/<id:source_id>/links/new")
 def link_from_source(source_id: int):
     """Choose an agreement this source supports."""
     source = get_or_404(get_session(), Source, source_id)
-    return render_template("sources/link_from_source.html", form=link_from_source_form(), source=source)
+    context = link_from_source_context(source)
+    return render_template("sources/link_from_source.html", form=link_from_source_form(), **context)
 
 
 @bp.post("/sources/<id:source_id>/links/new")
@@ -221,29 +228,36 @@ def save_link_from_source(source_id: int):
     source = get_or_404(session, Source, source_id)
     form = link_from_source_form()
     if not form.validate():
-        return render_invalid("sources/link_from_source.html", form, source=source)
-    agreement = get_or_404(session, Agreement, form.agreement_id.data)
+        return render_invalid("sources/link_from_source.html", form, **link_from_source_context(source))
+    agreement = get_or_404(session, Agreement, form.agreement_id.record_id)
     try:
         with saving(session):
             services.link_source(session, agreement, source, form.note.data or "")
     except TrackerError as error:
-        return render_invalid("sources/link_from_source.html", form, error=error, source=source)
+        context = link_from_source_context(source)
+        return render_invalid("sources/link_from_source.html", form, error=error, **context)
     flash(str(_("Source linked to “%(title)s”.", title=agreement.title)))
     return redirect(url_for("sources.detail", source_id=source.id))
 
 
 def link_to_agreement_form() -> LinkToAgreementForm:
-    """The form adding a source to an agreement, offering every known source."""
+    """The form adding a source to an agreement, which looks a recorded source up by number, address or title."""
     form = LinkToAgreementForm()
-    form.set_choices(queries.source_choices(get_session()))
+    form.source_id.find = lambda number, text: queries.sources_named(get_session(), number, text)
     return form
+
+
+def link_to_agreement_context(agreement: Agreement) -> dict:
+    """The page's agreement, and suggestions for the source field: the sources recorded last."""
+    return {"agreement": agreement, "suggestions": queries.recent_source_suggestions(get_session())}
 
 
 @bp.get("/agreements/<id:agreement_id>/sources/new")
 def link_to_agreement(agreement_id: int):
     """Choose a recorded source, or describe a new one, to support this agreement."""
     agreement = get_or_404(get_session(), Agreement, agreement_id)
-    return render_template("sources/link_to_agreement.html", form=link_to_agreement_form(), agreement=agreement)
+    context = link_to_agreement_context(agreement)
+    return render_template("sources/link_to_agreement.html", form=link_to_agreement_form(), **context)
 
 
 @bp.post("/agreements/<id:agreement_id>/sources/new")
@@ -253,17 +267,18 @@ def save_link_to_agreement(agreement_id: int):
     agreement = get_or_404(session, Agreement, agreement_id)
     form = link_to_agreement_form()
     if not form.validate():
-        return render_invalid("sources/link_to_agreement.html", form, agreement=agreement)
+        return render_invalid("sources/link_to_agreement.html", form, **link_to_agreement_context(agreement))
     note = form.note.data or ""
     try:
         with saving(session):
             if form.wants_new_source():
                 link, known = services.link_new_source(session, agreement, form.to_data(), note)
             else:
-                source = get_or_404(session, Source, form.source_id.data)
+                source = get_or_404(session, Source, form.source_id.record_id)
                 link, known = services.link_source(session, agreement, source, note), False
     except TrackerError as error:
-        return render_invalid("sources/link_to_agreement.html", form, error=error, agreement=agreement)
+        context = link_to_agreement_context(agreement)
+        return render_invalid("sources/link_to_agreement.html", form, error=error, **context)
     flash_link_made(link, known)
     return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
