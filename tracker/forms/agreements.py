@@ -38,7 +38,6 @@ from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationK
 from tracker.queries.agreements import SortOrder
 from tracker.services.agreements import AgreementData
 
-AGREEMENT_REFERENCE_HINT = _("Its number (the one in its address, as in /agreements/123) or its exact title.")
 DATE_HINT = _("YYYY, YYYY-MM or YYYY-MM-DD — only as precise as is known.")
 BLANK_PARTY_ROWS = 3
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -232,15 +231,20 @@ class AgreementQueryForm(QueryForm):
             raise ValidationError(_("This year comes before the “ends from” year."))
 
 
+def agreement_reference(label: Any, required: Any = None) -> ReferenceField:
+    """A field naming one agreement by its number or exact title."""
+    return ReferenceField(
+        label,
+        description=_("Its number (the one in its address, as in /agreements/123) or its exact title."),
+        required=required,
+        not_found=_("No agreement has this number or title."),
+        ambiguous=_("Several agreements have this title: give the number of the one you mean."),
+    )
+
+
 class RelationForm(BaseForm):
     """Relate this agreement to another one, named by its number or its exact title."""
 
     kind = SelectField(_("This agreement"), choices=options(choices(RelationKind)))
-    other = ReferenceField(
-        _("Other agreement"),
-        description=AGREEMENT_REFERENCE_HINT,
-        required=_("Give the other agreement's number or exact title."),
-        not_found=_("No agreement has this number or title."),
-        ambiguous=_("Several agreements have this title: give the number of the one you mean."),
-    )
+    other = agreement_reference(_("Other agreement"), required=_("Give the other agreement's number or exact title."))
     note = StringField(_("Note"), validators=[Optional(), Length(max=1000)])

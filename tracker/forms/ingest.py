@@ -8,12 +8,11 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, Optional
 
-from tracker.forms.agreements import AGREEMENT_REFERENCE_HINT, DATE_HINT, CheckboxListField
+from tracker.forms.agreements import DATE_HINT, CheckboxListField, agreement_reference
 from tracker.forms.base import (
     BaseForm,
     Finder,
     PartialDateValidator,
-    ReferenceField,
     optional_id,
     options,
     partial_date_or_none,
@@ -61,12 +60,7 @@ class ReviewForm(BaseForm):
     payload = HiddenField()
     # The suggested agreements as checkboxes (any live agreement's id is accepted), and one more by number or title.
     link_agreements = CheckboxListField(_("Link the source to these agreements"), coerce=optional_id)
-    link_other = ReferenceField(
-        _("Another agreement"),
-        description=AGREEMENT_REFERENCE_HINT,
-        not_found=_("No agreement has this number or title."),
-        ambiguous=_("Several agreements have this title: give the number of the one you mean."),
-    )
+    link_other = agreement_reference(_("Another agreement"))
     note = TextAreaField(_("What the source supports (a note or a quote)"), validators=[Optional(), Length(max=5000)])
     create_new = BooleanField(_("Also record a new agreement from this page"))
     new_title = StringField(_("Title"), validators=[Optional(), Length(max=500)])

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import DateInput
 
 from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Precision
-from tracker.forms.agreements import AGREEMENT_REFERENCE_HINT
+from tracker.forms.agreements import agreement_reference
 from tracker.forms.base import BaseForm, QueryForm, ReferenceField, VersionField, options
 from tracker.i18n import _
 from tracker.labels import choices
@@ -142,13 +142,7 @@ def note_field() -> TextAreaField:
 class LinkFromSourceForm(BaseForm):
     """Link a source to an agreement, named by its number or title (with suggestions)."""
 
-    agreement_id = ReferenceField(
-        _("Agreement"),
-        description=AGREEMENT_REFERENCE_HINT,
-        required=_("Choose an agreement."),
-        not_found=_("No agreement has this number or title."),
-        ambiguous=_("Several agreements have this title: give the number of the one you mean."),
-    )
+    agreement_id = agreement_reference(_("Agreement"), required=_("Choose an agreement."))
     note = note_field()
 
 
