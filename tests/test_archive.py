@@ -281,11 +281,11 @@ def test_agreement_search_hides_archived(session, world):
     assert titles(search(session, by_sector).items) == ["Live cooperation"]
 
 
-def test_agreement_choices_and_chains_hide_archived(session, world):
+def test_agreement_suggestions_and_chains_hide_archived(session, world):
     live = world["live"]
-    assert agreement_queries.other_agreement_choices(session, live.id) == []
+    assert agreement_queries.relation_suggestions(session, live.id) == []
     assert agreement_queries.succession_chain(session, live.id) == []
-    assert source_queries.agreement_choices(session) == [(live.id, "Live cooperation")]
+    assert source_queries.recent_agreement_suggestions(session) == [(live.id, "Live cooperation")]
 
 
 def test_count_queries_hide_archived(session, world):
@@ -325,7 +325,7 @@ def test_archived_party_page_shows_everything_it_links_to(session, world):
 def test_source_lists_and_choices_hide_archived(session, world):
     page = source_queries.source_list(session, source_queries.SourceFilters())
     assert [source.title for source in page.items] == ["Live source"]
-    assert [label for _id, label in source_queries.source_choices(session)] == ["Live source — tirto.id"]
+    assert [label for _id, label in source_queries.recent_source_suggestions(session)] == ["Live source — tirto.id"]
     assert source_queries.known_outlets(session) == ["tirto.id"]
     assert [source.title for source in source_queries.recent_sources(session)] == ["Live source"]
 

@@ -394,17 +394,42 @@ def test_recent_sources_newest_added_first(session, make_source):
     assert len(queries.recent_sources(session, limit=2)) == 2
 
 
-def test_agreement_choices_by_title_with_duplicates_told_apart(session, make_agreement):
-    b = make_agreement(title="Beta")
-    a1 = make_agreement(title="alpha")
-    a2 = make_agreement(title="alpha")
-    assert queries.agreement_choices(session) == [
-        (a1.id, f"alpha (#{a1.id})"),
-        (a2.id, f"alpha (#{a2.id})"),
-        (b.id, "Beta"),
+def test_agreement_suggestions_are_the_latest_updated_few(session, make_agreement):
+    agreements = [make_agreement(title=f"Agreement {n}") for n in range(4)]
+    agreements[0].summary = "Edited last"
+    session.commit()
+    suggested = queries.recent_agreement_suggestions(session, limit=3)
+    assert suggested == [
+        (agreements[0].id, "Agreement 0"),
+        (agreements[3].id, "Agreement 3"),
+        (agreements[2].id, "Agreement 2"),
     ]
 
 
-def test_source_choices_show_outlet(session, make_source):
+def test_source_suggestions_show_outlet(session, make_source):
     source = make_source(title="Artikel", outlet="tirto.id")
-    assert queries.source_choices(session) == [(source.id, "Artikel — tirto.id")]
+    untitled = make_source(title="Dokumen", outlet="", url="https://kemenperin.go.id/dokumen")
+    assert queries.recent_source_suggestions(session) == [(untitled.id, "Dokumen"), (source.id, "Artikel — tirto.id")]
+
+
+def test_sources_named_by_number_address_or_title(session, make_source):
+    source = make_source(title="Artikel tirto")
+    make_source(title="Shared", url="https://a.example/1")
+    make_source(title="Shared", url="https://a.example/2")
+    assert queries.sources_named(session, source.id, f"#{source.id}") == [source.id]
+    assert queries.sources_named(session, 99999, "#99999") == []
+    assert queries.sources_named(session, 2**40, "#1099511627776") == []
+    assert queries.sources_named(session, None, source.url.replace("https://", "HTTPS://") + "#baca") == [source.id]
+    assert queries.sources_named(session, None, "ARTIKEL TIRTO") == [source.id]
+    assert len(queries.sources_named(session, None, "shared")) == 2
+    assert queries.sources_named(session, None, "not a url or title") == []
+
+
+def test_known_outlets_and_languages_each_once_in_order_without_blanks(session, make_source):
+    for number, (outlet, language) in enumerate(
+        [("tirto.id", "id"), ("Kompas", "id"), ("", ""), ("Antara", "en"), ("Kompas", "en"), ("tirto.id", "ko")]
+    ):
+        make_source(url=f"https://news.example/{number}", outlet=outlet, language=language)
+    session.commit()
+    assert queries.known_outlets(session) == ["Antara", "Kompas", "tirto.id"]
+    assert queries.known_languages(session) == ["en", "id", "ko"]

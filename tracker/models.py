@@ -479,7 +479,12 @@ class Source(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
 
     __tablename__ = "source"
     # The dashboard's sources added last; with `archived_at` it also counts live sources from the index alone.
-    __table_args__ = (Index("ix_source_created_at", "created_at", "archived_at"),)
+    __table_args__ = (
+        Index("ix_source_created_at", "created_at", "archived_at"),
+        # The outlets and languages the source list suggests, read by skipping through them (migration 0008).
+        Index("ix_source_live_outlet", "outlet", sqlite_where=LIVE_ROW, postgresql_where=LIVE_ROW),
+        Index("ix_source_live_language", "language", sqlite_where=LIVE_ROW, postgresql_where=LIVE_ROW),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str | None] = mapped_column(String(2000))

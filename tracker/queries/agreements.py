@@ -262,14 +262,6 @@ def succession_chain(session: Session, agreement_id: int) -> list[Agreement]:
     return members if len(members) > 1 else []
 
 
-def other_agreement_choices(session: Session, agreement_id: int) -> list[tuple[int, str]]:
-    """(id, title) of every other agreement, for relating agreements."""
-    rows = session.execute(
-        select(Agreement.id, Agreement.title).where(Agreement.id != agreement_id).order_by(func.lower(Agreement.title))
-    )
-    return [(row.id, row.title) for row in rows]
-
-
 RELATION_SUGGESTIONS = 25
 
 

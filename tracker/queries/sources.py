@@ -140,11 +140,21 @@ def sources_named(session: Session, source_id: int | None, text: str) -> list[in
 
 def known_languages(session: Session) -> list[str]:
     """The language tags sources use, for suggestions in the list's filter."""
-    statement = select(Source.language).where(Source.language != "").distinct().order_by(Source.language)
-    return list(session.scalars(statement))
+    return distinct_values(session, Source.language)
 
 
 def known_outlets(session: Session) -> list[str]:
     """The outlets sources name, for suggestions in the list's filter."""
-    statement = select(Source.outlet).where(Source.outlet != "").distinct().order_by(Source.outlet)
-    return list(session.scalars(statement))
+    return distinct_values(session, Source.outlet)
+
+
+def distinct_values(session: Session, column: ColumnElement[str]) -> list[str]:
+    """The distinct non-blank values of a column of live sources, in order.
+
+    Read by skipping from each value to the next through the column's index (a loose index scan: one index look-up
+    per value), where SELECT DISTINCT read every source: 0.2 s per column at 276,000 sources.
+    """
+    steps = select(func.min(column).label("value")).where(column > "").cte("steps", recursive=True)
+    following = select(func.min(column)).where(column > steps.c.value).scalar_subquery()
+    steps = steps.union_all(select(following).where(steps.c.value.is_not(None)))
+    return [value for value in session.scalars(select(steps.c.value)) if value is not None]
