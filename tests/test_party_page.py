@@ -9,7 +9,7 @@ import pytest
 
 from tracker.demo import AGREEMENTS, AITEC, DIRECTORATE, MINISTRY, load_demo
 from tracker.models import AgreementRelation, AgreementStatus, Party, PartyKind, PartyRole, RelationKind, UserRole
-from tracker.queries.parties import party_overview, party_tree_ids
+from tracker.queries.parties import LISTED, party_overview, party_tree_ids
 from tracker.services.agreements import archive_agreement
 from tracker.services.parties import archive_party
 
@@ -115,7 +115,7 @@ def test_the_timeline_draws_its_agreements_oldest_first_with_the_renewal_joined(
 
 def test_overview_query(session, world):
     overview = party_overview(session, world["ministry"].id)
-    assert [entry.agreement.title for entry in overview.agreements] == [
+    assert [entry.agreement.title for entry in overview.agreements.items] == [
         "Technology cooperation, renewed",
         "Technology cooperation",
     ]
@@ -200,3 +200,44 @@ def test_the_page_costs_a_bounded_number_of_statements(
         page = client.get(f"/parties/{ministry.id}").text
     assert len(table_rows(section(page, "partners"))) == 15
     assert len(many) == len(few) <= 13, many
+
+
+def test_a_party_with_many_agreements_is_paged_and_lists_its_most_frequent_partners(
+    client, make_party, make_agreement, make_source
+):
+    ministry = make_party(name="Ministry of Industry")
+    partners = [make_party(name=f"Partner {n:02}", country_code="KR") for n in range(LISTED + 5)]
+    for number in range(30):
+        partner = partners[number % len(partners)]
+        agreement = make_agreement(
+            title=f"Agreement {number:02}",
+            start=str(1990 + number),
+            parties=[(ministry, PartyRole.SIGNATORY), (partner, PartyRole.SIGNATORY)],
+        )
+        make_source(title=f"Report {number:02}", url=f"https://news.example/{number}", agreements=[(agreement, "q")])
+    first = client.get(f"/parties/{ministry.id}").text
+    rows = table_rows(section(first, "agreements"))
+    assert len(rows) == 25 and rows[0][0] == "Agreement 29"  # latest start first
+    assert "Agreements 1–25 of 30, latest start first." in first
+    assert 'rel="next"' in first and len(timeline_ids(first)) == 25
+    partner_rows = table_rows(section(first, "partners"))
+    assert len(partner_rows) == LISTED and [row[2] for row in partner_rows[:5]] == ["2"] * 5
+    assert f"The {LISTED} sharing most of {LISTED + 5}." in first
+    assert len(table_rows(section(first, "sources"))) == LISTED and f"The newest {LISTED} of 30." in first
+    second = client.get(f"/parties/{ministry.id}?page=2").text
+    assert [row[0] for row in table_rows(section(second, "agreements"))] == [
+        f"Agreement {n:02}" for n in range(4, -1, -1)
+    ]
+
+
+def test_a_page_past_the_last_leads_to_the_last(client, world):
+    response = client.get(f"/parties/{world['ministry'].id}?page=7")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/parties/{world['ministry'].id}?page=1")
+
+
+@pytest.mark.parametrize("page", ["0", "abc", "99999999999"])
+def test_a_bad_page_number_is_refused_with_a_message(client, world, page):
+    response = client.get(f"/parties/{world['ministry'].id}?page={page}")
+    assert response.status_code == 400
+    assert 'class="error" role="alert"' in response.text

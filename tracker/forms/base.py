@@ -9,7 +9,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, IntegerField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, StopValidation
+from wtforms.validators import Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import PartialDate, PartialDateError
@@ -55,6 +55,12 @@ class QueryForm(FlaskForm):
 
     class Meta(CleanMeta, FlaskForm.Meta):
         csrf = False
+
+
+class PageForm(QueryForm):
+    """`?page=2` of a page that lists records in pages and has no other query."""
+
+    page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 def partial_date_or_none(field: Field) -> PartialDate | None:

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
-from tracker.forms.base import EDITING
+from tracker.forms.base import EDITING, PageForm
 from tracker.forms.expiring import local_today
 from tracker.forms.parties import PartyForm, PartyQueryForm
 from tracker.i18n import _
@@ -42,13 +42,18 @@ def detail(party_id: int):
     """One party with its units, other names, agreements (its units' too), partners, sources and timeline."""
     session = get_session()
     party = detail_or_404(queries.party_detail, party_id)
-    overview = queries.party_overview(session, party.id, include_archived=party.is_archived)
-    # The timeline reads oldest first, so renewals follow what they renew down the page.
-    chronological = oldest_first([entry.agreement for entry in overview.agreements])
+    form = PageForm(request.args)
+    valid = form.validate()
+    page = form.page.data if valid and form.page.data else 1
+    overview = queries.party_overview(session, party.id, include_archived=party.is_archived, page=page)
+    if page > overview.agreements.pages:  # past the last page (the list got shorter): show the last one
+        return redirect(url_for(".detail", party_id=party.id, page=overview.agreements.pages))
+    # The timeline of the agreements on this page reads oldest first, so renewals follow what they renew.
+    chronological = oldest_first([entry.agreement for entry in overview.agreements.items])
     chart = agreements_timeline(session, chronological, local_today(), include_archived=party.is_archived)
     archived_by = archiver(session, party)
-    context = {"party": party, "overview": overview, "chart": chart, "archived_by": archived_by}
-    return render_template("parties/detail.html", **context)
+    context = {"party": party, "overview": overview, "chart": chart, "archived_by": archived_by, "page_form": form}
+    return render_template("parties/detail.html", **context), 200 if valid else INVALID_QUERY_STATUS
 
 
 @bp.get("/new")
