@@ -6,11 +6,14 @@ show 25. The statement checked is the one the query page runs, captured as it ex
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.queries.agreements import AgreementFilters, SortOrder, involves_any_party, search_agreements
+from tracker.queries.expiring import needing_attention_count
 
 INDEX_OF_ORDER = {
     SortOrder.RELEVANCE: "ix_agreement_live_updated",  # without words: last updated first
@@ -21,8 +24,8 @@ INDEX_OF_ORDER = {
 }
 
 
-def page_statement(session, sort: SortOrder) -> tuple[str, object]:
-    """The SELECT of the page's rows (not the count) and its parameters, as the query page runs it."""
+def executed(session, run) -> list[tuple[str, object]]:
+    """The statements `run()` executes, with their parameters."""
     captured: list[tuple[str, object]] = []
 
     def keep(_conn, _cursor, statement, parameters, *_args) -> None:
@@ -31,10 +34,16 @@ def page_statement(session, sort: SortOrder) -> tuple[str, object]:
     engine = session.get_bind()
     event.listen(engine, "before_cursor_execute", keep)
     try:
-        search_agreements(session, AgreementFilters(sort=sort))
+        run()
     finally:
         event.remove(engine, "before_cursor_execute", keep)
-    return next((sql, params) for sql, params in captured if "LIMIT" in sql and "count(" not in sql)
+    return captured
+
+
+def page_statement(session, sort: SortOrder) -> tuple[str, object]:
+    """The SELECT of the page's rows (not the count) and its parameters, as the query page runs it."""
+    statements = executed(session, lambda: search_agreements(session, AgreementFilters(sort=sort)))
+    return next((sql, params) for sql, params in statements if "LIMIT" in sql and "count(" not in sql)
 
 
 def plan(session, sql: str, parameters) -> str:
@@ -68,3 +77,12 @@ def test_link_filters_check_ids_rather_than_look_agreements_up_by_them_on_sqlite
     on_postgresql = str(condition.compile(dialect=postgresql.dialect()))
     assert on_sqlite.startswith("+agreement.id IN (SELECT agreement_party.agreement_id"), on_sqlite
     assert on_postgresql.startswith("agreement.id IN (SELECT agreement_party.agreement_id"), on_postgresql
+
+
+def test_agreements_needing_attention_are_counted_from_their_index(session, make_agreement):
+    make_agreement(title="Technology development cooperation with AITEC", end="2018")
+    session.commit()
+    statements = executed(session, lambda: session.scalar(needing_attention_count(date(2026, 11, 1))))
+    sql, parameters = statements[-1]
+    text_of_plan = plan(session, sql, parameters)
+    assert "ix_agreement_attention" in text_of_plan, text_of_plan

@@ -365,6 +365,15 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         Index("ix_agreement_updated_at", "updated_at", "archived_at"),
         # The list's orders over live agreements, ties broken by id in the same direction (migration 0007).
         Index("ix_agreement_live_updated", "updated_at", "id", sqlite_where=LIVE_ROW, postgresql_where=LIVE_ROW),
+        # Open agreements past their end with no renewal decided ("needs attention"), counted from it (0009).
+        Index(
+            "ix_agreement_attention",
+            "renewal_intent",
+            "status",
+            "end_on",
+            sqlite_where=LIVE_ROW,
+            postgresql_where=LIVE_ROW,
+        ),
         Index(
             "ix_agreement_live_title",
             func.lower(sql_text("title")),
