@@ -171,15 +171,12 @@ def party_overview(
         .execution_options(**options)
     )
     # The total comes with the page (a window count): the order reads every agreement of the party anyway.
-    rows = session.execute(
-        statement.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    total = rows[0][1] if rows else session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    listed = paginate(session, statement, page, per_page, count_with_rows=True)
     entries = [
         PartyAgreement(agreement, tuple(link for link in agreement.party_links if link.party_id in tree))
-        for agreement, _total in rows
+        for agreement in listed.items
     ]
-    agreements = Page(entries, total, page, per_page)
+    agreements = Page(entries, listed.total, listed.page, listed.per_page)
     partners, partners_total = partners_of(session, theirs, tree, options)
     sources, sources_total = sources_of(session, theirs, options)
     return PartyOverview(agreements, partners, partners_total, sources, sources_total)
