@@ -311,7 +311,8 @@ def test_party_page_hides_archived_agreements_and_units(session, world, make_par
     archive(session, unit)
     session.expunge_all()
     party = party_queries.party_detail(session, ministry.id)
-    assert [link.agreement.title for link in party_queries.agreement_links_by_start(party)] == ["Live cooperation"]
+    titles = [entry.agreement.title for entry in party_queries.party_overview(session, ministry.id).agreements.items]
+    assert titles == ["Live cooperation"]
     assert party.children == []
 
 

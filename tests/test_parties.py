@@ -9,7 +9,6 @@ from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.models import Party, PartyAlias, PartyKind, PartyRole
 from tracker.queries.parties import (
     PartyFilters,
-    agreement_links_by_start,
     party_choices,
     party_detail,
     party_list,
@@ -329,14 +328,13 @@ def test_party_list_pages_and_counts_agreements(session, make_party, make_agreem
     assert [party.name for party in past_the_end.page.items] == ["Party 05"]
 
 
-def test_party_detail_loads_links_in_start_order(session, make_party, make_agreement):
-    party = make_party(name="AITEC Co., Ltd", country_code="KR")
-    make_agreement(title="Undated", parties=[(party, PartyRole.WITNESS)])
-    make_agreement(title="Old", start="2006", end="2018", parties=[(party, PartyRole.SIGNATORY)])
-    make_agreement(title="New", start="2019-03", parties=[(party, PartyRole.FUNDER)])
+def test_party_detail_loads_aliases_and_units(session, make_party):
+    party = make_party(name="Ministry of Industry", country_code="ID", aliases=["Kemenperin", "MoI"])
+    make_party(name="Directorate of Access", parent=party)
     session.expire_all()
     loaded = party_detail(session, party.id)
-    assert [link.agreement.title for link in agreement_links_by_start(loaded)] == ["New", "Old", "Undated"]
+    assert sorted(alias.alias for alias in loaded.aliases) == ["Kemenperin", "MoI"]
+    assert [child.name for child in loaded.children] == ["Directorate of Access"]
     assert party_detail(session, 999999) is None
 
 

@@ -97,14 +97,6 @@ def party_detail(session: Session, party_id: int, include_archived: bool = False
     return result.unique().one_or_none()
 
 
-def agreement_links_by_start(party: Party) -> list[AgreementParty]:
-    """The party's agreement links, latest start first, unknown starts last, then by title."""
-    links = sorted(party.agreement_links, key=lambda link: (link.agreement.title.casefold(), link.role.value))
-    dated = [link for link in links if link.agreement.start_on is not None]
-    undated = [link for link in links if link.agreement.start_on is None]
-    return sorted(dated, key=lambda link: link.agreement.start_on, reverse=True) + undated
-
-
 @dataclass(frozen=True)
 class PartyAgreement:
     """An agreement of the party, with the parts the party or its units play in it."""
