@@ -173,12 +173,6 @@ def party_tree(party_id: int) -> CTE:
     return tree.union_all(select(Party.id).where(Party.parent_id == tree.c.id))
 
 
-def involves_party(party_id: int) -> ColumnElement[bool]:
-    """The party, or any unit under it, takes part in the agreement."""
-    links = select(PARTY_LINK.c.agreement_id).where(PARTY_LINK.c.party_id.in_(select(party_tree(party_id).c.id)))
-    return checked_only(Agreement.id).in_(links)
-
-
 def in_any_sector(sector_ids: list[int]) -> ColumnElement[bool]:
     """The agreement is in at least one of the sectors."""
     linked = select(agreement_sector.c.agreement_id).where(agreement_sector.c.sector_id.in_(sector_ids))
