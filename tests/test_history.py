@@ -7,7 +7,9 @@ import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
+
+from tracker.db import session_factory
 
 from tracker.dates import PartialDate
 from tracker.models import (
@@ -278,6 +280,27 @@ def test_a_record_created_and_edited_in_one_transaction_is_one_creation(session)
         "country_code": [None, "ID"],
         "notes": [None, "Also known as Kemenperin"],
     }
+
+
+def test_every_session_factory_made_in_one_process_records_history(app, engine):
+    """Sessions of each new factory record history, also of a factory allocated where a freed one had lived.
+
+    SQLAlchemy's event registry keys listeners by the id() of their target. When the history listeners were set
+    per factory, guarded by "does this factory have them already?", a new factory at a freed factory's address
+    (whose sessions, and so their class, were still alive) was taken to have them: every write of that app went
+    unrecorded. The suite creates an app per test, and history vanished from whole tests at random.
+    """
+    still_open = []  # sessions kept alive, as a leaked request or a kept traceback keeps one
+    for number in range(50):
+        factory = session_factory(engine)
+        session = factory()
+        session.add(Party(name=f"Party {number}", kind=PartyKind.COMPANY, country_code="KR"))
+        session.commit()
+        recorded = select(func.count()).select_from(Change).where(Change.record_type == "party")
+        assert session.scalar(recorded) == number + 1, f"the sessions of factory {number} recorded nothing"
+        session.close()
+        still_open.append(session)
+        del factory  # freed at once (no cycle): the next factory may take its address
 
 
 def test_a_rollback_records_nothing(session, make_agreement):

@@ -59,11 +59,15 @@ def init_app(app: Flask) -> None:
     """Attach an engine and a session factory to the app and close sessions at teardown."""
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
     app.extensions["tracker.engine"] = engine
-    app.extensions["tracker.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
-    history.track(app.extensions["tracker.sessionmaker"])  # every write records its Change rows
+    app.extensions["tracker.sessionmaker"] = session_factory(engine)
     # The same engine and pool; only the option differs, read by the SQLite "begin" listener.
     app.extensions["tracker.write_engine"] = engine.execution_options(**{WRITE_OPTION: True})
     app.teardown_appcontext(close_session)
+
+
+def session_factory(engine: Engine) -> sessionmaker:
+    """Sessions on the engine whose every write records its Change rows."""
+    return sessionmaker(engine, class_=history.RecordedSession, expire_on_commit=False)
 
 
 def get_engine() -> Engine:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
-from sqlalchemy.orm import Session, SessionTransaction, object_session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, object_session
 
 from tracker.history.recorder import (
     LABEL_ATTRIBUTES,
@@ -28,7 +28,7 @@ from tracker.history.recorder import (
 from tracker.history.text import field_label, summarize
 from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction
 
-__all__ = ["LABEL_ATTRIBUTES", "MODELS", "RECORD_TYPES", "field_label", "track"]
+__all__ = ["LABEL_ATTRIBUTES", "MODELS", "RECORD_TYPES", "RecordedSession", "field_label"]
 
 # Keys in `Session.info`.
 PENDING = "history.pending"  # entries waiting for the commit
@@ -197,8 +197,14 @@ for _model in (AgreementSource, AgreementRelation):
         event.listen(_model, _name, _listener)
 
 
-def track(factory: sessionmaker) -> None:
-    """Record the history of every change made through sessions of `factory`."""
-    for name, listener in SESSION_LISTENERS.items():
-        if not event.contains(factory, name, listener):
-            event.listen(factory, name, listener)
+class RecordedSession(Session):
+    """A session whose every write records its Change rows: the listeners are set once, on this class.
+
+    Not per session factory: SQLAlchemy's event registry keys a listener by the id() of its target, so asking
+    whether a new factory "already had" the listeners was answered yes for a factory allocated at the address of
+    a freed one whose sessions were still alive, and that factory's sessions recorded nothing.
+    """
+
+
+for _name, _listener in SESSION_LISTENERS.items():
+    event.listen(RecordedSession, _name, _listener)
