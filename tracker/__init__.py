@@ -8,8 +8,9 @@ from typing import Any
 from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import archiving, db
+from tracker import archiving, db, signing
 from tracker.config import load_config
 from tracker.locale import select_locale
 
@@ -28,6 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="../static",
     )
     app.config.from_mapping(load_config(app.instance_path, test_config, debug=app.debug))
+    signing.init_app(app)  # first: a server without SECRET_KEY stops here
+    trust_proxies(app)
     db.init_app(app)
     archiving.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
@@ -45,3 +48,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     transactions.init_app(app)  # last: it wraps every view registered above
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRACKER_PROXY_COUNT reverse proxies, take the client's address, scheme and host from their headers.
+
+    Without it every request seems to come from the proxy: one address for all, so the sign-in lock-out per address
+    would count the whole office's failures together. Each proxy must set (not pass on) X-Forwarded-For, -Proto and
+    -Host: the headers are trusted for exactly that many hops, and a client could forge any more.
+    """
+    count = app.config["TRACKER_PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -34,6 +34,7 @@ from tracker.locale import SESSION_KEY as LOCALE_SESSION_KEY
 from tracker.locale import language_of
 from tracker.models import User
 from tracker.services import accounts
+from tracker.web import devices
 from tracker.web.helpers import render_invalid
 
 log = logging.getLogger("tracker.security")
@@ -168,15 +169,17 @@ def submit_sign_in():
     if not form.validate():
         return render_invalid("auth/sign_in.html", form)
     db = get_session()
+    throttle = current_app.config["TRACKER_THROTTLE"]
+    known = devices.known_accounts()
     result = accounts.sign_in(
-        db, form.email.data, form.password.data, client_address(), throttle=current_app.config["TRACKER_THROTTLE"]
+        db, form.email.data, form.password.data, client_address(), throttle=throttle, known_accounts=known
     )
     db.commit()
     if result.user is None:
         return refuse_sign_in(form, result)
     start_session(result.user)
     log.info("sign-in %s from %s", result.user.email, client_address())
-    return redirect(safe_next(form.next.data))
+    return devices.remember(redirect(safe_next(form.next.data)), result.user)
 
 
 def refuse_sign_in(form: SignInForm, result: accounts.SignInResult):

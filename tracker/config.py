@@ -36,19 +36,29 @@ def minutes(name: str, default: int) -> timedelta:
     return timedelta(minutes=int(os.environ.get(name, str(default))))
 
 
+def whole_number(name: str, default: int) -> int:
+    """A count of zero or more from the environment; anything else stops the app at start-up."""
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number of zero or more, not {value!r}.")
+    return int(value)
+
+
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None, debug: bool = False) -> dict[str, Any]:
     """Build the settings dict: code defaults, then environment, then explicit overrides."""
     overrides = overrides or {}
     https = os.environ.get("PREFERRED_URL_SCHEME", "http") == "https"
     config: dict[str, Any] = {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
-        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "").strip() or None,
         "BABEL_DEFAULT_LOCALE": os.environ.get("TRACKER_LOCALE", "en_GB"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Jakarta"),
         "TRACKER_PAGE_SIZE": int(os.environ.get("TRACKER_PAGE_SIZE", "25")),
         "TRACKER_HOME_COUNTRY": os.environ.get("TRACKER_HOME_COUNTRY", "ID"),
         "TRACKER_EXPIRING_MONTHS": int(os.environ.get("TRACKER_EXPIRING_MONTHS", "12")),
         "SQL_ECHO": bool(os.environ.get("TRACKER_SQL_ECHO")),
+        # How long a SQLite writer waits for another's lock before the request is retried or answered 503.
+        "TRACKER_SQLITE_BUSY_MS": int(os.environ.get("TRACKER_SQLITE_BUSY_MS", "10000")),
         # Sessions: signed cookies that scripts cannot read, not sent cross-site, https-only over https.
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -57,6 +67,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "PERMANENT_SESSION_LIFETIME": minutes("TRACKER_SESSION_MINUTES", 12 * 60),
         "TRACKER_IDLE_TIMEOUT": minutes("TRACKER_IDLE_MINUTES", 60),
         "TRACKER_THROTTLE": Throttle(),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (tracker/__init__.py).
+        "TRACKER_PROXY_COUNT": whole_number("TRACKER_PROXY_COUNT", 0),
         # Uploads and pasted pages: a saved article is far below this.
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
         # Fetching the pages users link to (tracker/ingest/fetch.py): the ports allowed (the full list, e.g.
@@ -80,6 +92,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_IMPORT_MAX_AGE": minutes("TRACKER_IMPORT_MAX_AGE_MINUTES", 120),
     }
     config.update(overrides)
+    if config["DATABASE_URL"] == default_database_url(instance_path):
+        Path(instance_path).mkdir(parents=True, exist_ok=True)  # SQLite makes the file but not its folder
     check_fetch_settings(config)
     if "SESSION_COOKIE_SECURE" not in overrides:
         # Follows the scheme however it was set, so an https site never sends its cookie in the clear.
@@ -97,11 +111,8 @@ def check_fetch_settings(config: dict[str, Any]) -> None:
         raise ConfigError(str(exc)) from exc
 
 
-def fallback_secret_key(instance_path: str, config: dict[str, Any], debug: bool) -> str:
-    """A generated key for local use and tests; production must be given SECRET_KEY."""
+def fallback_secret_key(instance_path: str, config: dict[str, Any], debug: bool) -> str | None:
+    """A generated key for local use and tests; otherwise none, never a made-up one (tracker/signing.py)."""
     if not (debug or config.get("TESTING")):
-        raise ConfigError(
-            "SECRET_KEY is not set. Set it in the environment for production, "
-            "or run with FLASK_DEBUG=1 (as `make run` does) for local use."
-        )
+        return None
     return local_secret_key(instance_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +27,8 @@ DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method=HASH_METHOD)
 
 @dataclass(frozen=True)
 class Throttle:
-    """How failed sign-ins are slowed down and then locked out."""
+    """How failed sign-ins are slowed down and then locked out: per account, and per client address for browsers
+    that have not signed in to the account before (see `sign_in`)."""
 
     window: timedelta = timedelta(minutes=15)
     account_limit: int = 5
@@ -186,10 +188,10 @@ def recent_failures(session: Session, now: datetime, window: timedelta, **where:
     return sorted(session.scalars(statement))
 
 
-def is_locked(session: Session, email: str, address: str, now: datetime, throttle: Throttle) -> bool:
-    """Too many recent failures for this account or from this address."""
+def is_locked(session: Session, email: str, address: str | None, now: datetime, throttle: Throttle) -> bool:
+    """Too many recent failures for this account, or from this address (None: the address does not count)."""
     by_account = recent_failures(session, now, throttle.window, email=email)
-    by_address = recent_failures(session, now, throttle.window, address=address)
+    by_address = recent_failures(session, now, throttle.window, address=address) if address else []
     return len(by_account) >= throttle.account_limit or len(by_address) >= throttle.address_limit
 
 
@@ -207,21 +209,33 @@ def sign_in(
     address: str,
     now: datetime | None = None,
     throttle: Throttle = Throttle(),
+    known_accounts: Collection[int] = (),
 ) -> SignInResult:
-    """Check credentials, counting failures per account and per address; locked means not even checked."""
+    """Check credentials, counting failures per account and per address; locked means not even checked.
+
+    The limit per account holds for everyone. The limit per address stops one address from guessing across many
+    accounts, but a whole office behind one proxy or NAT shares an address, and one person guessing (or twenty
+    typing errors) there would lock everyone out. So the address neither locks out nor counts against a browser
+    that has signed in to this very account before (`known_accounts`, from a signed cookie the browser got then;
+    OWASP's "device cookies"): colleagues keep signing in while someone guesses from their address, and the guesser,
+    who has no such cookie for the accounts guessed, is still stopped by the address. The trade-off: during such a
+    lock-out, a browser new to the account (a new colleague, a cleared browser) waits out the 15 minutes too.
+    """
     now = now or utcnow()
     email = normalize_email(email)[:254]
     address = (address or "unknown")[:64]
-    if is_locked(session, email, address, now, throttle):
-        return SignInResult(user=None, locked=True)
     user = find_user(session, email)
+    known = user is not None and user.id in known_accounts
+    if is_locked(session, email, None if known else address, now, throttle):
+        return SignInResult(user=None, locked=True)
     valid = check_password_hash(user.password_hash if user else DUMMY_HASH, (password or "")[:MAX_PASSWORD_LENGTH])
     if user is None or not valid or not user.active:
-        session.add(SignInFailure(email=email, address=address, occurred_at=now))
+        # A known browser's slip is kept for the account's count only (an address of "" is never counted).
+        session.add(SignInFailure(email=email, address="" if known else address, occurred_at=now))
         session.flush()
         # Guessing one account or spraying many from one address both slow down.
         by_account = recent_failures(session, now, throttle.window, email=email)
-        by_address = recent_failures(session, now, throttle.window, address=address)
+        by_address = [] if known else recent_failures(session, now, throttle.window, address=address)
         return SignInResult(user=None, delay=delay_after(max(len(by_account), len(by_address)), throttle))
     session.execute(delete(SignInFailure).where(SignInFailure.email == email))
     user.last_sign_in_at = now
