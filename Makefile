@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test browser-notice test-sqlite test-postgres upgrade-db demo lint clean messages translations bench
+.PHONY: run test browser-notice test-sqlite test-postgres screenshots upgrade-db demo lint clean messages translations bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ test-postgres: $(VENV)/.dev translations
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run always sets it)."; \
 	fi
+
+# Refresh the README's pictures in docs/screenshots/ from the demo story (tests/browser/test_screenshots.py, on
+# SQLite); `make test` takes the same pictures into a temporary folder and leaves these alone.
+screenshots: $(VENV)/.dev translations
+	TEST_DATABASE_URL= TRACKER_REQUIRE_BROWSER=1 TRACKER_SCREENSHOTS_DIR=docs/screenshots \
+		$(BIN)/python -m pytest -q tests/browser/test_screenshots.py
 
 upgrade-db: $(VENV)/.runtime
 	$(FLASK) upgrade-db

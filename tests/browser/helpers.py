@@ -16,7 +16,9 @@ from tests.conftest import TEST_PASSWORD
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's pictures: only `make screenshots` writes here (TRACKER_SCREENSHOTS_DIR), so `make test` leaves the
+# committed files alone and writes its pictures to a temporary folder.
+README_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def expect(actual: Any, message: str | None = None) -> Any:
@@ -35,23 +37,22 @@ def sign_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
     expect(page).not_to_have_url(re.compile(r"/sign-in"))
 
 
-def write_screenshots() -> bool:
-    """Screenshots are written on the SQLite run only, so the committed pictures come from one setup."""
-    return not os.environ.get("TEST_DATABASE_URL")
+def screenshots_folder(temporary: Path) -> Path:
+    """Where the screenshots go: TRACKER_SCREENSHOTS_DIR when set (`make screenshots`), else `temporary`."""
+    chosen = os.environ.get("TRACKER_SCREENSHOTS_DIR")
+    return Path(chosen) if chosen else temporary
 
 
-def screenshot(page: Page, name: str, clip_above: Any = None) -> None:
-    """Save the visible page as docs/screenshots/<name>.png (only on the SQLite run), or only what lies above the
-    element `clip_above` (a locator) when the page has it."""
-    if not write_screenshots():
-        return
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(page: Page, folder: Path, name: str, clip_above: Any = None) -> None:
+    """Save the visible page as <folder>/<name>.png, or only what lies above the element `clip_above` (a locator)
+    when the page has it."""
+    folder.mkdir(parents=True, exist_ok=True)
     clip = None
     if clip_above is not None and clip_above.count():
         viewport = page.viewport_size or {"width": 1280, "height": 900}
         top = clip_above.bounding_box()["y"]
         clip = {"x": 0, "y": 0, "width": viewport["width"], "height": min(top - 8, viewport["height"])}
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), clip=clip, animations="disabled")
+    page.screenshot(path=str(folder / f"{name}.png"), clip=clip, animations="disabled")
 
 
 def tab_to(page: Page, target: Any, limit: int = 120) -> None:
