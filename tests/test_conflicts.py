@@ -12,7 +12,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
-import tracker.db
 from tests.conftest import postgres_url, sign_in_client
 from tests.html_forms import form_values, replaced, value_of
 from tracker import create_app
@@ -211,10 +210,10 @@ def test_a_transaction_cancelled_every_time_is_a_503_not_a_500(session, client, 
 
 
 @pytest.fixture
-def short_lock_wait_client(database_url, make_user, monkeypatch):
+def short_lock_wait_client(database_url, make_user):
     """A signed-in editor's client of an app that waits only 0.3 s for SQLite's write lock."""
-    monkeypatch.setattr(tracker.db, "SQLITE_BUSY_TIMEOUT_MS", 300)
-    impatient = create_app({"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    config = {"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False, "TRACKER_SQLITE_BUSY_MS": 300}
+    impatient = create_app(config)
     yield sign_in_client(impatient.test_client(), make_user(UserRole.EDITOR))
     impatient.extensions["tracker.engine"].dispose()
 

@@ -16,11 +16,11 @@ WRITE_OPTION = "tracker_writes"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+def make_engine(url: str, echo: bool = False, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Engine:
     """Create an engine; SQLite gets enforced foreign keys, WAL, a busy timeout and real transactions."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        configure_sqlite(engine)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
+        configure_sqlite(engine, busy_timeout_ms)
         return engine
     # psycopg's server-side prepared statements (from a statement's 6th run on a connection) stay on: measured on
     # 20,000 agreements, full-text searches for rare, common and all-matching words ran no slower once prepared,
@@ -32,7 +32,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
 
 
-def configure_sqlite(engine: Engine) -> None:
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Make pysqlite behave: pragmas on connect and BEGIN issued by SQLAlchemy, not the driver."""
 
     @event.listens_for(engine, "connect")
@@ -41,7 +41,7 @@ def configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
@@ -57,7 +57,8 @@ def configure_sqlite(engine: Engine) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach an engine and a session factory to the app and close sessions at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
+    config = app.config
+    engine = make_engine(config["DATABASE_URL"], config.get("SQL_ECHO", False), config["TRACKER_SQLITE_BUSY_MS"])
     app.extensions["tracker.engine"] = engine
     app.extensions["tracker.sessionmaker"] = session_factory(engine)
     # The same engine and pool; only the option differs, read by the SQLite "begin" listener.
