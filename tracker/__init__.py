@@ -36,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     csrf.init_app(app)
 
-    from tracker import api, auth, cli, formatting
+    from tracker import api, auth, cli, faults, formatting
     from tracker.web import language, register_blueprints, register_error_handlers, transactions
 
     formatting.init_app(app)
@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)  # the JSON API, its documentation page and the API token pages
     register_error_handlers(app)
     cli.init_app(app)
+    faults.guard_commands(app.cli)  # a database fault is a message and exit status 1, not a traceback
     transactions.init_app(app)  # last: it wraps every view registered above
     return app
 

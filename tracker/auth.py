@@ -22,7 +22,10 @@ from flask import (
 )
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
+from tracker import faults
 from tracker.access import role_allows
 from tracker.api.auth import token_user
 from tracker.api.problems import ApiError
@@ -171,15 +174,34 @@ def submit_sign_in():
     db = get_session()
     throttle = current_app.config["TRACKER_THROTTLE"]
     known = devices.known_accounts()
-    result = accounts.sign_in(
-        db, form.email.data, form.password.data, client_address(), throttle=throttle, known_accounts=known
-    )
-    db.commit()
+    try:
+        result = accounts.sign_in(
+            db, form.email.data, form.password.data, client_address(), throttle=throttle, known_accounts=known
+        )
+        db.commit()
+    except DBAPIError as error:
+        result = check_unrecorded(db, form, error, known)
     if result.user is None:
         return refuse_sign_in(form, result)
     start_session(result.user)
     log.info("sign-in %s from %s", result.user.email, client_address())
     return devices.remember(redirect(safe_next(form.next.data)), result.user)
+
+
+def check_unrecorded(db: Session, form: SignInForm, error: DBAPIError, known: list[int]) -> accounts.SignInResult:
+    """The sign-in checked again without writing, when the database cannot take the attempt's bookkeeping.
+
+    A full disk or a read-only database must not lock everyone out of reading: the right password signs in (a
+    session needs nothing written), a wrong one fails after the longest delay. A busy database is rerun instead.
+    """
+    fault = faults.classify(error)
+    if fault is None or fault.kind == "busy":
+        raise error
+    db.rollback()
+    log.warning("sign-in attempt for %r not recorded: database %s", form.email.data, fault.reason)
+    email, password, address = form.email.data, form.password.data, client_address()
+    throttle = current_app.config["TRACKER_THROTTLE"]
+    return accounts.sign_in(db, email, password, address, throttle=throttle, known_accounts=known, record=False)
 
 
 def refuse_sign_in(form: SignInForm, result: accounts.SignInResult):
@@ -217,14 +239,41 @@ def sign_out():
     """End this and every other session of the user."""
     db = get_session()
     user = db.get(User, current_user.id)
-    accounts.end_sessions(user)
-    db.commit()
-    log.info("sign-out %s", user.email)
-    language = language_of(user.locale) or session.get(LOCALE_SESSION_KEY)
+    email, language = user.email, language_of(user.locale) or session.get(LOCALE_SESSION_KEY)
+    everywhere = end_every_session(db, user)
+    log.info("sign-out %s", email)
     logout_user()
     clear_session(language)
-    flash(_("You are signed out."), "success")
+    if everywhere:
+        flash(_("You are signed out."), "success")
+    else:
+        flash(
+            _(
+                "You are signed out in this browser. Your other sessions could not be ended because the database "
+                "cannot save changes at the moment: sign in and out again later to end them."
+            ),
+            "warning",
+        )
     return redirect(url_for("auth.sign_in"))
+
+
+def end_every_session(db: Session, user: User) -> bool:
+    """End the user's sessions everywhere; False when the database cannot save that (this browser signs out anyway).
+
+    Someone signing out on a shared computer must not stay signed in there because the disk is full.
+    """
+    user_id = user.id
+    accounts.end_sessions(user)
+    try:
+        db.commit()
+    except DBAPIError as error:
+        fault = faults.classify(error)
+        if fault is None or fault.kind == "busy":
+            raise  # busy: the view is run again (tracker/web/transactions.py)
+        faults.release(db, fault)  # the failed commit expired `user`: it is not read again
+        log.warning("sessions of user %s not ended elsewhere: database %s", user_id, fault.reason)
+        return False
+    return True
 
 
 @bp.get("/account/password")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
 from flask import request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from tracker.models import User, utcnow
+from tracker import faults
+from tracker.models import ApiToken, User, utcnow
 from tracker.queries.tokens import live_token
 from tracker.services import tokens
 
+log = logging.getLogger("tracker.db")
 # Longer than any token this app makes; longer headers are refused without a look-up.
 MAX_TOKEN_LENGTH = 200
 
@@ -30,8 +36,21 @@ def token_user(session: Session) -> User | None:
         return None
     now = utcnow()
     if tokens.needs_use_noted(token, now):
-        # The read ends before the write begins: on SQLite a read transaction cannot safely turn into a write.
-        session.commit()
+        note_use(session, token, now)
+    return token.user
+
+
+def note_use(session: Session, token: ApiToken, now: datetime) -> None:
+    """Keep the token's "last used", unless the database cannot take it: a read must not fail for bookkeeping."""
+    # The read ends before the write begins: on SQLite a read transaction cannot safely turn into a write.
+    session.commit()
+    try:
         tokens.note_use(session, token.id, now)
         session.commit()
-    return token.user
+    except DBAPIError as error:
+        fault = faults.classify(error)
+        if fault is None:
+            raise
+        # A connection that broke stays broken: the request's own statements will meet it and answer 503.
+        session.rollback()
+        log.warning("last use of API token %s not noted: database %s (%s)", token.id, fault.kind, fault.reason)

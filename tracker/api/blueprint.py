@@ -1,9 +1,13 @@
-"""The API blueprint: its error handlers (everything answers problem+json) and the OpenAPI document."""
+"""The API blueprint: its error handlers (everything answers problem+json) and the OpenAPI document.
+
+Database faults (busy, full, read-only, gone) are answered by the app's handler in tracker/web/faults.py, as
+problem+json under /api/, so that the pages and the API classify them alike.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -13,7 +17,6 @@ from tracker.api.openapi import document
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.i18n import _
-from tracker.web.transactions import RETRY_AFTER_SECONDS, is_transient
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -53,18 +56,6 @@ def stale_error(_error: StaleDataError):
     get_session().rollback()
     message = _("Someone else changed this record at the same moment, so nothing was saved.")
     return problems.problem(412, str(message))
-
-
-@bp.errorhandler(OperationalError)
-def busy_error(error: OperationalError):
-    """The database gave up on the transaction each time it was tried: 503 with Retry-After."""
-    if not is_transient(error):
-        raise error
-    get_session().rollback()
-    message = _("Nothing was saved because the database was busy with other changes. Try again in a moment.")
-    response = problems.problem(503, str(message))
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
 
 
 @bp.get("/openapi.json")

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from tracker.errors import ConflictError, DuplicateError, InUseError, StateError, TrackerError, ValidationError
+from tracker.faults import Fault
 from tracker.i18n import _
 
 log = logging.getLogger("tracker.api")
@@ -121,6 +122,11 @@ def from_tracker_error(error: TrackerError) -> Response:
     if existing is not None:
         members["existing_id"] = existing
     return problem(status, error.message, slug, **members)
+
+
+def from_fault(fault: Fault, writing: bool) -> Response:
+    """The problem for a database fault: 503, typed "busy" or "unavailable" (Retry-After is the caller's)."""
+    return problem(503, fault.message(writing), fault.kind, title=fault.title)
 
 
 def from_http_exception(error: HTTPException) -> Response:

@@ -210,6 +210,7 @@ def sign_in(
     now: datetime | None = None,
     throttle: Throttle = Throttle(),
     known_accounts: Collection[int] = (),
+    record: bool = True,
 ) -> SignInResult:
     """Check credentials, counting failures per account and per address; locked means not even checked.
 
@@ -220,6 +221,9 @@ def sign_in(
     OWASP's "device cookies"): colleagues keep signing in while someone guesses from their address, and the guesser,
     who has no such cookie for the accounts guessed, is still stopped by the address. The trade-off: during such a
     lock-out, a browser new to the account (a new colleague, a cleared browser) waits out the 15 minutes too.
+
+    With `record=False` (for a database that cannot take writes) the attempt is checked but nothing is written:
+    the right password still signs in, and a failure, which cannot be counted, gets the longest delay.
     """
     now = now or utcnow()
     email = normalize_email(email)[:254]
@@ -230,6 +234,8 @@ def sign_in(
         return SignInResult(user=None, locked=True)
     valid = check_password_hash(user.password_hash if user else DUMMY_HASH, (password or "")[:MAX_PASSWORD_LENGTH])
     if user is None or not valid or not user.active:
+        if not record:  # a failure that cannot be counted waits as long as the most throttled one
+            return SignInResult(user=None, delay=throttle.delay_max)
         # A known browser's slip is kept for the account's count only (an address of "" is never counted).
         session.add(SignInFailure(email=email, address="" if known else address, occurred_at=now))
         session.flush()
@@ -237,9 +243,10 @@ def sign_in(
         by_account = recent_failures(session, now, throttle.window, email=email)
         by_address = [] if known else recent_failures(session, now, throttle.window, address=address)
         return SignInResult(user=None, delay=delay_after(max(len(by_account), len(by_address)), throttle))
-    session.execute(delete(SignInFailure).where(SignInFailure.email == email))
-    user.last_sign_in_at = now
-    session.flush()
+    if record:
+        session.execute(delete(SignInFailure).where(SignInFailure.email == email))
+        user.last_sign_in_at = now
+        session.flush()
     return SignInResult(user=user)
 
 

@@ -13,6 +13,7 @@ from tracker.api import problems
 from tracker.db import get_session
 from tracker.i18n import csrf_reason
 from tracker.models import MAX_ID
+from tracker.web import faults
 
 
 class IdConverter(IntegerConverter):
@@ -67,3 +68,5 @@ def register_error_handlers(app: Flask) -> None:
         if problems.is_api_path():  # no API route matched (404, 405): answer as the API does
             return problems.from_http_exception(error)
         return render_template("error.html", error=error, reason=None), error.code
+
+    faults.init_app(app)  # a database that is busy, full, read-only or gone: 503, never a 500

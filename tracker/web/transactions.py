@@ -6,51 +6,33 @@ database rolled the whole transaction back, so a view that has not committed yet
 start (at most ATTEMPTS times): every read, check and version comparison is made afresh. A view that did
 commit is never repeated. When the attempts run out, or the failure came before the view (SQLite's write
 lock is taken at a writing request's first statement, loading the signed-in user), the user gets a 503 page
-saying nothing was saved.
+saying nothing was saved (tracker/web/faults.py, which also answers a database that is full, read-only or gone).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g, render_template
-from flask_login import AnonymousUserMixin
+from flask import Flask, render_template
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.db import get_session
+from tracker.faults import is_transient
 from tracker.i18n import _
 
 log = logging.getLogger("tracker.db")
 
-# serialization_failure, deadlock_detected
-RETRY_SQLSTATES = frozenset({"40001", "40P01"})
 ATTEMPTS = 3
 # Seconds to wait before the second and third attempt, so that the transactions that collided drift apart.
 BACKOFF = (0.05, 0.2)
 COMMITTED_KEY = "tracker.committed"
-RETRY_AFTER_SECONDS = 2
-
-
-def is_transient(error: BaseException) -> bool:
-    """Whether the database cancelled the transaction for a reason that a later attempt may not meet."""
-    if not isinstance(error, DBAPIError):
-        return False
-    driver_error = error.orig
-    if getattr(driver_error, "sqlstate", None) in RETRY_SQLSTATES:
-        return True
-    if not isinstance(driver_error, sqlite3.OperationalError):
-        return False
-    # The primary code is the low byte; SQLITE_BUSY_SNAPSHOT and friends are extended codes of SQLITE_BUSY.
-    code = getattr(driver_error, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def retrying(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,22 +61,6 @@ def mark_committed(session: Session) -> None:
     session.info[COMMITTED_KEY] = True
 
 
-def busy(error: OperationalError):
-    """The database gave up on the transaction every time: nothing was saved; say so and suggest a retry."""
-    if not is_transient(error):
-        raise error
-    get_session().rollback()
-    log.warning("database busy: %s", error.orig)
-    if "_login_user" not in g:
-        # The user could not be loaded (the database refused that too): render as nobody rather than
-        # let Flask-Login's template context try the database again.
-        g._login_user = AnonymousUserMixin()
-    title = _("The database is busy")
-    message = _("Nothing was saved because the database was busy with other changes. Wait a moment and try again.")
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    return render_template("try_again.html", title=title, message=message), 503, headers
-
-
 def stale(error: StaleDataError):
     """A save that lost a race outside the edit forms (which show their own conflict page)."""
     get_session().rollback()
@@ -105,10 +71,9 @@ def stale(error: StaleDataError):
 
 
 def init_app(app: Flask) -> None:
-    """Wrap every view registered so far in the retry, and answer what is left with 409 or 503 pages."""
+    """Wrap every view registered so far in the retry; a lost race is a 409 page (faults.py answers the rest)."""
     event.listen(app.extensions["tracker.sessionmaker"], "after_commit", mark_committed)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
             app.view_functions[endpoint] = retrying(view)
-    app.register_error_handler(OperationalError, busy)
     app.register_error_handler(StaleDataError, stale)
