@@ -31,7 +31,7 @@ run: $(VENV)/.runtime translations
 # Both include the browser tests (tests/browser), which need Debian's Chromium at $(CHROMIUM).
 test: browser-notice test-sqlite test-postgres
 
-CHROMIUM ?= /usr/bin/chromium
+CHROMIUM ?= $(or $(TRACKER_CHROMIUM),/usr/bin/chromium)
 browser-notice:
 	@[ -x "$(CHROMIUM)" ] || echo "Chromium is not installed at $(CHROMIUM): the browser tests (tests/browser) are" \
 		"skipped (apt-get install chromium; .ci/run installs it and makes a skip a failure)."
