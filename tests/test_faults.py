@@ -621,10 +621,13 @@ class CutOff:
     killed: list[Any] = field(default_factory=list)
     invalidated: list[Any] = field(default_factory=list)
     backends: list[int] = field(default_factory=list)
+    afterwards: list[str] = field(default_factory=list)
 
     def before_statement(self, connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        """The event listener: cut off once."""
-        if not self.killed and self.when(statement):
+        """The event listener: cut off once, then note what runs afterwards."""
+        if self.killed:
+            self.afterwards.append(statement)
+        elif self.when(statement):
             dbapi_connection = connection.connection.dbapi_connection
             terminate(self.admin, dbapi_connection.info.backend_pid)
             self.killed.append(dbapi_connection)
@@ -660,6 +663,7 @@ def test_every_write_whose_connection_is_cut_off_is_a_503_and_the_next_request_w
     client = signed_in(faulty)
     assert_nothing_saved_page(write(name, client, world))
     assert cut.killed and cut.killed[0] in cut.invalidated  # discarded, never handed out again
+    assert cut.afterwards == []  # the 503 page asked the database nothing
     assert fingerprint(engine) == before
     assert client.get(f"/agreements/{world['agreement_id']}").status_code == 200
 
@@ -686,7 +690,7 @@ def test_a_page_whose_connection_is_cut_off_says_it_cannot_be_shown_and_the_next
     assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
     html = response.get_data(as_text=True)
     assert "This page cannot be shown" in html and "admin@kemenperin.example" in html
-    assert cut.killed[0] in cut.invalidated
+    assert cut.killed[0] in cut.invalidated and cut.afterwards == []
     assert client.get("/agreements/").status_code == 200
 
 
@@ -721,6 +725,19 @@ def test_a_sqlite_database_that_cannot_be_opened_is_a_503_for_reads_and_writes(w
     health = gone.test_client().get("/health")
     assert health.status_code == 503
     gone.extensions["tracker.engine"].dispose()
+
+
+def test_a_postgresql_server_that_does_not_answer_is_a_503_everywhere(world):
+    # Nothing listens on the discard port: what the app meets while its server is down or restarting.
+    down = app_on("postgresql+psycopg://postgres@127.0.0.1:9/tracker")
+    client = sign_in_client(down.test_client(), world["admin"])
+    page = client.get("/agreements/")
+    assert page.status_code == 503 and "This page cannot be shown" in page.get_data(as_text=True)
+    assert_nothing_saved_page(client.post("/parties/new", data={"name": "X", "kind": "company"}))
+    api = down.test_client().post("/api/v1/parties", json={"name": "X"}, headers={"Authorization": "Bearer ctk_x"})
+    assert_nothing_saved_problem(api)
+    assert down.test_client().get("/health").status_code == 503
+    down.extensions["tracker.engine"].dispose()
 
 
 # --- SQLite on a full disk -----------------------------------------------------------------------------

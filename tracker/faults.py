@@ -33,6 +33,12 @@ from tracker.i18n import _
 
 log = logging.getLogger("tracker.db")
 
+# Seconds a client is asked to wait (Retry-After): other transactions pass quickly, an outage needs a person or
+# a restart.
+BUSY_RETRY_AFTER = 2
+UNAVAILABLE_RETRY_AFTER = 30
+# Marks a command callback that guarded() wraps already.
+GUARDED = "tracker_guards_faults"
 # serialization_failure, deadlock_detected
 RETRY_SQLSTATES = frozenset({"40001", "40P01"})
 # SQLite's primary result codes (the low byte of the extended code) that mean the database cannot take a write.
@@ -43,11 +49,12 @@ SQLITE_UNAVAILABLE = {
     sqlite3.SQLITE_CANTOPEN: "cannot open the database file",
     sqlite3.SQLITE_PERM: "permission denied",
 }
-# PostgreSQL SQLSTATEs, exact or by their first characters (the class, or a class's subgroup).
+# PostgreSQL SQLSTATEs, exact or by their first characters (the class, or a class's subgroup); the first match wins.
 POSTGRES_UNAVAILABLE = {
     "25006": "read-only",  # read_only_sql_transaction: default_transaction_read_only, a hot standby
     "08": "connection lost",  # connection_exception and its subclasses
-    "53": "out of resources (disk full)",  # insufficient_resources: 53100 disk_full, 53300 too_many_connections...
+    "53100": "disk full",
+    "53": "out of resources",  # insufficient_resources: out of memory, too many connections...
     "57P0": "server shutting down or starting",  # admin_shutdown, crash_shutdown, cannot_connect_now
     "58030": "I/O error",
 }
@@ -94,10 +101,6 @@ class Fault:
         )
 
 
-BUSY_RETRY_AFTER = 2
-# Marks a command callback that guarded() wraps already.
-GUARDED = "tracker_guards_faults"
-UNAVAILABLE_RETRY_AFTER = 30
 
 
 def is_transient(error: BaseException) -> bool:

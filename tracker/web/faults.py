@@ -1,9 +1,9 @@
-"""The 503 page for a database that is busy, full, read-only or gone (tracker/faults.py says which is which).
+"""The 503 answer for a database that is busy, full, read-only or gone (tracker/faults.py says which is which).
 
-The page must come out whatever state the database is in, so rendering it never queries: the session is
-closed without a rollback round trip, and the signed-in user is shown as loaded, or as nobody when the fault
-came before the user could be loaded (the user as loaded at the start of the request: a failed flush expires
-every loaded object).
+The answer must come out whatever state the database is in, so nothing on its way queries: the session is closed
+without a rollback round trip, and the page shows the signed-in user as noted at the start of the request (a failed
+flush expires every loaded object, and reading one again would ask the database), or nobody when the fault came
+before the user could be loaded.
 """
 
 from __future__ import annotations
