@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from tracker.models import (
     PartyRole,
     RelationKind,
     SignInFailure,
+    Source,
     User,
     UserRole,
 )
@@ -470,6 +472,31 @@ def test_every_page_and_api_read_works_on_a_read_only_database(read_only_app, si
     assert {url: status for url, status in answers.items() if status >= 500} == {}
     assert answers["/agreements/"] == answers["/api/v1/agreements"] == answers[f"/calendar/{world['token']}.ics"] == 200
     assert fingerprint(engine) == before
+
+
+@pytest.fixture
+def news_site() -> Iterator[str]:
+    """A local web server with the saved news pages (as tests/test_ingest_flow.py serves them)."""
+    from http.server import ThreadingHTTPServer
+
+    from tests.test_ingest_flow import PageHandler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_fetching_a_source_again_on_a_read_only_database_is_a_503(read_only_app, signed_in, world, session, news_site):
+    source = session.get(Source, world["source_id"])
+    source.url = f"{news_site}/tirto_aitec.html"
+    session.commit()
+    port = news_site.rsplit(":", 1)[1]
+    read_only_app.config.update(TRACKER_FETCH_PORTS=f"80,443,{port}", TRACKER_FETCH_ALLOWED_NETWORKS="127.0.0.1/32")
+    refetch = Write("/sources/{source_id}", "/sources/{source_id}/refetch")
+    assert_nothing_saved_page(refetch.submit(signed_in(read_only_app), world))
 
 
 # --- the API ---------------------------------------------------------------------------------------
