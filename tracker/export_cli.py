@@ -1,10 +1,15 @@
 """`flask --app app export --format csv [--query "sector=technology&country=KR"] OUT`: the export button's
-file, for every agreement the query matches (the query string of the agreement list; "-" writes to stdout)."""
+file, for every agreement the query matches (the query string of the agreement list; "-" writes to stdout).
+
+The file is written piece by piece as the rows are read, as the export button streams it: memory stays the same
+whatever the number of agreements."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 from flask import current_app, request
@@ -40,15 +45,25 @@ def export_command(out: str, file_format: str | None, query: str) -> None:
         if not form.validate():
             problems = "; ".join(f"{name}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
             raise click.ClickException(f"The query cannot be read: {problems}")
-        data = exporting.export_agreements(
+        pieces = exporting.export_agreements(
             agreements_for_export(session, export_filters(form, request.args)), file_format
         )
-    if out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        Path(out).write_bytes(data)
-        click.echo(f"Wrote {out} ({file_format.upper()}, {len(data)} bytes).", err=True)
+        if out == "-":
+            write(pieces, sys.stdout.buffer)
+            return
+        with Path(out).open("wb") as file:
+            size = write(pieces, file)
+    click.echo(f"Wrote {out} ({file_format.upper()}, {size} bytes).", err=True)
+
+
+def write(pieces: Iterator[bytes], file: BinaryIO) -> int:
+    """Write the pieces as they come; the number of bytes written."""
+    size = 0
+    for piece in pieces:
+        file.write(piece)
+        size += len(piece)
+    file.flush()
+    return size
 
 
 def format_of(out: str) -> str:

@@ -6,6 +6,9 @@ import recognises them in every interface language); XLSX files name each column
 sheet, and JSON records use the keys. Cell values stay the stable values ("in_force"), which every import
 reads. CSV and XLSX cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or
 carriage return) get a leading apostrophe, which an import removes again.
+
+Every file is produced piece by piece (an iterator of bytes) from rows streamed out of the database
+(tracker/queries/exports.py): a download starts at once and memory does not grow with the number of records.
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from tracker import xlsx
 from tracker.i18n import _
 from tracker.importing.fields import COLUMNS, target_label
 from tracker.importing.values import neutralise
-from tracker.models import Agreement, AgreementParty, Party, Source
+from tracker.queries.exports import AgreementRow, LinkedParty, PartyRow
 
 FORMATS = ("csv", "xlsx", "json")
 MIMETYPES = {
@@ -28,6 +34,8 @@ MIMETYPES = {
     "json": "application/json",
 }
 LIST_SEPARATOR = "; "
+# Characters of CSV or JSON text gathered before they are handed out as one piece of the file.
+PIECE = 64 * 1024
 PARTY_COLUMNS = ("name", "kind", "country", "aliases", "part_of", "notes")
 SOURCE_COLUMNS = ("url", "title", "kind", "outlet", "author", "published_on", "language")
 # Header labels of the parties and sources lists (the agreement columns' labels are the import's).
@@ -55,7 +63,7 @@ def header(column: str, columns: tuple[str, ...]) -> str:
 # --- records --------------------------------------------------------------------------------------
 
 
-def agreement_record(agreement: Agreement) -> dict[str, Any]:
+def agreement_record(agreement: AgreementRow) -> dict[str, Any]:
     """An agreement as the import format's fields: lists for parties, sectors and sources, None for no date."""
     return {
         "title": agreement.title,
@@ -66,18 +74,17 @@ def agreement_record(agreement: Agreement) -> dict[str, Any]:
         "signed": agreement.signed.iso() if agreement.signed else None,
         "start": agreement.start.iso() if agreement.start else None,
         "end": agreement.end.iso() if agreement.end else None,
-        "parties": [party_record(link) for link in agreement.party_links],
-        "sectors": [sector.slug for sector in agreement.sectors],
-        "sources": sorted(link.source.url for link in agreement.source_links if link.source.url),
+        "parties": [party_record(party) for party in agreement.parties],
+        "sectors": list(agreement.sectors),
+        "sources": list(agreement.sources),
         "summary": agreement.summary,
         "notes": agreement.notes,
     }
 
 
-def party_record(link: AgreementParty) -> dict[str, Any]:
+def party_record(party: LinkedParty) -> dict[str, Any]:
     """A party's part in an agreement."""
-    party = link.party
-    return {"name": party.name, "country": party.country_code, "role": link.role.value, "kind": party.kind.value}
+    return {"name": party.name, "country": party.country_code, "role": party.role.value, "kind": party.kind.value}
 
 
 def party_entry(record: dict[str, Any]) -> str:
@@ -95,20 +102,20 @@ def agreement_cells(record: dict[str, Any]) -> list[str]:
     return [flat[column] or "" for column in COLUMNS]
 
 
-def party_list_record(party: Party) -> dict[str, Any]:
+def party_list_record(party: PartyRow) -> dict[str, Any]:
     """A party for the parties export."""
     return {
         "name": party.name,
         "kind": party.kind.value,
         "country": party.country_code,
-        "aliases": [alias.alias for alias in party.aliases],
-        "part_of": party.parent.name if party.parent else None,
+        "aliases": list(party.aliases),
+        "part_of": party.parent_name,
         "notes": party.notes,
     }
 
 
-def source_record(source: Source) -> dict[str, Any]:
-    """A source for the sources export."""
+def source_record(source: Any) -> dict[str, Any]:
+    """A source (a row of the exported columns) for the sources export."""
     return {
         "url": source.url,
         "title": source.title,
@@ -132,81 +139,90 @@ def flat_cells(record: dict[str, Any], columns: tuple[str, ...]) -> list[str]:
 # --- files ----------------------------------------------------------------------------------------
 
 
-def csv_bytes(columns: tuple[str, ...], rows: Iterable[list[str]]) -> bytes:
+def csv_chunks(columns: tuple[str, ...], rows: Iterable[list[str]]) -> Iterator[bytes]:
     """A CSV file in UTF-8 with a byte order mark (so that Excel reads it as UTF-8), formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([header(column, columns) for column in columns])
+    yield buffer.getvalue().encode("utf-8-sig")  # the header at once, before the first rows are read
+    buffer.seek(0)
+    buffer.truncate()
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if buffer.tell() >= PIECE:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(columns: tuple[str, ...], rows: Iterable[list[str]], sheet_title: str) -> bytes:
-    """A workbook: the data on the first sheet, every cell text (dates too), formulas neutralised."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+def xlsx_chunks(columns: tuple[str, ...], rows: Iterable[list[str]], sheet_title: str) -> Iterator[bytes]:
+    """A workbook: the data on the first sheet, bold headers, every cell text (dates too), formulas neutralised;
+    for agreements a second sheet gives each column's stable key, which programs read (imports read the first)."""
+    sheets: list[xlsx.Sheet] = [(sheet_title, _sheet_rows(columns, rows))]
+    if columns == COLUMNS:
+        keys = [[neutralise(header(column, columns)), column] for column in columns]
+        sheets.append((str(_("Columns")), [[str(_("Column")), str(_("Key"))], *keys]))
+    return xlsx.workbook_chunks(sheets)
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    bold = Font(bold=True)
-    header_row = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=header(column, columns))
-        cell.font = bold
-        header_row.append(cell)
-    sheet.append(header_row)
+
+def _sheet_rows(columns: tuple[str, ...], rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    """The header row, then the rows with formulas neutralised."""
+    yield [header(column, columns) for column in columns]
     for row in rows:
-        sheet.append([neutralise(ILLEGAL_CHARACTERS_RE.sub("", cell)) or None for cell in row])
-    _columns_sheet(workbook, columns)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        yield [neutralise(ILLEGAL_CHARACTERS_RE.sub("", cell)) for cell in row]
 
 
-def _columns_sheet(workbook: Any, columns: tuple[str, ...]) -> None:
-    """A second sheet giving each column's stable key, which programs read (imports read only the first sheet)."""
-    if columns != COLUMNS:
-        return
-    sheet = workbook.create_sheet(str(_("Columns"))[:31])
-    sheet.append([str(_("Column")), str(_("Key"))])
-    for column in columns:
-        sheet.append([neutralise(header(column, columns)), column])
+def json_chunks(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """A JSON list of objects, one per record, UTF-8, keys in the columns' order; the same text as
+    `json.dumps(list(records), ensure_ascii=False, indent=2)` plus a line break, written record by record."""
+    yield b"["  # at once, before the first rows are read
+    pieces: list[str] = []
+    size = 0
+    separator = "\n"
+    for record in records:
+        # Nested one level deeper than a record alone: JSON strings hold no raw line breaks, so every one is layout.
+        text = separator + "  " + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        separator = ",\n"
+        pieces.append(text)
+        size += len(text)
+        if size >= PIECE:
+            yield "".join(pieces).encode("utf-8")
+            pieces.clear()
+            size = 0
+    pieces.append("]\n" if separator == "\n" else "\n]\n")
+    yield "".join(pieces).encode("utf-8")
 
 
-def json_bytes(records: Iterable[dict[str, Any]]) -> bytes:
-    """A JSON list of objects, one per record, UTF-8, keys in the columns' order."""
-    return (json.dumps(list(records), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def export_agreements(agreements: Iterable[Agreement], file_format: str) -> bytes:
-    """Agreements in the import format."""
+def export_agreements(agreements: Iterable[AgreementRow], file_format: str) -> Iterator[bytes]:
+    """Agreements in the import format, piece by piece."""
     records = (agreement_record(agreement) for agreement in agreements)
     if file_format == "json":
-        return json_bytes(records)
+        return json_chunks(records)
     rows = (agreement_cells(record) for record in records)
     if file_format == "xlsx":
-        return xlsx_bytes(COLUMNS, rows, str(_("Agreements")))
-    return csv_bytes(COLUMNS, rows)
+        return xlsx_chunks(COLUMNS, rows, str(_("Agreements")))
+    return csv_chunks(COLUMNS, rows)
 
 
-def export_records(records: Iterable[dict[str, Any]], columns: tuple[str, ...], file_format: str, title: str) -> bytes:
-    """Parties or sources in a format."""
+def export_records(
+    records: Iterable[dict[str, Any]], columns: tuple[str, ...], file_format: str, title: str
+) -> Iterator[bytes]:
+    """Parties or sources in a format, piece by piece."""
     if file_format == "json":
-        return json_bytes(records)
+        return json_chunks(records)
     rows = (flat_cells(record, columns) for record in records)
-    return xlsx_bytes(columns, rows, title) if file_format == "xlsx" else csv_bytes(columns, rows)
+    return xlsx_chunks(columns, rows, title) if file_format == "xlsx" else csv_chunks(columns, rows)
 
 
-def export_parties(parties: Iterable[Party], file_format: str) -> bytes:
+def export_parties(parties: Iterable[PartyRow], file_format: str) -> Iterator[bytes]:
     """Parties with their kind, country, aliases and parent."""
     return export_records(
         (party_list_record(party) for party in parties), PARTY_COLUMNS, file_format, str(_("Parties"))
     )
 
 
-def export_sources(sources: Iterable[Source], file_format: str) -> bytes:
+def export_sources(sources: Iterable[Any], file_format: str) -> Iterator[bytes]:
     """Sources with their link, title, kind, outlet, author, date and language."""
     return export_records((source_record(source) for source in sources), SOURCE_COLUMNS, file_format, str(_("Sources")))

@@ -1,12 +1,16 @@
 """Export buttons: the agreements a query matches (all of them, not one page), and the parties and sources
-lists, as CSV, XLSX or JSON. `?format=` picks the format; every other parameter is the list's own filter."""
+lists, as CSV, XLSX or JSON. `?format=` picks the format; every other parameter is the list's own filter.
+
+The file is streamed: the response starts as soon as the query is checked and its pieces follow as the rows are
+read (tracker/exporting.py), so neither the worker nor a proxy waits silently for 100,000 agreements.
+"""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -43,12 +47,26 @@ def requested_format() -> str:
     return file_format
 
 
-def download(data: bytes, file_format: str, stem: str):
-    """The file as an attachment named after the list and the day."""
+def download(pieces: Iterator[bytes], session: Session, file_format: str, stem: str) -> Response:
+    """The file, streamed as it is produced, as an attachment named after the list and the day.
+
+    Flask tears the request down when the view returns, closing its session; the pieces are produced afterwards,
+    back inside the request's context (stream_with_context: the headers' language), with that session, which its
+    next statement reopens. It is closed again after the last piece, or when the download is cut short.
+    """
     name = f"{stem}-{date.today().isoformat()}.{file_format}"
-    return send_file(
-        io.BytesIO(data), mimetype=exporting.MIMETYPES[file_format], as_attachment=True, download_name=name
-    )
+    response = Response(stream_with_context(closing(pieces, session)), mimetype=exporting.MIMETYPES[file_format])
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response.headers["X-Accel-Buffering"] = "no"  # a proxy (nginx) passes each piece on rather than collecting them
+    return response
+
+
+def closing(pieces: Iterator[bytes], session: Session) -> Iterator[bytes]:
+    """The pieces, then the session closed (its connection back in the pool)."""
+    try:
+        yield from pieces
+    finally:
+        session.close()
 
 
 def agreement_query_form(session: Session, args: MultiDict) -> AgreementQueryForm:
@@ -75,7 +93,7 @@ def agreements():
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), INVALID_QUERY_STATUS
     records = queries.agreements_for_export(session, export_filters(form, request.args))
-    return download(exporting.export_agreements(records, file_format), file_format, "agreements")
+    return download(exporting.export_agreements(records, file_format), session, file_format, "agreements")
 
 
 @bp.get("/parties/export")
@@ -86,8 +104,9 @@ def parties():
     form.set_choices()
     if not form.validate():
         abort(INVALID_QUERY_STATUS)
-    records = queries.parties_for_export(get_session(), form.filters())
-    return download(exporting.export_parties(records, file_format), file_format, "parties")
+    session = get_session()
+    records = queries.parties_for_export(session, form.filters())
+    return download(exporting.export_parties(records, file_format), session, file_format, "parties")
 
 
 @bp.get("/sources/export")
@@ -97,5 +116,6 @@ def sources():
     form = SourceQueryForm(formdata=request.args)
     if not form.validate():
         abort(INVALID_QUERY_STATUS)
-    records = queries.sources_for_export(get_session(), form.filters())
-    return download(exporting.export_sources(records, file_format), file_format, "sources")
+    session = get_session()
+    records = queries.sources_for_export(session, form.filters())
+    return download(exporting.export_sources(records, file_format), session, file_format, "sources")

@@ -1,0 +1,156 @@
+"""A workbook written while its rows are produced: the XLSX parts go into a ZIP archive whose compressed bytes are
+handed out as they are made, so a download starts at once and memory does not grow with the number of rows.
+
+openpyxl, even in its write-only mode, assembles the archive only in `save`, after the last row: a workbook of
+100,000 agreements would send its first byte after all of them. Here each sheet is plain SpreadsheetML (text cells as
+inline strings, the first row bold) written into the archive row by row; Python's zipfile writes to a stream it
+cannot seek by putting each entry's sizes after its data. openpyxl, Excel and LibreOffice read such files.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+from xml.sax.saxutils import escape, quoteattr
+
+# Control characters XML 1.0 does not allow (openpyxl's ILLEGAL_CHARACTERS_RE): dropped, as openpyxl would refuse them.
+ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# Rows written between hand-outs of the compressed bytes (zlib itself holds back a few tens of kilobytes).
+ROWS_PER_CHUNK = 200
+SHEET_TITLE_LIMIT = 31
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+# Style 0 is the default, style 1 bold (the header row).
+STYLES = (
+    f'{HEAD}<styleSheet xmlns="{MAIN}">'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+
+Sheet = tuple[str, Iterable[Sequence[str | None]]]
+
+
+class _Sink(io.RawIOBase):
+    """An unseekable file that keeps what the archive writes until `take` hands it out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        """The archive writes here."""
+        return True
+
+    def write(self, data: bytes) -> int:
+        """Keep the bytes."""
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        """Everything written since the last call."""
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+def workbook_chunks(sheets: Sequence[Sheet]) -> Iterator[bytes]:
+    """The XLSX file of the sheets (title, rows; each sheet's first row is its header), piece by piece."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        titles = [title[:SHEET_TITLE_LIMIT] for title, _rows in sheets]
+        for name, text in package_parts(titles).items():
+            archive.writestr(name, text)
+        yield sink.take()
+        for number, (_title, rows) in enumerate(sheets, start=1):
+            entry = zipfile.ZipInfo(f"xl/worksheets/sheet{number}.xml", time.localtime()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(entry, "w") as part:
+                yield from sheet_chunks(part, rows, sink)
+    yield sink.take()
+
+
+def sheet_chunks(part: io.BufferedIOBase, rows: Iterable[Sequence[str | None]], sink: _Sink) -> Iterator[bytes]:
+    """Write a worksheet's XML into its archive entry, handing out the compressed bytes every few rows."""
+    part.write(f'{HEAD}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+    for number, cells in enumerate(rows, start=1):
+        part.write(row_xml(number, cells, bold=number == 1).encode())
+        if number % ROWS_PER_CHUNK == 0:
+            data = sink.take()
+            if data:
+                yield data
+    part.write(b"</sheetData></worksheet>")
+
+
+def row_xml(number: int, cells: Sequence[str | None], bold: bool = False) -> str:
+    """One row: each non-empty cell a text cell (an inline string, never a formula)."""
+    style = ' s="1"' if bold else ""
+    parts = [f'<row r="{number}">']
+    for index, value in enumerate(cells, start=1):
+        text = ILLEGAL.sub("", value) if value else ""
+        if text:
+            # A carriage return as a character reference: XML readers turn a literal one into a line feed.
+            body = escape(text).replace("\r", "&#13;")
+            reference = f"{column_letter(index)}{number}"
+            parts.append(f'<c r="{reference}" t="inlineStr"{style}><is><t xml:space="preserve">{body}</t></is></c>')
+    parts.append("</row>")
+    return "".join(parts)
+
+
+@cache
+def column_letter(index: int) -> str:
+    """ "A" for 1, "Z" for 26, "AA" for 27 (computed once per column)."""
+    letters = ""
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def package_parts(titles: list[str]) -> dict[str, str]:
+    """The archive's parts other than the sheets: content types, relationships, the workbook and its styles."""
+    numbers = range(1, len(titles) + 1)
+    sheet_types = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{SPREADSHEET}.worksheet+xml"/>' for n in numbers
+    )
+    sheet_links = "".join(
+        f'<Relationship Id="rId{n}" Type="{DOCUMENT}/worksheet" Target="worksheets/sheet{n}.xml"/>' for n in numbers
+    )
+    sheet_entries = "".join(
+        f'<sheet name={quoteattr(title)} sheetId="{n}" r:id="rId{n}"/>' for n, title in enumerate(titles, start=1)
+    )
+    styles_id = f"rId{len(titles) + 1}"
+    return {
+        "[Content_Types].xml": (
+            f'{HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{SPREADSHEET}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/styles.xml" ContentType="{SPREADSHEET}.styles+xml"/>{sheet_types}</Types>'
+        ),
+        "_rels/.rels": (
+            f'{HEAD}<Relationships xmlns="{RELATIONSHIPS}">'
+            f'<Relationship Id="rId1" Type="{DOCUMENT}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'{HEAD}<workbook xmlns="{MAIN}" xmlns:r="{DOCUMENT}"><sheets>{sheet_entries}</sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'{HEAD}<Relationships xmlns="{RELATIONSHIPS}">{sheet_links}'
+            f'<Relationship Id="{styles_id}" Type="{DOCUMENT}/styles" Target="styles.xml"/></Relationships>'
+        ),
+        "xl/styles.xml": STYLES,
+    }
