@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select, update
 
-from tracker.db import session_factory
-
 from tracker.dates import PartialDate
+from tracker.db import session_factory
 from tracker.models import (
     Agreement,
     AgreementStatus,
