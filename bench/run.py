@@ -4,7 +4,7 @@ Settings (environment, all optional): BENCH_SIZES ("10000 100000"), BENCH_DATABA
 BENCH_PG_SERVER (postgresql+psycopg://postgres@127.0.0.1:5432/postgres), BENCH_PG_SIZES (the sizes also built on
 PostgreSQL; default BENCH_SIZES), BENCH_SEED (1), BENCH_REPEAT (50), BENCH_WARMUP (5), BENCH_PAGE_BUDGET (seconds
 per page, 60), BENCH_LOAD_SECONDS (10), BENCH_REBUILD (0), BENCH_IMPORT_ROWS (rows of the import CSV, default the
-largest size), BENCH_SKIP ("", any of: latency load import), BENCH_DOC (docs/benchmarks.md; written only when the
+largest size), BENCH_SKIP ("", any of: latency heavy load import), BENCH_DOC (docs/benchmarks.md; written only when the
 run covers 100,000 agreements unless BENCH_DOC is given).
 """
 
@@ -16,7 +16,7 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from bench import databases, imports, latency, load, report
+from bench import databases, heavy, imports, latency, load, report
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -37,6 +37,9 @@ def main() -> int:
     dbs = build(sizes, kinds, server, results)
     if "latency" not in skip:
         results["latency"] = {db.label: measure_latency(db) for db in dbs}
+    if "heavy" not in skip:
+        results["heavy"] = {db.label: measure_heavy(db) for db in dbs}
+        results["export_memory"] = {db.label: heavy.command_line_export(db) for db in dbs if db.kind == "sqlite"}
     if "load" not in skip and "sqlite" in kinds:
         results["load"] = {databases.size_label(size): measure_load(size, dbs) for size in sizes}
     if "import" not in skip and "sqlite" in kinds:
@@ -77,6 +80,14 @@ def measure_latency(db: databases.Database) -> dict:
         float(setting("PAGE_BUDGET", "60")),
     )
     return {name: asdict(timing) for name, timing in timings.items()}
+
+
+def measure_heavy(db: databases.Database) -> dict:
+    """The heavy pages and downloads of issue 12 on one database."""
+    log(f"heavy pages {db.label}")
+    user_id, version, _token = databases.viewer_credentials(db.url)
+    found = heavy.measure(db.url, (user_id, version), heavy.ministry_id(db.url))
+    return {name: asdict(measured) for name, measured in found.items()}
 
 
 def measure_load(size: int, dbs: list[databases.Database]) -> dict:
