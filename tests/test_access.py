@@ -274,6 +274,7 @@ def test_access_matrix(rule: Rule, method: str, records, client_for):
     for role in ROLES:
         response = client_for(role).open(url, method=method, data={})
         check_answer(response, role, expected, f"{method} {url} as {role.value if role else 'anonymous'}")
+        response.close()  # a streamed download left open would end its request later, inside another test's
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda role: role.value if role else "anonymous")
