@@ -32,6 +32,10 @@ from tracker.models import (
 
 AS_OF = date(2017, 10, 4)
 MOST_STATEMENTS = 10
+# The party page answers four questions (its page of agreements with a count, partners, newest sources with their
+# total) and reads the party's tree and archived ids once each, so that every aggregate reads narrow indexes: a few
+# more statements, the same for any number of agreements (the ministry's page at 100,000: 1.8 s to 0.6 s).
+MOST_STATEMENTS_OF = {"party page": 12}
 FEW, MANY = 10, 500
 # The largest page the lists offer (tracker/forms/agreements.py PER_PAGE_CHOICES).
 LARGEST_PAGE = 100
@@ -267,10 +271,10 @@ def counted(count_statements, get: Callable[[str], Any], url: str, marker: str |
     return statements
 
 
-def assert_bounded(few: list[str], many: list[str]) -> None:
+def assert_bounded(few: list[str], many: list[str], most: int = MOST_STATEMENTS) -> None:
     """The same number of statements for both sizes, and not too many."""
     assert len(many) == len(few), "\n\n".join(many)
-    assert len(many) <= MOST_STATEMENTS, "\n\n".join(many)
+    assert len(many) <= most, "\n\n".join(many)
 
 
 def page_size(app, size: int) -> int:
@@ -286,7 +290,7 @@ def test_pages(app, client_as, world, count_statements, page):
     client.get("/")  # a client's first request may do more (the session's first look-up)
     few = counted(count_statements, client.get, build(world, FEW), marker, page_size(app, FEW))
     many = counted(count_statements, client.get, build(world, MANY), marker, page_size(app, MANY))
-    assert_bounded(few, many)
+    assert_bounded(few, many, MOST_STATEMENTS_OF.get(page, MOST_STATEMENTS))
 
 
 @pytest.mark.parametrize("endpoint", API)
