@@ -6,11 +6,12 @@ gunicorn serves `app:app` on the database URL with one sync worker that never re
 traceback in the log. One client requests, in turn and for MINUTES (default 30), every page that reads thousands
 of agreements: the ministry's party page (first and a deep page), the expiring view at 500 rows, the searches, the
 dashboard, the API list, the calendar feed, and the exports of every agreement and source (also cut short after
-the first megabyte, as a user cancelling a download does). Meanwhile `flask send-digest --dry-run` runs now and then.
+the first megabyte, as a user cancelling a download does). Meanwhile `flask send-digest --dry-run` runs again and
+again (the viewer is opted in with the longest window: each run loads thousands of agreements with their parties).
 
 It prints what it saw: requests by page with status counts and times, the worker's pids (a new pid is a restart),
-and every line of the server log that speaks of a signal, a fatal error or a timeout. Exit status 1 when the worker
-crashed or a request failed.
+every line of the server log that speaks of a signal, a fatal error or a timeout, and the digest runs' exit statuses
+(-11 is a segmentation fault). Exit status 1 when the worker crashed, a request failed or a digest run did.
 """
 
 from __future__ import annotations
@@ -169,11 +170,14 @@ def main() -> int:
     deadline = time.monotonic() + minutes * 60
     rounds = 0
     digest: subprocess.Popen | None = None
+    digests: dict[int, int] = defaultdict(int)  # exit status -> runs (-11: killed by SIGSEGV)
     try:
         while time.monotonic() < deadline:
             rounds += 1
             for name, path, cut_short in heavy_pages(feed_token):
                 if digest is None or digest.poll() is not None:
+                    if digest is not None:
+                        digests[digest.returncode] += 1
                     digest = send_digest(url)
                 timings[name].append(fetch(path, cookie, token, cut_short))
                 if time.monotonic() >= deadline:
@@ -183,12 +187,12 @@ def main() -> int:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
         if digest is not None:
-            digest.wait(timeout=600)
-    return report(url, minutes, rounds, timings)
+            digests[digest.wait(timeout=600)] += 1
+    return report(url, minutes, rounds, timings, digests)
 
 
-def report(url: str, minutes: float, rounds: int, timings: dict) -> int:
-    """Print what was seen; 1 when the worker restarted or a request failed."""
+def report(url: str, minutes: float, rounds: int, timings: dict, digests: dict[int, int]) -> int:
+    """Print what was seen; 1 when the worker restarted, a request failed or a digest did not end well."""
     print(f"\nsoak of {urlsplit(url).scheme} for {minutes:g} min: {rounds} rounds")
     failed = 0
     for name, samples in timings.items():
@@ -209,7 +213,8 @@ def report(url: str, minutes: float, rounds: int, timings: dict) -> int:
     print(f"  worker pids {pids}; log lines about signals, fatal errors or timeouts: {len(alarms)}")
     for line in alarms[:40]:
         print(f"    {line}")
-    return 1 if failed or len(pids) != 1 or alarms else 0
+    print(f"  send-digest --dry-run runs by exit status: {dict(digests)}")
+    return 1 if failed or len(pids) != 1 or alarms or set(digests) - {0} else 0
 
 
 if __name__ == "__main__":

@@ -165,7 +165,7 @@ def party_overview(
     start first, with its partners and sources, in a few statements however many agreements it has.
 
     The ministry itself takes part in most agreements: its page pages through them rather than listing 50,000, and
-    every aggregate reads narrow indexes (measured at 100,000 agreements, its page went from 1.9-3.9 s to 0.5 s).
+    every aggregate reads narrow indexes (at 100,000 agreements its page went from 1.8-2.9 s to 0.4-0.8 s).
     """
     options = {INCLUDE_ARCHIVED: include_archived}
     tree = party_tree_ids(session, party_id, include_archived)
