@@ -19,7 +19,8 @@ from sqlalchemy import create_engine, select
 
 from bench.databases import FLASK, Database, env_for
 from bench.imports import timed
-from tracker import create_app, synthetic
+from bench.latency import signed_in_client
+from tracker import synthetic
 from tracker.models import Party
 
 MINISTRY = synthetic.MINISTRY
@@ -54,12 +55,7 @@ def pages(ministry_id: int) -> dict[str, tuple[str, int]]:
 
 def measure(url: str, user: tuple[int, int], ministry_id: int) -> dict[str, Heavy]:
     """Every heavy page on one database, after one warm-up request each."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
-    client = app.test_client()
-    with client.session_transaction() as cookie:
-        cookie["_user_id"] = f"{user[0]}:{user[1]}"
-        cookie["_fresh"] = True
-        cookie["seen"] = time.time()
+    client = signed_in_client(url, user)
     results = {}
     for name, (path, repeat) in pages(ministry_id).items():
         if repeat > 1:
@@ -73,7 +69,7 @@ def measure(url: str, user: tuple[int, int], ministry_id: int) -> dict[str, Heav
             status=samples[-1][3],
             load=os.getloadavg()[0],
         )
-    app.extensions["tracker.engine"].dispose()
+    client.application.extensions["tracker.engine"].dispose()
     return results
 
 

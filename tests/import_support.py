@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +85,15 @@ def generated_rows(count: int) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def peak_of(work: Callable[[], object]) -> int:
+    """The peak of memory allocated while `work` runs, above what was allocated before."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        work()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()

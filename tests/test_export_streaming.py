@@ -7,14 +7,13 @@ from __future__ import annotations
 import io
 import json
 import math
-import tracemalloc
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.import_support import csv_file, generated_rows
+from tests.import_support import csv_file, generated_rows, peak_of
 from tracker import exporting, xlsx
 from tracker.importing import import_table
 from tracker.importing.mapping import automatic
@@ -101,18 +100,6 @@ def test_parties_and_sources_exports_read_in_chunks(session, small_chunks, count
         parties = list(exports.parties_for_export(session, PartyFilters()))
     assert len(parties) == 46  # the ministry and 45 companies
     assert len(selects(statements)) == 1 + math.ceil(46 / CHUNK)  # the parties, then the aliases of each chunk
-
-
-def peak_of(work: Callable[[], object]) -> int:
-    """The peak of memory allocated while `work` runs, above what was allocated before."""
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        before = tracemalloc.get_traced_memory()[0]
-        work()
-        return tracemalloc.get_traced_memory()[1] - before
-    finally:
-        tracemalloc.stop()
 
 
 def drain(pieces: Iterator[bytes]) -> None:

@@ -6,13 +6,9 @@ Measured with tracemalloc, which counts Python's own allocations: deterministic 
 
 from __future__ import annotations
 
-import tracemalloc
-from collections.abc import Callable
-from typing import Any
-
 from sqlalchemy import func, select
 
-from tests.import_support import csv_file, generated_rows
+from tests.import_support import csv_file, generated_rows, peak_of
 from tracker.importing import import_table
 from tracker.importing.mapping import automatic
 from tracker.importing.reading import read_table
@@ -22,18 +18,6 @@ SMALL, LARGE = 2_000, 20_000
 # What each further row may keep: its key among the rows seen, its sources' URLs and ids (about 460 bytes
 # measured); a row kept whole would cost several kilobytes, an ORM object per field tens of kilobytes.
 BYTES_PER_ROW = 1_000
-
-
-def peak_of(work: Callable[[], Any]) -> int:
-    """The peak of memory allocated while `work` runs, above what was allocated before."""
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        before = tracemalloc.get_traced_memory()[0]
-        work()
-        return tracemalloc.get_traced_memory()[1] - before
-    finally:
-        tracemalloc.stop()
 
 
 def test_reading_holds_one_row_at_a_time():
