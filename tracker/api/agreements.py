@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import current_app, request, url_for
 from sqlalchemy.orm import Session
 
 from tracker.api.blueprint import bp
 from tracker.api.bodies import read_input, read_patch
+from tracker.api.codecs import agreement_data
 from tracker.api.helpers import (
     form_problem,
     json_response,
@@ -17,19 +16,15 @@ from tracker.api.helpers import (
     not_found,
     require_if_match,
 )
-from tracker.api.problems import ApiError, field_error
 from tracker.api.representations import agreement_input, agreement_json, page_json, version_etag
 from tracker.archiving import WITH_ARCHIVED
-from tracker.dates import PartialDate, PartialDateError
 from tracker.db import get_session
 from tracker.forms.agreements import AgreementQueryForm
-from tracker.i18n import _
-from tracker.models import Agreement, AgreementStatus, InstrumentType, PartyRole, RenewalIntent
+from tracker.models import Agreement
 from tracker.queries.agreements import agreement_detail, party_exists, search_agreements
 from tracker.queries.links import links_by_agreement
-from tracker.queries.sectors import all_sectors, sector_choices
+from tracker.queries.sectors import sector_choices
 from tracker.services import agreements as service
-from tracker.services.agreements import AgreementData
 from tracker.web.agreements import filters_from
 
 
@@ -113,42 +108,3 @@ def agreement_response(agreement: Agreement, status: int = 200, location: str | 
     """The agreement's representation with its ETag."""
     data = agreement_json(agreement, agreement.source_links)
     return json_response(data, status, etag=version_etag(agreement.version), location=location)
-
-
-def agreement_data(session: Session, body: dict[str, Any]) -> AgreementData:
-    """A validated body as the service's input; sectors by slug become ids."""
-    return AgreementData(
-        title=body["title"],
-        title_local=body.get("title_local", ""),
-        instrument_type=InstrumentType(body["instrument_type"]),
-        status=AgreementStatus(body["status"]),
-        renewal_intent=RenewalIntent(body.get("renewal_intent", RenewalIntent.NONE.value)),
-        summary=body.get("summary", ""),
-        notes=body.get("notes", ""),
-        signed=partial_date(body, "signed"),
-        start=partial_date(body, "start"),
-        end=partial_date(body, "end"),
-        sector_ids=sector_ids(session, body.get("sectors", [])),
-        parties=[(int(row["party_id"]), PartyRole(row["role"])) for row in body.get("parties", [])],
-    )
-
-
-def partial_date(body: dict[str, Any], name: str) -> PartialDate | None:
-    """A partial date field; blank or null is unknown; an impossible date is a 422 naming the field."""
-    text = body.get(name)
-    if not text:
-        return None
-    try:
-        return PartialDate.parse(text)
-    except PartialDateError as exc:
-        raise ApiError(422, str(exc), [field_error(name, exc)]) from exc
-
-
-def sector_ids(session: Session, slugs: list[str]) -> list[int]:
-    """The ids of the live sectors with these slugs; 422 naming the first unknown one."""
-    ids = {sector.slug: sector.id for sector in all_sectors(session)}
-    unknown = [slug for slug in slugs if slug not in ids]
-    if unknown:
-        message = _("There is no sector with the slug “%(slug)s”.", slug=unknown[0])
-        raise ApiError(422, str(message), [field_error("sectors", message)])
-    return [ids[slug] for slug in dict.fromkeys(slugs)]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import request, url_for
 from sqlalchemy.orm import Session
 
 from tracker.api.blueprint import bp
 from tracker.api.bodies import read_input, read_patch
+from tracker.api.codecs import party_data
 from tracker.api.helpers import (
     form_problem,
     json_response,
@@ -23,10 +22,9 @@ from tracker.api.representations import page_json, party_input, party_json, vers
 from tracker.archiving import WITH_ARCHIVED
 from tracker.db import get_session
 from tracker.forms.parties import PartyQueryForm
-from tracker.models import Party, PartyKind
+from tracker.models import Party
 from tracker.queries.parties import party_detail, party_list
 from tracker.services import parties as service
-from tracker.services.parties import PartyData
 
 
 @bp.get("/parties")
@@ -104,16 +102,3 @@ def any_party(session: Session, party_id: int) -> Party:
 def party_response(party: Party, status: int = 200, location: str | None = None):
     """The party's representation with its ETag."""
     return json_response(party_json(party), status, etag=version_etag(party.version), location=location)
-
-
-def party_data(body: dict[str, Any]) -> PartyData:
-    """A validated body as the service's input."""
-    parent_id = body.get("parent_id")
-    return PartyData(
-        name=body["name"],
-        kind=PartyKind(body["kind"]),
-        country_code=body.get("country_code") or None,
-        parent_id=int(parent_id) if parent_id is not None else None,
-        aliases=body.get("aliases", []),
-        notes=body.get("notes", ""),
-    )

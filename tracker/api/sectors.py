@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import request, url_for
 from sqlalchemy.orm import Session
 
 from tracker.api.blueprint import bp
 from tracker.api.bodies import read_input, read_patch
+from tracker.api.codecs import sector_data
 from tracker.api.helpers import (
     json_response,
     no_content,
@@ -23,7 +22,6 @@ from tracker.db import get_session
 from tracker.models import Sector
 from tracker.queries.sectors import all_sectors
 from tracker.services import sectors as service
-from tracker.services.sectors import SectorData
 from tracker.web.archive import sees_archived
 
 
@@ -100,13 +98,3 @@ def sector_response(sector: Sector, status: int = 200, location: str | None = No
     """The sector's representation with its ETag (a digest: sectors carry no version)."""
     data = sector_json(sector)
     return json_response(data, status, etag=content_etag(data), location=location)
-
-
-def sector_data(body: dict[str, Any]) -> SectorData:
-    """A validated body as the service's input."""
-    return SectorData(
-        name=body["name"],
-        slug=body.get("slug", ""),
-        description=body.get("description", ""),
-        keywords=body.get("keywords", []),
-    )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from flask import request, url_for
 from sqlalchemy.orm import Session
 
 from tracker.api.blueprint import bp
 from tracker.api.bodies import read_input, read_patch
+from tracker.api.codecs import source_data
 from tracker.api.helpers import (
     form_problem,
     json_response,
@@ -20,16 +18,13 @@ from tracker.api.helpers import (
     requested_page,
     require_if_match,
 )
-from tracker.api.problems import ApiError, field_error
 from tracker.api.representations import page_json, source_input, source_json, version_etag
 from tracker.archiving import WITH_ARCHIVED
 from tracker.db import get_session
 from tracker.forms.sources import SourceQueryForm
-from tracker.i18n import _
-from tracker.models import Source, SourceKind
+from tracker.models import Source
 from tracker.queries.sources import source_detail, source_list
 from tracker.services import sources as service
-from tracker.services.sources import SourceData
 
 
 @bp.get("/sources")
@@ -105,28 +100,3 @@ def any_source(session: Session, source_id: int) -> Source:
 def source_response(source: Source, status: int = 200, location: str | None = None):
     """The source's representation with its ETag."""
     return json_response(source_json(source), status, etag=version_etag(source.version), location=location)
-
-
-def source_data(body: dict[str, Any]) -> SourceData:
-    """A validated body as the service's input."""
-    return SourceData(
-        title=body["title"],
-        url=body.get("url") or "",
-        kind=SourceKind(body.get("kind", SourceKind.NEWS_ARTICLE.value)),
-        outlet=body.get("outlet", ""),
-        author=body.get("author", ""),
-        published_on=day(body.get("published_on")),
-        language=body.get("language", ""),
-        excerpt=body.get("excerpt", ""),
-    )
-
-
-def day(text: str | None) -> date | None:
-    """A full date "YYYY-MM-DD" (already in that form); a day that does not exist is a 422."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        message = _("That day does not exist.")
-        raise ApiError(422, str(message), [field_error("published_on", message)]) from exc
