@@ -1,6 +1,6 @@
 """Backups: a consistent copy of a live SQLite database, or how to take one of PostgreSQL with pg_dump.
 
-`flask --app app backup PATH`
+`flask --app app backup PATH` (tracker/cli/database.py)
 - SQLite: SQLite's online backup API copies the database as one snapshot while the app keeps running
   (in WAL mode writers are not blocked). The copy is written next to PATH under a temporary name, switched
   to a self-contained rollback journal, checked with `PRAGMA integrity_check`, and only then renamed to PATH,
@@ -18,12 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
-# Exit status of `backup` on PostgreSQL: nothing was written (like any failure); the output says how to back up.
-NOT_WRITTEN_STATUS = 1
 PG_DEFAULT_PORT = 5432
 
 
@@ -137,18 +133,3 @@ def pg_dump_instructions(url: URL) -> str:
             "The password is not shown: pg_dump and pg_restore ask for it, or read PGPASSWORD or ~/.pgpass.",
         ]
     )
-
-
-@click.command("backup")
-@with_appcontext
-@click.argument("path", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
-def backup_command(path: Path, force: bool) -> None:
-    """Write a consistent copy of the live SQLite database to PATH and say how to restore it (PostgreSQL: pg_dump)."""
-    url = make_url(current_app.config["DATABASE_URL"])
-    if url.get_backend_name() != "sqlite":
-        click.echo(pg_dump_instructions(url))
-        raise SystemExit(NOT_WRITTEN_STATUS)
-    database = sqlite_path(url)
-    result = backup_sqlite(database, path, force=force)
-    click.echo(restore_instructions(result, database))

@@ -1,4 +1,4 @@
-"""The e-mail digest of expiries: what each opted-in user gets (text and HTML), and `flask send-digest`.
+"""The e-mail digest of expiries: what each opted-in user gets (text and HTML); `flask send-digest` sends it.
 
 The command runs from cron, without a request: links are built on TRACKER_BASE_URL through a test request
 context, and the database is read through a session of its own that never takes SQLite's write lock, since
@@ -8,21 +8,17 @@ talking to the mail server can take a while.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
-import click
-from flask import Flask, current_app, render_template
-from flask.cli import with_appcontext
+from flask import Flask, render_template
 from flask_babel import force_locale
 
-from tracker.forms.expiring import local_today
 from tracker.i18n import _, _n
 from tracker.locale import user_locale
-from tracker.mail import Delivery, MailServerError, SmtpSettings, send_messages, sender_address
 from tracker.models import User
 from tracker.queries.digest import digest_recipients, digest_window, reports_by_window
 from tracker.queries.expiring import ExpiringReport
@@ -105,71 +101,3 @@ def add_digest(run: DigestRun, user: User, report: ExpiringReport, sender: str, 
         run.digests.append(Digest(user.email, report, compose(user, report, sender, domain)))
     except ValueError as error:  # the e-mail package refuses an address it cannot write in a header
         run.unaddressable.append((user.email, str(error)))
-
-
-def report_counts(report: ExpiringReport) -> str:
-    """ "3 ending, 1 needing attention", for the command's output."""
-    ending, attention = len(report.expiring), len(report.needs_attention)
-    return f"{ending} ending within {report.months} months, {attention} needing attention"
-
-
-def echo_dry_run(run: DigestRun, as_of: date) -> None:
-    """Say what would be sent, and send nothing."""
-    for digest in run.digests:
-        click.echo(f"Would send to {digest.email}: {digest.message['Subject']} ({report_counts(digest.report)})")
-    for email, reason in run.unaddressable:
-        click.echo(f"Could not address {email}: {reason}", err=True)
-    click.echo(
-        f"Dry run as of {as_of.isoformat()}: {len(run.digests)} digest(s) would be sent; "
-        f"{run.quiet} opted-in user(s) with nothing to report. Nothing was sent."
-    )
-
-
-def send(run: DigestRun, as_of: date, settings: SmtpSettings) -> None:
-    """Send the digests and say what was sent; exit non-zero when the server is unreachable or refused any."""
-    try:
-        delivery = send_messages(settings, [digest.message for digest in run.digests]) if run.digests else Delivery()
-    except MailServerError as error:
-        raise click.ClickException(f"{error}. No digest was sent.") from error
-    for email in delivery.sent:
-        click.echo(f"Sent to {email}")
-    failed = [*run.unaddressable, *delivery.failed]
-    for email, reason in failed:
-        click.echo(f"Not sent to {email}: {reason}", err=True)
-    click.echo(
-        f"Sent {len(delivery.sent)} digest(s) as of {as_of.isoformat()}; "
-        f"{run.quiet} opted-in user(s) with nothing to report."
-    )
-    if failed:
-        raise click.ClickException(f"{len(failed)} digest(s) could not be sent.")
-
-
-def check_sender(sender: str) -> None:
-    """Refuse to send without a usable sender address, saying which setting to fix."""
-    example = "e.g. TRACKER_MAIL_FROM='Cooperation Tracker <tracker@example.org>'. Nothing was sent."
-    if not sender:
-        raise click.ClickException(f"TRACKER_MAIL_FROM is not set: give the sender address, {example}")
-    if not sender_address(sender):
-        raise click.ClickException(f"TRACKER_MAIL_FROM holds no e-mail address ({sender!r}): {example}")
-
-
-@click.command("send-digest")
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="The day to count from, YYYY-MM-DD (default: today in TRACKER_TIMEZONE).",
-)
-@click.option("--dry-run", is_flag=True, help="Say who would get which digest; send nothing.")
-@with_appcontext
-def send_digest_command(as_of: datetime | None, dry_run: bool) -> None:
-    """E-mail each opted-in user the agreements ending within their window and those needing attention."""
-    settings = SmtpSettings.from_config(current_app.config)
-    if not dry_run:
-        check_sender(settings.sender)
-    day = as_of.date() if as_of else local_today()
-    run = build_digests(current_app._get_current_object(), day, settings.sender or "dry-run@localhost")
-    if dry_run:
-        echo_dry_run(run, day)
-    else:
-        send(run, day, settings)

@@ -21,13 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from random import Random
-from time import perf_counter
 from typing import Any
 
-import click
 import pycountry
-from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import Connection, Table, func, insert, select, text
 
 from tracker.countries import country_name
@@ -896,30 +892,3 @@ def moment_at(day: date) -> datetime:
 def count_rows(connection: Connection, tables: Iterable[str]) -> dict[str, int]:
     """How many rows each table holds."""
     return {name: connection.scalar(text(f"SELECT COUNT(*) FROM {name}")) or 0 for name in tables}
-
-
-# --- command line -----------------------------------------------------------------------------------------------
-
-
-@click.command("seed-synthetic")
-@with_appcontext
-@click.option("--agreements", "count", type=click.IntRange(min=1), required=True, help="How many agreements to make.")
-@click.option("--seed", "seed_value", type=int, default=0, show_default=True, help="The same seed gives the same data.")
-@click.option("--append", is_flag=True, help="Add to a database that already holds agreements (refused otherwise).")
-def seed_synthetic_command(count: int, seed_value: int, append: bool) -> None:
-    """Fill the database with synthetic agreements, parties, sectors and sources, for benchmarks and trials.
-
-    Written with bulk inserts in one transaction: nothing is written if it fails. No history is recorded for them.
-    """
-    engine = current_app.extensions["tracker.write_engine"]
-    with engine.begin() as connection:
-        if has_agreements(connection) and not append:
-            raise click.ClickException(
-                "The database already holds agreements: synthetic data is meant for an empty database "
-                "(flask --app app upgrade-db on a new one). Use --append to add to it anyway."
-            )
-        started = perf_counter()
-        with click.progressbar(length=count, label="Writing agreements") as bar:
-            counts = seed(connection, count, seed_value, bar.update)
-    rows = ", ".join(f"{number} {table}" for table, number in counts.items())
-    click.echo(f"Wrote {rows} in {perf_counter() - started:.1f} s (seed {seed_value}).")

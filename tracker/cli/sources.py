@@ -1,4 +1,4 @@
-"""`flask --app app add-source URL|FILE`: the review screen's work on the command line."""
+"""`flask --app app add-source URL|FILE`: the ingest review screen's work on the command line."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from tracker.db import get_session
 from tracker.errors import TrackerError
@@ -16,6 +17,20 @@ from tracker.ingest.review import PendingSource, quote_for
 from tracker.ingest.suggest import Suggestions, suggest
 from tracker.services import snapshots
 from tracker.services.ingest import ReviewDecision, save_review
+
+
+@click.command("add-source")
+@with_appcontext
+@click.argument("location")
+@click.option("--link", "link_ids", multiple=True, type=int, help="Link the source to this agreement id (repeatable).")
+@click.option("--link-suggested", is_flag=True, help="Link the source to the best suggested agreement.")
+@click.option("--note", default=None, help="What the source supports (default: a sentence quoted from the text).")
+@click.option("--source-only", is_flag=True, help="Record the source and its snapshot without linking it.")
+def add_source_command(
+    location: str, link_ids: tuple[int, ...], link_suggested: bool, note: str | None, source_only: bool
+) -> None:
+    """Add a source from a URL or a saved page (.html, .htm, .txt), keeping its text, and link it."""
+    add_source(location, list(link_ids), link_suggested, note, source_only)
 
 
 def read(location: str) -> PendingSource:
