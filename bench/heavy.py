@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select
 
+from bench import synthetic
 from bench.databases import FLASK, Database, env_for
 from bench.imports import timed
 from bench.latency import signed_in_client
-from tracker import synthetic
 from tracker.models import Party
 
 MINISTRY = synthetic.MINISTRY

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bench import synthetic
 from bench.databases import DATA, FLASK, ROOT, Database, env_for, flask, recreate
-from tracker import synthetic
 from tracker.db import make_engine
 
 SQLITE_UTILS = str(ROOT / "bench" / ".venv" / "bin" / "sqlite-utils")

@@ -7,7 +7,8 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from tracker import create_app, synthetic
+from bench import synthetic
+from tracker import create_app
 
 # The filtered query of the issue: sector + country + status + ends between (the same for the API list).
 FILTER = "sector=technology&country=JP&status=in_force&ends_from=2020&ends_to=2030"

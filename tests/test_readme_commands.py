@@ -50,10 +50,11 @@ from tracker.models import InstrumentType, User
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 FIXTURES = ROOT / "tests" / "fixtures"
-# What a newcomer's checkout holds (the rest of this tree is tests, docs and tools).
+# What a newcomer's checkout holds (the rest of this tree is tests and docs); bench/ holds seed-synthetic's generator.
 CHECKOUT = (
     "app.py",
     "tracker",
+    "bench",
     "templates",
     "static",
     "translations",

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from tracker import synthetic
+from bench import synthetic
 from tracker.dates import PartialDate, Precision
 from tracker.models import (
     Agreement,

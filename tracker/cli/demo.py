@@ -53,7 +53,8 @@ def seed_synthetic_command(count: int, seed_value: int, append: bool) -> None:
 
     Written with bulk inserts in one transaction: nothing is written if it fails. No history is recorded for them.
     """
-    from tracker.synthetic import has_agreements, seed
+    # A development tool, imported only when the command runs: the app itself never loads bench/ at start-up.
+    from bench.synthetic import has_agreements, seed
 
     engine = current_app.extensions["tracker.write_engine"]
     with engine.begin() as connection:

@@ -1,4 +1,5 @@
-"""Synthetic data at scale for benchmarks and trials: `flask --app app seed-synthetic --agreements N [--seed S]`.
+"""Synthetic data at scale for benchmarks and trials: `flask --app app seed-synthetic --agreements N [--seed S]`
+(the command: tracker/cli/demo.py).
 
 Parties in every real country (pycountry) with the Indonesian side and a few hundred partner organisations with
 aliases, every sector (the vocabulary is completed with the ministry's other sectors), every status, instrument and
