@@ -239,7 +239,7 @@ def test_a_database_that_stays_busy_is_a_503_with_retry_after(admin, monkeypatch
         raise OperationalError("UPDATE party", {}, error)
 
     monkeypatch.setattr(views.service, "create_party", busy)
-    monkeypatch.setattr("tracker.web.transactions.BACKOFF", (0, 0))
+    monkeypatch.setattr("tracker.http.transactions.BACKOFF", (0, 0))
     response = admin.post("/parties", PARTY)
     assert_problem(response, 503)
     assert response.headers["Retry-After"]

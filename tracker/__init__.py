@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import archiving, db, signing
 from tracker.config import load_config
+from tracker.http import transactions
 from tracker.locale import select_locale
 
 csrf = CSRFProtect()
@@ -32,22 +33,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     signing.init_app(app)  # first: a server without SECRET_KEY stops here
     trust_proxies(app)
     db.init_app(app)
+    transactions.init_app(app)  # every view, of any blueprint, retried after a transient database failure
     archiving.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     csrf.init_app(app)
 
     from tracker import api, auth, cli, faults, formatting
-    from tracker.web import language, register_blueprints, register_error_handlers, transactions
+    from tracker.web import language, register_blueprints, register_error_handlers
 
     formatting.init_app(app)
     auth.init_app(app)
     register_blueprints(app)
     language.init_app(app)  # the language switch on every page
-    api.init_app(app)  # the JSON API, its documentation page and the API token pages
+    api.init_app(app)  # the JSON API and its documentation page
     register_error_handlers(app)
     cli.init_app(app)
     faults.guard_commands(app.cli)  # a database fault is a message and exit status 1, not a traceback
-    transactions.init_app(app)  # last: it wraps every view registered above
     return app
 
 

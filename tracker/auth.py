@@ -269,7 +269,7 @@ def end_every_session(db: Session, user: User) -> bool:
     except DBAPIError as error:
         fault = faults.classify(error)
         if fault is None or fault.kind == "busy":
-            raise  # busy: the view is run again (tracker/web/transactions.py)
+            raise  # busy: the view is run again (tracker/http/transactions.py)
         faults.release(db, fault)  # the failed commit expired `user`: it is not read again
         log.warning("sessions of user %s not ended elsewhere: database %s", user_id, fault.reason)
         return False

@@ -5,7 +5,7 @@ status 1 by the commands; anything else a driver raises is a bug and stays a 500
 
 - busy: the database cancelled the transaction because of other transactions (PostgreSQL 40001/40P01,
   SQLite's lock timeout). Such a transaction may well go through when run again, so the pages rerun the
-  view first (tracker/web/transactions.py); what reaches the user is what is left after the attempts.
+  view first (tracker/http/transactions.py); what reaches the user is what is left after the attempts.
 - unavailable: the database cannot take writes, or cannot be reached at all: its disk is full, it is
   read-only, the connection was lost or the server is shutting down or starting, an I/O error, a database
   file that cannot be opened. Running the view again at once would meet the same fault, so it is not rerun;

@@ -2,7 +2,7 @@
 
 Views are thin, as in tracker/web: parse and check the input (tracker/api/bodies.py, against the OpenAPI
 schemas), call a service, commit, answer with a representation (tracker/api/representations.py).
-Every failure is answered as problem+json (tracker/api/problems.py).
+Every failure is answered as problem+json (tracker/http/problems.py, tracker/api/problems.py).
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the API (exempt from CSRF: no cookie authenticates it), its documentation page and the token pages."""
+    """Mount the API (exempt from CSRF: no cookie authenticates it) and its documentation page."""
     from tracker import csrf
     from tracker.api import agreements, docs, links, parties, sectors, sources  # noqa: F401  (routes on `bp`)
     from tracker.api.blueprint import bp
-    from tracker.web import tokens
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(docs.bp)
-    app.register_blueprint(tokens.bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from sqlalchemy.orm import Session
 
 from tracker.api.blueprint import bp
@@ -20,12 +20,12 @@ from tracker.api.representations import agreement_input, agreement_json, page_js
 from tracker.archiving import WITH_ARCHIVED
 from tracker.db import get_session
 from tracker.forms.agreements import AgreementQueryForm
+from tracker.http.agreements import agreement_page
 from tracker.models import Agreement
-from tracker.queries.agreements import agreement_detail, party_exists, search_agreements
+from tracker.queries.agreements import agreement_detail, party_exists
 from tracker.queries.links import links_by_agreement
 from tracker.queries.sectors import sector_choices
 from tracker.services import agreements as service
-from tracker.web.agreements import filters_from
 
 
 @bp.get("/agreements")
@@ -36,8 +36,7 @@ def list_agreements():
     form.set_lookups(lambda party_id: party_exists(session, party_id), sector_choices(session))
     if not form.validate():
         raise form_problem(form)
-    per_page = form.per_page.data if request.args.get("per_page") else current_app.config["TRACKER_PAGE_SIZE"]
-    page = search_agreements(session, filters_from(form), page=form.page.data or 1, per_page=per_page)
+    page = agreement_page(session, form)
     links = links_by_agreement(session, [agreement.id for agreement in page.items])
     return json_response(page_json(page, [agreement_json(item, links[item.id]) for item in page.items]))
 

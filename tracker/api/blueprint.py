@@ -16,6 +16,7 @@ from tracker.api.helpers import json_response
 from tracker.api.openapi import document
 from tracker.db import get_session
 from tracker.errors import TrackerError
+from tracker.http.problems import from_http_exception, problem
 from tracker.i18n import _
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -39,7 +40,7 @@ def tracker_error(error: TrackerError):
 def http_error(error: HTTPException):
     """404, 405, 413 and friends as problem details."""
     get_session().rollback()
-    return problems.from_http_exception(error)
+    return from_http_exception(error)
 
 
 @bp.errorhandler(IntegrityError)
@@ -47,7 +48,7 @@ def integrity_error(_error: IntegrityError):
     """A unique key taken by a change saved at the same moment: nothing was saved."""
     get_session().rollback()
     message = _("This change conflicts with one saved at the same moment, so nothing was saved. Try again.")
-    return problems.problem(409, str(message))
+    return problem(409, str(message))
 
 
 @bp.errorhandler(StaleDataError)
@@ -55,7 +56,7 @@ def stale_error(_error: StaleDataError):
     """A versioned save that lost a race."""
     get_session().rollback()
     message = _("Someone else changed this record at the same moment, so nothing was saved.")
-    return problems.problem(412, str(message))
+    return problem(412, str(message))
 
 
 @bp.get("/openapi.json")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 
 from tracker.api.openapi import BASE_PATH, PARAMETERS, document
-from tracker.api.problems import SLUGS, TITLES
+from tracker.http.problems import SLUGS, TITLES
 
 bp = Blueprint("api_docs", __name__)
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Response, current_app, json, request
+from flask import Response, json, request
 from sqlalchemy.orm import Session
 
 from tracker.api.problems import ApiError, field_error
 from tracker.forms.agreements import PER_PAGE_CHOICES
+from tracker.http.archived import live_or_archived
+from tracker.http.paging import page_size
 from tracker.i18n import _
 from tracker.queries.pagination import Page
-from tracker.web.archive import sees_archived
 
 T = TypeVar("T")
 MAX_PAGE = 100000
@@ -66,16 +67,11 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 def page_args() -> tuple[int, int]:
     """`page` and `per_page` from the query string (per_page one of 10, 25, 50, 100)."""
     page = int_arg("page", 1, 1, MAX_PAGE)
-    per_page = int_arg("per_page", default_per_page(), 1, max(PER_PAGE_CHOICES))
+    per_page = int_arg("per_page", page_size(), 1, max(PER_PAGE_CHOICES))
     if request.args.get("per_page", "").strip() and per_page not in PER_PAGE_CHOICES:
         message = _("Use one of: %(values)s.", values=", ".join(map(str, PER_PAGE_CHOICES)))
         raise ApiError(400, str(message), [field_error("per_page", message)])
     return page, per_page
-
-
-def default_per_page() -> int:
-    """The site's page size, as the interface uses it."""
-    return current_app.config["TRACKER_PAGE_SIZE"]
 
 
 def form_problem(form: Any) -> ApiError:
@@ -104,9 +100,7 @@ def not_found() -> ApiError:
 
 def load(session: Session, load_live: Any, record_id: int, archived_too: bool = True) -> Any:
     """A record by a detail query: live for everyone, archived too for those who see the archive; or 404."""
-    record = load_live(session, record_id)
-    if record is None and archived_too and sees_archived():
-        record = load_live(session, record_id, include_archived=True)
+    record = live_or_archived(session, load_live, record_id, archived_too)
     if record is None:
         raise not_found()
     return record

@@ -19,10 +19,10 @@ from tracker.api.helpers import (
 from tracker.api.representations import content_etag, page_json, sector_input, sector_json
 from tracker.archiving import WITH_ARCHIVED
 from tracker.db import get_session
+from tracker.http.archived import sees_archived
 from tracker.models import Sector
 from tracker.queries.sectors import all_sectors
 from tracker.services import sectors as service
-from tracker.web.archive import sees_archived
 
 
 @bp.get("/sectors")

@@ -6,12 +6,13 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from tracker.api import problems
 from tracker.db import get_session
-from tracker.i18n import csrf_reason
+from tracker.http import problems
+from tracker.i18n import _, csrf_reason
 from tracker.models import MAX_ID
 from tracker.web import faults
 
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         parties,
         sectors,
         sources,
+        tokens,
         users,
     )
 
@@ -47,12 +49,12 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (calendars, digest):
         app.register_blueprint(module.bp)
-    for module in (imports, exports):
+    for module in (imports, exports, tokens):
         app.register_blueprint(module.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Roll back and render a friendly page for every HTTP error."""
+    """Roll back and render a friendly page for every HTTP error and a save that lost a race."""
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -68,5 +70,14 @@ def register_error_handlers(app: Flask) -> None:
         if problems.is_api_path():  # no API route matched (404, 405): answer as the API does
             return problems.from_http_exception(error)
         return render_template("error.html", error=error, reason=None), error.code
+
+    @app.errorhandler(StaleDataError)
+    def stale(error: StaleDataError):
+        """A save that lost a race outside the edit forms (which show their own conflict page)."""
+        get_session().rollback()
+        logging.getLogger("tracker.db").info("stale write refused: %s", error)
+        title = _("Changed by someone else")
+        message = _("Someone else changed this record at the same moment, so nothing was saved. Reload and try again.")
+        return render_template("try_again.html", title=title, message=message), 409
 
     faults.init_app(app)  # a database that is busy, full, read-only or gone: 503, never a 500

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
 from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
 from tracker.forms.base import EDITING
 from tracker.forms.expiring import AsOfForm, local_today
+from tracker.http.agreements import agreement_page
 from tracker.i18n import _
-from tracker.models import Agreement, AgreementStatus, InstrumentType, RelationKind, RenewalIntent
+from tracker.models import Agreement, RelationKind
 from tracker.queries.agreements import (
-    AgreementFilters,
-    SortOrder,
     agreement_detail,
     agreements_named,
     party_filter_choices,
     relation_suggestions,
-    search_agreements,
     succession_chain,
 )
 from tracker.queries.archive import archiver
@@ -41,8 +39,7 @@ def index():
     form.set_choices(party_filter_choices(session), sector_choices(session))
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 400
-    per_page = form.per_page.data if request.args.get("per_page") else current_app.config["TRACKER_PAGE_SIZE"]
-    page = search_agreements(session, filters_from(form), page=form.page.data or 1, per_page=per_page)
+    page = agreement_page(session, form)
     return render_template("agreements/index.html", form=form, page=page)
 
 
@@ -56,29 +53,11 @@ def timeline():
     if not all([form.validate(), day_form.validate()]):
         context = {"form": form, "day_form": day_form, "page": None, "chart": None}
         return render_template("agreements/timeline.html", **context), 400
-    per_page = form.per_page.data if request.args.get("per_page") else current_app.config["TRACKER_PAGE_SIZE"]
-    page = search_agreements(session, filters_from(form), page=form.page.data or 1, per_page=per_page)
+    page = agreement_page(session, form)
     as_of = day_form.as_of.data
     chart = agreements_timeline(session, page.items, as_of)
     context = {"form": form, "day_form": day_form, "page": page, "chart": chart}
     return render_template("agreements/timeline.html", as_of_is_today=as_of == local_today(), **context)
-
-
-def filters_from(form: AgreementQueryForm) -> AgreementFilters:
-    """The validated query form as query filters."""
-    return AgreementFilters(
-        text=form.q.data or "",
-        party_id=form.party.data,
-        country=form.country.data or None,
-        sectors=form.sector.data or [],
-        statuses=[AgreementStatus(value) for value in form.status.data or []],
-        instruments=[InstrumentType(value) for value in form.instrument.data or []],
-        renewals=[RenewalIntent(value) for value in form.renewal.data or []],
-        active_in=form.active_in.data,
-        ends_from=form.ends_from.data,
-        ends_to=form.ends_to.data,
-        sort=SortOrder(form.sort.data or SortOrder.RELEVANCE.value),
-    )
 
 
 @bp.get("/<id:agreement_id>")

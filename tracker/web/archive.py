@@ -13,9 +13,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
-from tracker.auth import can
 from tracker.db import get_session
 from tracker.errors import TrackerError
+from tracker.http.archived import live_or_archived
 from tracker.i18n import _
 from tracker.models import Agreement, ArchivableMixin, Party, Sector, Source
 from tracker.queries.archive import archive_listing
@@ -25,11 +25,6 @@ from tracker.services.archive import already_archived, record_label
 bp = Blueprint("archive", __name__)
 
 R = TypeVar("R", bound=ArchivableMixin)
-
-
-def sees_archived() -> bool:
-    """Whether the current user may open archived records: whoever may open the archive page."""
-    return can("archive.index")
 
 
 def get_any_or_404(session: Session, model: type[R], record_id: int) -> R:
@@ -42,11 +37,7 @@ def get_any_or_404(session: Session, model: type[R], record_id: int) -> R:
 
 def detail_or_404(load: Callable[..., R | None], record_id: int) -> R:
     """A record's page data: a live record for everyone, an archived one only for those who see the archive."""
-    session = get_session()
-    record = load(session, record_id)
-    if record is None and sees_archived():
-        # Loaded apart, so that an archived record shows everything it links to, archived or not.
-        record = load(session, record_id, include_archived=True)
+    record = live_or_archived(get_session(), load, record_id)
     if record is None:
         abort(404)
     return record

@@ -21,6 +21,7 @@ from tracker.errors import TrackerError
 from tracker.feeds import feed_events
 from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.alerts import CalendarFeedForm
+from tracker.http.agreements import filters_from
 from tracker.i18n import _
 from tracker.ics import calendar_bytes
 from tracker.locale import user_locale
@@ -30,7 +31,6 @@ from tracker.queries.calendars import feed_agreements, feed_by_token, feeds_of
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices
 from tracker.services import calendars as service
-from tracker.web.agreements import filters_from
 from tracker.web.helpers import render_invalid
 
 bp = Blueprint("calendars", __name__)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from tracker.db import get_session
 from tracker.forms.expiring import ExpiringForm
+from tracker.http.paging import page_size
 from tracker.queries.expiring import ATTENTION_PREVIEW, MAX_PER_PAGE, QUICK_MONTHS, expiring_view
 
 bp = Blueprint("expiring", __name__, url_prefix="/expiring")
@@ -38,7 +39,7 @@ def index():
         as_of=form.as_of.data,
         months=form.months.data,
         page=whole_number("page", 1, 100_000),
-        per_page=whole_number("per_page", current_app.config["TRACKER_PAGE_SIZE"], MAX_PER_PAGE),
+        per_page=whole_number("per_page", page_size(), MAX_PER_PAGE),
         attention=request.args.get("show") == SHOW_ATTENTION,
     )
     return render_template("expiring/index.html", view=view, **context)

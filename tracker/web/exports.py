@@ -19,11 +19,11 @@ from tracker.db import get_session
 from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.parties import PartyQueryForm
 from tracker.forms.sources import SourceQueryForm
+from tracker.http.agreements import filters_from
 from tracker.queries import exports as queries
 from tracker.queries.agreements import AgreementFilters, SortOrder
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices
-from tracker.web.agreements import filters_from
 
 bp = Blueprint("exports", __name__)
 

@@ -17,8 +17,8 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
 from tracker import faults
-from tracker.api import problems
 from tracker.db import SAFE_METHODS
+from tracker.http import problems
 from tracker.models import User, UserRole
 
 log = logging.getLogger("tracker.db")

@@ -15,10 +15,11 @@ from tracker.db import get_session
 from tracker.formatting import language_name, partial_date
 from tracker.forms.history import RECORD_TYPE_CHOICES, ActivityQueryForm
 from tracker.history import LABEL_ATTRIBUTES, MODELS, field_label
+from tracker.http.archived import sees_archived
+from tracker.http.paging import page_size
 from tracker.labels import label
 from tracker.models import AgreementStatus, InstrumentType, PartyKind, RenewalIntent, SourceKind
 from tracker.queries import history as queries
-from tracker.web.archive import sees_archived
 
 bp = Blueprint("history", __name__)
 
@@ -87,8 +88,7 @@ def activity():
     if not form.validate():
         return render_template("history/activity.html", form=form, page=None, **helpers()), INVALID_QUERY_STATUS
     filters = form.filters(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    per_page = current_app.config["TRACKER_PAGE_SIZE"]
-    page = queries.activity(session, filters, page=form.page.data or 1, per_page=per_page)
+    page = queries.activity(session, filters, page=form.page.data or 1, per_page=page_size())
     labels = queries.record_labels(session, page.items)
     return render_template("history/activity.html", form=form, page=page, labels=labels, **helpers())
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
 from tracker.forms.base import EDITING, PageForm
 from tracker.forms.expiring import local_today
 from tracker.forms.parties import PartyForm, PartyQueryForm
+from tracker.http.paging import page_size
 from tracker.i18n import _
 from tracker.models import Party
 from tracker.queries import parties as queries
@@ -32,8 +33,7 @@ def index():
     form.set_choices()
     if not form.validate():
         return render_template("parties/index.html", form=form, listing=None), INVALID_QUERY_STATUS
-    per_page = current_app.config["TRACKER_PAGE_SIZE"]
-    listing = queries.party_list(get_session(), form.filters(), page=form.page.data or 1, per_page=per_page)
+    listing = queries.party_list(get_session(), form.filters(), page=form.page.data or 1, per_page=page_size())
     return render_template("parties/index.html", form=form, listing=listing)
 
 

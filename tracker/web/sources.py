@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from tracker.forms.sources import (
     SourceForm,
     SourceQueryForm,
 )
+from tracker.http.paging import page_size
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source
 from tracker.queries import snapshots as snapshot_queries
@@ -85,8 +86,7 @@ def index():
     suggestions = {"outlets": queries.known_outlets(session), "languages": queries.known_languages(session)}
     if not form.validate():
         return render_template("sources/index.html", form=form, page=None, **suggestions), INVALID_QUERY_STATUS
-    per_page = current_app.config["TRACKER_PAGE_SIZE"]
-    page = queries.source_list(session, form.filters(), page=form.page.data or 1, per_page=per_page)
+    page = queries.source_list(session, form.filters(), page=form.page.data or 1, per_page=page_size())
     return render_template("sources/index.html", form=form, page=page, **suggestions)
 
 

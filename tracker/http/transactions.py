@@ -7,6 +7,8 @@ start (at most ATTEMPTS times): every read, check and version comparison is made
 commit is never repeated. When the attempts run out, or the failure came before the view (SQLite's write
 lock is taken at a writing request's first statement, loading the signed-in user), the user gets a 503 page
 saying nothing was saved (tracker/web/faults.py, which also answers a database that is full, read-only or gone).
+
+The retry wraps the app's dispatch, not each view, so that it covers every blueprint whenever it was registered.
 """
 
 from __future__ import annotations
@@ -17,15 +19,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.db import get_session
 from tracker.faults import is_transient
-from tracker.i18n import _
 
 log = logging.getLogger("tracker.db")
 
@@ -35,20 +35,22 @@ BACKOFF = (0.05, 0.2)
 COMMITTED_KEY = "tracker.committed"
 
 
-def retrying(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a view so that a transient database failure before any commit runs it again."""
+def retrying(dispatch: Callable[[], Any]) -> Callable[[], Any]:
+    """Wrap the app's dispatch so that a transient database failure before any commit runs the view again."""
 
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    @functools.wraps(dispatch)
+    def wrapper() -> Any:
+        if request.endpoint == "static":  # files: no database to retry
+            return dispatch()
         for attempt in range(ATTEMPTS):
             session = get_session()
             session.info[COMMITTED_KEY] = False
             try:
-                return view(*args, **kwargs)
+                return dispatch()
             except DBAPIError as error:
                 if not is_transient(error) or session.info[COMMITTED_KEY] or attempt == ATTEMPTS - 1:
                     raise
-                log.info("retrying %s after %s", view.__name__, error.orig.__class__.__name__)
+                log.info("retrying %s after %s", request.endpoint, error.orig.__class__.__name__)
                 session.rollback()
                 time.sleep(BACKOFF[attempt])
         raise AssertionError("unreachable")  # the loop returns or raises
@@ -61,19 +63,7 @@ def mark_committed(session: Session) -> None:
     session.info[COMMITTED_KEY] = True
 
 
-def stale(error: StaleDataError):
-    """A save that lost a race outside the edit forms (which show their own conflict page)."""
-    get_session().rollback()
-    log.info("stale write refused: %s", error)
-    title = _("Changed by someone else")
-    message = _("Someone else changed this record at the same moment, so nothing was saved. Reload and try again.")
-    return render_template("try_again.html", title=title, message=message), 409
-
-
 def init_app(app: Flask) -> None:
-    """Wrap every view registered so far in the retry; a lost race is a 409 page (faults.py answers the rest)."""
+    """Run every view under the retry, those of blueprints registered later included."""
     event.listen(app.extensions["tracker.sessionmaker"], "after_commit", mark_committed)
-    for endpoint, view in list(app.view_functions.items()):
-        if endpoint != "static":
-            app.view_functions[endpoint] = retrying(view)
-    app.register_error_handler(StaleDataError, stale)
+    app.dispatch_request = retrying(app.dispatch_request)

@@ -1,0 +1,34 @@
+"""The agreement query form read alike by the list, the timeline, the calendar feeds, the export and the API."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from tracker.forms.agreements import AgreementQueryForm
+from tracker.http.paging import chosen_per_page
+from tracker.models import AgreementStatus, InstrumentType, RenewalIntent
+from tracker.queries.agreements import AgreementFilters, SortOrder, search_agreements
+from tracker.queries.pagination import Page
+
+
+def filters_from(form: AgreementQueryForm) -> AgreementFilters:
+    """The validated query form as query filters."""
+    return AgreementFilters(
+        text=form.q.data or "",
+        party_id=form.party.data,
+        country=form.country.data or None,
+        sectors=form.sector.data or [],
+        statuses=[AgreementStatus(value) for value in form.status.data or []],
+        instruments=[InstrumentType(value) for value in form.instrument.data or []],
+        renewals=[RenewalIntent(value) for value in form.renewal.data or []],
+        active_in=form.active_in.data,
+        ends_from=form.ends_from.data,
+        ends_to=form.ends_to.data,
+        sort=SortOrder(form.sort.data or SortOrder.RELEVANCE.value),
+    )
+
+
+def agreement_page(session: Session, form: AgreementQueryForm) -> Page:
+    """The page of agreements a validated query form asks for."""
+    page = form.page.data or 1
+    return search_agreements(session, filters_from(form), page=page, per_page=chosen_per_page(form.per_page.data))
