@@ -23,12 +23,12 @@ from tracker.charts.timeline import (
     TimelineItem,
     TimeScale,
     build_timeline,
-    shorten,
     year_span,
 )
 from tracker.dates import PartialDate
 from tracker.demo import AGREEMENTS
 from tracker.models import AgreementStatus
+from tracker.text import shorten
 
 AS_OF = date(2017, 10, 4)
 

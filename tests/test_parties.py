@@ -18,9 +18,9 @@ from tracker.services.parties import (
     archive_party,
     clean_aliases,
     create_party,
-    normalise_name,
     update_party,
 )
+from tracker.text import normalise_name
 
 KOREAN_INSTITUTE = "한국생산기술연구원"
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from tracker.charts.styles import ROW_BAND, StatusGroup, group_of, groups_for
 from tracker.dates import PartialDate, Precision
 from tracker.models import AgreementStatus
+from tracker.text import shorten
 
 WIDTH = 960
 # The column of titles and statuses left of the plot.
@@ -364,16 +365,6 @@ def _connector_points(renewed: Row, subject: Row) -> tuple[tuple[float, float], 
     if to_x - from_x >= CONNECTOR_RUN:
         return ((from_x, from_y), (from_x, subject.centre_y), (to_x, subject.centre_y))
     return ((from_x, from_y), (from_x, subject.centre_y - direction * half))
-
-
-def shorten(text: str, limit: int) -> str:
-    """The text cut to `limit` characters at a word boundary where possible, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:–-") + "…"
 
 
 def _arrow(x: float, y: float, direction: int) -> str:

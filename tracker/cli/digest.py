@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from tracker.clock import local_today
 from tracker.digest import DigestRun, build_digests
-from tracker.forms.expiring import local_today
 from tracker.mail import Delivery, MailServerError, SmtpSettings, send_messages, sender_address
 from tracker.queries.expiring import ExpiringReport
 

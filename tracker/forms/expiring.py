@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import get_timezone
 from wtforms import DateField, IntegerField, ValidationError
 
+from tracker.clock import local_today
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.forms.base import QueryForm, clean_text
 from tracker.i18n import _
 from tracker.queries.expiring import DEFAULT_MONTHS, MAX_MONTHS, MIN_MONTHS
-
-
-def local_today() -> date:
-    """Today in the tracker's time zone (Jakarta by default): the officer's calendar day, not the server's."""
-    return datetime.now(get_timezone()).date()
 
 
 def default_months() -> int:

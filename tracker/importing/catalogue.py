@@ -25,14 +25,14 @@ from tracker.models import (
     Sector,
     Source,
 )
-from tracker.services.parties import normalise_name
+from tracker.text import normalise_name
 
 CHUNK = 500
 
 
 @lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
-    """A name as parties are compared (tracker.services.parties.normalise_name), cached for big files."""
+    """A name as parties are compared (tracker.text.normalise_name), cached for big files."""
     return normalise_name(text)
 
 

@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 import pycountry
 
 from tracker.countries import normalize_country_code
-from tracker.services.parties import normalise_name
+from tracker.text import normalise_name
 
 # Common partners as the foreign ministry's lists and the press name them, and English short forms
 # that pycountry does not know.

@@ -38,7 +38,7 @@ from tracker.importing.rows import Problem, RowInput, RowReader
 from tracker.importing.values import CellError, PartyRef
 from tracker.labels import label
 from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
-from tracker.services.parties import normalise_name
+from tracker.text import normalise_name
 
 PARTY_NAME_MAX = 300
 # Rows the plan keeps whole, for the preview's table (which shows 200) and for tests of small files.

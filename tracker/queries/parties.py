@@ -12,7 +12,7 @@ from tracker.countries import country_name
 from tracker.models import Agreement, AgreementParty, AgreementSource, Party, PartyAlias, PartyKind, Source
 from tracker.queries.agreements import party_tree
 from tracker.queries.pagination import Page, paginate
-from tracker.services.parties import normalise_name
+from tracker.text import normalise_name
 
 LIKE_ESCAPE = "\\"
 

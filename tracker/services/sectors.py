@@ -15,8 +15,8 @@ from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, Sector, agreement_sector
 from tracker.services.archive import archive, restore
-from tracker.services.parties import normalise_name
 from tracker.services.usage import named_rows
+from tracker.text import normalise_name
 
 NAME_MAX = 120
 SLUG_MAX = 64

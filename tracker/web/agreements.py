@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from tracker.clock import local_today
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
 from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
 from tracker.forms.base import EDITING
-from tracker.forms.expiring import AsOfForm, local_today
+from tracker.forms.expiring import AsOfForm
 from tracker.http.agreements import agreement_page
 from tracker.i18n import _
 from tracker.models import Agreement, RelationKind

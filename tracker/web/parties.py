@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from tracker.clock import local_today
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
 from tracker.forms.base import EDITING, PageForm
-from tracker.forms.expiring import local_today
 from tracker.forms.parties import PartyForm, PartyQueryForm
 from tracker.http.paging import page_size
 from tracker.i18n import _
