@@ -17,9 +17,11 @@ from tests.html_forms import form_values, replaced, value_of
 from tracker import create_app
 from tracker.errors import ConflictError
 from tracker.models import Agreement, Party, PartyKind, PartyRole, Source, UserRole
+from tracker.records.agreement import AgreementData
+from tracker.records.party import PartyData
 from tracker.services import agreements as agreement_service
-from tracker.services.agreements import AgreementData, update_agreement
-from tracker.services.parties import PartyData, update_party
+from tracker.services.agreements import update_agreement
+from tracker.services.parties import update_party
 
 
 def load_form(client, path: str) -> list[tuple[str, str]]:

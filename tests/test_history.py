@@ -26,7 +26,8 @@ from tracker.models import (
     utcnow,
 )
 from tracker.queries.history import ActivityFilters, activity, changes_since, record_history
-from tracker.services.agreements import AgreementData, add_relation, create_agreement, remove_relation, update_agreement
+from tracker.records.agreement import AgreementData
+from tracker.services.agreements import add_relation, create_agreement, remove_relation, update_agreement
 from tracker.services.sources import link_source, unlink_source, update_link_note
 
 

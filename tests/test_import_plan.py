@@ -200,7 +200,7 @@ def test_defaults_and_instruments_from_the_title(session):
     mapping = Mapping({"title": "title"}, instrument_from_title=True, default_instrument=InstrumentType.OTHER)
     mapping.default_status = AgreementStatus.SIGNED
     plan = plan_of(session, data, mapping=mapping)
-    assert [(row.data.instrument, row.data.status) for row in plan.rows] == [
+    assert [(row.data.values["instrument_type"], row.data.values["status"]) for row in plan.rows] == [
         (InstrumentType.MOU, AgreementStatus.SIGNED),
         (InstrumentType.OTHER, AgreementStatus.SIGNED),
     ]

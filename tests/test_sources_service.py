@@ -11,8 +11,9 @@ from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.models import AgreementSource, Source, SourceKind
 from tracker.queries import sources as queries
 from tracker.queries.sources import SourceFilters
+from tracker.records.source import SourceData
 from tracker.services import sources as services
-from tracker.services.sources import DuplicateSourceError, SourceData
+from tracker.services.sources import DuplicateSourceError
 
 TIRTO = "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ"
 

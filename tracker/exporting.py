@@ -26,6 +26,8 @@ from tracker.i18n import _
 from tracker.importing.fields import COLUMNS, target_label
 from tracker.importing.values import neutralise
 from tracker.queries.exports import AgreementRow, LinkedParty, PartyRow
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import json_value, plain_specs
 
 FORMATS = ("csv", "xlsx", "json")
 MIMETYPES = {
@@ -65,21 +67,11 @@ def header(column: str, columns: tuple[str, ...]) -> str:
 
 def agreement_record(agreement: AgreementRow) -> dict[str, Any]:
     """An agreement as the import format's fields: lists for parties, sectors and sources, None for no date."""
-    return {
-        "title": agreement.title,
-        "title_local": agreement.title_local,
-        "instrument": agreement.instrument_type.value,
-        "status": agreement.status.value,
-        "renewal_intent": agreement.renewal_intent.value,
-        "signed": agreement.signed.iso() if agreement.signed else None,
-        "start": agreement.start.iso() if agreement.start else None,
-        "end": agreement.end.iso() if agreement.end else None,
-        "parties": [party_record(party) for party in agreement.parties],
-        "sectors": list(agreement.sectors),
-        "sources": list(agreement.sources),
-        "summary": agreement.summary,
-        "notes": agreement.notes,
-    }
+    record = {spec.file_key: json_value(spec, agreement.values[spec.name]) for spec in plain_specs(AgreementData)}
+    record["parties"] = [party_record(party) for party in agreement.parties]
+    record["sectors"] = list(agreement.sectors)
+    record["sources"] = list(agreement.sources)
+    return {column: record[column] for column in COLUMNS}
 
 
 def party_record(party: LinkedParty) -> dict[str, Any]:

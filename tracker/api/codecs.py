@@ -2,59 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from tracker.api.problems import ApiError, field_error
-from tracker.dates import PartialDate, PartialDateError
 from tracker.i18n import _
-from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent, SourceKind
-from tracker.queries.sectors import all_sectors
-from tracker.services.agreements import AgreementData
-from tracker.services.parties import PartyData
-from tracker.services.sectors import SectorData
-from tracker.services.sources import SourceData
+from tracker.models import PartyKind, SourceKind
+from tracker.records import agreement as agreement_contract
+from tracker.records.agreement import AgreementData
+from tracker.records.party import PartyData
+from tracker.records.problems import InvalidRecord
+from tracker.records.sector import SectorData
+from tracker.records.source import SourceData
 
 
 def agreement_data(session: Session, body: dict[str, Any]) -> AgreementData:
-    """A validated body as the service's input; sectors by slug become ids."""
-    return AgreementData(
-        title=body["title"],
-        title_local=body.get("title_local", ""),
-        instrument_type=InstrumentType(body["instrument_type"]),
-        status=AgreementStatus(body["status"]),
-        renewal_intent=RenewalIntent(body.get("renewal_intent", RenewalIntent.NONE.value)),
-        summary=body.get("summary", ""),
-        notes=body.get("notes", ""),
-        signed=partial_date(body, "signed"),
-        start=partial_date(body, "start"),
-        end=partial_date(body, "end"),
-        sector_ids=sector_ids(session, body.get("sectors", [])),
-        parties=[(int(row["party_id"]), PartyRole(row["role"])) for row in body.get("parties", [])],
-    )
+    """A validated body as the service's input (sectors stay slugs: the service looks them up)."""
+    return decoded(agreement_contract.from_json, body)
 
 
-def partial_date(body: dict[str, Any], name: str) -> PartialDate | None:
-    """A partial date field; blank or null is unknown; an impossible date is a 422 naming the field."""
-    text = body.get(name)
-    if not text:
-        return None
+def decoded(decode: Callable[[dict[str, Any]], Any], body: dict[str, Any]) -> Any:
+    """The record contract's reading of a body; its problems as a 422 naming each field."""
     try:
-        return PartialDate.parse(text)
-    except PartialDateError as exc:
-        raise ApiError(422, str(exc), [field_error(name, exc)]) from exc
-
-
-def sector_ids(session: Session, slugs: list[str]) -> list[int]:
-    """The ids of the live sectors with these slugs; 422 naming the first unknown one."""
-    ids = {sector.slug: sector.id for sector in all_sectors(session)}
-    unknown = [slug for slug in slugs if slug not in ids]
-    if unknown:
-        message = _("There is no sector with the slug “%(slug)s”.", slug=unknown[0])
-        raise ApiError(422, str(message), [field_error("sectors", message)])
-    return [ids[slug] for slug in dict.fromkeys(slugs)]
+        return decode(body)
+    except InvalidRecord as error:
+        errors = [field_error(problem.field, problem.message) for problem in error.problems]
+        raise ApiError(422, str(error.message), errors) from error
 
 
 def party_data(body: dict[str, Any]) -> PartyData:

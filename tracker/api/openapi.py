@@ -15,6 +15,11 @@ from tracker.forms.agreements import PER_PAGE_CHOICES
 from tracker.models import MAX_ID, AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent, SourceKind
 from tracker.queries.agreements import SortOrder
 from tracker.queries.sources import SORTS
+from tracker.records.agreement import MAX_PARTIES, MAX_SECTORS, AgreementData
+from tracker.records.fields import Kind, Spec, max_length, plain_specs, spec_of
+from tracker.records.party import PartyData
+from tracker.records.sector import SectorData
+from tracker.records.source import LinkData, SourceData
 
 Schema = dict[str, Any]
 
@@ -82,6 +87,40 @@ COMMON_OUTPUT: dict[str, Schema] = {
 }
 
 
+def output_property(spec: Spec) -> Schema:
+    """How a representation shows a plain field of a record contract."""
+    if spec.kind is Kind.CHOICE:
+        return {"enum": values(spec.choices)}
+    if spec.kind is Kind.PARTIAL_DATE:
+        return PARTIAL_DATE
+    return {"type": "string"}
+
+
+def input_property(spec: Spec) -> Schema:
+    """What a request body may give for a plain field of a record contract."""
+    if spec.kind is Kind.CHOICE:
+        schema: Schema = {"enum": values(spec.choices)}
+        return {**schema, "default": spec.default.value} if spec.default is not None else schema
+    if spec.kind is Kind.PARTIAL_DATE:
+        return PARTIAL_DATE_INPUT
+    return text(spec.max_length or 0, min_length=1 if spec.required else 0)
+
+
+def output_properties(data_class: type) -> dict[str, Schema]:
+    """The representation's properties of a contract's plain fields."""
+    return {spec.name: output_property(spec) for spec in plain_specs(data_class)}
+
+
+def input_properties(data_class: type) -> dict[str, Schema]:
+    """The request body's properties of a contract's plain fields."""
+    return {spec.name: input_property(spec) for spec in plain_specs(data_class)}
+
+
+def required_names(data_class: type) -> list[str]:
+    """The plain fields a request body must give."""
+    return [spec.name for spec in plain_specs(data_class) if spec.required]
+
+
 def output(properties: dict[str, Schema], description: str) -> Schema:
     """A representation: every property is always present, and nothing else."""
     return {
@@ -122,13 +161,16 @@ LINK = output(
     "A link between an agreement and a source that supports it, with a note.",
 )
 LINK_INPUT = input_schema(
-    {"source_id": an_id("The source to link."), "note": text(5000)},
+    {"source_id": an_id("The source to link."), "note": text(max_length(LinkData, "note"))},
     ["source_id"],
     ("agreement_id", "created_at"),
     "A new link from the agreement in the URL to a source.",
 )
 LINK_UPDATE = input_schema(
-    {"note": text(5000)}, [], ("agreement_id", "source_id", "created_at"), "The note of a link (PUT replaces it)."
+    {"note": text(max_length(LinkData, "note"))},
+    [],
+    ("agreement_id", "source_id", "created_at"),
+    "The note of a link (PUT replaces it).",
 )
 
 AGREEMENT_PARTY = output(
@@ -149,16 +191,7 @@ AGREEMENT_PARTY_INPUT = input_schema(
 AGREEMENT = output(
     {
         **COMMON_OUTPUT,
-        "title": {"type": "string"},
-        "title_local": {"type": "string"},
-        "instrument_type": {"enum": values(InstrumentType)},
-        "status": {"enum": values(AgreementStatus)},
-        "renewal_intent": {"enum": values(RenewalIntent)},
-        "summary": {"type": "string"},
-        "notes": {"type": "string"},
-        "signed": PARTIAL_DATE,
-        "start": PARTIAL_DATE,
-        "end": PARTIAL_DATE,
+        **output_properties(AgreementData),
         "sectors": {"type": "array", "items": {"type": "string"}, "description": "Sector slugs."},
         "parties": {"type": "array", "items": ref("AgreementParty")},
         "sources": {"type": "array", "items": ref("Link")},
@@ -168,20 +201,16 @@ AGREEMENT = output(
 )
 AGREEMENT_INPUT = input_schema(
     {
-        "title": text(500, min_length=1),
-        "title_local": text(500),
-        "instrument_type": {"enum": values(InstrumentType)},
-        "status": {"enum": values(AgreementStatus)},
-        "renewal_intent": {"enum": values(RenewalIntent), "default": RenewalIntent.NONE.value},
-        "summary": text(20000),
-        "notes": text(20000),
-        "signed": PARTIAL_DATE_INPUT,
-        "start": PARTIAL_DATE_INPUT,
-        "end": PARTIAL_DATE_INPUT,
-        "sectors": {"type": "array", "items": text(64), "maxItems": 200, "description": "Sector slugs."},
-        "parties": {"type": "array", "items": ref("AgreementPartyInput"), "maxItems": 50},
+        **input_properties(AgreementData),
+        "sectors": {
+            "type": "array",
+            "items": text(max_length(SectorData, "slug")),
+            "maxItems": MAX_SECTORS,
+            "description": "Sector slugs.",
+        },
+        "parties": {"type": "array", "items": ref("AgreementPartyInput"), "maxItems": MAX_PARTIES},
     },
-    ["title", "instrument_type", "status"],
+    required_names(AgreementData),
     (*READ_ONLY_COMMON, "sources"),
     "An agreement as written: PUT replaces every field, missing optional ones become empty.",
 )
@@ -201,7 +230,7 @@ PARTY = output(
 )
 PARTY_INPUT = input_schema(
     {
-        "name": text(300, min_length=1),
+        "name": text(max_length(PartyData, "name"), min_length=1),
         "kind": {"enum": values(PartyKind)},
         "country_code": {
             "type": ["string", "null"],
@@ -209,8 +238,12 @@ PARTY_INPUT = input_schema(
             "description": "ISO 3166-1 alpha-2 code; null or empty for none.",
         },
         "parent_id": nullable(an_id("The party this one comes under.")),
-        "aliases": {"type": "array", "items": text(300), "maxItems": 200},
-        "notes": text(20000),
+        "aliases": {
+            "type": "array",
+            "items": text(max_length(PartyData, "aliases")),
+            "maxItems": spec_of(PartyData, "aliases").max_items,
+        },
+        "notes": text(max_length(PartyData, "notes")),
     },
     ["name", "kind"],
     READ_ONLY_COMMON,
@@ -237,14 +270,18 @@ SOURCE = output(
 )
 SOURCE_INPUT = input_schema(
     {
-        "title": text(500, min_length=1),
-        "url": {**text(2000), "type": ["string", "null"], "description": "http(s) URL; null or empty for none."},
+        "title": text(max_length(SourceData, "title"), min_length=1),
+        "url": {
+            **text(max_length(SourceData, "url")),
+            "type": ["string", "null"],
+            "description": "http(s) URL; null or empty for none.",
+        },
         "kind": {"enum": values(SourceKind), "default": SourceKind.NEWS_ARTICLE.value},
-        "outlet": text(200),
-        "author": text(300),
+        "outlet": text(max_length(SourceData, "outlet")),
+        "author": text(max_length(SourceData, "author")),
         "published_on": {"type": ["string", "null"], "pattern": f"^$|{DAY_PATTERN}", "description": "YYYY-MM-DD."},
-        "language": text(16, "A language tag such as id, en or ko."),
-        "excerpt": text(20000),
+        "language": text(max_length(SourceData, "language"), "A language tag such as id, en or ko."),
+        "excerpt": text(max_length(SourceData, "excerpt")),
     },
     ["title"],
     (*READ_ONLY_COMMON, "links", "published_at", "canonical_url"),
@@ -263,10 +300,18 @@ SECTOR = output(
 )
 SECTOR_INPUT = input_schema(
     {
-        "name": text(120, min_length=1),
-        "slug": {**text(64), "pattern": "^[a-z0-9-]*$", "description": "Made from the name when empty."},
-        "description": text(5000),
-        "keywords": {"type": "array", "items": text(100), "maxItems": 200},
+        "name": text(max_length(SectorData, "name"), min_length=1),
+        "slug": {
+            **text(max_length(SectorData, "slug")),
+            "pattern": "^[a-z0-9-]*$",
+            "description": "Made from the name when empty.",
+        },
+        "description": text(max_length(SectorData, "description")),
+        "keywords": {
+            "type": "array",
+            "items": text(max_length(SectorData, "keywords")),
+            "maxItems": spec_of(SectorData, "keywords").max_items,
+        },
     },
     ["name"],
     READ_ONLY_COMMON,
@@ -402,14 +447,14 @@ AGREEMENT_FILTERS = [
     ),
 ]
 PARTY_FILTERS = [
-    query("q", text(300), "Words in the name or another name."),
+    query("q", text(max_length(PartyData, "name")), "Words in the name or another name."),
     query("kind", {"enum": values(PartyKind)}, "Only parties of this kind."),
     query("country", {"type": "string", "pattern": "^[A-Za-z]{2}$"}, "ISO 3166-1 alpha-2 country."),
 ]
 SOURCE_FILTERS = [
     query("q", text(200), "Words in the title, outlet, author or URL."),
-    query("outlet", text(200), "The outlet, in any case."),
-    query("language", text(16), "A language tag; 'en' also finds 'en-GB'."),
+    query("outlet", text(max_length(SourceData, "outlet")), "The outlet, in any case."),
+    query("language", text(max_length(SourceData, "language")), "A language tag; 'en' also finds 'en-GB'."),
     query("year", YEAR, "Published in this year."),
     query("sort", {"enum": list(SORTS), "default": "published"}, "The order."),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from tracker.dates import PartialDate
 from tracker.models import Agreement, AgreementSource, Party, Sector, Source
 from tracker.queries.pagination import Page
+from tracker.records import agreement as agreement_contract
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -43,22 +44,9 @@ def link_json(link: AgreementSource) -> dict[str, Any]:
     }
 
 
-def agreement_input(agreement: Agreement) -> dict[str, Any]:
+def agreement_input(record: Agreement) -> dict[str, Any]:
     """The writable fields of an agreement, as a PUT body would give them."""
-    return {
-        "title": agreement.title,
-        "title_local": agreement.title_local,
-        "instrument_type": agreement.instrument_type.value,
-        "status": agreement.status.value,
-        "renewal_intent": agreement.renewal_intent.value,
-        "summary": agreement.summary,
-        "notes": agreement.notes,
-        "signed": partial(agreement.signed),
-        "start": partial(agreement.start),
-        "end": partial(agreement.end),
-        "sectors": [sector.slug for sector in agreement.sectors],
-        "parties": [{"party_id": link.party_id, "role": link.role.value} for link in agreement.party_links],
-    }
+    return agreement_contract.input_json(record)
 
 
 def agreement_json(agreement: Agreement, links: Sequence[AgreementSource]) -> dict[str, Any]:

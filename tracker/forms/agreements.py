@@ -14,31 +14,28 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
     ValidationError,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from tracker.countries import country_choices
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.forms.base import (
     BaseForm,
-    PartialDateValidator,
     QueryForm,
     ReferenceField,
     VersionField,
     optional_id,
     options,
-    partial_date_or_none,
 )
+from tracker.forms.contract import contract_form, fill_plain, plain_data
 from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
 from tracker.queries.agreements import SortOrder
-from tracker.services.agreements import AgreementData
+from tracker.records.agreement import AgreementData
 
-DATE_HINT = _("YYYY, YYYY-MM or YYYY-MM-DD — only as precise as is known.")
 BLANK_PARTY_ROWS = 3
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 
@@ -88,27 +85,11 @@ class PartyRoleForm(Form):
     role = SelectField(_("Role"), choices=options(choices(PartyRole)), default=PartyRole.SIGNATORY.value)
 
 
-class AgreementForm(BaseForm):
-    """Create or edit an agreement."""
+class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[misc]
+    """Create or edit an agreement: an input per field of the contract, its sectors and parties."""
 
-    title = StringField(_("Title"), validators=[InputRequired(), Length(max=500)])
-    title_local = StringField(_("Title in the local language"), validators=[Optional(), Length(max=500)])
-    instrument_type = SelectField(_("Instrument"), choices=options(choices(InstrumentType)))
-    status = SelectField(_("Status"), choices=options(choices(AgreementStatus)))
-    renewal_intent = SelectField(
-        _("Renewal"), choices=options(choices(RenewalIntent)), default=RenewalIntent.NONE.value
-    )
-    signed = StringField(
-        _("Signed"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
-    )
-    start = StringField(
-        _("Start"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
-    )
-    end = StringField(_("End"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT)
     sectors = CheckboxListField(_("Sectors"), coerce=int)
     parties = FieldList(FormField(PartyRoleForm), label=_("Parties"), min_entries=1, max_entries=50)
-    summary = TextAreaField(_("Summary"), validators=[Optional(), Length(max=20000)])
-    notes = TextAreaField(_("Notes"), validators=[Optional(), Length(max=20000)])
     version = VersionField()
 
     def set_choices(self, party_choices: list[tuple[int, str]], sector_choices: list[tuple[int, str]]) -> None:
@@ -124,32 +105,17 @@ class AgreementForm(BaseForm):
 
     def fill_from(self, agreement: Any) -> None:
         """Pre-fill the form from an existing agreement (for GET of the edit page)."""
-        # `obj=` hands the selects enum members, which match none of their string options: the browser
-        # would then submit the first option and silently change the instrument, status and renewal.
-        for name in ("instrument_type", "status", "renewal_intent"):
-            getattr(self, name).data = getattr(agreement, name).value
+        fill_plain(self, agreement, AgreementData)
         self.sectors.data = [sector.id for sector in agreement.sectors]
         while self.parties.entries:
             self.parties.pop_entry()
         for link in agreement.party_links:
             self.parties.append_entry({"party": link.party_id, "role": link.role.value})
-        for name in ("signed", "start", "end"):
-            value = getattr(agreement, name)
-            getattr(self, name).data = value.iso() if value else ""
 
     def to_data(self) -> AgreementData:
         """The validated input as the service's input type."""
         return AgreementData(
-            title=self.title.data,
-            title_local=self.title_local.data or "",
-            instrument_type=InstrumentType(self.instrument_type.data),
-            status=AgreementStatus(self.status.data),
-            renewal_intent=RenewalIntent(self.renewal_intent.data),
-            summary=self.summary.data or "",
-            notes=self.notes.data or "",
-            signed=partial_date_or_none(self.signed),
-            start=partial_date_or_none(self.start),
-            end=partial_date_or_none(self.end),
+            **plain_data(self, AgreementData),
             sector_ids=list(self.sectors.data or []),
             parties=[(row.party.data, PartyRole(row.role.data)) for row in self.parties if row.party.data is not None],
         )

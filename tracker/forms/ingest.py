@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, Optional
 
-from tracker.forms.agreements import DATE_HINT, CheckboxListField, agreement_reference
+from tracker.forms.agreements import CheckboxListField, agreement_reference
 from tracker.forms.base import (
     BaseForm,
     Finder,
-    PartialDateValidator,
     optional_id,
     options,
     partial_date_or_none,
 )
+from tracker.forms.contract import form_field
 from tracker.i18n import _
-from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RenewalIntent
-from tracker.services.agreements import AgreementData
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import spec_of
 
 MAX_PASTE = 5 * 1024 * 1024
 
@@ -63,16 +63,12 @@ class ReviewForm(BaseForm):
     link_other = agreement_reference(_("Another agreement"))
     note = TextAreaField(_("What the source supports (a note or a quote)"), validators=[Optional(), Length(max=5000)])
     create_new = BooleanField(_("Also record a new agreement from this page"))
-    new_title = StringField(_("Title"), validators=[Optional(), Length(max=500)])
-    new_instrument = SelectField(_("Instrument"), choices=options(choices(InstrumentType)))
-    new_status = SelectField(_("Status"), choices=options(choices(AgreementStatus)))
-    new_renewal = SelectField(_("Renewal"), choices=options(choices(RenewalIntent)))
-    new_start = StringField(
-        _("Start"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
-    )
-    new_end = StringField(
-        _("End"), validators=[Optional(), Length(max=10), PartialDateValidator()], description=DATE_HINT
-    )
+    new_title = form_field(spec_of(AgreementData, "title"), required=False)
+    new_instrument = form_field(spec_of(AgreementData, "instrument_type"))
+    new_status = form_field(spec_of(AgreementData, "status"))
+    new_renewal = form_field(spec_of(AgreementData, "renewal_intent"))
+    new_start = form_field(spec_of(AgreementData, "start"))
+    new_end = form_field(spec_of(AgreementData, "end"))
     new_parties = CheckboxListField(_("Parties (as signatories)"), coerce=optional_id)
     new_sectors = CheckboxListField(_("Sectors"), coerce=optional_id)
 

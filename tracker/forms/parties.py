@@ -9,13 +9,16 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.countries import country_choices
 from tracker.forms.base import BaseForm, QueryForm, VersionField, optional_id, options
+from tracker.forms.contract import limit
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import MAX_ID, Party, PartyKind
 from tracker.queries.parties import PartyFilters
-from tracker.services.parties import NAME_MAX, PartyData
+from tracker.records.fields import max_length, spec_of
+from tracker.records.party import PartyData
 
-NOTES_MAX = 20000
+NAME_MAX = max_length(PartyData, "name")
+ALIASES_TEXT_MAX = spec_of(PartyData, "aliases").text_max
 
 
 def upper(value: Any) -> Any:
@@ -35,8 +38,8 @@ class PartyForm(BaseForm):
     kind = SelectField(_("Kind"), choices=options(choices(PartyKind)))
     country_code = SelectField(_("Country"), filters=[upper])
     parent_id = SelectField(_("Part of"), coerce=optional_id)
-    aliases = TextAreaField(_("Other names"), validators=[Optional(), Length(max=NOTES_MAX)])
-    notes = TextAreaField(_("Notes"), validators=[Optional(), Length(max=NOTES_MAX)])
+    aliases = TextAreaField(_("Other names"), validators=[Optional(), Length(max=ALIASES_TEXT_MAX)])
+    notes = TextAreaField(_("Notes"), validators=[Optional(), limit(PartyData, "notes")])
     version = VersionField()
 
     def set_choices(self, party_choices: list[tuple[int, str]], party: Party | None = None) -> None:

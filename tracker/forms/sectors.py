@@ -9,13 +9,15 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from tracker import errors
 from tracker.forms.base import BaseForm
+from tracker.forms.contract import limit
 from tracker.i18n import _
 from tracker.models import Sector
-from tracker.services.sectors import NAME_MAX, SLUG_MAX, SectorData, check_keywords
+from tracker.records.fields import spec_of
+from tracker.records.sector import SectorData
+from tracker.services.sectors import NAME_MAX, SLUG_MAX, check_keywords
 
-DESCRIPTION_MAX = 5000
 # Room for the most keywords allowed at their longest, with repeats and blank lines besides.
-KEYWORDS_TEXT_MAX = 50_000
+KEYWORDS_TEXT_MAX = spec_of(SectorData, "keywords").text_max
 
 
 def keyword_lines(text: str | None) -> list[str]:
@@ -35,7 +37,7 @@ class SectorForm(BaseForm):
             Regexp(r"^[a-z0-9-]+\Z", message=_("Use only lower-case letters a–z, digits and hyphens.")),
         ],
     )
-    description = TextAreaField(_("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
+    description = TextAreaField(_("Description"), validators=[Optional(), limit(SectorData, "description")])
     keywords = TextAreaField(_("Keywords"), validators=[Optional(), Length(max=KEYWORDS_TEXT_MAX)])
 
     def fill_from(self, sector: Sector) -> None:

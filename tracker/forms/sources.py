@@ -13,16 +13,15 @@ from wtforms.widgets import DateInput
 from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate, PartialDateError, Precision
 from tracker.forms.agreements import agreement_reference
 from tracker.forms.base import BaseForm, QueryForm, ReferenceField, VersionField, options
+from tracker.forms.contract import limit
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import MAX_ID, Source, SourceKind
 from tracker.queries.sources import DEFAULT_SORT, SourceFilters
-from tracker.services.sources import LANGUAGE_PATTERN, MAX_LENGTHS, SourceData, normalize_language
+from tracker.records.source import LinkData, SourceData
+from tracker.services.sources import LANGUAGE_PATTERN, MAX_LENGTHS, normalize_language
 from tracker.urls import InvalidURLError, normalize_url
 
-# Text columns without a limit still get one, so that a pasted page cannot fill the database.
-EXCERPT_MAX = 20000
-NOTE_MAX = 5000
 SEARCH_MAX = 200
 LANGUAGE_MESSAGE = _("Use a language code such as id, en or ko.")
 
@@ -93,7 +92,7 @@ class SourceFields(BaseForm):
         validators=language_validators(),
         description=_("A language code such as id (Indonesian), en (English) or ko (Korean)."),
     )
-    excerpt = TextAreaField(_("Excerpt"), validators=[Length(max=EXCERPT_MAX)])
+    excerpt = TextAreaField(_("Excerpt"), validators=[limit(SourceData, "excerpt")])
 
     def fill_from(self, source: Source) -> None:
         """Pre-fill from an existing source (for GET of the edit page)."""
@@ -134,7 +133,7 @@ def note_field() -> TextAreaField:
     """The note of a link, with its hint."""
     return TextAreaField(
         _("What the source supports"),
-        validators=[Length(max=NOTE_MAX)],
+        validators=[limit(LinkData, "note")],
         description=_("A quote or a short note, for example “signed on 4 October 2017 for five years”."),
     )
 

@@ -8,38 +8,23 @@ from typing import Any
 from tracker.history.recorder import Entry
 from tracker.i18n import _
 from tracker.models import ChangeAction
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import specs
+from tracker.records.party import PartyData
+from tracker.records.sector import SectorData
+from tracker.records.source import LinkData, SourceData
 
 SUMMARY_MAX = 500
 
+RECORD_CONTRACTS = (AgreementData, PartyData, SourceData, LinkData, SectorData)
+# What the history calls each recorded field: the record contracts' nouns ("local title"), by field name (links to
+# other records by their key in the history, "sectors"), and the keys that are not fields of a contract.
 FIELD_LABELS: dict[str, object] = {
-    "title": _("title"),
-    "title_local": _("local title"),
-    "instrument_type": _("instrument"),
-    "summary": _("summary"),
-    "notes": _("notes"),
-    "status": _("status"),
-    "renewal_intent": _("renewal"),
-    "signed": _("signed"),
-    "start": _("start"),
-    "end": _("end"),
-    "sectors": _("sectors"),
-    "parties": _("parties"),
-    "name": _("name"),
-    "kind": _("kind"),
-    "country_code": _("country"),
+    **{spec.name: spec.noun for contract in RECORD_CONTRACTS for spec in specs(contract)},
+    **{spec.file_key: spec.noun for contract in RECORD_CONTRACTS for spec in specs(contract) if not spec.plain},
     "parent": _("part of"),
-    "aliases": _("other names"),
-    "url": _("URL"),
-    "outlet": _("outlet"),
-    "author": _("author"),
-    "published_on": _("published"),
-    "language": _("language"),
-    "excerpt": _("excerpt"),
-    "slug": _("short name in links"),
-    "description": _("description"),
     "source": _("source"),
     "agreement": _("agreement"),
-    "note": _("note"),
     "relation": _("relation"),
     "source note": _("source note"),
     "archived_at": _("archived"),

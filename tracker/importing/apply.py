@@ -21,7 +21,6 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.bulk import insert_rows
-from tracker.dates import PartialDate
 from tracker.history.recorder import ACTOR, blank, plain
 from tracker.history.text import SUMMARY_MAX
 from tracker.i18n import _
@@ -40,8 +39,12 @@ from tracker.models import (
     agreement_sector,
     utcnow,
 )
+from tracker.queries.columns import column_values
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import max_length, plain_specs
+from tracker.records.source import SourceData
 
-TITLE_MAX = 500
+TITLE_MAX = max_length(SourceData, "title")
 # Rows written per batch: large enough for few round trips, small enough that a batch's rows stay small.
 BATCH = 1000
 
@@ -230,16 +233,7 @@ class Writer:
     def agreement_change(self, data: RowData, agreement_id: int) -> dict[str, Any]:
         """The CREATE entry the session listener would write: each field, the parties, sectors and sources."""
         values = {
-            "title": data.title,
-            "title_local": data.title_local,
-            "instrument_type": plain(data.instrument),
-            "summary": data.summary,
-            "notes": data.notes,
-            "status": plain(data.status),
-            "renewal_intent": plain(data.renewal),
-            "signed": plain(data.signed),
-            "start": plain(data.start),
-            "end": plain(data.end),
+            **{spec.name: plain(data.values[spec.name]) for spec in plain_specs(AgreementData)},
             "sectors": sorted((self.sector_names[sector_id] for sector_id in data.sector_ids), key=str.casefold),
             "parties": sorted((f"{party.name} ({role.value})" for party, role in data.parties), key=str.casefold),
             "source": list(data.written_sources),
@@ -278,20 +272,4 @@ class Writer:
 
 def agreement_values(data: RowData) -> dict[str, Any]:
     """An agreement row's columns."""
-    values: dict[str, Any] = {
-        "title": data.title,
-        "title_local": data.title_local,
-        "instrument_type": data.instrument,
-        "status": data.status,
-        "renewal_intent": data.renewal,
-        "summary": data.summary,
-        "notes": data.notes,
-    }
-    for name, partial in (("signed", data.signed), ("start", data.start), ("end", data.end)):
-        values[f"{name}_on"], values[f"{name}_precision"] = columns_of(partial)
-    return values
-
-
-def columns_of(partial: PartialDate | None) -> tuple[Any, Any]:
-    """A partial date as its two columns."""
-    return (partial.value, partial.precision) if partial else (None, None)
+    return column_values(data.values, plain_specs(AgreementData))

@@ -5,26 +5,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
-from tracker.dates import PartialDate, Precision
 from tracker.models import (
     Agreement,
     AgreementParty,
-    AgreementStatus,
-    InstrumentType,
     Party,
     PartyAlias,
     PartyKind,
-    RenewalIntent,
     Sector,
     Source,
 )
+from tracker.queries.columns import columns_of, values_of
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import Kind, plain_specs, spec_of
 from tracker.text import normalise_name
 
 CHUNK = 500
@@ -57,19 +56,23 @@ class KnownSector:
     archived: bool
 
 
+# The fields an import compares with a recorded agreement of the same title, parties and start: every plain field
+# but the long texts (loading every summary would cost memory), the title (matched as a name) and the start.
+COMPARED = tuple(
+    spec
+    for spec in plain_specs(AgreementData)
+    if spec.kind is not Kind.LONG_TEXT and spec.name not in ("title", "start")
+)
+# What the catalogue loads of each agreement: the title and start that match it, and the compared fields.
+LOADED = (spec_of(AgreementData, "title"), spec_of(AgreementData, "start"), *COMPARED)
+
+
 @dataclass(frozen=True)
 class KnownAgreement:
-    """A recorded agreement, with what an import compares."""
+    """A recorded agreement, with what an import compares (`values`: the LOADED fields by name)."""
 
     id: int
-    title: str
-    title_local: str
-    instrument: InstrumentType
-    status: AgreementStatus
-    renewal: RenewalIntent
-    signed: PartialDate | None
-    start: PartialDate | None
-    end: PartialDate | None
+    values: dict[str, Any]
     archived: bool
     party_ids: frozenset[int] = frozenset()
 
@@ -152,47 +155,16 @@ def _agreements(session: Session) -> dict[str, list[KnownAgreement]]:
     )
     for agreement_id, party_id in links:
         party_ids[agreement_id].add(party_id)
-    columns = (
-        Agreement.id,
-        Agreement.title,
-        Agreement.title_local,
-        Agreement.instrument_type,
-        Agreement.status,
-        Agreement.renewal_intent,
-        Agreement.signed_on,
-        Agreement.signed_precision,
-        Agreement.start_on,
-        Agreement.start_precision,
-        Agreement.end_on,
-        Agreement.end_precision,
-        Agreement.archived_at,
-    )
+    columns = (Agreement.id, *columns_of(Agreement, LOADED), Agreement.archived_at)
     found: dict[str, list[KnownAgreement]] = defaultdict(list)
     for row in session.execute(select(*columns).order_by(Agreement.id), execution_options=WITH_ARCHIVED):
         found[name_key(row.title)].append(_known_agreement(row, frozenset(party_ids.get(row.id, ()))))
     return dict(found)
 
 
-def _known_agreement(row, party_ids: frozenset[int]) -> KnownAgreement:
+def _known_agreement(row: Any, party_ids: frozenset[int]) -> KnownAgreement:
     """One agreement row as compared."""
-    return KnownAgreement(
-        id=row.id,
-        title=row.title,
-        title_local=row.title_local,
-        instrument=row.instrument_type,
-        status=row.status,
-        renewal=row.renewal_intent,
-        signed=_partial(row.signed_on, row.signed_precision),
-        start=_partial(row.start_on, row.start_precision),
-        end=_partial(row.end_on, row.end_precision),
-        archived=row.archived_at is not None,
-        party_ids=party_ids,
-    )
-
-
-def _partial(value: date | None, precision: Precision | None) -> PartialDate | None:
-    """The stored pair as a partial date."""
-    return PartialDate.from_columns(value, precision)
+    return KnownAgreement(row.id, values_of(row, LOADED), row.archived_at is not None, party_ids)
 
 
 def chunks(items: Iterable[int], size: int = CHUNK) -> Iterable[list[int]]:

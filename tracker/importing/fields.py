@@ -13,23 +13,14 @@ import unicodedata
 from flask_babel import force_locale
 
 from tracker.i18n import _
+from tracker.records import agreement as agreement_contract
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import plain_specs
 
-# The export's columns, in order: exactly what an import reads back.
-COLUMNS = (
-    "title",
-    "title_local",
-    "instrument",
-    "status",
-    "renewal_intent",
-    "signed",
-    "start",
-    "end",
-    "parties",
-    "sectors",
-    "sources",
-    "summary",
-    "notes",
-)
+# The export's columns, in order: exactly what an import reads back (the agreement contract's, tracker/records/).
+COLUMNS = tuple(agreement_contract.file_columns())
+# The columns of the contract's plain fields, by their key in files.
+PLAIN = {spec.file_key: spec for spec in plain_specs(AgreementData)}
 # Targets an import can also fill: the treaty list's ratification status and partner column.
 EXTRA_TARGETS = ("ratification", "partner")
 # Repeated party columns: party_1, country_1, role_1, kind_1, party_2, ...
@@ -40,43 +31,18 @@ MAX_NUMBERED = 20
 OFFERED_NUMBERED = 3
 
 LABELS = {
-    "title": _("Title"),
-    "title_local": _("Title in the local language"),
-    "instrument": _("Instrument"),
-    "status": _("Status"),
-    "renewal_intent": _("Renewal"),
-    "signed": _("Signed"),
-    "start": _("Start"),
-    "end": _("End"),
+    **{key: spec.label for key, spec in PLAIN.items()},
     "parties": _("Parties"),
     "sectors": _("Sectors"),
     "sources": _("Source URLs"),
-    "summary": _("Summary"),
-    "notes": _("Notes"),
     "ratification": _("Ratification status"),
     "partner": _("Partner country or organisation"),
 }
 
 # Header spellings recognised without a preset (compared by `header_key`), besides keys and labels.
 SYNONYMS = {
-    "title": ("judul", "judul perjanjian", "agreement title", "nama perjanjian"),
-    "title_local": ("title in the local language", "local title", "judul lokal", "judul bahasa indonesia"),
-    "instrument": ("instrument type", "type of instrument", "bentuk", "bentuk perjanjian"),
-    "status": ("status pemberlakuan", "entry into force status"),
+    **{key: spec.synonyms for key, spec in PLAIN.items()},
     "ratification": ("status pengesahan", "ratification", "ratification status"),
-    "renewal_intent": ("renewal", "renewal intent", "perpanjangan"),
-    "signed": (
-        "signed on",
-        "date signed",
-        "signing date",
-        "date of signature",
-        "tanggal penandatanganan",
-        "tempat & tanggal penandatanganan",
-        "tempat dan tanggal penandatanganan",
-        "place and date of signature",
-    ),
-    "start": ("start date", "starts", "begins", "tanggal mulai", "tanggal berlaku", "entry into force"),
-    "end": ("end date", "ends", "expires", "tanggal berakhir", "berakhir"),
     "parties": ("party list", "pihak", "para pihak"),
     "partner": (
         "partner country or organisation",
@@ -88,8 +54,6 @@ SYNONYMS = {
     ),
     "sectors": ("sector", "sektor"),
     "sources": ("source", "source urls", "urls", "sumber"),
-    "summary": ("ringkasan", "description", "deskripsi"),
-    "notes": ("note", "catatan", "keterangan", "remarks"),
 }
 
 

@@ -28,19 +28,21 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from tracker.countries import country_name
-from tracker.dates import PartialDate
 from tracker.i18n import _
-from tracker.importing.catalogue import Catalogue, KnownAgreement, KnownParty, name_key
+from tracker.importing.catalogue import COMPARED, Catalogue, KnownAgreement, KnownParty, name_key
 from tracker.importing.fields import target_label
 from tracker.importing.mapping import Mapping
 from tracker.importing.reading import Table
 from tracker.importing.rows import Problem, RowInput, RowReader
 from tracker.importing.values import CellError, PartyRef
 from tracker.labels import label
-from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
+from tracker.models import PartyKind, PartyRole
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import max_length, plain_specs
+from tracker.records.party import PartyData
 from tracker.text import normalise_name
 
-PARTY_NAME_MAX = 300
+PARTY_NAME_MAX = max_length(PartyData, "name")
 # Rows the plan keeps whole, for the preview's table (which shows 200) and for tests of small files.
 KEPT_ROWS = 1000
 # Skipped rows the plan keeps whole, for the command line's report (which names 50).
@@ -83,21 +85,18 @@ def identity(party: PartyTarget) -> tuple[Any, ...]:
 class RowData:
     """A valid row: everything to create its agreement."""
 
-    title: str
-    title_local: str
-    instrument: InstrumentType
-    status: AgreementStatus
-    renewal: RenewalIntent
-    signed: PartialDate | None
-    start: PartialDate | None
-    end: PartialDate | None
-    summary: str
-    notes: str
+    # The agreement contract's plain fields by name (tracker/records/agreement.py).
+    values: dict[str, Any]
     parties: list[tuple[PartyTarget, PartyRole]]
     sector_ids: list[int]
     # Normalised URLs, and the same links as the file writes them.
     sources: list[str]
     written_sources: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The agreement's title."""
+        return self.values["title"]
 
     def source_links(self) -> list[tuple[str, str]]:
         """(normalised, as written) of each source."""
@@ -106,20 +105,13 @@ class RowData:
     def key(self) -> tuple[Any, ...]:
         """Title, parties and start: the same agreement when these agree."""
         # Not the cached name_key: titles rarely repeat, and caching each would keep it in memory.
-        return normalise_name(self.title), frozenset(identity(party) for party, _role in self.parties), self.start
+        parties = frozenset(identity(party) for party, _role in self.parties)
+        return normalise_name(self.title), parties, self.values["start"]
 
-    def values(self) -> dict[str, Any]:
-        """Every field, comparable between rows."""
+    def comparable(self) -> dict[str, Any]:
+        """Every field by its column, comparable between rows."""
         return {
-            "title": self.title,
-            "title_local": self.title_local,
-            "instrument": self.instrument,
-            "status": self.status,
-            "renewal_intent": self.renewal,
-            "signed": self.signed,
-            "end": self.end,
-            "summary": self.summary,
-            "notes": self.notes,
+            **{spec.file_key: self.values[spec.name] for spec in plain_specs(AgreementData)},
             "parties": sorted((identity(party), role.value) for party, role in self.parties),
             "sectors": sorted(self.sector_ids),
             "sources": sorted(self.sources),
@@ -189,8 +181,8 @@ class RowSink(Protocol):
 
 
 def field_hashes(data: RowData) -> tuple[int, ...]:
-    """A hash of each field of `RowData.values()`, to tell an identical repeat from a differing one."""
-    return tuple(hash(repr(value)) for value in data.values().values())
+    """A hash of each field of `RowData.comparable()`, to tell an identical repeat from a differing one."""
+    return tuple(hash(repr(value)) for value in data.comparable().values())
 
 
 def packed(number: int, hashes: tuple[int, ...]) -> bytes:
@@ -268,16 +260,7 @@ class Planner:
         if problems:
             return RowPlan(row.number, Outcome.INVALID, row.title, problems=problems)
         data = RowData(
-            title=row.title,
-            title_local=row.title_local,
-            instrument=row.instrument,  # type: ignore[arg-type]
-            status=row.status,  # type: ignore[arg-type]
-            renewal=row.renewal,
-            signed=row.signed,
-            start=row.start,
-            end=row.end,
-            summary=row.summary,
-            notes=row.notes,
+            values=row.values,
             parties=list(dict.fromkeys(zip(parties, [ref.role for ref, _column in row.parties], strict=True))),
             sector_ids=list(dict.fromkeys(sector_ids)),
             sources=[normalised for normalised, _written in links],
@@ -311,7 +294,7 @@ class Planner:
 
     def repeat(self, number: int, data: RowData, first: int, earlier: tuple[int, ...]) -> RowPlan:
         """A row naming the same agreement as an earlier row: skipped if identical, refused if not."""
-        pairs = zip(data.values(), earlier, field_hashes(data), strict=True)
+        pairs = zip(data.comparable(), earlier, field_hashes(data), strict=True)
         differences = [target_label(name) for name, was, now in pairs if was != now]
         if not differences:
             return RowPlan(number, Outcome.REPEAT, data.title, data, repeat_of=first)
@@ -328,7 +311,7 @@ class Planner:
             return None  # a recorded agreement names only recorded parties
         party_ids = frozenset(party.id for party, _role in data.parties)
         for known in self.catalogue.agreements.get(title_key, []):
-            if known.party_ids == party_ids and known.start == data.start:
+            if known.party_ids == party_ids and known.values["start"] == data.values["start"]:
                 return known
         return None
 
@@ -435,15 +418,7 @@ def live(party: KnownParty) -> KnownParty:
 
 def differing_fields(data: RowData, known: KnownAgreement) -> list[str]:
     """The labels of the fields where the row and the recorded agreement disagree."""
-    pairs = {
-        "title_local": (data.title_local, known.title_local),
-        "instrument": (data.instrument, known.instrument),
-        "status": (data.status, known.status),
-        "renewal_intent": (data.renewal, known.renewal),
-        "signed": (data.signed, known.signed),
-        "end": (data.end, known.end),
-    }
-    return [target_label(name) for name, (mine, theirs) in pairs.items() if mine != theirs]
+    return [target_label(spec.file_key) for spec in COMPARED if data.values[spec.name] != known.values[spec.name]]
 
 
 def plan_import(

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker.dates import PartialDate
 from tracker.i18n import _
 from tracker.importing.fields import NUMBERED_PARTS, numbered, numbered_target
 from tracker.importing.mapping import Mapping
@@ -25,10 +24,11 @@ from tracker.importing.values import (
     unneutralise,
     url_items,
 )
-from tracker.models import AgreementStatus, InstrumentType, PartyKind, RenewalIntent
+from tracker.models import AgreementStatus, InstrumentType, PartyKind
+from tracker.records import agreement as agreement_contract
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import Kind, Spec, plain_specs
 from tracker.urls import InvalidURLError, normalize_url
-
-TEXT_LIMITS = {"title": 500, "title_local": 500, "summary": 20000, "notes": 20000}
 
 
 @dataclass(frozen=True)
@@ -45,22 +45,23 @@ class RowInput:
     """A row's values as the file gives them; parties, sectors and links not yet matched to records."""
 
     number: int
-    title: str = ""
-    title_local: str = ""
-    instrument: InstrumentType | None = None
-    status: AgreementStatus | None = None
-    renewal: RenewalIntent = RenewalIntent.NONE
-    signed: PartialDate | None = None
-    start: PartialDate | None = None
-    end: PartialDate | None = None
-    summary: str = ""
-    notes: str = ""
+    # The agreement contract's plain fields by name (tracker/records/agreement.py).
+    values: dict[str, Any] = field(default_factory=dict)
     # Each party with the column it came from (None for the home state the mapping adds).
     parties: list[tuple[PartyRef, str | None]] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     # (normalised URL, URL as written)
     sources: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The row's title, as the preview names the row."""
+        return self.values.get("title", "")
+
+
+# The file column of each plain field, by the field's name: where a problem of the field is shown.
+PLAIN_TARGETS = {spec.name: spec.file_key for spec in plain_specs(AgreementData)}
 
 
 class RowReader:
@@ -97,41 +98,42 @@ class RowReader:
         row.problems.append(Problem(row.number, self.columns.get(target) if target else None, str(message)))
 
     def read(self, number: int, cells: dict[str, Any]) -> RowInput:
-        """Every mapped cell of a row, read and checked on its own."""
+        """Every mapped cell of a row, read, then checked by the agreement's contract."""
         row = RowInput(number)
-        for target, limit in TEXT_LIMITS.items():
-            setattr(row, target, self.limited(row, cells, target, limit))
-        if not row.title:
-            self.problem(row, "title", _("Give the agreement a title."))
-        row.instrument = self.instrument(row, cells)
-        row.status = self.status(row, cells)
-        renewal = self.value(
-            row, cells, "renewal_intent", lambda raw: self.vocabulary.choice(RenewalIntent, cell_text(raw))
-        )
-        row.renewal = renewal or RenewalIntent.NONE
-        for target in ("signed", "start", "end"):
-            setattr(row, target, self.value(row, cells, target, lambda raw: parse_date(cell_text(raw))))
-        if row.start and row.end and row.end.is_before(row.start):
-            message = _("The end (%(end)s) is before the start (%(start)s).", end=row.end.iso(), start=row.start.iso())
-            self.problem(row, "end", message)
+        unreadable = set()  # fields whose cell did not parse: the contract's check has nothing to add about them
+        for spec in plain_specs(AgreementData):
+            before = len(row.problems)
+            row.values[spec.name] = self.plain(row, cells, spec)
+            if len(row.problems) > before:
+                unreadable.add(spec.name)
+        for problem in agreement_contract.check(row.values):
+            if problem.field not in unreadable:
+                self.problem(row, PLAIN_TARGETS[problem.field], problem.message)
         row.parties = self.parties(row, cells)
         row.sectors = self.value(row, cells, "sectors", text_items) or []
         row.sources = self.sources(row, cells)
         return row
 
-    def limited(self, row: RowInput, cells: dict[str, Any], target: str, limit: int) -> str:
-        """Text no longer than its column allows."""
-        text = self.text(cells, target)
-        if len(text) > limit:
-            self.problem(row, target, _("At most %(max)s characters (this has %(count)s).", max=limit, count=len(text)))
-        return text
+    def plain(self, row: RowInput, cells: dict[str, Any], spec: Spec) -> Any:
+        """One of the contract's plain fields read from its column (a problem noted when it does not parse)."""
+        target = spec.file_key
+        if spec.name == "instrument_type":
+            return self.instrument(row, cells)
+        if spec.name == "status":
+            return self.status(row, cells)
+        if spec.kind is Kind.CHOICE:
+            found = self.value(row, cells, target, lambda raw: self.vocabulary.choice(spec.choices, cell_text(raw)))
+            return found or spec.default
+        if spec.kind is Kind.PARTIAL_DATE:
+            return self.value(row, cells, target, lambda raw: parse_date(cell_text(raw)))
+        return self.text(cells, target)
 
     def instrument(self, row: RowInput, cells: dict[str, Any]) -> InstrumentType | None:
         """The instrument column, else the title's words (if the mapping says so), else the default."""
         before = len(row.problems)
         given = self.value(row, cells, "instrument", lambda raw: self.vocabulary.choice(InstrumentType, cell_text(raw)))
         if given is None and self.mapping.instrument_from_title:
-            given = instrument_from_title(row.title)
+            given = instrument_from_title(row.values["title"])
         given = given or self.mapping.default_instrument
         if given is None and len(row.problems) == before:
             self.problem(row, "instrument", _("Give the instrument."))

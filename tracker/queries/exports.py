@@ -20,18 +20,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from tracker.archiving import WITH_ARCHIVED
-from tracker.dates import PartialDate
 from tracker.models import (
     Agreement,
     AgreementParty,
     AgreementSource,
-    AgreementStatus,
-    InstrumentType,
     Party,
     PartyAlias,
     PartyKind,
     PartyRole,
-    RenewalIntent,
     Sector,
     Source,
     agreement_sector,
@@ -39,6 +35,9 @@ from tracker.models import (
 from tracker.queries import parties as party_queries
 from tracker.queries import sources as source_queries
 from tracker.queries.agreements import AgreementFilters, filter_conditions, sort_columns
+from tracker.queries.columns import columns_of, values_of
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import plain_specs
 
 # Rows read and completed at a time: large enough that the per-chunk statements cost little, small enough that a
 # chunk's rows and links stay a few megabytes.
@@ -66,20 +65,17 @@ class LinkedParty:
 class AgreementRow:
     """An agreement as an export writes it: its own values and the names of what it links to."""
 
-    title: str
-    title_local: str
-    instrument_type: InstrumentType
-    status: AgreementStatus
-    renewal_intent: RenewalIntent
-    signed: PartialDate | None
-    start: PartialDate | None
-    end: PartialDate | None
-    summary: str
-    notes: str
+    # The agreement contract's plain fields by name (tracker/records/agreement.py).
+    values: dict[str, Any]
     # Parties in the order they were linked, sectors by name, source URLs sorted.
     parties: list[LinkedParty] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """The agreement's title."""
+        return self.values["title"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,22 +90,7 @@ class PartyRow:
     notes: str
 
 
-AGREEMENT_COLUMNS = (
-    Agreement.id,
-    Agreement.title,
-    Agreement.title_local,
-    Agreement.instrument_type,
-    Agreement.status,
-    Agreement.renewal_intent,
-    Agreement.signed_on,
-    Agreement.signed_precision,
-    Agreement.start_on,
-    Agreement.start_precision,
-    Agreement.end_on,
-    Agreement.end_precision,
-    Agreement.summary,
-    Agreement.notes,
-)
+AGREEMENT_COLUMNS = (Agreement.id, *columns_of(Agreement, plain_specs(AgreementData)))
 
 
 def chunks(session: Session, statement: Select) -> Iterator[Sequence[Any]]:
@@ -149,18 +130,7 @@ def with_links(session: Session, rows: Sequence[Any]) -> list[AgreementRow]:
 
 def agreement_row(row: Any) -> AgreementRow:
     """An agreement's own values from its row."""
-    return AgreementRow(
-        title=row.title,
-        title_local=row.title_local,
-        instrument_type=row.instrument_type,
-        status=row.status,
-        renewal_intent=row.renewal_intent,
-        signed=PartialDate.from_columns(row.signed_on, row.signed_precision),
-        start=PartialDate.from_columns(row.start_on, row.start_precision),
-        end=PartialDate.from_columns(row.end_on, row.end_precision),
-        summary=row.summary,
-        notes=row.notes,
-    )
+    return AgreementRow(values_of(row, plain_specs(AgreementData)))
 
 
 def party_links(ids: list[int]) -> Select:

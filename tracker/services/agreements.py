@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tracker.archiving import INCLUDE_ARCHIVED
-from tracker.dates import PartialDate
 from tracker.errors import DuplicateError, NotFoundError, StateError, ValidationError
 from tracker.i18n import _
 from tracker.models import (
@@ -16,37 +13,19 @@ from tracker.models import (
     AgreementParty,
     AgreementRelation,
     AgreementSource,
-    AgreementStatus,
-    InstrumentType,
     Party,
     PartyRole,
     RelationKind,
-    RenewalIntent,
     Sector,
     Source,
     agreement_sector,
 )
+from tracker.records.agreement import AgreementData, check
+from tracker.records.fields import plain_values
+from tracker.records.problems import raise_problems
 from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
-
-
-@dataclass
-class AgreementData:
-    """Everything a user can set on an agreement, already parsed."""
-
-    title: str
-    instrument_type: InstrumentType
-    status: AgreementStatus
-    renewal_intent: RenewalIntent = RenewalIntent.NONE
-    title_local: str = ""
-    summary: str = ""
-    notes: str = ""
-    signed: PartialDate | None = None
-    start: PartialDate | None = None
-    end: PartialDate | None = None
-    sector_ids: list[int] = field(default_factory=list)
-    parties: list[tuple[int, PartyRole]] = field(default_factory=list)
 
 
 def create_agreement(session: Session, data: AgreementData) -> Agreement:
@@ -112,44 +91,35 @@ def _linked_sources(agreement_id: int) -> Select:
 
 
 def _apply(session: Session, agreement: Agreement, data: AgreementData) -> None:
-    """Check `data` against the rules, then copy it onto `agreement`."""
-    _check_title(data.title)
-    _check_period(data.start, data.end)
-    sectors = _load_sectors(session, data.sector_ids)
+    """Check `data` against the agreement's contract, then copy it onto `agreement`."""
+    raise_problems(check(vars(data)))
+    sectors = _load_sectors(session, data.sector_ids, data.sector_slugs)
     parties = _load_parties(session, [party_id for party_id, _role in data.parties])
-    agreement.title = data.title
-    agreement.title_local = data.title_local
-    agreement.instrument_type = data.instrument_type
-    agreement.status = data.status
-    agreement.renewal_intent = data.renewal_intent
-    agreement.summary = data.summary
-    agreement.notes = data.notes
-    agreement.signed, agreement.start, agreement.end = data.signed, data.start, data.end
+    for spec, value in plain_values(data, AgreementData):
+        setattr(agreement, spec.name, value)
     agreement.sectors = sectors
     _set_parties(agreement, [(parties[party_id], role) for party_id, role in data.parties])
 
 
-def _check_title(title: str) -> None:
-    """A title is required."""
-    if not title.strip():
-        raise ValidationError(_("Give the agreement a title."), field="title")
-
-
-def _check_period(start: PartialDate | None, end: PartialDate | None) -> None:
-    """The end may not come before the start, compared at the coarser of the two precisions."""
-    if start and end and end.is_before(start):
-        raise ValidationError(
-            _("The end (%(end)s) is before the start (%(start)s).", end=end.iso(), start=start.iso()), field="end"
-        )
-
-
-def _load_sectors(session: Session, sector_ids: list[int]) -> list[Sector]:
-    """The sectors with these ids, refusing any that do not exist."""
-    wanted = set(sector_ids)
+def _load_sectors(session: Session, sector_ids: list[int], slugs: list[str]) -> list[Sector]:
+    """The sectors with these ids or slugs, refusing any that do not exist."""
+    by_slug = _sectors_by_slug(session, slugs)
+    wanted = set(sector_ids) - {sector.id for sector in by_slug}
     sectors = session.scalars(select(Sector).where(Sector.id.in_(wanted))).all() if wanted else []
     if len(sectors) != len(wanted):
         raise ValidationError(_("One of the chosen sectors does not exist."), field="sectors")
-    return sorted(sectors, key=lambda sector: sector.name)
+    return sorted({*sectors, *by_slug}, key=lambda sector: sector.name)
+
+
+def _sectors_by_slug(session: Session, slugs: list[str]) -> list[Sector]:
+    """The live sectors with these slugs, refusing the first that does not exist."""
+    if not slugs:
+        return []
+    found = {sector.slug: sector for sector in session.scalars(select(Sector).where(Sector.slug.in_(set(slugs))))}
+    unknown = [slug for slug in slugs if slug not in found]
+    if unknown:
+        raise ValidationError(_("There is no sector with the slug “%(slug)s”.", slug=unknown[0]), field="sectors")
+    return list(found.values())
 
 
 def _load_parties(session: Session, party_ids: list[int]) -> dict[int, Party]:

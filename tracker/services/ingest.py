@@ -11,7 +11,8 @@ from tracker.errors import ValidationError
 from tracker.i18n import _
 from tracker.ingest.review import PendingSource
 from tracker.models import Agreement, Source
-from tracker.services.agreements import AgreementData, create_agreement
+from tracker.records.agreement import AgreementData
+from tracker.services.agreements import create_agreement
 from tracker.services.snapshots import create_source_from_extracted, find_known_source
 from tracker.services.sources import DuplicateSourceError, link_source
 

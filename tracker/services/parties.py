@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -15,12 +14,14 @@ from tracker.archiving import WITH_ARCHIVED
 from tracker.countries import normalize_country_code
 from tracker.errors import DuplicateError, InUseError, StateError, ValidationError
 from tracker.i18n import _
-from tracker.models import Agreement, AgreementParty, Party, PartyAlias, PartyKind
+from tracker.models import Agreement, AgreementParty, Party, PartyAlias
+from tracker.records.fields import max_length
+from tracker.records.party import PartyData
 from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
 
-NAME_MAX = 300
+NAME_MAX = max_length(PartyData, "name")  # also each alias's
 
 
 class NameOwner(NamedTuple):
@@ -28,18 +29,6 @@ class NameOwner(NamedTuple):
 
     name: str
     archived: bool
-
-
-@dataclass
-class PartyData:
-    """Everything a user can set on a party, already parsed."""
-
-    name: str
-    kind: PartyKind
-    country_code: str | None = None
-    parent_id: int | None = None
-    aliases: Sequence[str] = field(default_factory=list)
-    notes: str = ""
 
 
 def normalise_name(text: str) -> str:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,26 +13,17 @@ from tracker.archiving import WITH_ARCHIVED
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, Sector, agreement_sector
+from tracker.records.fields import max_length, spec_of
+from tracker.records.sector import SectorData
 from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
 from tracker.text import normalise_name
 
-NAME_MAX = 120
-SLUG_MAX = 64
-KEYWORD_MAX = 100
-KEYWORDS_MAX = 200
+NAME_MAX = max_length(SectorData, "name")
+SLUG_MAX = max_length(SectorData, "slug")
+KEYWORD_MAX = max_length(SectorData, "keywords")
+KEYWORDS_MAX = spec_of(SectorData, "keywords").max_items
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
-
-
-@dataclass
-class SectorData:
-    """Everything a user can set on a sector; a blank slug is made from the name."""
-
-    name: str
-    slug: str = ""
-    description: str = ""
-    # Words that point to the sector in a text, in any language; None leaves the stored keywords as they are.
-    keywords: Sequence[str] | None = None
 
 
 def slugify(text: str) -> str:

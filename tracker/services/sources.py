@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +14,9 @@ from tracker.archiving import WITH_ARCHIVED
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.i18n import _
-from tracker.models import Agreement, AgreementSource, Source, SourceKind
+from tracker.models import Agreement, AgreementSource, Source
+from tracker.records.fields import max_length
+from tracker.records.source import SourceData
 from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
@@ -25,21 +25,7 @@ from tracker.urls import InvalidURLError, normalize_url
 # A BCP 47-ish tag: primary language, then subtags for script, region or variant ("id", "en-GB", "zh-Hant").
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Column lengths of `Source`, checked here too so that no boundary can send PostgreSQL an over-long value.
-MAX_LENGTHS = {"url": 2000, "title": 500, "outlet": 200, "author": 300, "language": 16}
-
-
-@dataclass(frozen=True)
-class SourceData:
-    """What describes a source, as a boundary received it (text already stripped)."""
-
-    title: str
-    url: str = ""
-    kind: SourceKind = SourceKind.NEWS_ARTICLE
-    outlet: str = ""
-    author: str = ""
-    published_on: date | None = None
-    language: str = ""
-    excerpt: str = ""
+MAX_LENGTHS = {name: max_length(SourceData, name) for name in ("url", "title", "outlet", "author", "language")}
 
 
 class DuplicateSourceError(DuplicateError):

@@ -1,0 +1,76 @@
+"""WTForms fields made from a record contract's specs (tracker/records/), so a form checks what every path checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import Field, SelectField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import InputRequired, Length, Optional
+
+from tracker.forms.base import PartialDateValidator, options, partial_date_or_none
+from tracker.i18n import _
+from tracker.labels import choices
+from tracker.records.fields import Kind, Spec, json_value, plain_specs, spec_of
+
+DATE_HINT = _("YYYY, YYYY-MM or YYYY-MM-DD — only as precise as is known.")
+# The longest partial date ("2006-03-15"): longer input is refused before it is parsed.
+PARTIAL_DATE_LENGTH = len("YYYY-MM-DD")
+
+
+def form_field(spec: Spec, *, required: bool | None = None, label: Any = None) -> UnboundField:
+    """The input of one plain field; `required` and `label` override the spec's (a form that asks conditionally)."""
+    label = label or spec.label
+    presence = InputRequired() if (spec.required if required is None else required) else Optional()
+    if spec.kind is Kind.CHOICE:
+        default = spec.default.value if spec.default is not None else None
+        return SelectField(label, choices=options(choices(spec.choices)), default=default)
+    if spec.kind is Kind.PARTIAL_DATE:
+        validators = [Optional(), Length(max=PARTIAL_DATE_LENGTH), PartialDateValidator()]
+        return StringField(label, validators=validators, description=DATE_HINT)
+    field_class = TextAreaField if spec.kind is Kind.LONG_TEXT else StringField
+    return field_class(label, validators=[presence, Length(max=spec.max_length)])
+
+
+def contract_fields(data_class: type, prefix: str = "", **overrides: Any) -> dict[str, UnboundField]:
+    """An input for each plain field of the contract, named `prefix + name`, in declaration order."""
+    return {prefix + spec.name: form_field(spec, **overrides) for spec in plain_specs(data_class)}
+
+
+def contract_form(base: type, data_class: type) -> type:
+    """A form class with an input for every plain field of the contract, to subclass with the record's extras."""
+    return type(f"{data_class.__name__}Fields", (base,), contract_fields(data_class))
+
+
+def plain_data(form: Any, data_class: type, prefix: str = "") -> dict[str, Any]:
+    """The validated input of the contract's plain fields, by name, as the data class takes them."""
+    return {
+        spec.name: _value(spec, form[prefix + spec.name])
+        for spec in plain_specs(data_class)
+        if prefix + spec.name in form
+    }
+
+
+def _value(spec: Spec, field: Field) -> Any:
+    """One input's value as the data class holds it."""
+    if spec.kind is Kind.CHOICE:
+        return spec.choices(field.data)  # type: ignore[misc]
+    if spec.kind is Kind.PARTIAL_DATE:
+        return partial_date_or_none(field)
+    return field.data or ""
+
+
+def fill_plain(form: Any, record: Any, data_class: type) -> None:
+    """Show a recorded value in each plain input: choices by their value, partial dates as text.
+
+    `obj=` would hand the selects enum members, which match none of their string options: the browser would then
+    submit the first option and silently change the instrument, status or renewal.
+    """
+    for spec in plain_specs(data_class):
+        if spec.kind in (Kind.CHOICE, Kind.PARTIAL_DATE):
+            form[spec.name].data = json_value(spec, getattr(record, spec.name)) or ""
+
+
+def limit(data_class: type, name: str) -> Length:
+    """A Length validator at a contract field's maximum, for forms that take that field's value in their own way."""
+    return Length(max=spec_of(data_class, name).max_length)

@@ -1,0 +1,134 @@
+"""The agreement's contract: its writable fields, the rules that need no database, and its JSON form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.dates import PartialDate, PartialDateError
+from tracker.i18n import _
+from tracker.models import AgreementStatus, InstrumentType, PartyRole, RenewalIntent
+from tracker.records.fields import Kind, choice, json_value, parse_plain, partial_date, plain_specs, relation, text
+from tracker.records.problems import InvalidRecord, Problem, check_fields
+
+MAX_PARTIES = 50
+MAX_SECTORS = 200
+
+
+@dataclass(kw_only=True)
+class AgreementData:
+    """Everything a user can set on an agreement, already parsed: one line per field, read by every entry path."""
+
+    title: str = text(
+        _("Title"),
+        _("title"),
+        max_length=500,
+        required=True,
+        synonyms=("judul", "judul perjanjian", "agreement title", "nama perjanjian"),
+    )
+    title_local: str = text(
+        _("Title in the local language"),
+        _("local title"),
+        max_length=500,
+        synonyms=("title in the local language", "local title", "judul lokal", "judul bahasa indonesia"),
+    )
+    instrument_type: InstrumentType = choice(
+        InstrumentType,
+        _("Instrument"),
+        _("instrument"),
+        column="instrument",
+        synonyms=("instrument type", "type of instrument", "bentuk", "bentuk perjanjian"),
+    )
+    status: AgreementStatus = choice(
+        AgreementStatus, _("Status"), _("status"), synonyms=("status pemberlakuan", "entry into force status")
+    )
+    renewal_intent: RenewalIntent = choice(
+        RenewalIntent,
+        _("Renewal"),
+        _("renewal"),
+        default=RenewalIntent.NONE,
+        synonyms=("renewal", "renewal intent", "perpanjangan"),
+    )
+    signed: PartialDate | None = partial_date(
+        _("Signed"),
+        _("signed"),
+        synonyms=(
+            "signed on",
+            "date signed",
+            "signing date",
+            "date of signature",
+            "tanggal penandatanganan",
+            "tempat & tanggal penandatanganan",
+            "tempat dan tanggal penandatanganan",
+            "place and date of signature",
+        ),
+    )
+    start: PartialDate | None = partial_date(
+        _("Start"),
+        _("start"),
+        synonyms=("start date", "starts", "begins", "tanggal mulai", "tanggal berlaku", "entry into force"),
+    )
+    end: PartialDate | None = partial_date(
+        _("End"), _("end"), synonyms=("end date", "ends", "expires", "tanggal berakhir", "berakhir")
+    )
+    sector_ids: list[int] = relation(_("Sectors"), _("sectors"), column="sectors")
+    sector_slugs: list[str] = field(default_factory=list)  # sectors as the API names them; the service adds them
+    parties: list[tuple[int, PartyRole]] = relation(_("Parties"), _("parties"))
+    summary: str = text(
+        _("Summary"), _("summary"), max_length=20000, long=True, synonyms=("ringkasan", "description", "deskripsi")
+    )
+    notes: str = text(
+        _("Notes"), _("notes"), max_length=20000, long=True, synonyms=("note", "catatan", "keterangan", "remarks")
+    )
+
+
+# The messages of required fields left blank, in the words the forms and the importer have always used.
+MISSING = {
+    "title": _("Give the agreement a title."),
+    "instrument_type": _("Give the instrument."),
+    "status": _("Give the status."),
+}
+
+
+def check(values: Mapping[str, Any]) -> list[Problem]:
+    """Every rule that needs no database, over the fields present in `values` (by name)."""
+    problems = check_fields(values, AgreementData, MISSING)
+    start, end = values.get("start"), values.get("end")
+    if isinstance(start, PartialDate) and isinstance(end, PartialDate) and end.is_before(start):
+        message = _("The end (%(end)s) is before the start (%(start)s).", end=end.iso(), start=start.iso())
+        problems.append(Problem("end", message))
+    return problems
+
+
+def input_json(agreement: Any) -> dict[str, Any]:
+    """The writable fields of a recorded agreement, as a PUT body would give them."""
+    body = {spec.name: json_value(spec, getattr(agreement, spec.name)) for spec in plain_specs(AgreementData)}
+    body["sectors"] = [sector.slug for sector in agreement.sectors]
+    body["parties"] = [{"party_id": link.party_id, "role": link.role.value} for link in agreement.party_links]
+    return body
+
+
+def from_json(body: Mapping[str, Any]) -> AgreementData:
+    """A body that follows the API's input schema as data; an impossible date is an InvalidRecord naming it."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for spec in plain_specs(AgreementData):
+        if spec.name not in body and not spec.required:
+            continue  # the data class's default
+        try:
+            values[spec.name] = parse_plain(spec, body.get(spec.name))
+        except PartialDateError as exc:
+            problems.append(Problem(spec.name, str(exc)))
+    if problems:
+        raise InvalidRecord(problems)
+    parties = [(int(row["party_id"]), PartyRole(row["role"])) for row in body.get("parties", [])]
+    return AgreementData(**values, sector_slugs=list(body.get("sectors", [])), parties=parties)
+
+
+def file_columns() -> list[str]:
+    """The columns of the agreement file format, in order: the short fields, the links, then the long texts."""
+    plain = plain_specs(AgreementData)
+    short = [spec.file_key for spec in plain if spec.kind is not Kind.LONG_TEXT]
+    long = [spec.file_key for spec in plain if spec.kind is Kind.LONG_TEXT]
+    return [*short, "parties", "sectors", "sources", *long]
