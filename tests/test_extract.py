@@ -11,17 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.i18n import EscapedLazyString
-from tracker.ingest.extract import (
-    Extracted,
-    ExtractError,
-    decode_html,
-    extract_html,
-    extract_text,
-    guess_language,
-    make_excerpt,
-    normalize_language,
-    parse_published,
-)
+from tracker.ingest.extract import extract_html, extract_text
+from tracker.ingest.extract.body import make_excerpt
+from tracker.ingest.extract.dates import parse_published
+from tracker.ingest.extract.decoding import decode_html
+from tracker.ingest.extract.language import guess_language, normalize_language
+from tracker.ingest.extract.result import Extracted, ExtractError
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 TIRTO = "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ"

@@ -23,19 +23,11 @@ import pytest
 
 from tracker.config import ConfigError, load_config
 from tracker.i18n import EscapedLazyString
-from tracker.ingest import fetch as fetch_module
-from tracker.ingest.fetch import (
-    Deadline,
-    FetchedPage,
-    FetchError,
-    FetchPolicy,
-    PinnedHTTPSConnection,
-    check_host,
-    fetch,
-    is_public_address,
-    policy_from_config,
-    system_resolver,
-)
+from tracker.ingest.fetch import fetch, pinned
+from tracker.ingest.fetch.addresses import checked_addresses, is_public_address, system_resolver
+from tracker.ingest.fetch.pinned import PinnedHTTPSConnection
+from tracker.ingest.fetch.policy import Deadline, FetchedPage, FetchError, FetchPolicy, policy_from_config
+from tracker.ingest.fetch.targets import check_host, check_url
 
 MB = 1024 * 1024
 LOOPBACK = (ipaddress.ip_network("127.0.0.1/32"),)
@@ -177,7 +169,7 @@ class LocalServer:
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No system look-up of a name and no connection beyond loopback, whatever a test does."""
     real_getaddrinfo = socket.getaddrinfo
-    real_open_socket = fetch_module.open_socket
+    real_open_socket = pinned.open_socket
 
     def numeric_only(host, *args, **kwargs):  # type: ignore[no-untyped-def]
         try:
@@ -191,7 +183,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_open_socket(address, port, deadline)
 
     monkeypatch.setattr(socket, "getaddrinfo", numeric_only)
-    monkeypatch.setattr(fetch_module, "open_socket", loopback_only)
+    monkeypatch.setattr(pinned, "open_socket", loopback_only)
 
 
 @pytest.fixture
@@ -346,9 +338,9 @@ def test_hostile_url_is_refused_with_its_reason(url: str, code: str) -> None:
 
 def test_every_look_up_is_checked_and_public_addresses_pass() -> None:
     resolver = FakeResolver({"news.example": [PUBLIC, "2606:4700:4700::1111"]})
-    target = fetch_module.check_url("http://news.example/berita", FetchPolicy())
+    target = check_url("http://news.example/berita", FetchPolicy())
     deadline = Deadline(1)
-    addresses = fetch_module.checked_addresses(target, FetchPolicy(), resolver, deadline)
+    addresses = checked_addresses(target, FetchPolicy(), resolver, deadline)
     assert addresses == [PUBLIC, "2606:4700:4700::1111"]
     assert resolver.calls == [("news.example", 80)]
 
@@ -372,8 +364,8 @@ def test_addresses_python_may_call_global_are_not_public(address: str) -> None:
 def test_an_exempt_network_opens_only_itself() -> None:
     policy = FetchPolicy(allowed_networks=(ipaddress.ip_network("10.0.0.0/24"),))
     resolver = FakeResolver({"internal.example": ["10.0.0.5"], "other.example": ["10.0.1.5"]})
-    target = fetch_module.check_url("http://internal.example/", policy)
-    assert fetch_module.checked_addresses(target, policy, resolver, Deadline(1)) == ["10.0.0.5"]
+    target = check_url("http://internal.example/", policy)
+    assert checked_addresses(target, policy, resolver, Deadline(1)) == ["10.0.0.5"]
     assert refused("http://other.example/", policy, resolver).code == "private_address"
 
 
@@ -764,7 +756,7 @@ def test_https_connection_connects_to_the_pinned_address_and_wraps_for_the_host_
 
 
 def test_default_tls_context_verifies_certificates_and_host_names() -> None:
-    context = fetch_module.tls_context()
+    context = pinned.tls_context()
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
 
@@ -799,7 +791,7 @@ def test_https_fetch_uses_sni_and_checks_the_certificate_for_the_host_name(
     tls_server, certificate, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server, names = tls_server
-    monkeypatch.setattr(fetch_module, "tls_context", lambda: ssl.create_default_context(cafile=str(certificate[0])))
+    monkeypatch.setattr(pinned, "tls_context", lambda: ssl.create_default_context(cafile=str(certificate[0])))
     page = fetch(f"https://news.example:{server.port}/", local_policy(server), local_names("news.example"))
     assert page.body == b"<p>secure</p>"
     assert names == ["news.example"]
@@ -808,7 +800,7 @@ def test_https_fetch_uses_sni_and_checks_the_certificate_for_the_host_name(
 
 def test_https_certificate_for_another_name_is_refused(tls_server, certificate, monkeypatch) -> None:
     server, _names = tls_server
-    monkeypatch.setattr(fetch_module, "tls_context", lambda: ssl.create_default_context(cafile=str(certificate[0])))
+    monkeypatch.setattr(pinned, "tls_context", lambda: ssl.create_default_context(cafile=str(certificate[0])))
     error = refused(f"https://other.example:{server.port}/", local_policy(server), local_names("other.example"))
     assert error.code == "tls"
 

@@ -18,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from tracker.demo import AITEC, GOVERNMENT_KR, MINISTRY, load_demo
-from tracker.ingest.extract import ExtractError, decode_html, extract_html
-from tracker.ingest.suggest import Suggestions, suggest
+from tracker.ingest.extract import extract_html
+from tracker.ingest.extract.decoding import decode_html
+from tracker.ingest.extract.result import ExtractError
 from tracker.models import AgreementStatus, InstrumentType, RenewalIntent
+from tracker.queries.suggestions import Suggestions, suggest
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 AITEC_AGREEMENT = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"

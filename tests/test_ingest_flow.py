@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from tracker.ingest.fetch import policy_from_config
+from tracker.ingest.fetch.policy import policy_from_config
 from tracker.models import (
     Agreement,
     AgreementStatus,

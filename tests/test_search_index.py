@@ -19,7 +19,7 @@ from tests.test_migrations import scratch_url  # noqa: F401  (a fixture: an empt
 from tracker import migrate, search
 from tracker.archiving import WITH_ARCHIVED
 from tracker.db import make_engine
-from tracker.ingest.extract import Extracted
+from tracker.ingest.extract.result import Extracted
 from tracker.models import (
     Agreement,
     AgreementParty,

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.errors import ValidationError
-from tracker.ingest.extract import Extracted, decode_html, extract_html
+from tracker.ingest.extract import extract_html
+from tracker.ingest.extract.decoding import decode_html
+from tracker.ingest.extract.result import Extracted
 from tracker.models import SnapshotMethod, Source, SourceKind, SourceSnapshot, UserRole
 from tracker.queries import snapshots as queries
 from tracker.services import snapshots as services

@@ -11,15 +11,9 @@ from sqlalchemy import insert, select
 from tracker.dates import PartialDate, Precision
 from tracker.demo import AITEC, GOVERNMENT_KR, MINISTRY, load_demo
 from tracker.errors import ValidationError
-from tracker.ingest.suggest import (
-    INSTRUMENT_CUES,
-    RENEWAL_CUES,
-    STATUS_CUES,
-    find_cues,
-    find_periods,
-    phrase_key,
-    suggest,
-)
+from tracker.ingest.suggest.cues import INSTRUMENT_CUES, RENEWAL_CUES, STATUS_CUES, find_cues
+from tracker.ingest.suggest.periods import find_periods
+from tracker.ingest.suggest.words import phrase_key
 from tracker.models import (
     AgreementStatus,
     InstrumentType,
@@ -31,6 +25,7 @@ from tracker.models import (
     Sector,
     UserRole,
 )
+from tracker.queries.suggestions import suggest
 from tracker.services.agreements import archive_agreement
 from tracker.services.parties import archive_party
 from tracker.services.sectors import KEYWORDS_MAX, SectorData, archive_sector, update_sector

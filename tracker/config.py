@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tracker.ingest.fetch import policy_from_config
+from tracker.ingest.fetch.policy import policy_from_config
 from tracker.services.accounts import Throttle
 
 
@@ -71,7 +71,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_PROXY_COUNT": whole_number("TRACKER_PROXY_COUNT", 0),
         # Uploads and pasted pages: a saved article is far below this.
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
-        # Fetching the pages users link to (tracker/ingest/fetch.py): the ports allowed (the full list, e.g.
+        # Fetching the pages users link to (tracker/ingest/fetch/): the ports allowed (the full list, e.g.
         # "80,443,8080"), and networks exempt from the public-addresses-only rule, as comma-separated CIDRs.
         # DANGER: an exempt network becomes reachable by every user who can add a source (internal services,
         # cloud metadata at 169.254.169.254, databases): leave it empty except in tests and special deployments.

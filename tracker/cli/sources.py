@@ -11,10 +11,11 @@ from flask.cli import with_appcontext
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.ingest import acquire
-from tracker.ingest.extract import ExtractError
-from tracker.ingest.fetch import FetchError, policy_from_config, system_resolver
-from tracker.ingest.review import PendingSource, quote_for
-from tracker.ingest.suggest import Suggestions, suggest
+from tracker.ingest.extract.result import ExtractError
+from tracker.ingest.fetch.addresses import system_resolver
+from tracker.ingest.fetch.policy import FetchError, policy_from_config
+from tracker.ingest.review import PendingSource
+from tracker.queries.suggestions import Suggestions, suggest
 from tracker.services import snapshots
 from tracker.services.ingest import ReviewDecision, save_review
 
@@ -75,7 +76,7 @@ def add_source(location: str, link_ids: list[int], link_suggested: bool, note: s
         link_ids = [*link_ids, found.agreements[0].agreement.id]
     if not link_ids and not source_only:
         raise click.ClickException("Nothing saved: choose --link ID, --link-suggested or --source-only.")
-    quote = note if note is not None else quote_for(pending.extracted.text, found)
+    quote = note if note is not None else found.quote(pending.extracted.text)
     try:
         source = save_review(session, pending, ReviewDecision(sorted(set(link_ids)), quote, None))
     except TrackerError as error:

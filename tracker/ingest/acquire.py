@@ -6,8 +6,11 @@ import re
 from pathlib import PurePath
 
 from tracker.i18n import _
-from tracker.ingest.extract import decode_html, extract_html, extract_text
-from tracker.ingest.fetch import FetchPolicy, Resolver, fetch, system_resolver
+from tracker.ingest.extract import extract_html, extract_text
+from tracker.ingest.extract.decoding import decode_html
+from tracker.ingest.fetch import fetch
+from tracker.ingest.fetch.addresses import Resolver, system_resolver
+from tracker.ingest.fetch.policy import FetchPolicy
 from tracker.ingest.review import PendingSource
 from tracker.models import SnapshotMethod
 from tracker.urls import normalize_url

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from tracker.ingest.extract import Extracted
-from tracker.ingest.suggest import Suggestions
+from tracker.ingest.extract.result import Extracted
 from tracker.models import SnapshotMethod
 
 SALT = "tracker.ingest.review"
 # A review left open longer than this must be started again (the page may have changed meanwhile).
 MAX_AGE_SECONDS = 6 * 3600
-SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+")
 DATE_FIELDS = ("published_on",)
 DATETIME_FIELDS = ("published_at",)
 
@@ -65,19 +62,3 @@ def unseal(token: str, secret_key: str, max_age: int = MAX_AGE_SECONDS) -> Pendi
         return PendingSource(_restored(body["extracted"]), SnapshotMethod(body["method"]), body["final_url"])
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
         raise ReviewExpired(str(exc)) from exc
-
-
-def quote_for(text: str, found: Suggestions) -> str:
-    """A note for the link: the first sentence naming the period or a party the suggestions found."""
-    phrases = [p.phrase for p in found.periods] + [m for s in found.parties for m in s.matched]
-    return best_quote(text, phrases)
-
-
-def best_quote(text: str, phrases: list[str]) -> str:
-    """The first sentence of the text that contains one of the phrases."""
-    sentences = SENTENCE_END.split(text or "")
-    for phrase in phrases:
-        for sentence in sentences:
-            if phrase and phrase.lower() in sentence.lower():
-                return sentence.strip()[:1000]
-    return ""

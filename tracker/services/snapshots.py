@@ -13,7 +13,8 @@ from tracker.archiving import WITH_ARCHIVED
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.errors import ValidationError
 from tracker.i18n import _
-from tracker.ingest.extract import Extracted, shorten
+from tracker.ingest.extract.result import Extracted
+from tracker.ingest.extract.text import shorten
 from tracker.models import SnapshotMethod, Source, SourceKind, SourceSnapshot
 from tracker.services.sources import MAX_LENGTHS, DuplicateSourceError, check_language
 from tracker.urls import InvalidURLError, normalize_url

@@ -12,15 +12,16 @@ from tracker.errors import TrackerError
 from tracker.forms.ingest import AddSourceForm, ReviewForm
 from tracker.i18n import _
 from tracker.ingest import acquire
-from tracker.ingest.extract import ExtractError
-from tracker.ingest.fetch import FetchError, policy_from_config, system_resolver
-from tracker.ingest.review import PendingSource, ReviewExpired, quote_for, seal, unseal
-from tracker.ingest.suggest import Suggestions, suggest
+from tracker.ingest.extract.result import ExtractError
+from tracker.ingest.fetch.addresses import system_resolver
+from tracker.ingest.fetch.policy import FetchError, policy_from_config
+from tracker.ingest.review import PendingSource, ReviewExpired, seal, unseal
 from tracker.models import AgreementStatus, InstrumentType, RenewalIntent, Source
 from tracker.queries.agreements import agreements_named
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_id_choices
 from tracker.queries.sources import recent_agreement_suggestions
+from tracker.queries.suggestions import Suggestions, suggest
 from tracker.services import snapshots
 from tracker.services.ingest import ReviewDecision, save_review
 from tracker.services.sources import DuplicateSourceError
@@ -100,7 +101,7 @@ def set_choices(session: Session, form: ReviewForm) -> None:
 def prefill(form: ReviewForm, found: Suggestions, pending: PendingSource) -> None:
     """Tick what the suggestions point to and fill in the new agreement from them."""
     form.link_agreements.data = [s.agreement.id for s in found.agreements[:1]]
-    form.note.data = quote_for(pending.extracted.text, found) or pending.extracted.excerpt[:500]
+    form.note.data = found.quote(pending.extracted.text) or pending.extracted.excerpt[:500]
     form.create_new.data = not found.agreements
     names = [s.party.name for s in found.parties]
     form.new_title.data = _("Cooperation between %(names)s", names=" and ".join(names)) if names else ""

@@ -1,0 +1,55 @@
+"""Small text helpers of extraction: one clean line, values without repeats, shortening, host names, URLs."""
+
+from __future__ import annotations
+
+import html as html_lib
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from tracker.urls import InvalidURLError, normalize_url
+
+
+def clean(value: Any) -> str:
+    """One line of text: entities decoded, whitespace collapsed, NFC."""
+    if not isinstance(value, str):
+        return ""
+    return unicodedata.normalize("NFC", " ".join(html_lib.unescape(value).split()))
+
+
+def dedupe(values: Iterable[str]) -> list[str]:
+    """Non-empty values in order, without repeats that differ only in case."""
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        if value and value.casefold() not in seen:
+            seen.add(value.casefold())
+            kept.append(value)
+    return kept
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def host_of(url: str | None) -> str:
+    """The host name of a URL without a leading www."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.removeprefix("www.")
+
+
+def normalized_url(url: str | None, base: str | None = None) -> str | None:
+    """The normal form of an absolute or (with `base`) relative URL; None when it is not a usable http(s) URL."""
+    if not url:
+        return None
+    try:
+        return normalize_url(urljoin(base, url.strip()) if base else url)
+    except (InvalidURLError, ValueError):
+        return None
