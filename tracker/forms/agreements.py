@@ -29,12 +29,12 @@ from tracker.forms.base import (
     optional_id,
     options,
 )
-from tracker.forms.contract import contract_form, fill_plain, plain_data
+from tracker.forms.contract import contract_form, fill_plain, limit, plain_data
 from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
 from tracker.queries.agreements import SortOrder
-from tracker.records.agreement import AgreementData
+from tracker.records.agreement import AgreementData, RelationData
 
 BLANK_PARTY_ROWS = 3
 PER_PAGE_CHOICES = (10, 25, 50, 100)
@@ -213,4 +213,4 @@ class RelationForm(BaseForm):
 
     kind = SelectField(_("This agreement"), choices=options(choices(RelationKind)))
     other = agreement_reference(_("Other agreement"), required=_("Give the other agreement's number or exact title."))
-    note = StringField(_("Note"), validators=[Optional(), Length(max=1000)])
+    note = StringField(_("Note"), validators=[Optional(), limit(RelationData, "note")])

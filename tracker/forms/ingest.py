@@ -16,11 +16,12 @@ from tracker.forms.base import (
     options,
     partial_date_or_none,
 )
-from tracker.forms.contract import form_field
+from tracker.forms.contract import form_field, limit
 from tracker.i18n import _
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RenewalIntent
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import spec_of
+from tracker.records.source import LinkData, SourceData
 
 MAX_PASTE = 5 * 1024 * 1024
 
@@ -28,14 +29,14 @@ MAX_PASTE = 5 * 1024 * 1024
 class AddSourceForm(BaseForm):
     """A link to fetch, a page or text pasted, or a saved page uploaded: exactly one of them."""
 
-    url = StringField(_("Link to the article"), validators=[Optional(), Length(max=2000)])
+    url = StringField(_("Link to the article"), validators=[Optional(), limit(SourceData, "url")])
     pasted = TextAreaField(
         _("Or paste the page or its text"),
         validators=[Optional(), Length(max=MAX_PASTE)],
         description=_("The HTML of the page (view source) or just the text of the article."),
     )
     pasted_url = StringField(
-        _("Where the pasted text comes from (optional)"), validators=[Optional(), Length(max=2000)]
+        _("Where the pasted text comes from (optional)"), validators=[Optional(), limit(SourceData, "url")]
     )
     upload = FileField(_("Or upload a saved page"), description=_("A .html, .htm or .txt file of at most 5 MB."))
 
@@ -61,7 +62,9 @@ class ReviewForm(BaseForm):
     # The suggested agreements as checkboxes (any live agreement's id is accepted), and one more by number or title.
     link_agreements = CheckboxListField(_("Link the source to these agreements"), coerce=optional_id)
     link_other = agreement_reference(_("Another agreement"))
-    note = TextAreaField(_("What the source supports (a note or a quote)"), validators=[Optional(), Length(max=5000)])
+    note = TextAreaField(
+        _("What the source supports (a note or a quote)"), validators=[Optional(), limit(LinkData, "note")]
+    )
     create_new = BooleanField(_("Also record a new agreement from this page"))
     new_title = form_field(spec_of(AgreementData, "title"), required=False)
     new_instrument = form_field(spec_of(AgreementData, "instrument_type"))

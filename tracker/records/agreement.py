@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker.dates import PartialDate, PartialDateError
+from tracker.dates import PartialDate
 from tracker.i18n import _
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RenewalIntent
-from tracker.records.fields import Kind, choice, json_value, parse_plain, partial_date, plain_specs, relation, text
-from tracker.records.problems import InvalidRecord, Problem, check_fields
+from tracker.records import codec
+from tracker.records.fields import Kind, choice, json_value, partial_date, plain_specs, relation, text
+from tracker.records.problems import Problem, check_fields
 
 MAX_PARTIES = 50
 MAX_SECTORS = 200
@@ -83,6 +84,13 @@ class AgreementData:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class RelationData:
+    """What a user writes on a relation between two agreements (renews, amends …) besides its kind."""
+
+    note: str = text(_("Note"), _("note"), max_length=1000)
+
+
 # The messages of required fields left blank, in the words the forms and the importer have always used.
 MISSING = {
     "title": _("Give the agreement a title."),
@@ -110,20 +118,9 @@ def input_json(agreement: Any) -> dict[str, Any]:
 
 
 def from_json(body: Mapping[str, Any]) -> AgreementData:
-    """A body that follows the API's input schema as data; an impossible date is an InvalidRecord naming it."""
-    values: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for spec in plain_specs(AgreementData):
-        if spec.name not in body and not spec.required:
-            continue  # the data class's default
-        try:
-            values[spec.name] = parse_plain(spec, body.get(spec.name))
-        except PartialDateError as exc:
-            problems.append(Problem(spec.name, str(exc)))
-    if problems:
-        raise InvalidRecord(problems)
+    """A body that follows the API's input schema as data; sectors stay slugs, for the service to look up."""
     parties = [(int(row["party_id"]), PartyRole(row["role"])) for row in body.get("parties", [])]
-    return AgreementData(**values, sector_slugs=list(body.get("sectors", [])), parties=parties)
+    return codec.from_json(AgreementData, body, sector_slugs=list(body.get("sectors", [])), parties=parties)
 
 
 def file_columns() -> list[str]:

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from tracker.dates import PartialDate
-
 
 class Kind(enum.Enum):
     """What a field holds, which decides its input widget, its JSON schema and how a file cell is read."""
@@ -157,12 +155,3 @@ def json_value(spec: Spec, value: Any) -> Any:
     if spec.kind is Kind.PARTIAL_DATE:
         return value.iso()
     return value
-
-
-def parse_plain(spec: Spec, raw: Any) -> Any:
-    """A plain value from its JSON or form text (already checked against the spec's shape)."""
-    if spec.kind is Kind.CHOICE:
-        return spec.choices(raw) if raw not in (None, "") else None  # type: ignore[misc]
-    if spec.kind is Kind.PARTIAL_DATE:
-        return PartialDate.parse(raw) if raw else None
-    return raw or ""
