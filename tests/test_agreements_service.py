@@ -17,8 +17,8 @@ from tracker.models import (
     RenewalIntent,
     Source,
 )
+from tracker.records.agreement import AgreementData
 from tracker.services.agreements import (
-    AgreementData,
     add_relation,
     archive_agreement,
     create_agreement,

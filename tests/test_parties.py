@@ -13,13 +13,8 @@ from tracker.queries.parties import (
     party_detail,
     party_list,
 )
-from tracker.services.parties import (
-    PartyData,
-    archive_party,
-    clean_aliases,
-    create_party,
-    update_party,
-)
+from tracker.records.party import PartyData, clean_aliases
+from tracker.services.parties import archive_party, create_party, update_party
 from tracker.text import normalise_name
 
 KOREAN_INSTITUTE = "한국생산기술연구원"

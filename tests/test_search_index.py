@@ -35,13 +35,13 @@ from tracker.models import (
     agreement_search,
 )
 from tracker.queries.agreements import AgreementFilters, SortOrder, search_agreements
+from tracker.records.agreement import AgreementData
+from tracker.records.party import PartyData
+from tracker.records.source import SourceData
 from tracker.services import agreements as agreement_services
 from tracker.services import parties as party_services
 from tracker.services import snapshots as snapshot_services
 from tracker.services import sources as source_services
-from tracker.services.agreements import AgreementData
-from tracker.services.parties import PartyData
-from tracker.services.sources import SourceData
 
 
 def in_sync(session) -> bool:

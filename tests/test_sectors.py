@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from tracker.errors import DuplicateError, InUseError, ValidationError
 from tracker.models import Sector
 from tracker.queries.sectors import all_sectors, sector_choices, sector_id_choices, sectors_with_counts
-from tracker.records.sector import SectorData
-from tracker.services.sectors import archive_sector, create_sector, slugify, update_sector
+from tracker.records.sector import SectorData, slugify
+from tracker.services.sectors import archive_sector, create_sector, update_sector
 
 SEEDED = ["Electric vehicles", "Moulds and dies", "Renewable energy", "Technology"]
 

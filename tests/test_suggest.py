@@ -26,9 +26,10 @@ from tracker.models import (
     UserRole,
 )
 from tracker.queries.suggestions import suggest
+from tracker.records.sector import KEYWORDS_MAX, SectorData
 from tracker.services.agreements import archive_agreement
 from tracker.services.parties import archive_party
-from tracker.services.sectors import KEYWORDS_MAX, SectorData, archive_sector, update_sector
+from tracker.services.sectors import archive_sector, update_sector
 
 SEED_TITLE = "Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel"
 SEED_TEXT = (Path(__file__).parent / "fixtures" / "seed_article.txt").read_text(encoding="utf-8")

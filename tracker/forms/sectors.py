@@ -7,14 +7,12 @@ from typing import Any
 from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from tracker import errors
 from tracker.forms.base import BaseForm
 from tracker.forms.contract import limit
 from tracker.i18n import _
 from tracker.models import Sector
 from tracker.records.fields import spec_of
-from tracker.records.sector import SectorData
-from tracker.services.sectors import NAME_MAX, SLUG_MAX, check_keywords
+from tracker.records.sector import SectorData, clean_keywords, keyword_problems
 
 # Room for the most keywords allowed at their longest, with repeats and blank lines besides.
 KEYWORDS_TEXT_MAX = spec_of(SectorData, "keywords").text_max
@@ -28,12 +26,12 @@ def keyword_lines(text: str | None) -> list[str]:
 class SectorForm(BaseForm):
     """Create or edit a sector."""
 
-    name = StringField(_("Name"), validators=[InputRequired(), Length(max=NAME_MAX)])
+    name = StringField(_("Name"), validators=[InputRequired(), limit(SectorData, "name")])
     slug = StringField(
         _("Short name in links"),
         validators=[
             Optional(),
-            Length(max=SLUG_MAX),
+            limit(SectorData, "slug"),
             Regexp(r"^[a-z0-9-]+\Z", message=_("Use only lower-case letters a–z, digits and hyphens.")),
         ],
     )
@@ -49,10 +47,9 @@ class SectorForm(BaseForm):
 
     def validate_keywords(self, field: Any) -> None:
         """The keywords follow the service's rules, reported next to the field."""
-        try:
-            check_keywords(keyword_lines(field.data))
-        except errors.ValidationError as error:
-            raise ValidationError(error.message) from error
+        problems = keyword_problems(clean_keywords(keyword_lines(field.data)))
+        if problems:
+            raise ValidationError(str(problems[0].message))
 
     def to_data(self) -> SectorData:
         """The validated input as the service's input type."""

@@ -18,8 +18,8 @@ from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import MAX_ID, Source, SourceKind
 from tracker.queries.sources import DEFAULT_SORT, SourceFilters
-from tracker.records.source import LinkData, SourceData
-from tracker.services.sources import LANGUAGE_PATTERN, MAX_LENGTHS, normalize_language
+from tracker.records.fields import LANGUAGE_PATTERN
+from tracker.records.source import LinkData, SourceData, normalize_language
 from tracker.urls import InvalidURLError, normalize_url
 
 SEARCH_MAX = 200
@@ -28,7 +28,7 @@ LANGUAGE_MESSAGE = _("Use a language code such as id, en or ko.")
 
 def language_validators() -> list[Any]:
     """Blank, or a language tag of at most its column's length."""
-    return [Optional(), Length(max=MAX_LENGTHS["language"]), Regexp(LANGUAGE_PATTERN, message=LANGUAGE_MESSAGE)]
+    return [Optional(), limit(SourceData, "language"), Regexp(LANGUAGE_PATTERN, message=LANGUAGE_MESSAGE)]
 
 
 SORT_CHOICES = [
@@ -72,17 +72,17 @@ class SourceFields(BaseForm):
 
     url = URLField(
         _("URL"),
-        validators=[Optional(), Length(max=MAX_LENGTHS["url"]), valid_url],
+        validators=[Optional(), limit(SourceData, "url"), valid_url],
         description=_("The address of the article. Leave blank for a document without a link."),
     )
-    title = StringField(_("Title"), validators=[Length(max=MAX_LENGTHS["title"])])
+    title = StringField(_("Title"), validators=[limit(SourceData, "title")])
     kind = SelectField(
         _("Kind"), choices=options(choices(SourceKind)), coerce=SourceKind, default=SourceKind.NEWS_ARTICLE
     )
     outlet = StringField(
-        _("Outlet"), validators=[Length(max=MAX_LENGTHS["outlet"])], description=_("For example tirto.id or Antara.")
+        _("Outlet"), validators=[limit(SourceData, "outlet")], description=_("For example tirto.id or Antara.")
     )
-    author = StringField(_("Author"), validators=[Length(max=MAX_LENGTHS["author"])])
+    author = StringField(_("Author"), validators=[limit(SourceData, "author")])
     published_on = StringField(
         _("Published on"), widget=DateInput(), validators=[Optional(), valid_day], description=_("YYYY-MM-DD")
     )
@@ -118,9 +118,7 @@ class SourceFields(BaseForm):
 class SourceForm(SourceFields):
     """Create or edit a source: a title is always required."""
 
-    title = StringField(
-        _("Title"), validators=[DataRequired(message=_("Enter a title.")), Length(max=MAX_LENGTHS["title"])]
-    )
+    title = StringField(_("Title"), validators=[DataRequired(message=_("Enter a title.")), limit(SourceData, "title")])
     version = VersionField()
 
     def fill_from(self, source: Source) -> None:
@@ -186,7 +184,7 @@ class SourceQueryForm(QueryForm):
         validators=[Optional(), Length(max=SEARCH_MAX)],
         description=_("Words in the title, outlet, author or URL."),
     )
-    outlet = StringField(_("Outlet"), validators=[Optional(), Length(max=MAX_LENGTHS["outlet"])])
+    outlet = StringField(_("Outlet"), validators=[Optional(), limit(SourceData, "outlet")])
     language = StringField(
         _("Language"),
         filters=[normalize_language],

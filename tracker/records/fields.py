@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +34,10 @@ class Kind(enum.Enum):
     REFERENCE = "reference"  # the id of another record, or none
     RELATION = "relation"  # links to other records, handled by the record's own code
 
+
+# A BCP 47-ish tag: primary language, then subtags for script, region or variant ("id", "en-GB", "zh-Hant").
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
 
 # The kinds an entry path handles without code of the record's own: a value held in the record's row.
 PLAIN_KINDS = frozenset({Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE, Kind.PARTIAL_DATE})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -11,17 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
-from tracker.countries import normalize_country_code
 from tracker.errors import DuplicateError, InUseError, StateError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementParty, Party, PartyAlias
-from tracker.records.fields import max_length
+from tracker.records import party as party_contract
 from tracker.records.party import PartyData
+from tracker.records.problems import raise_problems
 from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
-
-NAME_MAX = max_length(PartyData, "name")  # also each alias's
+from tracker.text import normalise_name
 
 
 class NameOwner(NamedTuple):
@@ -29,14 +26,6 @@ class NameOwner(NamedTuple):
 
     name: str
     archived: bool
-
-
-def normalise_name(text: str) -> str:
-    """The comparison key of a name: accents dropped, case folded, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    if not decomposed.isascii():  # most names have nothing to drop: skip the per-character pass
-        decomposed = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(decomposed.casefold().split())
 
 
 def create_party(session: Session, data: PartyData) -> Party:
@@ -85,61 +74,18 @@ def _refuse_if_parent_archived(session: Session, party: Party) -> None:
         raise StateError(str(message))
 
 
-def clean_aliases(name: str, aliases: Sequence[str]) -> list[str]:
-    """Aliases stripped, without blanks, repeats or the party's own name (compared as `normalise_name`)."""
-    seen = {normalise_name(name)}
-    kept = []
-    for alias in aliases:
-        alias = re.sub(r"\s+", " ", alias).strip()
-        key = normalise_name(alias)
-        if key and key not in seen:
-            seen.add(key)
-            kept.append(alias)
-    return kept
-
-
 def _apply(session: Session, party: Party, data: PartyData) -> None:
-    """Check `data` against the rules, then copy it onto `party`."""
-    name = _check_name(data.name)
-    country_code = _check_country(data.country_code)
-    aliases = clean_aliases(name, data.aliases)
-    _check_aliases_length(aliases)
+    """Check `data` against the party's contract and the records it names, then copy it onto `party`."""
+    data = party_contract.cleaned(data)
+    raise_problems(party_contract.check(data))
     parent = _check_parent(session, party, data.parent_id)
-    _check_duplicates(session, party, name, country_code, aliases)
-    party.name = name
+    _check_duplicates(session, party, data.name, data.country_code, data.aliases)
+    party.name = data.name
     party.kind = data.kind
-    party.country_code = country_code
+    party.country_code = data.country_code
     party.parent = parent
     party.notes = data.notes
-    _replace_aliases(party, aliases)
-
-
-def _check_name(name: str) -> str:
-    """A name is required and fits its column."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError(str(_("Give the party's name.")), field="name")
-    if len(name) > NAME_MAX:
-        raise ValidationError(str(_("Keep the name to %(max)s characters.", max=NAME_MAX)), field="name")
-    return name
-
-
-def _check_country(code: str | None) -> str | None:
-    """Blank means no country (international organisations); otherwise a known ISO 3166-1 alpha-2 code."""
-    if not code or not code.strip():
-        return None
-    normalized = normalize_country_code(code)
-    if normalized is None:
-        raise ValidationError(str(_("“%(code)s” is not an ISO 3166-1 country code.", code=code)), field="country_code")
-    return normalized
-
-
-def _check_aliases_length(aliases: Sequence[str]) -> None:
-    """Each alias fits its column."""
-    for alias in aliases:
-        if len(alias) > NAME_MAX:
-            message = _("Keep each alias to %(max)s characters.", max=NAME_MAX)
-            raise ValidationError(str(message), field="aliases")
+    _replace_aliases(party, data.aliases)
 
 
 def _check_parent(session: Session, party: Party, parent_id: int | None) -> Party | None:

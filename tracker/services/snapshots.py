@@ -16,10 +16,12 @@ from tracker.i18n import _
 from tracker.ingest.extract.result import Extracted
 from tracker.ingest.extract.text import shorten
 from tracker.models import SnapshotMethod, Source, SourceKind, SourceSnapshot
-from tracker.services.sources import MAX_LENGTHS, DuplicateSourceError, check_language
+from tracker.records.fields import max_length
+from tracker.records.source import SourceData, check_language
+from tracker.services.sources import DuplicateSourceError
 from tracker.urls import InvalidURLError, normalize_url
 
-MAX_URL_LENGTH = MAX_LENGTHS["url"]
+MAX_URL_LENGTH = max_length(SourceData, "url")
 SNAPSHOT_TITLE_LENGTH = 500
 
 
@@ -86,7 +88,7 @@ def add_snapshot(
 
 def _authors(authors: list[str]) -> str:
     """The authors joined with ", ", as many whole names as the column holds."""
-    limit = MAX_LENGTHS["author"]
+    limit = max_length(SourceData, "author")
     kept: list[str] = []
     for author in authors:
         if len(", ".join([*kept, author])) > limit:
@@ -133,8 +135,8 @@ def _source_from(extracted: Extracted, kind: SourceKind) -> Source:
         url=url,
         url_normalized=url,
         canonical_url=canonical,
-        title=shorten(title, MAX_LENGTHS["title"]),
-        outlet=shorten(extracted.outlet or "", MAX_LENGTHS["outlet"]),
+        title=shorten(title, max_length(SourceData, "title")),
+        outlet=shorten(extracted.outlet or "", max_length(SourceData, "outlet")),
         author=_authors(extracted.authors),
         published_on=extracted.published_on,
         published_at=moment,

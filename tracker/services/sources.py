@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,21 +10,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
-from tracker.dates import MAX_YEAR, MIN_YEAR
-from tracker.errors import DuplicateError, InUseError, ValidationError
+from tracker.errors import DuplicateError, InUseError
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source
-from tracker.records.fields import max_length
+from tracker.records import source as source_contract
+from tracker.records.problems import raise_problems
 from tracker.records.source import SourceData
 from tracker.services.archive import archive, restore
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
 from tracker.urls import InvalidURLError, normalize_url
-
-# A BCP 47-ish tag: primary language, then subtags for script, region or variant ("id", "en-GB", "zh-Hant").
-LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-# Column lengths of `Source`, checked here too so that no boundary can send PostgreSQL an over-long value.
-MAX_LENGTHS = {name: max_length(SourceData, name) for name in ("url", "title", "outlet", "author", "language")}
 
 
 class DuplicateSourceError(DuplicateError):
@@ -39,49 +33,11 @@ class DuplicateSourceError(DuplicateError):
 # --- checks ------------------------------------------------------------------------------------
 
 
-def normalize_language(tag: str | None) -> str:
-    """Lower-case the primary subtag ("EN-GB" → "en-GB"), the form the pattern expects."""
-    if not tag:
-        return ""
-    primary, *rest = tag.strip().split("-")
-    return "-".join([primary.lower(), *rest])
-
-
-def check_language(tag: str) -> str:
-    """The normalised tag, blank allowed; refuse what does not look like a language tag."""
-    tag = normalize_language(tag)
-    if tag and not LANGUAGE_PATTERN.fullmatch(tag):
-        raise ValidationError(_("Use a language code such as id, en or ko."), field="language")
-    return tag
-
-
-def check_url(url: str) -> str | None:
-    """The normal form of an http(s) URL, or None for a source without a link."""
-    if not url:
-        return None
-    try:
-        return normalize_url(url)
-    except InvalidURLError as exc:
-        raise ValidationError(str(exc), field="url") from exc
-
-
-def _check_lengths(data: SourceData) -> None:
-    """Refuse text longer than its column."""
-    for field, limit in MAX_LENGTHS.items():
-        if len(getattr(data, field)) > limit:
-            raise ValidationError(_("At most %(limit)s characters.", limit=limit), field=field)
-
-
-def _check_source(data: SourceData) -> tuple[str, str | None]:
-    """Validate a description; return the normalised language and URL."""
-    if not data.title:
-        raise ValidationError(_("Enter a title."), field="title")
-    _check_lengths(data)
-    if data.published_on and not MIN_YEAR <= data.published_on.year <= MAX_YEAR:
-        raise ValidationError(
-            _("The year must be between %(low)s and %(high)s.", low=MIN_YEAR, high=MAX_YEAR), field="published_on"
-        )
-    return check_language(data.language), check_url(data.url)
+def _checked(data: SourceData) -> tuple[SourceData, str | None]:
+    """The description cleaned and checked against the source's contract, and the normal form of its URL."""
+    data = source_contract.cleaned(data)
+    raise_problems(source_contract.check(data))
+    return data, normalize_url(data.url) if data.url else None
 
 
 # --- duplicate URLs ----------------------------------------------------------------------------
@@ -138,7 +94,7 @@ def _url_guard(session: Session, normalized: str | None, exclude_id: int | None 
 # --- sources -----------------------------------------------------------------------------------
 
 
-def _apply(source: Source, data: SourceData, language: str, normalized: str | None) -> None:
+def _apply(source: Source, data: SourceData, normalized: str | None) -> None:
     """Copy a checked description onto a source."""
     source.url = data.url or None
     source.url_normalized = normalized
@@ -147,28 +103,28 @@ def _apply(source: Source, data: SourceData, language: str, normalized: str | No
     source.outlet = data.outlet
     source.author = data.author
     source.published_on = data.published_on
-    source.language = language
+    source.language = data.language
     source.excerpt = data.excerpt
 
 
 def create_source(session: Session, data: SourceData) -> Source:
     """Record a new source; a URL already known raises DuplicateSourceError naming the known source."""
-    language, normalized = _check_source(data)
+    data, normalized = _checked(data)
     _refuse_known_url(session, data.url)
     source = Source()
     with _url_guard(session, normalized):
-        _apply(source, data, language, normalized)
+        _apply(source, data, normalized)
         session.add(source)
     return source
 
 
 def update_source(session: Session, source: Source, data: SourceData, expected_version: int | None = None) -> Source:
     """Change a source; its URL may not become one another source has; ConflictError if saved meanwhile."""
-    language, normalized = _check_source(data)
+    data, normalized = _checked(data)
     with versioned_update(session, source, expected_version):
         _refuse_known_url(session, data.url, exclude_id=source.id)
         with _url_guard(session, normalized, exclude_id=source.id):
-            _apply(source, data, language, normalized)
+            _apply(source, data, normalized)
     return source
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 
 from tracker.ingest.suggest.words import Token, phrase_key
-from tracker.services.parties import normalise_name
+from tracker.text import normalise_name
 
 # Names longer than this many words are still matched, up to this many words (no real name is longer).
 MAX_PHRASE_WORDS = 30
