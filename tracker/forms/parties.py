@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from tracker.countries import country_choices
 from tracker.forms.base import BaseForm, QueryForm, VersionField, optional_id, options
-from tracker.forms.contract import limit
+from tracker.forms.contract import form_field
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import MAX_ID, Party, PartyKind
 from tracker.queries.parties import PartyFilters
 from tracker.records.fields import max_length, spec_of
-from tracker.records.party import PartyData
+from tracker.records.party import PartyData, alias_problems
 
 NAME_MAX = max_length(PartyData, "name")
 ALIASES_TEXT_MAX = spec_of(PartyData, "aliases").text_max
@@ -34,12 +34,12 @@ def alias_lines(text: str | None) -> list[str]:
 class PartyForm(BaseForm):
     """Create or edit a party."""
 
-    name = StringField(_("Name"), validators=[InputRequired(), Length(max=NAME_MAX)])
-    kind = SelectField(_("Kind"), choices=options(choices(PartyKind)))
+    name = form_field(spec_of(PartyData, "name"))
+    kind = form_field(spec_of(PartyData, "kind"))
     country_code = SelectField(_("Country"), filters=[upper])
     parent_id = SelectField(_("Part of"), coerce=optional_id)
     aliases = TextAreaField(_("Other names"), validators=[Optional(), Length(max=ALIASES_TEXT_MAX)])
-    notes = TextAreaField(_("Notes"), validators=[Optional(), limit(PartyData, "notes")])
+    notes = form_field(spec_of(PartyData, "notes"))
     version = VersionField()
 
     def set_choices(self, party_choices: list[tuple[int, str]], party: Party | None = None) -> None:
@@ -60,8 +60,9 @@ class PartyForm(BaseForm):
 
     def validate_aliases(self, field: Any) -> None:
         """Each alias fits its column."""
-        if any(len(alias) > NAME_MAX for alias in alias_lines(field.data)):
-            raise ValidationError(_("Keep each alias to %(max)s characters.", max=NAME_MAX))
+        problems = alias_problems(alias_lines(field.data))
+        if problems:
+            raise ValidationError(str(problems[0].message))
 
     def to_data(self) -> PartyData:
         """The validated input as the service's input type."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import StringField, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp
 
 from tracker.forms.base import BaseForm
-from tracker.forms.contract import limit
+from tracker.forms.contract import form_field, limit
 from tracker.i18n import _
 from tracker.models import Sector
 from tracker.records.fields import spec_of
@@ -26,7 +26,7 @@ def keyword_lines(text: str | None) -> list[str]:
 class SectorForm(BaseForm):
     """Create or edit a sector."""
 
-    name = StringField(_("Name"), validators=[InputRequired(), limit(SectorData, "name")])
+    name = form_field(spec_of(SectorData, "name"))
     slug = StringField(
         _("Short name in links"),
         validators=[
@@ -35,7 +35,7 @@ class SectorForm(BaseForm):
             Regexp(r"^[a-z0-9-]+\Z", message=_("Use only lower-case letters a–z, digits and hyphens.")),
         ],
     )
-    description = TextAreaField(_("Description"), validators=[Optional(), limit(SectorData, "description")])
+    description = form_field(spec_of(SectorData, "description"))
     keywords = TextAreaField(_("Keywords"), validators=[Optional(), Length(max=KEYWORDS_TEXT_MAX)])
 
     def fill_from(self, sector: Sector) -> None:

@@ -65,6 +65,11 @@ def clean_aliases(name: str, aliases: Sequence[str]) -> list[str]:
     return kept
 
 
+def alias_problems(aliases: Sequence[str]) -> list[Problem]:
+    """The rules of the other names alone, for a form that checks them next to their field."""
+    return check_fields({"aliases": aliases}, PartyData, MISSING, too_long)
+
+
 def check(data: PartyData) -> list[Problem]:
     """Every rule that needs no database, over cleaned data."""
     return check_fields(vars(data), PartyData, MISSING, too_long)
