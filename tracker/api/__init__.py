@@ -1,7 +1,8 @@
 """The JSON API under /api/v1: agreements, parties, sources, sectors and links, authenticated by bearer tokens.
 
-Views are thin, as in tracker/web: parse and check the input (tracker/api/bodies.py, against the OpenAPI
-schemas), call a service, commit, answer with a representation (tracker/api/representations.py).
+Views are thin, as in tracker/web, and one kit serves every resource (tracker/api/resources.py): parse and check
+the input (tracker/api/bodies.py, against the OpenAPI schemas; tracker/api/codecs.py), call a service, commit,
+answer with a representation (tracker/api/representations.py). Each resource module declares only what is its own.
 Every failure is answered as problem+json (tracker/http/problems.py, tracker/api/problems.py).
 """
 
