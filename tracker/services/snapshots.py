@@ -14,11 +14,11 @@ from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.errors import ValidationError
 from tracker.i18n import _
 from tracker.ingest.extract.result import Extracted
-from tracker.ingest.extract.text import shorten
 from tracker.models import SnapshotMethod, Source, SourceKind, SourceSnapshot
 from tracker.records.fields import max_length
 from tracker.records.source import SourceData, check_language
 from tracker.services.sources import DuplicateSourceError
+from tracker.text import shorten
 from tracker.urls import InvalidURLError, normalize_url
 
 MAX_URL_LENGTH = max_length(SourceData, "url")

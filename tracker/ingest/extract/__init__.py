@@ -11,7 +11,7 @@ metadata.py   outlet, title and authors chosen from what the head says
 dates.py      the publication date and time, in order of trust
 language.py   the page's language, declared or guessed
 body.py       the main text (trafilatura), lists of links told apart from articles, the excerpt
-text.py       small text helpers: one clean line, no repeats, shortening, host names, URLs
+text.py       small text helpers: one clean line, no repeats, host names, URLs
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from tracker.ingest.extract.head import parse_page, read_head
 from tracker.ingest.extract.language import guess_language, language_of
 from tracker.ingest.extract.metadata import choose_authors, choose_outlet, choose_title
 from tracker.ingest.extract.result import Extracted, ExtractError
-from tracker.ingest.extract.text import normalized_url, shorten
+from tracker.ingest.extract.text import normalized_url
+from tracker.text import shorten
 
 # A line of the main text longer than this is not a title (extract_text).
 TITLE_LIMIT = 300

@@ -10,7 +10,8 @@ from typing import Any
 import trafilatura
 
 from tracker.ingest.extract.head import Head
-from tracker.ingest.extract.text import clean, shorten
+from tracker.ingest.extract.text import clean
+from tracker.text import shorten
 
 EXCERPT_LIMIT = 1000
 # The excerpt takes paragraphs until it has this much text; shorter lines (bylines, buttons) are skipped.

@@ -1,4 +1,4 @@
-"""Small text helpers of extraction: one clean line, values without repeats, shortening, host names, URLs."""
+"""Small text helpers of extraction: one clean line, values without repeats, host names, URLs."""
 
 from __future__ import annotations
 
@@ -27,16 +27,6 @@ def dedupe(values: Iterable[str]) -> list[str]:
             seen.add(value.casefold())
             kept.append(value)
     return kept
-
-
-def shorten(text: str, limit: int) -> str:
-    """The text cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def host_of(url: str | None) -> str:

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tracker.text import fold
+
 # Suggestions come from the start of very long documents: the scan stays fast whatever is pasted.
 MAX_TEXT = 200_000
 
@@ -26,12 +28,6 @@ class Token:
 def suggestion_text(title: str, text: str) -> str:
     """The title and the text as one text in NFC, cut at MAX_TEXT."""
     return unicodedata.normalize("NFC", "\n\n".join(part for part in (title, text) if part))[:MAX_TEXT]
-
-
-def fold(word: str) -> str:
-    """A word's comparison form: accents dropped, case folded."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def tokens(text: str) -> list[Token]:
