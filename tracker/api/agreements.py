@@ -12,7 +12,6 @@ from tracker.api.codecs import agreement_data
 from tracker.api.helpers import form_problem
 from tracker.api.representations import agreement_input, agreement_json
 from tracker.api.resources import Records, register
-from tracker.db import get_session
 from tracker.forms.agreements import AgreementQueryForm
 from tracker.http.agreements import agreement_page
 from tracker.models import Agreement
@@ -43,11 +42,6 @@ def represent(agreement: Agreement) -> dict[str, Any]:
     return agreement_json(agreement, agreement.source_links)
 
 
-def decode(body: dict[str, Any]) -> Any:
-    """A validated body as the service's input."""
-    return agreement_data(get_session(), body)
-
-
 register(
     Records(
         name="agreement",
@@ -56,7 +50,7 @@ register(
         model=Agreement,
         schema="AgreementInput",
         service=service,
-        decode=decode,
+        decode=agreement_data,
         represent=represent,
         current_input=agreement_input,
         listing=agreement_listing,

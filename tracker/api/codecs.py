@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from tracker.api.problems import ApiError, field_error
 from tracker.records import agreement as agreement_contract
 from tracker.records.agreement import AgreementData
@@ -17,7 +15,7 @@ from tracker.records.sector import SectorData
 from tracker.records.source import SourceData
 
 
-def agreement_data(session: Session, body: dict[str, Any]) -> AgreementData:
+def agreement_data(body: dict[str, Any]) -> AgreementData:
     """A validated body as the service's input (sectors stay slugs: the service looks them up)."""
     return decoded(agreement_contract.from_json, body)
 
