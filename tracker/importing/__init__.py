@@ -2,16 +2,17 @@
 
 reading.py    bytes or a path -> Table: the format checked against the content, encodings, delimiters, blank
               rows; CSV and XLSX rows are streamed (read again on each pass, one at a time)
-fields.py     the column keys (the export's header row), their labels and the header spellings recognised
+fields.py     the column keys (the export's header row), their labels and the header spellings recognised; the
+              agreement's own fields come from its contract (tracker/records/agreement.py)
 mapping.py    Mapping (file column -> field, options) and the built-in presets; presets.py the saved ones
 values.py     cells -> dates, choices, party lists, links (words.py and countries.py: the vocabularies)
-rows.py       one row -> its values and problems, without the database
+rows.py       one row -> its values and problems (the contract's check()), without the database
 catalogue.py  what is recorded, loaded in a few bulk queries
 plan.py       the dry run: each row created, already present, repeated or invalid, with every problem; rows
               stream through it, only the first ones are kept whole
 apply.py      the commit: rows to create written in batches with Core as the plan checks them
 storage.py    uploads kept on the server between the preview and the commit
-cli.py        `flask --app app import FILE`
+(`flask --app app import FILE` is tracker/cli/imports.py)
 """
 
 from __future__ import annotations
