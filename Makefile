@@ -66,7 +66,7 @@ clean:
 
 # Extract every string marked for translation (and WTForms' own messages) into translations/messages.pot, update
 # both catalogs, give English entries their msgid, and list what the Indonesian catalog still lacks: fill those
-# msgstr in translations/id/LC_MESSAGES/messages.po; tests/test_i18n.py fails until none is empty or fuzzy.
+# msgstr in translations/id/LC_MESSAGES/messages.po; tests/web/test_i18n.py fails until none is empty or fuzzy.
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel -q extract -F babel.cfg -k _ -k _n:1,2 -k lazy_gettext --project "Cooperation Tracker" \
 		-o translations/messages.pot .

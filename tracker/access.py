@@ -1,7 +1,7 @@
 """Who may call which endpoint: the one table the server enforces on every request.
 
 Every endpoint of the app must appear here. A request to an endpoint missing from the table is
-refused (fail closed), and tests/test_access.py fails for any route of the URL map without a rule.
+refused (fail closed), and tests/web/test_access.py fails for any route of the URL map without a rule.
 """
 
 from __future__ import annotations

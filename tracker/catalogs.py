@@ -5,7 +5,7 @@
     python -m tracker.catalogs missing                             list what each language still lacks
 
 The Indonesian catalog is translated by people: `make messages` leaves new entries empty there, and
-`missing` (and tests/test_i18n.py) name them until they are filled in.
+`missing` (and tests/web/test_i18n.py) name them until they are filled in.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Triggers on every table that feeds it keep the row up to date, whichever code wr
   text: small enough to stay inside the row, so ranking thousands of matches does not read every long document.
 
 The SQL here is frozen with this revision; tracker/search.py repeats the document expressions to check and
-rebuild the index, and tests/test_search_index.py checks that both agree.
+rebuild the index, and tests/data/test_search_index.py checks that both agree.
 
 Revision ID: 0006
 Revises: 0005

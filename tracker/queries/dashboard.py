@@ -135,7 +135,7 @@ def _country_totals(home_country: str) -> Select:
 
 def sector_and_country_counts(session: Session, home_country: str) -> tuple[list[SectorCount], list[tuple[str, int]]]:
     """Sectors that cover live agreements and partner countries of live agreements, each most used first: one
-    statement for both (the dashboard's statements stay within the bound tests/test_statement_counts.py sets)."""
+    statement for both (the dashboard's statements stay within the bound tests/web/test_statement_counts.py sets)."""
     sectors = _sector_totals().add_columns(literal("sector").label("kind"))
     countries = _country_totals(home_country)
     countries = countries.with_only_columns(

@@ -242,7 +242,7 @@ def client_for(app: Flask, session, make_user) -> Callable[[UserRole | None], An
 def needed(endpoint: str) -> str | UserRole:
     """The table's rule for an endpoint; a route missing from the table fails the test."""
     if endpoint not in EXPECTED:
-        pytest.fail(f"{endpoint} has no rule in tests/test_access.py EXPECTED: decide who may use it")
+        pytest.fail(f"{endpoint} has no rule in tests/web/test_access.py EXPECTED: decide who may use it")
     return EXPECTED[endpoint]
 
 
@@ -292,7 +292,7 @@ def test_every_route_has_a_rule_in_the_access_table():
 
 def test_every_route_has_a_rule_in_this_test():
     endpoints = {rule.endpoint for rule in RULES}
-    assert sorted(endpoints - set(EXPECTED)) == [], "add these endpoints to EXPECTED in tests/test_access.py"
+    assert sorted(endpoints - set(EXPECTED)) == [], "add these endpoints to EXPECTED in tests/web/test_access.py"
     assert sorted(set(EXPECTED) - endpoints) == [], "EXPECTED names endpoints that no longer exist"
 
 

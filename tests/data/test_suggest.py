@@ -32,7 +32,7 @@ from tracker.services.parties import archive_party
 from tracker.services.sectors import archive_sector, update_sector
 
 SEED_TITLE = "Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel"
-SEED_TEXT = (Path(__file__).parent / "fixtures" / "seed_article.txt").read_text(encoding="utf-8")
+SEED_TEXT = (Path(__file__).parents[1] / "fixtures" / "seed_article.txt").read_text(encoding="utf-8")
 AITEC_AGREEMENT = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
 
 ENGLISH_TITLE = "Indonesia wants to continue technology cooperation with South Korea"

@@ -18,7 +18,7 @@ from tracker.queries import snapshots as queries
 from tracker.services import snapshots as services
 from tracker.services.sources import DuplicateSourceError, archive_source
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 TIRTO = "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ"
 PAYWALL_AMP = "https://www.jakartabusinessdaily.example/amp/business/2017/10/05/ri-korea-to-renew-tech-pact.html"
 PAYWALL = "https://www.jakartabusinessdaily.example/business/2017/10/05/ri-korea-to-renew-tech-pact.html"

@@ -14,7 +14,7 @@ from typing import Any
 
 import tinycss2
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAIN_SHEET = ROOT / "static/css/tracker.css"
 PRINT_SHEET = ROOT / "static/css/print.css"
 # Every stylesheet the app serves: a new one is checked as soon as it exists.

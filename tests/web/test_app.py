@@ -8,7 +8,7 @@ import pytest
 
 from tracker import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_csrf_is_required_on_posts(app, client):

@@ -24,7 +24,9 @@ from flask.testing import FlaskClient
 from lxml.html import HtmlElement
 from werkzeug.datastructures import MultiDict
 
-from tests.a11y_css import (
+from tests.html_forms import form_values, replaced
+from tests.import_support import AITEC_ROW, csv_file, rows_of
+from tests.web.a11y_css import (
     FOCUSED,
     MAIN_SHEET,
     PRINT_SHEET,
@@ -38,9 +40,7 @@ from tests.a11y_css import (
     main_sheet,
     visible_outline,
 )
-from tests.a11y_html import parse, problems_of, text_of
-from tests.html_forms import form_values, replaced
-from tests.import_support import AITEC_ROW, csv_file, rows_of
+from tests.web.a11y_html import parse, problems_of, text_of
 from tracker.models import AgreementRelation, ImportPreset, PartyRole, RelationKind, UserRole
 from tracker.services.calendars import FeedData, create_feed
 from tracker.services.tokens import create_token

@@ -1,6 +1,6 @@
 """HTML checks for WCAG 2.1 AA basics: each reads a parsed page and returns its problems as sentences.
 
-Used by tests/test_accessibility.py over every page of the app; each check is also tested there on a bad example.
+Used by tests/web/test_accessibility.py over every page of the app; each check is also tested there on a bad example.
 """
 
 from __future__ import annotations

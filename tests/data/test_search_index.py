@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, select, text
 
-from tests.test_migrations import scratch_url  # noqa: F401  (a fixture: an empty database of its own)
+from tests.data.test_migrations import scratch_url  # noqa: F401  (a fixture: an empty database of its own)
 from tracker import migrate, search
 from tracker.archiving import WITH_ARCHIVED
 from tracker.db import make_engine

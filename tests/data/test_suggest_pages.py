@@ -1,6 +1,6 @@
 """Suggestions from every saved page (tests/fixtures/pages): decode, extract, then suggest against the demo data.
 
-tests/test_extract.py asserts what each page yields as a source; this module asserts what the review screen
+tests/unit/test_extract.py asserts what each page yields as a source; this module asserts what the review screen
 would suggest from it (tracker/web/ingest.py calls suggest with the extracted title and text).
 
 The suggestions read Indonesian and English (docs/ingest.md). On the French, Spanish and Korean pages only
@@ -24,7 +24,7 @@ from tracker.ingest.extract.result import ExtractError
 from tracker.models import AgreementStatus, InstrumentType, RenewalIntent
 from tracker.queries.suggestions import Suggestions, suggest
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 AITEC_AGREEMENT = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
 ALL_SECTORS = {"technology", "renewable-energy", "electric-vehicles", "moulds-and-dies"}
 
@@ -37,7 +37,7 @@ INTENDED = RenewalIntent.INTENDED
 class Expected:
     """What a careful reader of the page expects the review screen to suggest."""
 
-    url: str | None  # where the page would have been fetched from, as in tests/test_extract.py
+    url: str | None  # where the page would have been fetched from, as in tests/unit/test_extract.py
     parties: set[str]
     sectors: set[str]
     periods: list[tuple[str | None, str | None]]

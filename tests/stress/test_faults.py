@@ -67,8 +67,8 @@ sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="a fault of SQLite's own (t
 postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (TEST_DATABASE_URL)")
 
 NOTHING_SAVED = "Nothing was saved"
-PAGES = Path(__file__).parent / "fixtures" / "pages"
-ROOT = Path(__file__).resolve().parent.parent
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- classification ------------------------------------------------------------------------------
@@ -476,10 +476,10 @@ def test_every_page_and_api_read_works_on_a_read_only_database(read_only_app, si
 
 @pytest.fixture
 def news_site() -> Iterator[str]:
-    """A local web server with the saved news pages (as tests/test_ingest_flow.py serves them)."""
+    """A local web server with the saved news pages (as tests/web/test_ingest.py serves them)."""
     from http.server import ThreadingHTTPServer
 
-    from tests.test_ingest_flow import PageHandler
+    from tests.web.test_ingest import PageHandler
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -773,11 +773,12 @@ def test_a_postgresql_server_that_does_not_answer_is_a_503_everywhere(world):
 def copy_database(source_url: str, target: Path) -> sqlite3.Connection:
     """Copy the test database to `target` in WAL mode, its log emptied; the connection returned keeps it open.
 
-    While it stays open the WAL's index file (-shm) stays too: readers on a full disk need it, and could not
-    create it there.
+    The copy holds the rows alone, not the pages earlier tests freed (the test database never
+    shrinks), so it fits the small disk whichever tests ran before. While it stays open the WAL's
+    index file (-shm) stays too: readers on a full disk need it, and could not create it there.
     """
-    with sqlite3.connect(sqlite_path(source_url)) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    with sqlite3.connect(sqlite_path(source_url)) as source:
+        source.execute("VACUUM INTO ?", (str(target),))
     holder = sqlite3.connect(target, isolation_level=None)
     holder.execute("PRAGMA journal_mode=WAL")
     holder.execute("SELECT count(*) FROM agreement").fetchall()
@@ -856,10 +857,6 @@ def test_an_upload_to_a_full_disk_is_a_503_and_the_rest_works_once_there_is_room
     (full_disk / "filler").unlink()
     assert import_commit(client, world).status_code == 302
     assert write("party-create", client, world).status_code == 302
-
-
-
-
 
 
 # A server of its own whose files may not grow: every write of the database fails as on a full disk.

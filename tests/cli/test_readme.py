@@ -40,14 +40,14 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import make_url, update
 from sqlalchemy.orm import Session
 
-from tests.test_digest import Mailbox
-from tests.test_migrations import recreate_postgres_database
+from tests.cli.test_digest import Mailbox
+from tests.data.test_migrations import recreate_postgres_database
 from tracker.db import make_engine
 from tracker.importing import presets
 from tracker.importing.mapping import Mapping
 from tracker.models import InstrumentType, User
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 FIXTURES = ROOT / "tests" / "fixtures"
 # What a newcomer's checkout holds (the rest of this tree is tests and docs); bench/ holds seed-synthetic's generator.

@@ -18,7 +18,7 @@ from tracker.ingest.extract.decoding import decode_html
 from tracker.ingest.extract.language import guess_language, normalize_language
 from tracker.ingest.extract.result import Extracted, ExtractError
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 TIRTO = "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ"
 ANTARA = (
     "https://en.antaranews.com/news/112233/indonesia-wants-to-extend-technology-cooperation-with-south-koreas-aitec"

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 
-from tests.test_fuzz import FUZZ_SETTINGS, fields_of, submission
+from tests.web.test_fuzz import FUZZ_SETTINGS, fields_of, submission
 from tracker.demo import AGREEMENTS, load_demo
 from tracker.formatting import period
 from tracker.models import Agreement, AgreementRelation, AgreementStatus, PartyRole, RelationKind, UserRole

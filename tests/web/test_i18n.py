@@ -50,7 +50,7 @@ def test_plain_markup_still_trusted(app):
 # <kbd> and <samp> is code, not words. Python: flash messages, form labels and descriptions, validator messages and
 # the messages of domain errors must be `_()` calls, not plain strings.
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
 HOLE = "\ue000"  # stands for a Jinja tag or expression; not a letter
 LETTER = re.compile(r"[^\W\d_]")

@@ -19,7 +19,7 @@ from tracker.models import Agreement, Sector, SignInFailure, User, UserRole
 from tracker.services import accounts
 from tracker.services.accounts import Throttle
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NEW_PASSWORD = "another long passphrase"
 CSP = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 

@@ -26,7 +26,7 @@ from tracker.models import (
     UserRole,
 )
 
-PAGES = Path(__file__).parent / "fixtures" / "pages"
+PAGES = Path(__file__).parents[1] / "fixtures" / "pages"
 SEED_PAGE = "tirto_aitec.html"
 AITEC_TITLE = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
 

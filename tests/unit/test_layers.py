@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-TRACKER = Path(__file__).resolve().parent.parent / "tracker"
+TRACKER = Path(__file__).resolve().parents[2] / "tracker"
 BOUNDARIES = {"web": "tracker.api", "api": "tracker.web"}
 
 

@@ -1,5 +1,5 @@
 """Exports stream: rows are read a chunk at a time with a fixed number of statements per chunk, the file goes out
-piece by piece as they are read, and memory does not grow with the number of agreements (tests/test_export.py
+piece by piece as they are read, and memory does not grow with the number of agreements (tests/web/test_export.py
 checks the files' content)."""
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from tracker.config import ConfigError
 from tracker.ingest import review
 from tracker.web import devices
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -103,4 +103,3 @@ def test_a_blank_secret_key_counts_as_none(production, monkeypatch, secret):
     monkeypatch.setenv("SECRET_KEY", secret)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
-

@@ -1,7 +1,7 @@
 """The OpenAPI document: valid OpenAPI 3.1, describing exactly the API's routes; and the API page for people.
 
 Every response of the other API tests is checked against this document (tests/api_support.py), and
-tests/test_api_fuzz.py generates requests from it.
+tests/api/test_fuzz.py generates requests from it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Command tests: the `flask` commands, in process or as subprocesses, and every command the README shows."""

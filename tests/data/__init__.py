@@ -1,0 +1,1 @@
+"""Data tests: services, queries, importing, history, search and migrations on the test database, without requests."""
