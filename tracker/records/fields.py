@@ -89,8 +89,16 @@ def choice(
     enum_class: type[enum.Enum], label: Any, noun: Any, *, default: Any = None, column: str = "", synonyms: tuple = ()
 ) -> Any:
     """One member of an enumeration; required unless it has a default."""
-    required, column_key = default is None, column or None
-    spec = Spec(Kind.CHOICE, label, noun, required, None, enum_class, column_key, default, synonyms=synonyms)
+    spec = Spec(
+        Kind.CHOICE,
+        label,
+        noun,
+        required=default is None,
+        choices=enum_class,
+        column=column or None,
+        default=default,
+        synonyms=synonyms,
+    )
     return _field(spec) if default is None else _field(spec, default=default)
 
 
@@ -141,7 +149,8 @@ def plain_specs(data_class: type) -> tuple[Spec, ...]:
 def max_length(data_class: type, name: str) -> int:
     """A text field's maximum length, for code that must cut or check a value of that field."""
     limit = spec_of(data_class, name).max_length
-    assert limit is not None, name
+    if limit is None:
+        raise TypeError(f"{data_class.__name__}.{name} has no maximum length")
     return limit
 
 
