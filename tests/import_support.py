@@ -28,6 +28,32 @@ AITEC_ROW = {
 }
 
 
+# A spreadsheet as a ministry keeps it: lists separated by "|", ";" or new lines, and columns no field reads.
+LIST_HEADERS = ["title", "instrument", "status", "parties", "sectors", "sources", "Evidence quote", "Catatan internal"]
+LIST_ROWS = [
+    [
+        "MoU on electric vehicle battery cooperation",
+        "mou",
+        "signed",
+        "Ministry of Industry (ID, signatory, ministry) | AITEC Co., Ltd (KR, signatory, company)",
+        "technology | renewable-energy",
+        "https://tirto.id/a | https://www.antaranews.com/b",
+        "kerja sama pengembangan baterai",
+        "cek lagi dengan Biro KSLN",
+    ],
+    [
+        "Nota Kesepahaman cetakan dan perkakas",
+        "mou",
+        "signed",
+        "Kementerian Perindustrian (ID, signatory, ministry); Korea Mould Industry Cooperative (KR, witness, other)",
+        "moulds-and-dies\ntechnology",
+        "https://kemenperin.go.id/artikel/1",
+        "",
+        "",
+    ],
+]
+
+
 def rows_of(records: list[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> list[list[Any]]:
     """A header row and one row per record, in the columns' order."""
     return [list(columns), *([record.get(column, "") for column in columns] for record in records)]

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.import_support import AITEC_ROW, TREATY_LIST, csv_file, generated_rows, json_file, rows_of
+from tests.import_support import (
+    AITEC_ROW,
+    LIST_HEADERS,
+    LIST_ROWS,
+    TREATY_LIST,
+    csv_file,
+    generated_rows,
+    json_file,
+    rows_of,
+)
 from tracker import search
 from tracker.importing.apply import BATCH
 from tracker.models import Agreement, ImportPreset
@@ -46,6 +55,11 @@ def test_a_dry_run_by_default(run, session, tmp_path):
     assert "Dry run: nothing was written" in result.output
     assert "Checking rows" not in result.output
     assert agreements(session) == 0
+
+
+def test_the_report_names_the_columns_it_does_not_import(run, tmp_path):
+    output = run("import", write(tmp_path, "kerja_sama.csv", csv_file([LIST_HEADERS, *LIST_ROWS]))).output
+    assert "Not imported (no field reads these columns): Evidence quote, Catatan internal" in output
 
 
 def test_commit(run, session, tmp_path):

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.html_forms import form_values, replaced
-from tests.import_support import AITEC_ROW, TREATY_LIST, csv_file, rows_of, xlsx_file
+from tests.import_support import AITEC_ROW, LIST_HEADERS, LIST_ROWS, TREATY_LIST, csv_file, rows_of, xlsx_file
 from tracker.models import Agreement, ImportPreset, Sector, UserRole
 from tracker.services.archive import archive
 
@@ -72,6 +72,11 @@ def test_upload_map_preview_commit(editor, session, import_folder):
     assert agreements(session) == 1
     assert list(import_folder.iterdir()) == []  # the committed upload is deleted
     assert "Imported 1 agreement, with 2 new parties" in editor.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_preview_names_the_columns_it_does_not_import(editor):
+    html = editor.get(preview_url(editor, upload(editor, csv_file([LIST_HEADERS, *LIST_ROWS])))).get_data(as_text=True)
+    assert "These 2 columns are not imported (no field reads them): Evidence quote, Catatan internal." in html
 
 
 def test_an_xlsx_upload(editor, session):

@@ -123,6 +123,8 @@ def report(filename: str, table: Table, plan: ImportPlan) -> None:
     click.echo(f"Read {filename} as {table.format.upper()}{encoding}: {len(table.rows)} rows.")
     for target, header in plan.columns.items():
         click.echo(f"  {target:<15} <- {header}")
+    if plan.ignored:
+        click.echo(f"Not imported (no field reads these columns): {', '.join(plan.ignored)}")
     click.echo(
         f"Rows: {plan.count(Outcome.CREATE)} to create, {plan.count(Outcome.PRESENT)} already present (skipped), "
         f"{plan.count(Outcome.REPEAT)} repeated (skipped), {plan.count(Outcome.INVALID)} with problems."

@@ -143,6 +143,8 @@ class ImportPlan:
     format: str
     encoding: str | None
     columns: dict[str, str]
+    # The file's columns no field reads, named in every report so that nothing is dropped silently.
+    ignored: list[str] = field(default_factory=list)
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     new_parties: list[NewParty] = field(default_factory=list)
@@ -224,7 +226,9 @@ class Planner:
     def plan(self, table: Table, sink: RowSink | None = None) -> ImportPlan:
         """Read, check and match every row; each row to create goes to `sink` while no row has a problem."""
         columns = self.columns = self.mapping.bind(table.headers)
-        plan = ImportPlan(table.format, table.encoding, columns)
+        mapped = set(columns.values())
+        ignored = [header for header in table.headers if header not in mapped]
+        plan = ImportPlan(table.format, table.encoding, columns, ignored)
         if "title" not in columns:
             plan.problems.append(Problem(None, None, str(_("No column of the file is mapped to the title."))))
             return plan

@@ -31,8 +31,11 @@ _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-./]+([a-z]+)\.?[\s
 _MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
 _MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s\-./,]+(\d{4})$")
 _PARTY_ENTRY = re.compile(r"^(?P<name>.*?)\s*\((?P<attributes>[^()]*)\)\s*$")
-# Sources are split at whitespace, or at a ";" that comes before the next link's scheme.
-_URL_SEPARATOR = re.compile(r"\s*;\s*(?=[A-Za-z][A-Za-z0-9+.\-]*://)|\s+")
+# Sources are split at whitespace, at a "|", or at a ";" that comes before the next link's scheme.
+_URL_SEPARATOR = re.compile(r"\s*;\s*(?=[A-Za-z][A-Za-z0-9+.\-]*://)|\s*\|\s*|\s+")
+# The items of a list cell ("technology | electronics", "A; B", one per line); never a comma, which names carry
+# ("AITEC Co., Ltd") and the parties column uses inside an entry's parentheses.
+LIST_SEPARATOR = re.compile(r"[;|\r\n]")
 NO_COUNTRY = ("-", "—", "–")
 
 
@@ -209,7 +212,7 @@ class PartyRef:
 
 def split_list(text: str) -> list[str]:
     """The items of a ";"-separated cell, stripped, without blanks."""
-    return [item.strip() for item in text.split(";") if item.strip()]
+    return [item.strip() for item in LIST_SEPARATOR.split(text) if item.strip()]
 
 
 def parse_party_entry(entry: str, vocabulary: Vocabulary) -> PartyRef:

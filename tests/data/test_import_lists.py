@@ -1,0 +1,48 @@
+"""A ministry's spreadsheet as it is kept: lists in one cell separated by "|", ";" or new lines, and columns the
+import does not read named instead of dropped (issue 14)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.import_support import LIST_HEADERS, LIST_ROWS, csv_file, xlsx_file
+from tracker.importing import dry_run
+from tracker.importing.mapping import automatic
+from tracker.importing.reading import read_table
+from tracker.importing.values import split_list, url_items
+from tracker.models import Agreement
+
+
+def plan_of(session, data: bytes, name: str):
+    """The dry run of a file mapped by its headers."""
+    return dry_run(session, data, name, automatic(read_table(data, name).headers), "ID")
+
+
+def test_lists_split_on_bars_semicolons_and_new_lines_never_on_commas():
+    assert split_list("technology | electronics") == ["technology", "electronics"]
+    assert split_list("A; B\nC|D") == ["A", "B", "C", "D"]
+    assert split_list("AITEC Co., Ltd (KR, signatory, company)") == ["AITEC Co., Ltd (KR, signatory, company)"]
+    assert url_items("https://tirto.id/a | https://tirto.id/b") == ["https://tirto.id/a", "https://tirto.id/b"]
+
+
+def test_a_bar_separated_spreadsheet_plans_each_party_sector_and_source(session):
+    plan = plan_of(session, csv_file([LIST_HEADERS, *LIST_ROWS]), "kerja_sama.csv")
+    assert plan.ok, plan.problems
+    first, second = (row.data for row in plan.rows)
+    assert [party.name for party, _role in first.parties] == ["Ministry of Industry", "AITEC Co., Ltd"]
+    assert len(first.sector_ids) == 2 and len(second.sector_ids) == 2
+    assert first.sources == ["https://tirto.id/a", "https://www.antaranews.com/b"]
+    assert [party.name for party, _role in second.parties] == [
+        "Kementerian Perindustrian",
+        "Korea Mould Industry Cooperative",
+    ]
+
+
+def test_columns_no_field_reads_are_named_not_dropped(session):
+    for data, name in (
+        (csv_file([LIST_HEADERS, *LIST_ROWS]), "a.csv"),
+        (xlsx_file([LIST_HEADERS, *LIST_ROWS]), "a.xlsx"),
+    ):
+        plan = plan_of(session, data, name)
+        assert plan.ignored == ["Evidence quote", "Catatan internal"]
+    assert session.scalar(select(Agreement.id)) is None  # a dry run
