@@ -112,6 +112,7 @@ def test_agreement_list_takes_the_query_pages_filters(editor, make_agreement, ma
     ev = get_sector("electric-vehicles")
     wanted = make_agreement(
         title="Battery research",
+        signed="2014-11",
         start="2015",
         end="2019",
         parties=[(korea, PartyRole.SIGNATORY)],
@@ -130,6 +131,7 @@ def test_agreement_list_takes_the_query_pages_filters(editor, make_agreement, ma
         "renewal=none&q=battery",
         "active_in=2017",
         "ends_from=2019&ends_to=2020",
+        "signed_from=2014&signed_to=2014",
     ]
     for query in queries:
         body = editor.get(f"/agreements?{query}").get_json()
@@ -148,6 +150,15 @@ def test_agreement_list_sorts_and_pages_with_a_total(editor, make_agreement):
     assert editor.get("/agreements?per_page=10&page=5").get_json()["items"] == []
 
 
+def test_agreement_list_sorts_by_signing_unknown_last(editor, make_agreement):
+    unknown = make_agreement(title="MoU, signing date not reported").id
+    year = make_agreement(title="Nota Kesepahaman Baterai", signed="2019").id
+    day = make_agreement(title="MoU on nickel processing", signed="2019-04-22").id
+    for sort, expected in (("signed", [year, day, unknown]), ("-signed", [day, year, unknown])):
+        body = editor.get(f"/agreements?sort={sort}").get_json()
+        assert [item["id"] for item in body["items"]] == expected, sort
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [
@@ -158,6 +169,8 @@ def test_agreement_list_sorts_and_pages_with_a_total(editor, make_agreement):
         ("status=nonsense", "status"),
         ("active_in=1800", "active_in"),
         ("ends_from=2020&ends_to=2019", "ends_to"),
+        ("signed_from=2020&signed_to=2019", "signed_to"),
+        ("signed_from=1800", "signed_from"),
         ("sort=sideways", "sort"),
         ("page=0", "page"),
         ("page=99999999999999999999999", "page"),

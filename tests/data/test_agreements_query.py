@@ -92,6 +92,8 @@ TECH, EV, JAPAN = (
         ({"ends_from": 2018, "ends_to": 2018}, [TECH]),
         ({"ends_from": 2019}, [JAPAN]),
         ({"ends_to": 2019}, [TECH]),
+        ({"signed_from": 2015, "signed_to": 2015}, [JAPAN]),
+        ({"signed_from": 2016}, []),  # unknown signing dates never match a signed filter
         (
             {
                 "country": "KR",
@@ -123,11 +125,50 @@ def test_party_filter_includes_its_units(session, story):
         (SortOrder.START, [TECH, EV, JAPAN]),  # unknown starts last, in the order they were recorded
         (SortOrder.END, [TECH, JAPAN, EV]),
         (SortOrder.END_DESC, [JAPAN, TECH, EV]),
+        (SortOrder.SIGNED, [JAPAN, TECH, EV]),  # unknown signing dates last
+        (SortOrder.SIGNED_DESC, [JAPAN, EV, TECH]),
     ],
 )
 def test_sorting(session, story, sort, expected):
     page = search_agreements(session, AgreementFilters(sort=sort))
     assert [agreement.title for agreement in page.items] == expected
+
+
+@pytest.fixture
+def signings(make_agreement):
+    """MoUs signed at every precision a ministry's list gives, and one whose signing is not known."""
+    spelled = {
+        "MoU Pengembangan Baterai Kendaraan Listrik": "2019",
+        "MoU on nickel smelter investment": "2019-12-31",
+        "Nota Kesepahaman Energi Terbarukan": "2021-10",
+        "Letter of Intent on moulds and dies": "2023-11-14",
+        "Perjanjian Kerja Sama Industri Tekstil": "2024",
+        "MoU on electronics (signing date not reported)": None,
+    }
+    return {title: make_agreement(title=title, signed=signed).id for title, signed in spelled.items()}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"signed_from": 2019, "signed_to": 2023}, [0, 1, 2, 3]),  # "2019" and "2021-10" at their precision
+        ({"signed_from": 2020}, [2, 3, 4]),  # 2019-12-31 is before 2020
+        ({"signed_to": 2019}, [0, 1]),
+        ({"signed_from": 2021, "signed_to": 2021}, [2]),
+        ({"signed_from": 2024, "signed_to": 2024}, [4]),
+    ],
+)
+def test_signed_year_filters_compare_partial_dates_at_their_precision(session, signings, filters, expected):
+    ids = list(signings.values())
+    found = search_agreements(session, AgreementFilters(**filters), per_page=100).items
+    assert sorted(agreement.id for agreement in found) == sorted(ids[index] for index in expected)
+
+
+def test_signed_sort_puts_unknown_signing_dates_last_both_ways(session, signings):
+    ids = list(signings.values())
+    for sort, expected in ((SortOrder.SIGNED, [0, 1, 2, 3, 4, 5]), (SortOrder.SIGNED_DESC, [4, 3, 2, 1, 0, 5])):
+        found = search_agreements(session, AgreementFilters(sort=sort), per_page=100).items
+        assert [agreement.id for agreement in found] == [ids[index] for index in expected], sort
 
 
 def test_sort_by_last_update(session, story):

@@ -50,6 +50,17 @@ def test_list_page_shows_agreements_and_keeps_filters(client, make_agreement):
     assert 'value="technology"' in html  # the query stays in the form
 
 
+def test_list_filters_and_sorts_by_signed_year(client, make_agreement):
+    make_agreement(title="MoU Baterai Kendaraan Listrik", signed="2019")
+    make_agreement(title="Nota Kesepahaman Nikel", signed="2023-11-14")
+    make_agreement(title="MoU on textiles", signed="2024-02")
+    make_agreement(title="MoU with no known signing date")
+    html = client.get("/agreements/?signed_from=2019&signed_to=2023&sort=-signed").get_data(as_text=True)
+    assert html.index("Nota Kesepahaman Nikel") < html.index("MoU Baterai Kendaraan Listrik")
+    assert "MoU on textiles" not in html and "no known signing date" not in html
+    assert 'value="2019"' in html and 'selected value="-signed"' in html  # the query stays in the form
+
+
 def test_list_filters_by_sector_and_country(client, make_party, make_agreement, get_sector):
     aitec = make_party(name="AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR")
     make_agreement(title="Korean tech", parties=[(aitec, PartyRole.SIGNATORY)], sectors=[get_sector("technology")])
@@ -64,6 +75,8 @@ def test_list_filters_by_sector_and_country(client, make_party, make_agreement, 
         "active_in=abc",
         "active_in=1800",
         "ends_from=2020&ends_to=2010",
+        "signed_from=2023&signed_to=2019",
+        "sort=signed_on",
         "party=999999",
         "party=abc",
         "country=XX",

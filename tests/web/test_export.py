@@ -117,6 +117,8 @@ def test_viewers_export_every_matching_agreement_not_one_page(client_as, rich_da
 def test_the_export_follows_the_query(client_as, rich_data):
     rows = csv_rows(export(client_as(UserRole.VIEWER), "csv", "country=KR&sector=technology").data)
     assert [row[0] for row in rows[1:]] == ["Technology development cooperation"]
+    rows = csv_rows(export(client_as(UserRole.VIEWER), "csv", "signed_from=2006&signed_to=2006").data)
+    assert [row[0] for row in rows[1:]] == ["Technology development cooperation"]
     rows = csv_rows(export(client_as(UserRole.VIEWER), "csv", "sort=-title").data)
     assert [row[0] for row in rows[1:]] == [
         "Technology development cooperation",
@@ -184,6 +186,7 @@ def test_archived_agreements_are_not_exported(client, session, rich_data, make_u
 def test_bad_format_or_query_is_a_bad_request(client):
     assert export(client, "pdf").status_code == 400
     assert export(client, "csv", "ends_from=2020&ends_to=2010").status_code == 400
+    assert export(client, "csv", "signed_from=2020&signed_to=2010").status_code == 400
     assert client.get("/parties/export?format=csv&kind=nonsense").status_code == 400
 
 

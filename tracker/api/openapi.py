@@ -440,10 +440,13 @@ AGREEMENT_FILTERS = [
     query("active_in", YEAR, "Agreements whose known period overlaps this year."),
     query("ends_from", YEAR, "Ending in this year or later."),
     query("ends_to", YEAR, "Ending in this year or earlier (not before ends_from)."),
+    query("signed_from", YEAR, "Signed in this year or later (an unknown signing date never matches)."),
+    query("signed_to", YEAR, "Signed in this year or earlier (not before signed_from)."),
     query(
         "sort",
         {"enum": values(SortOrder), "default": SortOrder.RELEVANCE.value},
-        "The order; '-' descends; relevance puts the best matches of q first (without q: last updated first).",
+        "The order; '-' descends, unknown dates last either way; relevance puts the best matches of q first"
+        " (without q: last updated first).",
     ),
 ]
 PARTY_FILTERS = [

@@ -151,6 +151,8 @@ class AgreementQueryForm(QueryForm):
     active_in = year_field(_("Active in year"))
     ends_from = year_field(_("Ends from year"))
     ends_to = year_field(_("Ends by year"))
+    signed_from = year_field(_("Signed from year"))
+    signed_to = year_field(_("Signed by year"))
     sort = SelectField(
         _("Sort by"),
         choices=options(
@@ -164,6 +166,8 @@ class AgreementQueryForm(QueryForm):
                 (SortOrder.START_DESC.value, _("Start, latest first")),
                 (SortOrder.END.value, _("End, soonest first")),
                 (SortOrder.END_DESC.value, _("End, latest first")),
+                (SortOrder.SIGNED.value, _("Signed, earliest first")),
+                (SortOrder.SIGNED_DESC.value, _("Signed, latest first")),
             ]
         ),
         default=SortOrder.RELEVANCE.value,
@@ -193,8 +197,18 @@ class AgreementQueryForm(QueryForm):
 
     def validate_ends_to(self, field: Any) -> None:
         """ "Ends by" may not come before "ends from"."""
-        if field.data is not None and self.ends_from.data is not None and field.data < self.ends_from.data:
+        if years_reversed(self.ends_from, field):
             raise ValidationError(_("This year comes before the “ends from” year."))
+
+    def validate_signed_to(self, field: Any) -> None:
+        """ "Signed by" may not come before "signed from"."""
+        if years_reversed(self.signed_from, field):
+            raise ValidationError(_("This year comes before the “signed from” year."))
+
+
+def years_reversed(first: IntegerField, last: IntegerField) -> bool:
+    """Both years given, and the last before the first."""
+    return first.data is not None and last.data is not None and last.data < first.data
 
 
 def agreement_reference(label: Any, required: Any = None) -> ReferenceField:

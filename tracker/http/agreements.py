@@ -24,6 +24,8 @@ def filters_from(form: AgreementQueryForm) -> AgreementFilters:
         active_in=form.active_in.data,
         ends_from=form.ends_from.data,
         ends_to=form.ends_to.data,
+        signed_from=form.signed_from.data,
+        signed_to=form.signed_to.data,
         sort=SortOrder(form.sort.data or SortOrder.RELEVANCE.value),
     )
 

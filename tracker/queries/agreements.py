@@ -42,6 +42,8 @@ class SortOrder(enum.Enum):
     START_DESC = "-start"
     END = "end"
     END_DESC = "-end"
+    SIGNED = "signed"
+    SIGNED_DESC = "-signed"
     UPDATED = "updated"
     UPDATED_DESC = "-updated"
 
@@ -60,6 +62,8 @@ class AgreementFilters:
     active_in: int | None = None
     ends_from: int | None = None
     ends_to: int | None = None
+    signed_from: int | None = None
+    signed_to: int | None = None
     sort: SortOrder = SortOrder.RELEVANCE
 
 
@@ -109,10 +113,22 @@ def filter_conditions(
         conditions.append(Agreement.renewal_intent.in_(filters.renewals))
     if filters.active_in is not None:
         conditions.append(active_in_year(filters.active_in))
-    if filters.ends_from is not None:
-        conditions.append(Agreement.end_on >= date(filters.ends_from, 1, 1))
-    if filters.ends_to is not None:
-        conditions.append(Agreement.end_on <= date(filters.ends_to, 12, 31))
+    conditions.extend(in_years(Agreement.end_on, filters.ends_from, filters.ends_to))
+    conditions.extend(in_years(Agreement.signed_on, filters.signed_from, filters.signed_to))
+    return conditions
+
+
+def in_years(day: ColumnElement[date], first: int | None, last: int | None) -> list[ColumnElement[bool]]:
+    """The stored date falls in the years from `first` to `last` (either may be open); an unknown date never does.
+
+    A partial date is stored as its earliest day, which lies in the same year as every day it could be: a date
+    known to the year or month is within whole years exactly when that day is.
+    """
+    conditions = []
+    if first is not None:
+        conditions.append(day >= date(first, 1, 1))
+    if last is not None:
+        conditions.append(day <= date(last, 12, 31))
     return conditions
 
 
@@ -205,6 +221,8 @@ def sort_columns(sort: SortOrder) -> list:
         SortOrder.START_DESC: [Agreement.start_on.desc().nulls_last(), descending],
         SortOrder.END: [Agreement.end_on.asc().nulls_last(), ascending],
         SortOrder.END_DESC: [Agreement.end_on.desc().nulls_last(), descending],
+        SortOrder.SIGNED: [Agreement.signed_on.asc().nulls_last(), ascending],
+        SortOrder.SIGNED_DESC: [Agreement.signed_on.desc().nulls_last(), descending],
         SortOrder.UPDATED: [Agreement.updated_at.asc(), ascending],
         SortOrder.UPDATED_DESC: [Agreement.updated_at.desc(), descending],
     }[sort]
