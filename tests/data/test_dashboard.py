@@ -95,6 +95,16 @@ def test_dashboard_bundles_everything(session, world):
     assert later.needs_attention == 1
 
 
+def test_dashboard_as_of_a_past_day_leaves_out_later_signings(session, make_agreement):
+    make_agreement(title="MoU baterai, signed 2022", signed="2022-09-14", end="2023-09")
+    make_agreement(title="MoU on nickel, signed 2023-03", signed="2023-03-28", end="2023-06")
+    make_agreement(title="Stale, signed 2023-02", signed="2023-02-10", end="2022-12", status=AgreementStatus.SIGNED)
+    board = dashboard(session, as_of=date(2023, 1, 1), home_country="ID")
+    assert [row.agreement.title for row in board.expiring] == ["MoU baterai, signed 2022"]
+    assert (board.expiring_total, board.needs_attention) == (1, 0)
+    assert sum(count for _quarter, count in board.by_quarter) == 1
+
+
 def test_dashboard_statement_count_is_fixed(session, world, count_statements):
     session.expunge_all()
     with count_statements() as statements:

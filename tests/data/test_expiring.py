@@ -176,6 +176,39 @@ def test_needs_attention_rules(session, make_agreement):
     assert count_needing_attention(session, as_of=AS_OF) == 2
 
 
+def test_a_past_day_leaves_out_agreements_signed_or_started_after_it(session, make_agreement):
+    as_of = date(2023, 1, 1)
+    make_agreement(title="MoU baterai kendaraan listrik", signed="2022-09-14", end="2023-09")
+    make_agreement(title="MoU on nickel smelting, signed later in 2023", signed="2023-03-28", end="2023-06")
+    make_agreement(title="Nota Kesepahaman signed in December 2022", signed="2022-12", end="2023-12-31")
+    make_agreement(title="MoU signed sometime in 2023", signed="2023", end="2023-10")  # may be 1 January
+    make_agreement(
+        title="MoU signed 2022, in force from July 2023", signed="2022-11-30", start="2023-07", end="2023-12"
+    )
+    make_agreement(title="Perjanjian started after the day, signing unknown", start="2023-02-01", end="2023-11")
+    make_agreement(
+        title="Retroactive: applied from 2022, signed 2023-05", signed="2023-05-02", start="2022", end="2023"
+    )
+    make_agreement(title="Neither signing nor start recorded", end="2023-04-30")
+    assert titles(expiring_agreements(session, as_of=as_of, months=12)) == [
+        "Neither signing nor start recorded",
+        "MoU baterai kendaraan listrik",
+        "MoU signed sometime in 2023",
+        "MoU signed 2022, in force from July 2023",
+        "Nota Kesepahaman signed in December 2022",
+    ]
+
+
+def test_attention_as_of_a_past_day_leaves_out_later_signings(session, make_agreement):
+    make_agreement(title="Stale MoU, signed 2019", signed="2019-04-22", end="2022-06", status=AgreementStatus.SIGNED)
+    make_agreement(
+        title="Recorded later, signed 2023-02", signed="2023-02-10", end="2022-12", status=AgreementStatus.SIGNED
+    )
+    assert titles(agreements_needing_attention(session, as_of=date(2023, 1, 1))) == ["Stale MoU, signed 2019"]
+    assert count_needing_attention(session, as_of=date(2023, 1, 1)) == 1
+    assert count_needing_attention(session, as_of=date(2023, 3, 1)) == 2
+
+
 def test_report_window(session, make_agreement):
     make_agreement(title="soon", end="2018-03")
     report = expiring_report(session, as_of=AS_OF, months=6)
@@ -232,6 +265,14 @@ def test_page_needs_attention(client, make_agreement):
     assert "Stale agreement" in page
     assert "month only" in page
     assert "ended 125 days ago" in page
+
+
+def test_page_as_of_a_past_day_leaves_out_later_signings(client, make_agreement):
+    make_agreement(title="MoU on nickel smelting", signed="2023-03-28", end="2023-06")
+    make_agreement(title="MoU pengembangan baterai", signed="2022-09-14", end="2023-09")
+    page = client.get("/expiring/?as_of=2023-01-01&months=12").get_data(as_text=True)
+    assert "MoU pengembangan baterai" in page and "MoU on nickel smelting" not in page
+    assert "MoU on nickel smelting" in client.get("/expiring/?as_of=2023-04-01&months=12").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("months", ["", " 6 ", "240", "1"])

@@ -19,6 +19,7 @@ from tracker.queries.expiring import (
     DEFAULT_MONTHS,
     OPEN_STATUSES,
     ExpiringAgreement,
+    existing_on,
     expiring_count,
     first_expiring,
     needing_attention_count,
@@ -164,6 +165,7 @@ def expiries_by_quarter(session: Session, as_of: date, quarters: int = QUARTERS_
             Agreement.status.in_(OPEN_STATUSES),
             Agreement.end_on >= as_of,
             Agreement.end_on <= window_end(as_of, quarters),
+            existing_on(as_of),
         )
         .group_by(Agreement.end_on)
     )

@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload, subqueryload
 
 from tracker.dates import PartialDate
@@ -132,10 +132,28 @@ def _entry(agreement: Agreement, as_of: date) -> ExpiringAgreement:
     )
 
 
+def existing_on(as_of: date) -> ColumnElement[bool]:
+    """Signed by `as_of` (or, its signing not known, started by then), or neither date known: a view of a past day
+    leaves out what did not exist yet.
+
+    The signing makes an agreement; its start is only the stand-in when the signing is not recorded, so one signed
+    before `as_of` that starts later is shown, and one applied retroactively but signed after is not. A date known
+    to the year or month is after `as_of` only when its earliest possible day is: "signed 2023" may be 1 January
+    2023 and is shown as of that day, since leaving out what may have existed would hide work from the officer.
+    """
+    began = func.coalesce(Agreement.signed_on, Agreement.start_on)
+    return or_(began.is_(None), began <= as_of)
+
+
 def _ending_within(as_of: date, months: int) -> tuple[ColumnElement[bool], ...]:
-    """Open, and ending from `as_of` to `months` later, both days included."""
+    """Open, existing on `as_of`, and ending from `as_of` to `months` later, both days included."""
     until = add_months(as_of, months)
-    return (Agreement.status.in_(OPEN_STATUSES), Agreement.end_on >= as_of, Agreement.end_on <= until)
+    return (
+        Agreement.status.in_(OPEN_STATUSES),
+        Agreement.end_on >= as_of,
+        Agreement.end_on <= until,
+        existing_on(as_of),
+    )
 
 
 def expiring_agreements(session: Session, as_of: date, months: int = DEFAULT_MONTHS) -> list[ExpiringAgreement]:
@@ -170,6 +188,7 @@ def _needs_attention(as_of: date) -> tuple[ColumnElement[bool], ...]:
         Agreement.status.in_(LIVE_STATUSES),
         Agreement.renewal_intent == RenewalIntent.NONE,
         Agreement.end_on < as_of,
+        existing_on(as_of),
     )
 
 
