@@ -27,8 +27,9 @@ def _is_tracking(name: str) -> bool:
     return lowered.startswith("utm_") or lowered in TRACKING_PARAMS
 
 
-def normalize_url(text: str) -> str:
-    """Lower-case scheme and host, drop fragment, tracking parameters and default port."""
+def clean_url(text: str) -> str:
+    """The address checked and tidied, still the one to fetch: lower-case scheme and host; no fragment, tracking
+    parameters or default port."""
     text = (text or "").strip()
     if not text:
         raise InvalidURLError(_("Enter a URL."))
@@ -54,3 +55,15 @@ def normalize_url(text: str) -> str:
         raise InvalidURLError(_("A URL with a user name or password is not accepted."))
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)])
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def normalize_url(text: str) -> str:
+    """The identity of an article: its clean address read over https, without a leading "www." or a trailing slash.
+
+    News sites serve each article over both schemes and under both host names (one redirecting to the other), and
+    the slash at the end of a path names the same page, so these spellings are one source. What may name another
+    page stays: other subdomains (m., amp.), the path's case, the order and values of the remaining parameters.
+    """
+    parts = urlsplit(clean_url(text))
+    host = parts.netloc.removeprefix("www.") if parts.netloc.count(".") > 1 else parts.netloc
+    return urlunsplit(("https", host, parts.path.rstrip("/") or "/", parts.query, ""))

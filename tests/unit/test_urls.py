@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.urls import InvalidURLError, normalize_url
+from tracker.urls import InvalidURLError, clean_url, normalize_url
 
 
 @pytest.mark.parametrize(
@@ -10,8 +10,8 @@ from tracker.urls import InvalidURLError, normalize_url
     [
         ("HTTPS://Tirto.ID/berita", "https://tirto.id/berita"),
         ("https://tirto.id:443/berita", "https://tirto.id/berita"),
-        ("http://tirto.id:80/berita", "http://tirto.id/berita"),
-        ("http://tirto.id:8080/berita", "http://tirto.id:8080/berita"),
+        ("http://tirto.id:80/berita", "https://tirto.id/berita"),
+        ("http://tirto.id:8080/berita", "https://tirto.id:8080/berita"),
         ("https://tirto.id/berita#comments", "https://tirto.id/berita"),
         ("https://tirto.id/berita?utm_source=fb&utm_medium=x&id=3&fbclid=abc", "https://tirto.id/berita?id=3"),
         ("https://tirto.id", "https://tirto.id/"),
@@ -22,6 +22,41 @@ from tracker.urls import InvalidURLError, normalize_url
 )
 def test_normal_form(given, normal):
     assert normalize_url(given) == normal
+
+
+ONE_ARTICLE = "https://tirto.id/berita/kerja-sama?id=3"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "http://tirto.id/berita/kerja-sama?id=3",
+        "https://tirto.id/berita/kerja-sama/?id=3",
+        "http://www.tirto.id/berita/kerja-sama/?id=3&utm_campaign=wa#top",
+        "HTTP://WWW.Tirto.ID:80/berita/kerja-sama//?id=3",
+    ],
+)
+def test_scheme_www_and_trailing_slash_name_one_article(spelling):
+    assert normalize_url(spelling) == ONE_ARTICLE
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("https://tirto.id/berita", "https://m.tirto.id/berita"),
+        ("https://tirto.id/berita", "https://tirto.id/Berita"),
+        ("https://tirto.id/berita?id=3", "https://tirto.id/berita?id=4"),
+        ("https://tirto.id/berita", "https://tirto.id:8443/berita"),
+        ("https://www.com/berita", "https://com/berita"),
+    ],
+)
+def test_what_may_name_another_page_stays_apart(one, other):
+    assert normalize_url(one) != normalize_url(other)
+
+
+def test_the_clean_address_keeps_scheme_host_and_slash():
+    """The address to fetch is only tidied: a site may serve http alone, or nothing without www."""
+    assert clean_url("HTTP://www.Tirto.ID:80/berita/?utm_source=x#top") == "http://www.tirto.id/berita/"
 
 
 @pytest.mark.parametrize(

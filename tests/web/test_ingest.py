@@ -156,13 +156,56 @@ def test_review_then_confirm_links_the_aitec_agreement(client_as, news_site, sto
     assert "AITEC" in page and "2006 to 2018, to extend" in page
 
 
-def test_a_known_url_opens_the_existing_source(client_as, news_site, story, session):
+def test_a_known_url_is_reviewed_again_and_keeps_a_new_snapshot(client_as, news_site, story, session):
     editor = client_as(UserRole.EDITOR)
     add_and_link(editor, f"{news_site}/{SEED_PAGE}", story)
-    again = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}?utm_source=x"})
-    assert again.status_code == 302
+    again = editor.post("/sources/add", data={"url": f"{news_site}/{SEED_PAGE}/?utm_source=x"})
+    review = again.get_data(as_text=True)
+    assert again.status_code == 200 and 'id="recorded-source"' in review
+    response = confirm_with(editor, review, link_agreements=[str(story.id)], note="")
+    assert response.status_code == 302, response.get_data(as_text=True)
     session.rollback()
-    assert len(session.scalars(select(Source)).all()) == 1
+    source = session.scalars(select(Source)).one()
+    assert [link.agreement_id for link in source.agreement_links] == [story.id]
+    assert [snapshot.method for snapshot in source.snapshots] == [SnapshotMethod.FETCH] * 2
+
+
+def test_a_pasted_page_already_recorded_fills_the_source_it_lacked(client_as, story, session, make_source):
+    """A source recorded by an import (its URL as title, nothing else) takes the pasted page's text and metadata."""
+    written = "http://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ/"
+    recorded = make_source(
+        title=written, url=written, outlet="", published_on=None, language="", agreements=[(story, "")]
+    )
+    editor = client_as(UserRole.EDITOR)
+    page = (PAGES / SEED_PAGE).read_text(encoding="utf-8")
+    review = editor.post("/sources/add", data={"pasted": page}).get_data(as_text=True)
+    assert "already recorded as source" in review and f"/sources/{recorded.id}" in review
+    response = confirm_with(editor, review, link_agreements=[str(story.id)], note="2006 to 2018, to extend")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"/sources/{recorded.id}")
+    session.expire_all()  # the fixture's source object was loaded before the request
+    source = session.scalars(select(Source)).one()
+    assert source.url == written  # as the user wrote it
+    assert source.title == "Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel"
+    assert (source.outlet, source.language, source.published_on.year) == ("tirto.id", "id", 2017)
+    assert source.excerpt and "AITEC" in source.snapshots[0].text
+    assert [snapshot.method for snapshot in source.snapshots] == [SnapshotMethod.PASTE]
+    assert [(link.agreement_id, link.note) for link in source.agreement_links] == [
+        (story.id, "2006 to 2018, to extend")
+    ]
+
+
+def test_what_the_recorded_source_has_stays(client_as, story, session, make_source):
+    written = "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ"
+    make_source(title="Kerja sama AITEC", url=written, outlet="Tirto", agreements=[(story, "the quote")])
+    editor = client_as(UserRole.EDITOR)
+    page = (PAGES / SEED_PAGE).read_text(encoding="utf-8")
+    review = editor.post("/sources/add", data={"pasted": page}).get_data(as_text=True)
+    assert confirm_with(editor, review, link_agreements=[str(story.id)], note="another").status_code == 302
+    session.expire_all()
+    source = session.scalars(select(Source)).one()
+    assert (source.title, source.outlet, source.agreement_links[0].note) == ("Kerja sama AITEC", "Tirto", "the quote")
+    assert len(source.snapshots) == 1
 
 
 def test_refused_links_say_why(client_as, news_site):

@@ -129,7 +129,7 @@ def test_create_source_redirects_to_it(client, session):
     source = session.scalars(select(Source)).one()
     assert response.headers["Location"].endswith(f"/sources/{source.id}")
     assert (source.title, source.excerpt, source.published_on) == ("Kemenperin dan AITEC", "ab", date(2017, 10, 4))
-    assert source.url_normalized == "https://www.antaranews.com/berita/aitec-kemenperin"
+    assert source.url_normalized == "https://antaranews.com/berita/aitec-kemenperin"
 
 
 def test_create_document_without_url(client, session):

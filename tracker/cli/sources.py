@@ -16,7 +16,6 @@ from tracker.ingest.fetch.addresses import system_resolver
 from tracker.ingest.fetch.policy import FetchError, policy_from_config
 from tracker.ingest.review import PendingSource
 from tracker.queries.suggestions import Suggestions, suggest
-from tracker.services import snapshots
 from tracker.services.ingest import ReviewDecision, save_review
 
 
@@ -66,10 +65,6 @@ def add_source(location: str, link_ids: list[int], link_suggested: bool, note: s
     except (FetchError, ExtractError, acquire.AcquireError) as error:
         raise click.ClickException(str(getattr(error, "message", error))) from error
     session = get_session()
-    known = snapshots.find_known_source(session, pending.extracted.url, pending.extracted.canonical_url)
-    if known is not None:
-        click.echo(f"Already recorded as source {known.id}: {known.title}. Nothing added.")
-        return
     found = suggest(session, pending.extracted.title, pending.extracted.text)
     show(pending, found)
     if link_suggested and found.agreements:
@@ -78,9 +73,11 @@ def add_source(location: str, link_ids: list[int], link_suggested: bool, note: s
         raise click.ClickException("Nothing saved: choose --link ID, --link-suggested or --source-only.")
     quote = note if note is not None else found.quote(pending.extracted.text)
     try:
-        source = save_review(session, pending, ReviewDecision(sorted(set(link_ids)), quote, None))
+        source, known = save_review(session, pending, ReviewDecision(sorted(set(link_ids)), quote, None))
     except TrackerError as error:
         raise click.ClickException(str(error.message)) from error
     session.commit()
     linked = ", ".join(str(i) for i in sorted(set(link_ids))) or "no agreement"
-    click.echo(f"Recorded source {source.id} with its text; linked to {linked}.")
+    if known:
+        click.echo(f"Already recorded as source {source.id}: {source.title}; its text is kept as a new snapshot.")
+    click.echo(f"{'Kept' if known else 'Recorded'} source {source.id} with its text; linked to {linked}.")

@@ -13,7 +13,7 @@ from tracker.ingest.fetch.addresses import Resolver, system_resolver
 from tracker.ingest.fetch.policy import FetchPolicy
 from tracker.ingest.review import PendingSource
 from tracker.models import SnapshotMethod
-from tracker.urls import normalize_url
+from tracker.urls import clean_url
 
 HTML_SUFFIXES = (".html", ".htm")
 TEXT_SUFFIXES = (".txt",)
@@ -36,7 +36,7 @@ def from_url(url: str, policy: FetchPolicy, resolver: Resolver = system_resolver
     html = decode_html(page.body, page.charset)
     if page.content_type.startswith("text/plain"):
         extracted = extract_text(html)
-        extracted.url = normalize_url(page.final_url)
+        extracted.url = clean_url(page.final_url)
     else:
         extracted = extract_html(html, url=page.final_url)
     return PendingSource(extracted, SnapshotMethod.FETCH, page.final_url)
@@ -60,5 +60,5 @@ def from_paste(content: str, url: str | None = None) -> PendingSource:
         extracted = extract_html(content, url=url)
     else:
         extracted = extract_text(content)
-        extracted.url = normalize_url(url) if url else None
+        extracted.url = clean_url(url) if url else None
     return PendingSource(extracted, SnapshotMethod.PASTE, None)

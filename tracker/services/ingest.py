@@ -1,4 +1,5 @@
-"""Saving a reviewed page: the source with its first snapshot, and the links the user confirmed."""
+"""Saving a reviewed page: the source with its first snapshot (or a new one of the recorded source), and the links
+the user confirmed."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from tracker.ingest.review import PendingSource
 from tracker.models import Agreement, Source
 from tracker.records.agreement import AgreementData
 from tracker.services.agreements import create_agreement
-from tracker.services.snapshots import create_source_from_extracted, find_known_source
-from tracker.services.sources import DuplicateSourceError, link_source
+from tracker.services.snapshots import find_known_source, record_page
+from tracker.services.sources import link_once
 
 
 @dataclass
@@ -26,24 +27,21 @@ class ReviewDecision:
     new_agreement: AgreementData | None = None
 
 
-def save_review(session: Session, pending: PendingSource, decision: ReviewDecision) -> Source:
-    """Record the source and its snapshot, link the chosen agreements, and create the new one if asked."""
-    refuse_known(session, pending)
+def save_review(session: Session, pending: PendingSource, decision: ReviewDecision) -> tuple[Source, bool]:
+    """Record the page — a new source, or a new snapshot of the source that has its URL (True) — link the chosen
+    agreements, and create the new one if asked."""
     agreements = chosen_agreements(session, decision.link_agreement_ids)
-    source = create_source_from_extracted(session, pending.extracted, pending.method, pending.final_url)
+    source, known = record_page(session, pending.extracted, pending.method, pending.final_url)
     if decision.new_agreement is not None:
         agreements.append(create_agreement(session, decision.new_agreement))
     for agreement in agreements:
-        link_source(session, agreement, source, decision.note)
-    return source
+        link_once(session, agreement, source, decision.note)
+    return source, known
 
 
-def refuse_known(session: Session, pending: PendingSource) -> None:
-    """A page recorded meanwhile (same URL or canonical URL) is not recorded twice."""
-    known = find_known_source(session, pending.extracted.url, pending.extracted.canonical_url)
-    if known is not None:
-        message = _("This page is already recorded as source “%(title)s”.", title=known.title)
-        raise DuplicateSourceError(str(message), source_id=known.id)
+def recorded_source(session: Session, pending: PendingSource) -> Source | None:
+    """The source (perhaps archived) already recorded under the page's URL or canonical URL."""
+    return find_known_source(session, pending.extracted.url, pending.extracted.canonical_url)
 
 
 def chosen_agreements(session: Session, agreement_ids: list[int]) -> list[Agreement]:

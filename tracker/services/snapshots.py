@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,7 @@ from tracker.urls import InvalidURLError, normalize_url
 
 MAX_URL_LENGTH = max_length(SourceData, "url")
 SNAPSHOT_TITLE_LENGTH = 500
+PUBLICATION_FIELDS = ("published_on", "published_at", "published_utc_offset")
 
 
 def _normal(url: str | None) -> str | None:
@@ -110,40 +112,66 @@ def _known(source: Source) -> DuplicateSourceError:
     return DuplicateSourceError(str(message), source_id=source.id)
 
 
-def _urls(extracted: Extracted) -> tuple[str | None, str | None]:
-    """(URL, canonical URL) to store: a page without its own URL (a paste) goes by its canonical one."""
-    url = _normal(_fitting_url(extracted.url))
-    canonical = _normal(_fitting_url(extracted.canonical_url))
-    if url is None:
-        return canonical, None
-    return url, canonical if canonical != url else None
+def _urls(extracted: Extracted) -> tuple[str | None, str | None, str | None]:
+    """(URL, its normal form, canonical normal form) to store: a page without its own URL (a paste) goes by its
+    canonical one; the canonical form is kept only when it names another address."""
+    addresses = [url for url in (_fitting_url(extracted.url), _fitting_url(extracted.canonical_url)) if _normal(url)]
+    if not addresses:
+        return None, None, None
+    normal, canonical = _normal(addresses[0]), _normal(addresses[-1])
+    return addresses[0], normal, canonical if canonical != normal else None
+
+
+def _described(extracted: Extracted) -> dict[str, Any]:
+    """The source's descriptive fields read from an extraction, each cut to fit its column; blank when not found."""
+    # A moment is stored only with its zone: a naive time cannot be placed in UTC.
+    moment = extracted.published_at if extracted.published_at and extracted.published_at.tzinfo else None
+    return {
+        "title": shorten(" ".join((extracted.title or "").split()), max_length(SourceData, "title")),
+        "outlet": shorten(extracted.outlet or "", max_length(SourceData, "outlet")),
+        "author": _authors(extracted.authors),
+        "published_on": extracted.published_on,
+        "published_at": moment,
+        "published_utc_offset": extracted.published_utc_offset if moment else None,
+        "language": check_language(extracted.language or ""),
+        "excerpt": extracted.excerpt or "",
+    }
+
+
+def _year_fits(extracted: Extracted) -> bool:
+    """Whether the page's publication year, if any, is one the tracker stores."""
+    return not extracted.published_on or MIN_YEAR <= extracted.published_on.year <= MAX_YEAR
 
 
 def _source_from(extracted: Extracted, kind: SourceKind) -> Source:
-    """A new source filled in from the extraction, each text cut to fit its column."""
-    title = " ".join((extracted.title or "").split())
-    if not title:
+    """A new source filled in from the extraction."""
+    described = _described(extracted)
+    if not described["title"]:
         raise ValidationError(_("Enter a title."), field="title")
-    if extracted.published_on and not MIN_YEAR <= extracted.published_on.year <= MAX_YEAR:
+    if not _year_fits(extracted):
         message = _("The year must be between %(low)s and %(high)s.", low=MIN_YEAR, high=MAX_YEAR)
         raise ValidationError(message, field="published_on")
-    # A moment is stored only with its zone: a naive time cannot be placed in UTC.
-    moment = extracted.published_at if extracted.published_at and extracted.published_at.tzinfo else None
-    url, canonical = _urls(extracted)
-    return Source(
-        kind=kind,
-        url=url,
-        url_normalized=url,
-        canonical_url=canonical,
-        title=shorten(title, max_length(SourceData, "title")),
-        outlet=shorten(extracted.outlet or "", max_length(SourceData, "outlet")),
-        author=_authors(extracted.authors),
-        published_on=extracted.published_on,
-        published_at=moment,
-        published_utc_offset=extracted.published_utc_offset if moment else None,
-        language=check_language(extracted.language or ""),
-        excerpt=extracted.excerpt or "",
-    )
+    url, normal, canonical = _urls(extracted)
+    return Source(kind=kind, url=url, url_normalized=normal, canonical_url=canonical, **described)
+
+
+def _title_is_only_its_url(source: Source) -> bool:
+    """Whether the source's title is its URL in some spelling, as an import without a title column leaves it."""
+    return not source.title or (source.url_normalized is not None and _normal(source.title) == source.url_normalized)
+
+
+def fill_missing(source: Source, extracted: Extracted) -> None:
+    """Give a recorded source what a page of it says and the source lacks; what the source has stays."""
+    described = _described(extracted)
+    lacking = [name for name in described if name != "title" and getattr(source, name) in (None, "")]
+    if "published_on" not in lacking or not _year_fits(extracted):
+        # A moment belongs with its day, not with another day already recorded; a year out of range is not kept.
+        lacking = [name for name in lacking if name not in PUBLICATION_FIELDS]
+    if described["title"] and _title_is_only_its_url(source):
+        lacking.append("title")
+    for name in lacking:
+        if described[name] not in (None, ""):
+            setattr(source, name, described[name])
 
 
 def create_source_from_extracted(
@@ -169,3 +197,21 @@ def create_source_from_extracted(
             raise
         raise _known(known) from exc
     return source
+
+
+def record_page(
+    session: Session, extracted: Extracted, method: SnapshotMethod, final_url: str | None
+) -> tuple[Source, bool]:
+    """A new source with its first snapshot (False), or a new snapshot of the source already recorded under the
+    page's URL, filled in where it lacks what the page says (True); an archived one raises DuplicateSourceError."""
+    known = find_known_source(session, extracted.url, extracted.canonical_url)
+    if known is None:
+        try:
+            return create_source_from_extracted(session, extracted, method, final_url), False
+        except DuplicateSourceError as error:  # recorded by someone else since we looked
+            known = session.get_one(Source, error.source_id, execution_options=WITH_ARCHIVED)
+    if known.is_archived:
+        raise _known(known)
+    fill_missing(known, extracted)
+    add_snapshot(session, known, extracted, method, final_url)
+    return known, True

@@ -194,6 +194,14 @@ def link_source(session: Session, agreement: Agreement, source: Source, note: st
     return link
 
 
+def link_once(session: Session, agreement: Agreement, source: Source, note: str = "") -> AgreementSource:
+    """Link a source to an agreement; when they are linked already, the link keeps its note or takes this one."""
+    link = _link_between(session, agreement, source)
+    if link is None:
+        return link_source(session, agreement, source, note)
+    return update_link_note(session, link, link.note or note)
+
+
 def link_new_source(
     session: Session, agreement: Agreement, data: SourceData, note: str = ""
 ) -> tuple[AgreementSource, bool]:

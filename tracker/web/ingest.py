@@ -23,7 +23,7 @@ from tracker.queries.sectors import sector_id_choices
 from tracker.queries.sources import recent_agreement_suggestions
 from tracker.queries.suggestions import Suggestions, suggest
 from tracker.services import snapshots
-from tracker.services.ingest import ReviewDecision, save_review
+from tracker.services.ingest import ReviewDecision, recorded_source, save_review
 from tracker.services.sources import DuplicateSourceError
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
 
@@ -52,8 +52,8 @@ def read():
     except (FetchError, ExtractError, acquire.AcquireError) as error:
         getattr(form, input_field(form, error)).errors = [str(getattr(error, "message", error))]
         return render_template("ingest/add.html", form=form), INVALID_FORM_STATUS
-    known = snapshots.find_known_source(get_session(), pending.extracted.url, pending.extracted.canonical_url)
-    if known is not None:
+    known = recorded_source(get_session(), pending)
+    if known is not None and known.is_archived:
         flash(
             _("This page is already recorded as source “%(title)s”; it is shown here instead.", title=known.title),
             "warning",
@@ -88,7 +88,8 @@ def render_review(pending: PendingSource, form: ReviewForm | None = None, status
     form.payload.data = seal(pending, current_app.config["SECRET_KEY"])
     set_choices(session, form)
     suggestions = recent_agreement_suggestions(session)
-    context = {"form": form, "pending": pending, "found": found, "suggestions": suggestions}
+    known = recorded_source(session, pending)
+    context = {"form": form, "pending": pending, "found": found, "suggestions": suggestions, "known": known}
     return render_template("ingest/review.html", **context), status
 
 
@@ -131,7 +132,7 @@ def confirm():
         return render_review(pending, form, INVALID_FORM_STATUS)
     decision = ReviewDecision(form.agreements_to_link(), form.note.data or "", form.new_agreement())
     try:
-        source = save_review(session, pending, decision)
+        source, known = save_review(session, pending, decision)
     except DuplicateSourceError as error:
         session.rollback()
         flash(error.message, "warning")
@@ -141,7 +142,10 @@ def confirm():
         attach_error(form, error)
         return render_review(pending, form, error.status_code)
     session.commit()
-    flash(_("Source “%(title)s” recorded with its text.", title=source.title), "success")
+    if known:
+        flash(_("The page's text is kept as a new snapshot of source “%(title)s”.", title=source.title), "success")
+    else:
+        flash(_("Source “%(title)s” recorded with its text.", title=source.title), "success")
     return redirect(url_for("sources.detail", source_id=source.id))
 
 

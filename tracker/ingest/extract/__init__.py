@@ -26,7 +26,7 @@ from tracker.ingest.extract.head import parse_page, read_head
 from tracker.ingest.extract.language import guess_language, language_of
 from tracker.ingest.extract.metadata import choose_authors, choose_outlet, choose_title
 from tracker.ingest.extract.result import Extracted, ExtractError
-from tracker.ingest.extract.text import normalized_url
+from tracker.ingest.extract.text import absolute_url
 from tracker.text import shorten
 
 # A line of the main text longer than this is not a title (extract_text).
@@ -41,7 +41,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     page = NOT_XML_CHARS.sub("", XML_DECLARATION.sub("", html))
     if not page.strip():
         raise ExtractError("empty", _("There is no text to read."))
-    page_url = normalized_url(url)
+    page_url = absolute_url(url)
     tree = parse_page(page)
     head = read_head(tree, page_url)
     found, is_article = main_text(page, page_url, head)

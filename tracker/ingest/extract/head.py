@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from tracker.ingest.extract.text import clean, normalized_url
+from tracker.ingest.extract.text import absolute_url, clean
 
 # Where a page's own article may sit inside another JSON-LD object (not lists of related articles).
 NESTED_LD_KEYS = ("@graph", "mainEntity")
@@ -129,7 +129,7 @@ def _canonical(tree: Any, meta: dict[str, list[str]], url: str | None) -> str | 
     """<link rel=canonical>, else og:url, resolved against the page; a home page given for an article is ignored."""
     links = [link.get("href") for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower().split()]
     for href in [*links, *meta.get("og:url", [])]:
-        canonical = normalized_url(href, url)
+        canonical = absolute_url(href, url)
         if canonical is None:
             continue
         parts, page = urlsplit(canonical), urlsplit(url or "")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from tracker.urls import InvalidURLError, normalize_url
+from tracker.urls import InvalidURLError, clean_url
 
 
 def clean(value: Any) -> str:
@@ -35,11 +35,11 @@ def host_of(url: str | None) -> str:
     return host.removeprefix("www.")
 
 
-def normalized_url(url: str | None, base: str | None = None) -> str | None:
-    """The normal form of an absolute or (with `base`) relative URL; None when it is not a usable http(s) URL."""
+def absolute_url(url: str | None, base: str | None = None) -> str | None:
+    """The clean address of an absolute or (with `base`) relative URL; None when it is not a usable http(s) URL."""
     if not url:
         return None
     try:
-        return normalize_url(urljoin(base, url.strip()) if base else url)
+        return clean_url(urljoin(base, url.strip()) if base else url)
     except (InvalidURLError, ValueError):
         return None
