@@ -54,6 +54,21 @@ LIST_ROWS = [
 ]
 
 
+# Sectors the vocabulary lacks, named in two cases and in both languages.
+SECTOR_HEADERS = ["title", "instrument", "status", "parties", "sectors"]
+SECTOR_ROWS = [
+    ["MoU on nickel smelters", "mou", "signed", "PT Vale Indonesia (ID, signatory, company)", "Nickel | technology"],
+    [
+        "LoI baterai kendaraan listrik",
+        "loi",
+        "signed",
+        "LG Energy Solution (KR, signatory, company)",
+        "nickel; Baterai",
+    ],
+    ["Agreement on electronics", "agreement", "in_force", "Samsung (KR, signatory, company)", "Electronics"],
+]
+
+
 def rows_of(records: list[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> list[list[Any]]:
     """A header row and one row per record, in the columns' order."""
     return [list(columns), *([record.get(column, "") for column in columns] for record in records)]

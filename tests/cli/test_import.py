@@ -12,6 +12,8 @@ from tests.import_support import (
     AITEC_ROW,
     LIST_HEADERS,
     LIST_ROWS,
+    SECTOR_HEADERS,
+    SECTOR_ROWS,
     TREATY_LIST,
     csv_file,
     generated_rows,
@@ -20,7 +22,7 @@ from tests.import_support import (
 )
 from tracker import search
 from tracker.importing.apply import BATCH
-from tracker.models import Agreement, ImportPreset
+from tracker.models import Agreement, Change, ImportPreset, Sector
 from tracker.queries.agreements import AgreementFilters, search_agreements
 
 
@@ -60,6 +62,22 @@ def test_a_dry_run_by_default(run, session, tmp_path):
 def test_the_report_names_the_columns_it_does_not_import(run, tmp_path):
     output = run("import", write(tmp_path, "kerja_sama.csv", csv_file([LIST_HEADERS, *LIST_ROWS]))).output
     assert "Not imported (no field reads these columns): Evidence quote, Catatan internal" in output
+
+
+def test_create_sectors_adds_the_missing_ones_with_their_history(run, session, tmp_path):
+    rows = [SECTOR_HEADERS, *SECTOR_ROWS]
+    refused = run("import", write(tmp_path, "sektor.csv", csv_file(rows)), "--commit")
+    assert refused.exit_code == 1 and "These sectors are not in the sector list: Baterai, Electronics" in refused.output
+    result = run("import", write(tmp_path, "sektor.csv", csv_file(rows)), "--commit", "--create-sectors")
+    assert result.exit_code == 0, result.output
+    assert "New sectors: 3: Nickel; Baterai; Electronics" in result.output
+    assert "Added 3 sectors to the sector list." in result.output
+    session.rollback()
+    nickel = session.scalars(select(Sector).where(Sector.slug == "nickel")).one()
+    filed = session.scalars(select(Agreement.title).where(Agreement.sectors.contains(nickel))).all()
+    assert sorted(filed) == ["LoI baterai kendaraan listrik", "MoU on nickel smelters"]
+    created = session.scalars(select(Change).where(Change.record_type == "sector", Change.record_id == nickel.id)).one()
+    assert created.changes["name"] == [None, "Nickel"]
 
 
 def test_commit(run, session, tmp_path):

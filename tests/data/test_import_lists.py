@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.import_support import LIST_HEADERS, LIST_ROWS, csv_file, xlsx_file
+from tests.import_support import LIST_HEADERS, LIST_ROWS, SECTOR_HEADERS, SECTOR_ROWS, csv_file, xlsx_file
 from tracker.importing import dry_run
 from tracker.importing.mapping import automatic
 from tracker.importing.reading import read_table
@@ -46,3 +46,33 @@ def test_columns_no_field_reads_are_named_not_dropped(session):
         plan = plan_of(session, data, name)
         assert plan.ignored == ["Evidence quote", "Catatan internal"]
     assert session.scalar(select(Agreement.id)) is None  # a dry run
+
+
+def sector_plan(session, create: bool):
+    """The dry run of the sector spreadsheet, adding missing sectors or not."""
+    data = csv_file([SECTOR_HEADERS, *SECTOR_ROWS])
+    mapping = automatic(read_table(data, "sektor.csv").headers)
+    mapping.create_sectors = create
+    return dry_run(session, data, "sektor.csv", mapping, "ID")
+
+
+def test_sectors_the_vocabulary_lacks_are_listed_once_not_per_row(session):
+    plan = sector_plan(session, create=False)
+    assert plan.unknown_sectors == ["Baterai", "Electronics", "Nickel"]
+    assert [problem.message for problem in plan.problems] == [
+        "These sectors are not in the sector list: Baterai, Electronics, Nickel. Add them to it, or let the import add"
+        " them (flask import --create-sectors, or the option on the mapping page)."
+    ]
+    assert all(row.problems == [] for row in plan.rows)
+
+
+def test_missing_sectors_are_added_once_whatever_their_case(session):
+    plan = sector_plan(session, create=True)
+    assert plan.ok, plan.problems
+    assert [(sector.name, sector.slug) for sector in plan.new_sectors] == [
+        ("Nickel", "nickel"),
+        ("Baterai", "baterai"),
+        ("Electronics", "electronics"),
+    ]
+    first, second, _third = (row.data for row in plan.rows)
+    assert first.sector_ids[0] is second.sector_ids[0]  # "Nickel" and "nickel": one new sector

@@ -180,8 +180,8 @@ def test_every_problem_with_its_row_and_column(session):
         (3, "signed"),
         (4, "status"),
         (4, "end"),
-        (5, "sectors"),
         (5, "sources"),
+        (None, None),  # the sectors the vocabulary lacks ("fishing"), listed once for the file (issue 14)
         (6, "instrument"),
         (6, "parties"),
     ]

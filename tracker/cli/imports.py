@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 from flask import current_app
@@ -36,6 +37,7 @@ LISTED_ROWS = 50
 @click.option("--commit", is_flag=True, help="Write the agreements; without it nothing is written (dry run).")
 @click.option("--default-instrument", type=click.Choice([member.value for member in InstrumentType]), default=None)
 @click.option("--default-status", type=click.Choice([member.value for member in AgreementStatus]), default=None)
+@click.option("--create-sectors", is_flag=True, help="Add the sectors the file names that the sector list lacks.")
 def import_command(
     path: Path,
     preset: str | None,
@@ -43,13 +45,14 @@ def import_command(
     commit: bool,
     default_instrument: str | None,
     default_status: str | None,
+    create_sectors: bool,
 ) -> None:
     """Import agreements from a CSV, XLSX or JSON file: a dry run unless --commit."""
     try:
         table = read_table(path, path.name, file_format)  # a CSV file is streamed from the disk
     except FileFormatError as error:
         raise click.ClickException(str(error)) from error
-    defaults = (default_instrument, default_status)
+    defaults = Defaults(default_instrument, default_status, create_sectors)
     if not commit:
         # A dry run only reads: its own session, which never takes SQLite's write lock.
         with current_app.extensions["tracker.sessionmaker"]() as session:
@@ -62,6 +65,16 @@ def import_command(
     click.echo(
         f"Imported {result.agreements} agreements with {result.parties} new parties and {result.sources} new sources."
     )
+    if result.sectors:
+        click.echo(f"Added {result.sectors} sectors to the sector list.")
+
+
+class Defaults(NamedTuple):
+    """What the command's options add to the mapping."""
+
+    instrument: str | None
+    status: str | None
+    create_sectors: bool
 
 
 def checked(
@@ -69,14 +82,15 @@ def checked(
     filename: str,
     table: Table,
     preset: str | None,
-    defaults: tuple[str | None, str | None],
+    defaults: Defaults,
     commit: bool = False,
 ) -> tuple[ImportPlan, ImportResult | None]:
     """Map and check (and with `commit`, write) the rows and print the report; exit 1 when any row has a problem."""
     mapping = choose_mapping(session, preset, table)
-    instrument, status = defaults
+    instrument, status = defaults.instrument, defaults.status
     mapping.default_instrument = InstrumentType(instrument) if instrument else mapping.default_instrument
     mapping.default_status = AgreementStatus(status) if status else mapping.default_status
+    mapping.create_sectors = mapping.create_sectors or defaults.create_sectors
     plan, result = check(session, table, mapping, commit)
     report(filename, table, plan)
     if not plan.ok:
@@ -133,6 +147,8 @@ def report(filename: str, table: Table, plan: ImportPlan) -> None:
     more = f"; ...and {len(plan.new_parties) - LISTED_ROWS} more" if len(plan.new_parties) > LISTED_ROWS else ""
     click.echo(f"New parties: {len(plan.new_parties)}{': ' + new + more if new else ''}")
     click.echo(f"Recorded parties linked: {len(plan.matched_parties)}")
+    if plan.new_sectors:
+        click.echo(f"New sectors: {len(plan.new_sectors)}: {'; '.join(sector.name for sector in plan.new_sectors)}")
     click.echo(f"New sources: {len(plan.new_sources)}; recorded sources linked: {len(plan.linked_sources)}")
     report_skipped(plan)
     if plan.problems:

@@ -43,6 +43,7 @@ class MappingFields:
     columns = FieldList(SelectField(), min_entries=0, max_entries=MAX_COLUMNS)
     home_state = BooleanField(_("Add the home country's state to every agreement as a signatory"))
     instrument_from_title = BooleanField(_("When no instrument is given, read it from the title"))
+    create_sectors = BooleanField(_("Add the sectors the file names that the sector list lacks"))
     default_instrument = SelectField(_("Instrument when none is given"), default="")
     default_status = SelectField(_("Status when none is given"), default="")
 
@@ -79,6 +80,7 @@ class MappingFields:
             self.columns.append_entry(bound.get(header, ""))
         self.home_state.data = mapping.home_state
         self.instrument_from_title.data = mapping.instrument_from_title
+        self.create_sectors.data = mapping.create_sectors
         self.default_instrument.data = mapping.default_instrument.value if mapping.default_instrument else ""
         self.default_status.data = mapping.default_status.value if mapping.default_status else ""
         self.set_headers(headers)
@@ -90,6 +92,7 @@ class MappingFields:
             columns=columns,
             home_state=bool(self.home_state.data),
             instrument_from_title=bool(self.instrument_from_title.data),
+            create_sectors=bool(self.create_sectors.data),
             default_instrument=InstrumentType(self.default_instrument.data) if self.default_instrument.data else None,
             default_status=AgreementStatus(self.default_status.data) if self.default_status.data else None,
         )
@@ -97,7 +100,11 @@ class MappingFields:
     def params(self) -> list[tuple[str, str]]:
         """The mapping as (name, value) pairs: the preview's query string and the hidden fields that repeat it."""
         pairs = [(entry.name, entry.data or "") for entry in self.columns]
-        pairs += [(name, "y") for name in ("home_state", "instrument_from_title") if getattr(self, name).data]
+        pairs += [
+            (name, "y")
+            for name in ("home_state", "instrument_from_title", "create_sectors")
+            if getattr(self, name).data
+        ]
         pairs += [(name, getattr(self, name).data or "") for name in ("default_instrument", "default_status")]
         return pairs
 

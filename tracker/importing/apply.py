@@ -25,7 +25,7 @@ from tracker.history.recorder import ACTOR, blank, plain
 from tracker.history.text import SUMMARY_MAX
 from tracker.i18n import _
 from tracker.importing.catalogue import Catalogue, KnownParty
-from tracker.importing.plan import NewParty, PartyTarget, RowData
+from tracker.importing.plan import NewParty, NewSector, PartyTarget, RowData, SectorTarget
 from tracker.models import (
     Agreement,
     AgreementParty,
@@ -42,7 +42,9 @@ from tracker.models import (
 from tracker.queries.columns import column_values
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import max_length, plain_specs
+from tracker.records.sector import SectorData
 from tracker.records.source import SourceData
+from tracker.services.sectors import create_sector
 
 TITLE_MAX = max_length(SourceData, "title")
 # Rows written per batch: large enough for few round trips, small enough that a batch's rows stay small.
@@ -56,6 +58,7 @@ class ImportResult:
     agreements: int
     parties: int
     sources: int
+    sectors: int = 0
 
 
 @dataclass
@@ -70,6 +73,8 @@ class Writer:
     # Sources written by this import: id by normalised URL.
     source_ids: dict[str, int] = field(default_factory=dict)
     sector_names: dict[int, str] = field(default_factory=dict)
+    # Sectors this import added to the vocabulary: id by `id()` of their NewSector.
+    new_sector_ids: dict[int, int] = field(default_factory=dict)
     agreements: int = 0
 
     def __post_init__(self) -> None:
@@ -98,7 +103,7 @@ class Writer:
             if party.kind is not kind:
                 self.connection.execute(update(Party).where(Party.id == party_id).values(kind=party.kind))
         self.write_party_history()
-        return ImportResult(self.agreements, len(self.party_ids), len(self.source_ids))
+        return ImportResult(self.agreements, len(self.party_ids), len(self.source_ids), len(self.new_sector_ids))
 
     # --- one batch -------------------------------------------------------------------------------
 
@@ -108,6 +113,7 @@ class Writer:
             return
         rows, self.pending = self.pending, []
         self.write_parties(rows)
+        self.write_sectors(rows)
         new_sources = self.write_sources(rows)
         values = [agreement_values(data) for data in rows]
         if self.on_sqlite:
@@ -162,6 +168,23 @@ class Writer:
         for (key, party), party_id in zip(fresh.items(), self.inserted_ids(Party, values), strict=True):
             self.party_ids[key] = (party, party_id, party.kind)
 
+    def write_sectors(self, rows: list[RowData]) -> None:
+        """The sectors these rows add to the vocabulary, through the sector service (so its history is kept)."""
+        for data in rows:
+            for sector in data.sector_ids:
+                if isinstance(sector, NewSector) and id(sector) not in self.new_sector_ids:
+                    created = create_sector(self.session, SectorData(name=sector.name, slug=sector.slug))
+                    self.new_sector_ids[id(sector)] = created.id
+                    self.sector_names[created.id] = created.name
+
+    def sector_name(self, sector: SectorTarget) -> str:
+        """A sector's name, for the history."""
+        return self.sector_names[self.sector_id(sector)]
+
+    def sector_id(self, sector: SectorTarget) -> int:
+        """The id of a recorded sector or of one this import added."""
+        return self.new_sector_ids[id(sector)] if isinstance(sector, NewSector) else sector
+
     def write_sources(self, rows: list[RowData]) -> dict[str, dict[str, Any]]:
         """The sources these rows link that are neither recorded nor written yet; their CREATE entries by URL."""
         fresh: dict[str, str] = {}
@@ -190,7 +213,9 @@ class Writer:
                 {"agreement_id": agreement_id, "party_id": self.party_id(party), "role": role}
                 for party, role in data.parties
             ]
-            sectors += [{"agreement_id": agreement_id, "sector_id": sector_id} for sector_id in data.sector_ids]
+            sectors += [
+                {"agreement_id": agreement_id, "sector_id": self.sector_id(sector)} for sector in data.sector_ids
+            ]
             sources += [
                 {"agreement_id": agreement_id, "source_id": self.source_id(url), "note": "", "created_at": now}
                 for url in data.sources
@@ -234,7 +259,9 @@ class Writer:
         """The CREATE entry the session listener would write: each field, the parties, sectors and sources."""
         values = {
             **{spec.name: plain(data.values[spec.name]) for spec in plain_specs(AgreementData)},
-            "sectors": sorted((self.sector_names[sector_id] for sector_id in data.sector_ids), key=str.casefold),
+            "sectors": sorted(
+                (self.sector_names[self.sector_id(sector)] for sector in data.sector_ids), key=str.casefold
+            ),
             "parties": sorted((f"{party.name} ({role.value})" for party, role in data.parties), key=str.casefold),
             "source": list(data.written_sources),
         }

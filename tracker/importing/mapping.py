@@ -22,6 +22,8 @@ class Mapping:
     instrument_from_title: bool = False
     default_instrument: InstrumentType | None = None
     default_status: AgreementStatus | None = None
+    # Sectors the file names that the vocabulary lacks are added to it (else the dry run lists them once).
+    create_sectors: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """What an ImportPreset stores."""
@@ -32,6 +34,7 @@ class Mapping:
                 "instrument_from_title": self.instrument_from_title,
                 "default_instrument": self.default_instrument.value if self.default_instrument else None,
                 "default_status": self.default_status.value if self.default_status else None,
+                "create_sectors": self.create_sectors,
             },
         }
 
@@ -46,6 +49,7 @@ class Mapping:
             instrument_from_title=bool(options.get("instrument_from_title")),
             default_instrument=_member(InstrumentType, options.get("default_instrument")),
             default_status=_member(AgreementStatus, options.get("default_status")),
+            create_sectors=bool(options.get("create_sectors")),
         )
 
     def bind(self, headers: list[str]) -> dict[str, str]:

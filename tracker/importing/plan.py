@@ -37,14 +37,18 @@ from tracker.importing.rows import Problem, RowInput, RowReader
 from tracker.importing.values import CellError, PartyRef
 from tracker.labels import label
 from tracker.models import PartyKind, PartyRole
+from tracker.records import sector as sector_contract
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import max_length, plain_specs
 from tracker.records.party import PartyData
+from tracker.records.sector import SectorData
 from tracker.text import normalise_name
 
 PARTY_NAME_MAX = max_length(PartyData, "name")
 # Rows the plan keeps whole, for the preview's table (which shows 200) and for tests of small files.
 KEPT_ROWS = 1000
+# Stands for the file's one problem listing the unknown sectors, until the last row says which they are.
+UNKNOWN_SECTORS_PENDING = Problem(None, None, "")
 # Skipped rows the plan keeps whole, for the command line's report (which names 50).
 LISTED_SKIPPED = 100
 
@@ -76,6 +80,23 @@ class NewParty:
 PartyTarget = KnownParty | NewParty
 
 
+@dataclass(eq=False)
+class NewSector:
+    """A sector the import adds to the vocabulary (`create_sectors`); rows naming it share this one object."""
+
+    name: str
+    slug: str
+
+
+# A sector id, or a sector this import adds.
+SectorTarget = int | NewSector
+
+
+def sector_key(sector: SectorTarget) -> tuple[Any, ...]:
+    """What makes two rows name the same sector."""
+    return ("new", sector.slug) if isinstance(sector, NewSector) else ("known", sector)
+
+
 def identity(party: PartyTarget) -> tuple[Any, ...]:
     """What makes two rows name the same party."""
     return ("known", party.id) if isinstance(party, KnownParty) else ("new", *party.key)
@@ -88,7 +109,7 @@ class RowData:
     # The agreement contract's plain fields by name (tracker/records/agreement.py).
     values: dict[str, Any]
     parties: list[tuple[PartyTarget, PartyRole]]
-    sector_ids: list[int]
+    sector_ids: list[SectorTarget]
     # Normalised URLs, and the same links as the file writes them.
     sources: list[str]
     written_sources: list[str] = field(default_factory=list)
@@ -113,7 +134,7 @@ class RowData:
         return {
             **{spec.file_key: self.values[spec.name] for spec in plain_specs(AgreementData)},
             "parties": sorted((identity(party), role.value) for party, role in self.parties),
-            "sectors": sorted(self.sector_ids),
+            "sectors": sorted(sector_key(sector) for sector in self.sector_ids),
             "sources": sorted(self.sources),
         }
 
@@ -145,6 +166,9 @@ class ImportPlan:
     columns: dict[str, str]
     # The file's columns no field reads, named in every report so that nothing is dropped silently.
     ignored: list[str] = field(default_factory=list)
+    # Sectors the file names that the vocabulary lacks: added by the import (`create_sectors`), or listed once.
+    new_sectors: list[NewSector] = field(default_factory=list)
+    unknown_sectors: list[str] = field(default_factory=list)
     rows: list[RowPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     new_parties: list[NewParty] = field(default_factory=list)
@@ -222,6 +246,10 @@ class Planner:
         self.columns: dict[str, str] = {}
         self.new_used: dict[int, NewParty] = {}
         self.matched: dict[int, KnownParty] = {}
+        # Sectors the vocabulary lacks, by the name's key: to add (create_sectors), or unknown (their names).
+        self.new_sectors: dict[str, NewSector] = {}
+        self.unknown_sectors: dict[str, str] = {}
+        self.unknown_sectors_noted = False
 
     def plan(self, table: Table, sink: RowSink | None = None) -> ImportPlan:
         """Read, check and match every row; each row to create goes to `sink` while no row has a problem."""
@@ -242,6 +270,9 @@ class Planner:
             row = self.resolve(reader.read(number, cells))
             row.problems.sort(key=lambda problem: position.get(problem.column, len(position)))  # type: ignore[arg-type]
             plan.add(row)
+            if self.unknown_sectors and not self.unknown_sectors_noted:
+                plan.problems.append(UNKNOWN_SECTORS_PENDING)  # at once: no later row reaches the sink
+                self.unknown_sectors_noted = True
             if row.outcome is Outcome.CREATE:
                 self.note_created(plan, row.data)  # type: ignore[arg-type]
                 if sink is not None and plan.ok:
@@ -249,7 +280,21 @@ class Planner:
             self.progress(1)
         plan.new_parties = list(self.new_used.values())
         plan.matched_parties = sorted(self.matched.values(), key=lambda party: name_key(party.name))
+        plan.new_sectors = list(self.new_sectors.values())
+        self.list_unknown_sectors(plan)
         return plan
+
+    def list_unknown_sectors(self, plan: ImportPlan) -> None:
+        """One problem for the file naming every sector the vocabulary lacks, instead of one per row."""
+        if not self.unknown_sectors:
+            return
+        plan.unknown_sectors = sorted(self.unknown_sectors.values(), key=str.casefold)
+        message = _(
+            "These sectors are not in the sector list: %(names)s. Add them to it, or let the import add them "
+            "(flask import --create-sectors, or the option on the mapping page).",
+            names=", ".join(plan.unknown_sectors),
+        )
+        plan.problems[plan.problems.index(UNKNOWN_SECTORS_PENDING)] = Problem(None, None, str(message))
 
     # --- one row ---------------------------------------------------------------------------------
 
@@ -261,12 +306,12 @@ class Planner:
         sector_ids = self.attempt(row, problems, [(text, sectors_column, self.sector) for text in row.sectors])
         sources = self.attempt(row, problems, [(link, sources_column, self.source) for link in row.sources])
         links = list(dict(sources).items())
-        if problems:
+        if problems or None in sector_ids:  # an unknown sector: the file's problem lists it once
             return RowPlan(row.number, Outcome.INVALID, row.title, problems=problems)
         data = RowData(
             values=row.values,
             parties=list(dict.fromkeys(zip(parties, [ref.role for ref, _column in row.parties], strict=True))),
-            sector_ids=list(dict.fromkeys(sector_ids)),
+            sector_ids=list({sector_key(sector): sector for sector in sector_ids}.values()),
             sources=[normalised for normalised, _written in links],
             written_sources=[written for _normalised, written in links],
         )
@@ -375,19 +420,39 @@ class Planner:
             raise CellError(str(message))
         return party
 
-    def sector(self, text: str) -> int:
-        """A sector's id by slug or name; an unknown or archived sector is refused."""
+    def sector(self, text: str) -> SectorTarget | None:
+        """A sector's id by slug or name; one to add, or None (noted) when the vocabulary lacks it; an archived
+        sector is refused."""
         sector = self.catalogue.sectors.get(text.strip().lower()) or self.catalogue.sectors.get(name_key(text))
         if sector is None:
-            message = _(
-                "There is no sector “%(text)s”; use a slug or name of the sector list: %(slugs)s.",
-                text=text[:60],
-                slugs=", ".join(self.catalogue.sector_slugs()),
-            )
-            raise CellError(str(message))
+            return self.missing_sector(text)
         if sector.archived:
             raise CellError(str(_("The sector “%(name)s” is archived; an admin can restore it.", name=sector.name)))
         return sector.id
+
+    def missing_sector(self, text: str) -> NewSector | None:
+        """A sector to add when the mapping says so (checked by the sector's contract), else None, noted once."""
+        key = name_key(text)
+        if not self.mapping.create_sectors:
+            self.unknown_sectors.setdefault(key, " ".join(text.split()))
+            return None
+        if key not in self.new_sectors:
+            self.new_sectors[key] = self.new_sector(text)
+        return self.new_sectors[key]
+
+    def new_sector(self, text: str) -> NewSector:
+        """A new sector named as the file writes it; its slug made from the name must be free."""
+        data = sector_contract.cleaned(SectorData(name=text))
+        problems = sector_contract.check(data)
+        if problems:
+            raise CellError(str(problems[0].message))
+        taken = self.catalogue.sectors.get(data.slug)
+        if taken is not None or any(sector.slug == data.slug for sector in self.new_sectors.values()):
+            message = _(
+                "A new sector “%(name)s” would take the slug “%(slug)s”, which is taken.", name=text, slug=data.slug
+            )
+            raise CellError(str(message))
+        return NewSector(data.name, data.slug)
 
     def source(self, link: tuple[str, str]) -> tuple[str, str]:
         """A link (normalised, as written); a link to an archived source is refused."""
