@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, make_url, select, text
 
 from tracker import create_app, migrate
@@ -101,3 +102,112 @@ def test_demo_loads_into_a_freshly_migrated_database(scratch_url):
         assert counts == [3, 5, 2, 4]
     finally:
         app.extensions["tracker.engine"].dispose()
+
+
+ARTICLE = "tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxYZ"
+# Before 0010 each spelling had a normal form of its own: these are the values the old code stored.
+OLD_SPELLINGS = [
+    (f"http://{ARTICLE}", f"http://{ARTICLE}"),
+    (f"https://{ARTICLE}/", f"https://{ARTICLE}/"),
+    (f"https://www.{ARTICLE}", f"https://www.{ARTICLE}"),
+]
+NOW = "2026-01-01 00:00:00"
+
+
+def insert(connection, table: str, **values) -> None:
+    """A row written as the old code wrote it, by plain SQL."""
+    names = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    connection.execute(text(f'INSERT INTO "{table}" ({names}) VALUES ({marks})'), values)
+
+
+def old_sources(connection) -> None:
+    """Two agreements citing three spellings of one article, recorded as three sources with notes and snapshots."""
+    for number in (1, 2):
+        agreement = {"id": number, "title": f"Agreement {number}", "title_local": "", "summary": "", "notes": ""}
+        insert(
+            connection,
+            "agreement",
+            **agreement,
+            instrument_type="mou",
+            status="signed",
+            renewal_intent="none",
+            created_at=NOW,
+            updated_at=NOW,
+            version=1,
+        )
+    for number, (url, normal) in enumerate(OLD_SPELLINGS, start=1):
+        title = url if number > 1 else "Indonesia Ingin Lanjutkan Kerja Sama"
+        described = {"title": title, "outlet": "", "author": "", "language": "", "excerpt": ""}
+        insert(
+            connection,
+            "source",
+            id=number,
+            url=url,
+            url_normalized=normal,
+            kind="news_article",
+            **described,
+            created_at=f"2025-0{number}-01 00:00:00",
+            updated_at=NOW,
+            version=1,
+        )
+        insert(
+            connection,
+            "source_snapshot",
+            id=number,
+            source_id=number,
+            retrieved_at=NOW,
+            method="paste",
+            title="",
+            text=f"text {number}",
+            content_hash=f"{number:064d}",
+        )
+        insert(
+            connection,
+            "change",
+            occurred_at=NOW,
+            record_type="source",
+            record_id=number,
+            action="create",
+            summary="Created",
+            changes="{}",
+        )
+    links = [(1, 1, ""), (1, 2, "the quote"), (2, 2, "second's quote"), (2, 3, "another quote")]
+    for agreement_id, source_id, note in links:
+        insert(
+            connection, "agreement_source", agreement_id=agreement_id, source_id=source_id, note=note, created_at=NOW
+        )
+
+
+def test_0010_merges_the_spellings_of_one_article_keeping_links_notes_and_snapshots(scratch_url):
+    script = ScriptDirectory.from_config(alembic_config(scratch_url))
+    migrate.upgrade(scratch_url, script.get_revision("0010").down_revision)
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            old_sources(connection)
+        migrate.upgrade(scratch_url)
+        with engine.connect() as connection:
+            sources = connection.execute(
+                text("SELECT id, url, url_normalized, archived_at, title FROM source ORDER BY id")
+            ).all()
+            links = connection.execute(
+                text("SELECT agreement_id, source_id, note FROM agreement_source ORDER BY agreement_id")
+            ).all()
+            snapshots = connection.execute(text("SELECT id, source_id FROM source_snapshot ORDER BY id")).all()
+            history = connection.execute(
+                text("SELECT record_id, action, summary FROM change WHERE record_type = 'source' ORDER BY id")
+            ).all()
+    finally:
+        engine.dispose()
+    kept, *merged = sources
+    assert (kept.id, kept.url_normalized, kept.archived_at) == (1, f"https://{ARTICLE}", None)
+    assert kept.title == "Indonesia Ingin Lanjutkan Kerja Sama"
+    # The duplicates stay, archived, with the URLs as written; only the unique normal form is cleared.
+    assert [(row.url, row.url_normalized) for row in merged] == [(url, None) for url, _old in OLD_SPELLINGS[1:]]
+    assert all(row.archived_at is not None for row in merged)
+    # The kept source's empty note takes the duplicate's; the first note on the second agreement stays.
+    assert [tuple(row) for row in links] == [(1, 1, "the quote"), (2, 1, "second's quote")]
+    assert [row.source_id for row in snapshots] == [1, 1, 1]
+    assert [row.record_id for row in history[:3]] == [1, 1, 1]
+    assert {(row.record_id, row.action) for row in history[3:]} == {(1, "update"), (2, "archive"), (3, "archive")}
