@@ -29,7 +29,7 @@ AITEC_ROW = {
 
 
 # A spreadsheet as a ministry keeps it: lists separated by "|", ";" or new lines, and columns no field reads.
-LIST_HEADERS = ["title", "instrument", "status", "parties", "sectors", "sources", "Evidence quote", "Catatan internal"]
+LIST_HEADERS = ["title", "instrument", "status", "parties", "sectors", "sources", "Nomor arsip", "Catatan internal"]
 LIST_ROWS = [
     [
         "MoU on electric vehicle battery cooperation",
@@ -38,7 +38,7 @@ LIST_ROWS = [
         "Ministry of Industry (ID, signatory, ministry) | AITEC Co., Ltd (KR, signatory, company)",
         "technology | renewable-energy",
         "https://tirto.id/a | https://www.antaranews.com/b",
-        "kerja sama pengembangan baterai",
+        "KS-2017/114",
         "cek lagi dengan Biro KSLN",
     ],
     [

@@ -61,7 +61,7 @@ def test_a_dry_run_by_default(run, session, tmp_path):
 
 def test_the_report_names_the_columns_it_does_not_import(run, tmp_path):
     output = run("import", write(tmp_path, "kerja_sama.csv", csv_file([LIST_HEADERS, *LIST_ROWS]))).output
-    assert "Not imported (no field reads these columns): Evidence quote, Catatan internal" in output
+    assert "Not imported (no field reads these columns): Nomor arsip, Catatan internal" in output
 
 
 def test_create_sectors_adds_the_missing_ones_with_their_history(run, session, tmp_path):

@@ -3,14 +3,16 @@ import does not read named instead of dropped (issue 14)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from tests.import_support import LIST_HEADERS, LIST_ROWS, SECTOR_HEADERS, SECTOR_ROWS, csv_file, xlsx_file
-from tracker.importing import dry_run
+from tracker.importing import dry_run, run_import
 from tracker.importing.mapping import automatic
 from tracker.importing.reading import read_table
 from tracker.importing.values import split_list, url_items
-from tracker.models import Agreement
+from tracker.models import Agreement, AgreementSource, Source
 
 
 def plan_of(session, data: bytes, name: str):
@@ -31,7 +33,7 @@ def test_a_bar_separated_spreadsheet_plans_each_party_sector_and_source(session)
     first, second = (row.data for row in plan.rows)
     assert [party.name for party, _role in first.parties] == ["Ministry of Industry", "AITEC Co., Ltd"]
     assert len(first.sector_ids) == 2 and len(second.sector_ids) == 2
-    assert first.sources == ["https://tirto.id/a", "https://www.antaranews.com/b"]
+    assert first.written_sources == ["https://tirto.id/a", "https://www.antaranews.com/b"]
     assert [party.name for party, _role in second.parties] == [
         "Kementerian Perindustrian",
         "Korea Mould Industry Cooperative",
@@ -44,7 +46,7 @@ def test_columns_no_field_reads_are_named_not_dropped(session):
         (xlsx_file([LIST_HEADERS, *LIST_ROWS]), "a.xlsx"),
     ):
         plan = plan_of(session, data, name)
-        assert plan.ignored == ["Evidence quote", "Catatan internal"]
+        assert plan.ignored == ["Nomor arsip", "Catatan internal"]
     assert session.scalar(select(Agreement.id)) is None  # a dry run
 
 
@@ -76,3 +78,58 @@ def test_missing_sectors_are_added_once_whatever_their_case(session):
     ]
     first, second, _third = (row.data for row in plan.rows)
     assert first.sector_ids[0] is second.sector_ids[0]  # "Nickel" and "nickel": one new sector
+
+
+SOURCE_HEADERS = [
+    "Judul",
+    "Bentuk",
+    "Status",
+    "Para pihak",
+    "Source URL",
+    "Judul berita",
+    "Media",
+    "Tanggal berita",
+    "Kutipan",
+]
+SOURCE_ROW = [
+    "Technology development cooperation with AITEC",
+    "agreement",
+    "in_force",
+    "Kementerian Perindustrian (ID, signatory, ministry) | AITEC Co., Ltd (KR, signatory, company)",
+    "https://tirto.id/kemenperin-aitec",
+    "Kemenperin Perpanjang Kerja Sama dengan Korea",
+    "tirto.id",
+    "4 Oktober 2017",
+    "Kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018",
+]
+
+
+def test_the_source_columns_title_date_and_quote_the_linked_source(session):
+    _plan, result = commit_file(session, csv_file([SOURCE_HEADERS, SOURCE_ROW]))
+    assert result is not None and result.sources == 1
+    source = session.scalars(select(Source)).one()
+    assert (source.title, source.outlet, source.published_on) == (
+        "Kemenperin Perpanjang Kerja Sama dengan Korea",
+        "tirto.id",
+        date(2017, 10, 4),
+    )
+    link = session.scalars(select(AgreementSource)).one()
+    assert link.note == "Kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018"
+
+
+def test_the_source_columns_need_one_source_and_a_full_day(session):
+    two_links = [*SOURCE_ROW[:4], "https://tirto.id/a | https://tirto.id/b", *SOURCE_ROW[5:]]
+    year_only = [*SOURCE_ROW[:7], "2017", SOURCE_ROW[8]]
+    plan = plan_of(session, csv_file([SOURCE_HEADERS, two_links, year_only]), "sumber.csv")
+    assert [(problem.row, problem.column, problem.message) for problem in plan.problems] == [
+        (2, "Source URL", "The source columns describe one source; this row links 2."),
+        (3, "Tanggal berita", "Give the day the source was published, such as 4 Oktober 2017."),
+    ]
+
+
+def commit_file(session, data: bytes):
+    """Import a file mapped by its headers and commit when it had no problem."""
+    mapping = automatic(read_table(data, "sumber.csv").headers)
+    plan, result = run_import(session, data, "sumber.csv", mapping, "ID")
+    session.commit() if result else session.rollback()
+    return plan, result

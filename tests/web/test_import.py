@@ -76,7 +76,7 @@ def test_upload_map_preview_commit(editor, session, import_folder):
 
 def test_the_preview_names_the_columns_it_does_not_import(editor):
     html = editor.get(preview_url(editor, upload(editor, csv_file([LIST_HEADERS, *LIST_ROWS])))).get_data(as_text=True)
-    assert "These 2 columns are not imported (no field reads them): Evidence quote, Catatan internal." in html
+    assert "These 2 columns are not imported (no field reads them): Nomor arsip, Catatan internal." in html
 
 
 def test_an_xlsx_upload(editor, session):

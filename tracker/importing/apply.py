@@ -26,6 +26,7 @@ from tracker.history.text import SUMMARY_MAX
 from tracker.i18n import _
 from tracker.importing.catalogue import Catalogue, KnownParty
 from tracker.importing.plan import NewParty, NewSector, PartyTarget, RowData, SectorTarget
+from tracker.importing.rows import SourceDetails
 from tracker.models import (
     Agreement,
     AgreementParty,
@@ -187,19 +188,16 @@ class Writer:
 
     def write_sources(self, rows: list[RowData]) -> dict[str, dict[str, Any]]:
         """The sources these rows link that are neither recorded nor written yet; their CREATE entries by URL."""
-        fresh: dict[str, str] = {}
+        fresh: dict[str, tuple[str, SourceDetails | None]] = {}
         for data in rows:
             for url, written in data.source_links():
                 if url not in self.catalogue.sources and url not in self.source_ids:
-                    fresh.setdefault(url, written)
-        values = [
-            {"url": written, "url_normalized": url, "title": written[:TITLE_MAX], "kind": SourceKind.OTHER}
-            for url, written in fresh.items()
-        ]
+                    fresh.setdefault(url, (written, data.source_details))
+        values = [source_values(url, written, details) for url, (written, details) in fresh.items()]
         changes = {}
         for row, source_id in zip(values, self.inserted_ids(Source, values), strict=True):
             self.source_ids[row["url_normalized"]] = source_id
-            fields = {key: [None, plain(row[key])] for key in ("url", "kind", "title")}
+            fields = {key: [None, plain(row[key])] for key in SOURCE_HISTORY if not blank(row.get(key))}
             change = self.change("source", source_id, ChangeAction.CREATE, fields, 1, self.created)
             changes[row["url_normalized"]] = change
         return changes
@@ -216,8 +214,9 @@ class Writer:
             sectors += [
                 {"agreement_id": agreement_id, "sector_id": self.sector_id(sector)} for sector in data.sector_ids
             ]
+            note = data.source_details.quote if data.source_details else ""
             sources += [
-                {"agreement_id": agreement_id, "source_id": self.source_id(url), "note": "", "created_at": now}
+                {"agreement_id": agreement_id, "source_id": self.source_id(url), "note": note, "created_at": now}
                 for url in data.sources
             ]
         for table, values in ((AgreementParty.__table__, parties), (agreement_sector, sectors)):
@@ -295,6 +294,26 @@ class Writer:
             fields = {key: [None, value] for key, value in values.items() if not blank(value)}
             changes.append(self.change("party", party_id, ChangeAction.CREATE, fields, 1, self.created))
         self.write_history(changes)
+
+
+# The fields of a new source its CREATE history entry names, as the session listener would.
+SOURCE_HISTORY = ("url", "kind", "title", "outlet", "published_on")
+
+
+def source_values(url: str, written: str, details: SourceDetails | None) -> dict[str, Any]:
+    """A new source's row: titled, described and dated by the file's source columns, else titled with its URL.
+
+    Every row has the same keys, as one INSERT of many rows needs.
+    """
+    details = details or SourceDetails()
+    return {
+        "url": written,
+        "url_normalized": url,
+        "title": details.title or written[:TITLE_MAX],
+        "kind": SourceKind.OTHER,
+        "outlet": details.outlet,
+        "published_on": details.published_on,
+    }
 
 
 def agreement_values(data: RowData) -> dict[str, Any]:

@@ -21,8 +21,11 @@ from tracker.records.fields import plain_specs
 COLUMNS = tuple(agreement_contract.file_columns())
 # The columns of the contract's plain fields, by their key in files.
 PLAIN = {spec.file_key: spec for spec in plain_specs(AgreementData)}
+# The columns that describe a row's one source: its title, outlet and publication day, and the quote of it that
+# supports the agreement (the link's note).
+SOURCE_DETAILS = ("source_title", "source_outlet", "source_published", "source_quote")
 # Targets an import can also fill: the treaty list's ratification status and partner column.
-EXTRA_TARGETS = ("ratification", "partner")
+EXTRA_TARGETS = ("ratification", "partner", *SOURCE_DETAILS)
 # Repeated party columns: party_1, country_1, role_1, kind_1, party_2, ...
 NUMBERED_PARTS = ("party", "country", "role", "kind")
 NUMBERED_PATTERN = re.compile(r"^(party|country|role|kind) ?([0-9]{1,2})$")
@@ -37,6 +40,10 @@ LABELS = {
     "sources": _("Source URLs"),
     "ratification": _("Ratification status"),
     "partner": _("Partner country or organisation"),
+    "source_title": _("Source title"),
+    "source_outlet": _("Source outlet"),
+    "source_published": _("Source published on"),
+    "source_quote": _("Quote from the source"),
 }
 
 # Header spellings recognised without a preset (compared by `header_key`), besides keys and labels.
@@ -53,7 +60,19 @@ SYNONYMS = {
         "partner country",
     ),
     "sectors": ("sector", "sektor"),
-    "sources": ("source", "source urls", "urls", "sumber"),
+    "sources": ("source", "source urls", "urls", "sumber", "source url", "article url", "url berita", "tautan"),
+    "source_title": ("article title", "judul berita", "judul artikel", "judul sumber", "headline"),
+    "source_outlet": ("outlet", "media", "publisher", "news outlet", "nama media", "penerbit"),
+    "source_published": (
+        "published",
+        "publication date",
+        "date published",
+        "article date",
+        "tanggal berita",
+        "tanggal terbit",
+        "source date",
+    ),
+    "source_quote": ("quote", "evidence", "evidence quote", "kutipan", "bukti", "supporting quote"),
 }
 
 

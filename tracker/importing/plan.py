@@ -33,7 +33,7 @@ from tracker.importing.catalogue import COMPARED, Catalogue, KnownAgreement, Kno
 from tracker.importing.fields import target_label
 from tracker.importing.mapping import Mapping
 from tracker.importing.reading import Table
-from tracker.importing.rows import Problem, RowInput, RowReader
+from tracker.importing.rows import Problem, RowInput, RowReader, SourceDetails
 from tracker.importing.values import CellError, PartyRef
 from tracker.labels import label
 from tracker.models import PartyKind, PartyRole
@@ -113,6 +113,8 @@ class RowData:
     # Normalised URLs, and the same links as the file writes them.
     sources: list[str]
     written_sources: list[str] = field(default_factory=list)
+    # What the file says of the row's one source (title, outlet, publication day, the link's quote).
+    source_details: SourceDetails | None = None
 
     @property
     def title(self) -> str:
@@ -136,6 +138,7 @@ class RowData:
             "parties": sorted((identity(party), role.value) for party, role in self.parties),
             "sectors": sorted(sector_key(sector) for sector in self.sector_ids),
             "sources": sorted(self.sources),
+            "source_details": self.source_details,
         }
 
 
@@ -314,6 +317,7 @@ class Planner:
             sector_ids=list({sector_key(sector): sector for sector in sector_ids}.values()),
             sources=[normalised for normalised, _written in links],
             written_sources=[written for _normalised, written in links],
+            source_details=row.source_details,
         )
         return self.match(row.number, data)
 

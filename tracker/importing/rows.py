@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from tracker.dates import Precision
 from tracker.i18n import _
 from tracker.importing.fields import NUMBERED_PARTS, numbered, numbered_target
 from tracker.importing.mapping import Mapping
@@ -26,8 +28,11 @@ from tracker.importing.values import (
 )
 from tracker.models import AgreementStatus, InstrumentType, PartyKind
 from tracker.records import agreement as agreement_contract
+from tracker.records import source as source_contract
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import Kind, Spec, plain_specs
+from tracker.records.problems import check_fields
+from tracker.records.source import LinkData, SourceData
 from tracker.urls import InvalidURLError, normalize_url
 
 
@@ -38,6 +43,16 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+
+
+@dataclass(frozen=True)
+class SourceDetails:
+    """What the file says of a row's one source: title, outlet, publication day, and the quote for the link."""
+
+    title: str = ""
+    outlet: str = ""
+    published_on: date | None = None
+    quote: str = ""
 
 
 @dataclass
@@ -52,6 +67,7 @@ class RowInput:
     sectors: list[str] = field(default_factory=list)
     # (normalised URL, URL as written)
     sources: list[tuple[str, str]] = field(default_factory=list)
+    source_details: SourceDetails | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -112,7 +128,29 @@ class RowReader:
         row.parties = self.parties(row, cells)
         row.sectors = self.value(row, cells, "sectors", text_items) or []
         row.sources = self.sources(row, cells)
+        row.source_details = self.source_details(row, cells)
         return row
+
+    def source_details(self, row: RowInput, cells: dict[str, Any]) -> SourceDetails | None:
+        """The source columns' values, checked by the source's and the link's contracts; they describe one source."""
+        title, outlet, quote = (
+            self.text(cells, target) for target in ("source_title", "source_outlet", "source_quote")
+        )
+        published = self.value(row, cells, "source_published", lambda raw: parse_date(cell_text(raw)))
+        if not (title or outlet or quote or published):
+            return None
+        if published is not None and published.precision is not Precision.DAY:
+            self.problem(row, "source_published", _("Give the day the source was published, such as 4 Oktober 2017."))
+            published = None
+        values = {"title": title, "outlet": outlet}
+        for problem in check_fields(values, SourceData, {}, source_contract.too_long):
+            self.problem(row, f"source_{problem.field}", problem.message)
+        for problem in check_fields({"note": quote}, LinkData, {}):
+            self.problem(row, "source_quote", problem.message)
+        if len(row.sources) != 1:
+            message = _("The source columns describe one source; this row links %(count)s.", count=len(row.sources))
+            self.problem(row, "sources", message)
+        return SourceDetails(title, outlet, published.value if published else None, quote)
 
     def plain(self, row: RowInput, cells: dict[str, Any], spec: Spec) -> Any:
         """One of the contract's plain fields read from its column (a problem noted when it does not parse)."""
