@@ -18,7 +18,7 @@ Downgrade leaves the merge as it is: the links and snapshots cannot be told apar
 still work as plain URLs.
 
 Revision ID: 0010
-Revises: 0012
+Revises: 0009
 Create Date: 2026-12-06 07:30:00
 """
 
@@ -34,7 +34,7 @@ from alembic import op
 from tracker.urls import InvalidURLError, normalize_url
 
 revision: str = '0010'
-down_revision: str | Sequence[str] | None = '0012'
+down_revision: str | Sequence[str] | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
