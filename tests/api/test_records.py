@@ -284,6 +284,8 @@ def test_domain_rules_answer_as_in_the_pages(editor, make_party, make_agreement,
     assert_problem(editor.delete(f"/parties/{party.id}", etag='W/"1"'), 409)  # in use
     assert_problem(editor.post("/agreements", {**AGREEMENT, "start": "2019", "end": "2018"}), 422, "end")
     assert_problem(editor.post("/agreements", {**AGREEMENT, "signed": "2018-02-30"}), 422, "signed")
+    # The form reads "4 Oktober 2017"; the API keeps the one documented spelling, YYYY[-MM[-DD]].
+    assert_problem(editor.post("/agreements", {**AGREEMENT, "signed": "4 Oktober 2017"}), 422, "signed")
     assert_problem(editor.post("/agreements", {**AGREEMENT, "sectors": ["no-such"]}), 422, "sectors")
     assert_problem(editor.post("/agreements", {**AGREEMENT, "parties": [{"party_id": 9999, "role": "funder"}]}), 422)
     assert_problem(editor.post("/parties", {"name": "X", "kind": "state", "country_code": "XX"}), 422, "country_code")

@@ -154,7 +154,9 @@ def test_create_redirects_and_saves(client, session, make_party, get_sector):
         ({"end": "2005"}, "before the start"),
         ({"end": "2018-02-30"}, "does not exist"),
         ({"start": "1850"}, "between 1900 and 2100"),
-        ({"start": "sometime"}, "YYYY"),
+        ({"start": "sometime"}, "not a date"),
+        ({"signed": "30 Februari 2020"}, "does not exist"),
+        ({"signed": "Jakarta, " + "sangat " * 12 + "4 Oktober 2017"}, "longer than 80"),
         ({"status": "alive"}, "Not a valid choice"),
         ({"sectors": ["999999"]}, "Not a valid choice"),
         ({"sectors": ["abc"]}, "Invalid Choice"),
@@ -170,6 +172,32 @@ def test_create_refuses_bad_input_next_to_the_field(client, session, fields, mes
     assert message.lower() in html.lower()
     assert 'class="error"' in html
     assert count(session) == 0
+
+
+@pytest.mark.parametrize(
+    ("signed", "start", "end", "shown", "stored"),
+    [
+        ("4 Oktober 2017", "Oktober 2017", "2022", "4 October 2017", ("2017-10-04", "2017-10", "2022")),
+        ("Jakarta, 22-Apr-1992", "1992", "Desember 1997", "22 April 1992", ("1992-04-22", "1992", "1997-12")),
+        (
+            "Senin, 2 Januari 2023",
+            "2 Jan 2023",
+            "1 Januari 2028",
+            "2 January 2023",
+            ("2023-01-02",) * 2 + ("2028-01-01",),
+        ),
+    ],
+)
+def test_the_form_reads_dates_as_the_importer_does(client, session, signed, start, end, shown, stored):
+    response = client.post("/agreements/new", data=form_data(signed=signed, start=start, end=end))
+    assert response.status_code == 302
+    session.rollback()
+    agreement = session.scalars(select(Agreement)).one()
+    assert (agreement.signed.iso(), agreement.start.iso(), agreement.end.iso()) == stored
+    assert shown in client.get(response.headers["Location"]).get_data(as_text=True)
+    edit = client.get(f"/agreements/{agreement.id}/edit").get_data(as_text=True)
+    assert all(f'value="{iso}"' in edit for iso in stored)  # the stored form, at its precision
+    assert 'maxlength="80"' in edit
 
 
 def test_edit_form_prefilled_and_saved(client, session, make_party, make_agreement):

@@ -297,3 +297,17 @@ def test_refetch_keeps_a_new_snapshot_and_says_whether_the_text_changed(client_a
     assert "the text is unchanged" in response.get_data(as_text=True)
     session.rollback()
     assert len(session.scalars(select(SourceSnapshot)).all()) == 2
+
+
+def test_a_new_agreement_from_a_page_takes_dates_as_the_importer_reads_them(client_as, session):
+    editor = client_as(UserRole.EDITOR)
+    review = editor.post("/sources/add", data={"pasted": (PAGES / SEED_PAGE).read_text(encoding="utf-8")})
+    page = review.get_data(as_text=True)
+    fields = {"create_new": "y", "new_title": "Kerja sama pengembangan teknologi dengan AITEC"}
+    refused = confirm_with(editor, page, **fields, new_start="Maret 2006", new_end="31 Pebruari 2018")
+    assert refused.status_code == 422 and "That day does not exist in that month." in refused.get_data(as_text=True)
+    response = confirm_with(editor, page, **fields, new_start="Maret 2006", new_end="Jakarta, 4 Oktober 2018")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.rollback()
+    agreement = session.scalars(select(Agreement)).one()
+    assert (agreement.start.iso(), agreement.end.iso()) == ("2006-03", "2018-10-04")

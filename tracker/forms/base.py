@@ -13,6 +13,7 @@ from wtforms.validators import Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
 from tracker.dates import PartialDate, PartialDateError
+from tracker.datewords import read_date
 from tracker.i18n import FormTranslations, _
 from tracker.models import MAX_ID
 
@@ -64,11 +65,9 @@ class PageForm(QueryForm):
 
 
 def partial_date_or_none(field: Field) -> PartialDate | None:
-    """Parse a field holding "YYYY", "YYYY-MM" or "YYYY-MM-DD"; blank means unknown."""
-    if not field.data:
-        return None
+    """The date a field spells as the importer reads it ("2017-10", "4 Oktober 2017"); blank means unknown."""
     try:
-        return PartialDate.parse(field.data)
+        return read_date(field.data or "")
     except PartialDateError as exc:
         raise ValidationError(str(exc)) from exc
 

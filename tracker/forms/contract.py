@@ -8,14 +8,13 @@ from wtforms import Field, SelectField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, Optional
 
+from tracker.datewords import MAX_DATE_LENGTH
 from tracker.forms.base import PartialDateValidator, options, partial_date_or_none
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.records.fields import Kind, Spec, json_value, plain_specs, spec_of
 
-DATE_HINT = _("YYYY, YYYY-MM or YYYY-MM-DD — only as precise as is known.")
-# The longest partial date ("2006-03-15"): longer input is refused before it is parsed.
-PARTIAL_DATE_LENGTH = len("YYYY-MM-DD")
+DATE_HINT = _("Only as precise as is known: 2017, Oktober 2017, 4 October 2017 or 2017-10-04.")
 
 
 def form_field(spec: Spec, *, required: bool | None = None, label: Any = None) -> UnboundField:
@@ -26,7 +25,7 @@ def form_field(spec: Spec, *, required: bool | None = None, label: Any = None) -
         default = spec.default.value if spec.default is not None else None
         return SelectField(label, choices=options(choices(spec.choices)), default=default)
     if spec.kind is Kind.PARTIAL_DATE:
-        validators = [Optional(), Length(max=PARTIAL_DATE_LENGTH), PartialDateValidator()]
+        validators = [Optional(), Length(max=MAX_DATE_LENGTH), PartialDateValidator()]
         return StringField(label, validators=validators, description=DATE_HINT)
     field_class = TextAreaField if spec.kind is Kind.LONG_TEXT else StringField
     return field_class(label, validators=[presence, Length(max=spec.max_length)])

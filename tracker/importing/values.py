@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import force_locale
 
 from tracker.dates import PartialDate, PartialDateError
+from tracker.datewords import read_date
 from tracker.i18n import _
 from tracker.importing import words
 from tracker.importing.countries import country_code_for
@@ -24,12 +25,6 @@ from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPED_STARTS = (*FORMULA_TRIGGERS, "'")
 
-_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
-_ISO_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-./]+([a-z]+)\.?[\s\-./,]+(\d{4})$")
-_MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
-_MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s\-./,]+(\d{4})$")
 _PARTY_ENTRY = re.compile(r"^(?P<name>.*?)\s*\((?P<attributes>[^()]*)\)\s*$")
 # Sources are split at whitespace, at a "|", or at a ";" that comes before the next link's scheme.
 _URL_SEPARATOR = re.compile(r"\s*;\s*(?=[A-Za-z][A-Za-z0-9+.\-]*://)|\s*\|\s*|\s+")
@@ -84,42 +79,9 @@ def cell_text(value: Any) -> str:
 
 
 def parse_date(text: str) -> PartialDate | None:
-    """A date at the precision written; a place before a comma is dropped ("Jakarta, 22-Apr-1992")."""
-    text = " ".join(text.split()).casefold()
-    if not text:
-        return None
-    candidates = [text] + [text[index + 1 :].strip() for index, char in enumerate(text) if char == ","]
-    for candidate in candidates:
-        found = _date_in(candidate)
-        if found is not None:
-            return found
-    raise CellError(str(_("“%(text)s” is not a date: write 2006, 2006-03, 2006-03-15 or 15-Mar-2006.", text=text[:60])))
-
-
-def _date_in(text: str) -> PartialDate | None:
-    """The date the whole text spells, or None when it spells none; CellError for an impossible date."""
-    moment = _ISO_MOMENT.match(text)
-    if moment:
-        text = moment.group(1)
-    if match := _ISO.match(text):
-        return _checked(*(int(part) if part else None for part in match.groups()))
-    if match := _DAY_FIRST.match(text):
-        day, month, year = (int(part) for part in match.groups())
-        return _checked(year, month, day)
-    if (match := _DAY_MONTH_YEAR.match(text)) and match.group(2) in words.MONTHS:
-        return _checked(int(match.group(3)), words.MONTHS[match.group(2)], int(match.group(1)))
-    if (match := _MONTH_DAY_YEAR.match(text)) and match.group(1) in words.MONTHS:
-        return _checked(int(match.group(3)), words.MONTHS[match.group(1)], int(match.group(2)))
-    if (match := _MONTH_YEAR.match(text)) and match.group(1) in words.MONTHS:
-        return _checked(int(match.group(2)), words.MONTHS[match.group(1)], None)
-    return None
-
-
-def _checked(year: int, month: int | None, day: int | None) -> PartialDate:
-    """The partial date, refused with the date rules' own message when it does not exist."""
-    text = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
+    """A date at the precision written (tracker/datewords.py), its refusal a problem of the cell."""
     try:
-        return PartialDate.parse(text)
+        return read_date(text)
     except PartialDateError as error:
         raise CellError(str(error)) from error
 

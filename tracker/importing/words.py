@@ -1,4 +1,4 @@
-"""The words import files use for months, statuses, instruments, roles and kinds, in Indonesian and English.
+"""The words import files use for statuses, instruments, roles and kinds, in Indonesian and English.
 
 Each choice also accepts its stored value ("in_force") and its label in the interface language ("In force");
 these tables add what spreadsheets, and the foreign ministry's treaty list, write instead.
@@ -7,21 +7,6 @@ these tables add what spreadsheets, and the foreign ministry's treaty list, writ
 from __future__ import annotations
 
 from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
-
-MONTHS = {
-    **dict.fromkeys(("jan", "januari", "january"), 1),
-    **dict.fromkeys(("feb", "peb", "februari", "pebruari", "february"), 2),
-    **dict.fromkeys(("mar", "maret", "march"), 3),
-    **dict.fromkeys(("apr", "april"), 4),
-    **dict.fromkeys(("mei", "may"), 5),
-    **dict.fromkeys(("jun", "juni", "june"), 6),
-    **dict.fromkeys(("jul", "juli", "july"), 7),
-    **dict.fromkeys(("agu", "agt", "ags", "agus", "agustus", "aug", "august"), 8),
-    **dict.fromkeys(("sep", "sept", "september"), 9),
-    **dict.fromkeys(("okt", "oktober", "oct", "october"), 10),
-    **dict.fromkeys(("nov", "nop", "nopember", "november"), 11),
-    **dict.fromkeys(("des", "desember", "dec", "december"), 12),
-}
 
 STATUSES = {
     "berlaku": AgreementStatus.IN_FORCE,
