@@ -133,3 +133,33 @@ def commit_file(session, data: bytes):
     plan, result = run_import(session, data, "sumber.csv", mapping, "ID")
     session.commit() if result else session.rollback()
     return plan, result
+
+
+PARALLEL_HEADERS = ["Judul", "Bentuk", "Status", "Para pihak", "Negara para pihak", "Peran para pihak"]
+
+
+def test_party_countries_and_roles_line_up_with_the_parties(session):
+    row = [
+        "MoU on moulds and dies",
+        "mou",
+        "signed",
+        "Kementerian Perindustrian | Korea Mould Industry Cooperative | UNIDO",
+        "Indonesia | Korea, Republic of |",
+        "signatory | signatory | witness",
+    ]
+    plan = plan_of(session, csv_file([PARALLEL_HEADERS, row]), "pihak.csv")
+    assert plan.ok, plan.problems
+    parties = [(party.name, party.country, role.value) for party, role in plan.rows[0].data.parties]
+    assert parties == [
+        ("Kementerian Perindustrian", "ID", "signatory"),
+        ("Korea Mould Industry Cooperative", "KR", "signatory"),
+        ("UNIDO", None, "witness"),
+    ]
+
+
+def test_a_parallel_column_that_does_not_line_up_is_the_rows_problem(session):
+    row = ["MoU", "mou", "signed", "Kementerian Perindustrian | AITEC Co., Ltd", "ID", ""]
+    plan = plan_of(session, csv_file([PARALLEL_HEADERS, row]), "pihak.csv")
+    assert [(problem.column, problem.message) for problem in plan.problems] == [
+        ("Para pihak", "The parties column names 2 parties, the party countries column 1.")
+    ]

@@ -24,8 +24,10 @@ PLAIN = {spec.file_key: spec for spec in plain_specs(AgreementData)}
 # The columns that describe a row's one source: its title, outlet and publication day, and the quote of it that
 # supports the agreement (the link's note).
 SOURCE_DETAILS = ("source_title", "source_outlet", "source_published", "source_quote")
+# Columns parallel to the parties column, item for item ("ID | KR").
+PARTY_LISTS = ("party_countries", "party_roles")
 # Targets an import can also fill: the treaty list's ratification status and partner column.
-EXTRA_TARGETS = ("ratification", "partner", *SOURCE_DETAILS)
+EXTRA_TARGETS = ("ratification", "partner", *PARTY_LISTS, *SOURCE_DETAILS)
 # Repeated party columns: party_1, country_1, role_1, kind_1, party_2, ...
 NUMBERED_PARTS = ("party", "country", "role", "kind")
 NUMBERED_PATTERN = re.compile(r"^(party|country|role|kind) ?([0-9]{1,2})$")
@@ -40,6 +42,8 @@ LABELS = {
     "sources": _("Source URLs"),
     "ratification": _("Ratification status"),
     "partner": _("Partner country or organisation"),
+    "party_countries": _("Countries of the parties"),
+    "party_roles": _("Roles of the parties"),
     "source_title": _("Source title"),
     "source_outlet": _("Source outlet"),
     "source_published": _("Source published on"),
@@ -61,6 +65,8 @@ SYNONYMS = {
     ),
     "sectors": ("sector", "sektor"),
     "sources": ("source", "source urls", "urls", "sumber", "source url", "article url", "url berita", "tautan"),
+    "party_countries": ("party countries", "countries of parties", "negara pihak", "negara para pihak", "countries"),
+    "party_roles": ("party roles", "roles of parties", "peran pihak", "peran para pihak", "roles"),
     "source_title": ("article title", "judul berita", "judul artikel", "judul sumber", "headline"),
     "source_outlet": ("outlet", "media", "publisher", "news outlet", "nama media", "penerbit"),
     "source_published": (

@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.dates import Precision
 from tracker.i18n import _
-from tracker.importing.fields import NUMBERED_PARTS, numbered, numbered_target
+from tracker.importing.fields import NUMBERED_PARTS, PARTY_LISTS, numbered, numbered_target
 from tracker.importing.mapping import Mapping
 from tracker.importing.values import (
     CellError,
@@ -18,6 +18,7 @@ from tracker.importing.values import (
     Vocabulary,
     cell_text,
     instrument_from_title,
+    parallel_items,
     parse_date,
     parse_parties,
     parse_partners,
@@ -25,6 +26,7 @@ from tracker.importing.values import (
     text_items,
     unneutralise,
     url_items,
+    with_parallel,
 )
 from tracker.models import AgreementStatus, InstrumentType, PartyKind
 from tracker.records import agreement as agreement_contract
@@ -197,7 +199,7 @@ class RowReader:
                 (PartyRef("", country=self.home_country, kind=PartyKind.STATE, state_of=self.home_country), None)
             )
         for target, parse in (
-            ("parties", lambda raw: parse_parties(raw, self.vocabulary)),
+            ("parties", lambda raw: self.listed_parties(raw, cells)),
             ("partner", lambda raw: parse_partners(cell_text(raw))),
         ):
             refs = self.value(row, cells, target, parse) or []
@@ -207,6 +209,12 @@ class RowReader:
             if ref is not None:
                 found.append((ref, self.columns.get(numbered_target("party", number))))
         return found
+
+    def listed_parties(self, raw: Any, cells: dict[str, Any]) -> list[PartyRef]:
+        """The parties column's entries, completed by the party countries and roles columns beside it."""
+        refs = parse_parties(raw, self.vocabulary)
+        countries, roles = (parallel_items(self.raw(cells, target)) for target in PARTY_LISTS)
+        return with_parallel(refs, countries, roles, self.vocabulary) if countries or roles else refs
 
     def numbered_party(self, row: RowInput, cells: dict[str, Any], number: int) -> PartyRef | None:
         """party_N with country_N, role_N and kind_N; None when party_N is blank."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import re
@@ -30,7 +31,7 @@ _PARTY_ENTRY = re.compile(r"^(?P<name>.*?)\s*\((?P<attributes>[^()]*)\)\s*$")
 _URL_SEPARATOR = re.compile(r"\s*;\s*(?=[A-Za-z][A-Za-z0-9+.\-]*://)|\s*\|\s*|\s+")
 # The items of a list cell ("technology | electronics", "A; B", one per line); never a comma, which names carry
 # ("AITEC Co., Ltd") and the parties column uses inside an entry's parentheses.
-LIST_SEPARATOR = re.compile(r"[;|\r\n]")
+LIST_SEPARATOR = re.compile(r"\r?\n|[;|\r]")
 NO_COUNTRY = ("-", "—", "–")
 
 
@@ -250,6 +251,42 @@ def party_from_parts(name: str, country: str, role: str, kind: str, vocabulary: 
     )
 
 
+def with_parallel(
+    refs: list[PartyRef], countries: list[str], roles: list[str], vocabulary: Vocabulary
+) -> list[PartyRef]:
+    """The parties completed by parallel columns, item for item: their countries and roles ("ID | KR").
+
+    A column that is given must name as many items as the parties column; a country fills one the entry lacks
+    and may not contradict one it gives.
+    """
+    for given, column in ((countries, _("party countries")), (roles, _("party roles"))):
+        if given and len(given) != len(refs):
+            message = _(
+                "The parties column names %(parties)s parties, the %(column)s column %(count)s.",
+                parties=len(refs),
+                column=column,
+                count=len(given),
+            )
+            raise CellError(str(message))
+    completed = []
+    for index, ref in enumerate(refs):
+        country = countries[index] if countries else ""
+        role = roles[index] if roles else ""
+        parallel = party_from_parts(ref.name, country, role, "", vocabulary)
+        if ref.country and parallel.country and ref.country != parallel.country:
+            message = _(
+                "“%(name)s” is given two countries: %(first)s and %(second)s.",
+                name=ref.name[:60],
+                first=ref.country,
+                second=parallel.country,
+            )
+            raise CellError(str(message))
+        completed.append(
+            dataclasses.replace(ref, country=ref.country or parallel.country, role=parallel.role if role else ref.role)
+        )
+    return completed
+
+
 def parse_partners(text: str) -> list[PartyRef]:
     """The treaty list's partner cell: countries become their state, other names an international organisation."""
     partners = []
@@ -270,6 +307,14 @@ def text_items(value: Any) -> list[str]:
     if isinstance(value, list):
         return [cell_text(item).strip() for item in value if cell_text(item).strip()]
     return split_list(cell_text(value))
+
+
+def parallel_items(value: Any) -> list[str]:
+    """A column parallel to another's list, item for item: blank items keep their place ("ID | | KR")."""
+    if isinstance(value, list):
+        return [cell_text(item).strip() for item in value]
+    text = cell_text(value)
+    return [item.strip() for item in LIST_SEPARATOR.split(text)] if text.strip() else []
 
 
 def url_items(value: Any) -> list[str]:
