@@ -563,11 +563,11 @@ class SourceSnapshot(Base):
     source: Mapped[Source] = relationship(back_populates="snapshots")
 
 
-# Each agreement's searchable text, written only by the triggers of migration 0006 (see tracker/search.py).
+# Each agreement's searchable text, written only by the triggers of migrations 0006 and 0012 (see tracker/search.py).
 # SQLite indexes it with the FTS5 table `agreement_fts`, PostgreSQL with its tsvector columns `document` and
 # `rank_document`; both are engine-specific and left out of the models (migrations/env.py keeps `alembic check`
 # from reporting them).
-SEARCH_COLUMNS = ("title", "summary", "notes", "parties", "sources")
+SEARCH_COLUMNS = ("title", "summary", "notes", "parties", "sectors", "sources")
 agreement_search = Table(
     "agreement_search",
     Base.metadata,

@@ -1,36 +1,50 @@
 """Full-text search over agreements: the engine-specific SQL behind the free-text filter of the query page and API.
 
 Migration 0006 keeps one row of searchable text per agreement in `agreement_search` (title in both languages,
-summary, notes, names and aliases of live parties, titles and latest snapshot text of live sources), maintained by
-triggers, and indexes it: SQLite with the FTS5 table `agreement_fts` (unicode61, case and diacritics folded),
-PostgreSQL with the weighted tsvector `agreement_search.document` (config 'simple', `search_fold` = unaccent)
-and ranks with `rank_document`, the same without the sources' text.
+summary, notes, names and aliases of live parties, titles and latest snapshot text of live sources; 0012 adds the
+names and keywords of live sectors), maintained by triggers, and indexes it: SQLite with the FTS5 table
+`agreement_fts` (unicode61, case and diacritics folded), PostgreSQL with the weighted tsvector
+`agreement_search.document` (config 'simple', `search_fold` = unaccent) and ranks with `rank_document`, the same
+without the sources' text.
 
 Searches are made of words: every word must occur somewhere in the agreement's text (AND), a word of three or
 more characters also matches longer words it begins ("mould" finds "moulds"), and each word is quoted so that
-no input is query syntax. Words without a letter or digit ("%", "-") are ignored. The statements here are
-ordinary SQLAlchemy constructs compiled differently per dialect, so callers never ask which engine runs.
+no input is query syntax. Words without a letter or digit ("%", "-") are ignored. An inflected English word also
+matches the other forms of its stem ("batteries" finds "battery", "vehicles" finds "vehicle"), and a phrase of the
+glossary (the sectors' names and keywords) any phrase that stands for it ("baterai" finds "battery"). Both are
+done on the query, in Python; the index keeps the words as written, so both engines answer a query alike. The
+statements here are ordinary SQLAlchemy constructs compiled differently per dialect, so callers never ask which
+engine runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Float, Integer, bindparam, column, text
+import snowballstemmer
+from sqlalchemy import ColumnElement, Connection, Float, Integer, bindparam, column, select, text
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import TableValuedAlias
 
-from tracker.models import SEARCH_COLUMNS
+from tracker.models import SEARCH_COLUMNS, Sector
+from tracker.text import fold
 
 # Shorter words match whole words only: a one- or two-letter prefix would match a large part of the index.
 MIN_PREFIX = 3
-# Relevance weights per column, in SEARCH_COLUMNS order (title, summary, notes, parties, sources).
-BM25_WEIGHTS = (10.0, 4.0, 2.0, 5.0, 1.0)
-# PostgreSQL ranks by the weight letters migration 0006 gives the columns (title A, parties and summary B,
-# notes C, sources D); the array lists D, C, B, A. It ranks with ts_rank over *any* of the words: each word
+# A stem is shorter than the word typed; a short one ("die" of "dies") would match unrelated words ("diesel").
+MIN_STEM_PREFIX = 5
+# Only endings of inflection are taken off: "electric" → "electr" would find "electronics".
+INFLECTIONS = ("s", "es", "e", "ed", "ing")
+ENGLISH = snowballstemmer.stemmer("english")
+# Relevance weights per column, in SEARCH_COLUMNS order (title, summary, notes, parties, sectors, sources).
+BM25_WEIGHTS = (10.0, 4.0, 2.0, 5.0, 4.0, 1.0)
+# PostgreSQL ranks by the weight letters migrations 0006 and 0012 give the columns (title A, parties, sectors and
+# summary B, notes C, sources D); the array lists D, C, B, A. It ranks with ts_rank over *any* of the words: each word
 # counts by the best column it occurs in, as bm25's column weights do. ts_rank_cd (and ts_rank over all the
 # words) reward words that stand close together, which across the columns of one document put "jeju" in the
 # notes next to "AITEC" among the parties above "Jeju" in the title with "AITEC" in the notes.
@@ -42,20 +56,133 @@ def search_terms(text_: str) -> list[str]:
     return [term for term in text_.replace("\x00", " ").split() if any(char.isalnum() for char in term)]
 
 
-def fts5_query(terms: list[str]) -> str:
-    """An FTS5 query for every term: each a quoted phrase (so never syntax), prefix-matched when long enough."""
-    quoted = ('"' + term.replace('"', '""') + '"' + ("*" if len(term) >= MIN_PREFIX else "") for term in terms)
-    return " ".join(quoted)
+def _stem(word: str) -> str | None:
+    """The English stem of an inflected word of letters ("batteries", "battery" → "batteri"), else None."""
+    if not word.isalpha():
+        return None
+    stem = ENGLISH.stemWord(word)
+    if any(word == stem + ending for ending in INFLECTIONS) or (stem.endswith("i") and word == stem[:-1] + "y"):
+        return stem
+    return None
 
 
-def tsquery_text(terms: list[str], operator: str = "&") -> str:
-    """A to_tsquery() input for every (&) or any (|) term: each quoted (so never operators), prefix-matched when
-    long enough."""
-    quoted = (
-        "'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if len(term) >= MIN_PREFIX else "")
-        for term in terms
-    )
-    return f" {operator} ".join(quoted)
+def word_forms(term: str) -> list[tuple[str, bool]]:
+    """The forms a term matches, each with whether it also matches longer words: the term itself, and for an
+    inflected word its English stem ("batteries" → "batteri", "vehicle" → "vehicl") with the "y" ending ("battery")
+    that the stemmer turned into "i"."""
+    forms = [(term, len(term) >= MIN_PREFIX)]
+    word = term.lower()
+    stem = _stem(word)
+    if stem is None:
+        return forms
+    stems = [stem, stem[:-1] + "y"] if stem.endswith("i") else [stem]
+    return forms + [(form, len(form) >= MIN_STEM_PREFIX) for form in stems if form != word]
+
+
+def word_key(term: str) -> str:
+    """A word as the glossary compares it: folded, without the punctuation around it, stemmed when inflected."""
+    start, end = 0, len(folded := fold(term))
+    while start < end and not folded[start].isalnum():
+        start += 1
+    while end > start and not folded[end - 1].isalnum():
+        end -= 1
+    word = folded[start:end]
+    return _stem(word) or word
+
+
+Phrase = tuple[str, ...]
+# Phrases any of which a part of the query matches.
+Group = tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Phrases that stand for one another in any language ("baterai", "battery"): a query's phrase matches any."""
+
+    # The compared words of each phrase → every phrase of the entries it belongs to, as written.
+    entries: dict[Phrase, tuple[Phrase, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, entries: Iterable[Iterable[str]]) -> Glossary:
+        """A glossary of entries, each the phrases that stand for one another."""
+        found: dict[Phrase, dict[Phrase, None]] = {}
+        for entry in entries:
+            # One phrase per compared form: "battery" stands for "Batteries" already.
+            by_key = {_keys(phrase): phrase for phrase in map(tuple, map(search_terms, entry)) if phrase}
+            phrases = list(by_key.values())
+            for key in by_key:
+                found.setdefault(key, {}).update(dict.fromkeys(phrases))
+        return cls({key: tuple(phrases) for key, phrases in found.items()})
+
+    def groups(self, terms: list[str]) -> list[Group]:
+        """The query as groups that must all match, each by any of its phrases: a run of terms that is a phrase of
+        the glossary (the longest first) with the other phrases of its entries, and every other term alone."""
+        keys, longest = _keys(terms), max(map(len, self.entries), default=0)
+        groups, start = [], 0
+        while start < len(terms):
+            for length in range(min(longest, len(terms) - start), 0, -1):
+                typed = tuple(terms[start : start + length])
+                if others := self.entries.get(keys[start : start + length]):
+                    break
+            else:
+                typed, others = (terms[start],), ()
+            groups.append((typed, *(phrase for phrase in others if _keys(phrase) != _keys(typed))))
+            start += len(typed)
+        return groups
+
+
+NO_GLOSSARY = Glossary()
+
+
+def _keys(phrase: Iterable[str]) -> Phrase:
+    """The compared words of a phrase."""
+    return tuple(word_key(term) for term in phrase)
+
+
+def sector_glossary(session: Session) -> Glossary:
+    """The glossary of the sector vocabulary: the name and keywords of each live sector stand for one another."""
+    rows = session.execute(select(Sector.name, Sector.keywords)).all()
+    return Glossary.of([name, *keywords.splitlines()] for name, keywords in rows)
+
+
+def _query(groups: list[Group], quote: Callable[[str], str], prefix: str, ops: tuple[str, str, str]) -> str:
+    """A query in an engine's syntax: the groups joined by the first operator, each any (the second) of its
+    phrases, each phrase every (the third) term, each term any of its forms, quoted by `quote` and followed by
+    `prefix` when it matches longer words."""
+    between, any_, every = ops
+
+    def joined(parts: list[str], operator: str) -> str:
+        return parts[0] if len(parts) == 1 else "(" + f" {operator} ".join(parts) + ")"
+
+    def term(term_: str) -> str:
+        return joined([quote(form) + (prefix if longer else "") for form, longer in word_forms(term_)], any_)
+
+    def group(phrases: tuple[Phrase, ...]) -> str:
+        return joined([joined([term(term_) for term_ in phrase], every) for phrase in phrases], any_)
+
+    return f" {between} ".join(group(phrases) for phrases in groups)
+
+
+def _fts5_quoted(term: str) -> str:
+    """An FTS5 phrase of the term's own words."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _tsquery_quoted(term: str) -> str:
+    """A to_tsquery() lexeme of the term's own words."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def fts5_query(groups: list[Group]) -> str:
+    """An FTS5 query for every group: each form a quoted phrase (so never syntax), prefix-matched when long enough."""
+    # Explicit ANDs: FTS5 takes no implicit one after a parenthesised group.
+    return _query(groups, _fts5_quoted, "*", ("AND", "OR", "AND"))
+
+
+def tsquery_text(groups: list[Group], operator: str = "&") -> str:
+    """A to_tsquery() input for every (&) or any (|) group: each form quoted (so never operators), prefix-matched
+    when long enough."""
+    return _query(groups, _tsquery_quoted, ":*", (operator, "|", "&"))
 
 
 # Where a _FullText element keeps each form of the query, counted from the end of its clauses.
@@ -67,12 +194,12 @@ class _FullText(FunctionElement[Any]):
 
     inherit_cache = True
 
-    def __init__(self, *clauses: Any, terms: list[str]) -> None:
+    def __init__(self, *clauses: Any, groups: list[Group]) -> None:
         super().__init__(
             *clauses,
-            bindparam("fts5_query", fts5_query(terms), unique=True),
-            bindparam("tsquery", tsquery_text(terms), unique=True),
-            bindparam("tsquery_any", tsquery_text(terms, "|"), unique=True),
+            bindparam("fts5_query", fts5_query(groups), unique=True),
+            bindparam("tsquery", tsquery_text(groups), unique=True),
+            bindparam("tsquery_any", tsquery_text(groups, "|"), unique=True),
         )
 
 
@@ -137,22 +264,26 @@ def _hits_postgresql(element: _Hits, compiler: Any, **kw: Any) -> str:
     )
 
 
-def matches(id_column: ColumnElement[int], text_: str) -> ColumnElement[bool]:
-    """A condition: the agreement whose id is `id_column` contains every searchable word of `text_`.
+def matches(id_column: ColumnElement[int], text_: str, glossary: Glossary = NO_GLOSSARY) -> ColumnElement[bool]:
+    """A condition: the agreement whose id is `id_column` contains every searchable word of `text_` (or, for a
+    phrase of the glossary, one of the phrases that stand for it).
 
     Callers check `search_terms(text_)` first: without a searchable word there is nothing to filter on.
     """
-    return _Matches(id_column, terms=search_terms(text_))
+    return _Matches(id_column, groups=glossary.groups(search_terms(text_)))
 
 
-def ranked_hits(text_: str) -> TableValuedAlias:
-    """The agreements containing every searchable word of `text_`, as `hits` (agreement_id, rank): join it to
-    filter and order by `rank` ascending, best first. Callers check `search_terms(text_)` first."""
+def ranked_hits(text_: str, glossary: Glossary = NO_GLOSSARY) -> TableValuedAlias:
+    """The agreements `matches` finds, as `hits` (agreement_id, rank): join it to filter and order by `rank`
+    ascending, best first. Callers check `search_terms(text_)` first."""
     columns = (column("agreement_id", Integer), column("rank", Float))
-    return _Hits(terms=search_terms(text_)).table_valued(*columns).alias("hits")
+    return _Hits(groups=glossary.groups(search_terms(text_))).table_valued(*columns).alias("hits")
 
 
-# --- checking and rebuilding the index: the document expressions of migration 0006, kept in step with it -------
+# --- checking and rebuilding the index: the document expressions of migrations 0006 and 0012, kept in step -------
+
+# A sector's words: its name, then its keywords (one per line) when it has any.
+SECTOR_WORDS = "s.name || CASE WHEN s.keywords = '' THEN '' ELSE ' ' || s.keywords END"
 
 
 SNAPSHOT_CHARS = 100_000
@@ -174,6 +305,9 @@ def _document_sql(dialect: str, agreement: str) -> dict[str, str]:
                 FROM source s WHERE s.id = ls.source_id AND s.archived_at IS NULL) AS body
             FROM agreement_source ls WHERE ls.agreement_id = {agreement}
             ORDER BY ls.source_id)), '')"""
+        sectors = f"""coalesce((SELECT group_concat(words, ' ') FROM (
+            SELECT {SECTOR_WORDS} AS words FROM agreement_sector ag JOIN sector s ON s.id = ag.sector_id
+            WHERE ag.agreement_id = {agreement} AND s.archived_at IS NULL ORDER BY s.id)), '')"""
     else:
         parties = f"""coalesce((SELECT string_agg(names, ' ' ORDER BY party_id) FROM (
             SELECT ap.party_id, (SELECT p.name || coalesce(' ' || (
@@ -188,11 +322,15 @@ def _document_sql(dialect: str, agreement: str) -> dict[str, str]:
                     ORDER BY ss.retrieved_at DESC, ss.id DESC LIMIT 1), '')
                 FROM source s WHERE s.id = ls.source_id AND s.archived_at IS NULL) AS body
             FROM agreement_source ls WHERE ls.agreement_id = {agreement}) AS linked), '')"""
+        sectors = f"""coalesce((SELECT string_agg({SECTOR_WORDS}, ' ' ORDER BY s.id)
+            FROM agreement_sector ag JOIN sector s ON s.id = ag.sector_id
+            WHERE ag.agreement_id = {agreement} AND s.archived_at IS NULL), '')"""
     return {
         "title": "a.title || ' ' || a.title_local",
         "summary": "a.summary",
         "notes": "a.notes",
         "parties": parties,
+        "sectors": sectors,
         "sources": sources,
     }
 

@@ -37,9 +37,11 @@ from tracker.models import (
 from tracker.queries.agreements import AgreementFilters, SortOrder, search_agreements
 from tracker.records.agreement import AgreementData
 from tracker.records.party import PartyData
+from tracker.records.sector import SectorData
 from tracker.records.source import SourceData
 from tracker.services import agreements as agreement_services
 from tracker.services import parties as party_services
+from tracker.services import sectors as sector_services
 from tracker.services import snapshots as snapshot_services
 from tracker.services import sources as source_services
 
@@ -151,6 +153,7 @@ def test_a_new_agreement_is_found_by_every_field(session, korea):
         "summary": "Moulds and dies for the automotive industry",
         "notes": "Jeju visit planned",
         "parties": "AITEC Co., Ltd AITEC",
+        "sectors": "",
         "sources": "",
     }
     for words in ("technology", "pengembangan", "automotive", "jeju", "aitec", "ltd", "kerja sama", "KERJA"):
@@ -255,6 +258,36 @@ def test_a_source_linked_to_several_agreements_feeds_each(session, korea, make_a
     snapshot(session, source, "Hyundai", datetime(2024, 1, 1, tzinfo=UTC))
     session.commit()
     assert sorted(found(session, "hyundai")) == ["Electric vehicles MoU", TECH]
+
+
+def test_sector_names_and_keywords_are_searched(session, korea, get_sector):
+    agreement = korea[0]
+    vehicles = get_sector("electric-vehicles")
+    agreement_services.update_agreement(
+        session, agreement, data_of(agreement, sector_ids=[vehicles.id]), agreement.version
+    )
+    session.commit()
+    assert indexed(session, agreement)["sectors"].startswith("Electric vehicles kendaraan listrik")
+    for words in ("electric vehicles", "kendaraan listrik", "mobil"):
+        assert found(session, words) == [TECH], words
+    agreement_services.update_agreement(session, agreement, data_of(agreement, sector_ids=[]), agreement.version)
+    session.commit()
+    assert found(session, "kendaraan") == []
+    assert indexed(session, agreement)["sectors"] == ""
+
+
+def test_renamed_sector_and_its_new_keywords_are_searched(session, korea, make_sector):
+    agreement = korea[0]
+    sector = make_sector(name="Tooling")
+    agreement_services.update_agreement(
+        session, agreement, data_of(agreement, sector_ids=[sector.id]), agreement.version
+    )
+    session.commit()
+    sector_services.update_sector(session, sector, SectorData(name="Dies", slug="tooling", keywords=["cetakan"]))
+    session.commit()
+    assert found(session, "tooling") == []
+    assert indexed(session, agreement)["sectors"] == "Dies cetakan"
+    assert found(session, "cetakan") == [TECH]
 
 
 # --- archive and restore --------------------------------------------------------------------------
@@ -478,6 +511,38 @@ def test_the_migration_indexes_agreements_recorded_before_it(scratch_url):  # no
                 )
                 assert list(found_ids) == [1]
             migrate.downgrade(scratch_url, "0005")
+    finally:
+        engine.dispose()
+
+
+def test_the_sectors_migration_indexes_agreements_filed_before_it(scratch_url):  # noqa: F811 (the fixture)
+    migrate.upgrade(scratch_url, "0010")
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO agreement (id, title, title_local, instrument_type, summary, notes, status, "
+                    "renewal_intent, created_at, updated_at, version) VALUES (1, 'Charging stations', '', 'mou', '', "
+                    "'', 'signed', 'none', :now, :now, 1)"
+                ),
+                {"now": datetime(2023, 5, 2, tzinfo=UTC)},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO agreement_sector (agreement_id, sector_id) "
+                    "SELECT 1, id FROM sector WHERE slug = 'electric-vehicles'"
+                )
+            )
+        for _round in range(2):  # and again after a downgrade
+            migrate.upgrade(scratch_url)
+            with engine.begin() as connection:
+                assert search.stale_documents(connection) == []
+                found_ids = connection.scalars(select(Agreement.id).where(search.matches(Agreement.id, "listrik")))
+                assert list(found_ids) == [1]
+            migrate.downgrade(scratch_url, "0010")
+            with engine.begin() as connection:
+                assert list(connection.scalars(text("SELECT agreement_id FROM agreement_search"))) == [1]
     finally:
         engine.dispose()
 

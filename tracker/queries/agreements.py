@@ -71,7 +71,7 @@ def search_agreements(session: Session, filters: AgreementFilters, page: int = 1
     """One page of the agreements matching `filters`, with parties and sectors loaded for the list."""
     loads = selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors)
     if ranks_by_words(filters):
-        hits = search.ranked_hits(filters.text)
+        hits = search.ranked_hits(filters.text, search.sector_glossary(session))
         statement = (
             select(Agreement)
             .join(hits, hits.c.agreement_id == Agreement.id)
@@ -97,7 +97,7 @@ def filter_conditions(
     """
     conditions: list[ColumnElement[bool]] = []
     if match_words and search.search_terms(filters.text):
-        conditions.append(text_matches(filters.text))
+        conditions.append(text_matches(filters.text, search.sector_glossary(session)))
     linked = linked_ids(session, filters)
     if linked.parties is not None:
         conditions.append(involves_any_party(linked.parties))
@@ -132,9 +132,10 @@ def in_years(day: ColumnElement[date], first: int | None, last: int | None) -> l
     return conditions
 
 
-def text_matches(text: str) -> ColumnElement[bool]:
-    """Every word occurs in the agreement's text, its parties' names or its sources (see tracker/search.py)."""
-    return search.matches(Agreement.id, text)
+def text_matches(text: str, glossary: search.Glossary) -> ColumnElement[bool]:
+    """Every word occurs in the agreement's text, its parties' or sectors' names or its sources, or a phrase of the
+    glossary stands for it (see tracker/search.py)."""
+    return search.matches(Agreement.id, text, glossary)
 
 
 @dataclass(frozen=True)
