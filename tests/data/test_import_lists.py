@@ -12,7 +12,7 @@ from tracker.importing import dry_run, run_import
 from tracker.importing.mapping import automatic
 from tracker.importing.reading import read_table
 from tracker.importing.values import split_list, url_items
-from tracker.models import Agreement, AgreementSource, Source
+from tracker.models import Agreement, AgreementSource, Party, Source
 
 
 def plan_of(session, data: bytes, name: str):
@@ -163,3 +163,36 @@ def test_a_parallel_column_that_does_not_line_up_is_the_rows_problem(session):
     assert [(problem.column, problem.message) for problem in plan.problems] == [
         ("Para pihak", "The parties column names 2 parties, the party countries column 1.")
     ]
+
+
+def test_an_acronym_in_brackets_becomes_an_alias_that_later_rows_match(session):
+    rows = [
+        [
+            "MoU on investment",
+            "mou",
+            "signed",
+            "Indonesia Investment Coordinating Board (BKPM) (ID, signatory, agency)",
+            "",
+            "",
+        ],
+        ["LoI on smelters", "loi", "signed", "BKPM", "", ""],
+        ["MoU on EV batteries", "mou", "signed", "Ministry of Investment/BKPM (ID)", "", ""],
+        ["Joint study", "other", "signed", "PT Aneka Tambang (Persero)", "", ""],
+    ]
+    plan, result = commit_file(session, csv_file([PARALLEL_HEADERS, *rows]))
+    assert plan.ok and result is not None, plan.problems
+    assert [(party.name, party.aliases) for party in plan.new_parties] == [
+        ("Indonesia Investment Coordinating Board", ["BKPM"]),
+        ("PT Aneka Tambang (Persero)", []),
+    ]
+    bkpm = session.scalars(select(Party).where(Party.name == "Indonesia Investment Coordinating Board")).one()
+    assert [alias.alias for alias in bkpm.aliases] == ["BKPM"]
+    assert len(bkpm.agreement_links) == 3
+
+
+def test_a_recorded_partys_alias_matches_a_slash_name(session, make_party):
+    recorded = make_party(name="Indonesia Investment Coordinating Board", country_code="ID", aliases=["BKPM"])
+    row = ["MoU on EV batteries", "mou", "signed", "Ministry of Investment/BKPM", "", ""]
+    plan = plan_of(session, csv_file([PARALLEL_HEADERS, row]), "pihak.csv")
+    assert plan.ok and plan.new_parties == []
+    assert [party.id for party, _role in plan.rows[0].data.parties] == [recorded.id]

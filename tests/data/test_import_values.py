@@ -131,13 +131,15 @@ def test_party_lists_with_country_role_and_kind(vocabulary):
     ]
 
 
-def test_brackets_that_are_part_of_the_name(vocabulary):
+def test_an_acronym_in_brackets_is_another_name_other_brackets_are_part_of_the_name(vocabulary):
+    # Issue 14: the acronym becomes the party's alias (it used to stay in the name).
     assert parse_parties("Korea Institute for Advancement of Technology (KIAT)", vocabulary) == [
-        PartyRef("Korea Institute for Advancement of Technology (KIAT)")
+        PartyRef("Korea Institute for Advancement of Technology", acronym="KIAT")
     ]
     assert parse_parties("Korea Institute (KIAT) (KR, other, other)", vocabulary) == [
-        PartyRef("Korea Institute (KIAT)", PartyRole.OTHER, "KR", PartyKind.OTHER)
+        PartyRef("Korea Institute", PartyRole.OTHER, "KR", PartyKind.OTHER, acronym="KIAT")
     ]
+    assert parse_parties("PT Aneka Tambang (Persero)", vocabulary) == [PartyRef("PT Aneka Tambang (Persero)")]
 
 
 def test_a_mistyped_attribute_is_refused_not_taken_as_a_name(vocabulary):

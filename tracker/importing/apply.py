@@ -34,6 +34,7 @@ from tracker.models import (
     Change,
     ChangeAction,
     Party,
+    PartyAlias,
     PartyKind,
     Source,
     SourceKind,
@@ -166,8 +167,11 @@ class Writer:
             {"name": party.name, "kind": party.kind, "country_code": party.country, "notes": ""}
             for party in fresh.values()
         ]
+        aliases = []
         for (key, party), party_id in zip(fresh.items(), self.inserted_ids(Party, values), strict=True):
             self.party_ids[key] = (party, party_id, party.kind)
+            aliases += [{"party_id": party_id, "alias": alias} for alias in party.aliases]
+        insert_rows(self.connection, PartyAlias.__table__, aliases)
 
     def write_sectors(self, rows: list[RowData]) -> None:
         """The sectors these rows add to the vocabulary, through the sector service (so its history is kept)."""
@@ -291,6 +295,7 @@ class Writer:
         changes = []
         for party, party_id, _kind in self.party_ids.values():
             values = {"name": party.name, "kind": plain(party.kind), "country_code": party.country}
+            values["aliases"] = list(party.aliases)
             fields = {key: [None, value] for key, value in values.items() if not blank(value)}
             changes.append(self.change("party", party_id, ChangeAction.CREATE, fields, 1, self.created))
         self.write_history(changes)

@@ -70,6 +70,8 @@ class NewParty:
     country: str | None
     kind: PartyKind
     kind_given: bool
+    # Other names the file gives it (an acronym in brackets), written as its aliases.
+    aliases: list[str] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -375,7 +377,7 @@ class Planner:
         if ref.state_of:
             return self.state(ref.state_of)
         name = " ".join(ref.name.split())
-        known = self.catalogue.names.get(name_key(name), [])
+        known = self.known_by_names(name, ref.acronym)
         if ref.country:
             known = [party for party in known if party.country == ref.country]
         elif len({party.country for party in known}) > 1:
@@ -388,7 +390,36 @@ class Planner:
             raise CellError(str(message))
         if known:
             return live(known[0])
-        return self.new_party(name, ref.country, ref.kind)
+        new = self.new_by_acronym(name, ref.country)
+        if new is not None:
+            return new
+        party = self.new_party(name, ref.country, ref.kind)
+        if ref.acronym and ref.acronym not in party.aliases:
+            party.aliases.append(ref.acronym)
+            self.new_by_name.setdefault(name_key(ref.acronym), []).append(party)
+        return party
+
+    def known_by_names(self, name: str, acronym: str | None) -> list[KnownParty]:
+        """Recorded parties going by the name (or an alias), else by its acronym, else by one of its "/"-separated
+        names ("Ministry of Investment/BKPM")."""
+        for candidate in (name, acronym, *slash_names(name)):
+            found = self.catalogue.names.get(name_key(candidate), []) if candidate else []
+            if found:
+                return found
+        return []
+
+    def new_by_acronym(self, name: str, country: str | None) -> NewParty | None:
+        """The party an earlier row of this file created with this acronym ("BKPM", "Ministry of Investment/BKPM")."""
+        for candidate in (name, *slash_names(name)):
+            owners = [
+                party
+                for party in self.new_by_name.get(name_key(candidate), [])
+                if name_key(candidate) in {name_key(alias) for alias in party.aliases}
+                and country in (None, party.country)
+            ]
+            if len(owners) == 1:
+                return owners[0]
+        return None
 
     def state(self, code: str) -> PartyTarget:
         """The state party of a country: recorded as a state, or named like the country, or new."""
@@ -479,6 +510,11 @@ class Planner:
                 plan.new_sources.setdefault(url, url if written == url else written)  # one string, not two
             else:
                 plan.linked_sources.add(known[0])
+
+
+def slash_names(name: str) -> list[str]:
+    """The names a "/" joins ("Ministry of Investment/BKPM"); none for a name without one."""
+    return [part.strip() for part in name.split("/") if part.strip()] if "/" in name else []
 
 
 def live(party: KnownParty) -> KnownParty:

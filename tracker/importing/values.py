@@ -27,6 +27,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPED_STARTS = (*FORMULA_TRIGGERS, "'")
 
 _PARTY_ENTRY = re.compile(r"^(?P<name>.*?)\s*\((?P<attributes>[^()]*)\)\s*$")
+# "Indonesia Investment Coordinating Board (BKPM)": a name ending in its acronym in brackets.
+_ACRONYM_AFTER_NAME = re.compile(r"^(?P<name>.*\S)\s*\((?P<acronym>[A-Z][A-Za-z0-9&.\-]{1,11})\)$")
 # Sources are split at whitespace, at a "|", or at a ";" that comes before the next link's scheme.
 _URL_SEPARATOR = re.compile(r"\s*;\s*(?=[A-Za-z][A-Za-z0-9+.\-]*://)|\s*\|\s*|\s+")
 # The items of a list cell ("technology | electronics", "A; B", one per line); never a comma, which names carry
@@ -171,6 +173,8 @@ class PartyRef:
     kind: PartyKind | None = None
     # Set for "the state of this country" (the partner column, the home country): matched by country, not name.
     state_of: str | None = None
+    # The acronym the name carried in brackets ("BKPM"): another name of the party.
+    acronym: str | None = None
 
 
 def split_list(text: str) -> list[str]:
@@ -185,8 +189,22 @@ def parse_party_entry(entry: str, vocabulary: Vocabulary) -> PartyRef:
         attributes = _attributes(match.group("attributes"), vocabulary)
         if attributes is not None:
             country, role, kind = attributes
-            return PartyRef(match.group("name").strip(), role or PartyRole.SIGNATORY, country, kind)
-    return PartyRef(entry.strip())
+            name, acronym = split_acronym(match.group("name"))
+            return PartyRef(name, role or PartyRole.SIGNATORY, country, kind, acronym=acronym)
+    name, acronym = split_acronym(entry)
+    return PartyRef(name, acronym=acronym)
+
+
+def split_acronym(name: str) -> tuple[str, str | None]:
+    """ "Indonesia Investment Coordinating Board (BKPM)" as its name and acronym; other names as they are.
+
+    An acronym has at least two capitals ("BKPM", "KIAT", "MoI"): "(Persero)" stays part of the name.
+    """
+    name = " ".join(name.split())
+    match = _ACRONYM_AFTER_NAME.match(name)
+    if match is None or sum(char.isupper() for char in match.group("acronym")) < 2:
+        return name, None
+    return match.group("name"), match.group("acronym")
 
 
 def _attributes(text: str, vocabulary: Vocabulary) -> tuple[str | None, PartyRole | None, PartyKind | None] | None:
@@ -243,11 +261,13 @@ def party_from_parts(name: str, country: str, role: str, kind: str, vocabulary: 
     code = country_code_for(country) if country.strip() not in ("", *NO_COUNTRY) else None
     if country.strip() not in ("", *NO_COUNTRY) and code is None:
         raise CellError(str(_("“%(text)s” is not a country.", text=country[:60])))
+    name, acronym = split_acronym(name)
     return PartyRef(
         name,
         vocabulary.choice(PartyRole, role) or PartyRole.SIGNATORY,
         code,
         vocabulary.choice(PartyKind, kind),
+        acronym=acronym,
     )
 
 
