@@ -12,7 +12,7 @@ from tracker.importing import dry_run, run_import
 from tracker.importing.mapping import automatic
 from tracker.importing.reading import read_table
 from tracker.importing.values import split_list, url_items
-from tracker.models import Agreement, AgreementSource, Party, Source
+from tracker.models import Agreement, AgreementSource, Party, PartyKind, Source
 
 
 def plan_of(session, data: bytes, name: str):
@@ -196,3 +196,29 @@ def test_a_recorded_partys_alias_matches_a_slash_name(session, make_party):
     plan = plan_of(session, csv_file([PARALLEL_HEADERS, row]), "pihak.csv")
     assert plan.ok and plan.new_parties == []
     assert [party.id for party, _role in plan.rows[0].data.parties] == [recorded.id]
+
+
+def test_a_unit_named_after_its_recorded_ministry_comes_under_it(session, make_party):
+    ministry = make_party(name="Ministry of Industry", country_code="ID", kind=PartyKind.MINISTRY)
+    rows = [
+        [
+            "MoU A",
+            "mou",
+            "signed",
+            "Directorate General ILMATE, Ministry of Industry of the Republic of Indonesia",
+            "ID",
+            "",
+        ],
+        ["MoU B", "mou", "signed", "Center for Industrial Education of the Ministry of Industry", "ID", ""],
+        ["MoU C", "mou", "signed", "Ministry of Industry, Trade and Energy of Ruritania", "", ""],
+    ]
+    plan, result = commit_file(session, csv_file([PARALLEL_HEADERS, *rows]))
+    assert plan.ok and result is not None, plan.problems
+    units = {party.name: party.parent.id if party.parent else None for party in plan.new_parties}
+    assert units == {
+        "Directorate General ILMATE, Ministry of Industry of the Republic of Indonesia": ministry.id,
+        "Center for Industrial Education of the Ministry of Industry": ministry.id,
+        "Ministry of Industry, Trade and Energy of Ruritania": None,
+    }
+    stored = session.scalars(select(Party).where(Party.parent_id == ministry.id)).all()
+    assert len(stored) == 2

@@ -19,7 +19,7 @@ from tracker.db import get_session
 from tracker.importing import import_table, presets
 from tracker.importing.apply import ImportResult
 from tracker.importing.mapping import Mapping, automatic, detect_built_in
-from tracker.importing.plan import ImportPlan, Outcome, plan_import
+from tracker.importing.plan import ImportPlan, NewParty, Outcome, plan_import
 from tracker.importing.reading import FORMATS, FileFormatError, Table, read_table
 from tracker.models import AgreementStatus, InstrumentType
 
@@ -143,7 +143,7 @@ def report(filename: str, table: Table, plan: ImportPlan) -> None:
         f"Rows: {plan.count(Outcome.CREATE)} to create, {plan.count(Outcome.PRESENT)} already present (skipped), "
         f"{plan.count(Outcome.REPEAT)} repeated (skipped), {plan.count(Outcome.INVALID)} with problems."
     )
-    new = "; ".join(f"{p.name} ({p.country or '-'}, {p.kind.value})" for p in plan.new_parties[:LISTED_ROWS])
+    new = "; ".join(new_party_text(party) for party in plan.new_parties[:LISTED_ROWS])
     more = f"; ...and {len(plan.new_parties) - LISTED_ROWS} more" if len(plan.new_parties) > LISTED_ROWS else ""
     click.echo(f"New parties: {len(plan.new_parties)}{': ' + new + more if new else ''}")
     click.echo(f"Recorded parties linked: {len(plan.matched_parties)}")
@@ -157,6 +157,14 @@ def report(filename: str, table: Table, plan: ImportPlan) -> None:
             where = f"row {problem.row}" if problem.row else "file"
             column = f", column {problem.column!r}" if problem.column else ""
             click.echo(f"  {where}{column}: {problem.message}")
+
+
+def new_party_text(party: NewParty) -> str:
+    """ "Directorate General ILMATE (ID, ministry, also DJ ILMATE, under Ministry of Industry)"."""
+    details = [party.country or "-", party.kind.value]
+    details += [f"also {', '.join(party.aliases)}"] if party.aliases else []
+    details += [f"under {party.parent.name}"] if party.parent else []
+    return f"{party.name} ({', '.join(details)})"
 
 
 def report_skipped(plan: ImportPlan) -> None:

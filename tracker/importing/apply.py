@@ -164,7 +164,13 @@ class Writer:
                 if isinstance(party, NewParty) and id(party) not in self.party_ids:
                     fresh.setdefault(id(party), party)
         values = [
-            {"name": party.name, "kind": party.kind, "country_code": party.country, "notes": ""}
+            {
+                "name": party.name,
+                "kind": party.kind,
+                "country_code": party.country,
+                "parent_id": party.parent.id if party.parent else None,
+                "notes": "",
+            }
             for party in fresh.values()
         ]
         aliases = []
@@ -296,6 +302,7 @@ class Writer:
         for party, party_id, _kind in self.party_ids.values():
             values = {"name": party.name, "kind": plain(party.kind), "country_code": party.country}
             values["aliases"] = list(party.aliases)
+            values["parent"] = party.parent.name if party.parent else None
             fields = {key: [None, value] for key, value in values.items() if not blank(value)}
             changes.append(self.change("party", party_id, ChangeAction.CREATE, fields, 1, self.created))
         self.write_history(changes)

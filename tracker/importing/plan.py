@@ -19,6 +19,7 @@ is checked (tracker/importing/apply.py writes them in batches).
 from __future__ import annotations
 
 import enum
+import re
 import struct
 from collections import Counter
 from collections.abc import Callable
@@ -72,6 +73,8 @@ class NewParty:
     kind_given: bool
     # Other names the file gives it (an acronym in brackets), written as its aliases.
     aliases: list[str] = field(default_factory=list)
+    # The recorded party its name says it comes under ("Directorate General ILMATE, Ministry of Industry").
+    parent: KnownParty | None = None
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -399,6 +402,15 @@ class Planner:
             self.new_by_name.setdefault(name_key(ref.acronym), []).append(party)
         return party
 
+    def parent_in(self, name: str) -> KnownParty | None:
+        """The live recorded party a unit's name ends with: "X, Ministry of Industry of the Republic of Indonesia" or
+        "X of the Ministry of Industry" comes under the recorded "Ministry of Industry"."""
+        for tail in unit_tails(name):
+            found = [party for party in self.catalogue.names.get(name_key(tail), []) if not party.archived]
+            if len(found) == 1:
+                return found[0]
+        return None
+
     def known_by_names(self, name: str, acronym: str | None) -> list[KnownParty]:
         """Recorded parties going by the name (or an alias), else by its acronym, else by one of its "/"-separated
         names ("Ministry of Investment/BKPM")."""
@@ -440,7 +452,7 @@ class Planner:
         if party is None and country is None and len(self.new_by_name.get(name_key(name), [])) == 1:
             party = self.new_by_name[name_key(name)][0]
         if party is None:
-            party = NewParty(name, country, kind or PartyKind.OTHER, kind is not None)
+            party = NewParty(name, country, kind or PartyKind.OTHER, kind is not None, parent=self.parent_in(name))
             self.new_parties[party.key] = party
             self.new_by_name.setdefault(name_key(name), []).append(party)
         elif kind is not None and not party.kind_given:
@@ -510,6 +522,21 @@ class Planner:
                 plan.new_sources.setdefault(url, url if written == url else written)  # one string, not two
             else:
                 plan.linked_sources.add(known[0])
+
+
+# How a unit's name names what it comes under: after a comma, or after " of the ".
+UNIT_JOINS = re.compile(r",\s*|\s+of\s+the\s+", re.IGNORECASE)
+# The state's name that often ends a ministry's name, and may be missing from the recorded one.
+STATE_SUFFIX = re.compile(r"\s+(?:of\s+the\s+Republic\s+of\s+Indonesia|Republik\s+Indonesia|RI)$", re.IGNORECASE)
+
+
+def unit_tails(name: str) -> list[str]:
+    """The names a unit's name may end with, longest first, each also without the state's name."""
+    tails = []
+    for match in UNIT_JOINS.finditer(name):
+        tail = name[match.end() :].strip()
+        tails += [tail, STATE_SUFFIX.sub("", tail)] if tail else []
+    return list(dict.fromkeys(tail for tail in tails if tail))
 
 
 def slash_names(name: str) -> list[str]:
