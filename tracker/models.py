@@ -394,7 +394,7 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         value_enum(RenewalIntent, "renewal_intent"), default=RenewalIntent.NONE, index=True
     )
     # Each date is stored as its earliest possible day plus the precision it is known at.
-    signed_on: Mapped[date | None] = mapped_column(Date)
+    signed_on: Mapped[date | None] = mapped_column(Date, index=True)
     signed_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "signed_precision"))
     start_on: Mapped[date | None] = mapped_column(Date, index=True)
     start_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "start_precision"))
