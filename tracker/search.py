@@ -19,6 +19,7 @@ engine runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ MIN_STEM_PREFIX = 5
 # Only endings of inflection are taken off: "electric" → "electr" would find "electronics".
 INFLECTIONS = ("s", "es", "e", "ed", "ing")
 ENGLISH = snowballstemmer.stemmer("english")
+# A word as SQLite's unicode61 reads one: letters and digits, anything else between words.
+WORD_RUN = re.compile(r"[^\W_]+")
 # Relevance weights per column, in SEARCH_COLUMNS order (title, summary, notes, parties, sectors, sources).
 BM25_WEIGHTS = (10.0, 4.0, 2.0, 5.0, 4.0, 1.0)
 # PostgreSQL ranks by the weight letters migrations 0006 and 0012 give the columns (title A, parties, sectors and
@@ -169,8 +172,10 @@ def _fts5_quoted(term: str) -> str:
 
 
 def _tsquery_quoted(term: str) -> str:
-    """A to_tsquery() lexeme of the term's own words."""
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+    """The term's words, as unicode61 splits them (runs of letters and digits), one after the other: a to_tsquery()
+    phrase like the FTS5 phrase of the term. The document's words are split alike (migration 0012)."""
+    # A search term has a letter or digit, so at least one run; runs hold no quote or backslash to escape.
+    return " <-> ".join(f"'{run}'" for run in WORD_RUN.findall(term))
 
 
 def fts5_query(groups: list[Group]) -> str:

@@ -7,7 +7,9 @@ triggers of 0006 keep the other columns, and existing agreements are indexed her
 
 - SQLite: the FTS5 table cannot gain a column, so `agreement_fts` is made again over the six columns and rebuilt.
 - PostgreSQL: `search_document` takes the sectors (weight B, as parties and summary) and every document is
-  recomputed.
+  recomputed. Its words are now those of SQLite's unicode61: `search_words` turns ASCII punctuation into spaces
+  first, so that PostgreSQL's parser no longer keeps "www.nikel.co.id", "info@nikel.com" or "battery/nickel" as
+  one token in which "nikel" or "nickel" is not found (tracker/search.py splits the query's words alike).
 
 The SQL is frozen with this revision; tracker/search.py repeats the document expressions to check and rebuild.
 
@@ -29,6 +31,9 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 PG_SOURCES_CHARS = 250_000
+# Every ASCII punctuation character, and as many spaces: what unicode61 separates words on, in ASCII.
+PUNCTUATION = "'!\"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~'"
+SPACES = f"'{' ' * 32}'"
 BEFORE = ('title', 'summary', 'notes', 'parties', 'sources')
 AFTER = ('title', 'summary', 'notes', 'parties', 'sectors', 'sources')
 WEIGHTS = {'title': 'A', 'parties': 'B', 'sectors': 'B', 'summary': 'B', 'notes': 'C', 'sources': 'D'}
@@ -77,6 +82,8 @@ def upgrade() -> None:
         sqlite_index(AFTER)
         sqlite_feed_triggers()
     else:
+        pg_function('search_words(text)', 'text', f'SELECT translate($1, {PUNCTUATION}, {SPACES})',
+                    volatility='IMMUTABLE PARALLEL SAFE')
         pg_document(AFTER)
         pg_feed_triggers()
 
@@ -94,6 +101,7 @@ def downgrade() -> None:
         for table, *_rest in FEEDS:
             op.execute(f'DROP FUNCTION search_on_{table}() CASCADE')
         pg_document(BEFORE)
+        op.execute('DROP FUNCTION search_words(text)')
         op.drop_column('agreement_search', 'sectors')
 
 
@@ -155,7 +163,8 @@ def pg_document(columns: Sequence[str]) -> None:
     every document."""
     op.execute('DROP FUNCTION search_on_document() CASCADE')
     op.execute(f"DROP FUNCTION search_document({', '.join('text' for _name in other(columns))})")
-    parts = [f"setweight(to_tsvector('simple', search_fold(${position})), '{WEIGHTS[name]}')"
+    words = 'search_words(search_fold({}))' if columns == AFTER else 'search_fold({})'
+    parts = [f"setweight(to_tsvector('simple', {words.format(f'${position}')}), '{WEIGHTS[name]}')"
              for position, name in enumerate(columns, start=1)]
     last = len(columns)
     parts[-1] = parts[-1].replace(f'search_fold(${last})', f'search_fold(left(${last}, {PG_SOURCES_CHARS}))')

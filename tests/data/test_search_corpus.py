@@ -221,3 +221,13 @@ def test_a_query_finds_the_agreements_meant(session, corpus, words, expected):
 
 def test_the_words_typed_in_a_title_rank_first(session, corpus):
     assert found(session, "nickel smelter")[0] == "Nickel smelter investment in Morowali"
+
+
+@pytest.mark.parametrize("words", ["nikel", "pomalaa", "studi", "info", "battery", "nickel", "ai-tec", "co.id", "4.2"])
+def test_words_inside_addresses_paths_and_compounds_are_words(session, make_agreement, words):
+    # PostgreSQL's parser alone keeps a host, an e-mail address or a path as one token; unicode61 does not.
+    make_agreement(
+        title="Smelter feasibility study",
+        summary="See www.nikel.co.id/pomalaa/studi, write to info@nikel.co.id; battery/nickel ratio 4.2; Ai-Tec",
+    )
+    assert found(session, words) == ["Smelter feasibility study"]
