@@ -428,8 +428,10 @@ AGREEMENT_FILTERS = [
     query(
         "q",
         text(200),
-        "Words, all of which must occur in the titles, summary, notes, a party's name or alias, or a source's title"
-        " or text; a word of 3 or more characters also matches longer words it begins.",
+        "Words, all of which must occur in the titles, summary, notes, a party's name or alias, a sector's name or"
+        " keyword, or a source's title or text; a word of 3 or more characters also matches longer words it begins,"
+        " an inflected English word the other forms of its stem (batteries: battery), and a sector's name or keyword"
+        " the sector's other names and keywords (baterai: battery).",
     ),
     query("party", an_id(), "A party id: agreements it or any unit under it takes part in."),
     query("country", {"type": "string", "pattern": "^[A-Z]{2}$"}, "A partner's ISO 3166-1 alpha-2 country."),
