@@ -335,6 +335,23 @@ def test_archived_source_no_longer_contributes(session, korea):
     assert found(session, "cikarang antara") == [TECH]
 
 
+def test_archived_sector_no_longer_contributes(session, korea, make_sector):
+    agreement = korea[0]
+    sector = make_sector(name="Tooling")
+    filed = data_of(agreement, sector_ids=[sector.id])
+    agreement_services.update_agreement(session, agreement, filed, agreement.version)
+    session.commit()
+    agreement_services.archive_agreement(session, agreement)
+    sector_services.archive_sector(session, sector)
+    session.commit()
+    assert indexed(session, agreement)["sectors"] == ""
+    assert in_sync(session)
+    sector_services.restore_sector(session, sector)
+    agreement_services.restore_agreement(session, agreement)
+    session.commit()
+    assert found(session, "tooling") == [TECH]
+
+
 def test_archived_agreements_are_still_indexed_for_the_archive(session, korea):
     agreement = korea[0]
     agreement_services.archive_agreement(session, agreement)
