@@ -118,6 +118,7 @@ EXPORT_JSON = f"{FLASK} export --format json - | jq length"
 IMPORT_TREATIES = f"{FLASK} import treaties.csv"
 IMPORT_XLSX = f"{FLASK} import agreements.xlsx --commit"
 IMPORT_PRESET = f'{FLASK} import list.csv --preset "Our list" --default-status signed --commit'
+IMPORT_SHEET = f"{FLASK} import kerja_sama.csv --create-sectors --commit"
 MAKE_TRANSLATIONS = "make translations"
 MAKE_LINT = "make lint"
 CATALOGS_MISSING = ".venv/bin/python -m tracker.catalogs missing"
@@ -127,7 +128,7 @@ RUN = {
     MAKE_RUN, UPGRADE_DB, LOAD_DEMO, LOAD_DEMO_IF_EMPTY, BACKUP_PATH, CREATE_TOKEN, SEED_SYNTHETIC, CREATE_USER,
     CREATE_USER_STDIN, ADD_SOURCE_URL, ADD_SOURCE_FILE, BACKUP_DATED, DIGEST_CRON, DIGEST_DRY_RUN, TOKEN_LINE,
     API_LINE, CURL_LIST, CURL_CREATE, CURL_READ, CURL_PATCH, CURL_DELETE, EXPORT_XLSX, EXPORT_CSV, EXPORT_JSON,
-    IMPORT_TREATIES, IMPORT_XLSX, IMPORT_PRESET, MAKE_TRANSLATIONS, MAKE_LINT, CATALOGS_MISSING, NEW_SECRET,
+    IMPORT_TREATIES, IMPORT_XLSX, IMPORT_PRESET, IMPORT_SHEET, MAKE_TRANSLATIONS, MAKE_LINT, CATALOGS_MISSING, NEW_SECRET,
 }  # fmt: skip
 # Run on the PostgreSQL pass only: they need a PostgreSQL server.
 RUN_ON_POSTGRES = {CREATEDB, MAKE_RUN_POSTGRES}
@@ -540,6 +541,23 @@ def test_export_and_import(newcomer):
     again, ours = together(partial(newcomer.ok, IMPORT_XLSX), partial(newcomer.ok, IMPORT_PRESET))
     assert "Imported 0 agreements" in again  # its own export: every row already present
     assert "Imported 2 agreements" in ours
+    write_ministry_sheet(newcomer)
+    sheet = newcomer.ok(IMPORT_SHEET)
+    assert "Imported 2 agreements" in sheet and "Added 2 sectors to the sector list." in sheet
+    assert "Not imported (no field reads these columns): No." in sheet
+
+
+def write_ministry_sheet(newcomer: Newcomer) -> None:
+    """A ministry's own spreadsheet: lists separated by "|", the parties' countries beside them, the source's
+    columns and its quote, sectors the vocabulary lacks, a column no field reads."""
+    (newcomer.home / "kerja_sama.csv").write_text(
+        "No.,Judul,Bentuk,Status,Para pihak,Negara para pihak,Sektor,Source URL,Judul berita,Kutipan\n"
+        '1,Kerja sama baterai kendaraan listrik,mou,signed,"Kementerian Perindustrian | LG Energy Solution",'
+        '"ID | KR","Baterai | technology",https://example.org/berita/1,"Kemenperin gandeng LG","pabrik baterai"\n'
+        '2,Nickel smelter partnership,mou,signed,"Indonesia Investment Coordinating Board (BKPM) | Tsingshan",'
+        '"ID | CN","Nickel",https://example.org/berita/2,"BKPM and Tsingshan sign MoU","smelter nikel"\n',
+        encoding="utf-8",
+    )
 
 
 PYTHON_JSON_LENGTH = "python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'"
