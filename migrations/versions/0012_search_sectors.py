@@ -80,6 +80,7 @@ def upgrade() -> None:
     if dialect == 'sqlite':
         sqlite_drop_index()
         sqlite_index(AFTER)
+        sqlite_agreement_insert(AFTER)
         sqlite_feed_triggers()
     else:
         pg_function('search_words(text)', 'text', f'SELECT translate($1, {PUNCTUATION}, {SPACES})',
@@ -91,6 +92,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Revert this revision."""
     if op.get_bind().dialect.name == 'sqlite':
+        sqlite_agreement_insert(BEFORE)
         for table, *_rest in FEEDS:
             for event in ('insert', 'update', 'delete'):
                 op.execute(f'DROP TRIGGER IF EXISTS search_{table}_{event}')
@@ -139,8 +141,53 @@ def sqlite_index(columns: Sequence[str]) -> None:
     sqlite_trigger('fts_update', 'UPDATE', 'agreement_search', f'{delete}; {insert}', when=changed)
 
 
+# As in 0006 (a migration keeps its own copy): the parts of a new agreement's document.
+SNAPSHOT_CHARS = 100_000
+
+
+def sqlite_parties(agreement: str) -> str:
+    """SQL: names and aliases of the agreement's live parties, in a fixed order (as in 0006)."""
+    return f"""coalesce((SELECT group_concat(names, ' ') FROM (
+        SELECT (SELECT p.name || coalesce(' ' || (SELECT group_concat(alias, ' ') FROM (
+                SELECT pa.alias FROM party_alias pa WHERE pa.party_id = p.id ORDER BY pa.alias, pa.id)), '')
+            FROM party p WHERE p.id = ap.party_id AND p.archived_at IS NULL) AS names
+        FROM (SELECT DISTINCT party_id FROM agreement_party WHERE agreement_id = {agreement}) AS ap
+        ORDER BY ap.party_id)), '')"""
+
+
+def sqlite_sources(agreement: str) -> str:
+    """SQL: titles and latest snapshot text of the agreement's live sources, in a fixed order (as in 0006)."""
+    return f"""coalesce((SELECT group_concat(body, ' ') FROM (
+        SELECT (SELECT s.title || coalesce(' ' || (
+                SELECT substr(ss.text, 1, {SNAPSHOT_CHARS}) FROM source_snapshot ss WHERE ss.source_id = s.id
+                ORDER BY ss.retrieved_at DESC, ss.id DESC LIMIT 1), '')
+            FROM source s WHERE s.id = ls.source_id AND s.archived_at IS NULL) AS body
+        FROM agreement_source ls WHERE ls.agreement_id = {agreement}
+        ORDER BY ls.source_id)), '')"""
+
+
+def sqlite_agreement_insert(columns: Sequence[str]) -> None:
+    """A new agreement's document, made whole by its own trigger: the importer writes an agreement's links before
+    the agreement on SQLite (so that each is indexed once), and the links' triggers find no document to update."""
+    parts = {
+        'title': "new.title || ' ' || new.title_local",
+        'summary': 'new.summary',
+        'notes': 'new.notes',
+        'parties': sqlite_parties('new.id'),
+        'sectors': sectors_sql('sqlite', 'new.id'),
+        'sources': sqlite_sources('new.id'),
+    }
+    op.execute('DROP TRIGGER search_agreement_insert')
+    sqlite_trigger('agreement_insert', 'INSERT', 'agreement',
+                   f"INSERT INTO agreement_search (agreement_id, {', '.join(columns)}) "
+                   f"VALUES (new.id, {', '.join(parts[name] for name in columns)})")
+
+
 def sqlite_feed_triggers() -> None:
-    """The triggers that keep the sectors column up to date."""
+    """The triggers that keep the sectors column up to date.
+
+    An agreement's own trigger makes its document with its sectors (`sqlite_agreement_insert`).
+    """
     for table, watched, agreement_ids in FEEDS:
         sqlite_trigger(f'{table}_update', f'UPDATE OF {watched}', table,
                        refresh_sql('sqlite', f"{agreement_ids('old')} UNION {agreement_ids('new')}"))
