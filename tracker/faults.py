@@ -101,8 +101,6 @@ class Fault:
         )
 
 
-
-
 def is_transient(error: BaseException) -> bool:
     """Whether the database cancelled the transaction for a reason that a later attempt may not meet."""
     if not isinstance(error, DBAPIError):
