@@ -8,11 +8,23 @@ from datetime import date
 from sqlalchemy import select
 
 from tests.import_support import LIST_HEADERS, LIST_ROWS, SECTOR_HEADERS, SECTOR_ROWS, csv_file, xlsx_file
+from tracker.dates import PartialDate
 from tracker.importing import dry_run, run_import
 from tracker.importing.mapping import automatic
 from tracker.importing.reading import read_table
 from tracker.importing.values import split_list, url_items
-from tracker.models import Agreement, AgreementSource, Party, PartyKind, Source
+from tracker.models import (
+    Agreement,
+    AgreementSource,
+    AgreementStatus,
+    Change,
+    InstrumentType,
+    Party,
+    PartyKind,
+    Source,
+)
+from tracker.records.agreement import AgreementData
+from tracker.services.agreements import create_agreement
 
 
 def plan_of(session, data: bytes, name: str):
@@ -222,3 +234,28 @@ def test_a_unit_named_after_its_recorded_ministry_comes_under_it(session, make_p
     }
     stored = session.scalars(select(Party).where(Party.parent_id == ministry.id)).all()
     assert len(stored) == 2
+
+
+def test_an_imported_agreements_history_names_its_fields_in_the_order_a_saved_one_does(session):
+    data = AgreementData(
+        title="Saved through the form",
+        instrument_type=InstrumentType.MOU,
+        status=AgreementStatus.SIGNED,
+        summary="S",
+        notes="N",
+        end=PartialDate.parse("2018"),
+    )
+    saved = create_agreement(session, data)
+    session.commit()
+    rows = [
+        ["title", "instrument", "status", "summary", "notes", "end"],
+        ["Imported", "mou", "signed", "S", "N", "2018"],
+    ]
+    commit_file(session, csv_file(rows))
+    entries = session.scalars(select(Change).where(Change.record_type == "agreement", Change.action == "create"))
+    by_record = {entry.record_id: list(entry.changes) for entry in entries}
+    imported_id = session.scalar(select(Agreement.id).where(Agreement.title != "Saved through the form"))
+    fields = set(by_record[saved.id])
+    assert [key for key in by_record[imported_id] if key in fields] == [
+        key for key in by_record[saved.id] if key in by_record[imported_id]
+    ]

@@ -41,7 +41,7 @@ from tracker.models import (
     agreement_sector,
     utcnow,
 )
-from tracker.queries.columns import column_values
+from tracker.queries.columns import column_values, columns_of
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import max_length, plain_specs
 from tracker.records.sector import SectorData
@@ -267,7 +267,7 @@ class Writer:
     def agreement_change(self, data: RowData, agreement_id: int) -> dict[str, Any]:
         """The CREATE entry the session listener would write: each field, the parties, sectors and sources."""
         values = {
-            **{spec.name: plain(data.values[spec.name]) for spec in plain_specs(AgreementData)},
+            **{spec.name: plain(data.values[spec.name]) for spec in HISTORY_FIELDS},
             "sectors": sorted(
                 (self.sector_names[self.sector_id(sector)] for sector in data.sector_ids), key=str.casefold
             ),
@@ -308,6 +308,11 @@ class Writer:
         self.write_history(changes)
 
 
+# An agreement's fields in the order the session listener records them: the table's column order.
+HISTORY_FIELDS = sorted(
+    plain_specs(AgreementData),
+    key=lambda spec: Agreement.__table__.columns.keys().index(columns_of(Agreement, [spec])[0].key),
+)
 # The fields of a new source its CREATE history entry names, as the session listener would.
 SOURCE_HISTORY = ("url", "kind", "title", "outlet", "published_on")
 
