@@ -619,7 +619,8 @@ def pick_status(rng: Random, start: DatePart | None, end: DatePart | None) -> Ag
 def pick_renewal(rng: Random, end: DatePart | None) -> RenewalIntent:
     """Renewal plans are common near or after the end, rare before."""
     near = end is not None and end[0] < REFERENCE_DAY + timedelta(days=3 * 365)
-    weights = (50, 20, 15, 15) if near else (85, 10, 5, 0)
+    # Not recorded, none planned, intended, in negotiation, renewed: the first two share what "none" alone had.
+    weights = (30, 20, 20, 15, 15) if near else (60, 25, 10, 5, 0)
     return rng.choices(list(RenewalIntent), weights)[0]
 
 

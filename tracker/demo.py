@@ -77,7 +77,7 @@ class AgreementSpec:
     summary: str
     notes: str = ""
     title_local: str = ""
-    renewal_intent: RenewalIntent = RenewalIntent.NONE
+    renewal_intent: RenewalIntent = RenewalIntent.NOT_RECORDED
     start: str | None = None
     end: str | None = None
     parties: tuple[tuple[str, PartyRole], ...] = ()

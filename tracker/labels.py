@@ -35,6 +35,7 @@ LABELS: dict[enum.Enum, object] = {
     AgreementStatus.SUPERSEDED: _("Superseded"),
     AgreementStatus.SUSPENDED: _("Suspended"),
     AgreementStatus.CANCELLED: _("Cancelled"),
+    RenewalIntent.NOT_RECORDED: _("Renewal not recorded"),
     RenewalIntent.NONE: _("No renewal planned"),
     RenewalIntent.INTENDED: _("Renewal intended"),
     RenewalIntent.IN_NEGOTIATION: _("Renewal in negotiation"),

@@ -117,12 +117,20 @@ LIVE_STATUSES = (AgreementStatus.SIGNED, AgreementStatus.IN_FORCE)
 
 
 class RenewalIntent(enum.Enum):
-    """What is planned for the agreement's renewal, kept apart from its status."""
+    """What is planned for the agreement's renewal, kept apart from its status.
 
+    NOT_RECORDED says nobody has entered it; NONE is a decision that no renewal is planned.
+    """
+
+    NOT_RECORDED = "not_recorded"
     NONE = "none"
     INTENDED = "intended"
     IN_NEGOTIATION = "in_negotiation"
     RENEWED = "renewed"
+
+
+# No renewal is under way: nobody recorded one, or none is planned (a record past its end with these is stale).
+UNDECIDED_RENEWALS = (RenewalIntent.NOT_RECORDED, RenewalIntent.NONE)
 
 
 class PartyRole(enum.Enum):
@@ -391,7 +399,7 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[AgreementStatus] = mapped_column(value_enum(AgreementStatus, "status"))
     renewal_intent: Mapped[RenewalIntent] = mapped_column(
-        value_enum(RenewalIntent, "renewal_intent"), default=RenewalIntent.NONE, index=True
+        value_enum(RenewalIntent, "renewal_intent"), default=RenewalIntent.NOT_RECORDED, index=True
     )
     # Each date is stored as its earliest possible day plus the precision it is known at.
     signed_on: Mapped[date | None] = mapped_column(Date, index=True)

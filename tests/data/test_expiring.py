@@ -162,6 +162,7 @@ def test_statement_count_does_not_grow_with_rows(session, make_agreement, make_p
 def test_needs_attention_rules(session, make_agreement):
     make_agreement(title="a. stale, in force", end="2016", status=AgreementStatus.IN_FORCE)
     make_agreement(title="b. stale, signed", end="2017-06-30", status=AgreementStatus.SIGNED)
+    make_agreement(title="c. stale, renewal not recorded", end="2017-08", renewal_intent=RenewalIntent.NOT_RECORDED)
     make_agreement(title="renewal intended", end="2016", renewal_intent=RenewalIntent.INTENDED)
     make_agreement(title="renewal in negotiation", end="2016", renewal_intent=RenewalIntent.IN_NEGOTIATION)
     make_agreement(title="status expired", end="2016", status=AgreementStatus.EXPIRED)
@@ -169,11 +170,11 @@ def test_needs_attention_rules(session, make_agreement):
     make_agreement(title="ends today", end=AS_OF.isoformat())
     make_agreement(title="no end", start="2006")
     rows = agreements_needing_attention(session, as_of=AS_OF)
-    assert titles(rows) == ["a. stale, in force", "b. stale, signed"]
+    assert titles(rows) == ["a. stale, in force", "b. stale, signed", "c. stale, renewal not recorded"]
     assert rows[0].days_left < 0
     assert rows[1].days_left == -96
     assert rows[1].months_apart == 3
-    assert count_needing_attention(session, as_of=AS_OF) == 2
+    assert count_needing_attention(session, as_of=AS_OF) == 3
 
 
 def test_a_past_day_leaves_out_agreements_signed_or_started_after_it(session, make_agreement):

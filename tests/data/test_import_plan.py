@@ -337,3 +337,17 @@ def test_rows_are_written_in_batches_and_a_kind_given_later_is_kept(session, mon
         (source.id, "link", "Second"),
         (source.id, "link", "Third"),
     ]
+
+
+def test_a_blank_renewal_is_not_recorded_and_no_is_a_decision(session):
+    rows = [
+        {**AITEC_ROW, "title": "Renewal left blank", "renewal_intent": ""},
+        {**AITEC_ROW, "title": "Renewal decided against", "renewal_intent": "tidak"},
+    ]
+    _plan, result = commit(session, csv_file(rows_of(rows)))
+    assert result is not None
+    intents = dict(session.execute(select(Agreement.title, Agreement.renewal_intent)).all())
+    assert intents == {
+        "Renewal left blank": RenewalIntent.NOT_RECORDED,
+        "Renewal decided against": RenewalIntent.NONE,
+    }

@@ -14,6 +14,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, make_url, select, text
+from sqlalchemy.exc import IntegrityError
 
 from tracker import create_app, migrate
 from tracker.db import make_engine
@@ -211,3 +212,53 @@ def test_0010_merges_the_spellings_of_one_article_keeping_links_notes_and_snapsh
     assert [row.source_id for row in snapshots] == [1, 1, 1]
     assert [row.record_id for row in history[:3]] == [1, 1, 1]
     assert {(row.record_id, row.action) for row in history[3:]} == {(1, "update"), (2, "archive"), (3, "archive")}
+
+
+def renewal_intents(connection) -> list[tuple[int, str]]:
+    """(id, renewal intent) of every agreement."""
+    return [tuple(row) for row in connection.execute(text("SELECT id, renewal_intent FROM agreement ORDER BY id"))]
+
+
+def insert_agreement(connection, number: int, renewal_intent: str) -> None:
+    """An agreement written by plain SQL with the given renewal intent."""
+    described = {"title": f"Agreement {number}", "title_local": "", "summary": "", "notes": ""}
+    insert(
+        connection,
+        "agreement",
+        id=number,
+        **described,
+        instrument_type="mou",
+        status="in_force",
+        renewal_intent=renewal_intent,
+        created_at=NOW,
+        updated_at=NOW,
+        version=1,
+    )
+
+
+def test_0014_accepts_not_recorded_and_moves_no_existing_value(scratch_url):
+    script = ScriptDirectory.from_config(alembic_config(scratch_url))
+    migrate.upgrade(scratch_url, script.get_revision("0014").down_revision)
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            for number, intent in enumerate(("none", "intended", "renewed"), start=1):
+                insert_agreement(connection, number, intent)
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            insert_agreement(connection, 9, "not_recorded")  # the old constraint refuses it
+        migrate.upgrade(scratch_url, "0014")
+        with engine.begin() as connection:
+            insert_agreement(connection, 4, "not_recorded")
+            assert renewal_intents(connection) == [(1, "none"), (2, "intended"), (3, "renewed"), (4, "not_recorded")]
+            # Links and the search index survive the change of the table's constraint (SQLite edits it in place).
+            found = connection.execute(text("SELECT count(*) FROM agreement_search")).scalar_one()
+            assert found == 4
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            insert_agreement(connection, 5, "maybe")  # still a closed list
+        migrate.downgrade(scratch_url, "0013")
+        with engine.begin() as connection:
+            assert renewal_intents(connection)[-1] == (4, "none")
+            with pytest.raises(IntegrityError), connection.begin_nested():
+                insert_agreement(connection, 6, "not_recorded")
+    finally:
+        engine.dispose()

@@ -54,7 +54,7 @@ def test_every_field_is_declared_once_in_order_with_its_rules():
     title = spec_of(AgreementData, "title")
     assert (title.kind, title.required, title.max_length, str(title.label)) == (Kind.TEXT, True, 500, "Title")
     assert spec_of(AgreementData, "instrument_type").file_key == "instrument"
-    assert spec_of(AgreementData, "renewal_intent").default is RenewalIntent.NONE
+    assert spec_of(AgreementData, "renewal_intent").default is RenewalIntent.NOT_RECORDED
     assert agreement.file_columns()[:3] == ["title", "title_local", "instrument"]
     assert agreement.file_columns()[-2:] == ["summary", "notes"]
 
@@ -90,7 +90,7 @@ def test_json_reads_into_the_data_class_with_defaults_for_missing_optional_field
     }
     data = agreement.from_json(body)
     assert data.signed == PartialDate.parse("2017-10") and data.start is None
-    assert (data.renewal_intent, data.summary) == (RenewalIntent.NONE, "")
+    assert (data.renewal_intent, data.summary) == (RenewalIntent.NOT_RECORDED, "")
     assert (data.sector_slugs, data.parties) == (["electric-vehicles"], [(3, PartyRole.SIGNATORY)])
 
 

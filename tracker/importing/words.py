@@ -91,6 +91,10 @@ TITLE_INSTRUMENTS = (
 )
 
 RENEWALS = {
+    "not recorded": RenewalIntent.NOT_RECORDED,
+    "unknown": RenewalIntent.NOT_RECORDED,
+    "tidak diketahui": RenewalIntent.NOT_RECORDED,
+    "belum dicatat": RenewalIntent.NOT_RECORDED,
     "no": RenewalIntent.NONE,
     "tidak": RenewalIntent.NONE,
     "akan diperpanjang": RenewalIntent.INTENDED,

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session, selectinload, subqueryload
 from tracker.dates import PartialDate
 from tracker.models import (
     LIVE_STATUSES,
+    UNDECIDED_RENEWALS,
     Agreement,
     AgreementParty,
     AgreementStatus,
     Party,
     PartyRole,
-    RenewalIntent,
 )
 from tracker.queries.pagination import Page, paginate
 
@@ -186,7 +186,7 @@ def _needs_attention(as_of: date) -> tuple[ColumnElement[bool], ...]:
     """Past its end, still recorded as signed or in force, and no renewal recorded: the record is likely stale."""
     return (
         Agreement.status.in_(LIVE_STATUSES),
-        Agreement.renewal_intent == RenewalIntent.NONE,
+        Agreement.renewal_intent.in_(UNDECIDED_RENEWALS),
         Agreement.end_on < as_of,
         existing_on(as_of),
     )

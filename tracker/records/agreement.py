@@ -48,7 +48,7 @@ class AgreementData:
         RenewalIntent,
         _("Renewal"),
         _("renewal"),
-        default=RenewalIntent.NONE,
+        default=RenewalIntent.NOT_RECORDED,
         synonyms=("renewal", "renewal intent", "perpanjangan"),
     )
     signed: PartialDate | None = partial_date(

@@ -108,7 +108,7 @@ def prefill(form: ReviewForm, found: Suggestions, pending: PendingSource) -> Non
     form.new_title.data = _("Cooperation between %(names)s", names=" and ".join(names)) if names else ""
     form.new_instrument.data = (found.instruments[0].value if found.instruments else InstrumentType.AGREEMENT).value
     form.new_status.data = (found.statuses[0].value if found.statuses else AgreementStatus.ANNOUNCED).value
-    form.new_renewal.data = (found.renewals[0].value if found.renewals else RenewalIntent.NONE).value
+    form.new_renewal.data = (found.renewals[0].value if found.renewals else RenewalIntent.NOT_RECORDED).value
     if found.periods:
         period = found.periods[0]
         form.new_start.data = period.start.iso() if period.start else ""
