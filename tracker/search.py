@@ -11,8 +11,10 @@ Searches are made of words: every word must occur somewhere in the agreement's t
 more characters also matches longer words it begins ("mould" finds "moulds"), and each word is quoted so that
 no input is query syntax. Words without a letter or digit ("%", "-") are ignored. An inflected English word also
 matches the other forms of its stem ("batteries" finds "battery", "vehicles" finds "vehicle"), and a phrase of the
-glossary (the sectors' names and keywords) any phrase that stands for it ("baterai" finds "battery"). Both are
-done on the query, in Python; the index keeps the words as written, so both engines answer a query alike. The
+glossary (the sectors' names and keywords) any phrase that stands for it ("baterai" finds "battery"). An Indonesian
+word also matches its root and the root's prefixed forms (Sastrawi's dictionary-based stemmer: "perjanjian" →
+"janji", which finds "berjanji" and "perjanjian"; roots under four letters are left alone). All this is done on
+the query, in Python; the index keeps the words as written, so both engines answer a query alike. The
 statements here are ordinary SQLAlchemy constructs compiled differently per dialect, so callers never ask which
 engine runs.
 """
@@ -23,9 +25,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import snowballstemmer
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from sqlalchemy import ColumnElement, Connection, Float, Integer, bindparam, column, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -42,6 +46,13 @@ MIN_STEM_PREFIX = 5
 # Only endings of inflection are taken off: "electric" → "electr" would find "electronics".
 INFLECTIONS = ("s", "es", "e", "ed", "ing")
 ENGLISH = snowballstemmer.stemmer("english")
+# An Indonesian root shorter than this is left alone: "pengadaan" → "ada" ("there is") would find half the index.
+MIN_ROOT = 4
+# The prefixes an Indonesian root takes, before its nasal or other sound changes (`_affixed`); suffixes (-an, -kan,
+# -i, -nya) are matched by prefix matching, which every affixed form (at least six letters) and a root of five or
+# more letters gets.
+PLAIN_PREFIXES = ("per", "memper", "diper", "di", "ke")
+VOWELS = frozenset("aeiou")
 # A word as SQLite's unicode61 reads one: letters and digits, anything else between words.
 WORD_RUN = re.compile(r"[^\W_]+")
 # Relevance weights per column, in SEARCH_COLUMNS order (title, summary, notes, parties, sectors, sources).
@@ -69,17 +80,74 @@ def _stem(word: str) -> str | None:
     return None
 
 
+@cache
+def _sastrawi() -> Any:
+    """Sastrawi's dictionary-based Indonesian stemmer (made once: it loads a dictionary of 30,000 roots)."""
+    return StemmerFactory().create_stemmer()
+
+
+@cache
+def indonesian_root(word: str) -> str | None:
+    """The Indonesian root of a word of letters ("perjanjian" → "janji", "janji" → "janji"), else None: for a word
+    Sastrawi neither reduces nor finds in its dictionary (most English words), and for a root under four letters."""
+    if not word.isalpha():
+        return None
+    stemmer = _sastrawi()
+    root = stemmer.stem(word)
+    # The dictionary is of roots: a reduced word had a known root; an unreduced one must be a root itself.
+    if root == word and not stemmer.delegatedStemmer.dictionary.contains(word):
+        return None
+    return root if len(root) >= MIN_ROOT and root.isalpha() else None
+
+
+def _nasal(prefix: str, root: str) -> list[str]:
+    """meN- or peN- (`prefix` "me" or "pe") on a root, with its sound changes: "bangun" → "membangun", "tanam" →
+    "menanam", "kirim" → "mengirim", "susun" → "menyusun"; a root starting with a cluster keeps its first letter
+    ("produksi" → "memproduksi"), so both spellings are given for p, t, k and s."""
+    first, rest = root[0], root[1:]
+    if first in VOWELS or first in "gh":
+        return [prefix + "ng" + root]
+    if first in "bfv":
+        return [prefix + "m" + root]
+    if first == "p":
+        return [prefix + "m" + rest, prefix + "m" + root]
+    if first == "t":
+        return [prefix + "n" + rest, prefix + "n" + root]
+    if first in "dcjz":
+        return [prefix + "n" + root]
+    if first == "s":
+        return [prefix + "ny" + rest, prefix + "n" + root]
+    if first == "k":
+        return [prefix + "ng" + rest, prefix + "ng" + root]
+    return [prefix + root]
+
+
+def _affixed(root: str) -> list[str]:
+    """The prefixed forms of an Indonesian root, each to be matched with any suffix after it ("janji" →
+    "perjanji" for "perjanjian", "berjanji", "menjanji" for "menjanjikan", ...)."""
+    forms = _nasal("me", root) + _nasal("pe", root) + [prefix + root for prefix in PLAIN_PREFIXES]
+    # ber- and ter- lose their r before an r, and ber- before a first syllable in "er" ("kerja" → "bekerja").
+    forms += ["be" + root if root[0] == "r" or root[1:3] == "er" else "ber" + root]
+    forms += ["te" + root if root[0] == "r" else "ter" + root]
+    return forms
+
+
 def word_forms(term: str) -> list[tuple[str, bool]]:
-    """The forms a term matches, each with whether it also matches longer words: the term itself, and for an
-    inflected word its English stem ("batteries" → "batteri", "vehicle" → "vehicl") with the "y" ending ("battery")
-    that the stemmer turned into "i"."""
+    """The forms a term matches, each with whether it also matches longer words: the term itself; for an
+    inflected English word its stem ("batteries" → "batteri", "vehicle" → "vehicl") with the "y" ending ("battery")
+    that the stemmer turned into "i"; for an Indonesian word its root and the root's prefixed forms, so that
+    "perjanjian", "berjanji" and "janji" find one another."""
     forms = [(term, len(term) >= MIN_PREFIX)]
     word = term.lower()
     stem = _stem(word)
-    if stem is None:
-        return forms
-    stems = [stem, stem[:-1] + "y"] if stem.endswith("i") else [stem]
-    return forms + [(form, len(form) >= MIN_STEM_PREFIX) for form in stems if form != word]
+    if stem is not None:
+        stems = [stem, stem[:-1] + "y"] if stem.endswith("i") else [stem]
+        forms += [(form, len(form) >= MIN_STEM_PREFIX) for form in stems]
+    root = indonesian_root(word)
+    if root is not None:
+        forms += [(root, len(root) >= MIN_STEM_PREFIX)] + [(form, True) for form in _affixed(root)]
+    seen = {word}
+    return forms[:1] + [(form, longer) for form, longer in forms[1:] if form not in seen and not seen.add(form)]
 
 
 def word_key(term: str) -> str:
@@ -192,6 +260,12 @@ def tsquery_text(groups: list[Group], operator: str = "&") -> str:
 
 # Where a _FullText element keeps each form of the query, counted from the end of its clauses.
 FTS5_QUERY, TSQUERY_ALL, TSQUERY_ANY = -3, -2, -1
+# Where a _Hits element keeps the query of the words as typed, without the glossary's other phrases (when it has any).
+TYPED_FTS5, TYPED_TSQUERY = 0, 1
+# Added to the rank of an agreement that matches only through the glossary's other phrases: it comes after every
+# agreement with the words typed ("baterai" first finds what says "baterai", then what says "battery"). Far beyond
+# any rank: bm25 and -ts_rank are small numbers.
+SYNONYMS_ONLY = 1_000_000
 
 
 class _FullText(FunctionElement[Any]):
@@ -217,10 +291,28 @@ class _Matches(_FullText):
 
 
 class _Hits(_FullText):
-    """The agreements matching the query with their rank (lower is more relevant): a FROM item to join and order by."""
+    """The agreements matching the query with their rank (lower is more relevant): a FROM item to join and order by.
+
+    When the glossary gave a group other phrases, the query of the typed words comes first, to rank the agreements
+    that match only through the other phrases last."""
 
     name = "search_hits"
     inherit_cache = True
+
+    def __init__(self, groups: list[Group]) -> None:
+        typed = [group[:1] for group in groups]
+        clauses = []
+        if typed != groups:
+            clauses = [
+                bindparam("typed_fts5_query", fts5_query(typed), unique=True),
+                bindparam("typed_tsquery", tsquery_text(typed), unique=True),
+            ]
+        super().__init__(*clauses, groups=groups)
+
+
+def _typed(element: _Hits) -> bool:
+    """Whether the hits carry the query of the typed words apart."""
+    return len(element.clauses) > -FTS5_QUERY
 
 
 def _render(element: _FullText, compiler: Any, *positions: int, **kw: Any) -> list[str]:
@@ -251,8 +343,15 @@ def _matches_postgresql(element: _Matches, compiler: Any, **kw: Any) -> str:
 def _hits_sqlite(element: _Hits, compiler: Any, **kw: Any) -> str:
     (query,) = _render(element, compiler, FTS5_QUERY, **kw)
     weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
+    tier = ""
+    if _typed(element):
+        (typed,) = _render(element, compiler, TYPED_FTS5, **kw)
+        tier = (
+            f" + CASE WHEN rowid IN (SELECT rowid FROM agreement_fts WHERE agreement_fts MATCH {typed}) "
+            f"THEN 0 ELSE {SYNONYMS_ONLY} END"
+        )
     return (
-        f"(SELECT rowid AS agreement_id, bm25(agreement_fts, {weights}) AS rank "
+        f"(SELECT rowid AS agreement_id, bm25(agreement_fts, {weights}){tier} AS rank "
         f"FROM agreement_fts WHERE agreement_fts MATCH {query})"
     )
 
@@ -262,10 +361,16 @@ def _hits_postgresql(element: _Hits, compiler: Any, **kw: Any) -> str:
     every_word, any_word = _render(element, compiler, TSQUERY_ALL, TSQUERY_ANY, **kw)
     # rank_document leaves out the sources' text (weight D): it stays in the row, where the whole document would
     # be read from TOAST storage for every match. A match in the sources only ranks last.
+    tier = ""
+    if _typed(element):
+        (typed,) = _render(element, compiler, TYPED_TSQUERY, **kw)
+        typed_match = f"search.document @@ to_tsquery('simple', search_fold({typed}))"
+        tier = f" + CASE WHEN {typed_match} THEN 0 ELSE {SYNONYMS_ONLY} END"
     return (
         f"(SELECT search.agreement_id, "
-        f"-ts_rank('{TS_RANK_WEIGHTS}', search.rank_document, to_tsquery('simple', search_fold({any_word}))) AS rank "
-        f"FROM agreement_search AS search WHERE search.document @@ to_tsquery('simple', search_fold({every_word})))"
+        f"-ts_rank('{TS_RANK_WEIGHTS}', search.rank_document, to_tsquery('simple', search_fold({any_word}))){tier} "
+        f"AS rank FROM agreement_search AS search "
+        f"WHERE search.document @@ to_tsquery('simple', search_fold({every_word})))"
     )
 
 
@@ -282,7 +387,7 @@ def ranked_hits(text_: str, glossary: Glossary = NO_GLOSSARY) -> TableValuedAlia
     """The agreements `matches` finds, as `hits` (agreement_id, rank): join it to filter and order by `rank`
     ascending, best first. Callers check `search_terms(text_)` first."""
     columns = (column("agreement_id", Integer), column("rank", Float))
-    return _Hits(groups=glossary.groups(search_terms(text_))).table_valued(*columns).alias("hits")
+    return _Hits(glossary.groups(search_terms(text_))).table_valued(*columns).alias("hits")
 
 
 # --- checking and rebuilding the index: the document expressions of migrations 0006 and 0012, kept in step -------

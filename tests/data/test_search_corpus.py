@@ -117,6 +117,33 @@ CORPUS = {
         "A high-voltage direct current cable across the Strait of Malacca.",
         [],
     ),
+    # Indonesian words under their affixes: perjanjian / berjanji (janji), berinvestasi / investasi,
+    # pembangunan / membangun / bangun, and short roots that must not spread (pengadaan → ada, keadaan).
+    "Bilateral investment treaty with Singapore": (
+        "Perjanjian Investasi Bilateral Indonesia–Singapura",
+        "Protection of investors and settlement of disputes.",
+        [],
+    ),
+    "Forum Bisnis Indonesia–Korea": (
+        "",
+        "Perusahaan Korea berinvestasi di kawasan industri Batang.",
+        [],
+    ),
+    "Deep-sea port in Patimban": (
+        "Pembangunan Pelabuhan Patimban",
+        "Japanese loan for the port and its access toll road.",
+        [],
+    ),
+    "Membangun Kawasan Industri Terpadu Batang": (
+        "",
+        "Pemerintah daerah berjanji menyediakan lahan siap bangun.",
+        [],
+    ),
+    "Transmission grid condition survey": (
+        "Kajian keadaan jaringan transmisi Sumatra",
+        "Laporan ini adalah dasar rencana penguatan jaringan.",
+        [],
+    ),
 }
 
 BATTERIES = [
@@ -143,6 +170,16 @@ RENEWABLE_ENERGY = [
     "Floating solar power plant on Cirata reservoir",
     "Geothermal exploration in West Java",
     "Kerja Sama Energi Terbarukan Indonesia–Denmark",
+]
+INVESTMENT = [
+    "Bilateral investment treaty with Singapore",
+    "Forum Bisnis Indonesia–Korea",
+    "Nickel smelter investment in Morowali",
+]
+BUILDING = [
+    "Deep-sea port in Patimban",
+    "Kerja Sama Hilirisasi Nikel di Sulawesi Tenggara",
+    "Membangun Kawasan Industri Terpadu Batang",
 ]
 MOULDS = [
     "Moulds and dies training centre in Bekasi",
@@ -187,6 +224,26 @@ QUERIES = {
     ],
     "nickel batteries": ["Battery recycling pilot", "Cathode precursor plant in Weda Bay"],
     "kendaraan listrik morowali": [],
+    # An Indonesian word finds its root and the root's other affixed forms, whichever is typed.
+    "perjanjian": ["Bilateral investment treaty with Singapore", "Membangun Kawasan Industri Terpadu Batang"],
+    "janji": ["Bilateral investment treaty with Singapore", "Membangun Kawasan Industri Terpadu Batang"],
+    "berinvestasi": INVESTMENT,
+    "investasi": INVESTMENT,
+    "pembangunan": BUILDING,
+    "bangun": BUILDING,
+    "membangun pelabuhan": ["Deep-sea port in Patimban"],
+    "pelatihan": [
+        "Kerja Sama Hilirisasi Nikel di Sulawesi Tenggara",
+        "Moulds and dies training centre in Bekasi",
+        "Pelatihan Industri Cetakan dan Perkakas",
+        "Textile industry vocational training",
+    ],
+    "terpadu": ["Membangun Kawasan Industri Terpadu Batang"],
+    # A root under four letters is not searched for: "pengadaan" (ada) finds neither "keadaan" nor "adalah".
+    "pengadaan": ["Kendaraan dinas listrik untuk kementerian"],
+    "keadaan": ["Transmission grid condition survey"],
+    # English words Sastrawi does not know keep to their own forms.
+    "treaty": ["Bilateral investment treaty with Singapore"],
 }
 
 
