@@ -102,6 +102,15 @@ def sector_key(sector: SectorTarget) -> tuple[Any, ...]:
     return ("new", sector.slug) if isinstance(sector, NewSector) else ("known", sector)
 
 
+def sector_name(text: str) -> str:
+    """The name of a sector a file names: as written, or for a slug (an export's "steel-and-metals", a sheet's
+    "electronics") words with a capital ("Steel and metals"): the slug made from that name is the same."""
+    words = " ".join(text.split())
+    if words == sector_contract.slugify(words):
+        return words.replace("-", " ").capitalize()
+    return words
+
+
 def identity(party: PartyTarget) -> tuple[Any, ...]:
     """What makes two rows name the same party."""
     return ("known", party.id) if isinstance(party, KnownParty) else ("new", *party.key)
@@ -489,7 +498,7 @@ class Planner:
 
     def new_sector(self, text: str) -> NewSector:
         """A new sector named as the file writes it; its slug made from the name must be free."""
-        data = sector_contract.cleaned(SectorData(name=text))
+        data = sector_contract.cleaned(SectorData(name=sector_name(text)))
         problems = sector_contract.check(data)
         if problems:
             raise CellError(str(problems[0].message))

@@ -67,7 +67,7 @@ class AgreementRow:
 
     # The agreement contract's plain fields by name (tracker/records/agreement.py).
     values: dict[str, Any]
-    # Parties in the order they were linked, sectors by name, source URLs sorted.
+    # Parties in the order they were linked, sectors by slug, source URLs sorted.
     parties: list[LinkedParty] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -144,12 +144,13 @@ def party_links(ids: list[int]) -> Select:
 
 
 def sector_links(ids: list[int]) -> Select:
-    """(agreement id, slug) of the agreements' sectors, by sector name."""
+    """(agreement id, slug) of the agreements' sectors, by slug: the order an import of the file keeps, whatever
+    the names or ids of the sectors in the database it goes to."""
     return (
         select(agreement_sector.c.agreement_id, SECTOR.c.slug)
         .join(SECTOR, SECTOR.c.id == agreement_sector.c.sector_id)
         .where(agreement_sector.c.agreement_id.in_(ids))
-        .order_by(agreement_sector.c.agreement_id, SECTOR.c.name)
+        .order_by(agreement_sector.c.agreement_id, SECTOR.c.slug)
     )
 
 
