@@ -88,6 +88,8 @@ RULES: dict[str, str | UserRole] = {
     "ingest.read": EDITOR,
     "ingest.confirm": EDITOR,
     "ingest.refetch": EDITOR,
+    # What a typed date is read as, shown under the date inputs of the forms above.
+    "dates.reading": EDITOR,
     # Import and export: anyone who reads may export what a list shows; importing is editors' work, and
     # deleting a saved import preset (which other editors may use) the admins'.
     "exports.agreements": VIEWER,

@@ -9,6 +9,11 @@
       count <p id="<list id>-filter-count" aria-live="polite">. Enter in the box never submits the form: in a
       select it chooses the first match; Arrow Down moves to the list.
    2. A form shown again with errors moves the keyboard focus to its error summary, which lists and links them.
+   3. What a typed date is read as. A partial-date input marked data-date-reading="<URL>" (templates/_dates.html)
+      gets a live line <p id="<input id>-reading" aria-live="polite"> under it: "Read as: 4 October 2017 (exact
+      day)" or the reason the text is no date, as the server words them (GET <URL>?text=..., tracker/web/dates.py),
+      asked 400 ms after the last key. The hint goes back to its usual text (data-date-hint): without this script a
+      form shown again has the reading there instead.
 */
 (function () {
   "use strict";
@@ -144,8 +149,60 @@
     }
   }
 
+  var READING_DELAY_MS = 400;
+
+  /** The live line under one date input, kept to the answer for the latest text typed. */
+  function enhanceDateInput(input) {
+    var line = document.createElement("p");
+    line.id = input.id + "-reading";
+    line.className = "hint date-reading";
+    line.setAttribute("aria-live", "polite");
+    input.parentNode.insertBefore(line, input.nextSibling);
+    var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    input.setAttribute("aria-describedby", described.concat(line.id).join(" "));
+    var hint = document.getElementById(input.id + "-hint");
+    if (hint && input.hasAttribute("data-date-hint")) { hint.textContent = input.getAttribute("data-date-hint"); }
+
+    var timer = null;
+    var asked = 0;
+
+    function show(text, refused) {
+      line.textContent = text || "";
+      line.classList.toggle("date-reading-refused", Boolean(refused));
+    }
+
+    function ask() {
+      var text = input.value.trim();
+      var ticket = ++asked;
+      if (text === "") { show(""); return; }
+      var url = input.getAttribute("data-date-reading") + "?text=" + encodeURIComponent(text);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          var json = /json/.test(response.headers.get("Content-Type") || "");
+          return json ? response.json().then(function (body) { return { ok: response.ok, body: body }; }) : null;
+        })
+        .then(function (answer) {
+          if (ticket !== asked) { return; }  // an older question answered late: a newer one is on its way
+          if (!answer) { show(""); return; }  // signed out or a server fault: the form still checks on saving
+          show(answer.ok ? answer.body.line : answer.body.detail, !answer.ok);
+        })
+        .catch(function () { if (ticket === asked) { show(""); } });
+    }
+
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, READING_DELAY_MS);
+    });
+    if (input.value.trim() !== "") { ask(); }  // a recorded or re-shown date is read at once
+  }
+
+  function enhanceDateInputs() {
+    document.querySelectorAll("input[data-date-reading][id]").forEach(enhanceDateInput);
+  }
+
   function start() {
     enhancePickers();
+    enhanceDateInputs();
     focusErrorSummary();
   }
 

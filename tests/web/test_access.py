@@ -96,6 +96,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "ingest.read": EDITOR,
     "ingest.confirm": EDITOR,
     "ingest.refetch": EDITOR,
+    "dates.reading": EDITOR,
     # Import and export: viewers export, editors import and save presets, admins delete presets.
     "exports.agreements": VIEWER,
     "exports.parties": VIEWER,

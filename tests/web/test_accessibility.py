@@ -48,7 +48,15 @@ from tracker.services.tokens import create_token
 PICKER_SCRIPT = "js/enhance.js"
 
 # Endpoints whose GET answer is no page for people: files, feeds, JSON.
-NOT_PAGES = {"static", "health", "calendars.feed", "exports.agreements", "exports.parties", "exports.sources"}
+NOT_PAGES = {
+    "static",
+    "health",
+    "calendars.feed",
+    "exports.agreements",
+    "exports.parties",
+    "exports.sources",
+    "dates.reading",
+}
 NOT_PAGES_PREFIXES = ("api.",)
 
 # Pages shown again with their query string made invalid, so their errors are checked too.

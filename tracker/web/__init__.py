@@ -31,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         archive,
         calendars,
         dashboard,
+        dates,
         digest,
         expiring,
         exports,
@@ -47,7 +48,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     for module in (dashboard, agreements, expiring, parties, sectors, sources, ingest, archive, history, users):
         app.register_blueprint(module.bp)
-    for module in (calendars, digest):
+    for module in (calendars, digest, dates):
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens):
         app.register_blueprint(module.bp)
