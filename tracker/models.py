@@ -366,19 +366,25 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         CheckConstraint("(signed_on IS NULL) = (signed_precision IS NULL)", name="signed_complete"),
         CheckConstraint("(start_on IS NULL) = (start_precision IS NULL)", name="start_complete"),
         CheckConstraint("(end_on IS NULL) = (end_precision IS NULL)", name="end_complete"),
-        # With `archived_at`, the filtered query and the expiring view count live matches from the index alone.
-        Index("ix_agreement_status_end_on", "status", "end_on", "archived_at"),
+        # With `archived_at`, the filtered query and the expiring view count live matches from the index alone; with
+        # the signing and the start, so do the counts as of a day, which leave out what began after it (0016).
+        Index("ix_agreement_status_end_on", "status", "end_on", "archived_at", "signed_on", "start_on"),
         # The list's default order (last updated first); with `archived_at` it also counts live agreements
         # without reading the table. An index on `archived_at` alone would lure SQLite away from better ones.
         Index("ix_agreement_updated_at", "updated_at", "archived_at"),
         # The list's orders over live agreements, ties broken by id in the same direction (migration 0007).
         Index("ix_agreement_live_updated", "updated_at", "id", sqlite_where=LIVE_ROW, postgresql_where=LIVE_ROW),
-        # Open agreements past their end with no renewal decided ("needs attention"), counted from it (0009).
+        # Open agreements past their end with no renewal decided ("needs attention"), counted from it (0009), as of
+        # a day too: the signing and the start say whether an agreement existed then (0016). `archived_at` is always
+        # NULL here, yet SQLite counts from an index alone only when it holds every column the statement names.
         Index(
             "ix_agreement_attention",
             "renewal_intent",
             "status",
             "end_on",
+            "signed_on",
+            "start_on",
+            "archived_at",
             sqlite_where=LIVE_ROW,
             postgresql_where=LIVE_ROW,
         ),

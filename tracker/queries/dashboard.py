@@ -24,6 +24,7 @@ from tracker.queries.expiring import (
     first_expiring,
     needing_attention_count,
 )
+from tracker.queries.planner import checked_only
 from tracker.queries.sources import recent_sources as recent_sources  # re-exported for older imports
 
 RECENT_SOURCES = 5
@@ -167,7 +168,10 @@ def expiries_by_quarter(session: Session, as_of: date, quarters: int = QUARTERS_
             Agreement.end_on <= window_end(as_of, quarters),
             existing_on(as_of),
         )
-        .group_by(Agreement.end_on)
+        # Grouped by `+end_on` on SQLite: grouping by the column itself lures it to the index on `end_on` alone, in
+        # the group's order, which reads each agreement's row for its status and dates (7x slower at 100,000 than
+        # counting from the (status, end, archived, signed, start) index and grouping its entries afterwards).
+        .group_by(checked_only(Agreement.end_on))
     )
     return count_by_quarter(session.execute(statement).all(), as_of, quarters)
 
