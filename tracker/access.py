@@ -109,6 +109,14 @@ RULES: dict[str, str | UserRole] = {
     "sectors.update": ADMIN,
     "sectors.confirm_delete": ADMIN,
     "sectors.delete": ADMIN,
+    # The search glossary is read by everyone and kept by the admins, as the sector vocabulary.
+    "glossary.index": VIEWER,
+    "glossary.new": ADMIN,
+    "glossary.create": ADMIN,
+    "glossary.edit": ADMIN,
+    "glossary.update": ADMIN,
+    "glossary.confirm_delete": ADMIN,
+    "glossary.delete": ADMIN,
     # The archive: editors open it and archived records' pages, admins restore.
     "archive.index": EDITOR,
     "archive.restore_agreement": ADMIN,

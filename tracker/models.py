@@ -639,3 +639,13 @@ class ImportPreset(Base):
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class GlossaryEntry(TimestampMixin, Base):
+    """Phrases of the search glossary that stand for one another, in any language ("baterai", "battery")."""
+
+    __tablename__ = "glossary_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One phrase per line; a query's phrase matches agreements with any phrase of its entries.
+    phrases: Mapped[str] = mapped_column(Text, default="")

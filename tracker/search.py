@@ -11,12 +11,12 @@ Searches are made of words: every word must occur somewhere in the agreement's t
 more characters also matches longer words it begins ("mould" finds "moulds"), and each word is quoted so that
 no input is query syntax. Words without a letter or digit ("%", "-") are ignored. An inflected English word also
 matches the other forms of its stem ("batteries" finds "battery", "vehicles" finds "vehicle"), and a phrase of the
-glossary (the sectors' names and keywords) any phrase that stands for it ("baterai" finds "battery"). An Indonesian
-word also matches its root and the root's prefixed forms (Sastrawi's dictionary-based stemmer: "perjanjian" →
-"janji", which finds "berjanji" and "perjanjian"; roots under four letters are left alone). All this is done on
-the query, in Python; the index keeps the words as written, so both engines answer a query alike. The
-statements here are ordinary SQLAlchemy constructs compiled differently per dialect, so callers never ask which
-engine runs.
+glossary (the entries admins keep, and the sectors' names and keywords) any phrase that stands for it ("baterai"
+finds "battery"), ranked after the agreements with the phrase typed. An Indonesian word also matches its root and
+the root's prefixed forms (Sastrawi's dictionary-based stemmer: "perjanjian" → "janji", which finds "berjanji" and
+"perjanjian"; roots under four letters are left alone). All this is done on the query, in Python; the index keeps
+the words as written, so both engines answer a query alike. The statements here are ordinary SQLAlchemy constructs
+compiled differently per dialect, so callers never ask which engine runs.
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ from typing import Any
 
 import snowballstemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-from sqlalchemy import ColumnElement, Connection, Float, Integer, bindparam, column, select, text
+from sqlalchemy import ColumnElement, Connection, Float, Integer, bindparam, column, select, text, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import TableValuedAlias
 
-from tracker.models import SEARCH_COLUMNS, Sector
+from tracker.models import SEARCH_COLUMNS, GlossaryEntry, Sector
 from tracker.text import fold
 
 # Shorter words match whole words only: a one- or two-letter prefix would match a large part of the index.
@@ -210,10 +210,18 @@ def _keys(phrase: Iterable[str]) -> Phrase:
     return tuple(word_key(term) for term in phrase)
 
 
-def sector_glossary(session: Session) -> Glossary:
-    """The glossary of the sector vocabulary: the name and keywords of each live sector stand for one another."""
-    rows = session.execute(select(Sector.name, Sector.keywords)).all()
-    return Glossary.of([name, *keywords.splitlines()] for name, keywords in rows)
+def phrase_key(phrase: str) -> Phrase:
+    """A phrase as the glossary compares it ("Batteries" and "battery" alike)."""
+    return _keys(search_terms(phrase))
+
+
+def glossary_of(session: Session) -> Glossary:
+    """The search glossary: the entries admins keep (one phrase per line), and the sector vocabulary, where the name
+    and keywords of each live sector stand for one another."""
+    sectors = select((Sector.name + "\n" + Sector.keywords).label("phrases"))
+    # One statement for both: the glossary is read for every search.
+    rows = session.scalars(union_all(sectors, select(GlossaryEntry.phrases))).all()
+    return Glossary.of(phrases.splitlines() for phrases in rows)
 
 
 def _query(groups: list[Group], quote: Callable[[str], str], prefix: str, ops: tuple[str, str, str]) -> str:

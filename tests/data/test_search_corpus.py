@@ -242,6 +242,12 @@ QUERIES = {
     # A root under four letters is not searched for: "pengadaan" (ada) finds neither "keadaan" nor "adalah".
     "pengadaan": ["Kendaraan dinas listrik untuk kementerian"],
     "keadaan": ["Transmission grid condition survey"],
+    # The glossary's seeded entries (migration 0015): one spelling finds the other.
+    "kerjasama": [
+        "Kerja Sama Energi Terbarukan Indonesia–Denmark",
+        "Kerja Sama Hilirisasi Nikel di Sulawesi Tenggara",
+        "Nota Kesepahaman Pengembangan Ekosistem Baterai",
+    ],
     # English words Sastrawi does not know keep to their own forms.
     "treaty": ["Bilateral investment treaty with Singapore"],
 }
@@ -278,6 +284,21 @@ def test_a_query_finds_the_agreements_meant(session, corpus, words, expected):
 
 def test_the_words_typed_in_a_title_rank_first(session, corpus):
     assert found(session, "nickel smelter")[0] == "Nickel smelter investment in Morowali"
+
+
+@pytest.mark.parametrize(
+    ("words", "typed", "synonyms_only"),
+    [
+        ("baterai", 4, ["Framework agreement on EV batteries supply chain"]),
+        ("nikel", 3, ["Battery recycling pilot", "High-pressure acid leaching project in Obi"]),
+    ],
+)
+def test_the_phrase_typed_ranks_above_its_glossary_synonyms(session, corpus, words, typed, synonyms_only):
+    # Those with the word typed (in a title, a summary or their sector's keywords) first, whatever the ranks of the
+    # others ("nickel" in a title); then those found through the glossary alone.
+    hits = found(session, words)
+    assert sorted(hits[typed:]) == synonyms_only
+    assert not set(hits[:typed]) & set(synonyms_only)
 
 
 @pytest.mark.parametrize("words", ["nikel", "pomalaa", "studi", "info", "battery", "nickel", "ai-tec", "co.id", "4.2"])

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from tests.conftest import sign_in_client
 from tracker import access, create_app
-from tracker.models import AgreementRelation, ImportPreset, PartyRole, RelationKind, UserRole
+from tracker.models import AgreementRelation, GlossaryEntry, ImportPreset, PartyRole, RelationKind, UserRole
 from tracker.services.calendars import FeedData, create_feed
 from tracker.services.tokens import create_token
 
@@ -57,6 +58,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "sources.index": VIEWER,
     "sources.detail": VIEWER,
     "sectors.index": VIEWER,
+    "glossary.index": VIEWER,
     # A record's history is for whoever may see the record; the activity feed over all records is the admins'.
     "history.agreement": VIEWER,
     "history.party": VIEWER,
@@ -121,6 +123,13 @@ EXPECTED: dict[str, str | UserRole] = {
     "sectors.update": ADMIN,
     "sectors.confirm_delete": ADMIN,
     "sectors.delete": ADMIN,
+    # The search glossary: read by everyone, kept by the admins.
+    "glossary.new": ADMIN,
+    "glossary.create": ADMIN,
+    "glossary.edit": ADMIN,
+    "glossary.update": ADMIN,
+    "glossary.confirm_delete": ADMIN,
+    "glossary.delete": ADMIN,
     "users.index": ADMIN,
     "users.new": ADMIN,
     "users.create": ADMIN,
@@ -204,6 +213,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "party_id": party.id,
         "source_id": source.id,
         "sector_id": sector.id,
+        "entry_id": session.scalars(select(GlossaryEntry).order_by(GlossaryEntry.id)).first().id,
         "relation_id": relation.id,
         "user_id": target.id,
         "token_id": create_token(session, target)[0].id,

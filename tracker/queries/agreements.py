@@ -71,7 +71,7 @@ def search_agreements(session: Session, filters: AgreementFilters, page: int = 1
     """One page of the agreements matching `filters`, with parties and sectors loaded for the list."""
     loads = selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors)
     if ranks_by_words(filters):
-        hits = search.ranked_hits(filters.text, search.sector_glossary(session))
+        hits = search.ranked_hits(filters.text, search.glossary_of(session))
         statement = (
             select(Agreement)
             .join(hits, hits.c.agreement_id == Agreement.id)
@@ -97,7 +97,7 @@ def filter_conditions(
     """
     conditions: list[ColumnElement[bool]] = []
     if match_words and search.search_terms(filters.text):
-        conditions.append(text_matches(filters.text, search.sector_glossary(session)))
+        conditions.append(text_matches(filters.text, search.glossary_of(session)))
     linked = linked_ids(session, filters)
     if linked.parties is not None:
         conditions.append(involves_any_party(linked.parties))

@@ -35,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
         digest,
         expiring,
         exports,
+        glossary,
         history,
         imports,
         ingest,
@@ -50,7 +51,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (calendars, digest, dates):
         app.register_blueprint(module.bp)
-    for module in (imports, exports, tokens):
+    for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
 
 
