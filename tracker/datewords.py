@@ -29,6 +29,11 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-./]+([a-z]+)\.?[\s\-./,]+(\d{4})$")
 _MONTH_DAY_YEAR = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
 _MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s\-./,]+(\d{4})$")
+# Weekdays a place and date may carry between them ("Jakarta, Senin, 4 Oktober 2017"), apostrophes removed.
+WEEKDAYS = frozenset(
+    {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
 # The longest text read as a date: room for a place, a weekday and a month written out ("Nusa Dua, Bali, Indonesia,
 # Rabu, 12 Oktober 2022"); a form refuses longer input before reading it, and a message quotes no more of it.
 MAX_DATE_LENGTH = 80
@@ -51,6 +56,23 @@ def read_date(text: str) -> PartialDate | None:
     raise PartialDateError(
         _("“%(text)s” is not a date: write 2006, 2006-03, 2006-03-15 or 15-Mar-2006.", text=text[:MAX_DATE_LENGTH])
     )
+
+
+def place_before_date(text: str) -> str:
+    """The place written before a date, as written ("Nusa Dua, Bali" of "Nusa Dua, Bali, Rabu, 12 Oktober 2022"),
+    without the weekday; "" when the text starts with the date or spells none."""
+    words = " ".join(text.split())
+    for index, char in enumerate(words):
+        if char != ",":
+            continue
+        try:
+            found = _date_in(words[index + 1 :].strip().casefold())
+        except PartialDateError:
+            return ""
+        if found is not None:
+            parts = [part.strip() for part in words[:index].split(",")]
+            return ", ".join(parts[:-1] if parts[-1].casefold().replace("'", "") in WEEKDAYS else parts)
+    return ""
 
 
 def _date_in(text: str) -> PartialDate | None:

@@ -414,6 +414,7 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     start_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "start_precision"))
     end_on: Mapped[date | None] = mapped_column(Date, index=True)
     end_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "end_precision"))
+    place_of_signing: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     sectors: Mapped[list[Sector]] = relationship(
         secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"

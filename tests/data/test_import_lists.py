@@ -11,6 +11,7 @@ from tests.import_support import LIST_HEADERS, LIST_ROWS, SECTOR_HEADERS, SECTOR
 from tracker.dates import PartialDate
 from tracker.importing import dry_run, run_import
 from tracker.importing.mapping import automatic
+from tracker.importing.plan import Outcome
 from tracker.importing.reading import read_table
 from tracker.importing.values import split_list, url_items
 from tracker.models import (
@@ -78,6 +79,10 @@ def test_sectors_the_vocabulary_lacks_are_listed_once_not_per_row(session):
         " them (flask import --create-sectors, or the option on the mapping page)."
     ]
     assert all(row.problems == [] for row in plan.rows)
+    # Everything else is planned as it would be with the sectors added: the dry run shows the whole import.
+    assert [row.outcome for row in plan.rows] == [Outcome.CREATE] * len(SECTOR_ROWS)
+    assert plan.counts[Outcome.INVALID] == 0 and plan.new_parties and not plan.ok
+    assert plan.new_sectors == []  # nothing is added without being asked
 
 
 def test_missing_sectors_are_added_once_whatever_their_case(session):

@@ -4,6 +4,7 @@ all or nothing, the treaty-list preset, and a big file checked with a bounded nu
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -351,3 +352,17 @@ def test_a_blank_renewal_is_not_recorded_and_no_is_a_decision(session):
         "Renewal left blank": RenewalIntent.NOT_RECORDED,
         "Renewal decided against": RenewalIntent.NONE,
     }
+
+
+def test_the_place_of_signing_comes_from_its_column_or_from_the_signing_date(session):
+    rows = [
+        {**AITEC_ROW, "title": "Place in the date", "signed": "Nusa Dua, Bali, Rabu, 12 Oktober 2022"},
+        {**AITEC_ROW, "title": "Place in its column", "signed": "Jakarta, 22-Apr-1992", "place_of_signing": "Seoul"},
+        {**AITEC_ROW, "title": "No place", "signed": "4 Oktober 2017"},
+    ]
+    _plan, result = commit(session, csv_file(rows_of(rows)))
+    assert result is not None
+    places = dict(session.execute(select(Agreement.title, Agreement.place_of_signing)).all())
+    assert places == {"Place in the date": "Nusa Dua, Bali", "Place in its column": "Seoul", "No place": ""}
+    signed = dict(session.execute(select(Agreement.title, Agreement.signed_on)).all())
+    assert signed["Place in the date"] == date(2022, 10, 12)

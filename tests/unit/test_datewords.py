@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tracker.dates import PartialDate, PartialDateError, Precision
-from tracker.datewords import read_date
+from tracker.datewords import place_before_date, read_date
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,22 @@ def test_a_day_is_known_to_the_day_and_a_month_to_the_month():
 def test_impossible_or_unreadable_dates_are_refused(text):
     with pytest.raises(PartialDateError):
         read_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Jakarta, 22-Apr-1992", "Jakarta"),
+        ("Nusa Dua, Bali, Indonesia, Rabu, 12 Oktober 2022", "Nusa Dua, Bali, Indonesia"),
+        ("Seoul,  Jum'at, 3 March 2017", "Seoul"),
+        ("Jakarta, March 3, 2017", "Jakarta"),
+        ("Tuesday, March 3, 2017", ""),
+        ("4 Oktober 2017", ""),
+        ("2006", ""),
+        ("Jakarta", ""),
+        ("Jakarta, 31-Feb-2000", ""),
+        ("", ""),
+    ],
+)
+def test_the_place_before_a_date(text, place):
+    assert place_before_date(text) == place

@@ -46,6 +46,7 @@ def test_every_field_is_declared_once_in_order_with_its_rules():
         "status",
         "renewal_intent",
         "signed",
+        "place_of_signing",
         "start",
         "end",
         "summary",

@@ -99,11 +99,14 @@ class Writer:
             self.flush()
 
     def finish(self) -> ImportResult:
-        """Write what is pending; parties whose kind a later row gave are corrected."""
+        """Write what is pending; parties whose kind a later row gave are corrected, units of new parties placed."""
         self.flush()
         for party, party_id, kind in self.party_ids.values():
-            if party.kind is not kind:
-                self.connection.execute(update(Party).where(Party.id == party_id).values(kind=party.kind))
+            changed: dict[str, Any] = {"kind": party.kind} if party.kind is not kind else {}
+            if isinstance(party.parent, NewParty):  # known once every row was read, after the unit was written
+                changed["parent_id"] = self.party_ids[id(party.parent)][1]
+            if changed:
+                self.connection.execute(update(Party).where(Party.id == party_id).values(**changed))
         self.write_party_history()
         return ImportResult(self.agreements, len(self.party_ids), len(self.source_ids), len(self.new_sector_ids))
 
@@ -168,7 +171,7 @@ class Writer:
                 "name": party.name,
                 "kind": party.kind,
                 "country_code": party.country,
-                "parent_id": party.parent.id if party.parent else None,
+                "parent_id": party.parent.id if isinstance(party.parent, KnownParty) else None,
                 "notes": "",
             }
             for party in fresh.values()

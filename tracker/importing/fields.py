@@ -83,10 +83,11 @@ SYNONYMS = {
 
 
 def header_key(text: str) -> str:
-    """A header as compared: no accents, case folded, "_" and "-" as spaces, no spaces around "/" or "&"."""
+    """A header as compared: no accents, case folded, "_", "-", brackets, ":" and "." as spaces ("Title
+    (Indonesian)" is "title indonesian"), no spaces around "/"."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    spaced = " ".join(re.sub(r"[_\-]+", " ", bare).split())
+    spaced = " ".join(re.sub(r"[_\-()\[\]:.]+", " ", bare).split())
     return re.sub(r"\s*/\s*", "/", spaced)
 
 

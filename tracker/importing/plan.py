@@ -73,8 +73,9 @@ class NewParty:
     kind_given: bool
     # Other names the file gives it (an acronym in brackets), written as its aliases.
     aliases: list[str] = field(default_factory=list)
-    # The recorded party its name says it comes under ("Directorate General ILMATE, Ministry of Industry").
-    parent: KnownParty | None = None
+    # The party its name says it comes under ("Directorate General ILMATE, Ministry of Industry"): a recorded one,
+    # or one this file creates (found once every row is read: the ministry may first appear in a later row).
+    parent: KnownParty | NewParty | None = None
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -266,6 +267,8 @@ class Planner:
         # Sectors the vocabulary lacks, by the name's key: to add (create_sectors), or unknown (their names).
         self.new_sectors: dict[str, NewSector] = {}
         self.unknown_sectors: dict[str, str] = {}
+        # What each unknown sector would be, were it added: rows name these while the file's problem stands.
+        self.unlisted_sectors: dict[str, NewSector] = {}
         self.unknown_sectors_noted = False
 
     def plan(self, table: Table, sink: RowSink | None = None) -> ImportPlan:
@@ -295,6 +298,7 @@ class Planner:
                 if sink is not None and plan.ok:
                     sink.add(row.data)  # type: ignore[arg-type]
             self.progress(1)
+        self.place_units_under_new_parties()
         plan.new_parties = list(self.new_used.values())
         plan.matched_parties = sorted(self.matched.values(), key=lambda party: name_key(party.name))
         plan.new_sectors = list(self.new_sectors.values())
@@ -323,7 +327,7 @@ class Planner:
         sector_ids = self.attempt(row, problems, [(text, sectors_column, self.sector) for text in row.sectors])
         sources = self.attempt(row, problems, [(link, sources_column, self.source) for link in row.sources])
         links = list(dict(sources).items())
-        if problems or None in sector_ids:  # an unknown sector: the file's problem lists it once
+        if problems:
             return RowPlan(row.number, Outcome.INVALID, row.title, problems=problems)
         data = RowData(
             values=row.values,
@@ -420,6 +424,20 @@ class Planner:
                 return found[0]
         return None
 
+    def place_units_under_new_parties(self) -> None:
+        """A new unit whose name ends with the name of a party this file creates comes under that party."""
+        for party in self.new_used.values():
+            if party.parent is None:
+                party.parent = self.new_parent_of(party)
+
+    def new_parent_of(self, unit: NewParty) -> NewParty | None:
+        """The one party of this file a unit's name ends with, if any."""
+        for tail in unit_tails(unit.name):
+            found = [party for party in self.new_by_name.get(name_key(tail), []) if party is not unit]
+            if len(found) == 1 and id(found[0]) in self.new_used:
+                return found[0]
+        return None
+
     def known_by_names(self, name: str, acronym: str | None) -> list[KnownParty]:
         """Recorded parties going by the name (or an alias), else by its acronym, else by one of its "/"-separated
         names ("Ministry of Investment/BKPM")."""
@@ -476,7 +494,7 @@ class Planner:
             raise CellError(str(message))
         return party
 
-    def sector(self, text: str) -> SectorTarget | None:
+    def sector(self, text: str) -> SectorTarget:
         """A sector's id by slug or name; one to add, or None (noted) when the vocabulary lacks it; an archived
         sector is refused."""
         sector = self.catalogue.sectors.get(text.strip().lower()) or self.catalogue.sectors.get(name_key(text))
@@ -486,12 +504,15 @@ class Planner:
             raise CellError(str(_("The sector “%(name)s” is archived; an admin can restore it.", name=sector.name)))
         return sector.id
 
-    def missing_sector(self, text: str) -> NewSector | None:
-        """A sector to add when the mapping says so (checked by the sector's contract), else None, noted once."""
+    def missing_sector(self, text: str) -> NewSector:
+        """A sector to add when the mapping says so (checked by the sector's contract). Otherwise the file's one
+        problem lists it, and the row is planned as it would be with the sector added, so that a dry run shows
+        everything else the import would do (no row reaches the writer while the file has a problem)."""
         key = name_key(text)
         if not self.mapping.create_sectors:
             self.unknown_sectors.setdefault(key, " ".join(text.split()))
-            return None
+            name = sector_name(text)
+            return self.unlisted_sectors.setdefault(key, NewSector(name, sector_contract.slugify(name)))
         if key not in self.new_sectors:
             self.new_sectors[key] = self.new_sector(text)
         return self.new_sectors[key]

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from tracker.dates import Precision
+from tracker.datewords import place_before_date
 from tracker.i18n import _
 from tracker.importing.fields import NUMBERED_PARTS, PARTY_LISTS, numbered, numbered_target
 from tracker.importing.mapping import Mapping
@@ -166,6 +167,8 @@ class RowReader:
             return found or spec.default
         if spec.kind is Kind.PARTIAL_DATE:
             return self.value(row, cells, target, lambda raw: parse_date(cell_text(raw)))
+        if spec.name == "place_of_signing":  # else the place the signing date names ("Jakarta, 22-Apr-1992")
+            return self.text(cells, target) or place_before_date(self.text(cells, "signed"))[: spec.max_length]
         return self.text(cells, target)
 
     def instrument(self, row: RowInput, cells: dict[str, Any]) -> InstrumentType | None:

@@ -32,14 +32,34 @@ class AgreementData:
         _("Title in the local language"),
         _("local title"),
         max_length=500,
-        synonyms=("title in the local language", "local title", "judul lokal", "judul bahasa indonesia"),
+        synonyms=(
+            "title in the local language",
+            "local title",
+            "title in indonesian",
+            "title indonesian",
+            "indonesian title",
+            "judul lokal",
+            "judul bahasa indonesia",
+            "judul dalam bahasa indonesia",
+        ),
     )
     instrument_type: InstrumentType = choice(
         InstrumentType,
         _("Instrument"),
         _("instrument"),
         column="instrument",
-        synonyms=("instrument type", "type of instrument", "bentuk", "bentuk perjanjian"),
+        synonyms=(
+            "type",
+            "instrument type",
+            "type of instrument",
+            "agreement type",
+            "document type",
+            "bentuk",
+            "bentuk perjanjian",
+            "jenis",
+            "jenis perjanjian",
+            "jenis dokumen",
+        ),
     )
     status: AgreementStatus = choice(
         AgreementStatus, _("Status"), _("status"), synonyms=("status pemberlakuan", "entry into force status")
@@ -56,13 +76,30 @@ class AgreementData:
         _("signed"),
         synonyms=(
             "signed on",
+            "signed date",
             "date signed",
+            "date of signing",
+            "signature date",
             "signing date",
             "date of signature",
             "tanggal penandatanganan",
             "tempat & tanggal penandatanganan",
             "tempat dan tanggal penandatanganan",
             "place and date of signature",
+        ),
+    )
+    place_of_signing: str = text(
+        _("Place of signing"),
+        _("place of signing"),
+        max_length=200,
+        synonyms=(
+            "place of signing",
+            "place of signature",
+            "signing place",
+            "signed at",
+            "place signed",
+            "tempat penandatanganan",
+            "tempat ditandatangani",
         ),
     )
     start: PartialDate | None = partial_date(
