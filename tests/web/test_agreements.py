@@ -25,6 +25,7 @@ def form_data(**fields):
         "status": "in_force",
         "renewal_intent": "intended",
         "signed": "",
+        "place_of_signing": "",
         "start": "2006",
         "end": "2018",
         "summary": "",
@@ -198,6 +199,18 @@ def test_the_form_reads_dates_as_the_importer_does(client, session, signed, star
     edit = client.get(f"/agreements/{agreement.id}/edit").get_data(as_text=True)
     assert all(f'value="{iso}"' in edit for iso in stored)  # the stored form, at its precision
     assert 'maxlength="80"' in edit
+
+
+def test_the_place_of_signing_is_typed_or_read_from_the_signing_date(client, session):
+    for title, signed, place in [("Read", "Jakarta, 22-Apr-1992", ""), ("Typed", "1992-04-22", "Seoul")]:
+        response = client.post("/agreements/new", data=form_data(title=title, signed=signed, place_of_signing=place))
+        assert response.status_code == 302
+        assert "22 April 1992, " in client.get(response.headers["Location"]).get_data(as_text=True)
+    session.rollback()
+    assert dict(session.execute(select(Agreement.title, Agreement.place_of_signing)).all()) == {
+        "Read": "Jakarta",
+        "Typed": "Seoul",
+    }
 
 
 def test_edit_form_prefilled_and_saved(client, session, make_party, make_agreement):

@@ -29,14 +29,17 @@ from tracker.forms.base import (
     optional_id,
     options,
 )
+from tracker.datewords import place_before_date
 from tracker.forms.contract import contract_form, fill_plain, limit, plain_data
 from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
 from tracker.queries.agreements import SortOrder
 from tracker.records.agreement import AgreementData, RelationData
+from tracker.records.fields import max_length
 
 BLANK_PARTY_ROWS = 3
+PLACE_MAX = max_length(AgreementData, "place_of_signing")
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 
 
@@ -113,9 +116,13 @@ class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[mis
             self.parties.append_entry({"party": link.party_id, "role": link.role.value})
 
     def to_data(self) -> AgreementData:
-        """The validated input as the service's input type."""
+        """The validated input as the service's input type; a blank place of signing is the place the signing date
+        names ("Jakarta, 22-Apr-1992"), as an import reads it."""
+        plain = plain_data(self, AgreementData)
+        if not plain["place_of_signing"]:
+            plain["place_of_signing"] = place_before_date((self.signed.raw_data or [""])[0])[: PLACE_MAX]
         return AgreementData(
-            **plain_data(self, AgreementData),
+            **plain,
             sector_ids=list(self.sectors.data or []),
             parties=[(row.party.data, PartyRole(row.role.data)) for row in self.parties if row.party.data is not None],
         )
