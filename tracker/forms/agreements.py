@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from tracker.countries import country_choices
 from tracker.dates import MAX_YEAR, MIN_YEAR
+from tracker.datewords import place_before_date
 from tracker.forms.base import (
     BaseForm,
     QueryForm,
@@ -29,7 +30,6 @@ from tracker.forms.base import (
     optional_id,
     options,
 )
-from tracker.datewords import place_before_date
 from tracker.forms.contract import contract_form, fill_plain, limit, plain_data
 from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
