@@ -139,3 +139,56 @@ def peak_of(work: Callable[[], object]) -> int:
         return tracemalloc.get_traced_memory()[1] - before
     finally:
         tracemalloc.stop()
+
+
+# A ministry's rows: a place before the signing date, parallel party countries, "|" lists, a quote, an acronym
+# written alone in a later row, and a unit named after the ministry that a later row names.
+READING_HEADERS = ["Judul", "Type", "Status", "Signed date", "Start", "End", "Parties", "Party countries"]
+READING_HEADERS += ["Sectors", "Source URL", "Source title", "Outlet", "Quote"]
+READING_ROWS = [
+    [
+        "MoU on battery investment",
+        "MoU",
+        "signed",
+        "Jakarta, 22-Apr-2021",
+        "2021",
+        "2026",
+        "Indonesia Investment Coordinating Board (BKPM) | LG Energy Solution, Ltd",
+        "ID | KR",
+        "electric-vehicles | technology",
+        "https://news.example/lg-bkpm",
+        "Indonesia, LG sign battery pact",
+        "Antara",
+        "The agreement covers an integrated battery plant, from mining to cells.",
+    ],
+    [
+        "Technology cooperation with AITEC",
+        "Agreement",
+        "in force",
+        "",
+        "2006",
+        "2018",
+        "Directorate General ILMATE, Ministry of Industry | AITEC Co., Ltd",
+        "ID | KR",
+        "technology",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "Investment facilitation with Korea",
+        "MoU",
+        "signed",
+        "4 Oktober 2017",
+        "",
+        "",
+        "BKPM | Ministry of Industry | KOTRA",
+        "ID | ID | KR",
+        "technology",
+        "",
+        "",
+        "",
+        "",
+    ],
+]

@@ -12,6 +12,8 @@ from tests.import_support import (
     AITEC_ROW,
     LIST_HEADERS,
     LIST_ROWS,
+    READING_HEADERS,
+    READING_ROWS,
     SECTOR_HEADERS,
     SECTOR_ROWS,
     TREATY_LIST,
@@ -22,7 +24,7 @@ from tests.import_support import (
 )
 from tracker import search
 from tracker.importing.apply import BATCH
-from tracker.models import Agreement, Change, ImportPreset, Sector
+from tracker.models import Agreement, Change, ImportPreset, Party, Sector
 from tracker.queries.agreements import AgreementFilters, search_agreements
 
 
@@ -155,3 +157,17 @@ def test_a_committed_import_of_several_batches_is_indexed_and_linked(run, sessio
     assert [link.source.url for link in last.source_links] == [f"https://example.org/news/{BATCH + 199}"]
     words = AgreementFilters(text=f"company {BATCH + 199}")
     assert [a.title for a in search_agreements(session, words).items] == [last.title]
+
+
+def test_readings_of_names_are_reported_and_refused_by_option(run, session, tmp_path):
+    path = write(tmp_path, "readings.csv", csv_file([READING_HEADERS, *READING_ROWS]))
+    report = run("import", path).output
+    assert "(check; --keep-apart NAME if wrong): BKPM -> Indonesia Investment Coordinating Board" in report
+    assert "Directorate General ILMATE, Ministry of Industry -> under Ministry of Industry" in report
+    unit = "Directorate General ILMATE, Ministry of Industry"
+    result = run("import", path, "--commit", "--keep-apart", "BKPM", "--not-a-unit", unit)
+    assert result.exit_code == 0, result.output
+    assert f"Kept as written, as asked: BKPM; {unit}" in result.output
+    session.rollback()
+    parents = dict(session.execute(select(Party.name, Party.parent_id)).all())
+    assert "BKPM" in parents and parents[unit] is None

@@ -13,8 +13,18 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.html_forms import form_values, replaced
-from tests.import_support import AITEC_ROW, LIST_HEADERS, LIST_ROWS, TREATY_LIST, csv_file, rows_of, xlsx_file
-from tracker.models import Agreement, ImportPreset, Sector, UserRole
+from tests.import_support import (
+    AITEC_ROW,
+    LIST_HEADERS,
+    LIST_ROWS,
+    READING_HEADERS,
+    READING_ROWS,
+    TREATY_LIST,
+    csv_file,
+    rows_of,
+    xlsx_file,
+)
+from tracker.models import Agreement, ImportPreset, Party, Sector, UserRole
 from tracker.services.archive import archive
 
 
@@ -212,3 +222,69 @@ def test_uploads_may_be_larger_than_other_requests(app, editor):
     boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), "big.csv")})
     response = editor.post("/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 302
+
+
+def readings_form(html: str) -> tuple[str, MultiDict]:
+    """The action and values of the preview's form of readings to check."""
+    start = html.index('id="readings"')
+    action = re.search(r'<form method="get" action="([^"]+)"', html[start:]).group(1)
+    return action, MultiDict(form_values(html[start:], action))
+
+
+def test_the_preview_shows_each_row_as_the_import_reads_it(editor):
+    html = editor.get(preview_url(editor, upload(editor, csv_file([READING_HEADERS, *READING_ROWS])))).get_data(
+        as_text=True
+    )
+    assert "Signed 22 April 2021, Jakarta" in html and "exact day" in html
+    assert "2006–2018" in html and "year only" in html
+    assert "LG Energy Solution, Ltd (KR)" in html and "Signatory" in html
+    assert "Electric vehicles" in html and "Technology" in html
+    assert "Indonesia, LG sign battery pact · Antara" in html
+    assert "<q>The agreement covers an integrated battery plant, from mining to cells.</q>" in html
+    assert "a unit of Ministry of Industry" in html
+
+
+def test_readings_of_names_are_confirmed_or_refused_on_the_preview(editor, session):
+    html = editor.get(preview_url(editor, upload(editor, csv_file([READING_HEADERS, *READING_ROWS])))).get_data(
+        as_text=True
+    )
+    assert "“BKPM” is not Indonesia Investment Coordinating Board: keep it as a party of its own" in html
+    assert "“Directorate General ILMATE, Ministry of Industry” is not a unit of Ministry of Industry" in html
+    action, fields = readings_form(html)
+    fields.add("keep_apart", "BKPM")
+    fields.add("not_unit", "Directorate General ILMATE, Ministry of Industry")
+    refused = editor.get(f"{action}?{urlencode(list(fields.items(multi=True)))}").get_data(as_text=True)
+    assert "“BKPM” is kept as a party of its own" in refused
+    assert "“Directorate General ILMATE, Ministry of Industry” is kept as a party under no other" in refused
+    commit_action, commit_fields = post_form(refused, "/commit")
+    assert editor.post(commit_action, data=commit_fields).status_code == 302
+    session.rollback()
+    parents = dict(session.execute(select(Party.name, Party.parent_id)).all())
+    assert "BKPM" in parents and "Indonesia Investment Coordinating Board" in parents
+    assert parents["Directorate General ILMATE, Ministry of Industry"] is None
+
+
+def test_readings_of_names_confirmed_by_importing(editor, session):
+    html = editor.get(preview_url(editor, upload(editor, csv_file([READING_HEADERS, *READING_ROWS])))).get_data(
+        as_text=True
+    )
+    action, fields = post_form(html, "/commit")
+    assert editor.post(action, data=fields).status_code == 302
+    session.rollback()
+    parties = {party.name: party for party in session.scalars(select(Party))}
+    assert "BKPM" not in parties and [
+        alias.alias for alias in parties["Indonesia Investment Coordinating Board"].aliases
+    ] == ["BKPM"]
+    assert parties["Directorate General ILMATE, Ministry of Industry"].parent is parties["Ministry of Industry"]
+
+
+def test_the_mapping_page_shows_how_a_list_cell_splits(editor):
+    response = upload(editor, csv_file([READING_HEADERS, *READING_ROWS]))
+    html = editor.get(response.headers["Location"]).get_data(as_text=True)
+    parties = (
+        'Read as 2 items: <span class="chip">Indonesia Investment Coordinating Board (BKPM)</span>'
+        '<span class="chip">LG Energy Solution, Ltd</span>'
+    )
+    assert parties in html  # the comma inside the company's name does not split it
+    assert 'Read as 2 items: <span class="chip">electric-vehicles</span><span class="chip">technology</span>' in html
+    assert html.count("Read as") == 3  # parties, party countries and sectors; not the quote, nor the title

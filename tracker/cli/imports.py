@@ -1,4 +1,5 @@
-"""`flask --app app import FILE [--preset NAME] [--commit]`: the import page's dry run and commit in a terminal.
+"""`flask --app app import FILE [--preset NAME] [--commit] [--create-sectors]`: the import page's dry run and commit
+in a terminal (--keep-apart and --not-a-unit refuse a reading of a name the report asks to check).
 
 A dry run unless --commit; the exit status is 1 when any row has a problem (then nothing is written) or the
 file cannot be read, 0 otherwise. Large files show a progress bar while the rows are checked.
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from tracker.db import get_session
 from tracker.importing import import_table, presets
 from tracker.importing.apply import ImportResult
+from tracker.importing.catalogue import name_key
 from tracker.importing.mapping import Mapping, automatic, detect_built_in
 from tracker.importing.plan import ImportPlan, NewParty, Outcome, plan_import
 from tracker.importing.reading import FORMATS, FileFormatError, Table, read_table
@@ -38,6 +40,18 @@ LISTED_ROWS = 50
 @click.option("--default-instrument", type=click.Choice([member.value for member in InstrumentType]), default=None)
 @click.option("--default-status", type=click.Choice([member.value for member in AgreementStatus]), default=None)
 @click.option("--create-sectors", is_flag=True, help="Add the sectors the file names that the sector list lacks.")
+@click.option(
+    "--keep-apart",
+    multiple=True,
+    metavar="NAME",
+    help="A party name the file writes that is NOT the party the report matched it to (repeatable).",
+)
+@click.option(
+    "--not-a-unit",
+    multiple=True,
+    metavar="NAME",
+    help="A new party NOT to place under the party its name ends with (repeatable).",
+)
 def import_command(
     path: Path,
     preset: str | None,
@@ -46,13 +60,15 @@ def import_command(
     default_instrument: str | None,
     default_status: str | None,
     create_sectors: bool,
+    keep_apart: tuple[str, ...],
+    not_a_unit: tuple[str, ...],
 ) -> None:
     """Import agreements from a CSV, XLSX or JSON file: a dry run unless --commit."""
     try:
         table = read_table(path, path.name, file_format)  # a CSV file is streamed from the disk
     except FileFormatError as error:
         raise click.ClickException(str(error)) from error
-    defaults = Defaults(default_instrument, default_status, create_sectors)
+    defaults = Defaults(default_instrument, default_status, create_sectors, keep_apart, not_a_unit)
     if not commit:
         # A dry run only reads: its own session, which never takes SQLite's write lock.
         with current_app.extensions["tracker.sessionmaker"]() as session:
@@ -75,6 +91,8 @@ class Defaults(NamedTuple):
     instrument: str | None
     status: str | None
     create_sectors: bool
+    kept_apart: tuple[str, ...] = ()
+    not_units: tuple[str, ...] = ()
 
 
 def checked(
@@ -91,6 +109,8 @@ def checked(
     mapping.default_instrument = InstrumentType(instrument) if instrument else mapping.default_instrument
     mapping.default_status = AgreementStatus(status) if status else mapping.default_status
     mapping.create_sectors = mapping.create_sectors or defaults.create_sectors
+    mapping.kept_apart = frozenset(map(name_key, defaults.kept_apart))
+    mapping.not_units = frozenset(map(name_key, defaults.not_units))
     plan, result = check(session, table, mapping, commit)
     report(filename, table, plan)
     if not plan.ok:
@@ -147,6 +167,7 @@ def report(filename: str, table: Table, plan: ImportPlan) -> None:
     more = f"; ...and {len(plan.new_parties) - LISTED_ROWS} more" if len(plan.new_parties) > LISTED_ROWS else ""
     click.echo(f"New parties: {len(plan.new_parties)}{': ' + new + more if new else ''}")
     click.echo(f"Recorded parties linked: {len(plan.matched_parties)}")
+    report_readings(plan)
     if plan.new_sectors:
         click.echo(f"New sectors: {len(plan.new_sectors)}: {'; '.join(sector.name for sector in plan.new_sectors)}")
     click.echo(f"New sources: {len(plan.new_sources)}; recorded sources linked: {len(plan.linked_sources)}")
@@ -165,6 +186,19 @@ def new_party_text(party: NewParty) -> str:
     details += [f"also {', '.join(party.aliases)}"] if party.aliases else []
     details += [f"under {party.parent.name}"] if party.parent else []
     return f"{party.name} ({', '.join(details)})"
+
+
+def report_readings(plan: ImportPlan) -> None:
+    """The names read as another party's and the units placed, to check (and the ways to refuse them)."""
+    matches = [f"{match.written} -> {match.target}" for match in plan.matches if match.accepted]
+    if matches:
+        click.echo(f"Matched by another of their names (check; --keep-apart NAME if wrong): {'; '.join(matches)}")
+    units = [f"{unit.written} -> under {unit.target}" for unit in plan.units if unit.accepted]
+    if units:
+        click.echo(f"Units placed under the party their name ends with (--not-a-unit NAME if not): {'; '.join(units)}")
+    refused = [proposal.written for proposal in (*plan.matches, *plan.units) if not proposal.accepted]
+    if refused:
+        click.echo(f"Kept as written, as asked: {'; '.join(refused)}")
 
 
 def report_skipped(plan: ImportPlan) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, FieldList, SelectField, StringField, ValidationError
+from wtforms import BooleanField, Field, FieldList, SelectField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length
 
 from tracker.forms.base import BaseForm, QueryForm, options
 from tracker.i18n import _
+from tracker.importing.catalogue import name_key
 from tracker.importing.fields import OFFERED_NUMBERED, numbered, target_label, targets
 from tracker.importing.mapping import Mapping
 from tracker.importing.presets import NAME_MAX
@@ -18,6 +19,8 @@ from tracker.importing.reading import MAX_COLUMNS
 from tracker.labels import choices
 from tracker.models import AgreementStatus, InstrumentType
 
+# The most names a preview may keep apart or leave without a parent (one per party of a large file is plenty).
+MAX_NAMES = 500
 FORMAT_CHOICES = (("", _("From the file name")), ("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"))
 
 
@@ -37,6 +40,18 @@ class UploadForm(BaseForm):
         self.preset.choices = options([("", _("Automatic, from the column headers")), *presets])
 
 
+class NameListField(Field):
+    """Names given as a repeated parameter (keep_apart=BKPM&keep_apart=IBC), as written; at most MAX_NAMES."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Every non-blank value, in order, without repeats."""
+        self.data = list(dict.fromkeys(value.strip() for value in valuelist if value.strip()))[:MAX_NAMES]
+
+    def _value(self) -> str:
+        """Never drawn as one input: the preview draws a checkbox per name."""
+        return ""
+
+
 class MappingFields:
     """The mapping's fields, shared by the GET form of the preview and the POST forms that carry it on."""
 
@@ -46,6 +61,9 @@ class MappingFields:
     create_sectors = BooleanField(_("Add the sectors the file names that the sector list lacks"))
     default_instrument = SelectField(_("Instrument when none is given"), default="")
     default_status = SelectField(_("Status when none is given"), default="")
+    # Readings of names the person importing refused on the preview (Mapping.kept_apart / not_units).
+    keep_apart = NameListField(default=list)
+    not_unit = NameListField(default=list)
 
     def set_headers(self, headers: list[str]) -> None:
         """One choice of field per column of the file, and the choices of the defaults."""
@@ -95,6 +113,8 @@ class MappingFields:
             create_sectors=bool(self.create_sectors.data),
             default_instrument=InstrumentType(self.default_instrument.data) if self.default_instrument.data else None,
             default_status=AgreementStatus(self.default_status.data) if self.default_status.data else None,
+            kept_apart=frozenset(map(name_key, self.keep_apart.data or [])),
+            not_units=frozenset(map(name_key, self.not_unit.data or [])),
         )
 
     def params(self) -> list[tuple[str, str]]:
@@ -106,7 +126,12 @@ class MappingFields:
             if getattr(self, name).data
         ]
         pairs += [(name, getattr(self, name).data or "") for name in ("default_instrument", "default_status")]
+        pairs += [(name, value) for name in ("keep_apart", "not_unit") for value in getattr(self, name).data or []]
         return pairs
+
+    def refusing(self) -> list[tuple[str, str]]:
+        """`params()` without the refused readings: the preview's form for them draws its own checkboxes."""
+        return [(name, value) for name, value in self.params() if name not in ("keep_apart", "not_unit")]
 
 
 class MappingForm(MappingFields, QueryForm):

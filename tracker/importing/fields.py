@@ -26,6 +26,8 @@ PLAIN = {spec.file_key: spec for spec in plain_specs(AgreementData)}
 SOURCE_DETAILS = ("source_title", "source_outlet", "source_published", "source_quote")
 # Columns parallel to the parties column, item for item ("ID | KR").
 PARTY_LISTS = ("party_countries", "party_roles")
+# The columns whose cells are lists (split on "|", ";" and new lines; sources on white space too).
+LIST_TARGETS = ("parties", "sectors", "sources", *PARTY_LISTS)
 # Targets an import can also fill: the treaty list's ratification status and partner column.
 EXTRA_TARGETS = ("ratification", "partner", *PARTY_LISTS, *SOURCE_DETAILS)
 # Repeated party columns: party_1, country_1, role_1, kind_1, party_2, ...

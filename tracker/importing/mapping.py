@@ -24,6 +24,11 @@ class Mapping:
     default_status: AgreementStatus | None = None
     # Sectors the file names that the vocabulary lacks are added to it (else the dry run lists them once).
     create_sectors: bool = False
+    # Choices about this file's names, made on its preview (not kept in presets), by the name as written:
+    # names to keep apart from the party another name matched ("BKPM" is not the recorded board), and new parties
+    # not to place under the party their name ends with.
+    kept_apart: frozenset[str] = frozenset()
+    not_units: frozenset[str] = frozenset()
 
     def to_json(self) -> dict[str, Any]:
         """What an ImportPreset stores."""

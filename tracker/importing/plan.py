@@ -157,6 +157,18 @@ class RowData:
         }
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """A reading of a name for the person importing to confirm: a party matched by another of its names
+    ("BKPM" is the recorded "Indonesia Investment Coordinating Board (BKPM)"), or a new unit placed under the party
+    its name ends with. `accepted` is False once they said no (Mapping.kept_apart / not_units)."""
+
+    written: str
+    target: str
+    accepted: bool = True
+    new: bool = False  # the matched party or the unit's parent is one this file creates
+
+
 @dataclass
 class RowPlan:
     """One row's outcome, with what it creates or matches and its problems."""
@@ -191,6 +203,9 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     new_parties: list[NewParty] = field(default_factory=list)
     matched_parties: list[KnownParty] = field(default_factory=list)
+    # Readings of names to confirm, in the order first met: parties matched by another name, units placed.
+    matches: list[Proposal] = field(default_factory=list)
+    units: list[Proposal] = field(default_factory=list)
     new_sources: dict[str, str] = field(default_factory=dict)
     linked_sources: set[int] = field(default_factory=set)
     skipped: list[RowPlan] = field(default_factory=list)
@@ -264,6 +279,8 @@ class Planner:
         self.columns: dict[str, str] = {}
         self.new_used: dict[int, NewParty] = {}
         self.matched: dict[int, KnownParty] = {}
+        # Names written otherwise than the party they matched, by their key: the proposal to confirm.
+        self.matches: dict[str, Proposal] = {}
         # Sectors the vocabulary lacks, by the name's key: to add (create_sectors), or unknown (their names).
         self.new_sectors: dict[str, NewSector] = {}
         self.unknown_sectors: dict[str, str] = {}
@@ -300,6 +317,8 @@ class Planner:
             self.progress(1)
         self.place_units_under_new_parties()
         plan.new_parties = list(self.new_used.values())
+        plan.matches = list(self.matches.values())
+        plan.units = self.unit_proposals()
         plan.matched_parties = sorted(self.matched.values(), key=lambda party: name_key(party.name))
         plan.new_sectors = list(self.new_sectors.values())
         self.list_unknown_sectors(plan)
@@ -389,10 +408,28 @@ class Planner:
     # --- parties, sectors, sources ---------------------------------------------------------------
 
     def party(self, ref: PartyRef) -> PartyTarget:
-        """The recorded party the reference names, or the new party it makes."""
+        """The recorded party the reference names, or the new party it makes; a match by another of its names is
+        noted for the person importing to confirm."""
         if ref.state_of:
             return self.state(ref.state_of)
         name = " ".join(ref.name.split())
+        found = self.named_party(ref, name)
+        if name_key(found.name) != name_key(name):
+            self.note_match(name, found)
+        return found
+
+    def note_match(self, written: str, party: PartyTarget) -> None:
+        """Note that a name was read as another party's (once per name)."""
+        self.matches.setdefault(name_key(written), Proposal(written, party.name, new=isinstance(party, NewParty)))
+
+    def named_party(self, ref: PartyRef, name: str) -> PartyTarget:
+        """The party a name stands for: recorded, or created by this file; a name kept apart matches only itself."""
+        if name_key(name) in self.mapping.kept_apart:
+            self.matches.setdefault(name_key(name), Proposal(name, "", accepted=False))
+            known = [party for party in self.catalogue.names.get(name_key(name), []) if self.same_name(party, name)]
+            if ref.country:
+                known = [party for party in known if party.country == ref.country]
+            return live(known[0]) if known else self.new_party(name, ref.country, ref.kind, exact=True)
         known = self.known_by_names(name, ref.acronym)
         if ref.country:
             known = [party for party in known if party.country == ref.country]
@@ -424,11 +461,26 @@ class Planner:
                 return found[0]
         return None
 
+    @staticmethod
+    def same_name(party: PartyTarget, name: str) -> bool:
+        """Whether the party goes by this very name (not by an alias or acronym)."""
+        return name_key(party.name) == name_key(name)
+
     def place_units_under_new_parties(self) -> None:
         """A new unit whose name ends with the name of a party this file creates comes under that party."""
         for party in self.new_used.values():
-            if party.parent is None:
+            if party.parent is None and name_key(party.name) not in self.mapping.not_units:
                 party.parent = self.new_parent_of(party)
+
+    def unit_proposals(self) -> list[Proposal]:
+        """The new parties placed under another (to confirm) and those the person importing kept apart."""
+        proposals = []
+        for party in self.new_used.values():
+            if party.parent is not None:
+                proposals.append(Proposal(party.name, party.parent.name, new=isinstance(party.parent, NewParty)))
+            elif name_key(party.name) in self.mapping.not_units:
+                proposals.append(Proposal(party.name, "", accepted=False))
+        return proposals
 
     def new_parent_of(self, unit: NewParty) -> NewParty | None:
         """The one party of this file a unit's name ends with, if any."""
@@ -471,15 +523,20 @@ class Planner:
             return live(named[0])
         return self.new_party(name, code, PartyKind.STATE)
 
-    def new_party(self, name: str, country: str | None, kind: PartyKind | None) -> NewParty:
-        """The party this file creates under the name (and country): one per name, its kind given once."""
+    def new_party(self, name: str, country: str | None, kind: PartyKind | None, exact: bool = False) -> NewParty:
+        """The party this file creates under the name (and country): one per name, its kind given once; `exact`
+        leaves out the parties this name is an acronym of."""
         if len(name) > PARTY_NAME_MAX:
             raise CellError(str(_("A party's name has at most %(max)s characters.", max=PARTY_NAME_MAX)))
         party = self.new_parties.get((name_key(name), country))
-        if party is None and country is None and len(self.new_by_name.get(name_key(name), [])) == 1:
-            party = self.new_by_name[name_key(name)][0]
+        namesakes = self.new_by_name.get(name_key(name), [])
+        if exact:
+            namesakes = [found for found in namesakes if self.same_name(found, name)]
+        if party is None and country is None and len(namesakes) == 1:
+            party = namesakes[0]
         if party is None:
-            party = NewParty(name, country, kind or PartyKind.OTHER, kind is not None, parent=self.parent_in(name))
+            parent = None if name_key(name) in self.mapping.not_units else self.parent_in(name)
+            party = NewParty(name, country, kind or PartyKind.OTHER, kind is not None, parent=parent)
             self.new_parties[party.key] = party
             self.new_by_name.setdefault(name_key(name), []).append(party)
         elif kind is not None and not party.kind_given:

@@ -337,6 +337,11 @@ def parallel_items(value: Any) -> list[str]:
     return [item.strip() for item in LIST_SEPARATOR.split(text)] if text.strip() else []
 
 
+def list_items(target: str, value: Any) -> list[str]:
+    """The items a list column's cell holds, as the import splits them (the mapping page shows a sample)."""
+    return url_items(value) if target == "sources" else split_list(cell_text(value))
+
+
 def url_items(value: Any) -> list[str]:
     """The links of a sources cell: a JSON list, or text separated by ";" or whitespace."""
     if isinstance(value, list):

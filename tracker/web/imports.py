@@ -18,11 +18,14 @@ from tracker.forms.imports import CommitForm, MappingForm, PresetForm, UploadFor
 from tracker.i18n import _, _n
 from tracker.importing import dry_run, run_import
 from tracker.importing import presets as preset_service
+from tracker.importing.fields import LIST_TARGETS
 from tracker.importing.mapping import automatic, detect_built_in
 from tracker.importing.plan import ImportPlan, Outcome
 from tracker.importing.reading import FileFormatError, Table, read_table
 from tracker.importing.storage import StoredUpload, UploadMissing, discard_upload, load_upload, save_upload, sweep
+from tracker.importing.values import list_items
 from tracker.models import ImportPreset
+from tracker.queries.sectors import sector_id_choices
 from tracker.web.helpers import INVALID_FORM_STATUS, get_or_404
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -121,10 +124,25 @@ def mapping(upload_token: str):
 def render_mapping(upload: StoredUpload, table: Table, form: MappingForm, preset: str = "", status: int = 200):
     """The mapping screen with a few values of each column."""
     samples = {header: [cells.get(header) for _number, cells in table.rows[:SAMPLE_ROWS]] for header in table.headers}
+    splits = list_samples(form.mapping().bind(table.headers), samples)
     labels = dict(preset_service.preset_choices(get_session()))
-    context = {"upload": upload, "table": table, "form": form, "samples": samples, "preset": preset}
+    context = {"upload": upload, "table": table, "form": form, "samples": samples, "preset": preset, "splits": splits}
     context["preset_label"] = labels.get(preset, preset)
     return render_template("imports/mapping.html", **context), status
+
+
+def list_samples(columns: dict[str, str], samples: dict[str, list]) -> dict[str, list[str]]:
+    """For each column mapped to a list field, how its first cell holding several items splits."""
+    splits = {}
+    for target, header in columns.items():
+        if target not in LIST_TARGETS:
+            continue
+        for value in samples.get(header, []):
+            items = list_items(target, value) if value is not None else []
+            if len(items) > 1:
+                splits[header] = items
+                break
+    return splits
 
 
 @bp.get("/<upload_token>/preview")
@@ -152,6 +170,8 @@ def render_preview(upload: StoredUpload, form: MappingForm | CommitForm, plan: I
         "upload": upload,
         "plan": plan,
         "params": form.params(),
+        "refusing_params": form.refusing(),
+        "sector_names": dict(sector_id_choices(get_session())),
         "shown_rows": plan.rows[:PREVIEW_ROWS],
         "preset_form": PresetForm(form.headers, formdata=None),
         "outcomes": Outcome,
