@@ -118,7 +118,7 @@ def worker(url: str, repeat: int) -> dict:
 
 def round_of(label: str, target: str, repeat: int) -> dict:
     """Run one database's round in a process of its tree (TREE@URL: the tracker code of TREE; URL alone: this one)."""
-    tree, _, url = target.rpartition("@") if "@" in target.split("://")[0] else ("", "", target)
+    tree, _, url = target.partition("@") if "@" in target.split("://")[0] else ("", "", target)
     env = dict(os.environ, PYTHONPATH=tree or str(ROOT))
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", url, str(repeat)]
     started = load_average()
