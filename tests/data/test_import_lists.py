@@ -264,3 +264,33 @@ def test_an_imported_agreements_history_names_its_fields_in_the_order_a_saved_on
     assert [key for key in by_record[imported_id] if key in fields] == [
         key for key in by_record[saved.id] if key in by_record[imported_id]
     ]
+
+
+def test_a_sector_named_by_a_keyword_in_the_other_language_is_that_sector(session, get_sector):
+    headers = ["title", "instrument", "status", "parties", "sectors"]
+    rows = [
+        [
+            "MoU energi bersih",
+            "mou",
+            "signed",
+            "Kementerian Perindustrian (ID)",
+            "Energi terbarukan | Kendaraan Listrik",
+        ],
+        ["MoU panas bumi", "mou", "signed", "Kementerian Perindustrian (ID)", "Geothermal"],
+    ]
+    data = csv_file([headers, *rows])
+    plan = dry_run(session, data, "sektor.csv", automatic(headers), "ID")
+    assert plan.ok, plan.problems
+    first, second = (row.data.sector_ids for row in plan.rows)
+    assert first == [get_sector("renewable-energy").id, get_sector("electric-vehicles").id]
+    assert second == [get_sector("renewable-energy").id]  # a keyword of one sector only
+    assert [(match.written, match.target) for match in plan.sector_matches] == [
+        ("Energi terbarukan", "Renewable energy"),
+        ("Kendaraan Listrik", "Electric vehicles"),
+        ("Geothermal", "Renewable energy"),
+    ]
+    mapping = automatic(headers)
+    mapping.kept_apart, mapping.create_sectors = frozenset({"geothermal"}), True
+    kept = dry_run(session, data, "sektor.csv", mapping, "ID")
+    assert [sector.name for sector in kept.new_sectors] == ["Geothermal"]
+    assert [match.accepted for match in kept.sector_matches] == [True, True, False]

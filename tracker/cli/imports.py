@@ -196,7 +196,11 @@ def report_readings(plan: ImportPlan) -> None:
     units = [f"{unit.written} -> under {unit.target}" for unit in plan.units if unit.accepted]
     if units:
         click.echo(f"Units placed under the party their name ends with (--not-a-unit NAME if not): {'; '.join(units)}")
-    refused = [proposal.written for proposal in (*plan.matches, *plan.units) if not proposal.accepted]
+    sectors = [f"{match.written} -> {match.target}" for match in plan.sector_matches if match.accepted]
+    if sectors:
+        click.echo(f"Sectors named by a keyword (check; --keep-apart NAME if wrong): {'; '.join(sectors)}")
+    refusable = (*plan.matches, *plan.units, *plan.sector_matches)
+    refused = [proposal.written for proposal in refusable if not proposal.accepted]
     if refused:
         click.echo(f"Kept as written, as asked: {'; '.join(refused)}")
 

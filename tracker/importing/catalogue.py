@@ -84,6 +84,8 @@ class Catalogue:
     names: dict[str, list[KnownParty]] = field(default_factory=dict)
     states: dict[str, list[KnownParty]] = field(default_factory=dict)
     sectors: dict[str, KnownSector] = field(default_factory=dict)
+    # Live sectors by each of their keywords ("energi terbarukan"): a name in the other language finds its sector.
+    sector_keywords: dict[str, list[KnownSector]] = field(default_factory=dict)
     sources: dict[str, tuple[int, bool]] = field(default_factory=dict)
     agreements: dict[str, list[KnownAgreement]] = field(default_factory=dict)
 
@@ -92,7 +94,7 @@ class Catalogue:
         """Everything an import compares against, archived records included (their names stay taken)."""
         catalogue = cls()
         catalogue.names, catalogue.states = _parties(session)
-        catalogue.sectors = _sectors(session)
+        catalogue.sectors, catalogue.sector_keywords = _sectors(session)
         catalogue.sources = _sources(session)
         catalogue.agreements = _agreements(session)
         return catalogue
@@ -125,17 +127,21 @@ def _parties(session: Session) -> tuple[dict[str, list[KnownParty]], dict[str, l
     return dict(names), dict(states)
 
 
-def _sectors(session: Session) -> dict[str, KnownSector]:
-    """Sectors by slug and by normalised name."""
+def _sectors(session: Session) -> tuple[dict[str, KnownSector], dict[str, list[KnownSector]]]:
+    """Sectors by slug and by normalised name; live ones by each normalised keyword."""
     rows = session.execute(
-        select(Sector.id, Sector.slug, Sector.name, Sector.archived_at), execution_options=WITH_ARCHIVED
+        select(Sector.id, Sector.slug, Sector.name, Sector.keywords, Sector.archived_at),
+        execution_options=WITH_ARCHIVED,
     )
     sectors: dict[str, KnownSector] = {}
+    by_keyword: dict[str, list[KnownSector]] = {}
     for row in rows:
         sector = KnownSector(row.id, row.slug, row.name, row.archived_at is not None)
         sectors[row.slug] = sector
         sectors.setdefault(name_key(row.name), sector)
-    return sectors
+        for keyword in set(map(name_key, row.keywords.splitlines())) - {""} if not sector.archived else ():
+            by_keyword.setdefault(keyword, []).append(sector)
+    return sectors, by_keyword
 
 
 def _sources(session: Session) -> dict[str, tuple[int, bool]]:

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from tracker.countries import country_name
 from tracker.i18n import _
-from tracker.importing.catalogue import COMPARED, Catalogue, KnownAgreement, KnownParty, name_key
+from tracker.importing.catalogue import COMPARED, Catalogue, KnownAgreement, KnownParty, KnownSector, name_key
 from tracker.importing.fields import target_label
 from tracker.importing.mapping import Mapping
 from tracker.importing.reading import Table
@@ -206,6 +206,8 @@ class ImportPlan:
     # Readings of names to confirm, in the order first met: parties matched by another name, units placed.
     matches: list[Proposal] = field(default_factory=list)
     units: list[Proposal] = field(default_factory=list)
+    # Sectors named by one of a sector's keywords ("Energi terbarukan" is Renewable energy), to confirm likewise.
+    sector_matches: list[Proposal] = field(default_factory=list)
     new_sources: dict[str, str] = field(default_factory=dict)
     linked_sources: set[int] = field(default_factory=set)
     skipped: list[RowPlan] = field(default_factory=list)
@@ -279,8 +281,9 @@ class Planner:
         self.columns: dict[str, str] = {}
         self.new_used: dict[int, NewParty] = {}
         self.matched: dict[int, KnownParty] = {}
-        # Names written otherwise than the party they matched, by their key: the proposal to confirm.
+        # Names written otherwise than the party (or sector) they matched, by their key: the proposal to confirm.
         self.matches: dict[str, Proposal] = {}
+        self.sector_matches: dict[str, Proposal] = {}
         # Sectors the vocabulary lacks, by the name's key: to add (create_sectors), or unknown (their names).
         self.new_sectors: dict[str, NewSector] = {}
         self.unknown_sectors: dict[str, str] = {}
@@ -319,6 +322,7 @@ class Planner:
         plan.new_parties = list(self.new_used.values())
         plan.matches = list(self.matches.values())
         plan.units = self.unit_proposals()
+        plan.sector_matches = list(self.sector_matches.values())
         plan.matched_parties = sorted(self.matched.values(), key=lambda party: name_key(party.name))
         plan.new_sectors = list(self.new_sectors.values())
         self.list_unknown_sectors(plan)
@@ -556,10 +560,26 @@ class Planner:
         sector is refused."""
         sector = self.catalogue.sectors.get(text.strip().lower()) or self.catalogue.sectors.get(name_key(text))
         if sector is None:
+            sector = self.sector_by_keyword(text)
+        if sector is None:
             return self.missing_sector(text)
         if sector.archived:
             raise CellError(str(_("The sector “%(name)s” is archived; an admin can restore it.", name=sector.name)))
         return sector.id
+
+    def sector_by_keyword(self, text: str) -> KnownSector | None:
+        """The one live sector with this keyword ("energi terbarukan"), noted for the person importing to confirm;
+        None when no sector or several have it, or when they kept the name apart."""
+        key = name_key(text)
+        found = self.catalogue.sector_keywords.get(key, [])
+        if key in self.mapping.kept_apart:
+            if found:
+                self.sector_matches.setdefault(key, Proposal(" ".join(text.split()), "", accepted=False))
+            return None
+        if len(found) != 1:
+            return None
+        self.sector_matches.setdefault(key, Proposal(" ".join(text.split()), found[0].name))
+        return found[0]
 
     def missing_sector(self, text: str) -> NewSector:
         """A sector to add when the mapping says so (checked by the sector's contract). Otherwise the file's one
