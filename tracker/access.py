@@ -55,6 +55,7 @@ RULES: dict[str, str | UserRole] = {
     "history.party": VIEWER,
     "history.source": VIEWER,
     "history.sector": VIEWER,
+    "history.glossary_entry": VIEWER,
     "history.activity": ADMIN,
     # Creating, editing, linking and archiving.
     "agreements.new": EDITOR,

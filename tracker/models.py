@@ -650,3 +650,17 @@ class GlossaryEntry(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # One phrase per line; a query's phrase matches agreements with any phrase of its entries.
     phrases: Mapped[str] = mapped_column(Text, default="")
+
+    # How long an entry's name may grow where one line names it (the activity feed, its history's title).
+    LABEL_MAX = 80
+
+    @property
+    def label(self) -> str:
+        """The entry named on one line: its phrases joined by " | ", shortened."""
+        return self.label_of(self.phrases.splitlines())
+
+    @classmethod
+    def label_of(cls, phrases: list[str]) -> str:
+        """Phrases joined by " | ", cut to LABEL_MAX characters with "…" (also for a deleted entry's phrases)."""
+        text = " | ".join(phrases)
+        return text if len(text) <= cls.LABEL_MAX else text[: cls.LABEL_MAX - 1].rstrip() + "…"

@@ -64,6 +64,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "history.party": VIEWER,
     "history.source": VIEWER,
     "history.sector": VIEWER,
+    "history.glossary_entry": VIEWER,
     "history.activity": ADMIN,
     # Creating, editing, linking, archiving.
     "agreements.new": EDITOR,

@@ -43,6 +43,7 @@ from tests.web.a11y_css import (
 from tests.web.a11y_html import parse, problems_of, text_of
 from tracker.models import AgreementRelation, ImportPreset, PartyRole, RelationKind, UserRole
 from tracker.services.calendars import FeedData, create_feed
+from tracker.services.glossary import create_entry
 from tracker.services.tokens import create_token
 
 PICKER_SCRIPT = "js/enhance.js"
@@ -98,6 +99,7 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
     target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
     feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
     api_token, _text = create_token(session, target)
+    entry = create_entry(session, ["semikonduktor", "semiconductor"])  # with a history to show
     session.commit()
     return {
         "agreement_id": agreement.id,
@@ -110,6 +112,7 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         "preset_id": preset.id,
         "feed_id": feed.id,
         "token": token,
+        "entry_id": entry.id,
     }
 
 

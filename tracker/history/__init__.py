@@ -17,6 +17,7 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, SessionTransaction, object_session
 
 from tracker.history.recorder import (
+    DELETIONS_RECORDED,
     LABEL_ATTRIBUTES,
     MODELS,
     RECORD_TYPES,
@@ -24,11 +25,12 @@ from tracker.history.recorder import (
     Entry,
     Recorder,
     blank,
+    is_deletion,
 )
 from tracker.history.text import field_label, summarize
 from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction
 
-__all__ = ["LABEL_ATTRIBUTES", "MODELS", "RECORD_TYPES", "RecordedSession", "field_label"]
+__all__ = ["LABEL_ATTRIBUTES", "MODELS", "RECORD_TYPES", "RecordedSession", "field_label", "is_deletion"]
 
 # Keys in `Session.info`.
 PENDING = "history.pending"  # entries waiting for the commit
@@ -40,19 +42,20 @@ MERGEABLE = (ChangeAction.CREATE, ChangeAction.UPDATE)
 
 
 def merge(entries: list[Entry]) -> list[Entry]:
-    """One entry per record and save: later UPDATEs fold into the record's CREATE or first UPDATE."""
+    """One entry per record and save: later UPDATEs fold into the record's CREATE or first UPDATE (not a deletion)."""
     kept: list[Entry] = []
     open_entries: dict[tuple[str, int, int | None], Entry] = {}
     for entry in entries:
         key = (entry.record_type, entry.record_id, entry.user_id)
         target = open_entries.get(key)
-        if entry.action is ChangeAction.UPDATE and target is not None:
+        deletion = is_deletion(entry.changes)
+        if entry.action is ChangeAction.UPDATE and target is not None and not deletion:
             fold(target, entry)
             continue
         kept.append(entry)
-        if entry.action in MERGEABLE:
+        if entry.action in MERGEABLE and not deletion:
             open_entries[key] = entry
-        elif entry.action in (ChangeAction.ARCHIVE, ChangeAction.RESTORE):
+        elif entry.action in (ChangeAction.ARCHIVE, ChangeAction.RESTORE) or deletion:
             open_entries.pop(key, None)  # later edits are a new step after the archiving
     return [entry for entry in kept if entry.changes or entry.action is not ChangeAction.UPDATE]
 
@@ -94,8 +97,13 @@ def write(session: Session, entries: list[Entry]) -> None:
 
 
 def before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    """Start noting the link rows this flush writes."""
+    """Start noting the link rows this flush writes; load what a recorded deletion keeps, while it can be loaded."""
     session.info[LINKS] = []
+    for obj in session.deleted:
+        if type(obj) in DELETIONS_RECORDED:
+            state = inspect(obj)
+            if state.unloaded:
+                session.refresh(obj, [key for key in state.unloaded if key in state.mapper.column_attrs])
 
 
 def after_flush(session: Session, _context: Any) -> None:
@@ -107,6 +115,9 @@ def after_flush(session: Session, _context: Any) -> None:
     for obj in session.dirty:
         if type(obj) in RECORD_TYPES:
             recorder.updated(obj)
+    for obj in session.deleted:
+        if type(obj) in DELETIONS_RECORDED:
+            recorder.deleted(obj)
     for kind, row in session.info.pop(LINKS, []):
         if isinstance(row, AgreementSource):
             recorder.source_link(kind, row)

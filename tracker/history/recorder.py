@@ -18,16 +18,38 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     ChangeAction,
+    GlossaryEntry,
     Party,
     RelationKind,
     Sector,
     Source,
+    utcnow,
 )
 
-RECORD_TYPES: dict[type, str] = {Agreement: "agreement", Party: "party", Source: "source", Sector: "sector"}
+RECORD_TYPES: dict[type, str] = {
+    Agreement: "agreement",
+    Party: "party",
+    Source: "source",
+    Sector: "sector",
+    GlossaryEntry: "glossary_entry",
+}
 MODELS: dict[str, type] = {name: model for model, name in RECORD_TYPES.items()}
-# The attribute that names a record in another record's history.
-LABEL_ATTRIBUTES: dict[type, str] = {Agreement: "title", Party: "name", Source: "title", Sector: "name"}
+# The attribute that names a record in another record's history (a glossary entry's phrases, one per line).
+LABEL_ATTRIBUTES: dict[type, str] = {
+    Agreement: "title",
+    Party: "name",
+    Source: "title",
+    Sector: "name",
+    GlossaryEntry: "phrases",
+}
+# Records deleted for real rather than archived, whose deletion is still recorded: an UPDATE that empties every
+# field, with DELETED's [None, when] (ChangeAction has no DELETE, and its CHECK constraint would need a migration).
+DELETIONS_RECORDED = frozenset({GlossaryEntry})
+DELETED = "deleted_at"
+# Text columns holding one item per line, recorded as lists (a glossary entry's phrases, as a party's aliases).
+LINE_LISTS = frozenset({(GlossaryEntry, "phrases")})
+# Their order is kept (a glossary entry's first phrase names it); other lists are sorted by name.
+ORDERED_FIELDS = frozenset(key for _model, key in LINE_LISTS)
 
 # Bookkeeping or derived columns, and archiving, which is a change of its own kind.
 SKIPPED_COLUMNS = frozenset(
@@ -91,6 +113,18 @@ def plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def recorded(model: type, key: str, value: Any) -> Any:
+    """A column's value as the history holds it: `plain`, and a list of lines for the LINE_LISTS."""
+    if (model, key) in LINE_LISTS and isinstance(value, str):
+        return value.splitlines()
+    return plain(value)
+
+
+def is_deletion(changes: dict[str, Any]) -> bool:
+    """Whether recorded changes are the deletion of their record (see DELETIONS_RECORDED)."""
+    return DELETED in changes
 
 
 def blank(value: Any) -> bool:
@@ -185,6 +219,18 @@ class Recorder:
         if changes:
             self.add(obj, ChangeAction.UPDATE, {key: list(pair) for key, pair in changes.items()})
 
+    def deleted(self, obj: Any) -> None:
+        """A record deleted for real whose deletion is kept: every field's value before, and when."""
+        state = inspect(obj)
+        changes: dict[str, list[Any]] = {}
+        for attribute in state.mapper.column_attrs:
+            if attribute.key in SKIPPED_COLUMNS:
+                continue
+            history = state.attrs[attribute.key].history
+            before = _before(history) if history.has_changes() else state.dict.get(attribute.key)
+            changes[attribute.key] = [recorded(type(obj), attribute.key, before), None]
+        self.add(obj, ChangeAction.UPDATE, {**changes, DELETED: [None, plain(utcnow())]})
+
     def fields(self, state: InstanceState, new: bool) -> dict[str, tuple[Any, Any]]:
         """Field name -> (before, after) for every field (new) or the changed ones."""
         found = self.column_fields(state, new)
@@ -214,7 +260,8 @@ class Recorder:
                 parent = state.dict.get("parent")
                 found["parent"] = (self.name(Party, before), self.name(Party, after, parent if after else None))
             else:
-                found[key] = (plain(before), plain(after))
+                model = type(state.obj())
+                found[key] = (recorded(model, key, before), recorded(model, key, after))
         return found
 
     def collection_field(self, state: InstanceState, key: str, new: bool) -> tuple[list, list] | None:
@@ -275,14 +322,21 @@ class Recorder:
 
     def finish(self) -> list[Entry]:
         """The entries with every name and version filled in; one query per kind of record at most."""
-        entries = [entry for entry in self.entries if (entry.record_type, entry.record_id) not in self.gone]
+        entries = [
+            entry
+            for entry in self.entries
+            if (entry.record_type, entry.record_id) not in self.gone or is_deletion(entry.changes)
+        ]
         for entry in entries:
             if entry.version is UNKNOWN:
                 entry.version = self.version(MODELS[entry.record_type], entry.record_id, entry.record)
             entry.record = None
         found = self.lookup()
         for entry in entries:
-            entry.changes = {key: [fill(value, found) for value in pair] for key, pair in entry.changes.items()}
+            entry.changes = {
+                key: [fill(value, found, ordered=key in ORDERED_FIELDS) for value in pair]
+                for key, pair in entry.changes.items()
+            }
             entry.subject = fill(entry.subject, found)
             entry.version = fill(entry.version, found)
         return entries
@@ -301,13 +355,15 @@ class Recorder:
         return found
 
 
-def fill(value: Any, found: dict[tuple[type, int], dict[str, Any]]) -> Any:
-    """Replace Refs by what they name ("#id" for a record that no longer exists); sort lists by name."""
+def fill(value: Any, found: dict[tuple[type, int], dict[str, Any]], ordered: bool = False) -> Any:
+    """Replace Refs by what they name ("#id" for a record that no longer exists); sort lists unless `ordered`."""
     if isinstance(value, Ref):
         row = found.get((value.model, value.id))
         if value.attribute == "version":
             return row["version"] if row else None
         return f"{value.prefix}{row['label'] if row else f'#{value.id}'}{value.suffix}"
+    if isinstance(value, list) and ordered:
+        return [fill(item, found) for item in value]
     if isinstance(value, list):
         return sorted((fill(item, found) for item in value), key=lambda item: str(item).casefold())
     return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tracker.history.recorder import Entry
+from tracker.history.recorder import DELETED, Entry, is_deletion
 from tracker.i18n import _
 from tracker.models import ChangeAction
 from tracker.records.agreement import AgreementData
@@ -28,6 +28,8 @@ FIELD_LABELS: dict[str, object] = {
     "relation": _("relation"),
     "source note": _("source note"),
     "archived_at": _("archived"),
+    "phrases": _("phrases"),
+    DELETED: _("deleted"),
 }
 
 
@@ -49,10 +51,12 @@ LINK_SUMMARIES: dict[tuple[ChangeAction, str], Callable[[Any], object]] = {
 
 
 def summarize(entry: Entry) -> str:
-    """A short text for the entry: "Created", "Edited title, end", "Linked source “X”"."""
+    """A short text for the entry: "Created", "Edited title, end", "Linked source “X”", "Deleted"."""
     action, keys = entry.action, list(entry.changes)
     if action in (ChangeAction.LINK, ChangeAction.UNLINK):
         text = LINK_SUMMARIES[(action, keys[0])](entry.subject)
+    elif is_deletion(entry.changes):
+        text = _("Deleted")
     elif action is ChangeAction.UPDATE and keys == ["source note"] and entry.subject:
         text = _("Edited the note on source “%(name)s”", name=entry.subject)
     elif action is ChangeAction.UPDATE:

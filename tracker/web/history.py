@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -14,11 +15,20 @@ from tracker.dates import PartialDate, PartialDateError
 from tracker.db import get_session
 from tracker.formatting import language_name, partial_date
 from tracker.forms.history import RECORD_TYPE_CHOICES, ActivityQueryForm
-from tracker.history import LABEL_ATTRIBUTES, MODELS, field_label
+from tracker.history import LABEL_ATTRIBUTES, MODELS, field_label, is_deletion
 from tracker.http.archived import sees_archived
 from tracker.http.paging import page_size
+from tracker.i18n import _
 from tracker.labels import label
-from tracker.models import AgreementStatus, InstrumentType, PartyKind, RenewalIntent, SourceKind
+from tracker.models import (
+    AgreementStatus,
+    Change,
+    GlossaryEntry,
+    InstrumentType,
+    PartyKind,
+    RenewalIntent,
+    SourceKind,
+)
 from tracker.queries import history as queries
 
 bp = Blueprint("history", __name__)
@@ -33,9 +43,11 @@ ENUM_FIELDS: dict[tuple[str, str], Any] = {
     ("party", "kind"): PartyKind,
     ("source", "kind"): SourceKind,
 }
-RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
+RECORD_TYPE_LABELS = {**dict(RECORD_TYPE_CHOICES), "glossary_entry": _("Glossary entries")}
 # Recorded as ISO text at their precision ("2006", "2006-03"), shown like everywhere else ("Mar 2006").
 PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end"})
+# Recorded as ISO times, shown in the reader's format.
+TIME_FIELDS = frozenset({"archived_at", "deleted_at"})
 
 
 @bp.get("/agreements/<id:agreement_id>/history")
@@ -60,6 +72,35 @@ def source(source_id: int):
 def sector(sector_id: int):
     """Every change of one sector."""
     return render_record("sector", sector_id)
+
+
+@bp.get("/glossary/<id:entry_id>/history")
+def glossary_entry(entry_id: int):
+    """Every change of one glossary entry; a deleted entry's too, for those who may see the archive."""
+    session = get_session()
+    entry = session.get(GlossaryEntry, entry_id)
+    changes = queries.record_history(session, "glossary_entry", entry_id)
+    if entry is None and (not changes or not sees_archived()):
+        abort(404)
+    return render_template(
+        "history/record.html",
+        record_type="glossary_entry",
+        title=entry.label if entry is not None else recorded_label(changes),
+        back=url_for("glossary.index"),
+        back_text=_("Back to the search glossary"),
+        notice=None if entry is not None else _("This entry has been deleted; its history is kept."),
+        changes=changes,
+        **helpers(),
+    )
+
+
+def recorded_label(changes: Sequence[Change]) -> str:
+    """A glossary entry named by the phrases its newest change recorded (after, or before a deletion)."""
+    for change in changes:
+        before, after = change.changes.get("phrases", [None, None])
+        if after or before:
+            return GlossaryEntry.label_of(after or before)
+    return f"#{changes[0].record_id}" if changes else ""
 
 
 def render_record(record_type: str, record_id: int):
@@ -89,8 +130,21 @@ def activity():
         return render_template("history/activity.html", form=form, page=None, **helpers()), INVALID_QUERY_STATUS
     filters = form.filters(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     page = queries.activity(session, filters, page=form.page.data or 1, per_page=page_size())
-    labels = queries.record_labels(session, page.items)
+    labels = glossary_labels(page.items, queries.record_labels(session, page.items))
     return render_template("history/activity.html", form=form, page=page, labels=labels, **helpers())
+
+
+def glossary_labels(changes: Sequence[Change], labels: dict[tuple[str, int], str]) -> dict[tuple[str, int], str]:
+    """The feed's labels with each glossary entry named on one line; a deleted one by its recorded phrases."""
+    entries: dict[int, list[Change]] = {}
+    for change in changes:
+        if change.record_type == "glossary_entry":
+            entries.setdefault(change.record_id, []).append(change)
+    for entry_id, recorded in entries.items():
+        phrases = labels.get(("glossary_entry", entry_id))
+        found = GlossaryEntry.label_of(phrases.splitlines()) if phrases is not None else recorded_label(recorded)
+        labels[("glossary_entry", entry_id)] = found
+    return labels
 
 
 def helpers() -> dict[str, Any]:
@@ -100,19 +154,26 @@ def helpers() -> dict[str, Any]:
         "show": show_value,
         "record_url": record_url,
         "record_type_label": lambda record_type: RECORD_TYPE_LABELS.get(record_type, record_type),
+        "action_label": action_label,
     }
 
 
 def record_url(record_type: str, record_id: int) -> str:
-    """The page of a record; sectors have none of their own, so their History tab stands in."""
+    """The page of a record; sectors and glossary entries have none of their own, so their History tab stands in."""
     endpoints = {
         "agreement": ("agreements.detail", "agreement_id"),
         "party": ("parties.detail", "party_id"),
         "source": ("sources.detail", "source_id"),
         "sector": ("history.sector", "sector_id"),
+        "glossary_entry": ("history.glossary_entry", "entry_id"),
     }
     endpoint, argument = endpoints[record_type]
     return url_for(endpoint, **{argument: record_id})
+
+
+def action_label(change: Change) -> str:
+    """What a change did, as its heading says: "Deleted" for a recorded deletion, else the action's label."""
+    return str(_("Deleted")) if is_deletion(change.changes) else str(label(change.action))
 
 
 def show_value(record_type: str, field: str, value: Any) -> str:
@@ -138,7 +199,7 @@ def show_text(field: str, value: Any) -> str:
             return partial_date(PartialDate.parse(value))
         if field == "published_on":
             return format_date(date.fromisoformat(value), "medium")
-        if field == "archived_at":
+        if field in TIME_FIELDS:
             return format_datetime(datetime.fromisoformat(value), "medium")
     except (TypeError, ValueError, PartialDateError):
         pass
