@@ -466,21 +466,13 @@ def test_the_migration_indexes_agreements_recorded_before_it(scratch_url):  # no
         now = datetime(2017, 10, 4, tzinfo=UTC)
         with engine.begin() as connection:
             stamps = {"created_at": now, "updated_at": now, "version": 1}
+            # Written as revision 0005's code wrote it: the model's later columns are not there yet.
             connection.execute(
-                insert(Agreement.__table__),
-                [
-                    {
-                        "id": 1,
-                        "title": "Technology cooperation",
-                        "title_local": "",
-                        "instrument_type": "agreement",
-                        "summary": "",
-                        "notes": "",
-                        "status": "in_force",
-                        "renewal_intent": "none",
-                        **stamps,
-                    }
-                ],
+                text(
+                    "INSERT INTO agreement (id, title, title_local, instrument_type, summary, notes, status,"
+                    " renewal_intent, created_at, updated_at, version) VALUES (1, 'Technology cooperation', '',"
+                    " 'agreement', '', '', 'in_force', 'none', '2017-10-04 00:00:00', '2017-10-04 00:00:00', 1)"
+                )
             )
             connection.execute(
                 insert(Party.__table__), [{"id": 1, "name": "AITEC", "kind": "company", "notes": "", **stamps}]
