@@ -60,6 +60,7 @@ from tracker.models import (
 from tracker.services.accounts import Throttle
 from tracker.services.archive import archive
 from tracker.services.calendars import FeedData, create_feed
+from tracker.services.glossary import create_entry
 from tracker.services.tokens import create_token
 
 ON_POSTGRES = bool(postgres_url())
@@ -165,6 +166,8 @@ def world(session, make_user, make_agreement, make_party, make_source, make_sect
     spare_sector = make_sector("Textiles")
     preset = ImportPreset(name="Ministry list", mapping={})
     session.add(preset)
+    entry = create_entry(session, ["semikonduktor", "semiconductor"])
+    spare_entry = create_entry(session, ["galangan kapal", "shipbuilding"])
     session.commit()
     other = make_user(UserRole.VIEWER, email="viewer@kemenperin.example")
     inactive = make_user(UserRole.VIEWER, email="gone@kemenperin.example", active=False)
@@ -185,6 +188,8 @@ def world(session, make_user, make_agreement, make_party, make_source, make_sect
         "sector_id": get_sector("technology").id,
         "spare_sector_id": spare_sector.id,
         "preset_id": preset.id,
+        "entry_id": entry.id,
+        "spare_entry_id": spare_entry.id,
         "user_id": other.id,
         "inactive_user_id": inactive.id,
         "own_token_id": own_token.id,
@@ -302,6 +307,11 @@ WRITES = {
     "sector-create": Write("/sectors/new", "/sectors/new", {"name": "Shipbuilding", "slug": "shipbuilding"}),
     "sector-edit": Write("/sectors/{sector_id}/edit", "/sectors/{sector_id}/edit", {"name": "Technology transfer"}),
     "sector-archive": Write("/sectors/{spare_sector_id}/delete", "/sectors/{spare_sector_id}/delete"),
+    "glossary-create": Write("/glossary/new", "/glossary/new", {"phrases": "pupuk\nfertiliser"}),
+    "glossary-edit": Write(
+        "/glossary/{entry_id}/edit", "/glossary/{entry_id}/edit", {"phrases": "chip\nsemiconductor"}
+    ),
+    "glossary-delete": Write("/glossary/{spare_entry_id}/delete", "/glossary/{spare_entry_id}/delete"),
     "user-create": Write(
         "/users/new",
         "/users/new",

@@ -35,6 +35,7 @@ ENGLISH_HEADERS = [
     "Status",
     "Renewal",
     "Signed",
+    "Place of signing",
     "Start",
     "End",
     "Parties",
@@ -139,6 +140,7 @@ def test_columns_are_the_import_format(client, rich_data):
         "status": "in_force",
         "renewal_intent": "intended",
         "signed": "2006-03-15",
+        "place_of_signing": "",
         "start": "2006-03",
         "end": "2018",
         "parties": "Kementerian Perindustrian (ID, signatory, ministry); "
@@ -154,7 +156,7 @@ def test_columns_are_the_import_format(client, rich_data):
 def test_formulas_are_neutralised_in_csv_and_xlsx_but_not_json(client, rich_data):
     rows = csv_rows(export(client, "csv", "q=HYPERLINK").data)
     assert rows[1][0] == f"'{FORMULA_TITLE}"
-    assert rows[1][12] == "'+62 21 525 5509"
+    assert rows[1][COLUMNS.index("notes")] == "'+62 21 525 5509"
     workbook = load_workbook(io.BytesIO(export(client, "xlsx", "q=HYPERLINK").data))
     cell = workbook.worksheets[0]["A2"]
     assert cell.value == f"'{FORMULA_TITLE}" and cell.data_type == "s"

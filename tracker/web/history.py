@@ -43,7 +43,7 @@ ENUM_FIELDS: dict[tuple[str, str], Any] = {
     ("party", "kind"): PartyKind,
     ("source", "kind"): SourceKind,
 }
-RECORD_TYPE_LABELS = {**dict(RECORD_TYPE_CHOICES), "glossary_entry": _("Glossary entries")}
+RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
 # Recorded as ISO text at their precision ("2006", "2006-03"), shown like everywhere else ("Mar 2006").
 PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end"})
 # Recorded as ISO times, shown in the reader's format.
