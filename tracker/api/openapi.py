@@ -93,6 +93,8 @@ def output_property(spec: Spec) -> Schema:
         return {"enum": values(spec.choices)}
     if spec.kind is Kind.PARTIAL_DATE:
         return PARTIAL_DATE
+    if spec.kind is Kind.NUMBER:
+        return {"type": ["integer", "null"]}
     return {"type": "string"}
 
 
@@ -103,6 +105,8 @@ def input_property(spec: Spec) -> Schema:
         return {**schema, "default": spec.default.value} if spec.default is not None else schema
     if spec.kind is Kind.PARTIAL_DATE:
         return PARTIAL_DATE_INPUT
+    if spec.kind is Kind.NUMBER:
+        return {"type": ["integer", "null"], "minimum": spec.minimum, "maximum": spec.maximum}
     return text(spec.max_length or 0, min_length=1 if spec.required else 0)
 
 

@@ -120,7 +120,7 @@ class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[mis
         names ("Jakarta, 22-Apr-1992"), as an import reads it."""
         plain = plain_data(self, AgreementData)
         if not plain["place_of_signing"]:
-            plain["place_of_signing"] = place_before_date((self.signed.raw_data or [""])[0])[: PLACE_MAX]
+            plain["place_of_signing"] = place_before_date((self.signed.raw_data or [""])[0])[:PLACE_MAX]
         return AgreementData(
             **plain,
             sector_ids=list(self.sectors.data or []),

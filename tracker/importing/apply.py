@@ -14,6 +14,7 @@ for each further agreement citing it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext
@@ -31,6 +32,7 @@ from tracker.models import (
     Agreement,
     AgreementParty,
     AgreementSource,
+    AgreementTerm,
     Change,
     ChangeAction,
     Party,
@@ -47,6 +49,7 @@ from tracker.records.fields import max_length, plain_specs
 from tracker.records.sector import SectorData
 from tracker.records.source import SourceData
 from tracker.services.sectors import create_sector
+from tracker.services.terms import term_rows, terms_of
 
 TITLE_MAX = max_length(SourceData, "title")
 # Rows written per batch: large enough for few round trips, small enough that a batch's rows stay small.
@@ -130,6 +133,11 @@ class Writer:
         else:
             ids = self.inserted_ids(Agreement, values)
             self.write_links(rows, ids)
+        terms = term_rows(
+            (agreement_id, terms_of(SimpleNamespace(**data.values)))
+            for data, agreement_id in zip(rows, ids, strict=True)
+        )
+        insert_rows(self.connection, AgreementTerm.__table__, terms)
         changes = [self.agreement_change(data, agreement_id) for data, agreement_id in zip(rows, ids, strict=True)]
         self.write_history(changes + self.source_link_changes(rows, new_sources))
         self.agreements += len(rows)

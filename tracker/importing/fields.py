@@ -26,8 +26,9 @@ PLAIN = {spec.file_key: spec for spec in plain_specs(AgreementData)}
 SOURCE_DETAILS = ("source_title", "source_outlet", "source_published", "source_quote")
 # Columns parallel to the parties column, item for item ("ID | KR").
 PARTY_LISTS = ("party_countries", "party_roles")
-# Targets an import can also fill: the treaty list's ratification status and partner column.
-EXTRA_TARGETS = ("ratification", "partner", *PARTY_LISTS, *SOURCE_DETAILS)
+# Targets an import can also fill: the treaty list's partner column. (Its ratification status is a field of the
+# contract now; rows.py also reads the status from it when no status column is given.)
+EXTRA_TARGETS = ("partner", *PARTY_LISTS, *SOURCE_DETAILS)
 # Repeated party columns: party_1, country_1, role_1, kind_1, party_2, ...
 NUMBERED_PARTS = ("party", "country", "role", "kind")
 NUMBERED_PATTERN = re.compile(r"^(party|country|role|kind) ?([0-9]{1,2})$")
@@ -40,7 +41,6 @@ LABELS = {
     "parties": _("Parties"),
     "sectors": _("Sectors"),
     "sources": _("Source URLs"),
-    "ratification": _("Ratification status"),
     "partner": _("Partner country or organisation"),
     "party_countries": _("Countries of the parties"),
     "party_roles": _("Roles of the parties"),
@@ -53,7 +53,6 @@ LABELS = {
 # Header spellings recognised without a preset (compared by `header_key`), besides keys and labels.
 SYNONYMS = {
     **{key: spec.synonyms for key, spec in PLAIN.items()},
-    "ratification": ("status pengesahan", "ratification", "ratification status"),
     "parties": ("party list", "pihak", "para pihak"),
     "partner": (
         "partner country or organisation",

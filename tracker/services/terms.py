@@ -1,0 +1,51 @@
+"""Keeps each agreement's written-out terms (AgreementTerm) in step with what it records; tracker/terms.py says why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from tracker.models import Agreement, AgreementTerm, AutoRenewal
+from tracker.terms import Terms, all_terms
+
+
+def terms_of(agreement: Any) -> Terms:
+    """What an agreement (or its data: anything with its fields) records of its terms."""
+    return Terms(
+        start=agreement.start,
+        end=agreement.end,
+        duration_months=agreement.duration_months,
+        auto_renewal=agreement.auto_renewal is AutoRenewal.YES,
+        renewal_months=agreement.renewal_months,
+        notice_period=agreement.notice_period,
+        notice_unit=agreement.notice_unit.value,
+    )
+
+
+def write_terms(session: Session, agreements: Iterable[tuple[int, Terms]]) -> None:
+    """Replace the stored terms of each (agreement id, terms): one delete and one insert for all of them."""
+    pairs = list(agreements)
+    if not pairs:
+        return
+    session.execute(delete(AgreementTerm).where(AgreementTerm.agreement_id.in_([key for key, _terms in pairs])))
+    rows = term_rows(pairs)
+    if rows:
+        session.execute(insert(AgreementTerm), rows)
+
+
+def term_rows(agreements: Iterable[tuple[int, Terms]]) -> list[dict[str, Any]]:
+    """The AgreementTerm rows of each (agreement id, terms), for a bulk insert."""
+    return [
+        {"agreement_id": key, "number": term.number, "end_on": term.end_on, "decision_on": term.decision_on}
+        for key, terms in agreements
+        for term in all_terms(terms)
+    ]
+
+
+def sync_terms(session: Session, agreement: Agreement) -> None:
+    """Write out the terms of an agreement just created or changed (flushing it first, for its id)."""
+    session.flush()
+    write_terms(session, [(agreement.id, terms_of(agreement))])
