@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from wtforms import Field, IntegerField, SelectField, StringField, TextAreaField
@@ -23,7 +24,7 @@ def form_field(spec: Spec, *, required: bool | None = None, label: Any = None) -
     presence = InputRequired() if (spec.required if required is None else required) else Optional()
     if spec.kind is Kind.CHOICE:
         default = spec.default.value if spec.default is not None else None
-        return SelectField(label, choices=options(choices(spec.choices)), default=default)
+        return SelectField(label, choices=options(choices(spec.choices)), default=default, coerce=_choice_value)
     if spec.kind is Kind.PARTIAL_DATE:
         validators = [Optional(), Length(max=MAX_DATE_LENGTH), PartialDateValidator()]
         return StringField(label, validators=validators, description=DATE_HINT)
@@ -31,6 +32,12 @@ def form_field(spec: Spec, *, required: bool | None = None, label: Any = None) -
         return IntegerField(label, validators=[Optional(), NumberRange(min=spec.minimum, max=spec.maximum)])
     field_class = TextAreaField if spec.kind is Kind.LONG_TEXT else StringField
     return field_class(label, validators=[presence, Length(max=spec.max_length)])
+
+
+def _choice_value(value: Any) -> str:
+    """A select's value: a member as its value, so a recorded member left out of a POST (an input added after the
+    page was loaded, or a client posting only some fields) reads as what is recorded, not as an invalid choice."""
+    return value.value if isinstance(value, enum.Enum) else str(value)
 
 
 def contract_fields(data_class: type, prefix: str = "", **overrides: Any) -> dict[str, UnboundField]:
