@@ -26,6 +26,7 @@ import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from tracker.dates import MAX_YEAR, PartialDate, Precision
 
@@ -73,6 +74,19 @@ class Term:
     def approximate(self) -> bool:
         """Whether the end is known only to the year or month."""
         return self.end.precision is not Precision.DAY
+
+
+def terms_of(record: Any) -> Terms:
+    """What an agreement, or its data (anything with its fields), records of its terms."""
+    return Terms(
+        start=record.start,
+        end=record.end,
+        duration_months=record.duration_months,
+        auto_renewal=record.auto_renewal.value == "yes",
+        renewal_months=record.renewal_months,
+        notice_period=record.notice_period,
+        notice_unit=record.notice_unit.value,
+    )
 
 
 def decision_day(end_on: date, terms: Terms) -> date:

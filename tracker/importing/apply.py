@@ -49,7 +49,8 @@ from tracker.records.fields import max_length, plain_specs
 from tracker.records.sector import SectorData
 from tracker.records.source import SourceData
 from tracker.services.sectors import create_sector
-from tracker.services.terms import term_rows, terms_of
+from tracker.services.terms import term_rows
+from tracker.terms import terms_of
 
 TITLE_MAX = max_length(SourceData, "title")
 # Rows written per batch: large enough for few round trips, small enough that a batch's rows stay small.

@@ -29,8 +29,7 @@ from tracker.models import (
     PartyRole,
 )
 from tracker.queries.pagination import Page, paginate
-from tracker.services.terms import terms_of
-from tracker.terms import Term, current_term
+from tracker.terms import Term, current_term, terms_of
 
 DEFAULT_MONTHS = 12
 MIN_MONTHS = 1

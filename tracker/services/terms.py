@@ -8,21 +8,8 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
-from tracker.models import Agreement, AgreementTerm, AutoRenewal
-from tracker.terms import Terms, all_terms
-
-
-def terms_of(agreement: Any) -> Terms:
-    """What an agreement (or its data: anything with its fields) records of its terms."""
-    return Terms(
-        start=agreement.start,
-        end=agreement.end,
-        duration_months=agreement.duration_months,
-        auto_renewal=agreement.auto_renewal is AutoRenewal.YES,
-        renewal_months=agreement.renewal_months,
-        notice_period=agreement.notice_period,
-        notice_unit=agreement.notice_unit.value,
-    )
+from tracker.models import Agreement, AgreementTerm
+from tracker.terms import Terms, all_terms, terms_of
 
 
 def write_terms(session: Session, agreements: Iterable[tuple[int, Terms]]) -> None:
