@@ -199,6 +199,17 @@ AGREEMENT = output(
         "sectors": {"type": "array", "items": {"type": "string"}, "description": "Sector slugs."},
         "parties": {"type": "array", "items": ref("AgreementParty")},
         "sources": {"type": "array", "items": ref("Link")},
+        "current_term": {
+            "type": ["object", "null"],
+            "properties": {
+                "number": {"type": "integer", "minimum": 1},
+                "end": PARTIAL_DATE,
+                "decision_on": {"type": "string", "format": "date"},
+            },
+            "required": ["number", "end", "decision_on"],
+            "additionalProperties": False,
+            "description": "The term running today, computed from the terms: its end and the last day to give notice.",
+        },
         "version": {"type": "integer", "minimum": 1},
     },
     "A cooperation agreement.",
@@ -215,7 +226,7 @@ AGREEMENT_INPUT = input_schema(
         "parties": {"type": "array", "items": ref("AgreementPartyInput"), "maxItems": MAX_PARTIES},
     },
     required_names(AgreementData),
-    (*READ_ONLY_COMMON, "sources"),
+    (*READ_ONLY_COMMON, "sources", "current_term"),
     "An agreement as written: PUT replaces every field, missing optional ones become empty.",
 )
 
