@@ -45,7 +45,7 @@ from tracker.models import (
 )
 from tracker.queries.columns import column_values, columns_of
 from tracker.records.agreement import AgreementData
-from tracker.records.fields import max_length, plain_specs
+from tracker.records.fields import Kind, max_length, plain_specs
 from tracker.records.sector import SectorData
 from tracker.records.source import SourceData
 from tracker.services.sectors import create_sector
@@ -320,10 +320,14 @@ class Writer:
         self.write_history(changes)
 
 
-# An agreement's fields in the order the session listener records them: the table's column order.
+# An agreement's fields in the order the session listener records them: the table's column order, the partial
+# dates (read from two columns each) after the rest.
 HISTORY_FIELDS = sorted(
     plain_specs(AgreementData),
-    key=lambda spec: Agreement.__table__.columns.keys().index(columns_of(Agreement, [spec])[0].key),
+    key=lambda spec: (
+        spec.kind is Kind.PARTIAL_DATE,
+        Agreement.__table__.columns.keys().index(columns_of(Agreement, [spec])[0].key),
+    ),
 )
 # The fields of a new source its CREATE history entry names, as the session listener would.
 SOURCE_HISTORY = ("url", "kind", "title", "outlet", "published_on")
