@@ -92,6 +92,10 @@ def init_app(app: Flask) -> None:
     app.add_template_global(relation_phrase)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)
+    from tracker.termwords import months_text, notice_text  # termwords uses this module's date wording
+
+    app.add_template_global(months_text)
+    app.add_template_global(notice_text)
     # Plural messages in templates write their count as the language groups digits, like `_n` in Python.
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: get_translations().ugettext(string),

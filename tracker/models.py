@@ -133,6 +133,42 @@ class RenewalIntent(enum.Enum):
 UNDECIDED_RENEWALS = (RenewalIntent.NOT_RECORDED, RenewalIntent.NONE)
 
 
+# --- issue 15: terms and treaty facts (tracker/terms.py computes the current term and the decision date) ---------
+
+
+class AutoRenewal(enum.Enum):
+    """Whether the agreement renews itself at the end of each term unless notice is given."""
+
+    NO = "no"
+    YES = "yes"
+
+
+class NoticeUnit(enum.Enum):
+    """The unit of the notice period: calendar months ("six months' notice") or days ("90 days")."""
+
+    MONTHS = "months"
+    DAYS = "days"
+
+
+class NoticeParty(enum.Enum):
+    """Who must give notice to end (or not renew) the agreement."""
+
+    NOT_RECORDED = "not_recorded"
+    EITHER = "either"
+    HOME = "home"
+    PARTNER = "partner"
+    BOTH = "both"
+
+
+class Ratification(enum.Enum):
+    """Whether the agreement needs ratification at home, and whether it has it."""
+
+    NOT_RECORDED = "not_recorded"
+    NOT_REQUIRED = "not_required"
+    RATIFIED = "ratified"
+    NOT_YET_RATIFIED = "not_yet_ratified"
+
+
 class PartyRole(enum.Enum):
     """The part a party plays in an agreement."""
 
@@ -415,6 +451,30 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     end_on: Mapped[date | None] = mapped_column(Date, index=True)
     end_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "end_precision"))
     place_of_signing: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Terms and treaty facts (issue 15, migration 0018): all optional; periods in whole months, notice in its unit.
+    duration_months: Mapped[int | None] = mapped_column(Integer)
+    auto_renewal: Mapped[AutoRenewal] = mapped_column(
+        value_enum(AutoRenewal, "auto_renewal"), default=AutoRenewal.NO, server_default=AutoRenewal.NO.value
+    )
+    renewal_months: Mapped[int | None] = mapped_column(Integer)
+    notice_period: Mapped[int | None] = mapped_column(Integer)
+    notice_unit: Mapped[NoticeUnit] = mapped_column(
+        value_enum(NoticeUnit, "notice_unit"), default=NoticeUnit.MONTHS, server_default=NoticeUnit.MONTHS.value
+    )
+    notice_by: Mapped[NoticeParty] = mapped_column(
+        value_enum(NoticeParty, "notice_by"),
+        default=NoticeParty.NOT_RECORDED,
+        server_default=NoticeParty.NOT_RECORDED.value,
+    )
+    in_force_on: Mapped[date | None] = mapped_column(Date)
+    in_force_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "in_force_precision"))
+    ratification: Mapped[Ratification] = mapped_column(
+        value_enum(Ratification, "ratification"),
+        default=Ratification.NOT_RECORDED,
+        server_default=Ratification.NOT_RECORDED.value,
+    )
+    ratifying_instrument: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    document_number: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     sectors: Mapped[list[Sector]] = relationship(
         secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"
@@ -458,6 +518,31 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     @end.setter
     def end(self, value: PartialDate | None) -> None:
         self.end_on, self.end_precision = (value.value, value.precision) if value else (None, None)
+
+    @property
+    def in_force(self) -> PartialDate | None:
+        """The entry into force at its known precision."""
+        return PartialDate.from_columns(self.in_force_on, self.in_force_precision)
+
+    @in_force.setter
+    def in_force(self, value: PartialDate | None) -> None:
+        self.in_force_on, self.in_force_precision = (value.value, value.precision) if value else (None, None)
+
+
+class AgreementTerm(Base):
+    """One term of an agreement with terms: its end and its decision date (the end less the notice), earliest days.
+
+    Kept by services/terms.py whenever an agreement is written, up to tracker.terms.HORIZON, so the expiring view
+    finds an auto-renewing agreement's current term as of any day in SQL (tracker/terms.py says why).
+    """
+
+    __tablename__ = "agreement_term"
+    __table_args__ = (Index("ix_agreement_term_end_on", "end_on", "decision_on", "agreement_id"),)
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    end_on: Mapped[date] = mapped_column(Date)
+    decision_on: Mapped[date] = mapped_column(Date)
 
 
 class AgreementParty(Base):

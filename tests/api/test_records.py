@@ -421,3 +421,26 @@ def test_restoring_a_source_and_a_stale_if_match_on_restore(api_as, make_source)
 def test_a_party_filter_beyond_any_id_is_a_field_error(api_as):
     """A number no 32-bit id can reach is refused like any unknown party (PostgreSQL would overflow)."""
     assert_problem(api_as(UserRole.VIEWER).get("/agreements?party=2147483648"), 400, "party")
+
+
+def test_terms_and_treaty_facts_are_written_and_read_with_the_current_term(editor, session):
+    body = {
+        **AGREEMENT,
+        "start": "2014-01-01",
+        "end": None,
+        "duration_months": 60,
+        "auto_renewal": "yes",
+        "notice_period": 6,
+        "notice_by": "either",
+        "in_force": "2014-03",
+        "ratification": "not_required",
+        "document_number": "KS/2014/017",
+    }
+    created = editor.post("/agreements", body)
+    assert created.status_code == 201, created.get_json()
+    record = created.get_json()
+    assert (record["duration_months"], record["auto_renewal"], record["notice_unit"]) == (60, "yes", "months")
+    assert (record["in_force"], record["ratification"], record["renewal_months"]) == ("2014-03", "not_required", None)
+    assert record["current_term"]["decision_on"].endswith("-07-01") and record["current_term"]["number"] >= 3
+    refused = editor.post("/agreements", {**body, "notice_period": 0})
+    assert_problem(refused, 422)

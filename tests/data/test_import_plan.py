@@ -18,11 +18,16 @@ from tracker.importing.reading import read_table
 from tracker.models import (
     Agreement,
     AgreementStatus,
+    AgreementTerm,
+    AutoRenewal,
     Change,
     InstrumentType,
+    NoticeParty,
+    NoticeUnit,
     Party,
     PartyKind,
     PartyRole,
+    Ratification,
     RenewalIntent,
     Source,
 )
@@ -266,6 +271,10 @@ def test_the_treaty_list_preset(session, make_party):
         return next(agreement for agreement in agreements if words in agreement.title)
 
     investments = titled("Promotion and Protection")
+    # The ratification status gives the status and is kept as the ratification too (issue 15).
+    assert investments.ratification is Ratification.RATIFIED
+    assert titled("Industrial Cooperation").ratification is Ratification.NOT_REQUIRED
+    assert titled("Economic and Technical").ratification is Ratification.NOT_YET_RATIFIED
     assert (investments.signed, investments.status, investments.instrument_type) == (
         PartialDate.parse("1991-02-16"),
         AgreementStatus.IN_FORCE,
@@ -366,3 +375,41 @@ def test_the_place_of_signing_comes_from_its_column_or_from_the_signing_date(ses
     assert places == {"Place in the date": "Nusa Dua, Bali", "Place in its column": "Seoul", "No place": ""}
     signed = dict(session.execute(select(Agreement.title, Agreement.signed_on)).all())
     assert signed["Place in the date"] == date(2022, 10, 12)
+
+
+def test_terms_and_treaty_facts_are_read_from_their_columns_and_write_the_terms(session):
+    rows = [
+        {
+            **AITEC_ROW,
+            "title": "Tacit MoU",
+            "start": "2014-01-01",
+            "end": "",
+            "duration_months": "60",
+            "auto_renewal": "ya",
+            "notice_period": "6",
+            "notice_unit": "bulan",
+            "notice_by": "salah satu pihak",
+            "in_force": "Maret 2014",
+            "ratification": "tidak memerlukan pengesahan",
+            "document_number": "KS/2014/017",
+        },
+        {**AITEC_ROW, "title": "Bad number", "duration_months": "five"},
+    ]
+    plan, _result = commit(session, csv_file(rows_of(rows)))
+    assert [problem.row for problem in plan.problems] == [3]
+    _plan, result = commit(session, csv_file(rows_of(rows[:1])))
+    assert result is not None
+    stored = session.scalars(select(Agreement)).one()
+    assert (stored.duration_months, stored.auto_renewal, stored.notice_unit, stored.notice_by) == (
+        60,
+        AutoRenewal.YES,
+        NoticeUnit.MONTHS,
+        NoticeParty.EITHER,
+    )
+    assert (stored.in_force.iso(), stored.ratification, stored.status) == (
+        "2014-03",
+        Ratification.NOT_REQUIRED,
+        AgreementStatus.IN_FORCE,
+    )
+    ends = session.execute(select(AgreementTerm.end_on).order_by(AgreementTerm.number).limit(2)).scalars().all()
+    assert ends == [date(2018, 12, 31), date(2023, 12, 31)]

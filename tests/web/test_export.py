@@ -38,6 +38,16 @@ ENGLISH_HEADERS = [
     "Place of signing",
     "Start",
     "End",
+    "Duration (months)",
+    "Automatic renewal",
+    "Renewal period (months)",
+    "Notice period",
+    "Notice period in",
+    "Notice given by",
+    "Entry into force",
+    "Ratification",
+    "Ratifying instrument",
+    "Document number",
     "Parties",
     "Sectors",
     "Source URLs",
@@ -143,6 +153,16 @@ def test_columns_are_the_import_format(client, rich_data):
         "place_of_signing": "",
         "start": "2006-03",
         "end": "2018",
+        "duration_months": "",
+        "auto_renewal": "no",
+        "renewal_months": "",
+        "notice_period": "",
+        "notice_unit": "months",
+        "notice_by": "not_recorded",
+        "in_force": "",
+        "ratification": "not_recorded",
+        "ratifying_instrument": "",
+        "document_number": "",
         "parties": "Kementerian Perindustrian (ID, signatory, ministry); "
         "AITEC Co., Ltd (Korea) (KR, signatory, company); "
         "@Directorate (ID, implementing_agency, ministry)",
@@ -156,7 +176,7 @@ def test_columns_are_the_import_format(client, rich_data):
 def test_formulas_are_neutralised_in_csv_and_xlsx_but_not_json(client, rich_data):
     rows = csv_rows(export(client, "csv", "q=HYPERLINK").data)
     assert rows[1][0] == f"'{FORMULA_TITLE}"
-    assert rows[1][COLUMNS.index("notes")] == "'+62 21 525 5509"
+    assert rows[1][rows[0].index("Notes")] == "'+62 21 525 5509"
     workbook = load_workbook(io.BytesIO(export(client, "xlsx", "q=HYPERLINK").data))
     cell = workbook.worksheets[0]["A2"]
     assert cell.value == f"'{FORMULA_TITLE}" and cell.data_type == "s"

@@ -93,6 +93,8 @@ def output_property(spec: Spec) -> Schema:
         return {"enum": values(spec.choices)}
     if spec.kind is Kind.PARTIAL_DATE:
         return PARTIAL_DATE
+    if spec.kind is Kind.NUMBER:
+        return {"type": ["integer", "null"]}
     return {"type": "string"}
 
 
@@ -103,6 +105,8 @@ def input_property(spec: Spec) -> Schema:
         return {**schema, "default": spec.default.value} if spec.default is not None else schema
     if spec.kind is Kind.PARTIAL_DATE:
         return PARTIAL_DATE_INPUT
+    if spec.kind is Kind.NUMBER:
+        return {"type": ["integer", "null"], "minimum": spec.minimum, "maximum": spec.maximum}
     return text(spec.max_length or 0, min_length=1 if spec.required else 0)
 
 
@@ -195,6 +199,17 @@ AGREEMENT = output(
         "sectors": {"type": "array", "items": {"type": "string"}, "description": "Sector slugs."},
         "parties": {"type": "array", "items": ref("AgreementParty")},
         "sources": {"type": "array", "items": ref("Link")},
+        "current_term": {
+            "type": ["object", "null"],
+            "properties": {
+                "number": {"type": "integer", "minimum": 1},
+                "end": PARTIAL_DATE,
+                "decision_on": {"type": "string", "format": "date"},
+            },
+            "required": ["number", "end", "decision_on"],
+            "additionalProperties": False,
+            "description": "The term running today, computed from the terms: its end and the last day to give notice.",
+        },
         "version": {"type": "integer", "minimum": 1},
     },
     "A cooperation agreement.",
@@ -211,7 +226,7 @@ AGREEMENT_INPUT = input_schema(
         "parties": {"type": "array", "items": ref("AgreementPartyInput"), "maxItems": MAX_PARTIES},
     },
     required_names(AgreementData),
-    (*READ_ONLY_COMMON, "sources"),
+    (*READ_ONLY_COMMON, "sources", "current_term"),
     "An agreement as written: PUT replaces every field, missing optional ones become empty.",
 )
 

@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from tracker.clock import local_today
 from tracker.dates import PartialDate
 from tracker.models import Agreement, AgreementSource, Party, Sector, Source
 from tracker.queries.pagination import Page
 from tracker.records import agreement as agreement_contract
+from tracker.terms import current_term, terms_of
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -65,8 +67,17 @@ def agreement_json(agreement: Agreement, links: Sequence[AgreementSource]) -> di
         **agreement_input(agreement),
         "parties": parties,
         "sources": [link_json(link) for link in links],
+        "current_term": current_term_json(agreement),
         "version": agreement.version,
     }
+
+
+def current_term_json(agreement: Agreement) -> dict[str, Any] | None:
+    """The term running today (tracker/terms.py): its number, end at its precision and decision date; or null."""
+    term = current_term(terms_of(agreement), local_today())
+    if term is None:
+        return None
+    return {"number": term.number, "end": term.end.iso(), "decision_on": term.decision_on.isoformat()}
 
 
 def party_input(party: Party) -> dict[str, Any]:

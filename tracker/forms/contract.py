@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
-from wtforms import Field, SelectField, StringField, TextAreaField
+from wtforms import Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from tracker.datewords import MAX_DATE_LENGTH
 from tracker.forms.base import PartialDateValidator, options, partial_date_or_none
@@ -23,12 +24,20 @@ def form_field(spec: Spec, *, required: bool | None = None, label: Any = None) -
     presence = InputRequired() if (spec.required if required is None else required) else Optional()
     if spec.kind is Kind.CHOICE:
         default = spec.default.value if spec.default is not None else None
-        return SelectField(label, choices=options(choices(spec.choices)), default=default)
+        return SelectField(label, choices=options(choices(spec.choices)), default=default, coerce=_choice_value)
     if spec.kind is Kind.PARTIAL_DATE:
         validators = [Optional(), Length(max=MAX_DATE_LENGTH), PartialDateValidator()]
         return StringField(label, validators=validators, description=DATE_HINT)
+    if spec.kind is Kind.NUMBER:
+        return IntegerField(label, validators=[Optional(), NumberRange(min=spec.minimum, max=spec.maximum)])
     field_class = TextAreaField if spec.kind is Kind.LONG_TEXT else StringField
     return field_class(label, validators=[presence, Length(max=spec.max_length)])
+
+
+def _choice_value(value: Any) -> str:
+    """A select's value: a member as its value, so a recorded member left out of a POST (an input added after the
+    page was loaded, or a client posting only some fields) reads as what is recorded, not as an invalid choice."""
+    return value.value if isinstance(value, enum.Enum) else str(value)
 
 
 def contract_fields(data_class: type, prefix: str = "", **overrides: Any) -> dict[str, UnboundField]:
@@ -56,6 +65,8 @@ def _value(spec: Spec, field: Field) -> Any:
         return spec.choices(field.data)  # type: ignore[misc]
     if spec.kind is Kind.PARTIAL_DATE:
         return partial_date_or_none(field)
+    if spec.kind is Kind.NUMBER:
+        return field.data
     return field.data or ""
 
 
@@ -68,6 +79,8 @@ def fill_plain(form: Any, record: Any, data_class: type) -> None:
     for spec in plain_specs(data_class):
         if spec.kind in (Kind.CHOICE, Kind.PARTIAL_DATE):
             form[spec.name].data = json_value(spec, getattr(record, spec.name)) or ""
+        elif spec.kind is Kind.NUMBER:
+            form[spec.name].data = getattr(record, spec.name)
 
 
 def limit(data_class: type, name: str) -> Length:

@@ -56,7 +56,7 @@ SKIPPED_COLUMNS = frozenset(
     {"id", "created_at", "updated_at", "version", "archived_at", "archived_by_id", "url_normalized"}
 )
 # Each partial date is two columns, recorded as one field at its known precision.
-PARTIAL_DATES = ("signed", "start", "end")
+PARTIAL_DATES = ("signed", "start", "end", "in_force")
 PARTIAL_DATE_COLUMNS = frozenset(f"{name}_{part}" for name in PARTIAL_DATES for part in ("on", "precision"))
 # Collections edited on a record's own form, recorded as fields of that record.
 EDITED_COLLECTIONS: dict[type, tuple[str, ...]] = {Agreement: ("party_links", "sectors"), Party: ("aliases",)}
@@ -254,6 +254,8 @@ class Recorder:
                 before, after = None, state.dict.get(key)
             elif history.has_changes():
                 before, after = _before(history), _after(history)
+                if plain(before) == plain(after):  # a column added later, unloaded, set to the None it holds
+                    continue
             else:
                 continue
             if key == "parent_id":

@@ -14,6 +14,7 @@ for each further agreement citing it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import gettext
@@ -31,6 +32,7 @@ from tracker.models import (
     Agreement,
     AgreementParty,
     AgreementSource,
+    AgreementTerm,
     Change,
     ChangeAction,
     Party,
@@ -43,10 +45,12 @@ from tracker.models import (
 )
 from tracker.queries.columns import column_values, columns_of
 from tracker.records.agreement import AgreementData
-from tracker.records.fields import max_length, plain_specs
+from tracker.records.fields import Kind, max_length, plain_specs
 from tracker.records.sector import SectorData
 from tracker.records.source import SourceData
 from tracker.services.sectors import create_sector
+from tracker.services.terms import term_rows
+from tracker.terms import terms_of
 
 TITLE_MAX = max_length(SourceData, "title")
 # Rows written per batch: large enough for few round trips, small enough that a batch's rows stay small.
@@ -130,6 +134,11 @@ class Writer:
         else:
             ids = self.inserted_ids(Agreement, values)
             self.write_links(rows, ids)
+        terms = term_rows(
+            (agreement_id, terms_of(SimpleNamespace(**data.values)))
+            for data, agreement_id in zip(rows, ids, strict=True)
+        )
+        insert_rows(self.connection, AgreementTerm.__table__, terms)
         changes = [self.agreement_change(data, agreement_id) for data, agreement_id in zip(rows, ids, strict=True)]
         self.write_history(changes + self.source_link_changes(rows, new_sources))
         self.agreements += len(rows)
@@ -311,10 +320,14 @@ class Writer:
         self.write_history(changes)
 
 
-# An agreement's fields in the order the session listener records them: the table's column order.
+# An agreement's fields in the order the session listener records them: the table's column order, the partial
+# dates (read from two columns each) after the rest.
 HISTORY_FIELDS = sorted(
     plain_specs(AgreementData),
-    key=lambda spec: Agreement.__table__.columns.keys().index(columns_of(Agreement, [spec])[0].key),
+    key=lambda spec: (
+        spec.kind is Kind.PARTIAL_DATE,
+        Agreement.__table__.columns.keys().index(columns_of(Agreement, [spec])[0].key),
+    ),
 )
 # The fields of a new source its CREATE history entry names, as the session listener would.
 SOURCE_HISTORY = ("url", "kind", "title", "outlet", "published_on")

@@ -28,8 +28,9 @@ SOURCE_DETAILS = ("source_title", "source_outlet", "source_published", "source_q
 PARTY_LISTS = ("party_countries", "party_roles")
 # The columns whose cells are lists (split on "|", ";" and new lines; sources on white space too).
 LIST_TARGETS = ("parties", "sectors", "sources", *PARTY_LISTS)
-# Targets an import can also fill: the treaty list's ratification status and partner column.
-EXTRA_TARGETS = ("ratification", "partner", *PARTY_LISTS, *SOURCE_DETAILS)
+# Targets an import can also fill: the treaty list's partner column. (Its ratification status is a field of the
+# contract now; rows.py also reads the status from it when no status column is given.)
+EXTRA_TARGETS = ("partner", *PARTY_LISTS, *SOURCE_DETAILS)
 # Repeated party columns: party_1, country_1, role_1, kind_1, party_2, ...
 NUMBERED_PARTS = ("party", "country", "role", "kind")
 NUMBERED_PATTERN = re.compile(r"^(party|country|role|kind) ?([0-9]{1,2})$")
@@ -42,7 +43,6 @@ LABELS = {
     "parties": _("Parties"),
     "sectors": _("Sectors"),
     "sources": _("Source URLs"),
-    "ratification": _("Ratification status"),
     "partner": _("Partner country or organisation"),
     "party_countries": _("Countries of the parties"),
     "party_roles": _("Roles of the parties"),
@@ -55,7 +55,6 @@ LABELS = {
 # Header spellings recognised without a preset (compared by `header_key`), besides keys and labels.
 SYNONYMS = {
     **{key: spec.synonyms for key, spec in PLAIN.items()},
-    "ratification": ("status pengesahan", "ratification", "ratification status"),
     "parties": ("party list", "pihak", "para pihak"),
     "partner": (
         "partner country or organisation",

@@ -21,6 +21,7 @@ from tracker.importing.values import (
     instrument_from_title,
     parallel_items,
     parse_date,
+    parse_number,
     parse_parties,
     parse_partners,
     party_from_parts,
@@ -167,6 +168,8 @@ class RowReader:
             return found or spec.default
         if spec.kind is Kind.PARTIAL_DATE:
             return self.value(row, cells, target, lambda raw: parse_date(cell_text(raw)))
+        if spec.kind is Kind.NUMBER:
+            return self.value(row, cells, target, parse_number)
         if spec.name == "place_of_signing":  # else the place the signing date names ("Jakarta, 22-Apr-1992")
             return self.text(cells, target) or place_before_date(self.text(cells, "signed"))[: spec.max_length]
         return self.text(cells, target)

@@ -20,7 +20,17 @@ from tracker.importing import words
 from tracker.importing.countries import country_code_for
 from tracker.importing.fields import LABEL_LOCALES, header_key
 from tracker.labels import label
-from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
+from tracker.models import (
+    AgreementStatus,
+    AutoRenewal,
+    InstrumentType,
+    NoticeParty,
+    NoticeUnit,
+    PartyKind,
+    PartyRole,
+    Ratification,
+    RenewalIntent,
+)
 
 # A cell starting with one of these is a formula to a spreadsheet; exports prefix it with an apostrophe.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -98,6 +108,22 @@ def choice_key(text: str) -> str:
     return header_key(text).replace(" ", "_")
 
 
+def parse_number(raw: Any) -> int | None:
+    """A whole number from a cell (60, 60.0 or "60"); None for blank; CellError otherwise."""
+    if isinstance(raw, bool):
+        raise CellError(str(_("Give a whole number, such as 6.")))
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    text = cell_text(raw).strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise CellError(str(_("Give a whole number, such as 6.")))
+    return int(text)
+
+
 class Vocabulary:
     """The spellings each choice accepts: its value, its label in every interface language, known synonyms.
 
@@ -113,6 +139,10 @@ class Vocabulary:
                 (RenewalIntent, words.RENEWALS),
                 (PartyRole, words.ROLES),
                 (PartyKind, words.KINDS),
+                (AutoRenewal, words.AUTO_RENEWALS),
+                (NoticeUnit, words.NOTICE_UNITS),
+                (NoticeParty, words.NOTICE_PARTIES),
+                (Ratification, words.RATIFICATION_VALUES),
             )
         }
         self.ratifications = {choice_key(text): status for text, status in words.RATIFICATIONS.items()}

@@ -6,7 +6,17 @@ these tables add what spreadsheets, and the foreign ministry's treaty list, writ
 
 from __future__ import annotations
 
-from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent
+from tracker.models import (
+    AgreementStatus,
+    AutoRenewal,
+    InstrumentType,
+    NoticeParty,
+    NoticeUnit,
+    PartyKind,
+    PartyRole,
+    Ratification,
+    RenewalIntent,
+)
 
 STATUSES = {
     "berlaku": AgreementStatus.IN_FORCE,
@@ -58,6 +68,36 @@ RATIFICATIONS = {
     "belum diratifikasi/dinotifikasi": AgreementStatus.SIGNED,
     "not yet ratified": AgreementStatus.SIGNED,
     "not yet ratified/notified": AgreementStatus.SIGNED,
+}
+
+# The same words as the ratification itself, which the contract's field also keeps.
+RATIFICATION_VALUES = {
+    text: Ratification.NOT_REQUIRED
+    if "tidak" in text or text.startswith("no ")
+    else Ratification.RATIFIED
+    if status is AgreementStatus.IN_FORCE
+    else Ratification.NOT_YET_RATIFIED
+    for text, status in RATIFICATIONS.items()
+}
+AUTO_RENEWALS = {
+    "ya": AutoRenewal.YES,
+    "yes": AutoRenewal.YES,
+    "y": AutoRenewal.YES,
+    "otomatis": AutoRenewal.YES,
+    "automatic": AutoRenewal.YES,
+    "tidak": AutoRenewal.NO,
+    "n": AutoRenewal.NO,
+}
+NOTICE_UNITS = {"month": NoticeUnit.MONTHS, "bulan": NoticeUnit.MONTHS, "day": NoticeUnit.DAYS, "hari": NoticeUnit.DAYS}
+NOTICE_PARTIES = {
+    "either party": NoticeParty.EITHER,
+    "salah satu pihak": NoticeParty.EITHER,
+    "kedua pihak": NoticeParty.BOTH,
+    "both": NoticeParty.BOTH,
+    "pihak indonesia": NoticeParty.HOME,
+    "indonesia": NoticeParty.HOME,
+    "partner": NoticeParty.PARTNER,
+    "mitra": NoticeParty.PARTNER,
 }
 
 INSTRUMENTS = {

@@ -1,4 +1,12 @@
-"""Agreements nearing their end, and those past it that are still recorded as binding."""
+"""Agreements nearing their end, and those past it that are still recorded as binding.
+
+Where an agreement has terms (tracker/terms.py), the expiring list goes by the decision date of its current term as
+of the reference day — the last day notice can be given — and by the term's end otherwise: it lists an agreement
+whose current term's decision date falls in the window, or has passed while the term still runs (the decision is
+then overdue, and the end is near). The current term as of any day is found in SQL from `agreement_term`, the terms
+written out on every write (one grouped range read of its index on both engines); an agreement without terms is
+listed by its recorded end, exactly as before. Each row says which date it goes by (`ExpiringAgreement.decision`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload, subqueryload
 
 from tracker.dates import PartialDate
@@ -16,10 +24,12 @@ from tracker.models import (
     Agreement,
     AgreementParty,
     AgreementStatus,
+    AgreementTerm,
     Party,
     PartyRole,
 )
 from tracker.queries.pagination import Page, paginate
+from tracker.terms import Term, current_term, terms_of
 
 DEFAULT_MONTHS = 12
 MIN_MONTHS = 1
@@ -66,6 +76,9 @@ class ExpiringAgreement:
     days_left: int
     # Whole months between the reference date and the end, in either direction.
     months_apart: int
+    # The current term's decision date when the agreement has terms: the row goes by it (days_left counts to it).
+    decision: date | None = None
+    term: Term | None = None
 
 
 @dataclass(frozen=True)
@@ -119,16 +132,36 @@ def _distinct_parties(agreement: Agreement) -> tuple[Party, ...]:
     return tuple(seen.values())
 
 
-def _entry(agreement: Agreement, as_of: date) -> ExpiringAgreement:
-    """Wrap an agreement with its distance from `as_of`; the end counts from its earliest possible day."""
-    end_on = agreement.end_on
-    months = whole_months_between(as_of, end_on) if end_on >= as_of else whole_months_between(end_on, as_of)
+def _entry(agreement: Agreement, as_of: date, by_terms: bool = False) -> ExpiringAgreement:
+    """Wrap an agreement with its distance from `as_of`; the end counts from its earliest possible day.
+
+    `by_terms`: the distance is to the current term's decision date where the agreement has terms.
+    """
+    term = current_term(terms_of(agreement), as_of) if by_terms else None
+    key = term.decision_on if term else agreement.end_on
+    months = whole_months_between(as_of, key) if key >= as_of else whole_months_between(key, as_of)
     return ExpiringAgreement(
         agreement=agreement,
-        end=agreement.end,
+        end=term.end if term else agreement.end,
         parties=_distinct_parties(agreement),
-        days_left=(end_on - as_of).days,
+        days_left=(key - as_of).days,
         months_apart=months,
+        decision=term.decision_on if term else None,
+        term=term,
+    )
+
+
+def current_terms(as_of: date) -> Subquery:
+    """Per agreement with a term ending on or after `as_of`: the current term's decision date and end."""
+    return (
+        select(
+            AgreementTerm.agreement_id,
+            func.min(AgreementTerm.decision_on).label("decision_on"),
+            func.min(AgreementTerm.end_on).label("end_on"),
+        )
+        .where(AgreementTerm.end_on >= as_of)
+        .group_by(AgreementTerm.agreement_id)
+        .subquery("current_term")
     )
 
 
@@ -145,41 +178,47 @@ def existing_on(as_of: date) -> ColumnElement[bool]:
     return or_(began.is_(None), began <= as_of)
 
 
-def _ending_within(as_of: date, months: int) -> tuple[ColumnElement[bool], ...]:
-    """Open, existing on `as_of`, and ending from `as_of` to `months` later, both days included."""
+def _ending_within(as_of: date, months: int, term: Subquery) -> tuple[ColumnElement[bool], ...]:
+    """Open, existing on `as_of`, and its current term's decision date (else its end) by `months` later while the
+    term (else the agreement) has not ended before `as_of`."""
     until = add_months(as_of, months)
+    by_end = and_(term.c.agreement_id.is_(None), Agreement.end_on >= as_of, Agreement.end_on <= until)
     return (
         Agreement.status.in_(OPEN_STATUSES),
-        Agreement.end_on >= as_of,
-        Agreement.end_on <= until,
+        or_(term.c.decision_on <= until, by_end),
         existing_on(as_of),
     )
+
+
+def _expiring_from(statement: Select, as_of: date) -> tuple[Select, Subquery]:
+    """`statement` over agreements joined to their current terms as of `as_of` (none for most)."""
+    term = current_terms(as_of)
+    return statement.outerjoin(term, term.c.agreement_id == Agreement.id), term
 
 
 def expiring_agreements(session: Session, as_of: date, months: int = DEFAULT_MONTHS) -> list[ExpiringAgreement]:
     """Open agreements ending from `as_of` to `months` later, both days included, soonest first (all of them)."""
     statement = _with_parties(expiring_statement(as_of, months))
-    return [_entry(agreement, as_of) for agreement in session.scalars(statement)]
+    return [_entry(agreement, as_of, by_terms=True) for agreement in session.scalars(statement)]
 
 
 def expiring_statement(as_of: date, months: int) -> Select:
     """SELECT the agreements `expiring_agreements` lists, in its order, without eager loading."""
-    return (
-        select(Agreement)
-        .where(*_ending_within(as_of, months))
-        .order_by(Agreement.end_on, Agreement.title, Agreement.id)
-    )
+    statement, term = _expiring_from(select(Agreement), as_of)
+    key = func.coalesce(term.c.decision_on, Agreement.end_on)
+    return statement.where(*_ending_within(as_of, months, term)).order_by(key, Agreement.title, Agreement.id)
 
 
 def first_expiring(session: Session, as_of: date, months: int, limit: int) -> list[ExpiringAgreement]:
     """The first `limit` agreements `expiring_agreements` would list (at most MAX_PER_PAGE)."""
     statement = _with_page_parties(expiring_statement(as_of, months).limit(min(limit, MAX_PER_PAGE)))
-    return [_entry(agreement, as_of) for agreement in session.scalars(statement)]
+    return [_entry(agreement, as_of, by_terms=True) for agreement in session.scalars(statement)]
 
 
 def expiring_count(as_of: date, months: int) -> Select:
     """SELECT the number of agreements `expiring_agreements` would list (for combining statements)."""
-    return select(func.count()).select_from(Agreement).where(*_ending_within(as_of, months))
+    statement, term = _expiring_from(select(func.count()).select_from(Agreement), as_of)
+    return statement.where(*_ending_within(as_of, months, term))
 
 
 def _needs_attention(as_of: date) -> tuple[ColumnElement[bool], ...]:
@@ -224,11 +263,11 @@ def expiring_report(session: Session, as_of: date, months: int = DEFAULT_MONTHS)
 
 
 def _entries_page(
-    session: Session, statement: Select, as_of: date, page: int, per_page: int
+    session: Session, statement: Select, as_of: date, page: int, per_page: int, by_terms: bool = False
 ) -> Page[ExpiringAgreement]:
     """One page of `statement`'s agreements with their parties, wrapped as expiring entries."""
     found = paginate(session, _with_page_parties(statement), page, min(per_page, MAX_PER_PAGE))
-    items = [_entry(agreement, as_of) for agreement in found.items]
+    items = [_entry(agreement, as_of, by_terms) for agreement in found.items]
     return Page(items=items, total=found.total, page=found.page, per_page=found.per_page)
 
 
@@ -239,7 +278,7 @@ def expiring_view(
     if attention:
         listed = _entries_page(session, attention_statement(as_of), as_of, page, per_page)
         return ExpiringView(as_of, months, add_months(as_of, months), True, listed, listed.total, [])
-    listed = _entries_page(session, expiring_statement(as_of, months), as_of, page, per_page)
+    listed = _entries_page(session, expiring_statement(as_of, months), as_of, page, per_page, by_terms=True)
     preview_statement = _with_page_parties(attention_statement(as_of).limit(ATTENTION_PREVIEW))
     preview = [_entry(agreement, as_of) for agreement in session.scalars(preview_statement)]
     # The preview is the whole list when it is short; its count is only needed when it is not.

@@ -8,9 +8,18 @@ from typing import Any
 
 from tracker.dates import PartialDate
 from tracker.i18n import _
-from tracker.models import AgreementStatus, InstrumentType, PartyRole, RenewalIntent
+from tracker.models import (
+    AgreementStatus,
+    AutoRenewal,
+    InstrumentType,
+    NoticeParty,
+    NoticeUnit,
+    PartyRole,
+    Ratification,
+    RenewalIntent,
+)
 from tracker.records import codec
-from tracker.records.fields import Kind, choice, json_value, partial_date, plain_specs, relation, text
+from tracker.records.fields import Kind, choice, json_value, number, partial_date, plain_specs, relation, text
 from tracker.records.problems import Problem, check_fields
 
 MAX_PARTIES = 50
@@ -105,10 +114,84 @@ class AgreementData:
     start: PartialDate | None = partial_date(
         _("Start"),
         _("start"),
-        synonyms=("start date", "starts", "begins", "tanggal mulai", "tanggal berlaku", "entry into force"),
+        synonyms=("start date", "starts", "begins", "tanggal mulai", "mulai berlaku"),
     )
     end: PartialDate | None = partial_date(
         _("End"), _("end"), synonyms=("end date", "ends", "expires", "tanggal berakhir", "berakhir")
+    )
+    # Terms and treaty facts (issue 15): tracker/terms.py reads the terms; keep these together.
+    duration_months: int | None = number(
+        _("Duration (months)"),
+        _("duration"),
+        minimum=1,
+        maximum=1200,
+        synonyms=("duration", "jangka waktu", "masa berlaku", "durasi"),
+    )
+    auto_renewal: AutoRenewal = choice(
+        AutoRenewal,
+        _("Automatic renewal"),
+        _("automatic renewal"),
+        default=AutoRenewal.NO,
+        synonyms=("auto renewal", "tacit renewal", "perpanjangan otomatis", "diperpanjang otomatis"),
+    )
+    renewal_months: int | None = number(
+        _("Renewal period (months)"),
+        _("renewal period"),
+        minimum=1,
+        maximum=1200,
+        synonyms=("renewal period", "renewal term", "masa perpanjangan", "jangka waktu perpanjangan"),
+    )
+    notice_period: int | None = number(
+        _("Notice period"),
+        _("notice period"),
+        minimum=1,
+        maximum=3650,
+        synonyms=("notice", "period of notice", "pemberitahuan", "jangka waktu pemberitahuan"),
+    )
+    notice_unit: NoticeUnit = choice(
+        NoticeUnit,
+        _("Notice period in"),
+        _("notice unit"),
+        default=NoticeUnit.MONTHS,
+        synonyms=("notice unit", "satuan pemberitahuan"),
+    )
+    notice_by: NoticeParty = choice(
+        NoticeParty,
+        _("Notice given by"),
+        _("who gives notice"),
+        default=NoticeParty.NOT_RECORDED,
+        synonyms=("notice by", "who gives notice", "pemberi pemberitahuan"),
+    )
+    in_force: PartialDate | None = partial_date(
+        _("Entry into force"),
+        _("entry into force"),
+        synonyms=(
+            "entry into force",
+            "date of entry into force",
+            "in force since",
+            "tanggal berlaku",
+            "tanggal mulai berlaku",
+            "tanggal pemberlakuan",
+        ),
+    )
+    ratification: Ratification = choice(
+        Ratification,
+        _("Ratification"),
+        _("ratification"),
+        default=Ratification.NOT_RECORDED,
+        synonyms=("status pengesahan", "ratification status", "status ratifikasi", "pengesahan"),
+    )
+    ratifying_instrument: str = text(
+        _("Ratifying instrument"),
+        _("ratifying instrument"),
+        max_length=300,
+        synonyms=("ratified by", "instrument of ratification", "dasar pengesahan", "instrumen pengesahan"),
+    )
+    document_number: str = text(
+        _("Document number"),
+        _("document number"),
+        max_length=200,
+        synonyms=("document no", "reference number", "nomor dokumen", "no dokumen", "nomor perjanjian"),
     )
     sector_ids: list[int] = relation(_("Sectors"), _("sectors"), column="sectors")
     sector_slugs: list[str] = field(default_factory=list)  # sectors as the API names them; the service adds them

@@ -39,6 +39,7 @@ def json_input(spec: Spec, raw: Any) -> Any:
         Kind.COUNTRY: lambda: None if empty else raw,
         Kind.REFERENCE: lambda: None if raw is None else int(raw),
         Kind.LINES: lambda: list(raw or []),
+        Kind.NUMBER: lambda: None if empty else int(raw),
     }
     reader = readers.get(spec.kind)
     return reader() if reader else (raw or "")

@@ -33,6 +33,7 @@ class Kind(enum.Enum):
     LINES = "lines"  # a list of short texts (aliases, keywords)
     REFERENCE = "reference"  # the id of another record, or none
     RELATION = "relation"  # links to other records, handled by the record's own code
+    NUMBER = "number"  # a whole number from `minimum` to `maximum` (months, days), or none
 
 
 # A BCP 47-ish tag: primary language, then subtags for script, region or variant ("id", "en-GB", "zh-Hant").
@@ -40,7 +41,7 @@ LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
 
 # The kinds an entry path handles without code of the record's own: a value held in the record's row.
-PLAIN_KINDS = frozenset({Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE, Kind.PARTIAL_DATE})
+PLAIN_KINDS = frozenset({Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE, Kind.PARTIAL_DATE, Kind.NUMBER})
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Spec:
     max_items: int | None = None  # for lists
     text_max: int | None = None  # a list typed one item per line: the longest text accepted
     synonyms: tuple[str, ...] = ()  # other headers an import recognises for the field's column
+    minimum: int | None = None  # for numbers
+    maximum: int | None = None
     name: str = ""  # set by `specs` from the dataclass field
 
     @property
@@ -105,6 +108,11 @@ def choice(
 def partial_date(label: Any, noun: Any, *, synonyms: tuple = ()) -> Any:
     """A date known to the year, month or day; None when unknown."""
     return _field(Spec(Kind.PARTIAL_DATE, label, noun, synonyms=synonyms), default=None)
+
+
+def number(label: Any, noun: Any, *, minimum: int, maximum: int, synonyms: tuple = ()) -> Any:
+    """A whole number from `minimum` to `maximum`; None when not given."""
+    return _field(Spec(Kind.NUMBER, label, noun, minimum=minimum, maximum=maximum, synonyms=synonyms), default=None)
 
 
 def value(kind: Kind, label: Any, noun: Any, *, max_length: int | None = None, default: Any = None) -> Any:

@@ -105,6 +105,13 @@ def _day(spec: Spec, value: Any) -> Any:
     return _("The year must be between %(low)s and %(high)s.", low=MIN_YEAR, high=MAX_YEAR)
 
 
+def _number(spec: Spec, value: Any) -> Any:
+    """A whole number within the field's range."""
+    if isinstance(value, int) and not isinstance(value, bool) and spec.minimum <= value <= spec.maximum:  # type: ignore[operator]
+        return None
+    return _("Give a whole number from %(low)s to %(high)s.", low=spec.minimum, high=spec.maximum)
+
+
 KIND_RULES: dict[Kind, Callable[[Spec, Any], Any]] = {
     Kind.CHOICE: _choice,
     Kind.URL: _url,
@@ -112,6 +119,7 @@ KIND_RULES: dict[Kind, Callable[[Spec, Any], Any]] = {
     Kind.COUNTRY: _country,
     Kind.SLUG: _slug,
     Kind.DAY: _day,
+    Kind.NUMBER: _number,
 }
 
 

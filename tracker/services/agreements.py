@@ -24,6 +24,7 @@ from tracker.records.agreement import AgreementData, check
 from tracker.records.fields import plain_values
 from tracker.records.problems import raise_problems
 from tracker.services.archive import archive, restore
+from tracker.services.terms import sync_terms
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
 
@@ -33,7 +34,7 @@ def create_agreement(session: Session, data: AgreementData) -> Agreement:
     agreement = Agreement()
     _apply(session, agreement, data)
     session.add(agreement)
-    session.flush()
+    sync_terms(session, agreement)
     return agreement
 
 
@@ -43,6 +44,7 @@ def update_agreement(
     """Replace an agreement's fields, sectors and parties with `data`; ConflictError if saved meanwhile."""
     with versioned_update(session, agreement, expected_version):
         _apply(session, agreement, data)
+    sync_terms(session, agreement)
     return agreement
 
 

@@ -25,6 +25,8 @@ from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
 from tracker.queries.timelines import agreements_timeline
 from tracker.services import agreements as service
+from tracker.terms import current_term, terms_of
+from tracker.termwords import decision_sentence
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
 from tracker.web.conflicts import render_conflict
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
@@ -74,8 +76,13 @@ def render_detail(agreement_id: int, relation_form: RelationForm | None = None, 
     chain = succession_chain(get_session(), agreement_id)
     archived_by = archiver(get_session(), agreement)
     suggestions = relation_suggestions(get_session(), agreement_id)
+    terms = terms_of(agreement)
+    term = current_term(terms, local_today())
     context = {
         "agreement": agreement,
+        "terms": terms,
+        "term": term,
+        "decision_sentence": decision_sentence(term, terms) if term else "",
         "chain": chain,
         "relation_form": form,
         "archived_by": archived_by,

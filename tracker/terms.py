@@ -1,0 +1,139 @@
+"""An agreement's terms: when its current term ends, and by when a decision about it is due (the decision date).
+
+Pure: dates in, dates out. "In force for five years, automatically renewed for further periods of five years unless
+either party gives six months' notice" is a duration of 60 months, automatic renewal every 60 months and a notice of
+6 months. The first term ends the day before the duration's anniversary of the start; an auto-renewing agreement
+rolls forward term by term (each a renewal period, or the duration when none is given) until a term ends on or after
+the day asked about. The decision date is the last day notice can be given: the notice period before the day after
+the end ("6 months before 31 December 2018" is 1 July 2018).
+
+Precision: dates known only to the year or month are taken at their earliest possible day, as everywhere in the
+tracker (an end known to the year counts from its first possible day). A start known to the year gives an end known
+only to the year, and a decision day that is safe wherever in that year the start falls ("by 1 July 2018 at the
+latest"). A recorded end is the agreement's final end: terms never run past it; without a duration (or a start),
+the recorded end is the one term's end, exactly as before terms existed.
+
+Why terms are stored (model AgreementTerm, kept by services/terms.py on every write): an auto-renewing agreement's
+current term depends on the day asked about, and the expiring view asks about any day (as of 2017-10-04). Month
+arithmetic differs between SQLite and PostgreSQL and cannot use an index, so each term's end and decision date is
+written out up to HORIZON (at most a few hundred rows for a monthly renewal); the view then finds the current term
+as of any day with one indexed range condition on both engines, and nothing goes stale as days pass.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from tracker.dates import MAX_YEAR, PartialDate, Precision
+
+# Terms are written out up to this day; nothing in the tracker looks further.
+HORIZON = date(MAX_YEAR, 12, 31)
+MONTHS = "months"
+DAYS = "days"
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    years, month_index = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month_index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What an agreement records of its terms; every part optional. `notice_unit` is "months" or "days"."""
+
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    duration_months: int | None = None
+    auto_renewal: bool = False
+    renewal_months: int | None = None
+    notice_period: int | None = None
+    notice_unit: str = MONTHS
+
+    @property
+    def has_terms(self) -> bool:
+        """Whether anything beyond a recorded end decides the end or a decision date."""
+        return bool(self.duration_months or self.notice_period)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term: its number (1 first), its end at the precision known and the last day notice can be given."""
+
+    number: int
+    end: PartialDate
+    end_on: date  # the earliest day the term can end
+    decision_on: date
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the end is known only to the year or month."""
+        return self.end.precision is not Precision.DAY
+
+
+def terms_of(record: Any) -> Terms:
+    """What an agreement, or its data (anything with its fields), records of its terms."""
+    return Terms(
+        start=record.start,
+        end=record.end,
+        duration_months=record.duration_months,
+        auto_renewal=record.auto_renewal.value == "yes",
+        renewal_months=record.renewal_months,
+        notice_period=record.notice_period,
+        notice_unit=record.notice_unit.value,
+    )
+
+
+def decision_day(end_on: date, terms: Terms) -> date:
+    """The last day notice can be given for a term ending on `end_on` (the end itself without a notice period)."""
+    if not terms.notice_period:
+        return end_on
+    after = end_on + timedelta(days=1)
+    if terms.notice_unit == DAYS:
+        return after - timedelta(days=terms.notice_period)
+    return add_months(after, -terms.notice_period)
+
+
+def all_terms(terms: Terms) -> Iterator[Term]:
+    """Every term in order, up to HORIZON (one when the agreement does not renew itself)."""
+    if not (terms.duration_months and terms.start):
+        if terms.end is not None and terms.notice_period:
+            yield Term(1, terms.end, terms.end.earliest, decision_day(terms.end.earliest, terms))
+        return
+    precision, months, number = terms.start.precision, terms.duration_months, 1
+    renewal = terms.renewal_months or terms.duration_months
+    while True:
+        end_on = add_months(terms.start.earliest, months) - timedelta(days=1)
+        if terms.end is not None and not terms.end.earliest > end_on:  # the recorded end is the final one
+            yield Term(number, terms.end, terms.end.earliest, decision_day(terms.end.earliest, terms))
+            return
+        if end_on > HORIZON:
+            return
+        yield Term(number, _at(end_on, precision), end_on, decision_day(end_on, terms))
+        if not terms.auto_renewal:
+            return
+        months, number = months + renewal, number + 1
+
+
+def current_term(terms: Terms, as_of: date) -> Term | None:
+    """The term running on `as_of`: the first ending on or after it, else the last one (already ended)."""
+    last = None
+    for term in all_terms(terms):
+        if term.end_on >= as_of:
+            return term
+        last = term
+    return last
+
+
+def _at(day: date, precision: Precision) -> PartialDate:
+    """`day` as a partial date at `precision` (its year, or its month, when that is all that is known)."""
+    if precision is Precision.YEAR:
+        return PartialDate(date(day.year, 1, 1), precision)
+    if precision is Precision.MONTH:
+        return PartialDate(date(day.year, day.month, 1), precision)
+    return PartialDate(day, precision)
