@@ -415,6 +415,15 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     end_on: Mapped[date | None] = mapped_column(Date, index=True)
     end_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "end_precision"))
     place_of_signing: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Who answers for the agreement (issue 15): a responsible officer and a responsible unit on the home side.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    unit: Mapped[Party | None] = relationship(foreign_keys=[unit_id])
+    actions: Mapped[list[FollowUpAction]] = relationship(
+        back_populates="agreement",
+        order_by=lambda: (FollowUpAction.due_on.is_(None), FollowUpAction.due_on, FollowUpAction.id),
+    )
 
     sectors: Mapped[list[Sector]] = relationship(
         secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"
@@ -458,6 +467,47 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     @end.setter
     def end(self, value: PartialDate | None) -> None:
         self.end_on, self.end_precision = (value.value, value.precision) if value else (None, None)
+
+
+class ActionStatus(enum.Enum):
+    """Where a follow-up action stands."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class FollowUpAction(VersionedMixin, TimestampMixin, Base):
+    """Something to do about an agreement by a date: a working group's meeting, a report, drafting the renewal."""
+
+    __tablename__ = "follow_up_action"
+    __table_args__ = (
+        CheckConstraint("(due_on IS NULL) = (due_precision IS NULL)", name="due_complete"),
+        # Overdue open actions ("needs attention") and one's open actions, found by status and due day.
+        Index("ix_follow_up_action_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    # Stored as its earliest possible day plus the precision it is known at, as the agreement's dates.
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "due_precision"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[ActionStatus] = mapped_column(value_enum(ActionStatus, "status"), default=ActionStatus.OPEN)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    agreement: Mapped[Agreement] = relationship(back_populates="actions")
+    assignee: Mapped[User | None] = relationship()
+
+    @property
+    def due(self) -> PartialDate | None:
+        """The due date at its known precision."""
+        return PartialDate.from_columns(self.due_on, self.due_precision)
+
+    @due.setter
+    def due(self, value: PartialDate | None) -> None:
+        self.due_on, self.due_precision = (value.value, value.precision) if value else (None, None)
 
 
 class AgreementParty(Base):
