@@ -55,6 +55,7 @@ RULES: dict[str, str | UserRole] = {
     "history.party": VIEWER,
     "history.source": VIEWER,
     "history.sector": VIEWER,
+    "history.action": VIEWER,
     "history.activity": ADMIN,
     # Creating, editing, linking and archiving.
     "agreements.new": EDITOR,
@@ -65,6 +66,12 @@ RULES: dict[str, str | UserRole] = {
     "agreements.delete": EDITOR,
     "agreements.add_relation": EDITOR,
     "agreements.remove_relation": EDITOR,
+    # Owners and follow-up actions (issue 15): everyone sees their own agreements; editors manage actions.
+    "mine.index": VIEWER,
+    "actions.create": EDITOR,
+    "actions.edit": EDITOR,
+    "actions.update": EDITOR,
+    "actions.set_status": EDITOR,
     "parties.new": EDITOR,
     "parties.create": EDITOR,
     "parties.edit": EDITOR,

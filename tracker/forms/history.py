@@ -19,6 +19,7 @@ RECORD_TYPE_CHOICES = [
     ("party", _("Parties")),
     ("source", _("Sources")),
     ("sector", _("Sectors")),
+    ("action", _("Follow-up actions")),
 ]
 DAY_MESSAGE = _("Enter a date as YYYY-MM-DD, for example 2017-10-04.")
 

@@ -18,7 +18,7 @@ from tracker.history import LABEL_ATTRIBUTES, MODELS, field_label
 from tracker.http.archived import sees_archived
 from tracker.http.paging import page_size
 from tracker.labels import label
-from tracker.models import AgreementStatus, InstrumentType, PartyKind, RenewalIntent, SourceKind
+from tracker.models import ActionStatus, AgreementStatus, InstrumentType, PartyKind, RenewalIntent, SourceKind
 from tracker.queries import history as queries
 
 bp = Blueprint("history", __name__)
@@ -32,10 +32,11 @@ ENUM_FIELDS: dict[tuple[str, str], Any] = {
     ("agreement", "renewal_intent"): RenewalIntent,
     ("party", "kind"): PartyKind,
     ("source", "kind"): SourceKind,
+    ("action", "status"): ActionStatus,
 }
 RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
 # Recorded as ISO text at their precision ("2006", "2006-03"), shown like everywhere else ("Mar 2006").
-PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end"})
+PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end", "due"})
 
 
 @bp.get("/agreements/<id:agreement_id>/history")
@@ -62,18 +63,26 @@ def sector(sector_id: int):
     return render_record("sector", sector_id)
 
 
+@bp.get("/actions/<id:action_id>/history")
+def action(action_id: int):
+    """Every change of one follow-up action."""
+    return render_record("action", action_id)
+
+
 def render_record(record_type: str, record_id: int):
     """The History tab of a record; an archived record's only for those who may see the archive."""
     session = get_session()
     model = MODELS[record_type]
     record = session.get(model, record_id, execution_options={INCLUDE_ARCHIVED: True})
-    if record is None or (record.is_archived and not sees_archived()):
+    # An action has no archive of its own: it is seen while its agreement is.
+    shown = record.agreement if record_type == "action" and record is not None else record
+    if shown is None or (shown.is_archived and not sees_archived()):
         abort(404)
     return render_template(
         "history/record.html",
         record_type=record_type,
         title=getattr(record, LABEL_ATTRIBUTES[model]),
-        back=url_for("sectors.index") if record_type == "sector" else record_url(record_type, record_id),
+        back=back_url(record_type, record),
         changes=queries.record_history(session, record_type, record_id),
         **helpers(),
     )
@@ -93,6 +102,15 @@ def activity():
     return render_template("history/activity.html", form=form, page=page, labels=labels, **helpers())
 
 
+def back_url(record_type: str, record: Any) -> str:
+    """Where the History tab leads back to: the record's page, a sector's list, an action's agreement."""
+    if record_type == "sector":
+        return url_for("sectors.index")
+    if record_type == "action":
+        return record_url("agreement", record.agreement_id)
+    return record_url(record_type, record.id)
+
+
 def helpers() -> dict[str, Any]:
     """What the history templates use to show records, fields and values."""
     return {
@@ -110,6 +128,7 @@ def record_url(record_type: str, record_id: int) -> str:
         "party": ("parties.detail", "party_id"),
         "source": ("sources.detail", "source_id"),
         "sector": ("history.sector", "sector_id"),
+        "action": ("history.action", "action_id"),
     }
     endpoint, argument = endpoints[record_type]
     return url_for(endpoint, **{argument: record_id})
