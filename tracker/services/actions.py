@@ -21,8 +21,9 @@ def create_action(session: Session, agreement: Agreement, data: ActionData) -> F
     """Add a follow-up action to a live agreement."""
     if agreement.is_archived:
         raise StateError(str(_("“%(title)s” is archived; restore it first.", title=agreement.title)))
-    action = FollowUpAction(agreement=agreement)
+    action = FollowUpAction()
     _apply(session, action, data)
+    action.agreement = agreement  # only once checked: a refused action must not stay in the agreement's list
     session.add(action)
     session.flush()
     return action

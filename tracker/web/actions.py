@@ -18,13 +18,13 @@ from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, r
 
 bp = Blueprint("actions", __name__)
 
-# Where a status button sends the user back to: the agreement's page (default) or "My agreements".
-RETURN_PAGES = {"mine": "mine.index"}
+# Where a status button sends the user back to: the agreement's page (default), "My agreements" or needs attention.
+RETURN_PAGES = {"mine": "mine.index", "expiring": "expiring.index"}
 
 
 def action_form(formdata=None, action: FollowUpAction | None = None) -> ActionForm:
     """The action form with the users to assign it to, pre-filled from `action` on GET."""
-    form = ActionForm(formdata=formdata, prefix="action")
+    form = ActionForm(formdata=formdata, obj=action, prefix="action")
     if action is not None and formdata is None:
         form.fill_from(action)
     form.set_choices(user_choices(get_session(), keep=action.assignee_id if action else None))
