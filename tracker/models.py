@@ -673,6 +673,8 @@ class CalendarFeed(Base):
     query: Mapped[str] = mapped_column(String(2000), default="")
     # Review reminders, in months before the end ("12,6,3").
     lead_months: Mapped[str] = mapped_column(String(100), default="12,6,3")
+    # Whether the feed also shows the follow-up actions of its agreements on their due dates (issue 15).
+    include_actions: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

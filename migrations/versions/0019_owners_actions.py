@@ -1,6 +1,6 @@
 """Owners and follow-up actions (issue 15): each agreement's responsible officer (a user) and responsible unit (a
 party), both optional; and the table of follow-up actions, each about one agreement, with a due date at its known
-precision, an assignee, a status and a note.
+precision, an assignee, a status and a note; and the calendar feed's option to show those actions.
 
 SQLite: the two columns are added in place (ALTER TABLE … ADD COLUMN); batch mode would copy `agreement` and lose its
 search triggers (see 0014 and 0017). SQLite adds no constraint to a table, and a foreign key written in the column
@@ -101,10 +101,12 @@ def upgrade() -> None:
     op.create_index('ix_follow_up_action_agreement_id', 'follow_up_action', ['agreement_id'], unique=False)
     op.create_index('ix_follow_up_action_assignee_id', 'follow_up_action', ['assignee_id'], unique=False)
     op.create_index('ix_follow_up_action_status_due_on', 'follow_up_action', ['status', 'due_on'], unique=False)
+    op.add_column('calendar_feed', sa.Column('include_actions', sa.Boolean(), server_default='0', nullable=False))
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.execute('ALTER TABLE calendar_feed DROP COLUMN include_actions')  # in place on SQLite too, as 0017
     op.drop_table('follow_up_action')
     sqlite = op.get_bind().dialect.name == 'sqlite'
     for column, table, name in reversed(OWNER_COLUMNS):

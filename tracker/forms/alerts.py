@@ -40,6 +40,11 @@ class CalendarFeedForm(BaseForm):
         description=_("Whole months from 1 to 60, separated by commas. Leave it empty for no reminders."),
     )
 
+    include_actions = BooleanField(
+        _("Include follow-up actions"),
+        description=_("The open follow-up actions of these agreements, on their due dates."),
+    )
+
     def validate_lead_months(self, field: Any) -> None:
         """A list of whole months the service accepts."""
         try:
