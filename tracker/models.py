@@ -238,6 +238,8 @@ class User(TimestampMixin, Base):
     # The e-mail digest of expiries: whether the user wants it, and how many months ahead it looks.
     digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     digest_months: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # The digest about the agreements one is responsible for and one's follow-up actions: on unless opted out.
+    owner_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # The interface language the user chose ("en", "id"); None follows the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(10))
 

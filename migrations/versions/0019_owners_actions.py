@@ -1,6 +1,7 @@
 """Owners and follow-up actions (issue 15): each agreement's responsible officer (a user) and responsible unit (a
 party), both optional; and the table of follow-up actions, each about one agreement, with a due date at its known
-precision, an assignee, a status and a note; and the calendar feed's option to show those actions.
+precision, an assignee, a status and a note; the calendar feed's option to show those actions, and each user's choice of the digest about what they own (on
+unless they opt out).
 
 SQLite: the two columns are added in place (ALTER TABLE … ADD COLUMN); batch mode would copy `agreement` and lose its
 search triggers (see 0014 and 0017). SQLite adds no constraint to a table, and a foreign key written in the column
@@ -102,11 +103,13 @@ def upgrade() -> None:
     op.create_index('ix_follow_up_action_assignee_id', 'follow_up_action', ['assignee_id'], unique=False)
     op.create_index('ix_follow_up_action_status_due_on', 'follow_up_action', ['status', 'due_on'], unique=False)
     op.add_column('calendar_feed', sa.Column('include_actions', sa.Boolean(), server_default='0', nullable=False))
+    op.add_column('user', sa.Column('owner_digest', sa.Boolean(), server_default='1', nullable=False))
 
 
 def downgrade() -> None:
     """Revert this revision."""
     op.execute('ALTER TABLE calendar_feed DROP COLUMN include_actions')  # in place on SQLite too, as 0017
+    op.execute('ALTER TABLE "user" DROP COLUMN owner_digest')
     op.drop_table('follow_up_action')
     sqlite = op.get_bind().dialect.name == 'sqlite'
     for column, table, name in reversed(OWNER_COLUMNS):

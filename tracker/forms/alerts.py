@@ -69,6 +69,12 @@ class DigestForm(BaseForm):
     """Whether to get the e-mail digest, and how far ahead it looks."""
 
     opt_in = BooleanField(_("Send me the e-mail digest of expiring agreements"))
+    owner_digest = BooleanField(
+        _("Tell me about the agreements I am responsible for and my follow-up actions"),
+        description=_(
+            "Their ends within the window, overdue agreements and the actions due or overdue, in the same e-mail."
+        ),
+    )
     months = SelectField(
         _("List agreements ending within"),
         coerce=int,
