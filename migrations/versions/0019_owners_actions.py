@@ -1,7 +1,7 @@
 """Owners and follow-up actions (issue 15): each agreement's responsible officer (a user) and responsible unit (a
-party), both optional; and the table of follow-up actions, each about one agreement, with a due date at its known
-precision, an assignee, a status and a note; the calendar feed's option to show those actions, and each user's choice of the digest about what they own (on
-unless they opt out).
+party), both optional; the table of follow-up actions, each about one agreement, with a due date at its known
+precision, an assignee, a status and a note; the calendar feed's option to show those actions; and each user's
+choice of the digest about what they own (on unless they opt out).
 
 SQLite: the two columns are added in place (ALTER TABLE … ADD COLUMN); batch mode would copy `agreement` and lose its
 search triggers (see 0014 and 0017). SQLite adds no constraint to a table, and a foreign key written in the column

@@ -9,7 +9,7 @@ from .helpers import expect
 
 
 def test_a_follow_up_action_from_overdue_to_done(page_as, make_agreement):
-    agreement = make_agreement(title="AITEC technology cooperation", start="2006", end="2030")
+    make_agreement(title="AITEC technology cooperation", start="2006", end="2030")
     page, _editor = page_as(UserRole.EDITOR)
 
     page.get_by_role("link", name="My agreements").click()
