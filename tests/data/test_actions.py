@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tracker.dates import PartialDate
-from tracker.errors import ConflictError, ValidationError
+from tracker.errors import ConflictError, InUseError, ValidationError
 from tracker.models import ActionStatus, AgreementStatus, Change, ChangeAction, UserRole
 from tracker.queries.actions import count_overdue_actions, my_work, overdue_actions
 from tracker.queries.agreements import AgreementFilters, search_agreements
@@ -15,6 +15,7 @@ from tracker.records.agreement import from_json, input_json
 from tracker.services.actions import create_action, set_action_status, update_action
 from tracker.services.agreements import update_agreement
 from tracker.services.archive import archive
+from tracker.services.parties import archive_party
 
 AS_OF = date(2026, 12, 6)
 
@@ -138,3 +139,11 @@ def test_my_work_lists_owned_agreements_and_their_open_actions(session, make_agr
     work = my_work(session, me.id)
     assert [agreement.title for agreement in work.agreements] == ["Ends soon", "Ends later", "Closed"]
     assert [action.id for action in work.actions] == [assigned.id, on_mine.id]
+
+
+def test_a_responsible_unit_cannot_be_archived(session, make_agreement, make_party):
+    unit = make_party(name="Directorate of Metal Industry")
+    make_agreement(title="Owned by the unit", unit=unit)
+    with pytest.raises(InUseError) as refused:
+        archive_party(session, unit)
+    assert "Owned by the unit" in refused.value.message
