@@ -231,6 +231,8 @@ class Recorder:
                 before, after = None, state.dict.get(key)
             elif history.has_changes():
                 before, after = _before(history), _after(history)
+                if before == after:  # set again to what it was (an owner left empty stays empty)
+                    continue
             else:
                 continue
             if key in REFERENCE_COLUMNS:

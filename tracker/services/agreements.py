@@ -98,7 +98,9 @@ def _apply(session: Session, agreement: Agreement, data: AgreementData) -> None:
     parties = _load_parties(session, [party_id for party_id, _role in data.parties])
     for spec, value in plain_values(data, AgreementData):
         setattr(agreement, spec.name, value)
-    agreement.owner, agreement.unit = check_owner(session, data.owner_id), _check_unit(session, data.unit_id)
+    owner, unit = check_owner(session, data.owner_id), _check_unit(session, data.unit_id)
+    if (agreement.owner_id, agreement.unit_id) != (data.owner_id, data.unit_id):  # no needless write
+        agreement.owner, agreement.unit = owner, unit
     agreement.sectors = sectors
     _set_parties(agreement, [(parties[party_id], role) for party_id, role in data.parties])
 
