@@ -25,7 +25,7 @@ from tracker.queries.archive import archiver
 from tracker.queries.parties import home_party_choices, party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
 from tracker.queries.timelines import agreements_timeline
-from tracker.queries.users import user_choices
+from tracker.queries.users import owner_filter_choices, user_choices
 from tracker.services import agreements as service
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
 from tracker.web.conflicts import render_conflict
@@ -40,7 +40,7 @@ def index():
     session = get_session()
     form = AgreementQueryForm(request.args)
     form.set_choices(party_filter_choices(session), sector_choices(session))
-    form.set_owner_choices(user_choices(session))
+    form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 400
     page = agreement_page(session, form)
@@ -53,7 +53,7 @@ def timeline():
     session = get_session()
     form = AgreementQueryForm(request.args)
     form.set_choices(party_filter_choices(session), sector_choices(session))
-    form.set_owner_choices(user_choices(session))
+    form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     day_form = AsOfForm(request.args)
     if not all([form.validate(), day_form.validate()]):
         context = {"form": form, "day_form": day_form, "page": None, "chart": None}
