@@ -1,5 +1,8 @@
 """The e-mail digest of expiries: what each opted-in user gets (text and HTML); `flask send-digest` sends it.
 
+Responsible officers and assignees also hear about their own agreements and follow-up actions (issue 15), in the
+same e-mail, unless they opted out; a user who only owns things gets only that part.
+
 The command runs from cron, without a request: links are built on TRACKER_BASE_URL through a test request
 context, and the database is read through a session of its own that never takes SQLite's write lock, since
 talking to the mail server can take a while.
@@ -20,7 +23,7 @@ from flask_babel import force_locale
 from tracker.i18n import _, _n
 from tracker.locale import user_locale
 from tracker.models import User
-from tracker.queries.digest import digest_recipients, digest_window, reports_by_window
+from tracker.queries.digest import OwnWork, digest_recipients, digest_window, own_work, reports_by_window
 from tracker.queries.expiring import ExpiringReport
 
 
@@ -29,8 +32,9 @@ class Digest:
     """One user's digest: the report it is made of and the message that carries it."""
 
     email: str
-    report: ExpiringReport
+    report: ExpiringReport | None  # None for a user who only hears about their own agreements and actions
     message: EmailMessage
+    work: OwnWork = field(default_factory=lambda: OwnWork([], []))
 
 
 @dataclass
@@ -42,13 +46,21 @@ class DigestRun:
     quiet: int = 0
 
 
-def has_news(report: ExpiringReport) -> bool:
-    """Whether there is anything to tell: a user with nothing ending and nothing overdue gets no mail."""
-    return bool(report.expiring or report.needs_attention)
+def has_news(report: ExpiringReport | None, work: OwnWork | None = None) -> bool:
+    """Whether there is anything to tell: a user with nothing ending, nothing overdue and nothing of their own to do
+    gets no mail."""
+    return bool(report and (report.expiring or report.needs_attention)) or bool(work)
 
 
-def subject(report: ExpiringReport) -> str:
-    """ "Expiring agreements: 3 ending soon, 1 needing attention"."""
+def subject(report: ExpiringReport | None, work: OwnWork | None = None) -> str:
+    """ "Expiring agreements: 3 ending soon, 1 needing attention", or for one's own part only "Your agreements and
+    actions: 2 agreements, 1 action"."""
+    if report is None:
+        agreements = _n("%(num)d agreement", "%(num)d agreements", len(work.agreements) if work else 0)
+        actions = _n("%(num)d action", "%(num)d actions", len(work.actions) if work else 0)
+        return str(
+            _("Your agreements and actions: %(agreements)s, %(actions)s", agreements=agreements, actions=actions)
+        )
     ending = _n("%(num)d ending soon", "%(num)d ending soon", len(report.expiring))
     attention = _n("%(num)d needing attention", "%(num)d needing attention", len(report.needs_attention))
     return str(_("Expiring agreements: %(ending)s, %(attention)s", ending=ending, attention=attention))
@@ -59,23 +71,26 @@ def recipient(user: User) -> Address:
     return Address(display_name=" ".join(user.name.split()), addr_spec=user.email)
 
 
-def compose(user: User, report: ExpiringReport, sender: str, domain: str) -> EmailMessage:
+def compose(
+    user: User, report: ExpiringReport | None, sender: str, domain: str, work: OwnWork | None = None
+) -> EmailMessage:
     """The digest message, in the recipient's language: plain text and HTML alternatives of the same report."""
     with force_locale(user_locale(user)):  # the language the user chose, else the installation's
-        return compose_message(user, report, sender, domain)
+        return compose_message(user, report, sender, domain, work or OwnWork([], []))
 
 
-def compose_message(user: User, report: ExpiringReport, sender: str, domain: str) -> EmailMessage:
+def compose_message(user: User, report: ExpiringReport | None, sender: str, domain: str, work: OwnWork) -> EmailMessage:
     """The digest message in the current locale."""
     message = EmailMessage()
-    message["Subject"] = subject(report)
+    message["Subject"] = subject(report, work)
     message["From"] = sender
     message["To"] = recipient(user)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
-    message.set_content(render_template("mail/digest.txt", user=user, report=report))
-    message.add_alternative(render_template("mail/digest.html", user=user, report=report), subtype="html")
+    context = {"user": user, "report": report, "work": work, "as_of": as_of_of(report, work)}
+    message.set_content(render_template("mail/digest.txt", **context))
+    message.add_alternative(render_template("mail/digest.html", **context), subtype="html")
     return message
 
 
@@ -88,16 +103,25 @@ def build_digests(app: Flask, as_of: date, sender: str) -> DigestRun:
         users = digest_recipients(session)
         reports = reports_by_window(session, as_of, users)
         for user in users:
-            add_digest(run, user, reports[digest_window(user)], sender, domain)
+            report = reports[digest_window(user)] if user.digest_opt_in else None
+            add_digest(run, user, report, sender, domain, own_work(session, user, as_of))
     return run
 
 
-def add_digest(run: DigestRun, user: User, report: ExpiringReport, sender: str, domain: str) -> None:
+def as_of_of(report: ExpiringReport | None, work: OwnWork) -> date | None:
+    """The day the digest counts from (the report's; for one's own part only, the day it was read for)."""
+    return report.as_of if report else work.as_of
+
+
+def add_digest(
+    run: DigestRun, user: User, report: ExpiringReport | None, sender: str, domain: str, work: OwnWork | None = None
+) -> None:
     """Add the user's digest to the run, or count the user as quiet or unaddressable."""
-    if not has_news(report):
+    if not has_news(report, work):
         run.quiet += 1
         return
     try:
-        run.digests.append(Digest(user.email, report, compose(user, report, sender, domain)))
+        message = compose(user, report, sender, domain, work)
+        run.digests.append(Digest(user.email, report, message, work or OwnWork([], [])))
     except ValueError as error:  # the e-mail package refuses an address it cannot write in a header
         run.unaddressable.append((user.email, str(error)))

@@ -17,6 +17,7 @@ from tracker.formatting import partial_date
 from tracker.i18n import _, _n
 from tracker.ics import AllDayEvent
 from tracker.labels import label
+from tracker.models import FollowUpAction
 from tracker.queries.calendars import FeedEntry
 from tracker.queries.expiring import add_months
 
@@ -108,6 +109,42 @@ def review_event(entry: FeedEntry, months: int, link: LinkBuilder, domain: str) 
         modified=agreement.updated_at,
         sequence=agreement.version,
     )
+
+
+def due_wording(due: PartialDate) -> str:
+    """The due date at its precision, saying which day stands for it, as `end_wording` does for an end."""
+    return end_wording(due)
+
+
+def action_event(action: FollowUpAction, link: LinkBuilder, domain: str) -> AllDayEvent:
+    """An open follow-up action on its due date (its earliest possible day, as an end)."""
+    due = action.due
+    assert due is not None  # the feed shows dated actions only
+    url = link(action.agreement_id)
+    who = action.assignee.name or action.assignee.email if action.assignee else "—"
+    lines = [
+        action.title,
+        str(_("Agreement: %(title)s", title=action.agreement.title)),
+        str(_("Due: %(when)s", when=due_wording(due))),
+        str(_("Assigned to: %(who)s", who=who)),
+        *([action.note] if action.note else []),
+        url,
+    ]
+    summary = str(_("Action: %(title)s (%(agreement)s)", title=action.title, agreement=action.agreement.title))
+    return AllDayEvent(
+        uid=f"action-{action.id}@{domain}",
+        day=due.value,
+        summary=summary,
+        description="\n".join(lines),
+        url=url,
+        modified=action.updated_at,
+        sequence=action.version,
+    )
+
+
+def action_events(actions: list[FollowUpAction], link: LinkBuilder, domain: str) -> list[AllDayEvent]:
+    """The open follow-up actions of a feed's agreements, each on its due date."""
+    return [action_event(action, link, domain) for action in actions]
 
 
 def feed_events(entries: list[FeedEntry], lead_months: list[int], link: LinkBuilder, domain: str) -> list[AllDayEvent]:

@@ -7,6 +7,7 @@ import enum
 from tracker.dates import Precision
 from tracker.i18n import _
 from tracker.models import (
+    ActionStatus,
     AgreementStatus,
     AutoRenewal,
     ChangeAction,
@@ -23,6 +24,9 @@ from tracker.models import (
 )
 
 LABELS: dict[enum.Enum, object] = {
+    ActionStatus.OPEN: _("Open"),
+    ActionStatus.DONE: _("Done"),
+    ActionStatus.CANCELLED: _("Cancelled"),
     InstrumentType.MOU: _("Memorandum of understanding"),
     InstrumentType.AGREEMENT: _("Agreement"),
     InstrumentType.LETTER_OF_INTENT: _("Letter of intent"),

@@ -274,6 +274,8 @@ class User(TimestampMixin, Base):
     # The e-mail digest of expiries: whether the user wants it, and how many months ahead it looks.
     digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     digest_months: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # The digest about the agreements one is responsible for and one's follow-up actions: on unless opted out.
+    owner_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # The interface language the user chose ("en", "id"); None follows the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(10))
 
@@ -475,6 +477,15 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     )
     ratifying_instrument: Mapped[str] = mapped_column(String(300), default="", server_default="")
     document_number: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Who answers for the agreement (issue 15): a responsible officer and a responsible unit on the home side.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    unit: Mapped[Party | None] = relationship(foreign_keys=[unit_id])
+    actions: Mapped[list[FollowUpAction]] = relationship(
+        back_populates="agreement",
+        order_by=lambda: (FollowUpAction.due_on.is_(None), FollowUpAction.due_on, FollowUpAction.id),
+    )
 
     sectors: Mapped[list[Sector]] = relationship(
         secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"
@@ -543,6 +554,47 @@ class AgreementTerm(Base):
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     end_on: Mapped[date] = mapped_column(Date)
     decision_on: Mapped[date] = mapped_column(Date)
+
+
+class ActionStatus(enum.Enum):
+    """Where a follow-up action stands."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class FollowUpAction(VersionedMixin, TimestampMixin, Base):
+    """Something to do about an agreement by a date: a working group's meeting, a report, drafting the renewal."""
+
+    __tablename__ = "follow_up_action"
+    __table_args__ = (
+        CheckConstraint("(due_on IS NULL) = (due_precision IS NULL)", name="due_complete"),
+        # Overdue open actions ("needs attention") and one's open actions, found by status and due day.
+        Index("ix_follow_up_action_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    # Stored as its earliest possible day plus the precision it is known at, as the agreement's dates.
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "due_precision"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[ActionStatus] = mapped_column(value_enum(ActionStatus, "status"), default=ActionStatus.OPEN)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    agreement: Mapped[Agreement] = relationship(back_populates="actions")
+    assignee: Mapped[User | None] = relationship()
+
+    @property
+    def due(self) -> PartialDate | None:
+        """The due date at its known precision."""
+        return PartialDate.from_columns(self.due_on, self.due_precision)
+
+    @due.setter
+    def due(self, value: PartialDate | None) -> None:
+        self.due_on, self.due_precision = (value.value, value.precision) if value else (None, None)
 
 
 class AgreementParty(Base):
@@ -708,6 +760,8 @@ class CalendarFeed(Base):
     query: Mapped[str] = mapped_column(String(2000), default="")
     # Review reminders, in months before the end ("12,6,3").
     lead_months: Mapped[str] = mapped_column(String(100), default="12,6,3")
+    # Whether the feed also shows the follow-up actions of its agreements on their due dates (issue 15).
+    include_actions: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

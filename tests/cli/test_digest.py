@@ -13,7 +13,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 
 from tests.conftest import sign_in_client
-from tracker.models import AgreementStatus, PartyRole, RenewalIntent, User, UserRole
+from tracker.dates import PartialDate
+from tracker.models import ActionStatus, AgreementStatus, FollowUpAction, PartyRole, RenewalIntent, User, UserRole
 
 AS_OF = "2017-10-04"
 BASE_URL = "https://tracker.kemenperin.example/app"
@@ -261,3 +262,50 @@ def test_windows_outside_1_to_24_months_are_refused(app, session, make_user, mon
     response = client.post("/account/digest", data={"opt_in": "y", "months": months})
     assert response.status_code == 422
     assert reloaded(session, user).digest_opt_in is False
+
+
+# --- responsible officers and assignees (issue 15) -----------------------------------------------------
+
+
+def test_owners_and_assignees_hear_of_their_agreements_and_actions(app, session, mailbox, make_user, make_agreement):
+    officer = make_user(UserRole.VIEWER, email="officer@kemenperin.example")  # never opted in to the digest
+    assignee = make_user(UserRole.EDITOR, email="staf@kemenperin.example")
+    assignee.locale = "id"
+    quiet = make_user(UserRole.VIEWER, email="quiet@kemenperin.example")
+    quiet.owner_digest = False
+    owned = make_agreement(title="AITEC technology cooperation", end="2018", owner=officer)
+    make_agreement(title="Far away", end="2030", owner=officer)
+    make_agreement(title="Opted out", end="2018", owner=quiet)
+    meeting = FollowUpAction(agreement=owned, title="Joint working group meeting", assignee=assignee)
+    meeting.due = PartialDate.parse("2017-09")
+    done = FollowUpAction(agreement=owned, title="Old report", assignee=assignee, status=ActionStatus.DONE)
+    session.add_all([meeting, done])
+    session.commit()
+
+    result = send_digest(app, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    messages = mailbox.messages()
+    assert sorted(messages) == ["officer@kemenperin.example", "staf@kemenperin.example"]  # not the one who opted out
+    officer_mail = messages["officer@kemenperin.example"]
+    assert officer_mail["Subject"] == "Your agreements and actions: 1 agreement, 1 action"
+    text, html = parts(officer_mail)
+    for body in (text, html):
+        assert "AITEC technology cooperation" in body and "Far away" not in body
+        assert "Joint working group meeting" in body and "overdue" in body and "Old report" not in body
+        assert f"{BASE_URL}/my/" in body
+        assert "Needs attention" not in body and "NEEDS ATTENTION" not in body  # not opted in to the whole digest
+    staff_text, _html = parts(messages["staf@kemenperin.example"])
+    assert "Joint working group meeting" in staff_text
+    assert staff_text.startswith("Yth. staf@kemenperin.example,")  # the assignee's language
+
+
+def test_opted_in_owners_get_both_parts_in_one_mail(app, session, mailbox, make_user, make_agreement):
+    officer = make_user(UserRole.VIEWER, email="officer@kemenperin.example")
+    officer.digest_opt_in, officer.digest_months = True, 12
+    make_agreement(title="AITEC technology cooperation", end="2018", owner=officer)
+    session.commit()
+    assert send_digest(app, "--as-of", AS_OF).exit_code == 0
+    mail = mailbox.messages()["officer@kemenperin.example"]
+    assert mail["Subject"] == "Expiring agreements: 1 ending soon, 0 needing attention"
+    text, _html = parts(mail)
+    assert text.index("YOUR AGREEMENTS AND ACTIONS") < text.index("ENDING WITHIN 12 MONTHS")

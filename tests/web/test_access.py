@@ -16,7 +16,15 @@ from werkzeug.routing import Rule
 
 from tests.conftest import sign_in_client
 from tracker import access, create_app
-from tracker.models import AgreementRelation, GlossaryEntry, ImportPreset, PartyRole, RelationKind, UserRole
+from tracker.models import (
+    AgreementRelation,
+    FollowUpAction,
+    GlossaryEntry,
+    ImportPreset,
+    PartyRole,
+    RelationKind,
+    UserRole,
+)
 from tracker.services.calendars import FeedData, create_feed
 from tracker.services.tokens import create_token
 
@@ -65,7 +73,14 @@ EXPECTED: dict[str, str | UserRole] = {
     "history.source": VIEWER,
     "history.sector": VIEWER,
     "history.glossary_entry": VIEWER,
+    "history.action": VIEWER,
     "history.activity": ADMIN,
+    # Owners and follow-up actions: one's own agreements for everyone who reads; actions are editors' work.
+    "mine.index": VIEWER,
+    "actions.create": EDITOR,
+    "actions.edit": EDITOR,
+    "actions.update": EDITOR,
+    "actions.set_status": EDITOR,
     # Creating, editing, linking, archiving.
     "agreements.new": EDITOR,
     "agreements.create": EDITOR,
@@ -153,6 +168,11 @@ EXPECTED: dict[str, str | UserRole] = {
     "api.create_link": EDITOR,
     "api.update_link": EDITOR,
     "api.delete_link": EDITOR,
+    "api.list_actions": VIEWER,
+    "api.get_action": VIEWER,
+    "api.create_action": EDITOR,
+    "api.update_action": EDITOR,
+    "api.cancel_action": EDITOR,
     "api.list_parties": VIEWER,
     "api.get_party": VIEWER,
     "api.create_party": EDITOR,
@@ -202,7 +222,8 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     older = make_agreement(title="Technology development cooperation 2006")
     source = make_source(agreements=[(agreement, "Reports the plan to extend.")])
     relation = AgreementRelation(subject=agreement, object=older, kind=RelationKind.RENEWS)
-    session.add(relation)
+    action = FollowUpAction(agreement=agreement, title="Annual implementation report")
+    session.add_all([relation, action])
     session.commit()
     target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
     preset = ImportPreset(name="Access test", mapping={})
@@ -216,6 +237,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "sector_id": sector.id,
         "entry_id": session.scalars(select(GlossaryEntry).order_by(GlossaryEntry.id)).first().id,
         "relation_id": relation.id,
+        "action_id": action.id,
         "user_id": target.id,
         "token_id": create_token(session, target)[0].id,
         "preset_id": preset.id,

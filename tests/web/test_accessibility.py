@@ -41,7 +41,15 @@ from tests.web.a11y_css import (
     visible_outline,
 )
 from tests.web.a11y_html import parse, problems_of, text_of
-from tracker.models import AgreementRelation, ImportPreset, PartyRole, RelationKind, UserRole
+from tracker.dates import PartialDate
+from tracker.models import (
+    AgreementRelation,
+    FollowUpAction,
+    ImportPreset,
+    PartyRole,
+    RelationKind,
+    UserRole,
+)
 from tracker.services.calendars import FeedData, create_feed
 from tracker.services.glossary import create_entry
 from tracker.services.tokens import create_token
@@ -92,11 +100,14 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
     )
     older = make_agreement(title="Technology development cooperation 2001", start="2001", end="2006")
     source = make_source(agreements=[(agreement, "Reports the plan to extend.")])
+    target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
     relation = AgreementRelation(subject=agreement, object=older, kind=RelationKind.RENEWS)
     preset = ImportPreset(name="Ministry list", mapping={"fields": {"Title": "title"}})
-    session.add_all([relation, preset])
+    action = FollowUpAction(agreement=agreement, title="Joint working group meeting", assignee=target, note="Seoul")
+    action.due = PartialDate.parse("2018-06")
+    agreement.owner, agreement.unit = target, ministry
+    session.add_all([relation, preset, action])
     session.commit()
-    target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
     feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
     api_token, _text = create_token(session, target)
     entry = create_entry(session, ["semikonduktor", "semiconductor"])  # with a history to show
@@ -107,6 +118,7 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         "source_id": source.id,
         "sector_id": sector.id,
         "relation_id": relation.id,
+        "action_id": action.id,
         "user_id": target.id,
         "token_id": api_token.id,
         "preset_id": preset.id,

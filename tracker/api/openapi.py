@@ -15,8 +15,9 @@ from tracker.forms.agreements import PER_PAGE_CHOICES
 from tracker.models import MAX_ID, AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent, SourceKind
 from tracker.queries.agreements import SortOrder
 from tracker.queries.sources import SORTS
+from tracker.records.action import ActionData
 from tracker.records.agreement import MAX_PARTIES, MAX_SECTORS, AgreementData
-from tracker.records.fields import Kind, Spec, max_length, plain_specs, spec_of
+from tracker.records.fields import Kind, Spec, max_length, plain_specs, reference_specs, spec_of
 from tracker.records.party import PartyData
 from tracker.records.sector import SectorData
 from tracker.records.source import LinkData, SourceData
@@ -87,8 +88,21 @@ COMMON_OUTPUT: dict[str, Schema] = {
 }
 
 
+# What the references of the record contracts name.
+REFERENCE_TEXT = {
+    "owner_id": "The responsible officer: a user's id; null for none.",
+    "unit_id": "The responsible unit: a party's id (on the home side); null for none.",
+    "assignee_id": "The user the action is assigned to; null for nobody.",
+}
+
+
 def output_property(spec: Spec) -> Schema:
-    """How a representation shows a plain field of a record contract."""
+    """How a representation shows a plain field of a record contract, or a reference to another record."""
+    if spec.kind is Kind.REFERENCE:
+        return {
+            "type": ["integer", "null"],
+            "description": REFERENCE_TEXT.get(spec.name, "A record's id; null for none."),
+        }
     if spec.kind is Kind.CHOICE:
         return {"enum": values(spec.choices)}
     if spec.kind is Kind.PARTIAL_DATE:
@@ -99,7 +113,9 @@ def output_property(spec: Spec) -> Schema:
 
 
 def input_property(spec: Spec) -> Schema:
-    """What a request body may give for a plain field of a record contract."""
+    """What a request body may give for a plain field of a record contract, or a reference to another record."""
+    if spec.kind is Kind.REFERENCE:
+        return nullable(an_id(REFERENCE_TEXT.get(spec.name, "A record's id; null for none.")))
     if spec.kind is Kind.CHOICE:
         schema: Schema = {"enum": values(spec.choices)}
         return {**schema, "default": spec.default.value} if spec.default is not None else schema
@@ -110,14 +126,19 @@ def input_property(spec: Spec) -> Schema:
     return text(spec.max_length or 0, min_length=1 if spec.required else 0)
 
 
+def schema_specs(data_class: type) -> tuple[Spec, ...]:
+    """The fields a contract's schemas show: the plain ones, and the references to other records (owners)."""
+    return (*plain_specs(data_class), *reference_specs(data_class))
+
+
 def output_properties(data_class: type) -> dict[str, Schema]:
-    """The representation's properties of a contract's plain fields."""
-    return {spec.name: output_property(spec) for spec in plain_specs(data_class)}
+    """The representation's properties of a contract's plain fields and references."""
+    return {spec.name: output_property(spec) for spec in schema_specs(data_class)}
 
 
 def input_properties(data_class: type) -> dict[str, Schema]:
-    """The request body's properties of a contract's plain fields."""
-    return {spec.name: input_property(spec) for spec in plain_specs(data_class)}
+    """The request body's properties of a contract's plain fields and references."""
+    return {spec.name: input_property(spec) for spec in schema_specs(data_class)}
 
 
 def required_names(data_class: type) -> list[str]:
@@ -228,6 +249,24 @@ AGREEMENT_INPUT = input_schema(
     required_names(AgreementData),
     (*READ_ONLY_COMMON, "sources", "current_term"),
     "An agreement as written: PUT replaces every field, missing optional ones become empty.",
+)
+
+ACTION = output(
+    {
+        "id": an_id(),
+        "agreement_id": an_id("The agreement the action is about."),
+        **output_properties(ActionData),
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+        "version": {"type": "integer", "minimum": 1},
+    },
+    "A follow-up action of an agreement: what is to be done, by when, by whom; open, done or cancelled.",
+)
+ACTION_INPUT = input_schema(
+    input_properties(ActionData),
+    required_names(ActionData),
+    ("id", "agreement_id", "created_at", "updated_at", "version"),
+    "A follow-up action as written: PUT replaces every field, missing optional ones become empty.",
 )
 
 PARTY = output(
@@ -389,6 +428,10 @@ SCHEMAS: dict[str, Schema] = {
     "SectorInput": SECTOR_INPUT,
     "SectorPatch": patch_of(SECTOR_INPUT),
     "SectorPage": page_of("Sector"),
+    "Action": ACTION,
+    "ActionInput": ACTION_INPUT,
+    "ActionPatch": patch_of(ACTION_INPUT),
+    "ActionPage": page_of("Action"),
     "Link": LINK,
     "LinkInput": LINK_INPUT,
     "LinkUpdate": LINK_UPDATE,
@@ -437,6 +480,7 @@ PARAMETERS: dict[str, Schema] = {
     "party_id": path_id("party_id"),
     "source_id": path_id("source_id"),
     "sector_id": path_id("sector_id"),
+    "action_id": path_id("action_id"),
 }
 LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 AGREEMENT_FILTERS = [
@@ -454,6 +498,11 @@ AGREEMENT_FILTERS = [
     query("status", {"enum": values(AgreementStatus)}, "Any of these statuses.", repeatable=True),
     query("instrument", {"enum": values(InstrumentType)}, "Any of these instruments.", repeatable=True),
     query("renewal", {"enum": values(RenewalIntent)}, "Any of these renewal intents.", repeatable=True),
+    query(
+        "owner",
+        {"type": "string", "pattern": "^(me|[0-9]{1,9})$"},
+        "The responsible officer: a user's id, or 'me' (the token's user).",
+    ),
     query("active_in", YEAR, "Agreements whose known period overlaps this year."),
     query("ends_from", YEAR, "Ending in this year or later."),
     query("ends_to", YEAR, "Ending in this year or earlier (not before ends_from)."),
@@ -667,6 +716,42 @@ def link_paths() -> dict[str, Schema]:
     }
 
 
+def action_paths() -> dict[str, Schema]:
+    """The follow-up actions of one agreement; DELETE cancels."""
+    agreement = {"$ref": "#/components/parameters/agreement_id"}
+    action = {"$ref": "#/components/parameters/action_id"}
+    writes = problems(400, 401, 403, 404, 409, 412, 415, 422, 428)
+    item_paths = item("action", "Action", "action_id", "editors and admins")
+    item_paths["parameters"] = [agreement, action]
+    item_paths["delete"] = {
+        "operationId": "cancel_action",
+        "summary": "Cancel the action (editors and admins; If-Match required): it stays, with its history.",
+        "tags": ["Action"],
+        "parameters": [IF_MATCH],
+        "responses": {**NO_CONTENT, **problems(401, 403, 404, 409, 412, 428)},
+    }
+    return {
+        "/agreements/{agreement_id}/actions": {
+            "parameters": [agreement],
+            "get": {
+                "operationId": "list_actions",
+                "summary": "The agreement's follow-up actions, soonest due first (undated last).",
+                "tags": ["Action"],
+                "parameters": LIST_PARAMETERS,
+                "responses": {**ok("ActionPage", "One page.", etag=False), **problems(400, 401, 404)},
+            },
+            "post": {
+                "operationId": "create_action",
+                "summary": "Add a follow-up action to the agreement (editors and admins).",
+                "tags": ["Action"],
+                "requestBody": body("ActionInput"),
+                "responses": {**ok("Action", "Added.", "201"), **writes},
+            },
+        },
+        "/agreements/{agreement_id}/actions/{action_id}": item_paths,
+    }
+
+
 def resource_paths(kind: str, name: str, plural: str, filters: list[Schema], who: str) -> dict[str, Schema]:
     """Collection, item and restore paths of one kind of record."""
     id_name = f"{kind}_id"
@@ -700,6 +785,7 @@ def document() -> Schema:
     paths = {
         **resource_paths("agreement", "Agreement", "agreements", AGREEMENT_FILTERS, "editors and admins"),
         **link_paths(),
+        **action_paths(),
         **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),
         **resource_paths("source", "Source", "sources", SOURCE_FILTERS, "editors and admins"),
         **resource_paths("sector", "Sector", "sectors", [], "admins"),

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from tracker.clock import local_today
 from tracker.digest import DigestRun, build_digests
 from tracker.mail import Delivery, MailServerError, SmtpSettings, send_messages, sender_address
+from tracker.queries.digest import OwnWork
 from tracker.queries.expiring import ExpiringReport
 
 
@@ -36,16 +37,23 @@ def send_digest_command(as_of: datetime | None, dry_run: bool) -> None:
         send(run, day, settings)
 
 
-def report_counts(report: ExpiringReport) -> str:
-    """ "3 ending, 1 needing attention", for the command's output."""
-    ending, attention = len(report.expiring), len(report.needs_attention)
-    return f"{ending} ending within {report.months} months, {attention} needing attention"
+def report_counts(report: ExpiringReport | None, work: OwnWork | None = None) -> str:
+    """ "3 ending, 1 needing attention", and one's own agreements and actions, for the command's output."""
+    parts = []
+    if report is not None:
+        ending, attention = len(report.expiring), len(report.needs_attention)
+        parts.append(f"{ending} ending within {report.months} months, {attention} needing attention")
+    if work:
+        parts.append(f"own: {len(work.agreements)} agreement(s), {len(work.actions)} action(s)")
+    return "; ".join(parts)
 
 
 def echo_dry_run(run: DigestRun, as_of: date) -> None:
     """Say what would be sent, and send nothing."""
     for digest in run.digests:
-        click.echo(f"Would send to {digest.email}: {digest.message['Subject']} ({report_counts(digest.report)})")
+        click.echo(
+            f"Would send to {digest.email}: {digest.message['Subject']} ({report_counts(digest.report, digest.work)})"
+        )
     for email, reason in run.unaddressable:
         click.echo(f"Could not address {email}: {reason}", err=True)
     click.echo(

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     ValidationError,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from tracker.countries import country_choices
@@ -41,6 +41,8 @@ from tracker.records.fields import max_length
 BLANK_PARTY_ROWS = 3
 PLACE_MAX = max_length(AgreementData, "place_of_signing")
 PER_PAGE_CHOICES = (10, 25, 50, 100)
+OWNER_PATTERN = r"^(me|[0-9]{1,9})$"
+ME = "me"
 
 
 class LeanCheckbox(CheckboxInput):
@@ -91,6 +93,15 @@ class PartyRoleForm(Form):
 class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[misc]
     """Create or edit an agreement: an input per field of the contract, its sectors and parties."""
 
+    owner_id = SelectField(
+        _("Responsible officer"), coerce=optional_id, invalid_choice_message=_("Choose a user from the list.")
+    )
+    unit_id = SelectField(
+        _("Responsible unit"),
+        coerce=optional_id,
+        invalid_choice_message=_("Choose a unit from the list."),
+        description=_("The unit of the ministry (or another party at home) that answers for the agreement."),
+    )
     sectors = CheckboxListField(_("Sectors"), coerce=int)
     parties = FieldList(FormField(PartyRoleForm), label=_("Parties"), min_entries=1, max_entries=50)
     version = VersionField()
@@ -106,9 +117,15 @@ class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[mis
         for row in self.parties.entries:
             row.form.party.choices = options([("", _("— none —")), *party_choices])
 
+    def set_owner_choices(self, user_choices: list[tuple[int, str]], unit_choices: list[tuple[int, str]]) -> None:
+        """Offer the users as responsible officers and the home parties as responsible units."""
+        self.owner_id.choices = options([("", _("— none —")), *user_choices])
+        self.unit_id.choices = options([("", _("— none —")), *unit_choices])
+
     def fill_from(self, agreement: Any) -> None:
         """Pre-fill the form from an existing agreement (for GET of the edit page)."""
         fill_plain(self, agreement, AgreementData)
+        self.owner_id.data, self.unit_id.data = agreement.owner_id, agreement.unit_id
         self.sectors.data = [sector.id for sector in agreement.sectors]
         while self.parties.entries:
             self.parties.pop_entry()
@@ -123,6 +140,8 @@ class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[mis
             plain["place_of_signing"] = place_before_date((self.signed.raw_data or [""])[0])[:PLACE_MAX]
         return AgreementData(
             **plain,
+            owner_id=self.owner_id.data,
+            unit_id=self.unit_id.data,
             sector_ids=list(self.sectors.data or []),
             parties=[(row.party.data, PartyRole(row.role.data)) for row in self.parties if row.party.data is not None],
         )
@@ -155,6 +174,13 @@ class AgreementQueryForm(QueryForm):
     status = CheckboxListField(_("Status"), choices=options(choices(AgreementStatus)))
     instrument = CheckboxListField(_("Instrument"), choices=options(choices(InstrumentType)))
     renewal = CheckboxListField(_("Renewal"), choices=options(choices(RenewalIntent)))
+    # A user's id or "me"; the list page offers the users, other callers take any id (an unknown one matches none).
+    owner = SelectField(
+        _("Responsible officer"),
+        choices=[],
+        validate_choice=False,
+        validators=[Optional(), Regexp(OWNER_PATTERN, message=_("Give a user's number or “me”."))],
+    )
     active_in = year_field(_("Active in year"))
     ends_from = year_field(_("Ends from year"))
     ends_to = year_field(_("Ends by year"))
@@ -189,6 +215,10 @@ class AgreementQueryForm(QueryForm):
         self.party.choices = options([("", _("Any party")), *party_choices])
         self.sector.choices = options(sector_choices)
         self.country.choices = options([("", _("Any country")), *country_choices()])
+
+    def set_owner_choices(self, user_choices: list[tuple[int, str]]) -> None:
+        """Offer "anyone", "me" and the users as responsible officers (the list page)."""
+        self.owner.choices = options([("", _("Anyone")), (ME, _("Me")), *user_choices])
 
     def set_lookups(self, party_exists: Callable[[int], bool], sector_choices: list[tuple[str, str]]) -> None:
         """For callers that show no form (API, exports): a party id is looked up, not offered from a list of all."""

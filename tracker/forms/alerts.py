@@ -40,6 +40,11 @@ class CalendarFeedForm(BaseForm):
         description=_("Whole months from 1 to 60, separated by commas. Leave it empty for no reminders."),
     )
 
+    include_actions = BooleanField(
+        _("Include follow-up actions"),
+        description=_("The open follow-up actions of these agreements, on their due dates."),
+    )
+
     def validate_lead_months(self, field: Any) -> None:
         """A list of whole months the service accepts."""
         try:
@@ -64,6 +69,12 @@ class DigestForm(BaseForm):
     """Whether to get the e-mail digest, and how far ahead it looks."""
 
     opt_in = BooleanField(_("Send me the e-mail digest of expiring agreements"))
+    owner_digest = BooleanField(
+        _("Tell me about the agreements I am responsible for and my follow-up actions"),
+        description=_(
+            "Their ends within the window, overdue agreements and the actions due or overdue, in the same e-mail."
+        ),
+    )
     months = SelectField(
         _("List agreements ending within"),
         coerce=int,

@@ -20,6 +20,7 @@ RECORD_TYPE_CHOICES = [
     ("source", _("Sources")),
     ("sector", _("Sectors")),
     ("glossary_entry", _("Glossary entries")),
+    ("action", _("Follow-up actions")),
 ]
 DAY_MESSAGE = _("Enter a date as YYYY-MM-DD, for example 2017-10-04.")
 

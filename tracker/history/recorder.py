@@ -18,11 +18,13 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     ChangeAction,
+    FollowUpAction,
     GlossaryEntry,
     Party,
     RelationKind,
     Sector,
     Source,
+    User,
     utcnow,
 )
 
@@ -32,6 +34,7 @@ RECORD_TYPES: dict[type, str] = {
     Source: "source",
     Sector: "sector",
     GlossaryEntry: "glossary_entry",
+    FollowUpAction: "action",
 }
 MODELS: dict[str, type] = {name: model for model, name in RECORD_TYPES.items()}
 # The attribute that names a record in another record's history (a glossary entry's phrases, one per line).
@@ -41,6 +44,8 @@ LABEL_ATTRIBUTES: dict[type, str] = {
     Source: "title",
     Sector: "name",
     GlossaryEntry: "phrases",
+    FollowUpAction: "title",
+    User: "email",
 }
 # Records deleted for real rather than archived, whose deletion is still recorded: an UPDATE that empties every
 # field, with DELETED's [None, when] (ChangeAction has no DELETE, and its CHECK constraint would need a migration).
@@ -50,14 +55,26 @@ DELETED = "deleted_at"
 LINE_LISTS = frozenset({(GlossaryEntry, "phrases")})
 # Their order is kept (a glossary entry's first phrase names it); other lists are sorted by name.
 ORDERED_FIELDS = frozenset(key for _model, key in LINE_LISTS)
+# Columns holding another record's id, recorded as that record's name under the key of their relationship.
+REFERENCE_COLUMNS: dict[str, tuple[str, type]] = {
+    "parent_id": ("parent", Party),
+    "owner_id": ("owner", User),
+    "unit_id": ("unit", Party),
+    "assignee_id": ("assignee", User),
+}
 
 # Bookkeeping or derived columns, and archiving, which is a change of its own kind.
 SKIPPED_COLUMNS = frozenset(
     {"id", "created_at", "updated_at", "version", "archived_at", "archived_by_id", "url_normalized"}
 )
 # Each partial date is two columns, recorded as one field at its known precision.
-PARTIAL_DATES = ("signed", "start", "end", "in_force")
-PARTIAL_DATE_COLUMNS = frozenset(f"{name}_{part}" for name in PARTIAL_DATES for part in ("on", "precision"))
+PARTIAL_DATES: dict[type, tuple[str, ...]] = {
+    Agreement: ("signed", "start", "end", "in_force"),
+    FollowUpAction: ("due",),
+}
+PARTIAL_DATE_COLUMNS = frozenset(
+    f"{name}_{part}" for names in PARTIAL_DATES.values() for name in names for part in ("on", "precision")
+)
 # Collections edited on a record's own form, recorded as fields of that record.
 EDITED_COLLECTIONS: dict[type, tuple[str, ...]] = {Agreement: ("party_links", "sectors"), Party: ("aliases",)}
 COLLECTION_FIELDS = {"party_links": "parties", "sectors": "sectors", "aliases": "aliases"}
@@ -234,8 +251,7 @@ class Recorder:
     def fields(self, state: InstanceState, new: bool) -> dict[str, tuple[Any, Any]]:
         """Field name -> (before, after) for every field (new) or the changed ones."""
         found = self.column_fields(state, new)
-        if isinstance(state.obj(), Agreement):
-            found.update(partial_date_fields(state, new))
+        found.update(partial_date_fields(state, new, PARTIAL_DATES.get(type(state.obj()), ())))
         for key in EDITED_COLLECTIONS.get(type(state.obj()), ()):
             change = self.collection_field(state, key, new)
             if change is not None:
@@ -254,13 +270,15 @@ class Recorder:
                 before, after = None, state.dict.get(key)
             elif history.has_changes():
                 before, after = _before(history), _after(history)
-                if plain(before) == plain(after):  # a column added later, unloaded, set to the None it holds
+                # A column added later, unloaded, set to the None it holds; or set again to what it was.
+                if plain(before) == plain(after):
                     continue
             else:
                 continue
-            if key == "parent_id":
-                parent = state.dict.get("parent")
-                found["parent"] = (self.name(Party, before), self.name(Party, after, parent if after else None))
+            if key in REFERENCE_COLUMNS:
+                name, model = REFERENCE_COLUMNS[key]
+                loaded = state.dict.get(name)
+                found[name] = (self.name(model, before), self.name(model, after, loaded if after else None))
             else:
                 model = type(state.obj())
                 found[key] = (recorded(model, key, before), recorded(model, key, after))
@@ -393,10 +411,11 @@ def archive_action(state: InstanceState) -> ChangeAction | None:
     return None
 
 
-def partial_date_fields(state: InstanceState, new: bool) -> dict[str, tuple[Any, Any]]:
-    """An agreement's signing, start and end at their precision ("2006", "2006-03", "2006-03-15")."""
+def partial_date_fields(state: InstanceState, new: bool, names: tuple[str, ...]) -> dict[str, tuple[Any, Any]]:
+    """A record's partial dates at their precision ("2006", "2006-03", "2006-03-15"): an agreement's signing, start
+    and end, an action's due date."""
     found: dict[str, tuple[Any, Any]] = {}
-    for name in PARTIAL_DATES:
+    for name in names:
         day, precision = state.attrs[f"{name}_on"].history, state.attrs[f"{name}_precision"].history
         if new:
             after = PartialDate.from_columns(state.dict.get(f"{name}_on"), state.dict.get(f"{name}_precision"))

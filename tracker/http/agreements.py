@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from tracker.forms.agreements import AgreementQueryForm
+from tracker.forms.agreements import ME, AgreementQueryForm
 from tracker.http.paging import chosen_per_page
 from tracker.models import AgreementStatus, InstrumentType, RenewalIntent
 from tracker.queries.agreements import AgreementFilters, SortOrder, search_agreements
 from tracker.queries.pagination import Page
 
 
-def filters_from(form: AgreementQueryForm) -> AgreementFilters:
-    """The validated query form as query filters."""
+def owner_from(value: str | None, me: int | None = None) -> int | None:
+    """The responsible officer a query names: a user's id, or "me" (`me`, else the signed-in user; no one when
+    neither, an id no user has)."""
+    if not value:
+        return None
+    if value != ME:
+        return int(value)
+    if me is None and current_user and current_user.is_authenticated:
+        me = current_user.id
+    return me if me is not None else 0
+
+
+def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFilters:
+    """The validated query form as query filters; `me` is whom `owner=me` names (default: the signed-in user)."""
     return AgreementFilters(
         text=form.q.data or "",
         party_id=form.party.data,
@@ -27,6 +40,7 @@ def filters_from(form: AgreementQueryForm) -> AgreementFilters:
         signed_from=form.signed_from.data,
         signed_to=form.signed_to.data,
         sort=SortOrder(form.sort.data or SortOrder.RELEVANCE.value),
+        owner_id=owner_from(form.owner.data, me),
     )
 
 

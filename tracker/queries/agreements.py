@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import CTE, ColumnElement, Select, and_, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker import search
 from tracker.archiving import INCLUDE_ARCHIVED
@@ -20,6 +20,7 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     AgreementStatus,
+    FollowUpAction,
     InstrumentType,
     Party,
     RelationKind,
@@ -65,6 +66,7 @@ class AgreementFilters:
     signed_from: int | None = None
     signed_to: int | None = None
     sort: SortOrder = SortOrder.RELEVANCE
+    owner_id: int | None = None  # the responsible officer
 
 
 def search_agreements(session: Session, filters: AgreementFilters, page: int = 1, per_page: int = 25) -> Page:
@@ -111,6 +113,8 @@ def filter_conditions(
         conditions.append(Agreement.instrument_type.in_(filters.instruments))
     if filters.renewals:
         conditions.append(Agreement.renewal_intent.in_(filters.renewals))
+    if filters.owner_id is not None:
+        conditions.append(Agreement.owner_id == filters.owner_id)
     if filters.active_in is not None:
         conditions.append(active_in_year(filters.active_in))
     conditions.extend(in_years(Agreement.end_on, filters.ends_from, filters.ends_to))
@@ -243,6 +247,9 @@ def agreement_detail(session: Session, agreement_id: int, include_archived: bool
             selectinload(Agreement.source_links).joinedload(AgreementSource.source),
             selectinload(Agreement.relations_out).joinedload(AgreementRelation.object),
             selectinload(Agreement.relations_in).joinedload(AgreementRelation.subject),
+            joinedload(Agreement.owner),
+            joinedload(Agreement.unit),
+            selectinload(Agreement.actions).joinedload(FollowUpAction.assignee),
         )
     )
     return session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived}).one_or_none()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from tracker.dates import PartialDate
-from tracker.models import Agreement, CalendarFeed, Party, User
+from tracker.models import ActionStatus, Agreement, CalendarFeed, FollowUpAction, Party, User
 from tracker.queries.agreements import AgreementFilters, filter_conditions
 from tracker.queries.expiring import OPEN_STATUSES, _distinct_parties, _with_parties
 
@@ -52,6 +52,22 @@ class FeedEntry:
     agreement: Agreement
     end: PartialDate
     parties: tuple[Party, ...]
+
+
+def feed_actions(session: Session, filters: AgreementFilters) -> list[FollowUpAction]:
+    """The open follow-up actions with a due date of the agreements matching the filters, by due date."""
+    statement = (
+        select(FollowUpAction)
+        .join(FollowUpAction.agreement)
+        .where(
+            *filter_conditions(session, filters),
+            FollowUpAction.status == ActionStatus.OPEN,
+            FollowUpAction.due_on.is_not(None),
+        )
+        .order_by(FollowUpAction.due_on, FollowUpAction.id)
+        .options(joinedload(FollowUpAction.agreement), joinedload(FollowUpAction.assignee))
+    )
+    return list(session.scalars(statement))
 
 
 def feed_agreements(session: Session, filters: AgreementFilters) -> list[FeedEntry]:

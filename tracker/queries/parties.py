@@ -327,3 +327,9 @@ def party_choices(session: Session) -> list[tuple[int, str]]:
     rows = session.execute(select(Party.id, Party.name, Party.country_code))
     ordered = sorted(rows, key=lambda row: (normalise_name(row.name), row.country_code or "", row.id))
     return [(row.id, party_label(row.name, row.country_code)) for row in ordered]
+
+
+def home_party_choices(session: Session, home_country: str) -> list[tuple[int, str]]:
+    """(id, name) of the parties of the home country (its ministries and their units), for the responsible unit."""
+    rows = session.execute(select(Party.id, Party.name).where(Party.country_code == home_country.upper()))
+    return [(row.id, row.name) for row in sorted(rows, key=lambda row: (normalise_name(row.name), row.id))]

@@ -19,7 +19,18 @@ from tracker.models import (
     RenewalIntent,
 )
 from tracker.records import codec
-from tracker.records.fields import Kind, choice, json_value, number, partial_date, plain_specs, relation, text
+from tracker.records.fields import (
+    Kind,
+    choice,
+    json_value,
+    number,
+    partial_date,
+    plain_specs,
+    reference_specs,
+    relation,
+    text,
+    value,
+)
 from tracker.records.problems import Problem, check_fields
 
 MAX_PARTIES = 50
@@ -193,6 +204,9 @@ class AgreementData:
         max_length=200,
         synonyms=("document no", "reference number", "nomor dokumen", "no dokumen", "nomor perjanjian"),
     )
+    # Who answers for it (issue 15): ids, checked against the database by the service.
+    owner_id: int | None = value(Kind.REFERENCE, _("Responsible officer"), _("responsible officer"))
+    unit_id: int | None = value(Kind.REFERENCE, _("Responsible unit"), _("responsible unit"))
     sector_ids: list[int] = relation(_("Sectors"), _("sectors"), column="sectors")
     sector_slugs: list[str] = field(default_factory=list)  # sectors as the API names them; the service adds them
     parties: list[tuple[int, PartyRole]] = relation(_("Parties"), _("parties"))
@@ -232,6 +246,7 @@ def check(values: Mapping[str, Any]) -> list[Problem]:
 def input_json(agreement: Any) -> dict[str, Any]:
     """The writable fields of a recorded agreement, as a PUT body would give them."""
     body = {spec.name: json_value(spec, getattr(agreement, spec.name)) for spec in plain_specs(AgreementData)}
+    body.update({spec.name: getattr(agreement, spec.name) for spec in reference_specs(AgreementData)})
     body["sectors"] = [sector.slug for sector in agreement.sectors]
     body["parties"] = [{"party_id": link.party_id, "role": link.role.value} for link in agreement.party_links]
     return body

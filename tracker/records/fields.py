@@ -154,6 +154,12 @@ def plain_specs(data_class: type) -> tuple[Spec, ...]:
     return tuple(spec for spec in specs(data_class) if spec.plain)
 
 
+@cache
+def reference_specs(data_class: type) -> tuple[Spec, ...]:
+    """The specs of the fields that hold another record's id (an agreement's responsible officer and unit)."""
+    return tuple(spec for spec in specs(data_class) if spec.kind is Kind.REFERENCE)
+
+
 def max_length(data_class: type, name: str) -> int:
     """A text field's maximum length, for code that must cut or check a value of that field."""
     limit = spec_of(data_class, name).max_length

@@ -18,6 +18,7 @@ from tracker.models import (
     RelationKind,
     Sector,
     Source,
+    User,
     agreement_sector,
 )
 from tracker.records.agreement import AgreementData, check
@@ -99,8 +100,27 @@ def _apply(session: Session, agreement: Agreement, data: AgreementData) -> None:
     parties = _load_parties(session, [party_id for party_id, _role in data.parties])
     for spec, value in plain_values(data, AgreementData):
         setattr(agreement, spec.name, value)
+    owner, unit = check_owner(session, data.owner_id), _check_unit(session, data.unit_id)
+    if (agreement.owner_id, agreement.unit_id) != (data.owner_id, data.unit_id):  # no needless write
+        agreement.owner, agreement.unit = owner, unit
     agreement.sectors = sectors
     _set_parties(agreement, [(parties[party_id], role) for party_id, role in data.parties])
+
+
+def check_owner(session: Session, user_id: int | None, field: str = "owner_id") -> User | None:
+    """The user with this id (a responsible officer, an assignee), refusing one that does not exist."""
+    user = session.get(User, user_id) if user_id is not None else None
+    if user_id is not None and user is None:
+        raise ValidationError(_("There is no such user."), field=field)
+    return user
+
+
+def _check_unit(session: Session, party_id: int | None) -> Party | None:
+    """The live party with this id, refusing one that does not exist."""
+    party = session.get(Party, party_id) if party_id is not None else None
+    if party_id is not None and (party is None or party.is_archived):
+        raise ValidationError(_("There is no such party."), field="unit_id")
+    return party
 
 
 def _load_sectors(session: Session, sector_ids: list[int], slugs: list[str]) -> list[Sector]:

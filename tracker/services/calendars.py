@@ -62,6 +62,7 @@ class FeedData:
     name: str
     query: str
     lead_months: list[int]
+    include_actions: bool = False  # the follow-up actions of its agreements too
 
 
 def create_feed(session: Session, user: User, data: FeedData) -> tuple[CalendarFeed, str]:
@@ -73,6 +74,7 @@ def create_feed(session: Session, user: User, data: FeedData) -> tuple[CalendarF
         token_hash=hash_token(token),
         query=data.query,
         lead_months=format_lead_months(data.lead_months),
+        include_actions=data.include_actions,
     )
     session.add(feed)
     session.flush()

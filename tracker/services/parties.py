@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
@@ -166,7 +166,9 @@ def _replace_aliases(party: Party, aliases: Sequence[str]) -> None:
 def _agreements_reason(session: Session, party: Party) -> list[str]:
     """A sentence naming the agreements that use the party, or nothing."""
     uses = select(AgreementParty.agreement_id).where(AgreementParty.party_id == party.id)
-    titles = named_rows(session, select(Agreement.title).where(Agreement.id.in_(uses)).order_by(Agreement.title))
+    # As a party, or as the unit responsible for them (issue 15).
+    named = or_(Agreement.id.in_(uses), Agreement.unit_id == party.id)
+    titles = named_rows(session, select(Agreement.title).where(named).order_by(Agreement.title))
     return [str(_("Agreements name it: %(agreements)s.", agreements=titles))] if titles else []
 
 

@@ -27,6 +27,7 @@ class IdConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """Mount every area of the interface."""
     from tracker.web import (
+        actions,
         agreements,
         archive,
         calendars,
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         history,
         imports,
         ingest,
+        mine,
         parties,
         sectors,
         sources,
@@ -52,6 +54,8 @@ def register_blueprints(app: Flask) -> None:
     for module in (calendars, digest, dates):
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
+        app.register_blueprint(module.bp)
+    for module in (actions, mine):
         app.register_blueprint(module.bp)
 
 

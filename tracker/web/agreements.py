@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from tracker.clock import local_today
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
+from tracker.forms.actions import ActionForm, ActionStatusForm
 from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
 from tracker.forms.base import EDITING
 from tracker.forms.expiring import AsOfForm
@@ -21,9 +22,10 @@ from tracker.queries.agreements import (
     succession_chain,
 )
 from tracker.queries.archive import archiver
-from tracker.queries.parties import party_choices
+from tracker.queries.parties import home_party_choices, party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
 from tracker.queries.timelines import agreements_timeline
+from tracker.queries.users import owner_filter_choices, user_choices
 from tracker.services import agreements as service
 from tracker.terms import current_term, terms_of
 from tracker.termwords import decision_sentence
@@ -40,6 +42,7 @@ def index():
     session = get_session()
     form = AgreementQueryForm(request.args)
     form.set_choices(party_filter_choices(session), sector_choices(session))
+    form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 400
     page = agreement_page(session, form)
@@ -52,6 +55,7 @@ def timeline():
     session = get_session()
     form = AgreementQueryForm(request.args)
     form.set_choices(party_filter_choices(session), sector_choices(session))
+    form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     day_form = AsOfForm(request.args)
     if not all([form.validate(), day_form.validate()]):
         context = {"form": form, "day_form": day_form, "page": None, "chart": None}
@@ -69,8 +73,13 @@ def detail(agreement_id: int):
     return render_detail(agreement_id)
 
 
-def render_detail(agreement_id: int, relation_form: RelationForm | None = None, status: int = 200):
-    """The agreement page, with the relation form as given (after a refused POST) or fresh."""
+def render_detail(
+    agreement_id: int,
+    relation_form: RelationForm | None = None,
+    status: int = 200,
+    action_form: ActionForm | None = None,
+):
+    """The agreement page, with the relation and action forms as given (after a refused POST) or fresh."""
     agreement = detail_or_404(agreement_detail, agreement_id)
     form = relation_form or relation_form_for(agreement)
     chain = succession_chain(get_session(), agreement_id)
@@ -87,6 +96,8 @@ def render_detail(agreement_id: int, relation_form: RelationForm | None = None, 
         "relation_form": form,
         "archived_by": archived_by,
         "relation_suggestions": suggestions,
+        "action_form": action_form or new_action_form(),
+        "status_form": ActionStatusForm(),
     }
     return render_template("agreements/detail.html", **context), status
 
@@ -98,13 +109,22 @@ def relation_form_for(agreement: Agreement, formdata=None) -> RelationForm:
     return form
 
 
+def new_action_form() -> ActionForm:
+    """The empty "add an action" form of the agreement's page."""
+    form = ActionForm(prefix="action")
+    form.set_choices(user_choices(get_session()))
+    return form
+
+
 def agreement_form(formdata=None, agreement: Agreement | None = None) -> AgreementForm:
-    """The agreement form with parties and sectors to choose from, pre-filled from `agreement` on GET."""
+    """The agreement form with parties, sectors, officers and units to choose from, pre-filled on GET."""
     session = get_session()
     form = AgreementForm(formdata=formdata, obj=agreement)
     if agreement is not None and formdata is None:
         form.fill_from(agreement)
     form.set_choices(party_choices(session), sector_id_choices(session))
+    units = home_party_choices(session, current_app.config["TRACKER_HOME_COUNTRY"])
+    form.set_owner_choices(user_choices(session, keep=agreement.owner_id if agreement else None), units)
     return form
 
 

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.access import role_allows
 from tracker.db import get_session
 from tracker.errors import TrackerError
-from tracker.feeds import feed_events
+from tracker.feeds import action_events, feed_events
 from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.alerts import CalendarFeedForm
 from tracker.http.agreements import filters_from
@@ -27,7 +27,7 @@ from tracker.ics import calendar_bytes
 from tracker.locale import user_locale
 from tracker.models import CalendarFeed, User
 from tracker.queries.agreements import AgreementFilters
-from tracker.queries.calendars import feed_agreements, feed_by_token, feeds_of
+from tracker.queries.calendars import feed_actions, feed_agreements, feed_by_token, feeds_of
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices
 from tracker.services import calendars as service
@@ -44,14 +44,15 @@ class QueryError(Exception):
     """A stored or typed agreement query that the query page would refuse; the message says why."""
 
 
-def saved_filters(session: Session, query: str) -> AgreementFilters:
-    """The agreement filters of a query string, checked by the query page's own form and choices."""
+def saved_filters(session: Session, query: str, me: int | None = None) -> AgreementFilters:
+    """The agreement filters of a query string, checked by the query page's own form and choices; `owner=me` is the
+    feed's owner (`me`), as it was the signed-in user where the query was made."""
     form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query)))
     form.set_choices(party_choices(session), sector_choices(session))
     if not form.validate():
         problems = (f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
         raise QueryError(" ".join(problems))
-    return filters_from(form)
+    return filters_from(form, me=me)
 
 
 @bp.get("/account/calendars")
@@ -76,7 +77,12 @@ def create():
     query = checked_query(session, form)
     if not valid or query is None:
         return render_invalid("calendars/new.html", form)
-    data = service.FeedData(name=form.name.data, query=query, lead_months=form.chosen_lead_months())
+    data = service.FeedData(
+        name=form.name.data,
+        query=query,
+        lead_months=form.chosen_lead_months(),
+        include_actions=bool(form.include_actions.data),
+    )
     feed, token = service.create_feed(session, session.get(User, current_user.id), data)
     session.commit()
     log.info("calendar feed %s created by %s", feed.id, current_user.email)
@@ -136,12 +142,15 @@ def feed_ics(token: str):
 def feed_response(session: Session, calendar: CalendarFeed):
     """The feed's events, or the text saying why the stored query no longer works."""
     try:
-        filters = saved_filters(session, calendar.query)
+        filters = saved_filters(session, calendar.query, me=calendar.user_id)
         lead_months = service.parse_lead_months(calendar.lead_months)
     except (QueryError, TrackerError) as error:
         return plain_error(error)
     entries = feed_agreements(session, filters)
-    events = feed_events(entries, lead_months, agreement_link, urlsplit(request.host_url).hostname or "localhost")
+    domain = urlsplit(request.host_url).hostname or "localhost"
+    events = feed_events(entries, lead_months, agreement_link, domain)
+    if calendar.include_actions:
+        events.extend(action_events(feed_actions(session, filters), agreement_link, domain))
     body = calendar_bytes(calendar.name or str(_("Agreement ends")), feed_description(), events)
     response = make_response(body)
     response.headers["Content-Type"] = ICS_TYPE

@@ -24,7 +24,12 @@ def page_context() -> dict[str, object]:
 @bp.get("")
 def settings():
     """The user's digest settings."""
-    form = DigestForm(formdata=None, opt_in=current_user.digest_opt_in, months=current_user.digest_months)
+    form = DigestForm(
+        formdata=None,
+        opt_in=current_user.digest_opt_in,
+        months=current_user.digest_months,
+        owner_digest=current_user.owner_digest,
+    )
     return render_template("digest/settings.html", form=form, **page_context())
 
 
@@ -36,7 +41,8 @@ def save():
         return render_invalid("digest/settings.html", form, **page_context())
     session = get_session()
     try:
-        set_digest(session, session.get(User, current_user.id), bool(form.opt_in.data), form.months.data)
+        user = session.get(User, current_user.id)
+        set_digest(session, user, bool(form.opt_in.data), form.months.data, bool(form.owner_digest.data))
     except TrackerError as error:
         session.rollback()
         return render_invalid("digest/settings.html", form, error, **page_context())

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from tracker.db import get_session
 from tracker.forms.expiring import ExpiringForm
 from tracker.http.paging import page_size
+from tracker.queries.actions import OVERDUE_PREVIEW, count_overdue_actions, overdue_actions
 from tracker.queries.expiring import ATTENTION_PREVIEW, MAX_PER_PAGE, QUICK_MONTHS, expiring_view
 
 bp = Blueprint("expiring", __name__, url_prefix="/expiring")
@@ -15,6 +16,8 @@ bp = Blueprint("expiring", __name__, url_prefix="/expiring")
 BAD_QUERY_STATUS = 400
 # `?show=attention` pages through the agreements needing attention instead of those ending in the window.
 SHOW_ATTENTION = "attention"
+# `?show=actions` lists every overdue follow-up action (up to MAX_PER_PAGE) instead of the first few.
+SHOW_ACTIONS = "actions"
 
 
 def whole_number(name: str, default: int, highest: int) -> int:
@@ -42,4 +45,13 @@ def index():
         per_page=whole_number("per_page", page_size(), MAX_PER_PAGE),
         attention=request.args.get("show") == SHOW_ATTENTION,
     )
-    return render_template("expiring/index.html", view=view, **context)
+    return render_template("expiring/index.html", view=view, actions=overdue_group(form.as_of.data), **context)
+
+
+def overdue_group(as_of) -> dict:
+    """The "follow-up actions overdue" group of needs attention: its first rows (all with `?show=actions`) and
+    how many there are."""
+    every = request.args.get("show") == SHOW_ACTIONS
+    rows = overdue_actions(get_session(), as_of, limit=MAX_PER_PAGE if every else OVERDUE_PREVIEW)
+    total = len(rows) if len(rows) < OVERDUE_PREVIEW else count_overdue_actions(get_session(), as_of)
+    return {"rows": rows, "total": total, "all": every}

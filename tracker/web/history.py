@@ -21,6 +21,7 @@ from tracker.http.paging import page_size
 from tracker.i18n import _
 from tracker.labels import label
 from tracker.models import (
+    ActionStatus,
     AgreementStatus,
     Change,
     GlossaryEntry,
@@ -42,10 +43,11 @@ ENUM_FIELDS: dict[tuple[str, str], Any] = {
     ("agreement", "renewal_intent"): RenewalIntent,
     ("party", "kind"): PartyKind,
     ("source", "kind"): SourceKind,
+    ("action", "status"): ActionStatus,
 }
 RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
 # Recorded as ISO text at their precision ("2006", "2006-03"), shown like everywhere else ("Mar 2006").
-PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end"})
+PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end", "in_force", "due"})
 # Recorded as ISO times, shown in the reader's format.
 TIME_FIELDS = frozenset({"archived_at", "deleted_at"})
 
@@ -103,18 +105,26 @@ def recorded_label(changes: Sequence[Change]) -> str:
     return f"#{changes[0].record_id}" if changes else ""
 
 
+@bp.get("/actions/<id:action_id>/history")
+def action(action_id: int):
+    """Every change of one follow-up action."""
+    return render_record("action", action_id)
+
+
 def render_record(record_type: str, record_id: int):
     """The History tab of a record; an archived record's only for those who may see the archive."""
     session = get_session()
     model = MODELS[record_type]
     record = session.get(model, record_id, execution_options={INCLUDE_ARCHIVED: True})
-    if record is None or (record.is_archived and not sees_archived()):
+    # An action has no archive of its own: it is seen while its agreement is.
+    shown = record.agreement if record_type == "action" and record is not None else record
+    if shown is None or (shown.is_archived and not sees_archived()):
         abort(404)
     return render_template(
         "history/record.html",
         record_type=record_type,
         title=getattr(record, LABEL_ATTRIBUTES[model]),
-        back=url_for("sectors.index") if record_type == "sector" else record_url(record_type, record_id),
+        back=back_url(record_type, record),
         changes=queries.record_history(session, record_type, record_id),
         **helpers(),
     )
@@ -147,6 +157,15 @@ def glossary_labels(changes: Sequence[Change], labels: dict[tuple[str, int], str
     return labels
 
 
+def back_url(record_type: str, record: Any) -> str:
+    """Where the History tab leads back to: the record's page, a sector's list, an action's agreement."""
+    if record_type == "sector":
+        return url_for("sectors.index")
+    if record_type == "action":
+        return record_url("agreement", record.agreement_id)
+    return record_url(record_type, record.id)
+
+
 def helpers() -> dict[str, Any]:
     """What the history templates use to show records, fields and values."""
     return {
@@ -166,6 +185,7 @@ def record_url(record_type: str, record_id: int) -> str:
         "source": ("sources.detail", "source_id"),
         "sector": ("history.sector", "sector_id"),
         "glossary_entry": ("history.glossary_entry", "entry_id"),
+        "action": ("history.action", "action_id"),
     }
     endpoint, argument = endpoints[record_type]
     return url_for(endpoint, **{argument: record_id})
