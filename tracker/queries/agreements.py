@@ -249,10 +249,12 @@ def agreement_detail(session: Session, agreement_id: int, include_archived: bool
             selectinload(Agreement.relations_in).joinedload(AgreementRelation.subject),
             joinedload(Agreement.owner),
             joinedload(Agreement.unit),
-            selectinload(Agreement.actions).joinedload(FollowUpAction.assignee),
+            # In the agreement's own statement: an agreement has a few actions, and a page a statement budget.
+            joinedload(Agreement.actions).joinedload(FollowUpAction.assignee),
         )
     )
-    return session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived}).one_or_none()
+    found = session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived})
+    return found.unique().one_or_none()
 
 
 # Relations that make one agreement a later version of another: together they form a chain of versions.

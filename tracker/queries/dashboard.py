@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from tracker.archiving import WITH_ARCHIVED
 from tracker.charts.quarters import QUARTERS_AHEAD, Quarter, count_by_quarter, window_end
 from tracker.models import Agreement, AgreementParty, AgreementStatus, Change, Party, Sector, Source, agreement_sector
+from tracker.queries.actions import overdue_count
 from tracker.queries.expiring import (
     DEFAULT_MONTHS,
     OPEN_STATUSES,
@@ -55,10 +56,15 @@ def totals(session: Session) -> Totals:
     return totals_and_attention(session, None)[0]
 
 
-def totals_and_attention(session: Session, as_of: date | None, months: int = DEFAULT_MONTHS) -> tuple[Totals, int, int]:
-    """The totals and, given `as_of`, how many agreements need attention and end within `months`: one statement."""
-    attention = needing_attention_count(as_of).scalar_subquery() if as_of else select(0).scalar_subquery()
-    ending = expiring_count(as_of, months).scalar_subquery() if as_of else select(0).scalar_subquery()
+def totals_and_attention(
+    session: Session, as_of: date | None, months: int = DEFAULT_MONTHS
+) -> tuple[Totals, int, int, int]:
+    """The totals and, given `as_of`, how many agreements need attention, how many end within `months` and how many
+    follow-up actions are overdue: one statement."""
+    none = select(0).scalar_subquery()
+    attention = needing_attention_count(as_of).scalar_subquery() if as_of else none
+    ending = expiring_count(as_of, months).scalar_subquery() if as_of else none
+    overdue = overdue_count(as_of).scalar_subquery() if as_of else none
     row = session.execute(
         select(
             select(func.count()).select_from(Agreement).scalar_subquery(),
@@ -66,9 +72,10 @@ def totals_and_attention(session: Session, as_of: date | None, months: int = DEF
             select(func.count()).select_from(Source).scalar_subquery(),
             attention,
             ending,
+            overdue,
         )
     ).one()
-    return Totals(*row[:3]), row[3], row[4]
+    return Totals(*row[:3]), row[3], row[4], row[5]
 
 
 # Why the counts below add up "every row" and subtract "rows of archived agreements" instead of joining live ones:
@@ -191,6 +198,8 @@ class Figures:
     needs_attention: int
     # How many agreements end within the dashboard's months.
     expiring_total: int
+    # Open follow-up actions past their due date (an action's save is a Change, so the cache sees it).
+    overdue_actions: int
     by_status: list[tuple[AgreementStatus, int]]
     by_sector: list[SectorCount]
     by_country: list[tuple[str, int]]
@@ -211,12 +220,13 @@ class Dashboard(Figures):
 
 def figures(session: Session, as_of: date, home_country: str, months: int = DEFAULT_MONTHS) -> Figures:
     """The counts as seen on `as_of`, computed afresh."""
-    counts, needs_attention, ending = totals_and_attention(session, as_of, months)
+    counts, needs_attention, ending, overdue = totals_and_attention(session, as_of, months)
     by_sector, by_country = sector_and_country_counts(session, home_country)
     return Figures(
         totals=counts,
         needs_attention=needs_attention,
         expiring_total=ending,
+        overdue_actions=overdue,
         by_status=status_counts(session),
         by_sector=by_sector,
         by_country=by_country,

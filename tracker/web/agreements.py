@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from tracker.auth import can
 from tracker.clock import local_today
 from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
@@ -96,7 +97,8 @@ def render_detail(
         "relation_form": form,
         "archived_by": archived_by,
         "relation_suggestions": suggestions,
-        "action_form": action_form or new_action_form(),
+        # Only those who may add an action get its form (and the statement listing the users it assigns to).
+        "action_form": action_form or (new_action_form() if can("actions.create") else None),
         "status_form": ActionStatusForm(),
     }
     return render_template("agreements/detail.html", **context), status

@@ -11,7 +11,6 @@ from tracker.db import get_session
 from tracker.forms.expiring import AsOfForm, default_months
 from tracker.i18n import _, _n
 from tracker.labels import label
-from tracker.queries.actions import count_overdue_actions
 from tracker.queries.dashboard import Dashboard, FiguresCache, dashboard
 from tracker.queries.expiring import OPEN_STATUSES
 
@@ -32,8 +31,7 @@ def index():
     home_country = current_app.config["TRACKER_HOME_COUNTRY"]
     cache = current_app.extensions.setdefault("tracker.dashboard_figures", FiguresCache())
     board = dashboard(get_session(), form.as_of.data, home_country, default_months(), cache)
-    overdue = count_overdue_actions(get_session(), form.as_of.data)  # not cached: an action's save changes it
-    context = {"board": board, "charts": charts(board), "overdue_actions": overdue}
+    context = {"board": board, "charts": charts(board), "overdue_actions": board.overdue_actions}
     return render_template("dashboard/index.html", form=form, **context)
 
 
