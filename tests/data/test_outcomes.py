@@ -115,7 +115,7 @@ def test_a_termination_ends_the_agreement_and_notes_who_and_why(session, make_ag
     session.commit()
     assert agreement.status is AgreementStatus.TERMINATED
     assert agreement.end.iso() == "2024-03-01"
-    assert agreement.notes == "Signed in Seoul.\nTerminated 2024-03-01 on notice by: The partner: Funding ended"
+    assert agreement.notes == "Signed in Seoul.\nTerminated 2024-03-01 (notice given by: The partner): Funding ended"
     change = session.scalars(select(Change).where(Change.record_id == agreement.id).order_by(Change.id.desc())).first()
     assert {"status", "end", "notes"} <= set(change.changes)
 

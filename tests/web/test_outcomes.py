@@ -70,7 +70,7 @@ def test_recording_a_termination(client_as, session, make_agreement):
     assert response.status_code == 302
     agreement = fresh(session, Agreement, agreement.id)
     assert agreement.status is AgreementStatus.TERMINATED and agreement.end.iso() == "2024-03-01"
-    assert "Terminated 2024-03-01 on notice by: The partner: Funding ended" in agreement.notes
+    assert "Terminated 2024-03-01 (notice given by: The partner): Funding ended" in agreement.notes
 
 
 def test_recording_a_non_renewal_and_viewers_cannot(client_as, session, make_agreement):

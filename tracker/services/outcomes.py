@@ -144,10 +144,10 @@ def record_termination(
 
 
 def termination_line(termination: Termination) -> str:
-    """ "Terminated 2024-03-01 on notice by the partner: reason." """
+    """ "Terminated 2024-03-01 (notice given by: The partner): reason." """
     line = str(_("Terminated %(on)s", on=termination.on.iso() if termination.on else ""))
     if termination.notice_by is not NoticeParty.NOT_RECORDED:
-        line += " " + str(_("on notice by: %(party)s", party=label(termination.notice_by)))
+        line += " " + str(_("(notice given by: %(party)s)", party=label(termination.notice_by)))
     return _with_reason(line, termination.reason)
 
 
