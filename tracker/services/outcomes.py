@@ -5,8 +5,8 @@ version the user loaded, so a renewal never leaves a new agreement without its `
 still "renewal intended". The session's listeners record every change in the history.
 
 Why no new columns: the termination's date is the agreement's end (when earlier than the recorded one), and who
-gave notice and why are a dated line appended to the notes ("Terminated 2024-03-01 on notice by the partner:
-…"). The history keeps the notes before and after, so the line is kept with who wrote it and when; a dedicated
+gave notice and why are a dated line appended to the notes ("Terminated 2024-03-01 (notice given by: The
+partner): …"). The history keeps the notes before and after, so the line is kept with who wrote it and when; a dedicated
 field would need a migration and would be empty on almost every agreement.
 """
 
