@@ -137,3 +137,16 @@ def _at(day: date, precision: Precision) -> PartialDate:
     if precision is Precision.MONTH:
         return PartialDate(date(day.year, day.month, 1), precision)
     return PartialDate(day, precision)
+
+
+def period_after(end: PartialDate, duration_months: int | None) -> tuple[PartialDate | None, PartialDate | None]:
+    """The period of an agreement renewing one that ends on `end`: from the day after it, at its precision (after
+    "2018" comes "2019"), for `duration_months` when given (else the end stays open); None past the last year."""
+    after = end.latest + timedelta(days=1) if end.latest < HORIZON else None
+    if after is None:
+        return None, None
+    start = _at(after, end.precision)
+    if not duration_months:
+        return start, None
+    end_on = add_months(start.earliest, duration_months) - timedelta(days=1)
+    return start, _at(end_on, start.precision) if end_on <= HORIZON else None

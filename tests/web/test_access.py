@@ -81,6 +81,13 @@ EXPECTED: dict[str, str | UserRole] = {
     "actions.edit": EDITOR,
     "actions.update": EDITOR,
     "actions.set_status": EDITOR,
+    # Recording a renewal, a termination or a non-renewal changes the agreement: editors' work.
+    "outcomes.renewal": EDITOR,
+    "outcomes.save_renewal": EDITOR,
+    "outcomes.termination": EDITOR,
+    "outcomes.save_termination": EDITOR,
+    "outcomes.non_renewal": EDITOR,
+    "outcomes.save_non_renewal": EDITOR,
     # Creating, editing, linking, archiving.
     "agreements.new": EDITOR,
     "agreements.create": EDITOR,
@@ -173,6 +180,9 @@ EXPECTED: dict[str, str | UserRole] = {
     "api.create_action": EDITOR,
     "api.update_action": EDITOR,
     "api.cancel_action": EDITOR,
+    "api.record_renewal": EDITOR,
+    "api.record_termination": EDITOR,
+    "api.record_non_renewal": EDITOR,
     "api.list_parties": VIEWER,
     "api.get_party": VIEWER,
     "api.create_party": EDITOR,

@@ -17,7 +17,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the API (exempt from CSRF: no cookie authenticates it) and its documentation page."""
     from tracker import csrf
-    from tracker.api import actions, agreements, docs, links, parties, sectors, sources  # noqa: F401  (routes on `bp`)
+    from tracker.api import actions, agreements, docs, links, outcomes, parties, sectors, sources  # noqa: F401  (routes)
     from tracker.api.blueprint import bp
 
     csrf.exempt(bp)

@@ -12,7 +12,16 @@ from typing import Any
 
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.forms.agreements import PER_PAGE_CHOICES
-from tracker.models import MAX_ID, AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent, SourceKind
+from tracker.models import (
+    MAX_ID,
+    AgreementStatus,
+    InstrumentType,
+    NoticeParty,
+    PartyKind,
+    PartyRole,
+    RenewalIntent,
+    SourceKind,
+)
 from tracker.queries.agreements import SortOrder
 from tracker.queries.sources import SORTS
 from tracker.records.action import ActionData
@@ -21,6 +30,7 @@ from tracker.records.fields import Kind, Spec, max_length, plain_specs, referenc
 from tracker.records.party import PartyData
 from tracker.records.sector import SectorData
 from tracker.records.source import LinkData, SourceData
+from tracker.services.outcomes import OLD_STATUSES, REASON_MAX
 
 Schema = dict[str, Any]
 
@@ -269,6 +279,41 @@ ACTION_INPUT = input_schema(
     "A follow-up action as written: PUT replaces every field, missing optional ones become empty.",
 )
 
+# Recording what happened (issue 15): operations on an agreement, each one transaction.
+RENEWAL_INPUT = {
+    **AGREEMENT_INPUT,
+    "properties": {
+        **AGREEMENT_INPUT["properties"],
+        "old_status": {
+            "enum": [status.value for status in OLD_STATUSES],
+            "description": "What the renewed agreement becomes: expired (ran to its end) or superseded.",
+        },
+    },
+    "required": [*AGREEMENT_INPUT["required"], "old_status"],
+    "description": "The new agreement, as for POST /agreements, and the status the renewed one takes.",
+}
+TERMINATION_INPUT = input_schema(
+    {
+        "on": {
+            "type": "string",
+            "pattern": PARTIAL_DATE_PATTERN,
+            "description": "The day the termination took effect (YYYY, YYYY-MM or a day).",
+        },
+        "notice_by": {"enum": values(NoticeParty), "description": "Who gave notice."},
+        "reason": text(REASON_MAX),
+    },
+    ["on"],
+    (),
+    "A termination: the agreement's status becomes terminated, its end the day when earlier; who and why go to "
+    "its notes.",
+)
+NON_RENEWAL_INPUT = input_schema(
+    {"reason": text(REASON_MAX)},
+    [],
+    (),
+    "A non-renewal: no renewal planned; expired when the end has passed. The reason goes to the notes.",
+)
+
 PARTY = output(
     {
         **COMMON_OUTPUT,
@@ -432,6 +477,9 @@ SCHEMAS: dict[str, Schema] = {
     "ActionInput": ACTION_INPUT,
     "ActionPatch": patch_of(ACTION_INPUT),
     "ActionPage": page_of("Action"),
+    "RenewalInput": RENEWAL_INPUT,
+    "TerminationInput": TERMINATION_INPUT,
+    "NonRenewalInput": NON_RENEWAL_INPUT,
     "Link": LINK,
     "LinkInput": LINK_INPUT,
     "LinkUpdate": LINK_UPDATE,
@@ -752,6 +800,38 @@ def action_paths() -> dict[str, Schema]:
     }
 
 
+def outcome_paths() -> dict[str, Schema]:
+    """Recording a renewal, a termination or a non-renewal of an agreement: If-Match names its version."""
+    agreement = {"$ref": "#/components/parameters/agreement_id"}
+    writes = problems(400, 401, 403, 404, 409, 412, 415, 422, 428)
+
+    def operation(operation_id: str, summary: str, schema: str, answer: Schema) -> Schema:
+        post = {"operationId": operation_id, "summary": summary, "tags": ["Agreement"], "parameters": [IF_MATCH]}
+        return {"parameters": [agreement], "post": {**post, "requestBody": body(schema), "responses": answer}}
+
+    return {
+        "/agreements/{agreement_id}/renewal": operation(
+            "record_renewal",
+            "Record the agreement's renewal (editors and admins; If-Match with its version): creates the new "
+            "agreement, relates it (new renews old), and sets the old one's renewal to renewed and its status.",
+            "RenewalInput",
+            {**ok("Agreement", "The new agreement.", "201"), **writes},
+        ),
+        "/agreements/{agreement_id}/termination": operation(
+            "record_termination",
+            "Record the agreement's termination (editors and admins; If-Match with its version).",
+            "TerminationInput",
+            {**ok("Agreement", "The agreement, terminated."), **writes},
+        ),
+        "/agreements/{agreement_id}/non-renewal": operation(
+            "record_non_renewal",
+            "Record that the agreement is not renewed (editors and admins; If-Match with its version).",
+            "NonRenewalInput",
+            {**ok("Agreement", "The agreement."), **writes},
+        ),
+    }
+
+
 def resource_paths(kind: str, name: str, plural: str, filters: list[Schema], who: str) -> dict[str, Schema]:
     """Collection, item and restore paths of one kind of record."""
     id_name = f"{kind}_id"
@@ -786,6 +866,7 @@ def document() -> Schema:
         **resource_paths("agreement", "Agreement", "agreements", AGREEMENT_FILTERS, "editors and admins"),
         **link_paths(),
         **action_paths(),
+        **outcome_paths(),
         **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),
         **resource_paths("source", "Source", "sources", SOURCE_FILTERS, "editors and admins"),
         **resource_paths("sector", "Sector", "sectors", [], "admins"),

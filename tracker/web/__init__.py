@@ -41,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         imports,
         ingest,
         mine,
+        outcomes,
         parties,
         sectors,
         sources,
@@ -55,7 +56,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine):
+    for module in (actions, mine, outcomes):
         app.register_blueprint(module.bp)
 
 

@@ -1,0 +1,87 @@
+"""Recording a renewal, a termination and a non-renewal through the agreement's pages (issue 15)."""
+
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from tests.html_forms import form_values, replaced, value_of
+from tracker.models import (
+    Agreement,
+    AgreementRelation,
+    AgreementStatus,
+    PartyRole,
+    RelationKind,
+    RenewalIntent,
+    UserRole,
+)
+
+
+def fresh(session, model, record_id):
+    """A record as committed now."""
+    session.rollback()
+    session.expire_all()
+    return session.get(model, record_id)
+
+
+def test_the_renewal_form_is_pre_filled_and_saving_builds_the_chain(client_as, session, make_agreement, make_party):
+    ministry = make_party()
+    old = make_agreement(
+        start="2006", end="2018", renewal_intent=RenewalIntent.INTENDED, parties=[(ministry, PartyRole.SIGNATORY)]
+    )
+    editor = client_as(UserRole.EDITOR)
+    assert "Record renewal" in editor.get(f"/agreements/{old.id}").get_data(as_text=True)
+    action = f"/agreements/{old.id}/renewal"
+    pairs = form_values(editor.get(action).get_data(as_text=True), action)
+    assert value_of(pairs, "title") == old.title and value_of(pairs, "start") == "2019"
+    assert value_of(pairs, "parties-0-party") == str(ministry.id) and value_of(pairs, "version") == str(old.version)
+    response = editor.post(action, data=MultiDict(replaced(pairs, old_status="superseded")))
+    assert response.status_code == 302
+    old = fresh(session, Agreement, old.id)
+    assert (old.status, old.renewal_intent) == (AgreementStatus.SUPERSEDED, RenewalIntent.RENEWED)
+    relation = session.scalars(select(AgreementRelation)).one()
+    assert relation.object_id == old.id and relation.kind is RelationKind.RENEWS
+    assert response.location.endswith(f"/agreements/{relation.subject_id}")
+    new_page = editor.get(response.location).get_data(as_text=True)
+    assert "Renews" in new_page or "renews" in new_page
+
+
+def test_a_refused_or_stale_renewal_saves_nothing(client_as, session, make_agreement):
+    old = make_agreement(end="2018")
+    editor = client_as(UserRole.EDITOR)
+    action = f"/agreements/{old.id}/renewal"
+    pairs = form_values(editor.get(action).get_data(as_text=True), action)
+    response = editor.post(action, data=MultiDict(replaced(pairs, title="")))
+    assert response.status_code == 422 and 'id="title-error"' in response.get_data(as_text=True)
+    stale = editor.post(action, data=MultiDict(replaced(pairs, version=str(old.version - 1 or 99))))
+    assert stale.status_code == 409
+    assert len(session.scalars(select(Agreement)).all()) == 1
+    assert fresh(session, Agreement, old.id).renewal_intent is RenewalIntent.NONE
+
+
+def test_recording_a_termination(client_as, session, make_agreement):
+    agreement = make_agreement(start="2020-01-01", end="2025-12-31")
+    editor = client_as(UserRole.EDITOR)
+    action = f"/agreements/{agreement.id}/termination"
+    pairs = form_values(editor.get(action).get_data(as_text=True), action)
+    refused = editor.post(action, data=MultiDict(replaced(pairs, on="2024-02-30")))
+    assert refused.status_code == 422 and "That day does not exist" in refused.get_data(as_text=True)
+    response = editor.post(
+        action, data=MultiDict(replaced(pairs, on="2024-03-01", notice_by="partner", reason="Funding ended"))
+    )
+    assert response.status_code == 302
+    agreement = fresh(session, Agreement, agreement.id)
+    assert agreement.status is AgreementStatus.TERMINATED and agreement.end.iso() == "2024-03-01"
+    assert "Terminated 2024-03-01 (notice given by: The partner): Funding ended" in agreement.notes
+
+
+def test_recording_a_non_renewal_and_viewers_cannot(client_as, session, make_agreement):
+    agreement = make_agreement(end="2018", renewal_intent=RenewalIntent.INTENDED)
+    viewer = client_as(UserRole.VIEWER)
+    assert "Record renewal" not in viewer.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert viewer.post(f"/agreements/{agreement.id}/non-renewal", data={}).status_code == 403
+    editor = client_as(UserRole.EDITOR)
+    action = f"/agreements/{agreement.id}/non-renewal"
+    pairs = form_values(editor.get(action).get_data(as_text=True), action)
+    assert editor.post(action, data=MultiDict(replaced(pairs, reason="Partner withdrew"))).status_code == 302
+    agreement = fresh(session, Agreement, agreement.id)
+    assert (agreement.renewal_intent, agreement.status) == (RenewalIntent.NONE, AgreementStatus.EXPIRED)
+    assert "Partner withdrew" in agreement.notes
