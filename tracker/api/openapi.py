@@ -12,7 +12,16 @@ from typing import Any
 
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.forms.agreements import PER_PAGE_CHOICES
-from tracker.models import MAX_ID, AgreementStatus, InstrumentType, PartyKind, PartyRole, RenewalIntent, SourceKind
+from tracker.models import (
+    MAX_ID,
+    AgreementStatus,
+    ImplementationStatus,
+    InstrumentType,
+    PartyKind,
+    PartyRole,
+    RenewalIntent,
+    SourceKind,
+)
 from tracker.queries.agreements import SortOrder
 from tracker.queries.sources import SORTS
 from tracker.records.action import ActionData
@@ -498,6 +507,12 @@ AGREEMENT_FILTERS = [
     query("status", {"enum": values(AgreementStatus)}, "Any of these statuses.", repeatable=True),
     query("instrument", {"enum": values(InstrumentType)}, "Any of these instruments.", repeatable=True),
     query("renewal", {"enum": values(RenewalIntent)}, "Any of these renewal intents.", repeatable=True),
+    query(
+        "implementation",
+        {"enum": values(ImplementationStatus)},
+        "Any of these implementation statuses (kept apart from the legal status).",
+        repeatable=True,
+    ),
     query(
         "owner",
         {"type": "string", "pattern": "^(me|[0-9]{1,9})$"},
