@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tracker.importing.fields import guess_target
+from tracker.importing.values import Vocabulary
 from tracker.models import ImplementationStatus, PartyKind, PartyRole
 from tracker.queries.agreements import AgreementFilters, search_agreements
 from tracker.queries.dashboard import CountryImplementation, sector_and_country_counts
@@ -63,3 +65,37 @@ def test_a_partys_page_counts_its_implemented_agreements_with_its_total(session,
     assert (overview.implemented, overview.agreements.total) == (2, 2)
     overview = party_overview(session, korea["ministry"].id)
     assert (overview.implemented, overview.agreements.total) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("header", "target"),
+    [
+        ("Implementation", "implementation"),
+        ("Implementation status", "implementation"),
+        ("Pelaksanaan", "implementation"),
+        ("Status Pelaksanaan", "implementation"),
+        ("Catatan pelaksanaan", "implementation_note"),
+        ("Implementation as of", "implementation_as_of"),
+    ],
+)
+def test_an_import_recognises_the_headers_in_both_languages(app, header, target):
+    with app.app_context():
+        assert guess_target(header) == target
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("implemented", ImplementationStatus.IMPLEMENTED),
+        ("Implemented", ImplementationStatus.IMPLEMENTED),
+        ("Terlaksana", ImplementationStatus.IMPLEMENTED),
+        ("Sedang berjalan", ImplementationStatus.ONGOING),
+        ("Belum dilaksanakan", ImplementationStatus.NOT_STARTED),
+        ("Not started", ImplementationStatus.NOT_STARTED),
+        ("Terhenti", ImplementationStatus.STALLED),
+        ("stalled", ImplementationStatus.STALLED),
+    ],
+)
+def test_an_import_reads_the_values_in_both_languages(app, text, expected):
+    with app.app_context():
+        assert Vocabulary().choice(ImplementationStatus, text) is expected
