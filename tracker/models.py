@@ -169,6 +169,16 @@ class Ratification(enum.Enum):
     NOT_YET_RATIFIED = "not_yet_ratified"
 
 
+class ImplementationStatus(enum.Enum):
+    """How far the cooperation an agreement sets up is carried out, kept apart from its legal status."""
+
+    NOT_RECORDED = "not_recorded"
+    NOT_STARTED = "not_started"
+    ONGOING = "ongoing"
+    IMPLEMENTED = "implemented"
+    STALLED = "stalled"
+
+
 class PartyRole(enum.Enum):
     """The part a party plays in an agreement."""
 
@@ -477,6 +487,17 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     )
     ratifying_instrument: Mapped[str] = mapped_column(String(300), default="", server_default="")
     document_number: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Implementation (issue 15, migration 0020): apart from the legal status, with a note and when it was assessed.
+    implementation: Mapped[ImplementationStatus] = mapped_column(
+        value_enum(ImplementationStatus, "implementation"),
+        default=ImplementationStatus.NOT_RECORDED,
+        server_default=ImplementationStatus.NOT_RECORDED.value,
+    )
+    implementation_note: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    implementation_as_of_on: Mapped[date | None] = mapped_column(Date)
+    implementation_as_of_precision: Mapped[Precision | None] = mapped_column(
+        value_enum(Precision, "implementation_as_of_precision")
+    )
     # Who answers for the agreement (issue 15): a responsible officer and a responsible unit on the home side.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"), index=True)
@@ -538,6 +559,17 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     @in_force.setter
     def in_force(self, value: PartialDate | None) -> None:
         self.in_force_on, self.in_force_precision = (value.value, value.precision) if value else (None, None)
+
+    @property
+    def implementation_as_of(self) -> PartialDate | None:
+        """When the implementation was last assessed, at its known precision."""
+        return PartialDate.from_columns(self.implementation_as_of_on, self.implementation_as_of_precision)
+
+    @implementation_as_of.setter
+    def implementation_as_of(self, value: PartialDate | None) -> None:
+        self.implementation_as_of_on, self.implementation_as_of_precision = (
+            (value.value, value.precision) if value else (None, None)
+        )
 
 
 class AgreementTerm(Base):

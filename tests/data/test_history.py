@@ -89,6 +89,7 @@ def test_creating_an_agreement_records_every_initial_value(session, make_party, 
         "notice_unit": [None, "months"],
         "notice_by": [None, "not_recorded"],
         "ratification": [None, "not_recorded"],
+        "implementation": [None, "not_recorded"],
         "parties": [None, ["Ministry of Industry (signatory)"]],
         "sectors": [None, [get_sector("technology").name]],
     }

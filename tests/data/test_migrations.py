@@ -262,3 +262,30 @@ def test_0014_accepts_not_recorded_and_moves_no_existing_value(scratch_url):
                 insert_agreement(connection, 6, "not_recorded")
     finally:
         engine.dispose()
+
+
+def test_0020_adds_implementation_in_place_keeping_agreements_and_their_search(scratch_url):
+    migrate.upgrade(scratch_url, "0019")
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            insert_agreement(connection, 1, "intended")
+        migrate.upgrade(scratch_url, "0020")
+        with engine.begin() as connection:
+            row = connection.execute(
+                text("SELECT implementation, implementation_note, implementation_as_of_on FROM agreement")
+            ).one()
+            assert tuple(row) == ("not_recorded", "", None)
+            # The table was not copied: its search triggers still index a new agreement.
+            insert_agreement(connection, 2, "none")
+            assert connection.execute(text("SELECT count(*) FROM agreement_search")).scalar_one() == 2
+            connection.execute(text("UPDATE agreement SET implementation = 'implemented' WHERE id = 1"))
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text("UPDATE agreement SET implementation = 'finished' WHERE id = 1"))
+        migrate.downgrade(scratch_url, "0019")
+        with engine.begin() as connection:
+            assert renewal_intents(connection) == [(1, "intended"), (2, "none")]
+            insert_agreement(connection, 3, "none")
+            assert connection.execute(text("SELECT count(*) FROM agreement_search")).scalar_one() == 3
+    finally:
+        engine.dispose()

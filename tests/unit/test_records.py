@@ -59,6 +59,9 @@ def test_every_field_is_declared_once_in_order_with_its_rules():
         "ratification",
         "ratifying_instrument",
         "document_number",
+        "implementation",
+        "implementation_note",
+        "implementation_as_of",
         "summary",
         "notes",
     ]

@@ -48,6 +48,9 @@ ENGLISH_HEADERS = [
     "Ratification",
     "Ratifying instrument",
     "Document number",
+    "Implementation",
+    "Implementation note",
+    "Implementation as of",
     "Parties",
     "Sectors",
     "Source URLs",
@@ -163,6 +166,9 @@ def test_columns_are_the_import_format(client, rich_data):
         "ratification": "not_recorded",
         "ratifying_instrument": "",
         "document_number": "",
+        "implementation": "not_recorded",
+        "implementation_note": "",
+        "implementation_as_of": "",
         "parties": "Kementerian Perindustrian (ID, signatory, ministry); "
         "AITEC Co., Ltd (Korea) (KR, signatory, company); "
         "@Directorate (ID, implementing_agency, ministry)",

@@ -15,6 +15,7 @@ from tracker.forms.agreements import PER_PAGE_CHOICES
 from tracker.models import (
     MAX_ID,
     AgreementStatus,
+    ImplementationStatus,
     InstrumentType,
     NoticeParty,
     PartyKind,
@@ -546,6 +547,12 @@ AGREEMENT_FILTERS = [
     query("status", {"enum": values(AgreementStatus)}, "Any of these statuses.", repeatable=True),
     query("instrument", {"enum": values(InstrumentType)}, "Any of these instruments.", repeatable=True),
     query("renewal", {"enum": values(RenewalIntent)}, "Any of these renewal intents.", repeatable=True),
+    query(
+        "implementation",
+        {"enum": values(ImplementationStatus)},
+        "Any of these implementation statuses (kept apart from the legal status).",
+        repeatable=True,
+    ),
     query(
         "owner",
         {"type": "string", "pattern": "^(me|[0-9]{1,9})$"},

@@ -33,7 +33,7 @@ from tracker.forms.base import (
 from tracker.forms.contract import contract_form, fill_plain, limit, plain_data
 from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
-from tracker.models import AgreementStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
+from tracker.models import AgreementStatus, ImplementationStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
 from tracker.queries.agreements import SortOrder
 from tracker.records.agreement import AgreementData, RelationData
 from tracker.records.fields import max_length
@@ -174,6 +174,7 @@ class AgreementQueryForm(QueryForm):
     status = CheckboxListField(_("Status"), choices=options(choices(AgreementStatus)))
     instrument = CheckboxListField(_("Instrument"), choices=options(choices(InstrumentType)))
     renewal = CheckboxListField(_("Renewal"), choices=options(choices(RenewalIntent)))
+    implementation = CheckboxListField(_("Implementation"), choices=options(choices(ImplementationStatus)))
     # A user's id or "me"; the list page offers the users, other callers take any id (an unknown one matches none).
     owner = SelectField(
         _("Responsible officer"),

@@ -69,7 +69,7 @@ SKIPPED_COLUMNS = frozenset(
 )
 # Each partial date is two columns, recorded as one field at its known precision.
 PARTIAL_DATES: dict[type, tuple[str, ...]] = {
-    Agreement: ("signed", "start", "end", "in_force"),
+    Agreement: ("signed", "start", "end", "in_force", "implementation_as_of"),
     FollowUpAction: ("due",),
 }
 PARTIAL_DATE_COLUMNS = frozenset(

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from tracker.forms.agreements import ME, AgreementQueryForm
 from tracker.http.paging import chosen_per_page
-from tracker.models import AgreementStatus, InstrumentType, RenewalIntent
+from tracker.models import AgreementStatus, ImplementationStatus, InstrumentType, RenewalIntent
 from tracker.queries.agreements import AgreementFilters, SortOrder, search_agreements
 from tracker.queries.pagination import Page
 
@@ -34,6 +34,7 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
         statuses=[AgreementStatus(value) for value in form.status.data or []],
         instruments=[InstrumentType(value) for value in form.instrument.data or []],
         renewals=[RenewalIntent(value) for value in form.renewal.data or []],
+        implementations=[ImplementationStatus(value) for value in form.implementation.data or []],
         active_in=form.active_in.data,
         ends_from=form.ends_from.data,
         ends_to=form.ends_to.data,

@@ -23,6 +23,7 @@ from tracker.labels import label
 from tracker.models import (
     AgreementStatus,
     AutoRenewal,
+    ImplementationStatus,
     InstrumentType,
     NoticeParty,
     NoticeUnit,
@@ -143,6 +144,7 @@ class Vocabulary:
                 (NoticeUnit, words.NOTICE_UNITS),
                 (NoticeParty, words.NOTICE_PARTIES),
                 (Ratification, words.RATIFICATION_VALUES),
+                (ImplementationStatus, words.IMPLEMENTATIONS),
             )
         }
         self.ratifications = {choice_key(text): status for text, status in words.RATIFICATIONS.items()}

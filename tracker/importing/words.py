@@ -9,6 +9,7 @@ from __future__ import annotations
 from tracker.models import (
     AgreementStatus,
     AutoRenewal,
+    ImplementationStatus,
     InstrumentType,
     NoticeParty,
     NoticeUnit,
@@ -98,6 +99,27 @@ NOTICE_PARTIES = {
     "indonesia": NoticeParty.HOME,
     "partner": NoticeParty.PARTNER,
     "mitra": NoticeParty.PARTNER,
+}
+# How far an agreement is carried out (issue 15), as desks write it in English and Indonesian.
+IMPLEMENTATIONS = {
+    "belum dilaksanakan": ImplementationStatus.NOT_STARTED,
+    "belum terlaksana": ImplementationStatus.NOT_STARTED,
+    "belum dimulai": ImplementationStatus.NOT_STARTED,
+    "not yet started": ImplementationStatus.NOT_STARTED,
+    "sedang berjalan": ImplementationStatus.ONGOING,
+    "berjalan": ImplementationStatus.ONGOING,
+    "dalam pelaksanaan": ImplementationStatus.ONGOING,
+    "in progress": ImplementationStatus.ONGOING,
+    "terlaksana": ImplementationStatus.IMPLEMENTED,
+    "sudah dilaksanakan": ImplementationStatus.IMPLEMENTED,
+    "telah dilaksanakan": ImplementationStatus.IMPLEMENTED,
+    "selesai": ImplementationStatus.IMPLEMENTED,
+    "done": ImplementationStatus.IMPLEMENTED,
+    "completed": ImplementationStatus.IMPLEMENTED,
+    "terhenti": ImplementationStatus.STALLED,
+    "mandek": ImplementationStatus.STALLED,
+    "macet": ImplementationStatus.STALLED,
+    "tidak berjalan": ImplementationStatus.STALLED,
 }
 
 INSTRUMENTS = {

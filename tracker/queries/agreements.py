@@ -21,6 +21,7 @@ from tracker.models import (
     AgreementSource,
     AgreementStatus,
     FollowUpAction,
+    ImplementationStatus,
     InstrumentType,
     Party,
     RelationKind,
@@ -60,6 +61,7 @@ class AgreementFilters:
     statuses: list[AgreementStatus] = field(default_factory=list)
     instruments: list[InstrumentType] = field(default_factory=list)
     renewals: list[RenewalIntent] = field(default_factory=list)
+    implementations: list[ImplementationStatus] = field(default_factory=list)
     active_in: int | None = None
     ends_from: int | None = None
     ends_to: int | None = None
@@ -113,6 +115,8 @@ def filter_conditions(
         conditions.append(Agreement.instrument_type.in_(filters.instruments))
     if filters.renewals:
         conditions.append(Agreement.renewal_intent.in_(filters.renewals))
+    if filters.implementations:
+        conditions.append(Agreement.implementation.in_(filters.implementations))
     if filters.owner_id is not None:
         conditions.append(Agreement.owner_id == filters.owner_id)
     if filters.active_in is not None:

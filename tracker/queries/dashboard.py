@@ -14,7 +14,17 @@ from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
 from tracker.charts.quarters import QUARTERS_AHEAD, Quarter, count_by_quarter, window_end
-from tracker.models import Agreement, AgreementParty, AgreementStatus, Change, Party, Sector, Source, agreement_sector
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    Change,
+    ImplementationStatus,
+    Party,
+    Sector,
+    Source,
+    agreement_sector,
+)
 from tracker.queries.actions import overdue_count
 from tracker.queries.expiring import (
     DEFAULT_MONTHS,
@@ -126,13 +136,46 @@ def _sector_totals() -> Select:
     )
 
 
-def _country_totals(home_country: str) -> Select:
-    """(country code, count) of the agreements of live foreign parties (any country but `home_country`)."""
-    foreign = (
+@dataclass(frozen=True)
+class CountryImplementation:
+    """A partner country, how many live agreements are with it and how many of them are implemented."""
+
+    country: str
+    agreements: int
+    implemented: int
+
+
+def _foreign(home_country: str) -> tuple:
+    """Conditions on a party: live, with a country, and not of `home_country`."""
+    return (
         Party.archived_at.is_(None),
         Party.country_code.is_not(None),
         Party.country_code != home_country.upper(),
     )
+
+
+def _country_implemented(home_country: str) -> Select:
+    """(country code, count) of the live implemented agreements of live foreign parties.
+
+    Reads the implemented agreements' rows (few, and the statement is cached with the figures), not every one.
+    """
+    count = func.count(AgreementParty.agreement_id.distinct())
+    return (
+        select(Party.country_code, count)
+        .join(AgreementParty, AgreementParty.party_id == Party.id)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .where(
+            *_foreign(home_country),
+            Agreement.implementation == ImplementationStatus.IMPLEMENTED,
+            Agreement.archived_at.is_(None),
+        )
+        .group_by(Party.country_code)
+    )
+
+
+def _country_totals(home_country: str) -> Select:
+    """(country code, count) of the agreements of live foreign parties (any country but `home_country`)."""
+    foreign = _foreign(home_country)
     # An agreement is archived or not, so its distinct count splits cleanly into the two parts.
     count = func.count(AgreementParty.agreement_id.distinct())
     links = select(Party.country_code, count).join(AgreementParty, AgreementParty.party_id == Party.id).where(*foreign)
@@ -142,23 +185,34 @@ def _country_totals(home_country: str) -> Select:
     )
 
 
-def sector_and_country_counts(session: Session, home_country: str) -> tuple[list[SectorCount], list[tuple[str, int]]]:
-    """Sectors that cover live agreements and partner countries of live agreements, each most used first: one
-    statement for both (the dashboard's statements stay within the bound tests/web/test_statement_counts.py sets)."""
+def _as_rows(statement: Select, kind: str) -> Select:
+    """A (key, count) statement as the union's (key, name, count, kind) rows."""
+    key, count = statement.selected_columns[:2]
+    return statement.with_only_columns(key, literal(None).label("name"), count).add_columns(literal(kind).label("kind"))
+
+
+def sector_and_country_counts(
+    session: Session, home_country: str
+) -> tuple[list[SectorCount], list[tuple[str, int]], list[CountryImplementation]]:
+    """Sectors that cover live agreements and partner countries of live agreements, each most used first, and each
+    country's implemented agreements: one statement for all (the dashboard's statements stay within the bound
+    tests/web/test_statement_counts.py sets)."""
     sectors = _sector_totals().add_columns(literal("sector").label("kind"))
-    countries = _country_totals(home_country)
-    countries = countries.with_only_columns(
-        countries.selected_columns[0], literal(None).label("name"), countries.selected_columns[1]
-    ).add_columns(literal("country").label("kind"))
-    by_sector, by_country = [], []
-    for key, name, total, kind in session.execute(union_all(sectors, countries).execution_options(**WITH_ARCHIVED)):
+    countries = _as_rows(_country_totals(home_country), "country")
+    implemented = _as_rows(_country_implemented(home_country), "implemented")
+    by_sector, by_country, done = [], [], {}
+    statement = union_all(sectors, countries, implemented).execution_options(**WITH_ARCHIVED)
+    for key, name, total, kind in session.execute(statement):
         if kind == "sector":
             by_sector.append(SectorCount(key, name, int(total)))
-        else:
+        elif kind == "country":
             by_country.append((key, int(total)))
+        else:
+            done[key] = int(total)
     by_sector.sort(key=lambda sector: (-sector.count, sector.name))
     by_country.sort(key=lambda row: (-row[1], row[0]))
-    return by_sector, by_country
+    implementation = [CountryImplementation(code, total, done.get(code, 0)) for code, total in by_country]
+    return by_sector, by_country, implementation
 
 
 def expiries_by_quarter(session: Session, as_of: date, quarters: int = QUARTERS_AHEAD) -> list[tuple[Quarter, int]]:
@@ -203,6 +257,8 @@ class Figures:
     by_status: list[tuple[AgreementStatus, int]]
     by_sector: list[SectorCount]
     by_country: list[tuple[str, int]]
+    # Per partner country (most agreements first): its agreements and how many of them are implemented.
+    implementation_by_country: list[CountryImplementation]
     # Open agreements ending in each quarter, from the one holding `as_of` on, for about two years.
     by_quarter: list[tuple[Quarter, int]]
 
@@ -221,7 +277,7 @@ class Dashboard(Figures):
 def figures(session: Session, as_of: date, home_country: str, months: int = DEFAULT_MONTHS) -> Figures:
     """The counts as seen on `as_of`, computed afresh."""
     counts, needs_attention, ending, overdue = totals_and_attention(session, as_of, months)
-    by_sector, by_country = sector_and_country_counts(session, home_country)
+    by_sector, by_country, implementation = sector_and_country_counts(session, home_country)
     return Figures(
         totals=counts,
         needs_attention=needs_attention,
@@ -230,6 +286,7 @@ def figures(session: Session, as_of: date, home_country: str, months: int = DEFA
         by_status=status_counts(session),
         by_sector=by_sector,
         by_country=by_country,
+        implementation_by_country=implementation,
         by_quarter=expiries_by_quarter(session, as_of),
     )
 

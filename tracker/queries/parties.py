@@ -9,7 +9,16 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.countries import country_name
-from tracker.models import Agreement, AgreementParty, AgreementSource, Party, PartyAlias, PartyKind, Source
+from tracker.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    ImplementationStatus,
+    Party,
+    PartyAlias,
+    PartyKind,
+    Source,
+)
 from tracker.queries.agreements import party_tree
 from tracker.queries.pagination import Page, paginate
 from tracker.text import normalise_name
@@ -135,6 +144,8 @@ class PartyOverview:
     partners_total: int
     sources: list[PartySource]
     sources_total: int
+    # How many of the agreements are implemented ("9 of 10 agreements implemented"), counted with their total.
+    implemented: int = 0
 
 
 def party_tree_ids(session: Session, party_id: int, include_archived: bool = False) -> set[int]:
@@ -170,13 +181,13 @@ def party_overview(
     options = {INCLUDE_ARCHIVED: include_archived}
     tree = party_tree_ids(session, party_id, include_archived)
     theirs = their_agreements(tree, include_archived)
-    agreements = agreement_page(session, tree, theirs, include_archived, page, per_page)
+    agreements, implemented = agreement_page(session, tree, theirs, include_archived, page, per_page)
     partners, partners_total = partners_of(session, theirs, tree, options)
     if agreements.total >= WALK_FROM:
         sources, sources_total = newest_sources(session, theirs, tree, include_archived, options)
     else:
         sources, sources_total = sources_of(session, theirs, options)
-    return PartyOverview(agreements, partners, partners_total, sources, sources_total)
+    return PartyOverview(agreements, partners, partners_total, sources, sources_total, implemented)
 
 
 def not_archived(agreement_id: ColumnElement[int]) -> ColumnElement[bool]:
@@ -193,8 +204,9 @@ def their_agreements(tree: set[int], include_archived: bool) -> Select:
 
 def agreement_page(
     session: Session, tree: set[int], theirs: Select, include_archived: bool, page: int, per_page: int
-) -> Page[PartyAgreement]:
-    """One page of the agreements, latest start first, with the parts the parties of `tree` play in them.
+) -> tuple[Page[PartyAgreement], int]:
+    """One page of the agreements, latest start first, with the parts the parties of `tree` play in them; and how
+    many of all of them are implemented.
 
     The order is found on the sort keys alone, then the page's agreements are loaded: sorting whole rows (summaries
     and notes) of 86,000 agreements cost three times as much.
@@ -208,7 +220,16 @@ def agreement_page(
     if not include_archived:
         ordered = ordered.where(AGREEMENT.c.archived_at.is_(None))
     ids = list(session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
-    total = session.scalar(select(func.count(theirs.subquery().c.agreement_id.distinct()))) or 0
+    # The total and the implemented ones in one statement: the page's statement count stays as it was.
+    implemented = select(func.count()).where(
+        AGREEMENT.c.id.in_(theirs), AGREEMENT.c.implementation == ImplementationStatus.IMPLEMENTED.value
+    )
+    total, implemented_total = session.execute(
+        select(
+            select(func.count(theirs.subquery().c.agreement_id.distinct())).scalar_subquery(),
+            implemented.scalar_subquery(),
+        )
+    ).one()
     loaded = session.scalars(
         select(Agreement)
         .where(Agreement.id.in_(ids))
@@ -220,7 +241,7 @@ def agreement_page(
         PartyAgreement(agreement, tuple(link for link in agreement.party_links if link.party_id in tree))
         for agreement in (by_id[agreement_id] for agreement_id in ids if agreement_id in by_id)
     ]
-    return Page(entries, total, page, per_page)
+    return Page(entries, total or 0, page, per_page), implemented_total or 0
 
 
 def partners_of(session: Session, theirs: Select, tree: set[int], options: dict) -> tuple[list[Partner], int]:

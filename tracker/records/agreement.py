@@ -11,6 +11,7 @@ from tracker.i18n import _
 from tracker.models import (
     AgreementStatus,
     AutoRenewal,
+    ImplementationStatus,
     InstrumentType,
     NoticeParty,
     NoticeUnit,
@@ -203,6 +204,25 @@ class AgreementData:
         _("document number"),
         max_length=200,
         synonyms=("document no", "reference number", "nomor dokumen", "no dokumen", "nomor perjanjian"),
+    )
+    # How far it is carried out (issue 15), apart from the legal status; "as of" is when that was assessed.
+    implementation: ImplementationStatus = choice(
+        ImplementationStatus,
+        _("Implementation"),
+        _("implementation"),
+        default=ImplementationStatus.NOT_RECORDED,
+        synonyms=("implementation status", "pelaksanaan", "status pelaksanaan", "status implementasi", "implementasi"),
+    )
+    implementation_note: str = text(
+        _("Implementation note"),
+        _("implementation note"),
+        max_length=1000,
+        synonyms=("note on implementation", "catatan pelaksanaan", "keterangan pelaksanaan"),
+    )
+    implementation_as_of: PartialDate | None = partial_date(
+        _("Implementation as of"),
+        _("implementation assessed"),
+        synonyms=("implementation date", "implementation as of", "tanggal pelaksanaan", "pelaksanaan per tanggal"),
     )
     # Who answers for it (issue 15): ids, checked against the database by the service.
     owner_id: int | None = value(Kind.REFERENCE, _("Responsible officer"), _("responsible officer"))

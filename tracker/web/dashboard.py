@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from tracker.charts.bars import BarChart, BarEntry, build_bar_chart, fold_rest
@@ -31,7 +33,12 @@ def index():
     home_country = current_app.config["TRACKER_HOME_COUNTRY"]
     cache = current_app.extensions.setdefault("tracker.dashboard_figures", FiguresCache())
     board = dashboard(get_session(), form.as_of.data, home_country, default_months(), cache)
-    context = {"board": board, "charts": charts(board), "overdue_actions": board.overdue_actions}
+    context = {
+        "board": board,
+        "charts": charts(board),
+        "overdue_actions": board.overdue_actions,
+        "implementation": implementation_rows(board),
+    }
     return render_template("dashboard/index.html", form=form, **context)
 
 
@@ -43,6 +50,31 @@ def charts(board: Dashboard) -> dict[str, BarChart]:
         "country": build_bar_chart(country_entries(board)),
         "quarter": build_bar_chart(quarter_entries(board)),
     }
+
+
+@dataclass(frozen=True)
+class ImplementationRow:
+    """A partner country's line in the implementation table, with links to its agreements and implemented ones."""
+
+    name: str
+    agreements: int
+    implemented: int
+    all_url: str
+    implemented_url: str
+
+
+def implementation_rows(board: Dashboard) -> list[ImplementationRow]:
+    """The partner countries with most agreements (as many as the chart has bars), each with its implemented ones."""
+    return [
+        ImplementationRow(
+            country_name(row.country),
+            row.agreements,
+            row.implemented,
+            url_for("agreements.index", country=row.country),
+            url_for("agreements.index", country=row.country, implementation="implemented"),
+        )
+        for row in board.implementation_by_country[:MAX_BARS]
+    ]
 
 
 def status_entries(board: Dashboard) -> list[BarEntry]:

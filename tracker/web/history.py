@@ -25,6 +25,7 @@ from tracker.models import (
     AgreementStatus,
     Change,
     GlossaryEntry,
+    ImplementationStatus,
     InstrumentType,
     PartyKind,
     RenewalIntent,
@@ -41,13 +42,14 @@ ENUM_FIELDS: dict[tuple[str, str], Any] = {
     ("agreement", "instrument_type"): InstrumentType,
     ("agreement", "status"): AgreementStatus,
     ("agreement", "renewal_intent"): RenewalIntent,
+    ("agreement", "implementation"): ImplementationStatus,
     ("party", "kind"): PartyKind,
     ("source", "kind"): SourceKind,
     ("action", "status"): ActionStatus,
 }
 RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
 # Recorded as ISO text at their precision ("2006", "2006-03"), shown like everywhere else ("Mar 2006").
-PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end", "in_force", "due"})
+PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end", "in_force", "implementation_as_of", "due"})
 # Recorded as ISO times, shown in the reader's format.
 TIME_FIELDS = frozenset({"archived_at", "deleted_at"})
 
