@@ -151,8 +151,8 @@ def test_page_home_country_from_config(app, client, session):
 def test_page_needs_attention_banner(client, make_agreement):
     make_agreement(title="Stale", end="2016", status=AgreementStatus.IN_FORCE)
     page = client.get("/?as_of=2017-10-04").get_data(as_text=True)
-    assert "1 agreement has passed its end" in page
-    assert "/expiring/?as_of=2017-10-04&amp;show=attention#needs-attention" in page
+    assert "1 agreement needs attention: past its end" in page
+    assert "/expiring/?as_of=2017-10-04#needs-attention" in page
 
 
 @pytest.mark.parametrize("as_of", ["tomorrow", "2017-13-01", "1899-12-31"])
