@@ -502,7 +502,7 @@ def test_the_demo_agreement_needs_attention_today_and_expires_as_of_the_article(
     years = whole_months_between(date(2018, 1, 1), date.today()) // 12
     assert f"renewal intended; ended 2018, {years} years ago" in " ".join(renewals.split())
     dashboard = " ".join(client.get("/").get_data(as_text=True).split())
-    assert "1 agreement needs attention" in dashboard
+    assert "1 agreement needs attention (1 renewal overdue)." in dashboard
     then = client.get("/expiring/?as_of=2017-10-04").get_data(as_text=True)
     window = then[: then.index('id="needs-attention"')]
     assert "Technology development cooperation" in window
