@@ -6,6 +6,12 @@ whose current term's decision date falls in the window, or has passed while the 
 then overdue, and the end is near). The current term as of any day is found in SQL from `agreement_term`, the terms
 written out on every write (one grouped range read of its index on both engines); an agreement without terms is
 listed by its recorded end, exactly as before. Each row says which date it goes by (`ExpiringAgreement.decision`).
+
+"Needs attention" is three groups of agreements still recorded as signed or in force (and existing on the day), each
+with its reason (issue 15): past the end with no renewal under way (STALE), a renewal intended or in negotiation
+whose end has passed (OVERDUE_RENEWAL), and a current term whose decision date has passed, while the term runs, with
+no renewal intent recorded (DECISION_PASSED). A term never runs past the recorded end, so the groups never overlap
+and their counts add up; overdue follow-up actions are the fourth group (tracker/queries/actions.py).
 """
 
 from __future__ import annotations
