@@ -34,7 +34,7 @@ def test_the_expiring_view_with_a_chosen_window(page_as, make_agreement):
     soon = page.get_by_role("table", name="Agreements ending soon")
     expect(soon).to_be_visible()
     assert titles_in(soon) == ["AITEC technology cooperation"]
-    attention = page.get_by_role("table", name="Agreements needing attention")
+    attention = page.get_by_role("table", name="Past the end, no renewal under way")
     assert titles_in(attention) == ["Textile machinery grant"]
 
     # A quick window keeps the reference date.
@@ -65,7 +65,7 @@ def test_a_long_list_comes_a_page_at_a_time(page_as, make_agreement):
     window.get_by_role("button", name="Show").click()
     soon = page.get_by_role("table", name="Agreements ending soon")
     assert titles_in(soon) == [f"Ending {n:02d}" for n in range(25)]
-    assert titles_in(page.get_by_role("table", name="Agreements needing attention")) == [
+    assert titles_in(page.get_by_role("table", name="Past the end, no renewal under way")) == [
         f"Stale {n:02d}" for n in range(10)
     ]
 
@@ -83,7 +83,7 @@ def test_a_long_list_comes_a_page_at_a_time(page_as, make_agreement):
 
     page.get_by_role("link", name="Show all 12 agreements needing attention").click()
     expect(page).to_have_url(re.compile(r"show=attention"))
-    assert titles_in(page.get_by_role("table", name="Agreements needing attention")) == [
+    assert titles_in(page.get_by_role("table", name="Past the end, no renewal under way")) == [
         f"Stale {n:02d}" for n in range(12)
     ]
     page.get_by_role("link", name="Back to the agreements ending soon").click()

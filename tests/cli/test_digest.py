@@ -134,6 +134,9 @@ def test_opted_in_active_users_get_their_window_in_text_and_html(app, mailbox, s
     assert EVIL_TITLE in text
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; Tom &amp; Jerry&#39;s MoU" in html
     assert text.index("EV MoU") < text.index("NEEDS ATTENTION") < text.index(EVIL_TITLE)
+    # Each row needing attention says which group it is in (issue 15); the window's rows do not.
+    assert text.count("Needs attention: Past the end, no renewal under way") == 1
+    assert html.count("Needs attention: Past the end, no renewal under way") == 1
     assert "\nFrom 4 October 2017 to 4 October 2018" in text  # not mangled into ">From" on the way
 
 

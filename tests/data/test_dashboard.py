@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, insert, select
 
 from tracker.demo import load_demo
-from tracker.models import Agreement, AgreementStatus, PartyKind, PartyRole, Source, agreement_sector
+from tracker.models import Agreement, AgreementStatus, PartyKind, PartyRole, RenewalIntent, Source, agreement_sector
 from tracker.queries.dashboard import (
     EXPIRING_SHOWN,
     FiguresCache,
@@ -19,7 +19,9 @@ from tracker.queries.dashboard import (
     sector_and_country_counts,
     status_counts,
     totals,
+    totals_and_attention,
 )
+from tracker.queries.expiring import DECISION_PASSED, OVERDUE_RENEWAL, STALE
 from tracker.services.agreements import archive_agreement
 
 AS_OF = date(2017, 10, 4)
@@ -151,8 +153,8 @@ def test_page_home_country_from_config(app, client, session):
 def test_page_needs_attention_banner(client, make_agreement):
     make_agreement(title="Stale", end="2016", status=AgreementStatus.IN_FORCE)
     page = client.get("/?as_of=2017-10-04").get_data(as_text=True)
-    assert "1 agreement has passed its end" in page
-    assert "/expiring/?as_of=2017-10-04&amp;show=attention#needs-attention" in page
+    assert "1 agreement needs attention (1 past the end with no renewal under way)." in " ".join(page.split())
+    assert "/expiring/?as_of=2017-10-04#needs-attention" in page
 
 
 @pytest.mark.parametrize("as_of", ["tomorrow", "2017-13-01", "1899-12-31"])
@@ -240,3 +242,12 @@ def test_cached_counts_are_kept_per_day(session, world):
     on_the_day = dashboard(session, AS_OF, "ID", cache=cache)
     years_later = dashboard(session, date(2030, 1, 1), "ID", cache=cache)
     assert on_the_day.needs_attention != years_later.needs_attention or on_the_day.by_quarter != years_later.by_quarter
+
+
+def test_needs_attention_counted_per_group_in_the_one_statement_of_totals(session, make_agreement):
+    make_agreement(title="Stale", end="2016", status=AgreementStatus.IN_FORCE)
+    make_agreement(title="Renewal intended", end="2016", renewal_intent=RenewalIntent.INTENDED)
+    make_agreement(title="In negotiation", end="2017-01", renewal_intent=RenewalIntent.IN_NEGOTIATION)
+    _totals, needs_attention, _ending, _overdue, by_group = totals_and_attention(session, date(2017, 10, 4))
+    assert by_group == {STALE: 1, OVERDUE_RENEWAL: 2, DECISION_PASSED: 0}
+    assert needs_attention == 3

@@ -6,21 +6,29 @@ from datetime import date
 
 import pytest
 
+from tracker.dates import PartialDate
 from tracker.demo import load_demo
-from tracker.models import AgreementStatus, PartyRole, RenewalIntent
+from tracker.models import AgreementStatus, AutoRenewal, InstrumentType, PartyRole, RenewalIntent
 from tracker.queries.expiring import (
     ATTENTION_PREVIEW,
+    DECISION_PASSED,
     MAX_PER_PAGE,
     OPEN_STATUSES,
+    OVERDUE_RENEWAL,
+    STALE,
     TERMINAL_STATUSES,
     add_months,
     agreements_needing_attention,
+    attention_counts,
+    attention_groups,
     count_needing_attention,
     expiring_agreements,
     expiring_report,
     expiring_view,
     whole_months_between,
 )
+from tracker.records.agreement import AgreementData
+from tracker.services.agreements import create_agreement
 
 AS_OF = date(2017, 10, 4)
 
@@ -170,11 +178,20 @@ def test_needs_attention_rules(session, make_agreement):
     make_agreement(title="ends today", end=AS_OF.isoformat())
     make_agreement(title="no end", start="2006")
     rows = agreements_needing_attention(session, as_of=AS_OF)
-    assert titles(rows) == ["a. stale, in force", "b. stale, signed", "c. stale, renewal not recorded"]
+    assert titles(rows) == [
+        "a. stale, in force",
+        "b. stale, signed",
+        "c. stale, renewal not recorded",
+        # Issue 15: a renewal under way past the end is overdue, a group of its own.
+        "renewal in negotiation",
+        "renewal intended",
+    ]
+    assert [row.group for row in rows] == [STALE] * 3 + [OVERDUE_RENEWAL] * 2
     assert rows[0].days_left < 0
     assert rows[1].days_left == -96
     assert rows[1].months_apart == 3
-    assert count_needing_attention(session, as_of=AS_OF) == 3
+    assert count_needing_attention(session, as_of=AS_OF) == 5
+    assert attention_counts(session, AS_OF) == {STALE: 3, OVERDUE_RENEWAL: 2, DECISION_PASSED: 0}
 
 
 def test_a_past_day_leaves_out_agreements_signed_or_started_after_it(session, make_agreement):
@@ -227,8 +244,12 @@ def test_seed_story_as_of_article_date(session):
     assert row.end.iso() == "2018"
     assert row.agreement.renewal_intent is RenewalIntent.INTENDED
     assert report.needs_attention == []
-    # A year later nothing is stale either: the renewal is recorded as intended.
-    assert agreements_needing_attention(session, as_of=date(2019, 1, 1)) == []
+    # Past the end (2018 counts from its first day), the renewal intended is overdue (issue 15): needs attention,
+    # in a group of its own.
+    assert agreements_needing_attention(session, as_of=date(2018, 1, 1)) == []
+    [overdue] = agreements_needing_attention(session, as_of=date(2018, 1, 2))
+    assert overdue.agreement.title.startswith("Technology development cooperation")
+    assert overdue.group == OVERDUE_RENEWAL
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -375,3 +396,113 @@ def test_page_attention_list(client, make_agreement):
     assert "Stale 00" in listed and "Stale 10" in listed
     assert "Back to the agreements ending soon" in listed
     assert "11 agreements." in listed
+
+
+# --- issue 15: the groups of needs attention -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("end", "as_of", "listed"),
+    [
+        ("2017-10-03", AS_OF, True),  # ended the day before
+        ("2017-10-04", AS_OF, False),  # ends on the day: not past it yet
+        ("2017", AS_OF, True),  # a year-only end counts from 1 January
+        ("2018", date(2018, 1, 1), False),
+        ("2018", date(2018, 1, 2), True),
+    ],
+)
+def test_overdue_renewal_boundaries(session, make_agreement, end, as_of, listed):
+    make_agreement(title="Renewal intended", end=end, renewal_intent=RenewalIntent.INTENDED)
+    rows = agreements_needing_attention(session, as_of=as_of)
+    assert [(row.agreement.title, row.group) for row in rows] == (
+        [("Renewal intended", OVERDUE_RENEWAL)] if listed else []
+    )
+    assert count_needing_attention(session, as_of=as_of) == int(listed)
+
+
+def test_overdue_renewal_only_while_the_record_claims_to_bind(session, make_agreement):
+    make_agreement(title="In force", end="2016", renewal_intent=RenewalIntent.IN_NEGOTIATION)
+    make_agreement(title="Signed", end="2016", status=AgreementStatus.SIGNED, renewal_intent=RenewalIntent.INTENDED)
+    make_agreement(title="Expired", end="2016", status=AgreementStatus.EXPIRED, renewal_intent=RenewalIntent.INTENDED)
+    make_agreement(title="Renewed", end="2016", renewal_intent=RenewalIntent.RENEWED)
+    make_agreement(title="Signed later", signed="2018-01-02", end="2016", renewal_intent=RenewalIntent.INTENDED)
+    assert titles(agreements_needing_attention(session, as_of=AS_OF)) == ["In force", "Signed"]
+
+
+def tacit_mou(session, **changes):
+    """An MoU from 1 January 2014: five-year terms renewed tacitly, six months' notice (decision 1 July 2018)."""
+    data = AgreementData(
+        title=changes.pop("title", "MoU on industrial cooperation"),
+        instrument_type=InstrumentType.MOU,
+        status=changes.pop("status", AgreementStatus.IN_FORCE),
+        start=PartialDate.parse(changes.pop("start", "2014-01-01")),
+        duration_months=60,
+        auto_renewal=AutoRenewal.YES,
+        notice_period=6,
+        **changes,
+    )
+    agreement = create_agreement(session, data)
+    session.commit()
+    return agreement
+
+
+@pytest.mark.parametrize(
+    ("as_of", "listed"),
+    [
+        (date(2018, 6, 30), False),
+        (date(2018, 7, 1), False),  # the decision date itself: notice can still be given
+        (date(2018, 7, 2), True),
+        (date(2018, 12, 31), True),  # the term's last day
+        (date(2019, 1, 1), False),  # the next term runs: its decision date is 1 July 2023
+        (date(2023, 7, 2), True),
+    ],
+)
+def test_decision_date_passed_boundaries(session, as_of, listed):
+    tacit_mou(session)
+    rows = agreements_needing_attention(session, as_of=as_of)
+    assert [row.group for row in rows] == ([DECISION_PASSED] if listed else [])
+    assert count_needing_attention(session, as_of=as_of) == int(listed)
+    if listed:
+        assert rows[0].decision < as_of <= rows[0].term.end_on
+
+
+def test_decision_date_passed_needs_no_decision_recorded_and_a_live_record(session):
+    tacit_mou(session, title="Undecided", renewal_intent=RenewalIntent.NOT_RECORDED)
+    tacit_mou(session, title="Decided: no renewal", renewal_intent=RenewalIntent.NONE)
+    tacit_mou(session, title="Decided: renew", renewal_intent=RenewalIntent.INTENDED)
+    tacit_mou(session, title="Suspended", status=AgreementStatus.SUSPENDED)
+    tacit_mou(session, title="Year-only start", start="2014")  # terms end in 2018; decision by 1 July 2018
+    rows = agreements_needing_attention(session, as_of=date(2018, 8, 1))
+    assert titles(rows) == ["Undecided", "Year-only start"]
+    assert attention_counts(session, date(2018, 8, 1)) == {STALE: 0, OVERDUE_RENEWAL: 0, DECISION_PASSED: 2}
+
+
+def test_the_groups_never_overlap_and_the_counts_add_up(session, make_agreement):
+    make_agreement(title="Stale", end="2017-01", renewal_intent=RenewalIntent.NOT_RECORDED)
+    make_agreement(title="Overdue renewal", end="2017-01", renewal_intent=RenewalIntent.INTENDED)
+    # A decision date passed on a recorded final end, then the end passed too: stale, not both.
+    tacit_mou(session, title="Ended with notice", start="2012-01-01", end=PartialDate.parse("2016-12-31"))
+    tacit_mou(session, title="Decision passed")
+    as_of = date(2018, 8, 1)
+    groups = attention_groups(session, as_of)
+    assert [(group.key, titles(group.rows), group.total) for group in groups] == [
+        (STALE, ["Ended with notice", "Stale"], 2),
+        (OVERDUE_RENEWAL, ["Overdue renewal"], 1),
+        (DECISION_PASSED, ["Decision passed"], 1),
+    ]
+    assert count_needing_attention(session, as_of) == 4
+
+
+def test_the_demo_agreement_needs_attention_today_and_expires_as_of_the_article(client, session):
+    load_demo(session)
+    session.commit()
+    today = client.get("/expiring/").get_data(as_text=True)
+    renewals = today[today.index('id="attention-renewals"') : today.index('id="attention-decisions"')]
+    assert "Technology development cooperation" in renewals
+    years = whole_months_between(date(2018, 1, 1), date.today()) // 12
+    assert f"renewal intended; ended 2018, {years} years ago" in " ".join(renewals.split())
+    dashboard = " ".join(client.get("/").get_data(as_text=True).split())
+    assert "1 agreement needs attention (1 renewal overdue)." in dashboard
+    then = client.get("/expiring/?as_of=2017-10-04").get_data(as_text=True)
+    window = then[: then.index('id="needs-attention"')]
+    assert "Technology development cooperation" in window

@@ -17,7 +17,13 @@ from tracker.dates import Precision
 from tracker.models import Agreement, AgreementStatus, InstrumentType, RenewalIntent
 from tracker.queries.agreements import AgreementFilters, SortOrder, involves_any_party, search_agreements
 from tracker.queries.dashboard import expiries_by_quarter
-from tracker.queries.expiring import expiring_count, needing_attention_count
+from tracker.queries.expiring import (
+    OVERDUE_RENEWAL,
+    STALE,
+    expiring_count,
+    group_count,
+    needing_attention_count,
+)
 
 INDEX_OF_ORDER = {
     SortOrder.RELEVANCE: "ix_agreement_live_updated",  # without words: last updated first
@@ -138,10 +144,20 @@ def counted_plan(session, run) -> str:
     return plan(session, sql, parameters, index_only=True)
 
 
-def test_agreements_needing_attention_as_of_a_day_are_counted_from_the_index_alone(session):
+@pytest.mark.parametrize("group", [STALE, OVERDUE_RENEWAL])
+def test_agreements_needing_attention_as_of_a_day_are_counted_from_the_index_alone(session, group):
+    as_of_rows(session)
+    text_of_plan = counted_plan(session, lambda: session.scalar(group_count(AS_OF, group)))
+    assert_index_only(text_of_plan, "ix_agreement_attention")
+
+
+def test_passed_decision_dates_are_found_by_the_terms_index(session):
     as_of_rows(session)
     text_of_plan = counted_plan(session, lambda: session.scalar(needing_attention_count(AS_OF)))
-    assert_index_only(text_of_plan, "ix_agreement_attention")
+    # The decision group reads agreement_term's (end, decision, agreement) index; the agreements it names are few.
+    assert "ix_agreement_term_end_on" in text_of_plan, text_of_plan
+    assert "SCAN agreement_term" not in text_of_plan, text_of_plan  # SQLite searches a range, not the whole index
+    assert "Seq Scan" not in text_of_plan, text_of_plan
 
 
 def test_agreements_ending_after_a_day_are_counted_from_the_index_alone(session):

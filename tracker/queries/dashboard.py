@@ -27,13 +27,14 @@ from tracker.models import (
 )
 from tracker.queries.actions import overdue_count
 from tracker.queries.expiring import (
+    ATTENTION_GROUPS,
     DEFAULT_MONTHS,
     OPEN_STATUSES,
     ExpiringAgreement,
     existing_on,
     expiring_count,
     first_expiring,
-    needing_attention_count,
+    group_count,
 )
 from tracker.queries.planner import checked_only
 from tracker.queries.sources import recent_sources as recent_sources  # re-exported for older imports
@@ -68,11 +69,11 @@ def totals(session: Session) -> Totals:
 
 def totals_and_attention(
     session: Session, as_of: date | None, months: int = DEFAULT_MONTHS
-) -> tuple[Totals, int, int, int]:
-    """The totals and, given `as_of`, how many agreements need attention, how many end within `months` and how many
-    follow-up actions are overdue: one statement."""
+) -> tuple[Totals, int, int, int, dict[str, int]]:
+    """The totals and, given `as_of`, how many agreements need attention, how many end within `months`, how many
+    follow-up actions are overdue and how many agreements each group of needs attention holds: one statement."""
     none = select(0).scalar_subquery()
-    attention = needing_attention_count(as_of).scalar_subquery() if as_of else none
+    groups = [group_count(as_of, group).scalar_subquery() if as_of else none for group in ATTENTION_GROUPS]
     ending = expiring_count(as_of, months).scalar_subquery() if as_of else none
     overdue = overdue_count(as_of).scalar_subquery() if as_of else none
     row = session.execute(
@@ -80,12 +81,14 @@ def totals_and_attention(
             select(func.count()).select_from(Agreement).scalar_subquery(),
             select(func.count()).select_from(Party).scalar_subquery(),
             select(func.count()).select_from(Source).scalar_subquery(),
-            attention,
             ending,
             overdue,
+            *groups,
         )
     ).one()
-    return Totals(*row[:3]), row[3], row[4], row[5]
+    # The groups never overlap (tracker/queries/expiring.py), so their counts add up to the agreements needing it.
+    by_group = dict(zip(ATTENTION_GROUPS, (int(count) for count in row[5:]), strict=True))
+    return Totals(*row[:3]), sum(by_group.values()), row[3], row[4], by_group
 
 
 # Why the counts below add up "every row" and subtract "rows of archived agreements" instead of joining live ones:
@@ -250,6 +253,8 @@ class Figures:
 
     totals: Totals
     needs_attention: int
+    # How many agreements each group of needs attention holds, by key (tracker.queries.expiring.ATTENTION_GROUPS).
+    attention_groups: dict[str, int]
     # How many agreements end within the dashboard's months.
     expiring_total: int
     # Open follow-up actions past their due date (an action's save is a Change, so the cache sees it).
@@ -276,11 +281,12 @@ class Dashboard(Figures):
 
 def figures(session: Session, as_of: date, home_country: str, months: int = DEFAULT_MONTHS) -> Figures:
     """The counts as seen on `as_of`, computed afresh."""
-    counts, needs_attention, ending, overdue = totals_and_attention(session, as_of, months)
+    counts, needs_attention, ending, overdue, by_group = totals_and_attention(session, as_of, months)
     by_sector, by_country, implementation = sector_and_country_counts(session, home_country)
     return Figures(
         totals=counts,
         needs_attention=needs_attention,
+        attention_groups=by_group,
         expiring_total=ending,
         overdue_actions=overdue,
         by_status=status_counts(session),

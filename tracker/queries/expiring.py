@@ -6,6 +6,12 @@ whose current term's decision date falls in the window, or has passed while the 
 then overdue, and the end is near). The current term as of any day is found in SQL from `agreement_term`, the terms
 written out on every write (one grouped range read of its index on both engines); an agreement without terms is
 listed by its recorded end, exactly as before. Each row says which date it goes by (`ExpiringAgreement.decision`).
+
+"Needs attention" is three groups of agreements still recorded as signed or in force (and existing on the day), each
+with its reason (issue 15): past the end with no renewal under way (STALE), a renewal intended or in negotiation
+whose end has passed (OVERDUE_RENEWAL), and a current term whose decision date has passed, while the term runs, with
+no renewal intent recorded (DECISION_PASSED). A term never runs past the recorded end, so the groups never overlap
+and their counts add up; overdue follow-up actions are the fourth group (tracker/queries/actions.py).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload, subqueryload
 
 from tracker.dates import PartialDate
@@ -27,6 +33,7 @@ from tracker.models import (
     AgreementTerm,
     Party,
     PartyRole,
+    RenewalIntent,
 )
 from tracker.queries.pagination import Page, paginate
 from tracker.terms import Term, current_term, terms_of
@@ -79,6 +86,8 @@ class ExpiringAgreement:
     # The current term's decision date when the agreement has terms: the row goes by it (days_left counts to it).
     decision: date | None = None
     term: Term | None = None
+    # The group of needs attention the row is listed in (ATTENTION_GROUPS), if any: it gives the reason.
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,9 +102,13 @@ class ExpiringView:
     months: int
     until: date
     attention: bool
+    # The key of the group of needs attention paged (ATTENTION_GROUPS), or False when the window is paged.
+    attention: bool | str
     page: Page[ExpiringAgreement]
     needs_attention: int
     attention_preview: list[ExpiringAgreement]
+    # Each group of needs attention with its first rows, when the window is paged.
+    groups: list[AttentionGroup]
 
 
 @dataclass(frozen=True)
@@ -132,7 +145,7 @@ def _distinct_parties(agreement: Agreement) -> tuple[Party, ...]:
     return tuple(seen.values())
 
 
-def _entry(agreement: Agreement, as_of: date, by_terms: bool = False) -> ExpiringAgreement:
+def _entry(agreement: Agreement, as_of: date, by_terms: bool = False, group: str | None = None) -> ExpiringAgreement:
     """Wrap an agreement with its distance from `as_of`; the end counts from its earliest possible day.
 
     `by_terms`: the distance is to the current term's decision date where the agreement has terms.
@@ -148,6 +161,7 @@ def _entry(agreement: Agreement, as_of: date, by_terms: bool = False) -> Expirin
         months_apart=months,
         decision=term.decision_on if term else None,
         term=term,
+        group=group,
     )
 
 
@@ -221,24 +235,109 @@ def expiring_count(as_of: date, months: int) -> Select:
     return statement.where(*_ending_within(as_of, months, term))
 
 
-def _needs_attention(as_of: date) -> tuple[ColumnElement[bool], ...]:
-    """Past its end, still recorded as signed or in force, and no renewal recorded: the record is likely stale."""
+# The groups of "needs attention", each with its own rule and reason (issue 15); the keys are `?show=` values.
+# Past the end, still recorded as live, no renewal under way: the record is likely stale.
+STALE = "attention"
+# Renewal intended or in negotiation, yet the end has passed: the renewal is overdue.
+OVERDUE_RENEWAL = "renewals"
+# The current term's decision date has passed while the term runs, and no decision is recorded.
+DECISION_PASSED = "decisions"
+ATTENTION_GROUPS = (STALE, OVERDUE_RENEWAL, DECISION_PASSED)
+# A renewal is under way: intended or being negotiated, not yet done.
+RENEWALS_UNDER_WAY = (RenewalIntent.INTENDED, RenewalIntent.IN_NEGOTIATION)
+
+
+@dataclass(frozen=True)
+class AttentionGroup:
+    """One group of needs attention: its key (ATTENTION_GROUPS), its first rows and how many it holds."""
+
+    key: str
+    rows: list[ExpiringAgreement]
+    total: int
+
+
+def decision_passed_ids(as_of: date) -> Select:
+    """SELECT the agreements with a term running on `as_of` whose decision date is before it.
+
+    Any such term means the current one (the first ending on or after `as_of`) has its decision date passed too:
+    decision dates follow the ends in order. One range read of agreement_term's (end, decision, agreement) index.
+    """
+    return select(AgreementTerm.agreement_id).where(AgreementTerm.end_on >= as_of, AgreementTerm.decision_on < as_of)
+
+
+def _attention_group(group: str, as_of: date) -> tuple[ColumnElement[bool], ...]:
+    """The rule of one group of needs attention; the groups never overlap (a term never runs past the end)."""
+    live = (Agreement.status.in_(LIVE_STATUSES), existing_on(as_of))
+    if group == STALE:
+        return (*live, Agreement.renewal_intent.in_(UNDECIDED_RENEWALS), Agreement.end_on < as_of)
+    if group == OVERDUE_RENEWAL:
+        return (*live, Agreement.renewal_intent.in_(RENEWALS_UNDER_WAY), Agreement.end_on < as_of)
+    if group == DECISION_PASSED:
+        return (
+            *live,
+            Agreement.renewal_intent == RenewalIntent.NOT_RECORDED,
+            Agreement.id.in_(decision_passed_ids(as_of)),
+        )
+    raise ValueError(group)
+
+
+def _current_decision(as_of: date) -> ColumnElement:
+    """The decision date of the agreement's current term as of `as_of` (for ordering a few rows)."""
     return (
-        Agreement.status.in_(LIVE_STATUSES),
-        Agreement.renewal_intent.in_(UNDECIDED_RENEWALS),
-        Agreement.end_on < as_of,
-        existing_on(as_of),
+        select(func.min(AgreementTerm.decision_on))
+        .where(AgreementTerm.agreement_id == Agreement.id, AgreementTerm.end_on >= as_of)
+        .scalar_subquery()
     )
 
 
-def attention_statement(as_of: date) -> Select:
-    """SELECT the agreements `agreements_needing_attention` lists, in its order, without eager loading."""
-    return select(Agreement).where(*_needs_attention(as_of)).order_by(Agreement.end_on, Agreement.title, Agreement.id)
+def _group_order(group: str, as_of: date) -> tuple[ColumnElement, ...]:
+    """Longest overdue first: by the end, or for a passed decision by the decision date."""
+    key = _current_decision(as_of) if group == DECISION_PASSED else Agreement.end_on
+    return (key, Agreement.title, Agreement.id)
+
+
+def attention_statement(as_of: date, group: str = STALE) -> Select:
+    """SELECT the agreements of one group of needs attention, longest overdue first, without eager loading."""
+    return select(Agreement).where(*_attention_group(group, as_of)).order_by(*_group_order(group, as_of))
 
 
 def agreements_needing_attention(session: Session, as_of: date) -> list[ExpiringAgreement]:
-    """Agreements whose end passed before `as_of` while they still claim to bind, longest overdue first."""
-    return [_entry(agreement, as_of) for agreement in session.scalars(_with_parties(attention_statement(as_of)))]
+    """Every agreement needing attention as of `as_of`, group after group (ATTENTION_GROUPS), longest overdue first."""
+    return [row for group in attention_groups(session, as_of, limit=None) for row in group.rows]
+
+
+def attention_groups(session: Session, as_of: date, limit: int | None = ATTENTION_PREVIEW) -> list[AttentionGroup]:
+    """Each group of needs attention with its first `limit` rows (all with None), in two statements and a count.
+
+    The rows of every group come in one statement (a union of each group's first ids) and their parties in one
+    more; the counts in one statement, only when a group has more rows than shown.
+    """
+    parts = []
+    for group in ATTENTION_GROUPS:
+        part = select(Agreement.id.label("id"), literal(group).label("grp")).where(*_attention_group(group, as_of))
+        part = part.order_by(*_group_order(group, as_of))
+        parts.append(select(part.limit(limit).subquery() if limit else part.subquery()))
+    chosen = union_all(*parts).subquery("chosen")
+    statement = _with_parties(select(Agreement, chosen.c.grp).join(chosen, chosen.c.id == Agreement.id))
+    found: dict[str, list[ExpiringAgreement]] = {group: [] for group in ATTENTION_GROUPS}
+    for agreement, group in session.execute(statement):
+        found[group].append(_entry(agreement, as_of, by_terms=group == DECISION_PASSED, group=group))
+    for rows in found.values():
+        rows.sort(key=lambda row: (row.days_left, row.agreement.title, row.agreement.id))
+    full = limit is not None and any(len(rows) >= limit for rows in found.values())
+    totals = attention_counts(session, as_of) if full else {group: len(found[group]) for group in ATTENTION_GROUPS}
+    return [AttentionGroup(group, found[group], totals[group]) for group in ATTENTION_GROUPS]
+
+
+def group_count(as_of: date, group: str) -> Select:
+    """SELECT the number of agreements in one group of needs attention."""
+    return select(func.count()).select_from(Agreement).where(*_attention_group(group, as_of))
+
+
+def attention_counts(session: Session, as_of: date) -> dict[str, int]:
+    """How many agreements each group of needs attention holds: one statement."""
+    row = session.execute(select(*(group_count(as_of, group).scalar_subquery() for group in ATTENTION_GROUPS))).one()
+    return dict(zip(ATTENTION_GROUPS, (int(value or 0) for value in row), strict=True))
 
 
 def count_needing_attention(session: Session, as_of: date) -> int:
@@ -247,8 +346,10 @@ def count_needing_attention(session: Session, as_of: date) -> int:
 
 
 def needing_attention_count(as_of: date) -> Select:
-    """SELECT the number of agreements `agreements_needing_attention` would list (for combining statements)."""
-    return select(func.count()).select_from(Agreement).where(*_needs_attention(as_of))
+    """SELECT the number of agreements needing attention, every group (for combining statements; they never
+    overlap, so the counts add up)."""
+    counts = [group_count(as_of, group).scalar_subquery() for group in ATTENTION_GROUPS]
+    return select(counts[0] + counts[1] + counts[2])
 
 
 def expiring_report(session: Session, as_of: date, months: int = DEFAULT_MONTHS) -> ExpiringReport:
@@ -263,24 +364,33 @@ def expiring_report(session: Session, as_of: date, months: int = DEFAULT_MONTHS)
 
 
 def _entries_page(
-    session: Session, statement: Select, as_of: date, page: int, per_page: int, by_terms: bool = False
+    session: Session,
+    statement: Select,
+    as_of: date,
+    page: int,
+    per_page: int,
+    by_terms: bool = False,
+    group: str | None = None,
 ) -> Page[ExpiringAgreement]:
     """One page of `statement`'s agreements with their parties, wrapped as expiring entries."""
     found = paginate(session, _with_page_parties(statement), page, min(per_page, MAX_PER_PAGE))
-    items = [_entry(agreement, as_of, by_terms) for agreement in found.items]
+    items = [_entry(agreement, as_of, by_terms, group) for agreement in found.items]
     return Page(items=items, total=found.total, page=found.page, per_page=found.per_page)
 
 
 def expiring_view(
-    session: Session, as_of: date, months: int, page: int, per_page: int, attention: bool = False
+    session: Session, as_of: date, months: int, page: int, per_page: int, attention: bool | str = False
 ) -> ExpiringView:
-    """A page of the agreements ending within `months` of `as_of`, or (`attention`) of those needing attention."""
+    """A page of the agreements ending within `months` of `as_of`, or (`attention`: a group's key, True for the
+    first) of one group of those needing attention, with the first rows of each group otherwise."""
+    until = add_months(as_of, months)
     if attention:
-        listed = _entries_page(session, attention_statement(as_of), as_of, page, per_page)
-        return ExpiringView(as_of, months, add_months(as_of, months), True, listed, listed.total, [])
+        group = attention if attention in ATTENTION_GROUPS else STALE
+        statement = attention_statement(as_of, group)
+        listed = _entries_page(session, statement, as_of, page, per_page, group == DECISION_PASSED, group)
+        return ExpiringView(as_of, months, until, group, listed, listed.total, [], [])
     listed = _entries_page(session, expiring_statement(as_of, months), as_of, page, per_page, by_terms=True)
-    preview_statement = _with_page_parties(attention_statement(as_of).limit(ATTENTION_PREVIEW))
-    preview = [_entry(agreement, as_of) for agreement in session.scalars(preview_statement)]
-    # The preview is the whole list when it is short; its count is only needed when it is not.
-    total = len(preview) if len(preview) < ATTENTION_PREVIEW else count_needing_attention(session, as_of)
-    return ExpiringView(as_of, months, add_months(as_of, months), False, listed, total, preview)
+    groups = attention_groups(session, as_of)
+    total = sum(group.total for group in groups)
+    preview = [row for group in groups for row in group.rows]
+    return ExpiringView(as_of, months, until, False, listed, total, preview, groups)

@@ -8,14 +8,14 @@ from tracker.db import get_session
 from tracker.forms.expiring import ExpiringForm
 from tracker.http.paging import page_size
 from tracker.queries.actions import OVERDUE_PREVIEW, count_overdue_actions, overdue_actions
-from tracker.queries.expiring import ATTENTION_PREVIEW, MAX_PER_PAGE, QUICK_MONTHS, expiring_view
+from tracker.queries.expiring import ATTENTION_GROUPS, ATTENTION_PREVIEW, MAX_PER_PAGE, QUICK_MONTHS, expiring_view
 
 bp = Blueprint("expiring", __name__, url_prefix="/expiring")
 
 # A bad query parameter is a bad request; the page is shown again with the message next to the field.
 BAD_QUERY_STATUS = 400
-# `?show=attention` pages through the agreements needing attention instead of those ending in the window.
-SHOW_ATTENTION = "attention"
+# `?show=attention` (past the end), `?show=renewals` (renewal overdue) or `?show=decisions` (decision date passed)
+# pages through one group of the agreements needing attention instead of those ending in the window.
 # `?show=actions` lists every overdue follow-up action (up to MAX_PER_PAGE) instead of the first few.
 SHOW_ACTIONS = "actions"
 
@@ -31,7 +31,7 @@ def index():
     """Agreements ending within `?months=N` (default 12) of `?as_of=YYYY-MM-DD` (default today), a page at a time.
 
     `?page=` and `?per_page=` (at most 500, for printing a long list) page the list; `?show=attention` lists the
-    agreements needing attention instead.
+    agreements needing attention instead (`renewals` or `decisions` another of its groups).
     """
     form = ExpiringForm(request.args)
     context = {"form": form, "quick_months": QUICK_MONTHS, "max_per_page": MAX_PER_PAGE, "preview": ATTENTION_PREVIEW}
@@ -43,7 +43,7 @@ def index():
         months=form.months.data,
         page=whole_number("page", 1, 100_000),
         per_page=whole_number("per_page", page_size(), MAX_PER_PAGE),
-        attention=request.args.get("show") == SHOW_ATTENTION,
+        attention=shown if (shown := request.args.get("show")) in ATTENTION_GROUPS else False,
     )
     return render_template("expiring/index.html", view=view, actions=overdue_group(form.as_of.data), **context)
 
