@@ -33,9 +33,9 @@ def test_add_an_agreement_with_two_parties_two_sectors_and_years(page_as, make_p
     page.get_by_role("link", name="Add agreement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New agreement")
     page.get_by_label("Title", exact=True).fill("Technology development cooperation with AITEC")
-    page.get_by_label("Instrument").select_option(label="Agreement")
-    page.get_by_label("Status").select_option(label="In force")
-    page.get_by_label("Renewal").select_option(label="Renewal intended")
+    page.get_by_label("Instrument", exact=True).select_option(label="Agreement")
+    page.get_by_label("Status", exact=True).select_option(label="In force")
+    page.get_by_label("Renewal", exact=True).select_option(label="Renewal intended")
     page.get_by_label("Start", exact=True).fill("2006")
     page.get_by_label("End", exact=True).fill("2018-13")
     page.get_by_role("checkbox", name="Technology").check()
@@ -152,7 +152,7 @@ def test_two_people_editing_the_same_agreement_get_the_conflict_page(page_as, ma
     expect(first.get_by_role("status")).to_contain_text("saved")
 
     second.get_by_label("Summary").fill("Harjanto: the cooperation runs from 2006 and ends in 2018.")
-    second.get_by_label("Status").select_option(label="Expired")
+    second.get_by_label("Status", exact=True).select_option(label="Expired")
     second.get_by_role("button", name="Save").click()
 
     conflict = second.get_by_role("alert").filter(has_text="Someone else saved this record")
@@ -163,7 +163,7 @@ def test_two_people_editing_the_same_agreement_get_the_conflict_page(page_as, ma
     expect(change).to_contain_text("Technology development cooperation with AITEC")
     # The second person's input is still in the form.
     expect(second.get_by_label("Summary")).to_have_value("Harjanto: the cooperation runs from 2006 and ends in 2018.")
-    expect(second.get_by_label("Status")).to_have_value("expired")
+    expect(second.get_by_label("Status", exact=True)).to_have_value("expired")
 
     second.get_by_label("Title", exact=True).fill("Technology development cooperation with AITEC Co., Ltd")
     second.get_by_role("button", name="Save").click()

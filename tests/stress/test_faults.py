@@ -57,7 +57,9 @@ from tracker.models import (
     User,
     UserRole,
 )
+from tracker.records.action import ActionData
 from tracker.services.accounts import Throttle
+from tracker.services.actions import create_action
 from tracker.services.archive import archive
 from tracker.services.calendars import FeedData, create_feed
 from tracker.services.glossary import create_entry
@@ -168,6 +170,7 @@ def world(session, make_user, make_agreement, make_party, make_source, make_sect
     session.add(preset)
     entry = create_entry(session, ["semikonduktor", "semiconductor"])
     spare_entry = create_entry(session, ["galangan kapal", "shipbuilding"])
+    action = create_action(session, agreement, ActionData(title="Annual implementation report", due=None))
     session.commit()
     other = make_user(UserRole.VIEWER, email="viewer@kemenperin.example")
     inactive = make_user(UserRole.VIEWER, email="gone@kemenperin.example", active=False)
@@ -189,6 +192,7 @@ def world(session, make_user, make_agreement, make_party, make_source, make_sect
         "spare_sector_id": spare_sector.id,
         "preset_id": preset.id,
         "entry_id": entry.id,
+        "action_id": action.id,
         "spare_entry_id": spare_entry.id,
         "user_id": other.id,
         "inactive_user_id": inactive.id,
