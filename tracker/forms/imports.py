@@ -103,11 +103,14 @@ class MappingFields:
         self.default_status.data = mapping.default_status.value if mapping.default_status else ""
         self.set_headers(headers)
 
+    def chosen_columns(self) -> dict[str, str]:
+        """Field -> the file's column, as chosen (whether or not the form is valid)."""
+        return {entry.data: header for entry, header in zip(self.columns, self.headers, strict=False) if entry.data}
+
     def mapping(self) -> Mapping:
         """The validated form as a mapping."""
-        columns = {entry.data: header for entry, header in zip(self.columns, self.headers, strict=False) if entry.data}
         return Mapping(
-            columns=columns,
+            columns=self.chosen_columns(),
             home_state=bool(self.home_state.data),
             instrument_from_title=bool(self.instrument_from_title.data),
             create_sectors=bool(self.create_sectors.data),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from tracker.archiving import INCLUDE_ARCHIVED
 from tracker.history import LABEL_ATTRIBUTES, MODELS
-from tracker.models import Change, User
+from tracker.models import Change, GlossaryEntry, User
 from tracker.queries.pagination import Page, paginate
 
 
@@ -104,7 +104,30 @@ def record_labels(session: Session, changes: Sequence[Change]) -> dict[tuple[str
         label = getattr(model, LABEL_ATTRIBUTES[model])
         statement = select(model.id, label).where(model.id.in_(ids)).execution_options(**{INCLUDE_ARCHIVED: True})
         labels.update({(record_type, record_id): text for record_id, text in session.execute(statement)})
+    return _glossary_labels(changes, labels)
+
+
+def _glossary_labels(changes: Sequence[Change], labels: dict[tuple[str, int], str]) -> dict[tuple[str, int], str]:
+    """Each glossary entry named on one line (its phrases are stored one per line); a deleted one, which is gone
+    from its table, by the phrases its history recorded."""
+    entries: dict[int, list[Change]] = {}
+    for change in changes:
+        if change.record_type == "glossary_entry":
+            entries.setdefault(change.record_id, []).append(change)
+    for entry_id, recorded in entries.items():
+        phrases = labels.get(("glossary_entry", entry_id))
+        found = GlossaryEntry.label_of(phrases.splitlines()) if phrases is not None else recorded_label(recorded)
+        labels[("glossary_entry", entry_id)] = found
     return labels
+
+
+def recorded_label(changes: Sequence[Change]) -> str:
+    """A glossary entry named by the phrases its newest change recorded (after, or before a deletion)."""
+    for change in changes:
+        before, after = change.changes.get("phrases", [None, None])
+        if after or before:
+            return GlossaryEntry.label_of(after or before)
+    return f"#{changes[0].record_id}" if changes else ""
 
 
 def user_choices(session: Session) -> list[tuple[int, str]]:

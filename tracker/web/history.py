@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -89,22 +88,13 @@ def glossary_entry(entry_id: int):
     return render_template(
         "history/record.html",
         record_type="glossary_entry",
-        title=entry.label if entry is not None else recorded_label(changes),
+        title=entry.label if entry is not None else queries.recorded_label(changes),
         back=url_for("glossary.index"),
         back_text=_("Back to the search glossary"),
         notice=None if entry is not None else _("This entry has been deleted; its history is kept."),
         changes=changes,
         **helpers(),
     )
-
-
-def recorded_label(changes: Sequence[Change]) -> str:
-    """A glossary entry named by the phrases its newest change recorded (after, or before a deletion)."""
-    for change in changes:
-        before, after = change.changes.get("phrases", [None, None])
-        if after or before:
-            return GlossaryEntry.label_of(after or before)
-    return f"#{changes[0].record_id}" if changes else ""
 
 
 @bp.get("/actions/<id:action_id>/history")
@@ -142,21 +132,8 @@ def activity():
         return render_template("history/activity.html", form=form, page=None, **helpers()), INVALID_QUERY_STATUS
     filters = form.filters(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     page = queries.activity(session, filters, page=form.page.data or 1, per_page=page_size())
-    labels = glossary_labels(page.items, queries.record_labels(session, page.items))
+    labels = queries.record_labels(session, page.items)
     return render_template("history/activity.html", form=form, page=page, labels=labels, **helpers())
-
-
-def glossary_labels(changes: Sequence[Change], labels: dict[tuple[str, int], str]) -> dict[tuple[str, int], str]:
-    """The feed's labels with each glossary entry named on one line; a deleted one by its recorded phrases."""
-    entries: dict[int, list[Change]] = {}
-    for change in changes:
-        if change.record_type == "glossary_entry":
-            entries.setdefault(change.record_id, []).append(change)
-    for entry_id, recorded in entries.items():
-        phrases = labels.get(("glossary_entry", entry_id))
-        found = GlossaryEntry.label_of(phrases.splitlines()) if phrases is not None else recorded_label(recorded)
-        labels[("glossary_entry", entry_id)] = found
-    return labels
 
 
 def back_url(record_type: str, record: Any) -> str:

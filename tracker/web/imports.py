@@ -124,8 +124,7 @@ def mapping(upload_token: str):
 def render_mapping(upload: StoredUpload, table: Table, form: MappingForm, preset: str = "", status: int = 200):
     """The mapping screen with a few values of each column."""
     samples = {header: [cells.get(header) for _number, cells in table.rows[:SAMPLE_ROWS]] for header in table.headers}
-    chosen = {entry.data: header for entry, header in zip(form.columns, table.headers, strict=False) if entry.data}
-    splits = list_samples(chosen, samples)  # from the choices as sent: the form may be invalid
+    splits = list_samples(form.chosen_columns(), samples)  # from the choices as sent: the form may be invalid
     labels = dict(preset_service.preset_choices(get_session()))
     context = {"upload": upload, "table": table, "form": form, "samples": samples, "preset": preset, "splits": splits}
     context["preset_label"] = labels.get(preset, preset)
