@@ -71,6 +71,7 @@ def agreement_record(agreement: AgreementRow) -> dict[str, Any]:
     record["parties"] = [party_record(party) for party in agreement.parties]
     record["sectors"] = list(agreement.sectors)
     record["sources"] = list(agreement.sources)
+    record["owner"], record["unit"] = agreement.owner, agreement.unit
     return {column: record[column] for column in COLUMNS}
 
 

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,3 +30,11 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 def downgrade(database_url: str, revision: str = "base") -> None:
     """Take the database schema down to `revision`."""
     command.downgrade(alembic_config(database_url), revision)
+
+
+def revisions(engine: Engine) -> tuple[str | None, str]:
+    """The database's revision (None when it has no schema yet) and the code's head revision."""
+    script = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False)))
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, script.get_current_head() or ""

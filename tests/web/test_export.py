@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.conftest import reset_database
+from tests.conftest import TEST_PASSWORD_HASH, reset_database
 from tracker.importing import run_import
 from tracker.importing.fields import COLUMNS
 from tracker.importing.mapping import automatic
@@ -23,6 +23,7 @@ from tracker.models import (
     PartyKind,
     PartyRole,
     RenewalIntent,
+    User,
     UserRole,
 )
 from tracker.services.archive import archive
@@ -54,14 +55,18 @@ ENGLISH_HEADERS = [
     "Parties",
     "Sectors",
     "Source URLs",
+    "Responsible officer",
+    "Responsible unit",
     "Summary",
     "Notes",
 ]
+# The responsible officer of the rich data: an import names an account that must exist where the file goes.
+OFFICER = "desk.korea@kemenperin.go.id"
 FORMULA_TITLE = '=HYPERLINK("http://evil.example","click")'
 
 
 @pytest.fixture
-def rich_data(session, make_party, make_agreement, make_source, get_sector):
+def rich_data(session, make_party, make_agreement, make_source, make_user, get_sector):
     """Agreements using every column: partial dates, parties without country, several sectors and sources,
     accents, line breaks, and text a spreadsheet would run."""
     ministry = make_party("Kementerian Perindustrian", aliases=["Ministry of Industry"])
@@ -92,6 +97,8 @@ def rich_data(session, make_party, make_agreement, make_source, get_sector):
         notes="+62 21 525 5509",
     )
     make_agreement(title="Letter on batteries", instrument_type=InstrumentType.LETTER_OF_INTENT, start="2019")
+    aitec_deal.owner, aitec_deal.unit = make_user(email=OFFICER), directorate
+    session.commit()
     make_source(url="https://tirto.id/b", agreements=[(aitec_deal, "")])
     make_source(url="https://www.antaranews.com/a", title="Antara", agreements=[(aitec_deal, ""), (formula, "")])
     return {"aitec": aitec_deal, "formula": formula}
@@ -174,6 +181,8 @@ def test_columns_are_the_import_format(client, rich_data):
         "@Directorate (ID, implementing_agency, ministry)",
         "sectors": "electric-vehicles; technology",
         "sources": "https://tirto.id/b; https://www.antaranews.com/a",
+        "owner": OFFICER,
+        "unit": "'@Directorate",
         "summary": "Line one.\nLine two with “quotes”, commas; and semicolons.",
         "notes": "'-5% tariff\r\nsecond line",
     }
@@ -239,9 +248,17 @@ def test_export_buttons_keep_the_query(client_as, rich_data):
 # --- the round trip ----------------------------------------------------------------------------------
 
 
+def empty_database_with_the_officer(app, engine, seed_rows) -> None:
+    """Empty the database but for the officer's account, as an admin would add it before importing."""
+    reset_database(engine, seed_rows)
+    with app.extensions["tracker.sessionmaker"]() as session:
+        session.add(User(email=OFFICER, password_hash=TEST_PASSWORD_HASH, role=UserRole.EDITOR))
+        session.commit()
+
+
 def reimport(app, engine, seed_rows, data: bytes, name: str) -> None:
     """Empty the database, then import the file into it."""
-    reset_database(engine, seed_rows)
+    empty_database_with_the_officer(app, engine, seed_rows)
     with app.extensions["tracker.sessionmaker"]() as session:
         plan, result = run_import(session, data, name, automatic(read_table(data, name).headers), "ID")
         assert plan.ok, plan.problems
@@ -265,7 +282,7 @@ def test_round_trip_through_the_command_line(app, engine, seed_rows, rich_data, 
     runner = app.test_cli_runner()
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
     assert runner.invoke(args=["export", str(first)]).exit_code == 0
-    reset_database(engine, seed_rows)
+    empty_database_with_the_officer(app, engine, seed_rows)
     result = runner.invoke(args=["import", str(first), "--commit"])
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["export", "--format", "csv", str(second)]).exit_code == 0

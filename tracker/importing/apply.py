@@ -124,7 +124,7 @@ class Writer:
         self.write_parties(rows)
         self.write_sectors(rows)
         new_sources = self.write_sources(rows)
-        values = [agreement_values(data) for data in rows]
+        values = [self.agreement_values(data) for data in rows]
         if self.on_sqlite:
             # Links first, then the agreements: each link's search trigger finds no document yet and does
             # nothing, and each agreement's own trigger indexes it once with all its links (not once per link).
@@ -172,7 +172,7 @@ class Writer:
         """The new parties these rows name for the first time."""
         fresh: dict[int, NewParty] = {}
         for data in rows:
-            for party, _role in data.parties:
+            for party in data.named_parties():
                 if isinstance(party, NewParty) and id(party) not in self.party_ids:
                     fresh.setdefault(id(party), party)
         values = [
@@ -245,6 +245,12 @@ class Writer:
             insert_rows(self.connection, table, values)
         insert_rows(self.connection, AgreementSource.__table__, sources)
 
+    def agreement_values(self, data: RowData) -> dict[str, Any]:
+        """An agreement row's columns: its plain fields, its officer and its unit."""
+        owner_id = data.owner.id if data.owner is not None else None
+        unit_id = self.party_id(data.unit) if data.unit is not None else None
+        return {**column_values(data.values, plain_specs(AgreementData)), "owner_id": owner_id, "unit_id": unit_id}
+
     def party_id(self, party: PartyTarget) -> int:
         """The id of a recorded party or of a party this import wrote."""
         return party.id if isinstance(party, KnownParty) else self.party_ids[id(party)][1]
@@ -285,6 +291,8 @@ class Writer:
             ),
             "parties": sorted((f"{party.name} ({role.value})" for party, role in data.parties), key=str.casefold),
             "source": list(data.written_sources),
+            "owner": data.owner.email if data.owner is not None else None,
+            "unit": data.unit.name if data.unit is not None else None,
         }
         fields = {key: [None, value] for key, value in values.items() if not blank(value)}
         return self.change("agreement", agreement_id, ChangeAction.CREATE, fields, 1, self.created)
@@ -347,8 +355,3 @@ def source_values(url: str, written: str, details: SourceDetails | None) -> dict
         "outlet": details.outlet,
         "published_on": details.published_on,
     }
-
-
-def agreement_values(data: RowData) -> dict[str, Any]:
-    """An agreement row's columns."""
-    return column_values(data.values, plain_specs(AgreementData))

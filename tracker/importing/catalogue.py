@@ -20,6 +20,7 @@ from tracker.models import (
     PartyKind,
     Sector,
     Source,
+    User,
 )
 from tracker.queries.columns import columns_of, values_of
 from tracker.records.agreement import AgreementData
@@ -44,6 +45,14 @@ class KnownParty:
     country: str | None
     kind: PartyKind
     archived: bool
+
+
+@dataclass(frozen=True)
+class KnownUser:
+    """An account, as a responsible officer's cell names it."""
+
+    id: int
+    email: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,8 @@ class KnownAgreement:
     values: dict[str, Any]
     archived: bool
     party_ids: frozenset[int] = frozenset()
+    owner_id: int | None = None
+    unit_id: int | None = None
 
 
 @dataclass
@@ -88,6 +99,8 @@ class Catalogue:
     sector_keywords: dict[str, list[KnownSector]] = field(default_factory=dict)
     sources: dict[str, tuple[int, bool]] = field(default_factory=dict)
     agreements: dict[str, list[KnownAgreement]] = field(default_factory=dict)
+    # User ids by e-mail and by name, case folded: who a responsible officer's cell names.
+    users: dict[str, list[KnownUser]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> Catalogue:
@@ -97,6 +110,7 @@ class Catalogue:
         catalogue.sectors, catalogue.sector_keywords = _sectors(session)
         catalogue.sources = _sources(session)
         catalogue.agreements = _agreements(session)
+        catalogue.users = _users(session)
         return catalogue
 
     def sector_slugs(self) -> list[str]:
@@ -153,6 +167,15 @@ def _sources(session: Session) -> dict[str, tuple[int, bool]]:
     return {row.url_normalized: (row.id, row.archived_at is not None) for row in rows}
 
 
+def _users(session: Session) -> dict[str, list[KnownUser]]:
+    """Users by case-folded e-mail and name (a name may be shared; an e-mail is not)."""
+    found: dict[str, list[KnownUser]] = defaultdict(list)
+    for user_id, email, name in session.execute(select(User.id, User.email, User.name).order_by(User.id)):
+        for key in {email.casefold(), name.strip().casefold()} - {""}:
+            found[key].append(KnownUser(user_id, email))
+    return dict(found)
+
+
 def _agreements(session: Session) -> dict[str, list[KnownAgreement]]:
     """Agreements by normalised title, each with its parties."""
     party_ids: dict[int, set[int]] = defaultdict(set)
@@ -161,7 +184,13 @@ def _agreements(session: Session) -> dict[str, list[KnownAgreement]]:
     )
     for agreement_id, party_id in links:
         party_ids[agreement_id].add(party_id)
-    columns = (Agreement.id, *columns_of(Agreement, LOADED), Agreement.archived_at)
+    columns = (
+        Agreement.id,
+        *columns_of(Agreement, LOADED),
+        Agreement.owner_id,
+        Agreement.unit_id,
+        Agreement.archived_at,
+    )
     found: dict[str, list[KnownAgreement]] = defaultdict(list)
     for row in session.execute(select(*columns).order_by(Agreement.id), execution_options=WITH_ARCHIVED):
         found[name_key(row.title)].append(_known_agreement(row, frozenset(party_ids.get(row.id, ()))))
@@ -170,7 +199,8 @@ def _agreements(session: Session) -> dict[str, list[KnownAgreement]]:
 
 def _known_agreement(row: Any, party_ids: frozenset[int]) -> KnownAgreement:
     """One agreement row as compared."""
-    return KnownAgreement(row.id, values_of(row, LOADED), row.archived_at is not None, party_ids)
+    values = values_of(row, LOADED)
+    return KnownAgreement(row.id, values, row.archived_at is not None, party_ids, row.owner_id, row.unit_id)
 
 
 def chunks(items: Iterable[int], size: int = CHUNK) -> Iterable[list[int]]:

@@ -43,6 +43,8 @@ LABELS = {
     "parties": _("Parties"),
     "sectors": _("Sectors"),
     "sources": _("Source URLs"),
+    "owner": _("Responsible officer"),
+    "unit": _("Responsible unit"),
     "partner": _("Partner country or organisation"),
     "party_countries": _("Countries of the parties"),
     "party_roles": _("Roles of the parties"),
@@ -66,6 +68,9 @@ SYNONYMS = {
     ),
     "sectors": ("sector", "sektor"),
     "sources": ("source", "source urls", "urls", "sumber", "source url", "article url", "url berita", "tautan"),
+    # The officer's e-mail or name; the unit on the home side ("Direktorat Industri Logam").
+    "owner": ("owner", "officer", "responsible officer", "pic", "penanggung jawab", "pejabat penanggung jawab"),
+    "unit": ("responsible unit", "unit kerja", "unit penanggung jawab", "satuan kerja", "satker", "unit pengampu"),
     "party_countries": ("party countries", "countries of parties", "negara pihak", "negara para pihak", "countries"),
     "party_roles": ("party roles", "roles of parties", "peran pihak", "peran para pihak", "roles"),
     "source_title": ("article title", "judul berita", "judul artikel", "judul sumber", "headline"),

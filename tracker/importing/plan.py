@@ -22,7 +22,7 @@ import enum
 import re
 import struct
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -30,7 +30,15 @@ from sqlalchemy.orm import Session
 
 from tracker.countries import country_name
 from tracker.i18n import _
-from tracker.importing.catalogue import COMPARED, Catalogue, KnownAgreement, KnownParty, KnownSector, name_key
+from tracker.importing.catalogue import (
+    COMPARED,
+    Catalogue,
+    KnownAgreement,
+    KnownParty,
+    KnownSector,
+    KnownUser,
+    name_key,
+)
 from tracker.importing.fields import target_label
 from tracker.importing.mapping import Mapping
 from tracker.importing.reading import Table
@@ -130,6 +138,9 @@ class RowData:
     written_sources: list[str] = field(default_factory=list)
     # What the file says of the row's one source (title, outlet, publication day, the link's quote).
     source_details: SourceDetails | None = None
+    # The responsible officer and unit.
+    owner: KnownUser | None = None
+    unit: PartyTarget | None = None
 
     @property
     def title(self) -> str:
@@ -153,8 +164,14 @@ class RowData:
             "parties": sorted((identity(party), role.value) for party, role in self.parties),
             "sectors": sorted(sector_key(sector) for sector in self.sector_ids),
             "sources": sorted(self.sources),
+            "owner": self.owner.id if self.owner is not None else None,
+            "unit": identity(self.unit) if self.unit is not None else None,
             "source_details": self.source_details,
         }
+
+    def named_parties(self) -> list[PartyTarget]:
+        """The parties the row names: its parties, then its responsible unit."""
+        return [party for party, _role in self.parties] + ([self.unit] if self.unit is not None else [])
 
 
 @dataclass(frozen=True)
@@ -350,6 +367,7 @@ class Planner:
         sector_ids = self.attempt(row, problems, [(text, sectors_column, self.sector) for text in row.sectors])
         sources = self.attempt(row, problems, [(link, sources_column, self.source) for link in row.sources])
         links = list(dict(sources).items())
+        owner, unit = self.responsible(row, problems)
         if problems:
             return RowPlan(row.number, Outcome.INVALID, row.title, problems=problems)
         data = RowData(
@@ -359,8 +377,16 @@ class Planner:
             sources=[normalised for normalised, _written in links],
             written_sources=[written for _normalised, written in links],
             source_details=row.source_details,
+            owner=owner,
+            unit=unit,
         )
         return self.match(row.number, data)
+
+    def responsible(self, row: RowInput, problems: list[Problem]) -> tuple[KnownUser | None, PartyTarget | None]:
+        """The row's officer and unit; (None, None), with the problem noted, when one of them is not found."""
+        items = [(row.owner, self.columns.get("owner"), self.owner), (row.unit, self.columns.get("unit"), self.unit)]
+        found = self.attempt(row, problems, items)
+        return (found[0], found[1]) if len(found) == len(items) else (None, None)
 
     def attempt(self, row: RowInput, problems: list[Problem], items: list[tuple[Any, Any, Callable]]) -> list[Any]:
         """Each item resolved; a CellError becomes a problem at the item's column (the file's header)."""
@@ -382,7 +408,7 @@ class Planner:
         self.seen[key] = packed(number, field_hashes(data))
         existing = self.existing(data, identity_key[0])
         if existing is not None:
-            differences = differing_fields(data, existing)
+            differences = differing_fields(data, existing, self.columns)
             return RowPlan(number, Outcome.PRESENT, data.title, data, existing=existing, differences=differences)
         return RowPlan(number, Outcome.CREATE, data.title, data)
 
@@ -421,6 +447,25 @@ class Planner:
         if name_key(found.name) != name_key(name):
             self.note_match(name, found)
         return found
+
+    def unit(self, ref: PartyRef | None) -> PartyTarget | None:
+        """The responsible unit: a party as the parties column names one (recorded, or new with this file)."""
+        return self.party(ref) if ref is not None else None
+
+    def owner(self, written: str) -> KnownUser | None:
+        """The user the officer cell names by e-mail or by name; none for a blank cell."""
+        if not written:
+            return None
+        found = self.catalogue.users.get(written.casefold(), [])
+        if len(found) > 1:
+            raise CellError(str(_("Several accounts are named “%(name)s”; give the e-mail.", name=written)))
+        if not found:
+            message = _(
+                "No account has the e-mail or name “%(name)s”: an admin can add it first, or leave the cell blank.",
+                name=written,
+            )
+            raise CellError(str(message))
+        return found[0]
 
     def note_match(self, written: str, party: PartyTarget) -> None:
         """Note that a name was read as another party's (once per name)."""
@@ -618,7 +663,7 @@ class Planner:
 
     def note_created(self, plan: ImportPlan, data: RowData) -> None:
         """The parties and sources a row to create makes or links."""
-        for party, _role in data.parties:
+        for party in data.named_parties():
             if isinstance(party, NewParty):
                 self.new_used.setdefault(id(party), party)
             else:
@@ -659,9 +704,15 @@ def live(party: KnownParty) -> KnownParty:
     return party
 
 
-def differing_fields(data: RowData, known: KnownAgreement) -> list[str]:
-    """The labels of the fields where the row and the recorded agreement disagree."""
-    return [target_label(spec.file_key) for spec in COMPARED if data.values[spec.name] != known.values[spec.name]]
+def differing_fields(data: RowData, known: KnownAgreement, mapped: Iterable[str]) -> list[str]:
+    """The labels of the fields where the row and the recorded agreement disagree (the officer and the unit only
+    when the file has their columns: a file without them says nothing of them)."""
+    differing = [spec.file_key for spec in COMPARED if data.values[spec.name] != known.values[spec.name]]
+    unit_id = data.unit.id if isinstance(data.unit, KnownParty) else None if data.unit is None else 0
+    owner_id = data.owner.id if data.owner is not None else None
+    responsible = {"owner": owner_id == known.owner_id, "unit": unit_id == known.unit_id}
+    differing += [key for key, same in responsible.items() if key in mapped and not same]
+    return [target_label(key) for key in differing]
 
 
 def plan_import(

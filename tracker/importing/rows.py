@@ -24,6 +24,7 @@ from tracker.importing.values import (
     parse_number,
     parse_parties,
     parse_partners,
+    parse_party_entry,
     party_from_parts,
     text_items,
     unneutralise,
@@ -72,6 +73,9 @@ class RowInput:
     # (normalised URL, URL as written)
     sources: list[tuple[str, str]] = field(default_factory=list)
     source_details: SourceDetails | None = None
+    # The responsible officer as written (an e-mail or a name) and the responsible unit.
+    owner: str = ""
+    unit: PartyRef | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -133,7 +137,13 @@ class RowReader:
         row.sectors = self.value(row, cells, "sectors", text_items) or []
         row.sources = self.sources(row, cells)
         row.source_details = self.source_details(row, cells)
+        row.owner = self.text(cells, "owner")
+        row.unit = self.value(row, cells, "unit", lambda raw: self.unit(cell_text(raw)))
         return row
+
+    def unit(self, text: str) -> PartyRef | None:
+        """The responsible unit, written as a party of the parties column is ("Direktorat Industri Logam (ID)")."""
+        return parse_party_entry(text.strip(), self.vocabulary) if text.strip() else None
 
     def source_details(self, row: RowInput, cells: dict[str, Any]) -> SourceDetails | None:
         """The source columns' values, checked by the source's and the link's contracts; they describe one source."""

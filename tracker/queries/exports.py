@@ -30,6 +30,7 @@ from tracker.models import (
     PartyRole,
     Sector,
     Source,
+    User,
     agreement_sector,
 )
 from tracker.queries import parties as party_queries
@@ -71,6 +72,9 @@ class AgreementRow:
     parties: list[LinkedParty] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # The responsible officer's e-mail and the responsible unit's name.
+    owner: str | None = None
+    unit: str | None = None
 
     @property
     def title(self) -> str:
@@ -91,6 +95,8 @@ class PartyRow:
 
 
 AGREEMENT_COLUMNS = (Agreement.id, *columns_of(Agreement, plain_specs(AgreementData)))
+OWNER = User.__table__.alias("owner_user")
+UNIT = Party.__table__.alias("unit_party")
 
 
 def chunks(session: Session, statement: Select) -> Iterator[Sequence[Any]]:
@@ -105,7 +111,9 @@ def chunks(session: Session, statement: Select) -> Iterator[Sequence[Any]]:
 def agreements_for_export(session: Session, filters: AgreementFilters) -> Iterator[AgreementRow]:
     """Every live agreement matching the filters, in their order, with its parties, sectors and source URLs."""
     statement = (
-        select(*AGREEMENT_COLUMNS)
+        select(*AGREEMENT_COLUMNS, OWNER.c.email.label("owner_email"), UNIT.c.name.label("unit_name"))
+        .outerjoin(OWNER, OWNER.c.id == Agreement.owner_id)
+        .outerjoin(UNIT, UNIT.c.id == Agreement.unit_id)
         .where(Agreement.archived_at.is_(None), *filter_conditions(session, filters))
         .order_by(*sort_columns(filters.sort))
     )
@@ -130,7 +138,7 @@ def with_links(session: Session, rows: Sequence[Any]) -> list[AgreementRow]:
 
 def agreement_row(row: Any) -> AgreementRow:
     """An agreement's own values from its row."""
-    return AgreementRow(values_of(row, plain_specs(AgreementData)))
+    return AgreementRow(values_of(row, plain_specs(AgreementData)), owner=row.owner_email, unit=row.unit_name)
 
 
 def party_links(ids: list[int]) -> Select:

@@ -278,9 +278,13 @@ def from_json(body: Mapping[str, Any]) -> AgreementData:
     return codec.from_json(AgreementData, body, sector_slugs=list(body.get("sectors", [])), parties=parties)
 
 
+# The columns of the fields that name another record: the officer by e-mail, the unit by its name.
+REFERENCE_COLUMNS = {"owner_id": "owner", "unit_id": "unit"}
+
+
 def file_columns() -> list[str]:
     """The columns of the agreement file format, in order: the short fields, the links, then the long texts."""
     plain = plain_specs(AgreementData)
     short = [spec.file_key for spec in plain if spec.kind is not Kind.LONG_TEXT]
     long = [spec.file_key for spec in plain if spec.kind is Kind.LONG_TEXT]
-    return [*short, "parties", "sectors", "sources", *long]
+    return [*short, "parties", "sectors", "sources", *REFERENCE_COLUMNS.values(), *long]
