@@ -164,7 +164,7 @@ def test_user_info_about_someone_else_is_refused(sso_app, oidc_provider, make_us
     make_user(UserRole.EDITOR, email="siti.nurhaliza@kemlu.example")
     client = sso_app("userinfo_of_another").test_client()
     page = refusal_shown(client, sign_in_through(client, oidc_provider, "siti"))
-    assert f"{PROVIDER_NAME} described someone else than the person it signed in." in page
+    assert f"{PROVIDER_NAME} described someone other than the person it signed in." in page
     assert users(session)[0].last_sign_in_at is None
     assert any(
         m.startswith("single sign-on refused (user info of another subject)") for m in security_messages(security_log)

@@ -78,7 +78,7 @@ class OpenIdProvider:
         if info.get("sub") != claims.get("sub"):  # OpenID Connect Core 5.3.2: else the answer is not about this person
             raise SsoRefusal(
                 "user info of another subject",
-                _("%(provider)s described someone else than the person it signed in.", provider=self.settings.name),
+                _("%(provider)s described someone other than the person it signed in.", provider=self.settings.name),
             )
         return {**info, **claims}
 
