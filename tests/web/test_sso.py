@@ -287,6 +287,19 @@ def test_a_provider_that_cannot_be_reached_is_said_so(app, database_url, closed_
     down.extensions["tracker.engine"].dispose()
 
 
+def test_an_issuer_set_otherwise_than_the_provider_names_itself_is_said_so(sso_app, oidc_provider, security_log):
+    """A trailing slash too many: the discovery document is found, but its issuer is not the one configured."""
+    client = sso_app(TRACKER_OIDC_ISSUER=oidc_provider.issuer + "/").test_client()
+    page = refusal_shown(client, client.get("/sign-in/sso"))
+    assert (
+        f"{PROVIDER_NAME} is not set up correctly for this site. Please tell an administrator of the tracker." in page
+    )
+    assert (
+        f"single sign-on refused (issuer mismatch) for '-' from 127.0.0.1: the discovery document names issuer "
+        f"'{oidc_provider.issuer}', not TRACKER_OIDC_ISSUER" in security_messages(security_log)
+    )
+
+
 def test_the_role_follows_the_claim_when_mapped(sso_app, oidc_provider, make_user, session, security_log):
     make_user(UserRole.VIEWER, email="siti.nurhaliza@kemlu.example")
     make_user(UserRole.ADMIN, email="bambang.sutrisno@kemenperin.example")

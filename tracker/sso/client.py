@@ -52,9 +52,21 @@ class OpenIdProvider:
     def redirect(self, redirect_uri: str) -> Response:
         """The answer that sends the browser to the provider's sign-in, with a new state, nonce and PKCE challenge."""
         try:
+            self.check_discovery(self.client.load_server_metadata())
             return self.client.authorize_redirect(redirect_uri)
         except requests.RequestException as error:
             raise unreachable(self.settings, error) from error
+
+    def check_discovery(self, metadata: dict[str, Any]) -> None:
+        """The discovery document names the configured issuer (OpenID Connect Discovery 4.3), else every ID token
+        would be refused for its issuer: say so before sending anyone to the provider."""
+        if metadata.get("issuer") != self.settings.issuer:
+            message = _(
+                "%(provider)s is not set up correctly for this site. Please tell an administrator of the tracker.",
+                provider=self.settings.name,
+            )
+            detail = f"the discovery document names issuer {metadata.get('issuer')!r}, not TRACKER_OIDC_ISSUER"
+            raise SsoRefusal("issuer mismatch", message, detail)
 
     def identity(self) -> Identity:
         """The person the provider's answer on this request names, once every check has passed."""
