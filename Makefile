@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test browser-notice test-sqlite test-postgres screenshots upgrade-db demo lint clean messages translations bench
+.PHONY: run test browser-notice oidc-provider test-sqlite test-postgres screenshots upgrade-db demo lint clean messages translations bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,21 @@ browser-notice:
 	@[ -x "$(CHROMIUM)" ] || echo "Chromium is not installed at $(CHROMIUM): the browser tests (tests/browser) are" \
 		"skipped (apt-get install chromium; .ci/run installs it and makes a skip a failure)."
 
-test-sqlite: $(VENV)/.dev translations
+# The real OpenID provider of the single sign-on tests (tests/oidc_provider: oidc-provider under Node), installed
+# from its committed lock file; the tests then start it on 127.0.0.1 and reach no network.
+OIDC_PROVIDER := tests/oidc_provider
+oidc-provider: $(OIDC_PROVIDER)/node_modules/.installed
+
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is not installed: the single sign-on tests need Node.js 20.19 or later" \
+		"(apt-get install nodejs npm)." >&2; exit 1; }
+	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-sqlite: $(VENV)/.dev translations oidc-provider
 	TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.dev translations
+test-postgres: $(VENV)/.dev translations oidc-provider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(BIN)/python -m pytest $(PYTEST_ARGS); \
 	else \

@@ -41,8 +41,9 @@ from tracker.models import (
 )
 from tracker.urls import normalize_url
 
-# The JSON API's fixtures (api_as) and its check of every response against the OpenAPI document.
-pytest_plugins = ["tests.api_support"]
+# The JSON API's fixtures (api_as) and its check of every response against the OpenAPI document; the OpenID
+# provider of the single sign-on tests (oidc_provider, sso_app).
+pytest_plugins = ["tests.api_support", "tests.sso_support"]
 
 
 def postgres_url() -> str | None:

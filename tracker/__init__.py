@@ -39,10 +39,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from tracker import api, auth, cli, faults, formatting
+    from tracker.sso import client as sso
     from tracker.web import language, register_blueprints, register_error_handlers
 
     formatting.init_app(app)
     auth.init_app(app)
+    sso.init_app(app)  # single sign-on, when TRACKER_OIDC_ISSUER names a provider
     register_blueprints(app)
     language.init_app(app)  # the language switch on every page
     api.init_app(app)  # the JSON API and its documentation page

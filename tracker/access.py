@@ -20,6 +20,9 @@ RULES: dict[str, str | UserRole] = {
     "health": PUBLIC,
     "auth.sign_in": PUBLIC,
     "auth.submit_sign_in": PUBLIC,
+    # Single sign-on: off to the identity provider and back (404 while none is configured).
+    "sso.start": PUBLIC,
+    "sso.callback": PUBLIC,
     # The language switch is on every page, the sign-in page too; a signed-in user's choice goes on the account.
     "language.choose": PUBLIC,
     "auth.sign_out": SIGNED_IN,

@@ -159,16 +159,33 @@ def safe_next(target: str | None) -> str:
 
 @bp.get("/sign-in")
 def sign_in():
-    """Show the sign-in form."""
+    """Show the sign-in form, the single sign-on button, or both."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/sign_in.html", form=SignInForm(next=request.args.get("next", "")))
+    return sign_in_page(SignInForm(next=request.args.get("next", "")))
+
+
+def sign_in_page(form: SignInForm, refusal: object = None, status: int = 200):
+    """The sign-in page: the password form while password sign-in is on, the provider's button when one is set."""
+    return render_template("auth/sign_in.html", form=form, refusal=refusal), status
+
+
+def passwords_off() -> object | None:
+    """The message for a password endpoint while password sign-in is turned off; None while it is on."""
+    if current_app.config["TRACKER_PASSWORD_SIGN_IN"]:
+        return None
+    provider = current_app.config["TRACKER_SSO"].name
+    return _("Password sign-in is turned off here: sign in with %(provider)s instead.", provider=provider)
 
 
 @bp.post("/sign-in")
 def submit_sign_in():
     """Check the credentials; start a fresh session on success."""
     form = SignInForm()
+    refusal = passwords_off()
+    if refusal:
+        log.warning("password sign-in refused (turned off) for %r from %s", form.email.data, client_address())
+        return sign_in_page(form, refusal, 403)
     if not form.validate():
         return render_invalid("auth/sign_in.html", form)
     db = get_session()
@@ -211,11 +228,11 @@ def refuse_sign_in(form: SignInForm, result: accounts.SignInResult):
         log.warning("sign-in refused (locked) for %r from %s", form.email.data, client_address())
         minutes = int(current_app.config["TRACKER_THROTTLE"].window.total_seconds() // 60)
         form.form_errors.append(_("Too many failed attempts. Wait %(minutes)s minutes and try again.", minutes=minutes))
-        return render_template("auth/sign_in.html", form=form), 429
+        return sign_in_page(form, status=429)
     log.warning("sign-in failed for %r from %s (delay %.1fs)", form.email.data, client_address(), result.delay)
     time.sleep(result.delay)
     form.form_errors.append(_("The e-mail address or the password is not right."))
-    return render_template("auth/sign_in.html", form=form), 401
+    return sign_in_page(form, status=401)
 
 
 def clear_session(language: str | None) -> None:
@@ -279,12 +296,19 @@ def end_every_session(db: Session, user: User) -> bool:
 @bp.get("/account/password")
 def password():
     """Show the form to change one's own password."""
+    refusal = passwords_off()
+    if refusal:
+        return render_template("auth/password.html", form=None, refusal=refusal), 403
     return render_template("auth/password.html", form=ChangePasswordForm())
 
 
 @bp.post("/account/password")
 def change_password():
     """Change one's own password; every other session ends, this one starts afresh."""
+    refusal = passwords_off()
+    if refusal:
+        log.warning("password change refused (password sign-in turned off) for %s", current_user.email)
+        return render_template("auth/password.html", form=None, refusal=refusal), 403
     form = ChangePasswordForm()
     if not form.validate():
         return render_invalid("auth/password.html", form)
@@ -319,7 +343,17 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/health", "health", health)
     app.before_request(enforce_access)
     app.after_request(security_headers)
-    app.context_processor(lambda: {"can": can})
+    app.context_processor(sign_in_context)
+
+
+def sign_in_context() -> dict[str, object]:
+    """What every template may show: `can`, whether passwords sign in, and the provider's name (None without one)."""
+    sso = current_app.config["TRACKER_SSO"]
+    return {
+        "can": can,
+        "password_sign_in": current_app.config["TRACKER_PASSWORD_SIGN_IN"],
+        "sso_name": sso and sso.name,
+    }
 
 
 def can(endpoint: str) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 from tracker.ingest.fetch.policy import policy_from_config
 from tracker.services.accounts import Throttle
+from tracker.sso.settings import sso_settings
 
 
 class ConfigError(RuntimeError):
@@ -42,6 +43,16 @@ def whole_number(name: str, default: int) -> int:
     if not value.isdigit():
         raise ConfigError(f"{name} must be a whole number of zero or more, not {value!r}.")
     return int(value)
+
+
+def switch(name: str, default: bool) -> bool:
+    """An on/off setting from the environment: 1/0, on/off, yes/no or true/false; anything else stops the app."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in ("1", "0", "on", "off", "yes", "no", "true", "false"):
+        raise ConfigError(f"{name} must be 1 or 0 (on or off), not {value!r}.")
+    return value in ("1", "on", "yes", "true")
 
 
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None, debug: bool = False) -> dict[str, Any]:
@@ -90,11 +101,26 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_IMPORT_MAX_BYTES": int(os.environ.get("TRACKER_IMPORT_MAX_MB", "50")) * 1024 * 1024,
         "TRACKER_IMPORT_DIR": os.environ.get("TRACKER_IMPORT_DIR", ""),
         "TRACKER_IMPORT_MAX_AGE": minutes("TRACKER_IMPORT_MAX_AGE_MINUTES", 120),
+        # Single sign-on with an OpenID Connect provider (tracker/sso/): off while no issuer is set. The issuer's
+        # discovery document gives the endpoints and keys; the client is registered at the provider with the
+        # redirect URI <site>/sign-in/sso/callback. Unknown people are refused, or become viewers ("viewer"); a
+        # role claim, when named, decides the role at every sign-in through the JSON map of its values to roles.
+        "TRACKER_OIDC_ISSUER": os.environ.get("TRACKER_OIDC_ISSUER", ""),
+        "TRACKER_OIDC_CLIENT_ID": os.environ.get("TRACKER_OIDC_CLIENT_ID", ""),
+        "TRACKER_OIDC_CLIENT_SECRET": os.environ.get("TRACKER_OIDC_CLIENT_SECRET", ""),
+        "TRACKER_OIDC_NAME": os.environ.get("TRACKER_OIDC_NAME", ""),
+        "TRACKER_OIDC_SCOPE": os.environ.get("TRACKER_OIDC_SCOPE", ""),
+        "TRACKER_OIDC_NEW_USERS": os.environ.get("TRACKER_OIDC_NEW_USERS", ""),
+        "TRACKER_OIDC_ROLE_CLAIM": os.environ.get("TRACKER_OIDC_ROLE_CLAIM", ""),
+        "TRACKER_OIDC_ROLE_MAP": os.environ.get("TRACKER_OIDC_ROLE_MAP", ""),
+        # Off (0) once everyone signs in through the provider: the sign-in page then offers only single sign-on.
+        "TRACKER_PASSWORD_SIGN_IN": switch("TRACKER_PASSWORD_SIGN_IN", True),
     }
     config.update(overrides)
     if config["DATABASE_URL"] == default_database_url(instance_path):
         Path(instance_path).mkdir(parents=True, exist_ok=True)  # SQLite makes the file but not its folder
     check_fetch_settings(config)
+    check_sign_in_settings(config)
     if "SESSION_COOKIE_SECURE" not in overrides:
         # Follows the scheme however it was set, so an https site never sends its cookie in the clear.
         config["SESSION_COOKIE_SECURE"] = config["PREFERRED_URL_SCHEME"] == "https"
@@ -109,6 +135,16 @@ def check_fetch_settings(config: dict[str, Any]) -> None:
         policy_from_config(config)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def check_sign_in_settings(config: dict[str, Any]) -> None:
+    """Read the single sign-on settings into TRACKER_SSO; refuse a configuration nobody could sign in with."""
+    try:
+        config["TRACKER_SSO"] = sso_settings(config)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    if not config["TRACKER_PASSWORD_SIGN_IN"] and config["TRACKER_SSO"] is None:
+        raise ConfigError("TRACKER_PASSWORD_SIGN_IN is off but single sign-on is not set up (TRACKER_OIDC_ISSUER).")
 
 
 def fallback_secret_key(instance_path: str, config: dict[str, Any], debug: bool) -> str | None:

@@ -38,6 +38,8 @@ EXPECTED: dict[str, str | UserRole] = {
     "health": PUBLIC,
     "auth.sign_in": PUBLIC,
     "auth.submit_sign_in": PUBLIC,
+    "sso.start": PUBLIC,
+    "sso.callback": PUBLIC,
     "language.choose": PUBLIC,
     "auth.sign_out": SIGNED_IN,
     "auth.password": SIGNED_IN,

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker.errors import DuplicateError, ValidationError
+from tracker.errors import DuplicateError, TrackerError, ValidationError
 from tracker.i18n import _
 from tracker.models import SignInFailure, User, UserRole, utcnow
 
@@ -248,6 +248,84 @@ def sign_in(
         user.last_sign_in_at = now
         session.flush()
     return SignInResult(user=user)
+
+
+# --- signing in through an identity provider -------------------------------------------------------
+
+# Stored as the password hash of accounts made by single sign-on: no hash has this form, so no password matches it
+# (werkzeug's check_password_hash answers False) until an admin sets one.
+NO_PASSWORD = "!single-sign-on"
+
+
+class SignInRefused(TrackerError):
+    """A person the identity provider vouches for may not sign in here; `reason` is for the security log."""
+
+    status_code = 403
+
+    def __init__(self, message: object, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class VerifiedSignIn:
+    """Whom a verified e-mail address signed in, whether the account is new, and the role it had before a change."""
+
+    user: User
+    created: bool = False
+    previous_role: UserRole | None = None
+
+
+def sign_in_verified(
+    session: Session, email: str, name: str = "", role: UserRole | None = None, create: bool = False
+) -> VerifiedSignIn:
+    """The account of an e-mail address the identity provider has verified.
+
+    Unknown addresses get a new viewer account (or the `role` the provider's claim maps to) when `create` allows,
+    and are refused otherwise. A `role` replaces the account's role: the provider's claim decides it at every
+    sign-in; None keeps the role the tracker has. No password is checked, so no failure is counted or cleared.
+    """
+    user = find_user(session, email)
+    if user is None:
+        return VerifiedSignIn(_new_account(session, email, name, role, create), created=True)
+    if not user.active:
+        raise SignInRefused(
+            _("The account for %(email)s is deactivated. Ask an administrator of the tracker.", email=user.email),
+            reason="deactivated",
+        )
+    previous = user.role
+    if role is not None and role is not previous:
+        user.role = role
+    user.last_sign_in_at = utcnow()
+    session.flush()
+    return VerifiedSignIn(user, previous_role=previous if user.role is not previous else None)
+
+
+def _new_account(session: Session, email: str, name: str, role: UserRole | None, create: bool) -> User:
+    """An account for someone the provider signed in, when new accounts are allowed."""
+    if not create:
+        raise SignInRefused(
+            _("There is no account for %(email)s here. Ask an administrator of the tracker to add one.", email=email),
+            reason="unknown user",
+        )
+    try:
+        email = check_email(email)
+    except ValidationError:
+        raise SignInRefused(
+            _("%(email)s is not an e-mail address the tracker can use.", email=email), "bad e-mail"
+        ) from None
+    user = User(
+        email=email,
+        name=name.strip()[:200],
+        role=role or UserRole.VIEWER,
+        password_hash=NO_PASSWORD,
+        active=True,
+        session_version=1,
+        last_sign_in_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    return user
 
 
 def user_count(session: Session) -> int:

@@ -45,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         parties,
         sectors,
         sources,
+        sso,
         tokens,
         users,
     )
@@ -56,7 +57,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine, outcomes):
+    for module in (actions, mine, outcomes, sso):
         app.register_blueprint(module.bp)
 
 
