@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test browser-notice oidc-provider test-sqlite test-postgres screenshots upgrade-db demo lint clean messages translations bench
+.PHONY: run serve install test browser-notice oidc-provider test-sqlite test-postgres screenshots upgrade-db demo lint clean messages translations bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ run: $(VENV)/.runtime translations
 	$(FLASK) upgrade-db
 	$(FLASK) load-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The production server, gunicorn with deploy/gunicorn.conf.py, on HOST:PORT as `make run`: SECRET_KEY must be set;
+# workers and timeouts come from TRACKER_WORKERS, TRACKER_THREADS, TRACKER_TIMEOUT (README "Deploying"). It serves the
+# database as it is: run `make upgrade-db` first.
+serve: $(VENV)/.runtime translations
+	TRACKER_BIND=$(HOST):$(PORT) PYTHONFAULTHANDLER=1 $(BIN)/gunicorn -c deploy/gunicorn.conf.py app:app
+
+# What a server needs in the checkout: .venv with the pinned requirements, and the compiled catalogs.
+install: $(VENV)/.runtime translations
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL names a database.
 # Both include the browser tests (tests/browser), which need Debian's Chromium at $(CHROMIUM).

@@ -10,7 +10,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import archiving, db, signing
+from tracker import archiving, db, logs, signing
 from tracker.config import load_config
 from tracker.http import transactions
 from tracker.locale import select_locale
@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path, test_config, debug=app.debug))
     signing.init_app(app)  # first: a server without SECRET_KEY stops here
     trust_proxies(app)
+    logs.init_app(app)  # the request id in every answer and on error pages (the process's logging: app.py)
     db.init_app(app)
     transactions.init_app(app)  # every view, of any blueprint, retried after a transient database failure
     archiving.init_app(app)

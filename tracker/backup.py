@@ -5,6 +5,9 @@
   (in WAL mode writers are not blocked). The copy is written next to PATH under a temporary name, switched
   to a self-contained rollback journal, checked with `PRAGMA integrity_check`, and only then renamed to PATH,
   so PATH never holds half a backup. An existing PATH is refused unless --force; a missing folder is refused.
+  PATH may be a folder: the backup is then named by the time it was taken (`tracker-2026-12-06T193000Z.db`, UTC, so
+  the names sort by age), and `--keep N` afterwards deletes the oldest such files beyond the newest N (files of other
+  names are never touched) — the nightly timer's retention (deploy/systemd/tracker-backup.service).
 - PostgreSQL: nothing is written. The command prints the pg_dump and pg_restore commands for the configured
   database (never its password) and exits with status 1, so that a script never mistakes it for a backup.
 """
@@ -12,15 +15,20 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from sqlalchemy.engine import URL
 
 PG_DEFAULT_PORT = 5432
+# A dated backup in a folder; the pattern recognises only these names, so retention deletes nothing else.
+DATED_NAME = "tracker-%Y-%m-%dT%H%M%SZ.db"
+DATED_PATTERN = re.compile(r"tracker-\d{4}-\d{2}-\d{2}T\d{6}Z\.db")
 
 
 class BackupError(click.ClickException):
@@ -41,6 +49,22 @@ def sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
         raise BackupError("Only an SQLite database file can be backed up (not an in-memory database).")
     return Path(url.database).resolve()
+
+
+def dated_path(folder: Path, now: datetime | None = None) -> Path:
+    """Where a backup taken now goes in `folder`: named by the time in UTC, so that names sort by age."""
+    return folder / (now or datetime.now(UTC)).strftime(DATED_NAME)
+
+
+def prune_backups(folder: Path, keep: int) -> list[Path]:
+    """Delete the oldest dated backups in `folder` beyond the newest `keep`; return what was deleted."""
+    if keep < 1:
+        raise BackupError("Keep at least one backup (--keep 1 or more).")
+    dated = sorted(path for path in folder.iterdir() if DATED_PATTERN.fullmatch(path.name) and path.is_file())
+    old = dated[:-keep]
+    for path in old:
+        path.unlink()
+    return old
 
 
 def check_target(target: Path, force: bool) -> None:

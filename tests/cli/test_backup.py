@@ -9,6 +9,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import postgres_url
 from tracker import create_app, migrate
+from tracker.backup import DATED_PATTERN, BackupError, dated_path, prune_backups
 from tracker.db import get_session, make_engine
 from tracker.models import Agreement, AgreementStatus, InstrumentType
 
@@ -136,6 +138,41 @@ def test_backup_refuses_a_missing_folder_and_leaves_nothing(live, tmp_path):
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "nowhere" / "tracker.db")])
     assert result.exit_code == 1 and "does not exist" in result.output
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_backup_into_a_folder_names_it_by_time_and_keeps_the_newest(live, tmp_path):
+    """The nightly timer's retention: dated copies beyond the newest N go, other files in the folder stay."""
+    app, _database = live
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    older = ["tracker-2026-11-30T023000Z.db", "tracker-2026-12-01T023000Z.db", "tracker-2026-12-02T023000Z.db"]
+    others = ["tracker-manual.db", "tracker-2026-12-03.db", "README.txt"]
+    for name in [*older, *others]:
+        (folder / name).write_bytes(b"")
+    result = app.test_cli_runner().invoke(args=["backup", str(folder), "--keep", "2"])
+    assert result.exit_code == 0, result.output
+    new = sorted({path.name for path in folder.iterdir()} - set(older) - set(others))
+    assert len(new) == 1 and DATED_PATTERN.fullmatch(new[0]) and new[0] > older[-1]
+    assert sorted(path.name for path in folder.iterdir()) == sorted([older[-1], *new, *others])
+    assert f"deleted 2: {older[0]}, {older[1]}." in result.output
+    assert_app_opens(f"sqlite:///{folder / new[0]}", 0)
+
+
+def test_keep_needs_a_folder_and_at_least_one(live, tmp_path):
+    app, _database = live
+    refused = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "one.db"), "--keep", "3"])
+    assert refused.exit_code == 1 and "--keep needs a folder" in refused.output
+    assert not (tmp_path / "one.db").exists()
+    zero = app.test_cli_runner().invoke(args=["backup", str(tmp_path), "--keep", "0"])
+    assert zero.exit_code == 2 and list(tmp_path.glob("tracker-*.db")) == []
+    with pytest.raises(BackupError, match="at least one"):
+        prune_backups(tmp_path, 0)
+
+
+def test_dated_names_sort_by_time(tmp_path):
+    names = [dated_path(tmp_path, datetime(2026, month, day, hour, tzinfo=UTC)).name
+             for month, day, hour in ((9, 30, 23), (10, 1, 2), (12, 6, 19))]  # fmt: skip
+    assert names == sorted(names) and names[-1] == "tracker-2026-12-06T190000Z.db"
 
 
 def test_backup_of_postgresql_explains_pg_dump_without_the_password(tmp_path):

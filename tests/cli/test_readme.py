@@ -65,6 +65,7 @@ CHECKOUT = (
     "requirements-dev.txt",
     "babel.cfg",
     "pyproject.toml",
+    "deploy",
     ".venv",
 )
 # Programs whose mention in `inline code` is a command to check (a bare program name is not).
@@ -123,13 +124,21 @@ MAKE_TRANSLATIONS = "make translations"
 MAKE_LINT = "make lint"
 CATALOGS_MISSING = ".venv/bin/python -m tracker.catalogs missing"
 NEW_SECRET = 'python3 -c "import secrets; print(secrets.token_hex(32))"'
+MAKE_SERVE = "make serve"
+MAKE_UPGRADE_DB = "make upgrade-db"
+BACKUP_KEEP = f"{FLASK} backup /var/backups/tracker --keep 14"
+TRACKER_FUNCTION = (
+    "tracker() { sudo -u tracker sh -c 'cd /srv/tracker && set -a && . /etc/tracker/tracker.env && exec "
+    '.venv/bin/flask --app app "$@"\' tracker "$@"; }'
+)
+TRACKER_UPGRADE_DB = "tracker upgrade-db"
 
 RUN = {
     MAKE_RUN, UPGRADE_DB, LOAD_DEMO, LOAD_DEMO_IF_EMPTY, BACKUP_PATH, CREATE_TOKEN, SEED_SYNTHETIC, CREATE_USER,
     CREATE_USER_STDIN, ADD_SOURCE_URL, ADD_SOURCE_FILE, BACKUP_DATED, DIGEST_CRON, DIGEST_DRY_RUN, TOKEN_LINE,
     API_LINE, CURL_LIST, CURL_CREATE, CURL_READ, CURL_PATCH, CURL_DELETE, EXPORT_XLSX, EXPORT_CSV, EXPORT_JSON,
     IMPORT_TREATIES, IMPORT_XLSX, IMPORT_PRESET, IMPORT_SHEET, MAKE_TRANSLATIONS, MAKE_LINT, CATALOGS_MISSING,
-    NEW_SECRET,
+    NEW_SECRET, MAKE_SERVE, MAKE_UPGRADE_DB, BACKUP_KEEP, TRACKER_FUNCTION, TRACKER_UPGRADE_DB,
 }  # fmt: skip
 # Run on the PostgreSQL pass only: they need a PostgreSQL server.
 RUN_ON_POSTGRES = {CREATEDB, MAKE_RUN_POSTGRES}
@@ -164,6 +173,33 @@ NOT_RUN = {
         "an export imported into an empty database: tests/cli/test_export_round_trip.py runs it on every format"
     ),
 }
+# "Deploying": a server's own setup, as root, with systemd as PID 1, the user `tracker` and /etc. What these lines
+# install is checked by tests/cli/test_deploy.py with the programs that read it (systemd-analyze, nginx, gunicorn);
+# the `tracker` shell function and the commands it runs are run here (test_the_tracker_function).
+SERVER_SETUP = "sets up a server (root, systemd, the user tracker); tests/cli/test_deploy.py checks what it installs"
+NOT_RUN |= dict.fromkeys(
+    (
+        "apt-get install python3.11 python3.11-venv make nginx",
+        "adduser --system --group --home /srv/tracker tracker",
+        "sudo -u tracker git clone REPOSITORY_URL /srv/tracker",
+        "cd /srv/tracker && sudo -u tracker make install",
+        "install -d -m 750 -o root -g tracker /etc/tracker",
+        "install -m 640 -o root -g tracker deploy/tracker.env /etc/tracker/tracker.env",
+        "install -d -m 700 -o tracker -g tracker /var/backups/tracker",
+        "install -m 644 deploy/systemd/tracker-web.service deploy/systemd/tracker-backup.* /etc/systemd/system/",
+        "systemctl daemon-reload && systemctl enable --now tracker-web.service tracker-backup.timer",
+        "install -m 644 deploy/nginx/tracker.conf /etc/nginx/sites-available/tracker.conf",
+        "ln -s ../sites-available/tracker.conf /etc/nginx/sites-enabled/tracker.conf",
+        "nginx -t && systemctl reload nginx",
+        "cd /srv/tracker && sudo -u tracker git pull && sudo -u tracker make install",
+        "systemctl stop tracker-web && systemctl start tracker-backup",
+        "systemctl start tracker-web",
+    ),
+    SERVER_SETUP,
+)
+NOT_RUN['tracker create-user ana@kemenperin.go.id --role admin --name "Ana"'] = (
+    "the `tracker` function is run with upgrade-db; create-user is run as the command line section shows it"
+)
 
 
 # --- reading the README --------------------------------------------------------------------------------------------
@@ -323,12 +359,21 @@ def serve_make_run(newcomer: Newcomer, command: str, replace: dict[str, str] | N
     """Start the README's `make run` in the background and wait until the app answers."""
     for placeholder, value in (replace or {}).items():
         command = command.replace(placeholder, value)
+    server = start_server(newcomer, command, newcomer.port, newcomer.home / "make-run.log")
+    newcomer.make_run_output = (newcomer.home / "make-run.log").read_text()
+    return server
+
+
+def start_server(
+    newcomer: Newcomer, command: str, port: int, log_path: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """Start a README command that serves on PORT (`make run`, `make serve`) in the background; wait for the app."""
     newcomer.ran.append(command)
-    log = open(newcomer.home / "make-run.log", "w")  # noqa: SIM115 (the server writes it for the whole module)
+    log = open(log_path, "w")  # noqa: SIM115 (the server writes it for as long as it runs)
     server = subprocess.Popen(
         ["bash", "-c", command],
         cwd=newcomer.home,
-        env={**newcomer.env, "PORT": str(newcomer.port)},  # make run's port (default 5000, likely taken here)
+        env={**(env or newcomer.env), "PORT": str(port)},  # the make targets' port (default 5000, likely taken here)
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -337,17 +382,16 @@ def serve_make_run(newcomer: Newcomer, command: str, replace: dict[str, str] | N
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"`{command}` stopped:\n{(newcomer.home / 'make-run.log').read_text()}")
+            pytest.fail(f"`{command}` stopped:\n{log_path.read_text()}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{newcomer.port}/health", timeout=5) as answer:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as answer:
                 if answer.status == 200:
                     break
         except OSError:
             time.sleep(0.3)
     else:
         stop(server)
-        pytest.fail(f"`{command}` did not serve within 150 s:\n{(newcomer.home / 'make-run.log').read_text()}")
-    newcomer.make_run_output = (newcomer.home / "make-run.log").read_text()
+        pytest.fail(f"`{command}` did not serve within 150 s:\n{log_path.read_text()}")
     return server
 
 
@@ -469,6 +513,7 @@ def test_seed_synthetic(newcomer, tmp_path):
 
 def test_make_targets_and_tools(newcomer):
     newcomer.ok(MAKE_TRANSLATIONS)
+    assert "Database at revision head." in newcomer.ok(MAKE_UPGRADE_DB)
     assert "All checks passed!" in newcomer.ok(MAKE_LINT, cwd=ROOT)  # ruff checks the real tree, not the links
     missing = newcomer.run(CATALOGS_MISSING)
     assert missing.returncode in (0, 1) and "to fill in" in missing.stdout, missing.stdout + missing.stderr
@@ -595,6 +640,74 @@ def test_backup(newcomer, tmp_path):
     else:
         assert result.returncode == 0, result.stdout + result.stderr
         assert [path.name for path in folder.iterdir()] == [f"tracker-{time.strftime('%Y-%m-%d')}.db"]
+
+
+def test_backup_with_retention(newcomer, tmp_path):
+    """The nightly timer's command: a dated copy in the folder, the oldest beyond 14 deleted, other files kept."""
+    older = [f"tracker-2026-01-{day:02d}T023000Z.db" for day in range(1, 16)]  # 15 nights before
+    for name in [*older, "notes.txt"]:
+        (tmp_path / name).write_bytes(b"")
+    result = newcomer.run(BACKUP_KEEP, replace={"/var/backups/tracker": str(tmp_path)})
+    if newcomer.postgres:  # nothing written, nothing deleted: the service fails, and says to use pg_dump
+        assert result.returncode == 1 and "pg_dump" in result.stdout, result.stdout + result.stderr
+        assert len(list(tmp_path.iterdir())) == 16
+        return
+    assert result.returncode == 0, result.stdout + result.stderr
+    notes, *kept = sorted(path.name for path in tmp_path.iterdir())
+    assert notes == "notes.txt" and kept[:-1] == older[2:]
+    assert re.fullmatch(r"tracker-\d{4}-\d\d-\d\dT\d{6}Z\.db", kept[-1]) and (tmp_path / kept[-1]).stat().st_size
+    assert "Kept the newest 14 backups" in result.stdout and older[0] in result.stdout
+
+
+# --- "Deploying": the production server and the operator's shell function ------------------------------------------
+
+
+def test_make_serve(newcomer):
+    """gunicorn with deploy/gunicorn.conf.py on PORT: refused at once without SECRET_KEY, then serving pages and
+    static files with the request id in the answer and in the log."""
+    port = free_port()
+    refused = newcomer.run(MAKE_SERVE, env={**newcomer.env, "PORT": str(port)}, timeout=120)
+    assert refused.returncode != 0 and "SECRET_KEY is not set" in refused.stderr, refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr
+    log = newcomer.home / "make-serve.log"
+    server = start_server(newcomer, MAKE_SERVE, port, log, env={**newcomer.env, "SECRET_KEY": "b" * 64})
+    try:
+        page = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"X-Request-ID": "readme-serve-1"})
+        with urllib.request.urlopen(page, timeout=30) as answer:  # redirected to the sign-in page
+            assert answer.url.endswith("/sign-in?next=%2F") and answer.headers["X-Request-ID"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/tracker.css", timeout=30) as answer:
+            assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/css")
+    finally:
+        stop(server)
+    output = log.read_text()
+    assert "Booting worker" in output and "[readme-serve-1] refused anonymous GET /" in output, output
+
+
+def test_the_tracker_function(newcomer, tmp_path):
+    """The operator's shell function runs a command as the server does: in the checkout, with the settings file
+    (here deploy/tracker.env with the newcomer's database, and without `sudo -u tracker`)."""
+    settings = (ROOT / "deploy" / "tracker.env").read_text()
+    database = newcomer.database_url or f"sqlite:///{newcomer.home / 'instance' / 'tracker.db'}"
+    default = "DATABASE_URL=sqlite:////srv/tracker/instance/tracker.db\n"
+    assert default in settings
+    (tmp_path / "tracker.env").write_text(settings.replace(default, f"DATABASE_URL={database}\n"))
+    function = TRACKER_FUNCTION
+    for placeholder, value in {
+        "sudo -u tracker ": "",
+        "/srv/tracker": str(newcomer.home),
+        "/etc/tracker/tracker.env": str(tmp_path / "tracker.env"),
+    }.items():
+        assert placeholder in function
+        function = function.replace(placeholder, value)
+    result = subprocess.run(
+        ["bash", "-c", f"{function}\n{TRACKER_UPGRADE_DB}"],
+        cwd=tmp_path,
+        env=newcomer.env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0 and "Database at revision head." in result.stdout, result.stdout + result.stderr
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -11,6 +12,10 @@ from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.models import UserRole
 from tracker.services import accounts, tokens
+
+# The same log as the pages' account actions (tracker/web/users.py, tracker/web/tokens.py): the command line is no
+# way around it.
+log = logging.getLogger("tracker.security")
 
 
 @click.command("create-user")
@@ -33,6 +38,7 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
     except TrackerError as error:
         raise click.ClickException(cli_message(error)) from error
     session.commit()
+    log.info("user admin: command line created %s as %s", user.email, user.role.value)
     click.echo(f"Created {user.email} ({user.role.value}).")
 
 
@@ -56,5 +62,6 @@ def create_token_command(email: str, name: str) -> None:
     except TrackerError as error:
         raise click.ClickException(cli_message(error)) from error
     session.commit()
+    log.info("API token %s made for %s on the command line", token.prefix, user.email)
     click.echo(f"Token {token.prefix}… made for {user.email} ({user.role.value}); it is shown only now:")
     click.echo(text)

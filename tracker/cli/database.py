@@ -10,7 +10,15 @@ from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from tracker import migrate
-from tracker.backup import backup_sqlite, pg_dump_instructions, restore_instructions, sqlite_path
+from tracker.backup import (
+    BackupError,
+    backup_sqlite,
+    dated_path,
+    pg_dump_instructions,
+    prune_backups,
+    restore_instructions,
+    sqlite_path,
+)
 
 # Exit status of `backup` on PostgreSQL: nothing was written (like any failure); the output says how to back up.
 NOT_WRITTEN_STATUS = 1
@@ -29,12 +37,28 @@ def upgrade_db_command(revision: str) -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
-def backup_command(path: Path, force: bool) -> None:
-    """Write a consistent copy of the live SQLite database to PATH and say how to restore it (PostgreSQL: pg_dump)."""
+@click.option(
+    "--keep", type=click.IntRange(min=1), help="With a folder as PATH: then delete all but the newest N dated backups."
+)
+def backup_command(path: Path, force: bool, keep: int | None) -> None:
+    """Write a consistent copy of the live SQLite database to PATH (a file, or a folder for a dated name) and say how
+    to restore it (PostgreSQL: pg_dump)."""
     url = make_url(current_app.config["DATABASE_URL"])
     if url.get_backend_name() != "sqlite":
         click.echo(pg_dump_instructions(url))
         raise SystemExit(NOT_WRITTEN_STATUS)
     database = sqlite_path(url)
-    result = backup_sqlite(database, path, force=force)
+    result = backup_sqlite(database, target_of(path, keep), force=force)
     click.echo(restore_instructions(result, database))
+    if keep:
+        deleted = [old.name for old in prune_backups(path, keep)]
+        click.echo(f"Kept the newest {keep} backups in {path}; deleted {len(deleted)}: {', '.join(deleted) or 'none'}.")
+
+
+def target_of(path: Path, keep: int | None) -> Path:
+    """The backup's file: PATH itself, or a dated name when PATH is a folder (the only place --keep can prune)."""
+    if path.is_dir():
+        return dated_path(path)
+    if keep:
+        raise BackupError("--keep needs a folder as PATH: it deletes the oldest dated backups there.")
+    return path

@@ -16,7 +16,7 @@ from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError
 
-from tracker import faults
+from tracker import faults, logs
 from tracker.db import SAFE_METHODS
 from tracker.http import problems
 from tracker.models import User, UserRole
@@ -46,7 +46,7 @@ def database_fault(error: Exception):
 def answer_without_database(fault: faults.Fault, error: Exception) -> None:
     """Log the fault, end the request's transaction and make sure nothing on the way out queries again."""
     level = logging.WARNING if fault.kind == "busy" else logging.ERROR
-    what = f"{request.method} {request.path}"
+    what = f"{request.method} {logs.request_path()}"  # a calendar feed's path holds its secret token
     log.log(level, "database %s (%s) on %s: %s", fault.kind, fault.reason, what, faults.driver_message(error))
     faults.release(g.get("db_session"), fault)
     user = g.get("_login_user")
