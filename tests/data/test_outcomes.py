@@ -62,6 +62,18 @@ def test_renewal_data_is_the_old_agreement_with_the_next_period(aitec):
     assert data.duration_months == 60 and data.status is AgreementStatus.IN_FORCE
 
 
+def test_the_next_period_is_the_renewal_period_and_becomes_the_new_agreements_duration(make_agreement):
+    twelve_years = make_agreement(start="2006", end="2018", duration_months=144, renewal_months=60)
+    data = renewal_data(twelve_years, TODAY)
+    assert (data.start.iso(), data.end.iso()) == ("2019", "2023")
+    assert (data.duration_months, data.renewal_months) == (60, 60)
+    rolling = make_agreement(
+        title="Rolling", start="2014-01-01", duration_months=60, renewal_months=24, auto_renewal=AutoRenewal.YES
+    )
+    data = renewal_data(rolling, TODAY)  # the current term ends on 31 December 2026
+    assert (data.start.iso(), data.end.iso(), data.duration_months) == ("2027-01-01", "2028-12-31", 24)
+
+
 def test_the_next_period_keeps_the_precision_and_is_open_without_a_duration(make_agreement):
     by_day = make_agreement(start="2020-07-01", end="2025-06-30", duration_months=60)
     assert (renewal_data(by_day, TODAY).start.iso(), renewal_data(by_day, TODAY).end.iso()) == (

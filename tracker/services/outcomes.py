@@ -36,7 +36,7 @@ from tracker.records.fields import max_length
 from tracker.services.agreements import add_relation, create_agreement
 from tracker.services.terms import sync_terms
 from tracker.services.versions import versioned_update
-from tracker.terms import current_term, period_after, terms_of
+from tracker.terms import next_term, renewal_period, terms_of
 
 # What the old agreement becomes once renewed: the user confirms which.
 OLD_STATUSES = (AgreementStatus.EXPIRED, AgreementStatus.SUPERSEDED)
@@ -54,8 +54,10 @@ class Termination:
 
 
 def renewal_data(old: Agreement, today: date) -> AgreementData:
-    """The new agreement's fields pre-filled from the old one, with the next period its terms give."""
-    start, end = next_period(old, today)
+    """The new agreement's fields pre-filled from the old one, with the next period its terms give; that period (a
+    renewal period, else the old duration) is the new agreement's duration."""
+    terms = terms_of(old)
+    start, end = next_term(terms, today)
     return AgreementData(
         title=old.title,
         title_local=old.title_local,
@@ -63,7 +65,7 @@ def renewal_data(old: Agreement, today: date) -> AgreementData:
         status=AgreementStatus.IN_FORCE,
         start=start,
         end=end,
-        duration_months=old.duration_months,
+        duration_months=renewal_period(terms),
         auto_renewal=old.auto_renewal,
         renewal_months=old.renewal_months,
         notice_period=old.notice_period,
@@ -75,16 +77,6 @@ def renewal_data(old: Agreement, today: date) -> AgreementData:
         parties=[(link.party_id, link.role) for link in old.party_links],
         summary=old.summary,
     )
-
-
-def next_period(old: Agreement, today: date) -> tuple[PartialDate | None, PartialDate | None]:
-    """The day after the old agreement's end (its recorded one, else the current term's) and the end its duration
-    gives; nothing when no end is known."""
-    end = old.end
-    if end is None:
-        term = current_term(terms_of(old), today)
-        end = term.end if term else None
-    return period_after(end, old.duration_months) if end is not None else (None, None)
 
 
 def record_renewal(
