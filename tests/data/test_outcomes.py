@@ -98,6 +98,36 @@ def test_a_renewal_creates_the_new_agreement_relates_it_and_closes_the_old_one(s
     assert {(aitec.id, "update"), (new.id, "create"), (new.id, "link")} <= kinds
 
 
+def summaries(session, agreement_id):
+    """The summaries of an agreement's history, oldest first."""
+    statement = select(Change.summary).where(Change.record_type == "agreement", Change.record_id == agreement_id)
+    return list(session.scalars(statement.order_by(Change.id)))
+
+
+def test_each_operation_names_itself_in_the_history(session, aitec, make_agreement):
+    new = record_renewal(session, aitec, renewal_data(aitec, TODAY), AgreementStatus.EXPIRED, aitec.version)
+    session.commit()
+    renewed_by = f"Renewal recorded: renewed by “{new.title}”"
+    assert summaries(session, aitec.id)[1:] == [renewed_by, f"Relation added: renewed by: {new.title}"]
+    assert summaries(session, new.id) == [
+        f"Created as the renewal of “{aitec.title}”",
+        f"Relation added: renews: {aitec.title}",
+    ]
+    ended = make_agreement(title="Kerja sama cetakan", start="2020-01-01", end="2025-12-31")
+    record_termination(session, ended, Termination(on=day("2024-03-01"), notice_by=NoticeParty.PARTNER))
+    session.commit()
+    record_termination(session, new, Termination(on=day("2024")))
+    session.commit()
+    assert summaries(session, ended.id)[-1] == "Terminated on 2024-03-01 (notice given by: The partner)"
+    assert summaries(session, new.id)[-1] == "Terminated on 2024"
+    running = make_agreement(title="Running", end="2030", renewal_intent=RenewalIntent.INTENDED)
+    record_non_renewal(session, running, "Partner withdrew", TODAY)
+    session.commit()
+    running.notes = "Checked with the partner"  # a later edit reads as an edit again
+    session.commit()
+    assert summaries(session, running.id)[1:] == ["Not renewed", "Edited notes"]
+
+
 def test_a_refused_renewal_leaves_nothing(session, aitec):
     before = session.scalar(select(func.count()).select_from(Agreement))
     bad = dataclasses.replace(renewal_data(aitec, TODAY), title="")

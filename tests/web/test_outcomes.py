@@ -163,3 +163,31 @@ def test_a_stale_non_renewal_shows_the_other_change_and_saves_when_sent_again(cl
     assert mine.post(path, data=MultiDict(conflict)).status_code == 302
     agreement = fresh(session, Agreement, agreement.id)
     assert (agreement.renewal_intent, agreement.title) == (RenewalIntent.NONE, "Technology cooperation (AITEC)")
+
+
+# --- the history names each operation, in the language of the person who recorded it ----------------------
+
+
+def history_page(client, agreement_id):
+    """The agreement's History tab."""
+    return client.get(f"/agreements/{agreement_id}/history").get_data(as_text=True)
+
+
+def test_the_history_names_each_operation_in_both_languages(client_as, session, make_agreement):
+    old = make_agreement(title="Kerja sama AITEC", start="2006", end="2018", renewal_intent=RenewalIntent.INTENDED)
+    ended = make_agreement(title="Kerja sama cetakan", start="2020-01-01", end="2030-12-31")
+    english, indonesian = client_as(UserRole.EDITOR), client_as(UserRole.EDITOR)
+    assert indonesian.post("/language", data={"locale": "id", "next": "/"}).status_code == 302
+    path = f"/agreements/{old.id}/renewal"
+    pairs = replaced(open_form(english, path), title="Kerja sama AITEC 2019–2023")
+    assert english.post(path, data=MultiDict(pairs)).status_code == 302
+    assert "Renewal recorded: renewed by “Kerja sama AITEC 2019–2023”" in history_page(english, old.id)
+    path = f"/agreements/{ended.id}/termination"
+    pairs = replaced(open_form(indonesian, path), on="1 Maret 2024", notice_by="partner")
+    assert indonesian.post(path, data=MultiDict(pairs)).status_code == 302
+    assert "Diakhiri pada 2024-03-01 (pemberitahuan oleh: Pihak mitra)" in history_page(indonesian, ended.id)
+    running = make_agreement(title="Kerja sama KOICA", end="2030", renewal_intent=RenewalIntent.INTENDED)
+    path = f"/agreements/{running.id}/non-renewal"
+    assert english.post(path, data=MultiDict(open_form(english, path))).status_code == 302
+    page = history_page(english, running.id)
+    assert "<p>Not renewed" in page and "<p>Edited" not in page

@@ -2,7 +2,8 @@
 
 Each is one write of one transaction (the caller commits or rolls back): the old agreement is changed over the
 version the user loaded, so a renewal never leaves a new agreement without its `renews` relation or an old one
-still "renewal intended". The session's listeners record every change in the history.
+still "renewal intended". The session's listeners record every change in the history; each operation names itself
+there ("Renewal recorded: renewed by …", "Terminated on …", "Not renewed") with history.note_summary.
 
 Why no new columns: the termination's date is the agreement's end (when earlier than the recorded one), and who
 gave notice and why are a dated line appended to the notes ("Terminated 2024-03-01 (notice given by: The
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from tracker.dates import PartialDate
 from tracker.errors import DuplicateError, StateError, ValidationError
+from tracker.history import note_summary
+from tracker.history.text import non_renewal_summary, renewal_summary, renewing_summary, termination_summary
 from tracker.i18n import _
 from tracker.labels import label
 from tracker.models import (
@@ -100,6 +103,8 @@ def record_renewal(
     new = create_agreement(session, data)
     session.flush()
     add_relation(session, new, old.id, RelationKind.RENEWS)
+    note_summary(session, old, renewal_summary(new.title))
+    note_summary(session, new, renewing_summary(old.title))
     return new
 
 
@@ -132,6 +137,9 @@ def record_termination(
             agreement.end = on
         agreement.notes = _appended(agreement.notes, line)
     sync_terms(session, agreement)
+    notice_by = termination.notice_by
+    party = label(notice_by) if notice_by is not NoticeParty.NOT_RECORDED else None
+    note_summary(session, agreement, termination_summary(on.iso(), party))
     return agreement
 
 
@@ -155,6 +163,7 @@ def record_non_renewal(
         if reason.strip():
             line = _with_reason(str(_("Not renewed (recorded %(day)s)", day=today.isoformat())), reason)
             agreement.notes = _appended(agreement.notes, line)
+    note_summary(session, agreement, non_renewal_summary())
     return agreement
 
 
