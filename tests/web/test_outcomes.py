@@ -25,13 +25,22 @@ def fresh(session, model, record_id):
 def test_the_renewal_form_is_pre_filled_and_saving_builds_the_chain(client_as, session, make_agreement, make_party):
     ministry = make_party()
     old = make_agreement(
-        start="2006", end="2018", renewal_intent=RenewalIntent.INTENDED, parties=[(ministry, PartyRole.SIGNATORY)]
+        start="2006",
+        end="2018",
+        renewal_intent=RenewalIntent.INTENDED,
+        parties=[(ministry, PartyRole.SIGNATORY)],
+        duration_months=144,
+        renewal_months=60,
     )
     editor = client_as(UserRole.EDITOR)
     assert "Record renewal" in editor.get(f"/agreements/{old.id}").get_data(as_text=True)
     action = f"/agreements/{old.id}/renewal"
     pairs = form_values(editor.get(action).get_data(as_text=True), action)
-    assert value_of(pairs, "title") == old.title and value_of(pairs, "start") == "2019"
+    assert value_of(pairs, "title") == old.title and (value_of(pairs, "start"), value_of(pairs, "end")) == (
+        "2019",
+        "2023",
+    )
+    assert (value_of(pairs, "duration_months-years"), value_of(pairs, "duration_months-months")) == ("5", "0")
     assert value_of(pairs, "parties-0-party") == str(ministry.id) and value_of(pairs, "version") == str(old.version)
     response = editor.post(action, data=MultiDict(replaced(pairs, old_status="superseded")))
     assert response.status_code == 302
