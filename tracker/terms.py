@@ -5,7 +5,9 @@ either party gives six months' notice" is a duration of 60 months, automatic ren
 6 months. The first term ends the day before the duration's anniversary of the start; an auto-renewing agreement
 rolls forward term by term (each a renewal period, or the duration when none is given) until a term ends on or after
 the day asked about. The decision date is the last day notice can be given: the notice period before the day after
-the end ("6 months before 31 December 2018" is 1 July 2018).
+the end ("6 months before 31 December 2018" is 1 July 2018). A new agreement recorded as renewing one runs that
+one's next term (`next_term`): from the day after its end, for one renewal period, at the end's precision (after
+"2006–2018" with five-year renewals comes "2019–2023").
 
 Precision: dates known only to the year or month are taken at their earliest possible day, as everywhere in the
 tracker (an end known to the year counts from its first possible day). A start known to the year gives an end known
