@@ -5,7 +5,9 @@ either party gives six months' notice" is a duration of 60 months, automatic ren
 6 months. The first term ends the day before the duration's anniversary of the start; an auto-renewing agreement
 rolls forward term by term (each a renewal period, or the duration when none is given) until a term ends on or after
 the day asked about. The decision date is the last day notice can be given: the notice period before the day after
-the end ("6 months before 31 December 2018" is 1 July 2018).
+the end ("6 months before 31 December 2018" is 1 July 2018). A new agreement recorded as renewing one runs that
+one's next term (`next_term`): from the day after its end, for one renewal period, at the end's precision (after
+"2006–2018" with five-year renewals comes "2019–2023").
 
 Precision: dates known only to the year or month are taken at their earliest possible day, as everywhere in the
 tracker (an end known to the year counts from its first possible day). A start known to the year gives an end known
@@ -89,6 +91,17 @@ def terms_of(record: Any) -> Terms:
     )
 
 
+def renewal_period(terms: Terms) -> int | None:
+    """The months each further term runs: the renewal period when the agreement renews for a period other than its
+    first duration, else the duration again; None when neither is recorded."""
+    return terms.renewal_months or terms.duration_months
+
+
+def term_end(start: date, months: int) -> date:
+    """The last day of a term of `months` starting on `start`: the day before the anniversary."""
+    return add_months(start, months) - timedelta(days=1)
+
+
 def decision_day(end_on: date, terms: Terms) -> date:
     """The last day notice can be given for a term ending on `end_on` (the end itself without a notice period)."""
     if not terms.notice_period:
@@ -106,9 +119,9 @@ def all_terms(terms: Terms) -> Iterator[Term]:
             yield Term(1, terms.end, terms.end.earliest, decision_day(terms.end.earliest, terms))
         return
     precision, months, number = terms.start.precision, terms.duration_months, 1
-    renewal = terms.renewal_months or terms.duration_months
+    renewal = renewal_period(terms)
     while True:
-        end_on = add_months(terms.start.earliest, months) - timedelta(days=1)
+        end_on = term_end(terms.start.earliest, months)
         if terms.end is not None and not terms.end.earliest > end_on:  # the recorded end is the final one
             yield Term(number, terms.end, terms.end.earliest, decision_day(terms.end.earliest, terms))
             return
@@ -139,14 +152,23 @@ def _at(day: date, precision: Precision) -> PartialDate:
     return PartialDate(day, precision)
 
 
-def period_after(end: PartialDate, duration_months: int | None) -> tuple[PartialDate | None, PartialDate | None]:
-    """The period of an agreement renewing one that ends on `end`: from the day after it, at its precision (after
-    "2018" comes "2019"), for `duration_months` when given (else the end stays open); None past the last year."""
-    after = end.latest + timedelta(days=1) if end.latest < HORIZON else None
-    if after is None:
+def next_term(terms: Terms, as_of: date) -> tuple[PartialDate | None, PartialDate | None]:
+    """The period of a new agreement renewing one with these terms: from the day after its end (the recorded one,
+    else its current term's as of `as_of`) for one renewal period. (None, None) when no end is known."""
+    end = terms.end
+    if end is None:
+        term = current_term(terms, as_of)
+        end = term.end if term else None
+    return period_after(end, renewal_period(terms)) if end is not None else (None, None)
+
+
+def period_after(end: PartialDate, months: int | None) -> tuple[PartialDate | None, PartialDate | None]:
+    """The period that follows one ending on `end`: from the day after it, at its precision (after "2018" comes
+    "2019"), for `months` when given (else the end stays open); None past the last year."""
+    if end.latest >= HORIZON:
         return None, None
-    start = _at(after, end.precision)
-    if not duration_months:
+    start = _at(end.latest + timedelta(days=1), end.precision)
+    if not months:
         return start, None
-    end_on = add_months(start.earliest, duration_months) - timedelta(days=1)
+    end_on = term_end(start.earliest, months)
     return start, _at(end_on, start.precision) if end_on <= HORIZON else None

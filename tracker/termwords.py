@@ -11,8 +11,12 @@ from tracker.terms import DAYS, Term, Terms
 
 
 def months_text(count: int) -> str:
-    """ "60 months" (a period of the terms)."""
-    return ngettext("%(num)d month", "%(num)d months", count)
+    """A span of the terms in whole years and the months left: "5 years", "6 months", "1 year 6 months"."""
+    years, months = divmod(count, 12)
+    parts = [ngettext("%(num)d year", "%(num)d years", years)] if years else []
+    if months or not years:
+        parts.append(ngettext("%(num)d month", "%(num)d months", months))
+    return " ".join(parts)
 
 
 def notice_text(terms: Terms) -> str:

@@ -25,10 +25,14 @@ def test_recording_the_renewal_of_the_aitec_agreement(session, page_as):
     expect(page.get_by_label("Start", exact=True)).to_have_value("2019")
     expect(page.get_by_label("The old agreement is now")).to_have_value("expired")
     page.get_by_label("Title", exact=True).fill(AITEC_TITLE + " (2019)")
+    duration = page.get_by_role("group", name="Duration")
+    duration.get_by_label("years").fill("4")
+    duration.get_by_label("months").fill("18")  # as people count a period: taken as it is
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_text("Renewal recorded")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text(AITEC_TITLE + " (2019)")
+    expect(page.locator("dl.facts")).to_contain_text("Duration: 5 years 6 months")
     relations = page.locator("ul.relations")
     expect(relations).to_contain_text("Renews")
     relations.get_by_role("link", name=AITEC_TITLE, exact=True).click()
@@ -38,3 +42,5 @@ def test_recording_the_renewal_of_the_aitec_agreement(session, page_as):
     expect(facts).to_contain_text("Renewed")
     expect(facts).to_contain_text("Expired")
     expect(page.locator("ul.relations")).to_contain_text("Renewed by")
+    page.get_by_role("link", name="History", exact=True).click()
+    expect(page.get_by_role("main")).to_contain_text(f"Renewal recorded: renewed by “{AITEC_TITLE} (2019)”")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from tracker.dates import PartialDate
 from tracker.db import session_factory
+from tracker.history import note_summary
 from tracker.models import (
     Agreement,
     AgreementStatus,
@@ -338,6 +339,24 @@ def test_a_rolled_back_savepoint_drops_only_its_own_changes(session, make_agreem
         "summary": ["", "Before the savepoint"],
         "notes": ["", "After the savepoint"],
     }
+
+
+def test_a_noted_summary_names_its_save_and_goes_with_its_transaction_or_savepoint(session, make_agreement):
+    agreement = make_agreement(title="MoU on moulds")
+    agreement.notes = "Checked"
+    note_summary(session, agreement, "Not renewed")
+    assert [(change.action, change.summary) for change in history(session, "agreement", agreement.id)] == [
+        (ChangeAction.UPDATE, "Not renewed"),
+        (ChangeAction.CREATE, "Created"),
+    ]
+    agreement.notes = "Rolled back"
+    note_summary(session, agreement, "Not renewed")
+    session.rollback()
+    savepoint = session.begin_nested()
+    note_summary(session, agreement, "Terminated on 2024")
+    savepoint.rollback()
+    agreement.notes = "Checked again"
+    assert newest(session, "agreement", agreement.id).summary == "Edited notes"
 
 
 def test_one_insert_per_commit_whatever_changed(session, make_agreement, make_source, count_statements):

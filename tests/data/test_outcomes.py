@@ -62,6 +62,18 @@ def test_renewal_data_is_the_old_agreement_with_the_next_period(aitec):
     assert data.duration_months == 60 and data.status is AgreementStatus.IN_FORCE
 
 
+def test_the_next_period_is_the_renewal_period_and_becomes_the_new_agreements_duration(make_agreement):
+    twelve_years = make_agreement(start="2006", end="2018", duration_months=144, renewal_months=60)
+    data = renewal_data(twelve_years, TODAY)
+    assert (data.start.iso(), data.end.iso()) == ("2019", "2023")
+    assert (data.duration_months, data.renewal_months) == (60, 60)
+    rolling = make_agreement(
+        title="Rolling", start="2014-01-01", duration_months=60, renewal_months=24, auto_renewal=AutoRenewal.YES
+    )
+    data = renewal_data(rolling, TODAY)  # the current term ends on 31 December 2026
+    assert (data.start.iso(), data.end.iso(), data.duration_months) == ("2027-01-01", "2028-12-31", 24)
+
+
 def test_the_next_period_keeps_the_precision_and_is_open_without_a_duration(make_agreement):
     by_day = make_agreement(start="2020-07-01", end="2025-06-30", duration_months=60)
     assert (renewal_data(by_day, TODAY).start.iso(), renewal_data(by_day, TODAY).end.iso()) == (
@@ -84,6 +96,36 @@ def test_a_renewal_creates_the_new_agreement_relates_it_and_closes_the_old_one(s
     assert [agreement.id for agreement in succession_chain(session, new.id)] == [aitec.id, new.id]
     kinds = {(change.record_id, change.action.value) for change in session.scalars(select(Change))}
     assert {(aitec.id, "update"), (new.id, "create"), (new.id, "link")} <= kinds
+
+
+def summaries(session, agreement_id):
+    """The summaries of an agreement's history, oldest first."""
+    statement = select(Change.summary).where(Change.record_type == "agreement", Change.record_id == agreement_id)
+    return list(session.scalars(statement.order_by(Change.id)))
+
+
+def test_each_operation_names_itself_in_the_history(session, aitec, make_agreement):
+    new = record_renewal(session, aitec, renewal_data(aitec, TODAY), AgreementStatus.EXPIRED, aitec.version)
+    session.commit()
+    renewed_by = f"Renewal recorded: renewed by “{new.title}”"
+    assert summaries(session, aitec.id)[1:] == [renewed_by, f"Relation added: renewed by: {new.title}"]
+    assert summaries(session, new.id) == [
+        f"Created as the renewal of “{aitec.title}”",
+        f"Relation added: renews: {aitec.title}",
+    ]
+    ended = make_agreement(title="Kerja sama cetakan", start="2020-01-01", end="2025-12-31")
+    record_termination(session, ended, Termination(on=day("2024-03-01"), notice_by=NoticeParty.PARTNER))
+    session.commit()
+    record_termination(session, new, Termination(on=day("2024")))
+    session.commit()
+    assert summaries(session, ended.id)[-1] == "Terminated on 2024-03-01 (notice given by: The partner)"
+    assert summaries(session, new.id)[-1] == "Terminated on 2024"
+    running = make_agreement(title="Running", end="2030", renewal_intent=RenewalIntent.INTENDED)
+    record_non_renewal(session, running, "Partner withdrew", TODAY)
+    session.commit()
+    running.notes = "Checked with the partner"  # a later edit reads as an edit again
+    session.commit()
+    assert summaries(session, running.id)[1:] == ["Not renewed", "Edited notes"]
 
 
 def test_a_refused_renewal_leaves_nothing(session, aitec):

@@ -341,6 +341,29 @@ WRITES = {
     "digest-settings": Write("/account/digest", "/account/digest", {"opt_in": "y"}),
     "preset-delete": Write("/import", "/import/presets/{preset_id}/delete"),
     "language": Write("/agreements/", "/language", {"locale": "id"}),
+    "action-create": Write(
+        "/agreements/{agreement_id}",
+        "/agreements/{agreement_id}/actions",
+        {"action-title": "Joint working group meeting", "action-due": "Maret 2027"},
+    ),
+    "action-edit": Write("/actions/{action_id}/edit", "/actions/{action_id}/edit", {"action-title": "Laporan 2026"}),
+    "action-done": Write("/agreements/{agreement_id}", "/actions/{action_id}/status", {"status": "done"}),
+    "action-cancel": Write("/agreements/{agreement_id}", "/actions/{action_id}/status", {"status": "cancelled"}),
+    "renewal": Write(
+        "/agreements/{agreement_id}/renewal",
+        "/agreements/{agreement_id}/renewal",
+        {"title": "Technology development cooperation 2019–2023", "old_status": "superseded"},
+    ),
+    "termination": Write(
+        "/agreements/{agreement_id}/termination",
+        "/agreements/{agreement_id}/termination",
+        {"on": "1 Maret 2024", "notice_by": "partner", "reason": "Dana tidak tersedia"},
+    ),
+    "non-renewal": Write(
+        "/agreements/{agreement_id}/non-renewal",
+        "/agreements/{agreement_id}/non-renewal",
+        {"reason": "Partner withdrew"},
+    ),
 }
 
 
@@ -527,7 +550,25 @@ API_WRITES = {
     "create-sector": ("POST", "/sectors", {"name": "Shipbuilding", "slug": "shipbuilding"}),
     "link": ("POST", "/agreements/{spare_agreement_id}/sources", {"source_id": "{spare_source_id}", "note": "Cites"}),
     "unlink": ("DELETE", "/agreements/{agreement_id}/sources/{source_id}", None),
+    "create-action": ("POST", "/agreements/{agreement_id}/actions", {"title": "Joint working group", "due": "2027"}),
+    "patch-action": ("PATCH", "/agreements/{agreement_id}/actions/{action_id}", {"title": "Laporan 2026"}),
+    "action-done": ("PATCH", "/agreements/{agreement_id}/actions/{action_id}", {"status": "done"}),
+    "cancel-action": ("DELETE", "/agreements/{agreement_id}/actions/{action_id}", None),
+    "record-renewal": (
+        "POST",
+        "/agreements/{agreement_id}/renewal",
+        {
+            "title": "Cooperation 2019–2023",
+            "instrument_type": "agreement",
+            "status": "in_force",
+            "old_status": "expired",
+        },
+    ),
+    "record-termination": ("POST", "/agreements/{agreement_id}/termination", {"on": "2024-03-01", "notice_by": "home"}),
+    "record-non-renewal": ("POST", "/agreements/{agreement_id}/non-renewal", {"reason": "Partner withdrew"}),
 }
+# Operations (POST) that act on a record over the version If-Match names, as PATCH, PUT and DELETE do.
+OPERATIONS = ("/renewal", "/termination", "/non-renewal")
 
 
 def api_write(client, name: str, world: dict[str, Any]):
@@ -536,7 +577,12 @@ def api_write(client, name: str, world: dict[str, Any]):
     path = path.format(**world)
     if isinstance(body, dict):
         body = {key: int(value.format(**world)) if key.endswith("_id") else value for key, value in body.items()}
-    etag = client.etag(path) if method in ("PATCH", "PUT", "DELETE") else None
+    if method in ("PATCH", "PUT", "DELETE"):
+        etag = client.etag(path)
+    elif path.endswith(OPERATIONS):
+        etag = client.etag(path.rsplit("/", 1)[0])
+    else:
+        etag = None
     return client.request(method, path, json=body, headers={"If-Match": etag} if etag else None)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tracker.dates import PartialDate, Precision
-from tracker.terms import Terms, all_terms, current_term
+from tracker.terms import Terms, all_terms, current_term, next_term
 
 MOU = Terms(start=PartialDate.parse("2014-01-01"), duration_months=60, auto_renewal=True, notice_period=6)
 
@@ -62,3 +64,48 @@ def test_a_non_renewing_agreement_has_one_term():
     once = Terms(start=PartialDate.parse("2014-01-01"), duration_months=60)
     assert [term.end_on for term in all_terms(once)] == [date(2018, 12, 31)]
     assert current_term(once, date(2025, 1, 1)).end_on == date(2018, 12, 31)
+
+
+def period(start, end, renewal=None, duration=None, **more):
+    """The next term, as ISO text, of an agreement recorded as running `start`–`end`."""
+    terms = Terms(
+        start=PartialDate.parse(start) if start else None,
+        end=PartialDate.parse(end) if end else None,
+        duration_months=duration,
+        renewal_months=renewal,
+        **more,
+    )
+    following = next_term(terms, date(2026, 12, 6))
+    return tuple(part.iso() if part else None for part in following)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "duration", "renewal", "expected"),
+    [
+        # The seed story: 2006–2018, renewed for five years: known to the year, so the next term is too.
+        (("2006", "2018"), 144, 60, ("2019", "2023")),
+        (("2006", "2018"), 60, None, ("2019", "2023")),  # no renewal period: the duration again
+        (("2006", "2018"), 144, 144, ("2019", "2030")),  # the same period given twice
+        (("2006", "2018"), None, 60, ("2019", "2023")),  # a renewal period alone
+        (("2006", "2018"), 144, 12, ("2019", "2019")),  # one year, within the year
+        (("2006", "2018"), 144, 18, ("2019", "2020")),  # its earliest possible end, as everywhere
+        (("2006", "2018"), None, None, ("2019", None)),  # nothing says how long: the end stays open
+        (("2014-03", "2019-02"), 60, None, ("2019-03", "2024-02")),
+        (("2018-01", "2018-12"), 12, 60, ("2019-01", "2023-12")),  # across the year's end
+        (("2020-07-01", "2025-06-30"), 60, 24, ("2025-07-01", "2027-06-30")),
+        (("2014-01-01", "2018-12-31"), 60, 60, ("2019-01-01", "2023-12-31")),
+        (("2019-03-01", "2024-02-29"), 60, 12, ("2024-03-01", "2025-02-28")),  # after a leap day
+        (("2090", "2096"), 72, 60, ("2097", None)),  # past the last year the tracker knows
+        (("2090", "2100"), 72, 60, (None, None)),
+    ],
+)
+def test_the_next_term_after_a_recorded_end_runs_one_renewal_period(recorded, duration, renewal, expected):
+    assert period(*recorded, renewal=renewal, duration=duration) == expected
+
+
+def test_the_next_term_without_a_recorded_end_follows_the_current_term():
+    # An auto-renewing MoU from 2014: its current term on 6 Dec 2026 is the third, 2024–2028.
+    assert period("2014-01-01", None, duration=60, auto_renewal=True) == ("2029-01-01", "2033-12-31")
+    assert period("2014-01-01", None, duration=60, renewal=24, auto_renewal=True) == ("2027-01-01", "2028-12-31")
+    assert period("2014", None, duration=60) == ("2019", "2023")  # ended after one term, at the start's precision
+    assert period("2014", None) == (None, None)  # no end and nothing to compute one from

@@ -202,7 +202,10 @@ def review(client: FlaskClient):
 
 # Forms sent empty or wrong, so that each shows its errors: (URL, form data).
 INVALID_POSTS: list[tuple[str, dict[str, str]]] = [
-    ("/agreements/new", {"title": "", "signed": "2006-13", "end": "soon", "parties-0-party": "999999"}),
+    (
+        "/agreements/new",
+        {"title": "", "signed": "2006-13", "end": "soon", "parties-0-party": "999999", "duration_months-years": "-1"},
+    ),
     ("/agreements/{agreement_id}/edit", {"title": "", "start": "20066", "sectors": "abc", "version": "1"}),
     ("/agreements/{agreement_id}/relations", {"kind": "nonsense", "other": ""}),
     ("/parties/new", {"name": "", "country_code": "XX"}),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
+from tests.html_forms import form_values, replaced, value_of
 from tests.web.test_agreements import form_data
-from tracker.models import Agreement, AutoRenewal, NoticeParty, Ratification
+from tracker.models import Agreement, AutoRenewal, NoticeParty, Ratification, UserRole
 
 
 def test_terms_and_treaty_facts_are_typed_saved_and_shown_with_the_decision_sentence(client, session):
@@ -13,7 +16,7 @@ def test_terms_and_treaty_facts_are_typed_saved_and_shown_with_the_decision_sent
         title="MoU on industrial cooperation",
         start="2014-01-01",
         end="",
-        duration_months="60",
+        **{"duration_months-years": "5", "duration_months-months": "0"},
         auto_renewal="yes",
         notice_period="6",
         notice_unit="months",
@@ -36,21 +39,115 @@ def test_terms_and_treaty_facts_are_typed_saved_and_shown_with_the_decision_sent
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Keppres No. 37 Tahun 1993" in page and "KS/2014/017" in page and "March 2014" in page
     assert "months&#39; notice before the end of the current term" in page or "months' notice before" in page
+    assert "Duration: 5 years." in page
     edit = client.get(f"/agreements/{stored.id}/edit").get_data(as_text=True)
-    assert 'value="60"' in edit and '<option selected value="yes">' in edit
+    pairs = form_values(edit, f"/agreements/{stored.id}/edit")
+    assert (value_of(pairs, "duration_months-years"), value_of(pairs, "duration_months-months")) == ("5", "0")
+    assert (value_of(pairs, "renewal_months-years"), value_of(pairs, "renewal_months-months")) == ("", "")
+    assert '<option selected value="yes">' in edit
 
 
-def test_a_number_out_of_range_is_refused_next_to_its_field(client):
-    response = client.post("/agreements/new", data=form_data(title="Odd", duration_months="0"))
+def span(name, years, months):
+    """The two inputs of a span of the terms."""
+    return {f"{name}-years": years, f"{name}-months": months}
+
+
+@pytest.mark.parametrize(
+    ("years", "months", "stored"),
+    [
+        ("5", "0", 60),
+        ("5", "", 60),
+        ("", "18", 18),
+        ("1", "6", 18),
+        (" 2 ", "13", 37),
+        ("100", "0", 1200),
+        ("", "", None),
+    ],
+)
+def test_years_and_months_are_stored_as_months(client, session, years, months, stored):
+    data = form_data(title="Kerja sama", **span("duration_months", years, months), **span("renewal_months", "", "6"))
+    assert client.post("/agreements/new", data=data).status_code == 302
+    session.rollback()
+    saved = session.scalars(select(Agreement)).one()
+    assert (saved.duration_months, saved.renewal_months) == (stored, 6)
+
+
+@pytest.mark.parametrize(
+    ("years", "months", "message"),
+    [
+        ("-1", "0", "Years and months cannot be negative."),
+        ("5", "-6", "Years and months cannot be negative."),
+        ("0", "0", "Give at least one month, or leave both blank."),
+        ("101", "0", "At most 100 years."),
+        ("99", "13", "At most 100 years."),
+        ("99999999999999999999999", "", "At most 100 years."),
+        ("lima", "", "Give whole numbers of years and months, such as 5 and 0."),
+        ("2.5", "", "Give whole numbers of years and months, such as 5 and 0."),
+        ("5_0", "", "Give whole numbers of years and months, such as 5 and 0."),
+    ],
+)
+def test_a_wrong_span_is_refused_next_to_its_field_and_kept_as_typed(client, session, years, months, message):
+    response = client.post("/agreements/new", data=form_data(title="Odd", **span("renewal_months", years, months)))
+    html = response.get_data(as_text=True)
     assert response.status_code == 422
+    assert f'<p class="error" id="renewal_months-error">{message}</p>' in html
+    assert 'href="#renewal_months"' in html  # the summary leads to the years input
+    pairs = form_values(html, "/agreements/new")
+    assert (value_of(pairs, "renewal_months-years"), value_of(pairs, "renewal_months-months")) == (years, months)
+    assert session.scalars(select(Agreement)).all() == []
+
+
+def test_a_form_without_the_span_keeps_the_recorded_one(client, session, make_agreement):
+    agreement = make_agreement(duration_months=60, renewal_months=18)
+    path = f"/agreements/{agreement.id}/edit"
+    pairs = form_values(client.get(path).get_data(as_text=True), path)
+    without = [(name, value) for name, value in pairs if not name.startswith("duration_months")]
+    assert client.post(path, data=MultiDict(replaced(without, title="Renamed"))).status_code == 302
+    session.rollback()
+    session.expire_all()  # the test's session keeps what it loaded before the request
+    stored = session.get(Agreement, agreement.id)
+    assert (stored.title, stored.duration_months, stored.renewal_months) == ("Renamed", 60, 18)
+
+
+@pytest.mark.parametrize(
+    ("duration", "renewal", "english", "indonesian"),
+    [
+        (60, None, "Duration: 5 years.", "Jangka waktu: 5 tahun."),
+        (18, 12, "Duration: 1 year 6 months.", "Jangka waktu: 1 tahun 6 bulan."),
+        (6, 13, "Duration: 6 months.", "Jangka waktu: 6 bulan."),
+    ],
+)
+def test_the_page_says_the_spans_in_years_and_months_in_both_languages(
+    client_as, make_agreement, duration, renewal, english, indonesian
+):
+    agreement = make_agreement(duration_months=duration, renewal_months=renewal, auto_renewal=AutoRenewal.YES)
+    viewer = client_as(UserRole.VIEWER)
+    assert english in " ".join(viewer.get(f"/agreements/{agreement.id}").get_data(as_text=True).split())
+    assert viewer.post("/language", data={"locale": "id", "next": "/"}).status_code == 302
+    assert indonesian in " ".join(viewer.get(f"/agreements/{agreement.id}").get_data(as_text=True).split())
 
 
 def test_the_expiring_page_says_it_goes_by_the_decision_date(client, session):
     data = form_data(
-        title="Tacit MoU", start="2014-01-01", end="", duration_months="60", auto_renewal="yes", notice_period="6"
+        title="Tacit MoU",
+        start="2014-01-01",
+        end="",
+        **span("duration_months", "5", "0"),
+        auto_renewal="yes",
+        notice_period="6",
     )
     assert client.post("/agreements/new", data=data).status_code == 302
     page = client.get("/expiring/?as_of=2018-01-01&months=12").get_data(as_text=True)
     assert "Decide by 1 July 2018" in page and "decision date; the term ends 31 December 2018" in page
     late = client.get("/expiring/?as_of=2018-12-01&months=1").get_data(as_text=True)
     assert "decision 153 days overdue" in late
+
+
+def test_the_history_shows_a_changed_span_in_years_and_months(client, make_agreement):
+    agreement = make_agreement(duration_months=60)
+    path = f"/agreements/{agreement.id}/edit"
+    pairs = form_values(client.get(path).get_data(as_text=True), path)
+    changed = replaced(pairs, **span("duration_months", "1", "6"))
+    assert client.post(path, data=MultiDict(changed)).status_code == 302
+    page = client.get(f"/agreements/{agreement.id}/history").get_data(as_text=True)
+    assert "<td>5 years</td>" in page and "<td>1 year 6 months</td>" in page

@@ -16,7 +16,7 @@ from tests.conftest import postgres_url, sign_in_client
 from tests.html_forms import form_values, replaced, value_of
 from tracker import create_app
 from tracker.errors import ConflictError
-from tracker.models import Agreement, Party, PartyKind, PartyRole, Source, UserRole
+from tracker.models import Agreement, FollowUpAction, Party, PartyKind, PartyRole, Source, UserRole
 from tracker.records.agreement import AgreementData
 from tracker.records.party import PartyData
 from tracker.services import agreements as agreement_service
@@ -49,24 +49,26 @@ def two_editors(client_as):
     return client_as(UserRole.EDITOR), client_as(UserRole.EDITOR)
 
 
-def check_conflict_flow(session, two_editors, path, model, record_id, field, first_value, second_value):
-    """Both open the form; the first saves; the second is refused with the first's change shown, then saves."""
+def check_conflict_flow(session, two_editors, path, model, record_id, field, first_value, second_value, prefix=""):
+    """Both open the form; the first saves; the second is refused with the first's change shown, then saves.
+
+    `field` is the record's attribute; the form's inputs are named with the form's `prefix` ("action-")."""
     first, second = two_editors
     first_form, second_form = load_form(first, path), load_form(second, path)
-    old_value = value_of(first_form, field)
+    old_value = value_of(first_form, prefix + field)
 
-    assert post(first, path, replaced(first_form, **{field: first_value})).status_code == 302
-    response = post(second, path, replaced(second_form, **{field: second_value}))
+    assert post(first, path, replaced(first_form, **{prefix + field: first_value})).status_code == 302
+    response = post(second, path, replaced(second_form, **{prefix + field: second_value}))
 
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "Someone else saved this record while you were editing it" in html
     assert first_value in html and old_value in html  # what the other person changed, before → after
     conflict_form = form_values(html, path)
-    assert value_of(conflict_form, field) == second_value  # the second person's input is kept
+    assert value_of(conflict_form, prefix + field) == second_value  # the second person's input is kept
     current = reloaded(session, model, record_id)
     assert getattr(current, field) == first_value  # nothing of the second save was written
-    assert value_of(conflict_form, "version") == str(current.version)
+    assert value_of(conflict_form, prefix + "version") == str(current.version)
 
     # Saving the conflict form again is a deliberate choice: it applies the second person's input.
     assert post(second, path, conflict_form).status_code == 302
@@ -92,6 +94,15 @@ def test_source_conflict_is_shown_and_resolved(session, two_editors, make_source
     source = make_source(title="Kerja sama teknologi")
     path = f"/sources/{source.id}/edit"
     check_conflict_flow(session, two_editors, path, Source, source.id, "title", "Kerja sama AITEC", "Judul kedua")
+
+
+def test_action_conflict_is_shown_and_resolved(session, two_editors, make_agreement):
+    action = FollowUpAction(agreement=make_agreement(), title="Laporan pelaksanaan tahunan", note="Draft by KOICA")
+    session.add(action)
+    session.commit()
+    path = f"/actions/{action.id}/edit"
+    first, second = "Draft received 3 Nov", "Menunggu masukan KOICA"
+    check_conflict_flow(session, two_editors, path, FollowUpAction, action.id, "note", first, second, "action-")
 
 
 def test_conflict_page_names_who_changed_what(app, session, make_user, make_agreement):

@@ -31,12 +31,13 @@ from tracker.forms.base import (
     options,
 )
 from tracker.forms.contract import contract_form, fill_plain, limit, plain_data
+from tracker.forms.periods import YearsMonthsField
 from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
 from tracker.models import AgreementStatus, ImplementationStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
 from tracker.queries.agreements import SortOrder
 from tracker.records.agreement import AgreementData, RelationData
-from tracker.records.fields import max_length
+from tracker.records.fields import max_length, spec_of
 
 BLANK_PARTY_ROWS = 3
 PLACE_MAX = max_length(AgreementData, "place_of_signing")
@@ -90,8 +91,20 @@ class PartyRoleForm(Form):
     role = SelectField(_("Role"), choices=options(choices(PartyRole)), default=PartyRole.SIGNATORY.value)
 
 
+def years_and_months(name: str, label: Any, hint: Any) -> YearsMonthsField:
+    """A span of the terms kept in months, typed as years and months, within the contract's bounds."""
+    spec = spec_of(AgreementData, name)
+    return YearsMonthsField(label, minimum=spec.minimum, maximum=spec.maximum, description=hint)
+
+
 class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[misc]
-    """Create or edit an agreement: an input per field of the contract, its sectors and parties."""
+    """Create or edit an agreement: an input per field of the contract, its sectors and parties; the terms' duration
+    and renewal period in years and months."""
+
+    duration_months = years_and_months("duration_months", _("Duration"), _("Such as 5 years 0 months."))
+    renewal_months = years_and_months(
+        "renewal_months", _("Renewal period"), _("Each further term, when it differs; blank renews for the duration.")
+    )
 
     owner_id = SelectField(
         _("Responsible officer"), coerce=optional_id, invalid_choice_message=_("Choose a user from the list.")

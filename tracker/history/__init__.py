@@ -5,6 +5,10 @@ relations made or removed, become pending entries. Just before the transaction c
 per record (one save may flush several times: lazy loads autoflush half-way through a service) and inserted
 as `Change` rows with one statement. A rolled-back transaction or savepoint drops its entries.
 
+A service whose save is an operation of its own (recording a renewal, a termination) names it with `note_summary`:
+the record's entry then reads "Renewal recorded: …" instead of the generic "Edited status, renewal". The listeners
+still record every field; only the summary is the service's.
+
 Values are JSON-friendly: dates as ISO text, partial dates at their precision ("2006"), enums by value.
 """
 
@@ -30,13 +34,23 @@ from tracker.history.recorder import (
 from tracker.history.text import field_label, summarize
 from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction
 
-__all__ = ["LABEL_ATTRIBUTES", "MODELS", "RECORD_TYPES", "RecordedSession", "field_label", "is_deletion"]
+__all__ = [
+    "LABEL_ATTRIBUTES",
+    "MODELS",
+    "RECORD_TYPES",
+    "RecordedSession",
+    "field_label",
+    "is_deletion",
+    "note_summary",
+]
 
 # Keys in `Session.info`.
 PENDING = "history.pending"  # entries waiting for the commit
 LINKS = "history.links"  # link rows the current flush writes, noted by mapper events
+NOTES = "history.notes"  # summaries services gave their saves: ((record type, id), summary, savepoint)
 
 # --- merging and writing ---------------------------------------------------------------------------
+
 
 MERGEABLE = (ChangeAction.CREATE, ChangeAction.UPDATE)
 
@@ -93,6 +107,23 @@ def write(session: Session, entries: list[Entry]) -> None:
     session.connection().execute(insert(Change), rows)
 
 
+def note_summary(session: Session, record: Any, summary: object) -> None:
+    """Say what this transaction's save of `record` is ("Renewal recorded: …"): its created or changed entry is
+    summarised so instead of "Edited …". The record must have its id (be flushed); the summary is translated when
+    the transaction commits, like every summary."""
+    key = (RECORD_TYPES[type(record)], record.id)
+    session.info.setdefault(NOTES, []).append((key, summary, session.get_nested_transaction()))
+
+
+def apply_notes(entries: list[Entry], notes: list[tuple[tuple[str, int], object, Any]]) -> None:
+    """Give each noted record's created or changed entry the summary its service noted (the last one noted)."""
+    summaries = {key: summary for key, summary, _tag in notes}
+    for entry in entries:
+        key = (entry.record_type, entry.record_id)
+        if entry.action in MERGEABLE and key in summaries:
+            entry.summary = summaries.pop(key)
+
+
 # --- listeners -------------------------------------------------------------------------------------
 
 
@@ -136,6 +167,7 @@ def before_commit(session: Session) -> None:
         return
     session.flush()
     entries = merge(session.info.pop(PENDING, []))
+    apply_notes(entries, session.info.pop(NOTES, []))
     if entries:
         write(session, entries)
 
@@ -144,15 +176,19 @@ def after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
     """Drop the entries of a rolled-back savepoint, or all of them when the whole transaction rolls back."""
     if not previous.nested:
         session.info.pop(PENDING, None)
+        session.info.pop(NOTES, None)
         return
     pending = session.info.get(PENDING, [])
     session.info[PENDING] = [entry for entry in pending if not inside(entry.tag, previous)]
+    notes = session.info.get(NOTES, [])
+    session.info[NOTES] = [note for note in notes if not inside(note[2], previous)]
 
 
 def after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     """Nothing pending outlives its transaction."""
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+        session.info.pop(NOTES, None)
 
 
 def inside(tag: SessionTransaction | None, transaction: SessionTransaction) -> bool:

@@ -119,6 +119,8 @@ class Entry:
     record: Any = field(default=None, repr=False)
     # The savepoint the entry was flushed in: if it rolls back, so does the entry.
     tag: SessionTransaction | None = field(default=None, repr=False)
+    # The summary a service gave the save (history.note_summary), instead of the one made from the changes.
+    summary: Any = None
 
 
 def plain(value: Any) -> Any:

@@ -51,12 +51,15 @@ LINK_SUMMARIES: dict[tuple[ChangeAction, str], Callable[[Any], object]] = {
 
 
 def summarize(entry: Entry) -> str:
-    """A short text for the entry: "Created", "Edited title, end", "Linked source “X”", "Deleted"."""
+    """A short text for the entry: "Created", "Edited title, end", "Linked source “X”", "Deleted", or what its
+    service said the save was ("Not renewed")."""
     action, keys = entry.action, list(entry.changes)
     if action in (ChangeAction.LINK, ChangeAction.UNLINK):
         text = LINK_SUMMARIES[(action, keys[0])](entry.subject)
     elif is_deletion(entry.changes):
         text = _("Deleted")
+    elif entry.summary is not None:
+        text = entry.summary
     elif action is ChangeAction.UPDATE and keys == ["source note"] and entry.subject:
         text = _("Edited the note on source “%(name)s”", name=entry.subject)
     elif action is ChangeAction.UPDATE:
@@ -64,3 +67,29 @@ def summarize(entry: Entry) -> str:
     else:
         text = {ChangeAction.CREATE: _("Created"), ChangeAction.ARCHIVE: _("Archived")}.get(action, _("Restored"))
     return str(text)[:SUMMARY_MAX]
+
+
+# What the operations of services/outcomes.py say they are (history.note_summary). Days at their precision in ISO
+# form ("2024-03-01", "2024"), as in the line the termination adds to the notes: a summary is stored as text.
+
+
+def renewal_summary(renewed_by: str) -> object:
+    """The renewed agreement's entry: "Renewal recorded: renewed by “X”"."""
+    return _("Renewal recorded: renewed by “%(title)s”", title=renewed_by)
+
+
+def renewing_summary(renews: str) -> object:
+    """The renewing agreement's entry: "Created as the renewal of “X”"."""
+    return _("Created as the renewal of “%(title)s”", title=renews)
+
+
+def termination_summary(on: str, notice_by: object | None) -> object:
+    """ "Terminated on 2024-03-01 (notice given by: The partner)", without who when that is not recorded."""
+    if notice_by is None:
+        return _("Terminated on %(on)s", on=on)
+    return _("Terminated on %(on)s (notice given by: %(party)s)", on=on, party=notice_by)
+
+
+def non_renewal_summary() -> object:
+    """ "Not renewed"."""
+    return _("Not renewed")

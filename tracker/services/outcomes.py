@@ -2,7 +2,8 @@
 
 Each is one write of one transaction (the caller commits or rolls back): the old agreement is changed over the
 version the user loaded, so a renewal never leaves a new agreement without its `renews` relation or an old one
-still "renewal intended". The session's listeners record every change in the history.
+still "renewal intended". The session's listeners record every change in the history; each operation names itself
+there ("Renewal recorded: renewed by …", "Terminated on …", "Not renewed") with history.note_summary.
 
 Why no new columns: the termination's date is the agreement's end (when earlier than the recorded one), and who
 gave notice and why are a dated line appended to the notes ("Terminated 2024-03-01 (notice given by: The
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from tracker.dates import PartialDate
 from tracker.errors import DuplicateError, StateError, ValidationError
+from tracker.history import note_summary
+from tracker.history.text import non_renewal_summary, renewal_summary, renewing_summary, termination_summary
 from tracker.i18n import _
 from tracker.labels import label
 from tracker.models import (
@@ -36,7 +39,7 @@ from tracker.records.fields import max_length
 from tracker.services.agreements import add_relation, create_agreement
 from tracker.services.terms import sync_terms
 from tracker.services.versions import versioned_update
-from tracker.terms import current_term, period_after, terms_of
+from tracker.terms import next_term, renewal_period, terms_of
 
 # What the old agreement becomes once renewed: the user confirms which.
 OLD_STATUSES = (AgreementStatus.EXPIRED, AgreementStatus.SUPERSEDED)
@@ -54,8 +57,10 @@ class Termination:
 
 
 def renewal_data(old: Agreement, today: date) -> AgreementData:
-    """The new agreement's fields pre-filled from the old one, with the next period its terms give."""
-    start, end = next_period(old, today)
+    """The new agreement's fields pre-filled from the old one, with the next period its terms give; that period (a
+    renewal period, else the old duration) is the new agreement's duration."""
+    terms = terms_of(old)
+    start, end = next_term(terms, today)
     return AgreementData(
         title=old.title,
         title_local=old.title_local,
@@ -63,7 +68,7 @@ def renewal_data(old: Agreement, today: date) -> AgreementData:
         status=AgreementStatus.IN_FORCE,
         start=start,
         end=end,
-        duration_months=old.duration_months,
+        duration_months=renewal_period(terms),
         auto_renewal=old.auto_renewal,
         renewal_months=old.renewal_months,
         notice_period=old.notice_period,
@@ -75,16 +80,6 @@ def renewal_data(old: Agreement, today: date) -> AgreementData:
         parties=[(link.party_id, link.role) for link in old.party_links],
         summary=old.summary,
     )
-
-
-def next_period(old: Agreement, today: date) -> tuple[PartialDate | None, PartialDate | None]:
-    """The day after the old agreement's end (its recorded one, else the current term's) and the end its duration
-    gives; nothing when no end is known."""
-    end = old.end
-    if end is None:
-        term = current_term(terms_of(old), today)
-        end = term.end if term else None
-    return period_after(end, old.duration_months) if end is not None else (None, None)
 
 
 def record_renewal(
@@ -108,6 +103,8 @@ def record_renewal(
     new = create_agreement(session, data)
     session.flush()
     add_relation(session, new, old.id, RelationKind.RENEWS)
+    note_summary(session, old, renewal_summary(new.title))
+    note_summary(session, new, renewing_summary(old.title))
     return new
 
 
@@ -140,6 +137,9 @@ def record_termination(
             agreement.end = on
         agreement.notes = _appended(agreement.notes, line)
     sync_terms(session, agreement)
+    notice_by = termination.notice_by
+    party = label(notice_by) if notice_by is not NoticeParty.NOT_RECORDED else None
+    note_summary(session, agreement, termination_summary(on.iso(), party))
     return agreement
 
 
@@ -163,6 +163,7 @@ def record_non_renewal(
         if reason.strip():
             line = _with_reason(str(_("Not renewed (recorded %(day)s)", day=today.isoformat())), reason)
             agreement.notes = _appended(agreement.notes, line)
+    note_summary(session, agreement, non_renewal_summary())
     return agreement
 
 

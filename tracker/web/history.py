@@ -31,6 +31,7 @@ from tracker.models import (
     SourceKind,
 )
 from tracker.queries import history as queries
+from tracker.termwords import months_text
 
 bp = Blueprint("history", __name__)
 
@@ -51,6 +52,8 @@ RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
 PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end", "in_force", "implementation_as_of", "due"})
 # Recorded as ISO times, shown in the reader's format.
 TIME_FIELDS = frozenset({"archived_at", "deleted_at"})
+# The terms' spans, recorded in months, shown as the agreement's page says them ("5 years", "1 year 6 months").
+MONTH_SPAN_FIELDS = frozenset({"duration_months", "renewal_months"})
 
 
 @bp.get("/agreements/<id:agreement_id>/history")
@@ -188,6 +191,8 @@ def show_value(record_type: str, field: str, value: Any) -> str:
         return country_name(value)
     if field == "language":
         return language_name(value)
+    if field in MONTH_SPAN_FIELDS and isinstance(value, int):
+        return months_text(value)
     return show_text(field, value)
 
 

@@ -1,5 +1,6 @@
 """Recording what happened to an agreement (issue 15): its renewal by a new agreement, its termination, or that it
-is not renewed. Each form saves in one transaction over the version of the agreement the user opened."""
+is not renewed. Each form saves in one transaction over the version of the agreement the user opened; a save over
+an older one shows what others changed since, as the edit page does (web/conflicts.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from tracker.clock import local_today
 from tracker.db import get_session
-from tracker.errors import TrackerError
+from tracker.errors import ConflictError, TrackerError
 from tracker.forms.base import EDITING
 from tracker.forms.outcomes import NonRenewalForm, RenewalForm, TerminationForm
 from tracker.i18n import _
@@ -16,6 +17,7 @@ from tracker.queries.parties import home_party_choices, party_choices
 from tracker.queries.sectors import sector_id_choices
 from tracker.queries.users import user_choices
 from tracker.services import outcomes as service
+from tracker.web.conflicts import render_conflict
 from tracker.web.helpers import get_or_404, render_invalid
 
 bp = Blueprint("outcomes", __name__, url_prefix="/agreements/<id:agreement_id>")
@@ -60,6 +62,8 @@ def save_renewal(agreement_id: int):
         return render_invalid("agreements/form.html", form, **context)
     try:
         new = service.record_renewal(session, old, form.to_data(), form.old_status_data(), form.version.data)
+    except ConflictError as error:
+        return render_conflict("agreements/form.html", form, error, old, **context)
     except TrackerError as error:
         session.rollback()
         return render_invalid("agreements/form.html", form, error, **context)
@@ -88,6 +92,8 @@ def save_termination(agreement_id: int):
         return render_invalid("agreements/termination.html", form, agreement=agreement)
     try:
         service.record_termination(session, agreement, form.to_data(), form.version.data)
+    except ConflictError as error:
+        return render_conflict("agreements/termination.html", form, error, agreement, agreement=agreement)
     except TrackerError as error:
         session.rollback()
         return render_invalid("agreements/termination.html", form, error, agreement=agreement)
@@ -115,6 +121,8 @@ def save_non_renewal(agreement_id: int):
         return render_invalid("agreements/non_renewal.html", form, agreement=agreement)
     try:
         service.record_non_renewal(session, agreement, form.reason.data or "", local_today(), form.version.data)
+    except ConflictError as error:
+        return render_conflict("agreements/non_renewal.html", form, error, agreement, agreement=agreement)
     except TrackerError as error:
         session.rollback()
         return render_invalid("agreements/non_renewal.html", form, error, agreement=agreement)
