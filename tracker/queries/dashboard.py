@@ -267,7 +267,7 @@ class Figures:
     by_country: list[tuple[str, int]]
     # Per partner country (most agreements first): its agreements and how many of them are implemented.
     implementation_by_country: list[CountryImplementation]
-    # Open agreements ending in each quarter, from the one holding `as_of` on, for about two years.
+    # Open agreements per quarter by their decision date (else end), from the one holding `as_of` on, about two years.
     by_quarter: list[tuple[Quarter, int]]
 
 
