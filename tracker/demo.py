@@ -20,6 +20,7 @@ from tracker.models import (
     AgreementParty,
     AgreementSource,
     AgreementStatus,
+    ImplementationStatus,
     InstrumentType,
     Party,
     PartyAlias,
@@ -83,6 +84,10 @@ class AgreementSpec:
     parties: tuple[tuple[str, PartyRole], ...] = ()
     sectors: tuple[str, ...] = ()
     evidence: tuple[tuple[str, str], ...] = ()
+    # How far the cooperation is carried out, apart from the legal status, with a note and the day it was assessed.
+    implementation: ImplementationStatus = ImplementationStatus.NOT_RECORDED
+    implementation_note: str = ""
+    implementation_as_of: str | None = None
 
 
 PARTIES = (
@@ -163,6 +168,12 @@ AGREEMENTS = (
             (DIRECTORATE, PartyRole.IMPLEMENTING_AGENCY),
         ),
         sectors=("technology",),
+        implementation=ImplementationStatus.IMPLEMENTED,
+        implementation_note=(
+            "Carried out since 2006: the ministry reports the technology development cooperation as working and "
+            "still needed, and wants to extend it (Harjanto, Jakarta, 4 October 2017)."
+        ),
+        implementation_as_of="2017-10-04",
         evidence=(
             (
                 TIRTO_URL,
@@ -189,6 +200,9 @@ AGREEMENTS = (
         notes="Announced by Director General Harjanto on 4 October 2017; the Korean signatory is not named yet.",
         parties=((MINISTRY, PartyRole.SIGNATORY), (GOVERNMENT_KR, PartyRole.SIGNATORY)),
         sectors=("renewable-energy", "electric-vehicles"),
+        implementation=ImplementationStatus.NOT_STARTED,
+        implementation_note="Being prepared, not yet signed: no joint activity under it yet.",
+        implementation_as_of="2017-10",
         evidence=(
             (
                 TIRTO_URL,
@@ -304,7 +318,10 @@ def _agreement(
         renewal_intent=spec.renewal_intent,
         summary=spec.summary,
         notes=spec.notes,
+        implementation=spec.implementation,
+        implementation_note=spec.implementation_note,
     )
+    agreement.implementation_as_of = PartialDate.parse(spec.implementation_as_of) if spec.implementation_as_of else None
     agreement.start = PartialDate.parse(spec.start) if spec.start else None
     agreement.end = PartialDate.parse(spec.end) if spec.end else None
     agreement.party_links = [AgreementParty(party=parties[name], role=role) for name, role in spec.parties]

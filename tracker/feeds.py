@@ -1,7 +1,14 @@
-"""What a calendar feed says: each agreement's end as an all-day event, and review reminders before it.
+"""What a calendar feed says: each agreement's date as an all-day event, and review reminders before it.
 
-An end known only to the year or the month is shown on its earliest possible day (as the expiring list
-counts it), and every text says so: a reader must not take 1 January for the real day.
+An agreement's date is the one the expiring list goes by (queries/expiring.py `dated_entry`): the decision date of
+its current term (the last day to give notice) where its terms give a notice period, else its end; the event says
+which ("Decision due: notice must be given by …" or "Ends: …"), and the reminders count back from it. An end known
+only to the year or the month is shown on its earliest possible day (as the expiring list counts it), and every
+text says so: a reader must not take 1 January for the real day.
+
+UIDs: an agreement without terms keeps `agreement-<id>-end`; with terms, its events are those of its current term
+(`agreement-<id>-term-<n>`), so an edit of the agreement or its notice updates the same events in calendar apps
+(SEQUENCE is the agreement's version), and the next term's events are new ones once it is current.
 """
 
 from __future__ import annotations
@@ -13,13 +20,13 @@ from babel.dates import format_skeleton
 from flask_babel import get_locale
 
 from tracker.dates import PartialDate, Precision
-from tracker.formatting import partial_date
+from tracker.formatting import full_date, partial_date
 from tracker.i18n import _, _n
 from tracker.ics import AllDayEvent
 from tracker.labels import label
 from tracker.models import FollowUpAction
-from tracker.queries.calendars import FeedEntry
-from tracker.queries.expiring import add_months
+from tracker.queries.expiring import ExpiringAgreement, add_months
+from tracker.termwords import term_end_text
 
 # Builds the absolute URL of an agreement's page from its id.
 LinkBuilder = Callable[[int], str]
@@ -30,21 +37,38 @@ def shown_on(day: date) -> str:
     return format_skeleton("MMMd", day, locale=get_locale())
 
 
-def end_wording(end: PartialDate) -> str:
-    """The end at its precision, saying which day stands for it: "2018 (year only: shown on 1 Jan)"."""
+def end_wording(end: PartialDate, day: date | None = None) -> str:
+    """The end at its precision, saying which day stands for it (`day`, else its earliest possible day):
+    "2018 (year only: shown on 1 Jan)"."""
+    shown = day or end.value
     if end.precision is Precision.YEAR:
-        return str(_("%(date)s (year only: shown on %(day)s)", date=partial_date(end), day=shown_on(end.value)))
+        return str(_("%(date)s (year only: shown on %(day)s)", date=partial_date(end), day=shown_on(shown)))
     if end.precision is Precision.MONTH:
-        return str(_("%(date)s (month only: shown on %(day)s)", date=partial_date(end), day=shown_on(end.value)))
+        return str(_("%(date)s (month only: shown on %(day)s)", date=partial_date(end), day=shown_on(shown)))
     return partial_date(end)
 
 
-def description(entry: FeedEntry, url: str, reminder: str | None = None) -> str:
-    """The lines every event of an agreement carries: end, parties, status, renewal, link."""
+def date_line(entry: ExpiringAgreement) -> str:
+    """Which date the agreement's events go by: "Decision due: notice must be given by 1 July 2018; current term
+    ends 31 December 2018", or "Ends: 31 October 2018"."""
+    if entry.notice_due:
+        assert entry.term is not None  # a notice is due only before a term's end
+        return str(
+            _(
+                "Decision due: notice must be given by %(day)s; current term ends %(end)s",
+                day=full_date(entry.day),
+                end=term_end_text(entry.term),
+            )
+        )
+    return str(_("Ends: %(when)s", when=end_wording(entry.end, entry.day)))
+
+
+def description(entry: ExpiringAgreement, url: str, reminder: str | None = None) -> str:
+    """The lines every event of an agreement carries: its date, parties, status, renewal, link."""
     agreement = entry.agreement
     lines = [
         agreement.title,
-        str(_("Ends: %(when)s", when=end_wording(entry.end))),
+        date_line(entry),
         str(_("Parties: %(names)s", names="; ".join(party.name for party in entry.parties) or "—")),
         str(_("Status: %(status)s", status=label(agreement.status))),
         str(_("Renewal: %(renewal)s", renewal=label(agreement.renewal_intent))),
@@ -55,36 +79,51 @@ def description(entry: FeedEntry, url: str, reminder: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def end_summary(entry: FeedEntry) -> str:
-    """ "AITEC cooperation ends", or "... ends 2018 (year only: shown on 1 Jan)" when the day is not known."""
+def end_summary(entry: ExpiringAgreement) -> str:
+    """ "AITEC cooperation ends", "... ends 2018 (year only: shown on 1 Jan)" when the day is not known, or
+    "Decision due: AITEC cooperation" on a decision date."""
     title = entry.agreement.title
+    if entry.notice_due:
+        return str(_("Decision due: %(title)s", title=title))
     if entry.end.precision is Precision.DAY:
         return str(_("%(title)s ends", title=title))
-    return str(_("%(title)s ends %(when)s", title=title, when=end_wording(entry.end)))
+    return str(_("%(title)s ends %(when)s", title=title, when=end_wording(entry.end, entry.day)))
 
 
-def review_summary(entry: FeedEntry, months: int) -> str:
-    """ "Review: AITEC cooperation ends in 6 months", with the end's precision when the day is not known."""
-    text = str(
-        _n(
-            "Review: %(title)s ends in %(num)d month",
-            "Review: %(title)s ends in %(num)d months",
-            months,
-            title=entry.agreement.title,
+def review_summary(entry: ExpiringAgreement, months: int) -> str:
+    """ "Review: AITEC cooperation ends in 6 months", with the end's precision when the day is not known, or
+    "Review: decision on AITEC cooperation due in 6 months"."""
+    title = entry.agreement.title
+    if entry.notice_due:
+        return str(
+            _n(
+                "Review: decision on %(title)s due in %(num)d month",
+                "Review: decision on %(title)s due in %(num)d months",
+                months,
+                title=title,
+            )
         )
+    text = str(
+        _n("Review: %(title)s ends in %(num)d month", "Review: %(title)s ends in %(num)d months", months, title=title)
     )
     if entry.end.precision is Precision.DAY:
         return text
-    return str(_("%(review)s; ends %(when)s", review=text, when=end_wording(entry.end)))
+    return str(_("%(review)s; ends %(when)s", review=text, when=end_wording(entry.end, entry.day)))
 
 
-def end_event(entry: FeedEntry, link: LinkBuilder, domain: str) -> AllDayEvent:
-    """The all-day event on the agreement's end (its earliest possible day)."""
+def uid_stem(entry: ExpiringAgreement) -> str:
+    """ "agreement-7", or "agreement-7-term-3" for the events of an agreement's current term."""
+    stem = f"agreement-{entry.agreement.id}"
+    return f"{stem}-term-{entry.term.number}" if entry.term else stem
+
+
+def end_event(entry: ExpiringAgreement, link: LinkBuilder, domain: str) -> AllDayEvent:
+    """The all-day event on the agreement's date: its decision date, or its end (its earliest possible day)."""
     agreement = entry.agreement
     url = link(agreement.id)
     return AllDayEvent(
-        uid=f"agreement-{agreement.id}-end@{domain}",
-        day=entry.end.value,
+        uid=f"{uid_stem(entry)}@{domain}" if entry.term else f"{uid_stem(entry)}-end@{domain}",
+        day=entry.day,
         summary=end_summary(entry),
         description=description(entry, url),
         url=url,
@@ -93,18 +132,25 @@ def end_event(entry: FeedEntry, link: LinkBuilder, domain: str) -> AllDayEvent:
     )
 
 
-def review_event(entry: FeedEntry, months: int, link: LinkBuilder, domain: str) -> AllDayEvent:
-    """A reminder `months` before the end, to review the agreement while there is time to renew it."""
+def review_event(entry: ExpiringAgreement, months: int, link: LinkBuilder, domain: str) -> AllDayEvent:
+    """A reminder `months` before the agreement's date, to review it while there is time to decide or renew."""
     agreement = entry.agreement
     url = link(agreement.id)
-    reminder = str(
-        _n("Review reminder: %(num)d month before the end.", "Review reminder: %(num)d months before the end.", months)
-    )
+    if entry.notice_due:
+        reminder = _n(
+            "Review reminder: %(num)d month before the decision date.",
+            "Review reminder: %(num)d months before the decision date.",
+            months,
+        )
+    else:
+        reminder = _n(
+            "Review reminder: %(num)d month before the end.", "Review reminder: %(num)d months before the end.", months
+        )
     return AllDayEvent(
-        uid=f"agreement-{agreement.id}-review-{months}m@{domain}",
-        day=add_months(entry.end.value, -months),
+        uid=f"{uid_stem(entry)}-review-{months}m@{domain}",
+        day=add_months(entry.day, -months),
         summary=review_summary(entry, months),
-        description=description(entry, url, reminder),
+        description=description(entry, url, str(reminder)),
         url=url,
         modified=agreement.updated_at,
         sequence=agreement.version,
@@ -147,8 +193,10 @@ def action_events(actions: list[FollowUpAction], link: LinkBuilder, domain: str)
     return [action_event(action, link, domain) for action in actions]
 
 
-def feed_events(entries: list[FeedEntry], lead_months: list[int], link: LinkBuilder, domain: str) -> list[AllDayEvent]:
-    """The end of each agreement and its review reminders, in the order of the entries."""
+def feed_events(
+    entries: list[ExpiringAgreement], lead_months: list[int], link: LinkBuilder, domain: str
+) -> list[AllDayEvent]:
+    """The date of each agreement and its review reminders, in the order of the entries."""
     events: list[AllDayEvent] = []
     for entry in entries:
         events.append(end_event(entry, link, domain))

@@ -28,14 +28,20 @@ def notice_text(terms: Terms) -> str:
     return ngettext("%(num)d month's notice", "%(num)d months' notice", terms.notice_period)
 
 
+def term_end_text(term: Term) -> str:
+    """ "31 December 2018", or "2018; end known only to the year" when the day is not known."""
+    end = partial_date(term.end)
+    if term.end.precision is Precision.YEAR:
+        return str(_("%(end)s; end known only to the year", end=end))
+    if term.end.precision is Precision.MONTH:
+        return str(_("%(end)s; end known only to the month", end=end))
+    return end
+
+
 def decision_sentence(term: Term, terms: Terms) -> str:
     """ "Decide by 1 July 2018 at the latest (6 months' notice before the end of the current term, 31 December
     2018)", with the end's precision said when it is known only to the year or month."""
-    end = partial_date(term.end)
-    if term.end.precision is Precision.YEAR:
-        end = str(_("%(end)s; end known only to the year", end=end))
-    elif term.end.precision is Precision.MONTH:
-        end = str(_("%(end)s; end known only to the month", end=end))
+    end = term_end_text(term)
     if not terms.notice_period:
         return str(_("The current term ends %(end)s.", end=end))
     return str(

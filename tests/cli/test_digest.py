@@ -14,7 +14,17 @@ from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 
 from tests.conftest import sign_in_client
 from tracker.dates import PartialDate
-from tracker.models import ActionStatus, AgreementStatus, FollowUpAction, PartyRole, RenewalIntent, User, UserRole
+from tracker.models import (
+    ActionStatus,
+    AgreementStatus,
+    FollowUpAction,
+    ImplementationStatus,
+    PartyRole,
+    RenewalIntent,
+    User,
+    UserRole,
+)
+from tracker.services.terms import sync_terms
 
 AS_OF = "2017-10-04"
 BASE_URL = "https://tracker.kemenperin.example/app"
@@ -312,3 +322,37 @@ def test_opted_in_owners_get_both_parts_in_one_mail(app, session, mailbox, make_
     assert mail["Subject"] == "Expiring agreements: 1 ending soon, 0 needing attention"
     text, _html = parts(mail)
     assert text.index("YOUR AGREEMENTS AND ACTIONS") < text.index("ENDING WITHIN 12 MONTHS")
+
+
+# --- decision dates and implementation (issue 15) -------------------------------------------------------
+
+
+def test_agreements_come_into_the_window_by_their_decision_date(app, session, mailbox, make_user, make_agreement):
+    officer = make_user(UserRole.VIEWER, email="officer@kemenperin.example")
+    reader = make_user(UserRole.VIEWER, email="reader@kemenperin.example")
+    reader.digest_opt_in, reader.digest_months = True, 12
+    officer.digest_months = 12  # the window of one's own part too
+    # Ends 30 June 2019, past a twelve-month window, unless a year's notice is given: decide by 1 July 2018.
+    notice = make_agreement(
+        title="MoU kendaraan listrik",
+        end="2019-06-30",
+        notice_period=12,
+        owner=officer,
+        implementation=ImplementationStatus.ONGOING,
+    )
+    sync_terms(session, notice)
+    make_agreement(title="Textile LoI", end="2018-03-31")
+    make_agreement(title="Far away, no notice", end="2019-06-30", owner=officer)
+    session.commit()
+    assert send_digest(app, "--as-of", AS_OF).exit_code == 0
+    messages = mailbox.messages()
+    for address in ("reader@kemenperin.example", "officer@kemenperin.example"):
+        text, html = parts(messages[address])
+        for body in (text, html):
+            assert "MoU kendaraan listrik" in body and "Far away, no notice" not in body
+            # Each row says which date it goes by.
+            assert "Decide by 1 July 2018 (decision date; the term ends 30 June 2019), 270 days left" in body
+            assert "Implementation: Ongoing" in body
+    text, _html = parts(messages["reader@kemenperin.example"])
+    assert "Ends: 31 March 2018, 178 days left" in text
+    assert "Implementation:" not in text.split("Textile LoI")[1].split("* ")[0]  # not recorded: not said

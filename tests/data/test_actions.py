@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tracker.dates import PartialDate
 from tracker.errors import ConflictError, InUseError, ValidationError
-from tracker.models import ActionStatus, AgreementStatus, Change, ChangeAction, UserRole
+from tracker.models import ActionStatus, AgreementStatus, AutoRenewal, Change, ChangeAction, UserRole
 from tracker.queries.actions import count_overdue_actions, my_work, overdue_actions
 from tracker.queries.agreements import AgreementFilters, search_agreements
 from tracker.records.action import ActionData
@@ -16,6 +16,7 @@ from tracker.services.actions import create_action, set_action_status, update_ac
 from tracker.services.agreements import update_agreement
 from tracker.services.archive import archive
 from tracker.services.parties import archive_party
+from tracker.services.terms import sync_terms
 
 AS_OF = date(2026, 12, 6)
 
@@ -136,9 +137,48 @@ def test_my_work_lists_owned_agreements_and_their_open_actions(session, make_agr
     assigned = add(session, theirs, title="Prepare the meeting", due="2027-01-10", assignee_id=me.id)
     add(session, theirs, title="Not mine", assignee_id=other.id)
     add(session, soon, title="Finished", status=ActionStatus.DONE)
-    work = my_work(session, me.id)
-    assert [agreement.title for agreement in work.agreements] == ["Ends soon", "Ends later", "Closed"]
+    work = my_work(session, me.id, AS_OF)
+    assert [row.agreement.title for row in work.agreements] == ["Ends soon", "Ends later", "Closed"]
     assert [action.id for action in work.actions] == [assigned.id, on_mine.id]
+
+
+def test_my_agreements_go_by_the_upcoming_decision_date_else_the_end(session, make_agreement, make_user):
+    me = make_user()
+    make_agreement(title="Ends March 2027", end="2027-03", owner=me)
+    # Ends 31 December 2027 unless a year's notice is given: the decision is due by 1 January 2027, first.
+    notice = make_agreement(title="Kerja sama nikel", end="2027-12-31", notice_period=12, owner=me)
+    # Five-year terms from 2019, renewed unless six months' notice: the second term's decision, 1 July 2028.
+    renewing = make_agreement(
+        title="MoU baterai",
+        start="2019-01-01",
+        duration_months=60,
+        auto_renewal=AutoRenewal.YES,
+        notice_period=6,
+        owner=me,
+    )
+    make_agreement(title="No end known", owner=me)
+    make_agreement(
+        title="Closed with notice", end="2026-12-31", notice_period=6, status=AgreementStatus.EXPIRED, owner=me
+    )
+    for agreement in (notice, renewing):
+        sync_terms(session, agreement)
+    session.commit()
+    rows = my_work(session, me.id, AS_OF).agreements
+    assert [row.agreement.title for row in rows] == [
+        "Kerja sama nikel",
+        "Ends March 2027",
+        "MoU baterai",
+        "No end known",
+        "Closed with notice",
+    ]
+    assert [(row.dated.decision, row.dated.end.iso()) for row in rows[:3]] == [
+        (date(2027, 1, 1), "2027-12-31"),
+        (None, "2027-03"),
+        (date(2028, 7, 1), "2028-12-31"),
+    ]
+    assert rows[3].dated is None
+    # A closed agreement's decisions are over: it goes by its end.
+    assert (rows[4].dated.decision, rows[4].open) == (None, False)
 
 
 def test_a_responsible_unit_cannot_be_archived(session, make_agreement, make_party):

@@ -11,6 +11,7 @@ from tracker.dates import Precision
 from tracker.models import (
     Agreement,
     AgreementStatus,
+    ImplementationStatus,
     InstrumentType,
     Party,
     PartyAlias,
@@ -20,6 +21,7 @@ from tracker.models import (
     Sector,
     Source,
 )
+from tracker.queries.dashboard import CountryImplementation, figures
 from tracker.urls import normalize_url
 
 AITEC_TITLE = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
@@ -86,6 +88,19 @@ def test_aitec_agreement(session):
     notes = {link.source.outlet: link.note for link in record.source_links}
     assert "akan berakhir 2018. Kami ingin memperpanjang" in notes["tirto.id"]
     assert "Antara" in notes
+    assert record.implementation is ImplementationStatus.IMPLEMENTED
+    assert record.implementation_as_of.iso() == "2017-10-04" and "Carried out since 2006" in record.implementation_note
+
+
+def test_implementation_by_partner_country_shows_in_the_demo(session):
+    demo.load_demo(session)
+    session.commit()
+    mou = agreement(session, "MoU with Korea on renewable energy and electric vehicles")
+    assert (mou.implementation, mou.implementation_as_of.iso()) == (ImplementationStatus.NOT_STARTED, "2017-10")
+    moulds = agreement(session, "Cooperation on moulds and dies with Korea")
+    assert moulds.implementation is ImplementationStatus.NOT_RECORDED  # only being explored: nothing to say yet
+    board = figures(session, date(2017, 10, 4), "ID")
+    assert board.implementation_by_country == [CountryImplementation("KR", 3, 1)]
 
 
 def test_announced_agreements(session):

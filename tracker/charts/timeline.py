@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from tracker.charts.styles import ROW_BAND, StatusGroup, group_of, groups_for
 from tracker.dates import PartialDate, Precision
-from tracker.models import AgreementStatus
+from tracker.models import AgreementStatus, ImplementationStatus
 from tracker.text import shorten
 
 WIDTH = 960
@@ -55,6 +55,8 @@ class TimelineItem:
     start: PartialDate | None
     end: PartialDate | None
     signed: PartialDate | None = None
+    # Said in the row's tooltip and accessible name, not drawn: the left column has no room for it.
+    implementation: ImplementationStatus = ImplementationStatus.NOT_RECORDED
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class CalendarFeedForm(BaseForm):
         ),
     )
     lead_months = StringField(
-        _("Review reminders, in months before the end"),
+        _("Review reminders, in months before the decision date or end"),
         default=DEFAULT_LEAD_MONTHS,
         validators=[Length(max=100)],
         description=_("Whole months from 1 to 60, separated by commas. Leave it empty for no reminders."),

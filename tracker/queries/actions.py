@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.dates import PartialDate, Precision
 from tracker.models import ActionStatus, Agreement, AgreementParty, FollowUpAction
-from tracker.queries.expiring import OPEN_STATUSES
+from tracker.queries.expiring import OPEN_STATUSES, ExpiringAgreement, dated_entry
 
 # Rows of overdue actions the expiring page shows; the rest are one link away.
 OVERDUE_PREVIEW = 10
@@ -80,23 +80,48 @@ def _overdue_entry(action: FollowUpAction, as_of: date) -> OverdueAction:
 
 
 @dataclass(frozen=True)
+class OwnedAgreement:
+    """An agreement a user answers for, dated as the expiring list dates it: by its current term's decision date
+    where it is open and has terms, else by its end (None with neither)."""
+
+    agreement: Agreement
+    dated: ExpiringAgreement | None
+
+    @property
+    def open(self) -> bool:
+        """Whether the agreement is still open (not expired, terminated, superseded or cancelled)."""
+        return self.agreement.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
 class MyWork:
     """What a user answers for: the agreements they own, and the open actions assigned to them or on those."""
 
-    agreements: list[Agreement]
+    agreements: list[OwnedAgreement]
     actions: list[FollowUpAction]
 
 
-def owned_agreements(session: Session, user_id: int) -> list[Agreement]:
-    """The live agreements the user is the responsible officer of: open ones first, soonest end first."""
-    closed_last = Agreement.status.not_in(OPEN_STATUSES)
+def owned_agreements(session: Session, user_id: int, as_of: date) -> list[OwnedAgreement]:
+    """The live agreements the user is the responsible officer of: open ones first, by the day they go by as of
+    `as_of` (the upcoming decision date, else the end; passed ones first, as overdue), undated last."""
     statement = (
         select(Agreement)
         .where(Agreement.owner_id == user_id)
-        .order_by(closed_last, Agreement.end_on.is_(None), Agreement.end_on, Agreement.title, Agreement.id)
         .options(selectinload(Agreement.party_links).joinedload(AgreementParty.party), joinedload(Agreement.unit))
     )
-    return list(session.scalars(statement))
+    rows = [_owned(agreement, as_of) for agreement in session.scalars(statement)]
+    return sorted(rows, key=_owned_order)
+
+
+def _owned(agreement: Agreement, as_of: date) -> OwnedAgreement:
+    """The agreement with its date; a closed agreement's decisions are over, so it goes by its end."""
+    return OwnedAgreement(agreement, dated_entry(agreement, as_of, by_terms=agreement.status in OPEN_STATUSES))
+
+
+def _owned_order(row: OwnedAgreement) -> tuple:
+    """Open first, then by the day the row goes by (undated last), title and id."""
+    day = row.dated.day if row.dated else None
+    return (not row.open, day is None, day or date.min, row.agreement.title, row.agreement.id)
 
 
 def open_actions_for(session: Session, user_id: int) -> list[FollowUpAction]:
@@ -115,6 +140,6 @@ def open_actions_for(session: Session, user_id: int) -> list[FollowUpAction]:
     return list(session.scalars(statement))
 
 
-def my_work(session: Session, user_id: int) -> MyWork:
-    """Everything the "My agreements" page shows for one user."""
-    return MyWork(agreements=owned_agreements(session, user_id), actions=open_actions_for(session, user_id))
+def my_work(session: Session, user_id: int, as_of: date) -> MyWork:
+    """Everything the "My agreements" page shows for one user, dated as of `as_of`."""
+    return MyWork(agreements=owned_agreements(session, user_id, as_of), actions=open_actions_for(session, user_id))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from tracker.dates import PartialDate
-from tracker.models import ActionStatus, Agreement, CalendarFeed, FollowUpAction, Party, User
+from tracker.models import ActionStatus, Agreement, AgreementTerm, CalendarFeed, FollowUpAction, User
 from tracker.queries.agreements import AgreementFilters, filter_conditions
-from tracker.queries.expiring import OPEN_STATUSES, _distinct_parties, _with_parties
+from tracker.queries.expiring import OPEN_STATUSES, ExpiringAgreement, _with_parties, dated_entry
 
 # Tokens are 43 characters; anything much longer is not one of ours and is not worth hashing.
 MAX_TOKEN_LENGTH = 128
@@ -45,15 +44,6 @@ def feeds_of(session: Session, user_id: int) -> list[CalendarFeed]:
     return list(session.scalars(statement))
 
 
-@dataclass(frozen=True)
-class FeedEntry:
-    """An agreement in a feed, with its end and its parties (each once)."""
-
-    agreement: Agreement
-    end: PartialDate
-    parties: tuple[Party, ...]
-
-
 def feed_actions(session: Session, filters: AgreementFilters) -> list[FollowUpAction]:
     """The open follow-up actions with a due date of the agreements matching the filters, by due date."""
     statement = (
@@ -70,14 +60,13 @@ def feed_actions(session: Session, filters: AgreementFilters) -> list[FollowUpAc
     return list(session.scalars(statement))
 
 
-def feed_agreements(session: Session, filters: AgreementFilters) -> list[FeedEntry]:
-    """Agreements matching the filters that have an end and are still open (archived ones never show), by end."""
+def feed_agreements(session: Session, filters: AgreementFilters, as_of: date) -> list[ExpiringAgreement]:
+    """Agreements matching the filters that are still open (archived ones never show) and have an end or terms,
+    each dated as of `as_of` as the expiring list dates it (its current term's decision date, else its end), by
+    that date."""
+    dated = or_(Agreement.end_on.is_not(None), Agreement.id.in_(select(AgreementTerm.agreement_id)))
     statement = _with_parties(
-        select(Agreement)
-        .where(*filter_conditions(session, filters), Agreement.status.in_(OPEN_STATUSES), Agreement.end_on.is_not(None))
-        .order_by(Agreement.end_on, Agreement.id)
+        select(Agreement).where(*filter_conditions(session, filters), Agreement.status.in_(OPEN_STATUSES), dated)
     )
-    return [
-        FeedEntry(agreement=agreement, end=agreement.end, parties=_distinct_parties(agreement))
-        for agreement in session.scalars(statement)
-    ]
+    entries = [dated_entry(agreement, as_of) for agreement in session.scalars(statement)]
+    return sorted((entry for entry in entries if entry), key=lambda entry: (entry.day, entry.agreement.id))

@@ -1,4 +1,5 @@
-"""The dashboard's figures: totals, counts by status, sector and partner country, and ends per quarter, in SQL."""
+"""The dashboard's figures: totals, counts by status, sector and partner country, and decisions and ends per quarter,
+in SQL."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
@@ -29,9 +31,9 @@ from tracker.queries.actions import overdue_count
 from tracker.queries.expiring import (
     ATTENTION_GROUPS,
     DEFAULT_MONTHS,
-    OPEN_STATUSES,
     ExpiringAgreement,
-    existing_on,
+    by_decision,
+    by_end,
     expiring_count,
     first_expiring,
     group_count,
@@ -219,25 +221,26 @@ def sector_and_country_counts(
 
 
 def expiries_by_quarter(session: Session, as_of: date, quarters: int = QUARTERS_AHEAD) -> list[tuple[Quarter, int]]:
-    """Open agreements ending in each quarter from `as_of` on, as the expiring list counts them (from `as_of`).
+    """Open agreements per quarter from `as_of` on by the day the expiring list goes by: the current term's decision
+    date where the agreement has terms, else its end; a decision already passed (overdue) is in no quarter.
 
     An end known to the year or month counts at its earliest day, so "2018" falls in the first quarter of 2018.
+    Two parts, as the expiring count (queries/expiring.py says why): the ends from ix_agreement_status_end_on, the
+    decision dates from agreement_term's index; one statement.
     """
-    count = func.count()
-    statement = (
-        select(Agreement.end_on, count)
-        .where(
-            Agreement.status.in_(OPEN_STATUSES),
-            Agreement.end_on >= as_of,
-            Agreement.end_on <= window_end(as_of, quarters),
-            existing_on(as_of),
-        )
-        # Grouped by `+end_on` on SQLite: grouping by the column itself lures it to the index on `end_on` alone, in
-        # the group's order, which reads each agreement's row for its status and dates (7x slower at 100,000 than
-        # counting from the (status, end, archived, signed, start) index and grouping its entries afterwards).
-        .group_by(checked_only(Agreement.end_on))
-    )
-    return count_by_quarter(session.execute(statement).all(), as_of, quarters)
+    last = window_end(as_of, quarters)
+    # The ends grouped by `+end_on` on SQLite: grouping by the column itself lures it to the index on `end_on` alone,
+    # in the group's order, which reads each agreement's row for its status and dates (7x slower at 100,000 than
+    # counting from the (status, end, archived, signed, start) index and grouping its entries afterwards).
+    ends = by_end(as_of, last, _day_counts).group_by(checked_only(Agreement.end_on))
+    decisions = by_decision(as_of, last, _day_counts, since=as_of)
+    decisions = decisions.group_by(decisions.selected_columns[0])
+    return count_by_quarter(session.execute(union_all(ends, decisions)).all(), as_of, quarters)
+
+
+def _day_counts(day: ColumnElement[date]) -> tuple[ColumnElement[Any], ...]:
+    """The day and how many agreements go by it (the statement groups by the day)."""
+    return (day, func.count())
 
 
 def newest_sources(session: Session, limit: int = RECENT_SOURCES) -> list[Source]:
@@ -264,7 +267,7 @@ class Figures:
     by_country: list[tuple[str, int]]
     # Per partner country (most agreements first): its agreements and how many of them are implemented.
     implementation_by_country: list[CountryImplementation]
-    # Open agreements ending in each quarter, from the one holding `as_of` on, for about two years.
+    # Open agreements per quarter by their decision date (else end), from the one holding `as_of` on, about two years.
     by_quarter: list[tuple[Quarter, int]]
 
 

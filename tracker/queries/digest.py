@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from tracker.models import ActionStatus, Agreement, FollowUpAction, User
 from tracker.queries.actions import my_work
-from tracker.queries.expiring import OPEN_STATUSES, ExpiringAgreement, ExpiringReport, add_months, expiring_report
-from tracker.queries.expiring import _entry as entry
+from tracker.queries.expiring import ExpiringAgreement, ExpiringReport, add_months, expiring_report
 
 MIN_DIGEST_MONTHS = 1
 MAX_DIGEST_MONTHS = 24
@@ -47,12 +46,8 @@ def own_work(session: Session, user: User, as_of: date) -> OwnWork:
     if not user.owner_digest:
         return OwnWork([], [], as_of)
     until = add_months(as_of, digest_window(user))
-    work = my_work(session, user.id)
-    agreements = [
-        entry(agreement, as_of)
-        for agreement in work.agreements
-        if agreement.end_on is not None and agreement.end_on <= until and agreement.status in OPEN_STATUSES
-    ]
+    work = my_work(session, user.id, as_of)
+    agreements = [row.dated for row in work.agreements if row.dated and row.open and row.dated.day <= until]
     actions = [action for action in work.actions if action.due is not None and action.due.earliest <= until]
     return OwnWork(agreements, actions, as_of)
 

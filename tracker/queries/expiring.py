@@ -17,8 +17,10 @@ and their counts add up; overdue follow-up actions are the fourth group (tracker
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload, subqueryload
@@ -89,6 +91,18 @@ class ExpiringAgreement:
     # The group of needs attention the row is listed in (ATTENTION_GROUPS), if any: it gives the reason.
     group: str | None = None
 
+    @property
+    def day(self) -> date:
+        """The day the row goes by: the current term's decision date where the agreement has terms, else the end's
+        earliest possible day (`days_left` counts to it)."""
+        return self.decision if self.decision is not None else self.end.earliest
+
+    @property
+    def notice_due(self) -> bool:
+        """Whether the row goes by a deadline for giving notice, before the term's end (the terms give a notice
+        period); without one a term's decision date is its end."""
+        return self.term is not None and self.term.decision_on < self.term.end_on
+
 
 @dataclass(frozen=True)
 class ExpiringView:
@@ -151,6 +165,11 @@ def _entry(agreement: Agreement, as_of: date, by_terms: bool = False, group: str
     `by_terms`: the distance is to the current term's decision date where the agreement has terms.
     """
     term = current_term(terms_of(agreement), as_of) if by_terms else None
+    return _dated(agreement, as_of, term, group)
+
+
+def _dated(agreement: Agreement, as_of: date, term: Term | None, group: str | None = None) -> ExpiringAgreement:
+    """The entry going by `term`'s decision date, or by the agreement's end without a term."""
     key = term.decision_on if term else agreement.end_on
     months = whole_months_between(as_of, key) if key >= as_of else whole_months_between(key, as_of)
     return ExpiringAgreement(
@@ -163,6 +182,13 @@ def _entry(agreement: Agreement, as_of: date, by_terms: bool = False, group: str
         term=term,
         group=group,
     )
+
+
+def dated_entry(agreement: Agreement, as_of: date, by_terms: bool = True) -> ExpiringAgreement | None:
+    """The agreement with the day it goes by as of `as_of`, as the expiring list dates it: its current term's
+    decision date where it has terms (`by_terms`), else its end; None when it has neither."""
+    term = current_term(terms_of(agreement), as_of) if by_terms else None
+    return _dated(agreement, as_of, term) if term or agreement.end_on else None
 
 
 def current_terms(as_of: date) -> Subquery:
@@ -238,13 +264,30 @@ def expiring_count(as_of: date, months: int) -> Select:
     agreement_term's primary key), those with one from the terms whose decision falls in the window.
     """
     until = add_months(as_of, months)
+    return select(
+        by_end(as_of, until, _counted).scalar_subquery() + by_decision(as_of, until, _counted).scalar_subquery()
+    )
+
+
+# What a part of a count selects, given the day it goes by (the end, or the current term's decision date).
+DayColumns = Callable[[ColumnElement[date]], Sequence[ColumnElement[Any]]]
+
+
+def _counted(_day: ColumnElement[date]) -> Sequence[ColumnElement[Any]]:
+    """Only the number of rows."""
+    return (func.count(),)
+
+
+def by_end(as_of: date, until: date, columns: DayColumns) -> Select:
+    """SELECT `columns` of the open agreements existing on `as_of` without a current term whose end falls from
+    `as_of` to `until`: a range of ix_agreement_status_end_on, each checked against agreement_term's primary key."""
     has_term = (
         select(AgreementTerm.agreement_id)
         .where(AgreementTerm.agreement_id == Agreement.id, AgreementTerm.end_on >= as_of)
         .exists()
     )
-    by_end = (
-        select(func.count())
+    return (
+        select(*columns(Agreement.end_on))
         .select_from(Agreement)
         .where(
             Agreement.status.in_(OPEN_STATUSES),
@@ -254,14 +297,24 @@ def expiring_count(as_of: date, months: int) -> Select:
             ~has_term,
         )
     )
+
+
+def by_decision(as_of: date, until: date, columns: DayColumns, since: date | None = None) -> Select:
+    """SELECT `columns` of the open agreements existing on `as_of` whose current term's decision date is by `until`
+    (and from `since`, given one; else a passed decision, overdue while the term runs, counts too)."""
     term = current_terms(as_of)
-    by_decision = (
-        select(func.count())
+    decision = term.c.decision_on
+    return (
+        select(*columns(decision))
         .select_from(Agreement)
         .join(term, term.c.agreement_id == Agreement.id)
-        .where(Agreement.status.in_(OPEN_STATUSES), term.c.decision_on <= until, existing_on(as_of))
+        .where(
+            Agreement.status.in_(OPEN_STATUSES),
+            decision <= until,
+            *((decision >= since,) if since else ()),
+            existing_on(as_of),
+        )
     )
-    return select(by_end.scalar_subquery() + by_decision.scalar_subquery())
 
 
 # The groups of "needs attention", each with its own rule and reason (issue 15); the keys are `?show=` values.

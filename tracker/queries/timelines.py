@@ -38,6 +38,7 @@ def timeline_item(agreement: Agreement) -> TimelineItem:
         start=agreement.start,
         end=agreement.end,
         signed=agreement.signed,
+        implementation=agreement.implementation,
     )
 
 

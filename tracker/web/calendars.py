@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from tracker.access import role_allows
+from tracker.clock import local_today
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.feeds import action_events, feed_events
@@ -146,7 +147,7 @@ def feed_response(session: Session, calendar: CalendarFeed):
         lead_months = service.parse_lead_months(calendar.lead_months)
     except (QueryError, TrackerError) as error:
         return plain_error(error)
-    entries = feed_agreements(session, filters)
+    entries = feed_agreements(session, filters, local_today())
     domain = urlsplit(request.host_url).hostname or "localhost"
     events = feed_events(entries, lead_months, agreement_link, domain)
     if calendar.include_actions:
@@ -167,8 +168,10 @@ def feed_description() -> str:
     """What the subscribed calendar is, in the calendar app's own description field."""
     return str(
         _(
-            "Ends of cooperation agreements and review reminders, from the Cooperation Tracker. An end known only "
-            "to the year or the month is shown on its earliest possible day."
+            "Decision dates and ends of cooperation agreements, and review reminders, from the Cooperation Tracker. "
+            "Where an agreement's terms give a notice period, its event is the decision date of its current term "
+            "(the last day to give notice); otherwise its end. An end known only to the year or the month is shown "
+            "on its earliest possible day."
         )
     )
 

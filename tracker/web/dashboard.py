@@ -14,7 +14,6 @@ from tracker.forms.expiring import AsOfForm, default_months
 from tracker.i18n import _, _n
 from tracker.labels import label
 from tracker.queries.dashboard import Dashboard, FiguresCache, dashboard
-from tracker.queries.expiring import OPEN_STATUSES
 
 bp = Blueprint("dashboard", __name__)
 
@@ -22,6 +21,8 @@ bp = Blueprint("dashboard", __name__)
 BAD_QUERY_STATUS = 400
 # Bars per chart; sectors or countries beyond it are added up in one "others" bar.
 MAX_BARS = 12
+# A quarter's bar opens the expiring list for this many months.
+QUARTER_MONTHS = 3
 
 
 @bp.get("/")
@@ -104,14 +105,14 @@ def country_entries(board: Dashboard) -> list[BarEntry]:
 
 
 def quarter_entries(board: Dashboard) -> list[BarEntry]:
-    """A bar per quarter, linked to the open agreements ending in its year (the query page filters by year)."""
-    open_statuses = [status.value for status in OPEN_STATUSES]
+    """A bar per quarter, linked to the expiring list of three months from the quarter's first day (from the
+    reference day in the first quarter), which dates agreements as the chart does: by decision date, else end."""
     return [
         BarEntry(
             f"{quarter.year}-Q{quarter.number}",
             _("Q%(quarter)d %(year)d", quarter=quarter.number, year=quarter.year),
             count,
-            url_for("agreements.index", ends_from=quarter.year, ends_to=quarter.year, status=open_statuses, sort="end"),
+            url_for("expiring.index", as_of=max(board.as_of, quarter.first_day).isoformat(), months=QUARTER_MONTHS),
         )
         for quarter, count in board.by_quarter
     ]

@@ -1,4 +1,5 @@
-"""“My agreements”: what the signed-in user answers for, with the ends coming up and the actions open."""
+"""“My agreements”: what the signed-in user answers for, with the decision dates and ends coming up and the actions
+open."""
 
 from __future__ import annotations
 
@@ -15,5 +16,5 @@ bp = Blueprint("mine", __name__, url_prefix="/my")
 @bp.get("/")
 def index():
     """The agreements the user is the responsible officer of, and the open actions assigned to them or on those."""
-    work = my_work(get_session(), current_user.id)
-    return render_template("mine/index.html", work=work, today=local_today())
+    today = local_today()
+    return render_template("mine/index.html", work=my_work(get_session(), current_user.id, today), today=today)
