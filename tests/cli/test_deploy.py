@@ -358,7 +358,7 @@ def test_nginx_in_front_of_gunicorn(served_behind_nginx):
 
     # A body over the app's 6 MB but within nginx's 7 MB reaches the app, which refuses it with its own page.
     too_large = b"x" * (6 * 1024 * 1024 + 1)
-    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    form = {"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en"}  # the default is Indonesian
     status, headers, body = secure(served, "/sign-in", "POST", body=too_large, headers=form)
     assert status == 413 and headers["X-Request-ID"] and b"Reference of this request" in body
     status, headers, _body = secure(served, "/sign-in", "POST", body=b"x" * (8 * 1024 * 1024), headers=form)
