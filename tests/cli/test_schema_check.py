@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tracker import create_app, migrate
+from tracker.cli import ON_RECORDS
 
 
 def test_commands_ask_for_the_upgrade_until_the_schema_is_the_codes(tmp_path):
@@ -21,3 +22,13 @@ def test_commands_ask_for_the_upgrade_until_the_schema_is_the_codes(tmp_path):
     assert runner.invoke(args=["upgrade-db"]).exit_code == 0
     assert runner.invoke(args=["export", str(out)]).exit_code == 0 and "Title," in out.read_text()
     app.extensions["tracker.engine"].dispose()
+
+
+def test_the_check_wraps_each_command_once_however_many_apps_are_made():
+    def depth(callback) -> int:
+        return 1 + depth(callback.__wrapped__) if hasattr(callback, "__wrapped__") else 0
+
+    before = [depth(command.callback) for command in ON_RECORDS]
+    for _ in range(3):
+        create_app({"DATABASE_URL": "sqlite://", "TESTING": True, "SECRET_KEY": "test"})
+    assert [depth(command.callback) for command in ON_RECORDS] == before

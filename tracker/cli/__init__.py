@@ -25,23 +25,22 @@ from tracker.cli import accounts, database, demo, digest, exports, imports, sour
 
 # Commands that work on a database whatever its schema: the upgrade itself, and the copy taken before one.
 ANY_SCHEMA = (database.upgrade_db_command, database.backup_command)
+# Commands that read or write records: each first checks the schema is the code's.
+ON_RECORDS = (
+    demo.load_demo_command,
+    accounts.create_user_command,
+    sources.add_source_command,
+    imports.import_command,
+    exports.export_command,
+    accounts.create_token_command,
+    digest.send_digest_command,
+    demo.seed_synthetic_command,
+)
 
 
 def init_app(app: Flask) -> None:
-    """Register every command; those that read or write records first check the schema is the code's."""
-    for command in ANY_SCHEMA:
-        app.cli.add_command(command)
-    for command in (
-        demo.load_demo_command,
-        accounts.create_user_command,
-        sources.add_source_command,
-        imports.import_command,
-        exports.export_command,
-        accounts.create_token_command,
-        digest.send_digest_command,
-        demo.seed_synthetic_command,
-    ):
-        command.callback = needing_current_schema(command.callback)
+    """Register every command."""
+    for command in (*ANY_SCHEMA, *ON_RECORDS):
         app.cli.add_command(command)
 
 
@@ -62,3 +61,7 @@ def needing_current_schema(callback: Callable[..., Any]) -> Callable[..., Any]:
         return callback(*args, **kwargs)
 
     return checked
+
+
+for _command in ON_RECORDS:  # once, when this module is imported: the command objects are shared by every app
+    _command.callback = needing_current_schema(_command.callback)
