@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, insert, select
 
 from tests.conftest import reset_database
+from tests.jobs_support import running_worker
 from tracker import create_app, jobs
 from tracker.models import Agreement, Job, JobState, UserRole, utcnow
 
@@ -80,14 +81,9 @@ def app(database_url: str, engine: Engine, seed_rows: dict, jobs_config: dict[st
 
 @pytest.fixture
 def worker(app: Flask) -> Iterator[None]:
-    """A real Huey consumer on the app's queue, its workers in threads of this process."""
-    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    consumer = app.extensions["tracker.jobs"].huey.create_consumer(workers=1, worker_type="thread", periodic=False)
-    consumer.start()
-    for number, handler in handlers.items():  # the consumer's are for a process of its own
-        signal.signal(number, handler)
-    yield
-    consumer.stop(graceful=True)
+    """A real Huey consumer on the app's queue, in a thread of this process."""
+    with running_worker(app):
+        yield
 
 
 def add_agreements(engine: Engine, count: int) -> None:
