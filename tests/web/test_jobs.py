@@ -240,3 +240,10 @@ def test_a_killed_worker_leaves_no_file_and_its_job_is_marked_failed(
     assert not results.exists()
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "The worker stopped before the job finished" in page
+
+
+def test_a_job_is_refused_for_an_unknown_format_or_an_overlong_query(engine, client):
+    assert client.post("/agreements/export/job", data={"query": "", "format": "pdf"}).status_code == 400
+    assert client.post("/agreements/export/job", data={"query": "q=" + "x" * 4000, "format": "csv"}).status_code == 400
+    with engine.connect() as connection:
+        assert connection.execute(select(Job.__table__)).all() == []

@@ -44,6 +44,8 @@ bp = Blueprint("exports", __name__)
 INVALID_QUERY_STATUS = 400
 # Parameters of a list page that an export ignores: it has every matching row.
 PAGING = ("page", "per_page", "format")
+# The longest list query a job keeps (the list's own filters are far shorter).
+QUERY_MAX = 4000
 
 
 @bp.app_template_global()
@@ -122,11 +124,11 @@ def export_query() -> str:
 @bp.post("/agreements/export/job")
 def agreements_job():
     """Prepare a large export in the background: a job, whose page follows it to the download."""
-    file_format = request.form.get("format", "csv")
-    if file_format not in exporting.FORMATS:
+    file_format, query = request.form.get("format", "csv"), request.form.get("query", "")
+    if file_format not in exporting.FORMATS or len(query) > QUERY_MAX:
         abort(400)
     session = get_session()
-    parameters = {"query": request.form.get("query", ""), "format": file_format, "locale": str(get_locale())}
+    parameters = {"query": query, "format": file_format, "locale": str(get_locale())}
     job = jobs.create_job(session, session.get(User, current_user.id), AGREEMENT_EXPORT, parameters)
     session.commit()
     jobs.enqueue(job)
