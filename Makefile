@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve install test browser-notice oidc-provider test-sqlite test-postgres screenshots upgrade-db demo lint clean messages translations bench
+.PHONY: run worker serve install test browser-notice oidc-provider test-sqlite test-postgres screenshots upgrade-db demo lint clean messages translations bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,17 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 # Local use runs in debug mode: the secret key is generated once into instance/ (production must set SECRET_KEY).
+# A worker for background jobs (large exports) runs beside the server, on the queue in instance/; Ctrl-C stops both.
 run: export FLASK_DEBUG = 1
 run: $(VENV)/.runtime translations
 	$(FLASK) upgrade-db
 	$(FLASK) load-demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) jobs-worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The background jobs' worker alone (`make run` starts one), e.g. beside `make serve`.
+worker: $(VENV)/.runtime
+	$(FLASK) jobs-worker
 
 # The production server, gunicorn with deploy/gunicorn.conf.py, on HOST:PORT as `make run`: SECRET_KEY must be set;
 # workers and timeouts come from TRACKER_WORKERS, TRACKER_THREADS, TRACKER_TIMEOUT (README "Deploying"). It serves the

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,10 +107,22 @@ def reset_database(engine: Engine, seed_rows: dict[str, list[dict[str, Any]]]) -
 
 
 @pytest.fixture
-def app(database_url: str, engine: Engine, seed_rows: dict[str, list[dict[str, Any]]]) -> Iterator[Flask]:
-    """The application on the fresh test database."""
+def app(
+    database_url: str, engine: Engine, seed_rows: dict[str, list[dict[str, Any]]], tmp_path: Path
+) -> Iterator[Flask]:
+    """The application on the fresh test database; background jobs queue in the test's folder (no worker runs
+    them unless the test starts one, tests/web/test_jobs.py)."""
     reset_database(engine, seed_rows)
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"})
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test",
+            "TRACKER_JOBS_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
+            "TRACKER_JOBS_DIR": str(tmp_path / "job-results"),
+        }
+    )
     yield app
     app.extensions["tracker.engine"].dispose()
 

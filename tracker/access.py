@@ -72,6 +72,12 @@ RULES: dict[str, str | UserRole] = {
     "agreements.remove_relation": EDITOR,
     # Owners and follow-up actions (issue 15): everyone sees their own agreements; editors manage actions.
     "mine.index": VIEWER,
+    # Background jobs (issue 16): one's own jobs (admins see all, tracker/web/jobs.py); a large export becomes one.
+    "jobs.index": VIEWER,
+    "jobs.detail": VIEWER,
+    "jobs.status": VIEWER,
+    "jobs.download": VIEWER,
+    "exports.agreements_job": VIEWER,
     "actions.create": EDITOR,
     "actions.edit": EDITOR,
     "actions.update": EDITOR,

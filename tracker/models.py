@@ -835,3 +835,43 @@ class GlossaryEntry(TimestampMixin, Base):
         """Phrases joined by " | ", cut to LABEL_MAX characters with "…" (also for a deleted entry's phrases)."""
         text = " | ".join(phrases)
         return text if len(text) <= cls.LABEL_MAX else text[: cls.LABEL_MAX - 1].rstrip() + "…"
+
+
+class JobState(enum.Enum):
+    """Where a background job is: waiting for a worker, at work, finished with a result, or failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        """Whether the job will change no more."""
+        return self in (JobState.DONE, JobState.FAILED)
+
+
+class Job(Base):
+    """A piece of long work a worker does for a user (tracker/jobs.py); its progress is written here as it goes,
+    so that pages read it from the database whatever queue carries the work."""
+
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the work is ("agreement_export") and what it was asked with (the export's query and format).
+    kind: Mapped[str] = mapped_column(String(32))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    state: Mapped[JobState] = mapped_column(value_enum(JobState, "state"), default=JobState.QUEUED)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    # The error a failed job shows its user.
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    # The finished file, relative to the jobs folder; None until done, and again once purged.
+    result_path: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Written with every progress step: a running job whose heartbeat is old has lost its worker.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -14,6 +14,10 @@
       day)" or the reason the text is no date, as the server words them (GET <URL>?text=..., tracker/web/dates.py),
       asked 400 ms after the last key. The hint goes back to its usual text (data-date-hint): without this script a
       form shown again has the reading there instead.
+   4. A background job's progress. A <div data-job-status="<URL>" data-job-counting="{done} of {total}"> holding a
+      <progress> and a live count (templates/jobs/_progress.html) follows GET <URL> (tracker/web/jobs.py) every
+      second; once the job is finished the page is loaded again, showing the download or the error. Without this
+      script the page refreshes itself and has a refresh link.
 */
 (function () {
   "use strict";
@@ -200,9 +204,34 @@
     document.querySelectorAll("input[data-date-reading][id]").forEach(enhanceDateInput);
   }
 
+  var JOB_POLL_MS = 1000;
+
+  function followJob(box) {
+    var bar = box.querySelector("progress");
+    var count = box.querySelector(".job-count");
+    function poll() {
+      fetch(box.getAttribute("data-job-status"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (job) {
+          if (!job) { return; }  // signed out or gone: the refresh link still works
+          if (job.finished) { window.location.reload(); return; }
+          if (job.total) {
+            bar.max = job.total;
+            bar.value = job.done;
+            count.textContent = box.getAttribute("data-job-counting")
+              .replace("{done}", job.done.toLocaleString()).replace("{total}", job.total.toLocaleString());
+          }
+          window.setTimeout(poll, JOB_POLL_MS);
+        })
+        .catch(function () { window.setTimeout(poll, JOB_POLL_MS); });
+    }
+    window.setTimeout(poll, JOB_POLL_MS);
+  }
+
   function start() {
     enhancePickers();
     enhanceDateInputs();
+    document.querySelectorAll("[data-job-status]").forEach(followJob);
     focusErrorSummary();
   }
 

@@ -169,6 +169,10 @@ NOT_RUN = {
     "sudo apt-get install postgresql": "installs system packages (from the network)",
     "flask --app app create-token EMAIL [--name NAME]": "the synopsis of create-token; run as the README shows it",
     "flask --app app seed-synthetic --agreements N [--seed S]": "the synopsis of seed-synthetic; run likewise",
+    ".venv/bin/flask --app app jobs-worker --threads 2": (
+        "runs until stopped; tests/web/test_jobs.py starts it as a process of its own, kills it mid-job and starts "
+        "another, and `make run` (run here) starts one beside the server"
+    ),
     "flask --app app import agreements.csv --commit --create-sectors": (
         "an export imported into an empty database: tests/cli/test_export_round_trip.py runs it on every format"
     ),

@@ -21,6 +21,8 @@ from tracker.models import (
     FollowUpAction,
     GlossaryEntry,
     ImportPreset,
+    Job,
+    JobState,
     PartyRole,
     RelationKind,
     UserRole,
@@ -79,6 +81,11 @@ EXPECTED: dict[str, str | UserRole] = {
     "history.activity": ADMIN,
     # Owners and follow-up actions: one's own agreements for everyone who reads; actions are editors' work.
     "mine.index": VIEWER,
+    "jobs.index": VIEWER,
+    "jobs.detail": VIEWER,
+    "jobs.status": VIEWER,
+    "jobs.download": VIEWER,
+    "exports.agreements_job": VIEWER,
     "actions.create": EDITOR,
     "actions.edit": EDITOR,
     "actions.update": EDITOR,
@@ -241,6 +248,8 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     preset = ImportPreset(name="Access test", mapping={})
     session.add(preset)
     feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
+    job = Job(kind="agreement_export", parameters={}, user=target, state=JobState.QUEUED, done=0, message="")
+    session.add(job)
     session.commit()
     return {
         "agreement_id": agreement.id,
@@ -255,6 +264,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "preset_id": preset.id,
         "upload_token": "no-such-upload",
         "feed_id": feed.id,
+        "job_id": job.id,
         "token": token,
     }
 

@@ -46,6 +46,8 @@ from tracker.models import (
     AgreementRelation,
     FollowUpAction,
     ImportPreset,
+    Job,
+    JobState,
     PartyRole,
     RelationKind,
     UserRole,
@@ -65,6 +67,8 @@ NOT_PAGES = {
     "exports.parties",
     "exports.sources",
     "dates.reading",
+    "jobs.status",
+    "jobs.download",
 }
 NOT_PAGES_PREFIXES = ("api.",)
 
@@ -111,6 +115,8 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
     feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
     api_token, _text = create_token(session, target)
     entry = create_entry(session, ["semikonduktor", "semiconductor"])  # with a history to show
+    job = Job(kind="agreement_export", parameters={}, user=target, state=JobState.RUNNING, done=40, total=100)
+    session.add(job)
     session.commit()
     return {
         "agreement_id": agreement.id,
@@ -125,6 +131,7 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         "feed_id": feed.id,
         "token": token,
         "entry_id": entry.id,
+        "job_id": job.id,
     }
 
 

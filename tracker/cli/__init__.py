@@ -8,6 +8,7 @@ sources.py   add-source (the ingest review screen's work)
 imports.py   import
 exports.py   export
 digest.py    send-digest
+jobs.py      jobs-worker
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from tracker import migrate
-from tracker.cli import accounts, database, demo, digest, exports, imports, sources
+from tracker.cli import accounts, database, demo, digest, exports, imports, jobs, sources
 
 # Commands that work on a database whatever its schema: the upgrade itself, and the copy taken before one.
 ANY_SCHEMA = (database.upgrade_db_command, database.backup_command)
@@ -35,6 +36,7 @@ ON_RECORDS = (
     accounts.create_token_command,
     digest.send_digest_command,
     demo.seed_synthetic_command,
+    jobs.jobs_worker_command,
 )
 
 

@@ -121,6 +121,14 @@ def agreements_for_export(session: Session, filters: AgreementFilters) -> Iterat
         yield from with_links(session, rows)
 
 
+def agreement_count_for_export(session: Session, filters: AgreementFilters) -> int:
+    """How many agreements an export of the filters writes: whether it is a job, and the job's total."""
+    statement = select(func.count(Agreement.id)).where(
+        Agreement.archived_at.is_(None), *filter_conditions(session, filters)
+    )
+    return session.scalar(statement.execution_options(**WITH_ARCHIVED)) or 0
+
+
 def with_links(session: Session, rows: Sequence[Any]) -> list[AgreementRow]:
     """A chunk of agreement rows completed with their links: three statements, whatever the chunk's size."""
     by_id = {row.id: agreement_row(row) for row in rows}

@@ -40,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         history,
         imports,
         ingest,
+        jobs,
         mine,
         outcomes,
         parties,
@@ -57,7 +58,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine, outcomes, sso):
+    for module in (actions, mine, outcomes, sso, jobs):
         app.register_blueprint(module.bp)
 
 

@@ -9,17 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import force_locale, get_locale
+from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from tracker import exporting
+from tracker import exporting, jobs
 from tracker.db import get_session
 from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.parties import PartyQueryForm
 from tracker.forms.sources import SourceQueryForm
 from tracker.http.agreements import filters_from
+from tracker.models import Job, User
 from tracker.queries import exports as queries
 from tracker.queries.agreements import AgreementFilters, SortOrder
 from tracker.queries.parties import party_choices
@@ -30,6 +44,8 @@ bp = Blueprint("exports", __name__)
 INVALID_QUERY_STATUS = 400
 # Parameters of a list page that an export ignores: it has every matching row.
 PAGING = ("page", "per_page", "format")
+# The longest list query a job keeps (the list's own filters are far shorter).
+QUERY_MAX = 4000
 
 
 @bp.app_template_global()
@@ -92,8 +108,55 @@ def agreements():
     form = agreement_query_form(session, request.args)
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), INVALID_QUERY_STATUS
-    records = queries.agreements_for_export(session, export_filters(form, request.args))
+    filters = export_filters(form, request.args)
+    count = queries.agreement_count_for_export(session, filters)
+    if count > current_app.config["TRACKER_EXPORT_JOB_ROWS"]:
+        return render_template("exports/job.html", count=count, file_format=file_format, query=export_query())
+    records = queries.agreements_for_export(session, filters)
     return download(exporting.export_agreements(records, file_format), session, file_format, "agreements")
+
+
+def export_query() -> str:
+    """The list's filters of the current request as a query string, without paging and format."""
+    return urlencode([(key, value) for key, value in request.args.items(multi=True) if key not in PAGING])
+
+
+@bp.post("/agreements/export/job")
+def agreements_job():
+    """Prepare a large export in the background: a job, whose page follows it to the download."""
+    file_format, query = request.form.get("format", "csv"), request.form.get("query", "")
+    if file_format not in exporting.FORMATS or len(query) > QUERY_MAX:
+        abort(400)
+    session = get_session()
+    parameters = {"query": query, "format": file_format, "locale": str(get_locale())}
+    job = jobs.create_job(session, session.get(User, current_user.id), AGREEMENT_EXPORT, parameters)
+    session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)
+
+
+AGREEMENT_EXPORT = "agreement_export"
+
+
+@jobs.kind(AGREEMENT_EXPORT)
+def agreement_export_job(job: Job, progress: jobs.Progress) -> str:
+    """The export button's file, written by a worker: read as the button's request would be, in the user's
+    language, with the job's progress counted agreement by agreement."""
+    file_format = job.parameters["format"]
+    query = job.parameters["query"]
+    with (
+        current_app.test_request_context("/agreements/export", query_string=query),
+        force_locale(job.parameters["locale"]),
+    ):
+        session = get_session()
+        form = agreement_query_form(session, request.args)
+        if not form.validate():
+            raise ValueError(f"The export's query cannot be read: {form.errors}")
+        filters = export_filters(form, request.args)
+        progress.start(queries.agreement_count_for_export(session, filters))
+        records = progress.counting(queries.agreements_for_export(session, filters))
+        name = f"agreements-{date.today().isoformat()}.{file_format}"
+        return jobs.write_result(job, name, exporting.export_agreements(records, file_format))
 
 
 @bp.get("/parties/export")

@@ -1,0 +1,249 @@
+"""Background jobs for real: a Huey consumer runs them, with the SQLite queue and with Redis at 127.0.0.1:6379.
+
+A large agreement export becomes a job whose page shows its progress and then the file (the same bytes as the direct
+download); users see only their own jobs; a failed job shows its error and keeps nothing; a real worker process
+killed mid-job leaves no file, and the next worker marks the job failed. Waits are on conditions with deadlines.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, insert, select
+
+from tests.conftest import reset_database
+from tests.jobs_support import running_worker
+from tracker import create_app, jobs
+from tracker.models import Agreement, Job, JobState, UserRole, utcnow
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+ROOT = Path(__file__).resolve().parents[2]
+DEADLINE = 30.0
+
+
+def wait_for(condition: Callable[[], Any], what: str, seconds: float = DEADLINE) -> Any:
+    """Poll until `condition()` is truthy, failing with `what` after `seconds`."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)  # a poll's pause, not a synchronisation: the condition decides
+    pytest.fail(f"Timed out waiting for {what}")
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The queue's URL: a SQLite file, or the Redis server the CI machines run."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'queue.sqlite'}"
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not answering at 127.0.0.1:6379 (start it: redis-server --daemonize yes)")
+    return REDIS_URL
+
+
+@pytest.fixture
+def jobs_config(queue_url: str, tmp_path: Path) -> dict[str, Any]:
+    """Job settings of a test: its own queue (a fresh name in Redis), results folder, and a threshold of 3 rows."""
+    return {
+        "TRACKER_JOBS_URL": queue_url,
+        "TRACKER_JOBS_QUEUE": f"tracker-test-{uuid.uuid4().hex}",
+        "TRACKER_JOBS_DIR": str(tmp_path / "results"),
+        "TRACKER_EXPORT_JOB_ROWS": 3,
+    }
+
+
+@pytest.fixture
+def app(database_url: str, engine: Engine, seed_rows: dict, jobs_config: dict[str, Any]) -> Iterator[Flask]:
+    """The application on the fresh test database, with the test's queue."""
+    reset_database(engine, seed_rows)
+    config = {"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
+    app = create_app({**config, **jobs_config})
+    yield app
+    app.extensions["tracker.jobs"].huey.flush()  # the test's queue, gone from Redis too
+    app.extensions["tracker.engine"].dispose()
+
+
+@pytest.fixture
+def worker(app: Flask) -> Iterator[None]:
+    """A real Huey consumer on the app's queue, in a thread of this process."""
+    with running_worker(app):
+        yield
+
+
+def add_agreements(engine: Engine, count: int) -> None:
+    """Agreements with bilingual titles, inserted at once."""
+    rows = [
+        {
+            "title": f"Kerja sama teknologi baterai {n} — battery cooperation “{n}”",
+            "instrument_type": "mou",
+            "status": "in_force",
+            "renewal_intent": "none",
+            "start_on": date(2019, 1 + n % 12, 1),
+            "start_precision": "month",
+        }
+        for n in range(count)
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(Agreement.__table__), rows)
+
+
+def job_of(engine: Engine, job_id: int) -> Job:
+    """The job's row as the database has it now."""
+    with engine.connect() as connection:
+        return connection.execute(select(Job.__table__).where(Job.id == job_id)).one()
+
+
+def start_export(client: FlaskClient, query: str = "format=csv") -> int:
+    """Ask for an export above the threshold and confirm it as a job; the job's id."""
+    page = client.get(f"/agreements/export?{query}")
+    assert page.status_code == 200 and b"in the background" in page.data
+    response = client.post("/agreements/export/job", data={"query": "", "format": "csv"})
+    assert response.status_code == 303
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def finished(engine: Engine, job_id: int) -> Callable[[], Any]:
+    """A condition: the job is done or failed."""
+    return lambda: job_of(engine, job_id).state.finished
+
+
+def test_large_export_is_a_job_with_progress_and_the_same_file(app, engine, client, worker):
+    add_agreements(engine, 7)
+    job_id = start_export(client)
+    wait_for(finished(engine, job_id), "the export job to finish")
+    row = job_of(engine, job_id)
+    assert (row.state, row.done, row.total, row.message) == (JobState.DONE, 7, 7, "")
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "The file is ready." in page and f"/jobs/{job_id}/download" in page and "<progress" not in page
+    assert client.get(f"/jobs/{job_id}/status").get_json() == {
+        "state": "done",
+        "done": 7,
+        "total": 7,
+        "finished": True,
+    }
+    with client.get(f"/jobs/{job_id}/download") as job_file:
+        job_data = job_file.data
+    assert job_file.headers["Content-Disposition"].startswith("attachment")
+    app.config["TRACKER_EXPORT_JOB_ROWS"] = 100  # now small enough for the direct download
+    assert job_data == client.get("/agreements/export?format=csv").data
+    assert "battery cooperation “6”" in job_data.decode("utf-8-sig")
+    assert not list(Path(app.config["TRACKER_JOBS_DIR"]).rglob("*" + jobs.PARTIAL))
+
+
+def test_small_export_stays_a_direct_download(engine, client):
+    add_agreements(engine, 3)
+    response = client.get("/agreements/export?format=json")
+    assert response.status_code == 200 and len(response.get_json()) == 3
+
+
+def test_a_queued_job_shows_a_progress_bar_and_refreshes_itself(engine, client):
+    add_agreements(engine, 5)
+    job_id = start_export(client)  # no worker: it waits
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "<progress" in page and 'http-equiv="refresh"' in page and "Waiting for a worker" in page
+    assert f'data-job-status="/jobs/{job_id}/status"' in page
+    assert client.get(f"/jobs/{job_id}/status").get_json()["finished"] is False
+    assert f"/jobs/{job_id}" in client.get("/jobs").get_data(as_text=True)
+
+
+def test_users_see_only_their_own_jobs_and_admins_all(app, engine, client_as):
+    add_agreements(engine, 5)
+    owner, other, admin = client_as(UserRole.VIEWER), client_as(UserRole.EDITOR), client_as(UserRole.ADMIN)
+    job_id = start_export(owner)
+    for path in (f"/jobs/{job_id}", f"/jobs/{job_id}/status", f"/jobs/{job_id}/download"):
+        assert other.get(path).status_code == 404
+        assert admin.get(path).status_code == (404 if path.endswith("download") else 200)
+    assert f"/jobs/{job_id}" not in other.get("/jobs").get_data(as_text=True)
+    assert f"/jobs/{job_id}" in admin.get("/jobs").get_data(as_text=True)
+
+
+def test_a_failing_job_shows_its_error_and_keeps_nothing(app, engine, client, worker):
+    add_agreements(engine, 5)
+    client.get("/agreements/export?format=csv")
+    response = client.post("/agreements/export/job", data={"query": "signed_from=not+a+date", "format": "csv"})
+    job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    wait_for(finished(engine, job_id), "the failing job to finish")
+    assert job_of(engine, job_id).state == JobState.FAILED
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "The job failed; nothing of it was kept." in page
+    assert not (Path(app.config["TRACKER_JOBS_DIR"]) / str(job_id)).exists()
+
+
+def test_results_are_purged_after_a_day(app, engine, client, worker):
+    add_agreements(engine, 5)
+    job_id = start_export(client)
+    wait_for(finished(engine, job_id), "the export job to finish")
+    with app.app_context(), jobs.job_session() as session, session.begin():
+        assert jobs.purge_results(session, utcnow() - timedelta(hours=1)) == []
+        assert jobs.purge_results(session, utcnow() + timedelta(seconds=1)) == [job_id]
+    assert not (Path(app.config["TRACKER_JOBS_DIR"]) / str(job_id)).exists()
+    assert "no longer kept" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+
+
+def start_worker(database_url: str, jobs_config: dict[str, Any], log: BinaryIO, **settings: str) -> subprocess.Popen:
+    """`flask --app app jobs-worker` as its own process, as `make run` starts it, its output in `log`."""
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", **settings}
+    env.update({key: str(value) for key, value in jobs_config.items()})
+    command = [sys.executable, "-m", "flask", "--app", "app", "jobs-worker", "--threads", "1"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def test_a_killed_worker_leaves_no_file_and_its_job_is_marked_failed(
+    app, engine, database_url, jobs_config, client, tmp_path
+):
+    add_agreements(engine, 4000)
+    job_id = start_export(client)
+    results = Path(app.config["TRACKER_JOBS_DIR"]) / str(job_id)
+    log = (tmp_path / "workers.log").open("wb")
+    first = start_worker(database_url, jobs_config, log)
+    try:
+        wait_for(lambda: job_of(engine, job_id).done > 0, "the job to make progress")
+        # Holding the job's row (SQLite: the write lock) stops the job at its next progress step, so it is
+        # still mid-way when killed.
+        with engine.execution_options(tracker_writes=True).begin() as connection:
+            row = connection.execute(select(Job.__table__).where(Job.id == job_id).with_for_update()).one()
+            assert row.state == JobState.RUNNING and 0 < row.done < row.total
+            first.send_signal(signal.SIGKILL)
+            first.wait(DEADLINE)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert [path.name for path in results.iterdir()] == [f"agreements-{date.today()}.csv{jobs.PARTIAL}"]
+    assert job_of(engine, job_id).state == JobState.RUNNING  # until a worker finds it
+
+    second = start_worker(database_url, jobs_config, log, TRACKER_JOBS_STALE_SECONDS="0")
+    try:
+        wait_for(finished(engine, job_id), "the next worker to mark the job failed")
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(DEADLINE)
+        log.close()
+    row = job_of(engine, job_id)
+    assert (row.state, row.message, row.result_path) == (JobState.FAILED, jobs.INTERRUPTED, None)
+    assert not results.exists()
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "The worker stopped before the job finished" in page
+
+
+def test_a_job_is_refused_for_an_unknown_format_or_an_overlong_query(engine, client):
+    assert client.post("/agreements/export/job", data={"query": "", "format": "pdf"}).status_code == 400
+    assert client.post("/agreements/export/job", data={"query": "q=" + "x" * 4000, "format": "csv"}).status_code == 400
+    with engine.connect() as connection:
+        assert connection.execute(select(Job.__table__)).all() == []
