@@ -160,6 +160,7 @@ NOT_RUN = {
     ),
     "make messages": "rewrites the committed catalogs (translations/)",
     ".venv/bin/ruff format": "rewrites the source files",
+    "make oidc-provider": "runs as a prerequisite of every `make test` (npm ci of tests/oidc_provider)",
     "make bench": "builds databases of 10,000 and 100,000 agreements on both engines: about an hour",
     "make bench BENCH_SIZES=2000": "installs the benchmark's tools (wrk, Datasette) and takes minutes",
     "sqlite-utils insert": "names the benchmark's point of comparison; `make bench` runs it",
