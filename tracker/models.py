@@ -597,7 +597,11 @@ class AgreementTerm(Base):
     """
 
     __tablename__ = "agreement_term"
-    __table_args__ = (Index("ix_agreement_term_end_on", "end_on", "decision_on", "agreement_id"),)
+    __table_args__ = (
+        Index("ix_agreement_term_end_on", "end_on", "decision_on", "agreement_id"),
+        # The agreement list's decision date filter: the agreements with a term deciding within a range (0021).
+        Index("ix_agreement_term_decision_on", "decision_on", "agreement_id"),
+    )
 
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True)
     number: Mapped[int] = mapped_column(Integer, primary_key=True)

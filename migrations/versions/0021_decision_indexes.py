@@ -1,6 +1,7 @@
 """Issue 15's checks, search and indexes: the entry into force and the implementation's as-of date are stored whole
 (date and precision together, as the other partial dates); the document number and the ratifying instrument are
-found by the free-text search; indexes for the expiring count and the dashboard's implemented agreements.
+found by the free-text search; indexes for the expiring count, the dashboard's implemented agreements and the
+agreement list's decision date filter.
 
 - CHECK constraints `ck_agreement_in_force_complete` and `ck_agreement_implementation_as_of_complete`. A row with
   half a date (never written by the app) is made whole first: a day without its precision keeps the day, read as
@@ -17,6 +18,8 @@ found by the free-text search; indexes for the expiring count and the dashboard'
   SQLite keeps the rowid in every index already.
 - `ix_agreement_implementation` (implementation, archived_at; INCLUDE (id) on PostgreSQL): the dashboard's
   implemented agreements per partner country start from the implemented live agreements, read from it alone.
+- `ix_agreement_term_decision_on` (decision_on, agreement_id): the agreement list's decision date filter reads
+  the agreements with a term deciding within its range (ix_agreement_term_end_on leads with the end).
 
 The SQL is frozen with this revision; tracker/search.py repeats the title expression to check and rebuild.
 
@@ -198,13 +201,15 @@ def postgresql_title_function(searched: bool) -> None:
 
 
 def indexes(added: bool) -> None:
-    """The implementation index, and the id in ix_agreement_status_end_on on PostgreSQL."""
+    """The implementation and decision indexes, and the id in ix_agreement_status_end_on on PostgreSQL."""
     postgresql = op.get_bind().dialect.name == "postgresql"
     if added:
         op.create_index(
             "ix_agreement_implementation", "agreement", ["implementation", "archived_at"], postgresql_include=["id"]
         )
+        op.create_index("ix_agreement_term_decision_on", "agreement_term", ["decision_on", "agreement_id"])
     else:
+        op.drop_index("ix_agreement_term_decision_on", table_name="agreement_term")
         op.drop_index("ix_agreement_implementation", table_name="agreement")
     if postgresql:
         op.drop_index("ix_agreement_status_end_on", table_name="agreement")

@@ -54,3 +54,23 @@ def test_the_expiring_page_says_it_goes_by_the_decision_date(client, session):
     assert "Decide by 1 July 2018" in page and "decision date; the term ends 31 December 2018" in page
     late = client.get("/expiring/?as_of=2018-12-01&months=1").get_data(as_text=True)
     assert "decision 153 days overdue" in late
+
+
+def test_the_list_filters_by_decision_date_and_treaty_facts_and_finds_the_numbers(client, session):
+    tacit = form_data(
+        title="Tacit MoU", start="2014-01-01", end="", duration_months="60", auto_renewal="yes", notice_period="6"
+    )
+    treaty = form_data(
+        title="Treaty on industry", ratification="ratified", ratifying_instrument="Keppres No. 37 Tahun 1993"
+    )
+    for data in (tacit, treaty):
+        assert client.post("/agreements/new", data=data).status_code == 302
+    page = client.get("/agreements/?auto_renewal=yes&decision_after=Juli+2023&decision_before=2023").get_data(
+        as_text=True
+    )
+    assert ">Tacit MoU</a>" in page and ">Treaty on industry</a>" not in page
+    assert 'id="decision_after" maxlength="80" name="decision_after" type="text" value="Juli 2023"' in page  # kept
+    found = client.get("/agreements/?q=Keppres+No.+37&ratification=ratified").get_data(as_text=True)
+    assert ">Treaty on industry</a>" in found and ">Tacit MoU</a>" not in found
+    refused = client.get("/agreements/?decision_after=2024&decision_before=2023")
+    assert refused.status_code == 400 and "comes before the “decision date from” date" in refused.get_data(as_text=True)
