@@ -6,9 +6,10 @@ A module (bench/as_of.py, bench/decisions.py) names its statements (`every_state
 `main`. TREE is a copy of the code to run on that database (the code before, unpacked apart with `git archive`, with
 this bench/ copied into it); without it, this tree. The databases are timed in alternating rounds (A B B A A B ...),
 each round in a new process of its tree, the statements run as the app runs them (its session, its archive
-filter); a round times every statement REPEAT times after a warm-up and keeps the median, with the 1-minute load
-average at its start and end. The result is the median of the rounds' medians per database and statement (with
-their range), the plans each database gives, and whether every round answered the same. Writes
+filter); a round times every statement REPEAT times after a warm-up and keeps the median of the wall time and of the
+process's CPU time (on SQLite the engine's work; on PostgreSQL the server's work is not in it), with the 1-minute
+load average at its start and end. The result is the median of the rounds' medians per database and statement
+(with their range), the plans each database gives, and whether every round answered the same. Writes
 bench/results/<name>.json.
 """
 
@@ -41,18 +42,21 @@ def run(session, work) -> object:
     return session.execute(work).all() if isinstance(work, Select) else work(session)
 
 
-def time_once(session, work, repeat: int) -> tuple[float, object]:
-    """Median milliseconds of `repeat` runs after a warm-up, and the last answer."""
+def time_once(session, work, repeat: int) -> tuple[float, float, object]:
+    """Median wall and CPU milliseconds of `repeat` runs after a warm-up, and the last answer.
+
+    On a busy machine the wall time includes waiting for a core; the CPU time does not (SQLite runs in-process)."""
     answer = None
     for _ in range(WARMUP):
         answer = run(session, work)
-    samples = []
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         answer = run(session, work)
-        samples.append((time.perf_counter() - started) * 1000)
+        walls.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - cpu_started) * 1000)
         session.rollback()  # each run on a fresh snapshot, as each request has
-    return statistics.median(samples), answer
+    return statistics.median(walls), statistics.median(cpus), answer
 
 
 def plans(session, statements: Statements) -> dict[str, str]:
@@ -93,9 +97,9 @@ def worker(url: str, repeat: int, statements: Statements) -> dict:
     """One database's round, in this process: each statement's median, answer and plan."""
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     session = app.extensions["tracker.sessionmaker"]()
-    found: dict = {"ms": {}, "answers": {}, "plans": plans(session, statements)}
+    found: dict = {"ms": {}, "cpu_ms": {}, "answers": {}, "plans": plans(session, statements)}
     for name, work in statements().items():
-        found["ms"][name], answer = time_once(session, work, repeat)
+        found["ms"][name], found["cpu_ms"][name], answer = time_once(session, work, repeat)
         found["answers"][name] = repr(answer)
     session.close()
     return found
@@ -115,10 +119,11 @@ def summary(results: dict, targets: dict[str, str]) -> None:
     """Add each database's medians of the rounds' medians (with their range), plans, and whether answers agree."""
     names = list(results["rounds"][0]["ms"])
     mine = {label: [entry for entry in results["rounds"] if entry["database"] == label] for label in targets}
-    results["medians"] = {
-        label: {name: statistics.median(entry["ms"][name] for entry in entries) for name in names}
-        for label, entries in mine.items()
-    }
+    for key, kind in (("medians", "ms"), ("cpu_medians", "cpu_ms")):
+        results[key] = {
+            label: {name: statistics.median(entry[kind][name] for entry in entries) for name in names}
+            for label, entries in mine.items()
+        }
     results["ranges"] = {
         label: {name: [min(e["ms"][name] for e in entries), max(e["ms"][name] for e in entries)] for name in names}
         for label, entries in mine.items()
@@ -156,6 +161,6 @@ def main(argv: list[str], module: str, statements: Statements, name: str) -> int
     summary(results, targets)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
-    shown = {key: results[key] for key in ("medians", "ranges", "loads", "same_answers")}
+    shown = {key: results[key] for key in ("medians", "cpu_medians", "ranges", "loads", "same_answers")}
     print(json.dumps(shown, indent=2))
     return 0
