@@ -599,8 +599,10 @@ class AgreementTerm(Base):
     __tablename__ = "agreement_term"
     __table_args__ = (
         Index("ix_agreement_term_end_on", "end_on", "decision_on", "agreement_id"),
-        # The agreement list's decision date filter: the agreements with a term deciding within a range (0021).
-        Index("ix_agreement_term_decision_on", "decision_on", "agreement_id"),
+        # Terms by decision date (0021): the agreement list's decision date filter, and the expiring count's terms
+        # deciding by the window's end that have not ended before its start (mostly the past, where the terms by end
+        # run to 2100).
+        Index("ix_agreement_term_decision_on", "decision_on", "end_on", "agreement_id"),
     )
 
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True)

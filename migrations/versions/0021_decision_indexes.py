@@ -18,8 +18,10 @@ agreement list's decision date filter.
   SQLite keeps the rowid in every index already.
 - `ix_agreement_implementation` (implementation, archived_at; INCLUDE (id) on PostgreSQL): the dashboard's
   implemented agreements per partner country start from the implemented live agreements, read from it alone.
-- `ix_agreement_term_decision_on` (decision_on, agreement_id): the agreement list's decision date filter reads
-  the agreements with a term deciding within its range (ix_agreement_term_end_on leads with the end).
+- `ix_agreement_term_decision_on` (decision_on, end_on, agreement_id): the agreement list's decision date filter
+  reads the agreements with a term deciding within its range, and the expiring count those with a term deciding by
+  the window's end that has not ended before its start (ix_agreement_term_end_on leads with the end: from the
+  reference day on, it holds every term written out to 2100).
 
 The SQL is frozen with this revision; tracker/search.py repeats the title expression to check and rebuild.
 
@@ -207,7 +209,7 @@ def indexes(added: bool) -> None:
         op.create_index(
             "ix_agreement_implementation", "agreement", ["implementation", "archived_at"], postgresql_include=["id"]
         )
-        op.create_index("ix_agreement_term_decision_on", "agreement_term", ["decision_on", "agreement_id"])
+        op.create_index("ix_agreement_term_decision_on", "agreement_term", ["decision_on", "end_on", "agreement_id"])
     else:
         op.drop_index("ix_agreement_term_decision_on", table_name="agreement_term")
         op.drop_index("ix_agreement_implementation", table_name="agreement")

@@ -177,8 +177,9 @@ def test_agreements_needing_attention_as_of_a_day_are_counted_from_the_index_alo
 def test_passed_decision_dates_are_found_by_the_terms_index(session):
     as_of_rows(session)
     text_of_plan = counted_plan(session, lambda: session.scalar(needing_attention_count(AS_OF)))
-    # The decision group reads agreement_term's (end, decision, agreement) index; the agreements it names are few.
-    assert "ix_agreement_term_end_on" in text_of_plan, text_of_plan
+    # The decision group reads a range of one of agreement_term's indexes, (end, decision, agreement) or (decision,
+    # end, agreement) (0021); the agreements it names are few.
+    assert re.search(r"ix_agreement_term_(end|decision)_on", text_of_plan), text_of_plan
     assert "SCAN agreement_term" not in text_of_plan, text_of_plan  # SQLite searches a range, not the whole index
     assert "Seq Scan" not in text_of_plan, text_of_plan
 
@@ -194,6 +195,15 @@ def test_agreements_ending_after_a_day_are_counted_from_the_index_alone(session)
     assert not re.search(r"Index Scan using ix_agreement_status_end_on|Bitmap Index Scan on ix_agreement_status_end_on",
                          text_of_plan), text_of_plan  # fmt: skip
     assert not re.search(r"SCAN agreement(?!_)|Seq Scan on agreement ", text_of_plan), text_of_plan
+    # Those with a current term: the terms deciding by the window's end that run on `as_of`, from a terms index alone,
+    # never every term grouped into current terms (0021).
+    terms_alone = (
+        r"COVERING INDEX ix_agreement_term_decision_on|Index Only Scan using ix_agreement_term_\w+ on agreement_term"
+    )
+    assert re.search(terms_alone, text_of_plan), text_of_plan
+    assert not re.search(r"current_term|HashAggregate|GroupAggregate|Seq Scan on agreement_term", text_of_plan), (
+        text_of_plan
+    )
 
 
 def test_implemented_agreements_per_partner_country_start_from_the_implemented_ones(session, make_party):
