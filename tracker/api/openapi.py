@@ -540,8 +540,9 @@ AGREEMENT_FILTERS = [
     query(
         "q",
         text(200),
-        "Words, all of which must occur in the titles, summary, notes, a party's name or alias, a sector's name or"
-        " keyword, or a source's title or text; a word of 3 or more characters also matches longer words it begins,"
+        "Words, all of which must occur in the titles, the document number or ratifying instrument, summary, notes, a"
+        " party's name or alias, a sector's name or keyword, or a source's title or text; a word of 3 or more"
+        " characters also matches longer words it begins,"
         " an inflected English word the other forms of its stem (batteries: battery), and a sector's name or keyword"
         " the sector's other names and keywords (baterai: battery).",
     ),
