@@ -4,8 +4,9 @@
 Parties in every real country (pycountry) with the Indonesian side and a few hundred partner organisations with
 aliases, every sector (the vocabulary is completed with the ministry's other sectors), every status, instrument and
 renewal value, periods over 1990–2040 known to the year, month or day, and about three sources per agreement with
-titles and text in Indonesian or English, each with a snapshot of its text. The same seed gives the same data (ids
-included, when the database starts empty).
+titles and text in Indonesian or English, each with a snapshot of its text; issue 15's terms (written out as the
+service writes them), treaty-registry facts and implementation come from bench/facts.py. The same seed gives the
+same data (ids included, when the database starts empty).
 
 Rows are written with SQLAlchemy Core (executemany, in batches of agreements) with explicit ids, so links are
 written without reading ids back. Core inserts bypass the ORM flush listener that records history (tracker/history):
@@ -27,6 +28,7 @@ from typing import Any
 import pycountry
 from sqlalchemy import Connection, Table, func, insert, select, text
 
+from bench import facts
 from tracker.countries import country_name
 from tracker.dates import Precision
 from tracker.importing.countries import NAMES as INDONESIAN_COUNTRY_NAMES
@@ -36,6 +38,7 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     AgreementStatus,
+    AgreementTerm,
     InstrumentType,
     Party,
     PartyAlias,
@@ -260,6 +263,8 @@ class World:
     rng: Random
     # The parties do not depend on the seed: runs with other seeds (--append) share them.
     party_rng: Random
+    # Issue 15's facts, drawn apart so that the rest of a seed's data stays as it was before them.
+    facts_rng: Random
     next_ids: dict[str, int]
     sector_ids: dict[str, int]
     home: list[PartyRef] = field(default_factory=list)
@@ -286,6 +291,7 @@ class Rows:
     source: list[dict[str, Any]] = field(default_factory=list)
     source_snapshot: list[dict[str, Any]] = field(default_factory=list)
     agreement: list[dict[str, Any]] = field(default_factory=list)
+    agreement_term: list[dict[str, Any]] = field(default_factory=list)
     agreement_party: list[dict[str, Any]] = field(default_factory=list)
     agreement_sector: list[dict[str, Any]] = field(default_factory=list)
     agreement_source: list[dict[str, Any]] = field(default_factory=list)
@@ -296,6 +302,7 @@ TABLES: dict[str, Table] = {
     "source": Source.__table__,  # type: ignore[dict-item]
     "source_snapshot": SourceSnapshot.__table__,  # type: ignore[dict-item]
     "agreement": Agreement.__table__,  # type: ignore[dict-item]
+    "agreement_term": AgreementTerm.__table__,  # type: ignore[dict-item]
     "agreement_party": AgreementParty.__table__,  # type: ignore[dict-item]
     "agreement_sector": agreement_sector,
     "agreement_source": AgreementSource.__table__,  # type: ignore[dict-item]
@@ -318,6 +325,7 @@ def seed(
     world = World(
         rng=Random(seed_value),
         party_rng=Random(PARTY_SEED),
+        facts_rng=facts.facts_random(seed_value),
         next_ids=next_ids(connection),
         sector_ids=ensure_sectors(connection),
     )
@@ -541,6 +549,9 @@ def add_agreement(world: World, rows: Rows, index: int) -> None:
             "archived_by_id": None,
         }
     )
+    columns, terms = facts.draw(world.facts_rng, agreement_id, instrument, status, (start, end, signed), REFERENCE_DAY)
+    rows.agreement[-1].update(columns)
+    rows.agreement_term.extend(terms)
     add_parties(world, rows, agreement_id, index, home, partner)
     add_sectors(world, rows, agreement_id, index, topic)
     add_sources(world, rows, agreement_id, Story(english, local, topic, home, partner, start, end), reported, created)

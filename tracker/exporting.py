@@ -92,7 +92,8 @@ def agreement_cells(record: dict[str, Any]) -> list[str]:
     flat["parties"] = LIST_SEPARATOR.join(party_entry(party) for party in record["parties"])
     flat["sectors"] = LIST_SEPARATOR.join(record["sectors"])
     flat["sources"] = LIST_SEPARATOR.join(record["sources"])
-    return [flat[column] or "" for column in COLUMNS]
+    # Every cell is text (a spreadsheet's reading of "60" is the import's): numbers of months or days too.
+    return ["" if flat[column] is None else str(flat[column]) for column in COLUMNS]
 
 
 def party_list_record(party: PartyRow) -> dict[str, Any]:

@@ -414,9 +414,26 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         CheckConstraint("(signed_on IS NULL) = (signed_precision IS NULL)", name="signed_complete"),
         CheckConstraint("(start_on IS NULL) = (start_precision IS NULL)", name="start_complete"),
         CheckConstraint("(end_on IS NULL) = (end_precision IS NULL)", name="end_complete"),
+        CheckConstraint("(in_force_on IS NULL) = (in_force_precision IS NULL)", name="in_force_complete"),
+        CheckConstraint(
+            "(implementation_as_of_on IS NULL) = (implementation_as_of_precision IS NULL)",
+            name="implementation_as_of_complete",
+        ),
         # With `archived_at`, the filtered query and the expiring view count live matches from the index alone; with
-        # the signing and the start, so do the counts as of a day, which leave out what began after it (0016).
-        Index("ix_agreement_status_end_on", "status", "end_on", "archived_at", "signed_on", "start_on"),
+        # the signing and the start, so do the counts as of a day, which leave out what began after it (0016). The id
+        # (PostgreSQL; SQLite's every index holds the rowid) lets the expiring count check a term-less agreement
+        # against agreement_term from the index alone too (0021).
+        Index(
+            "ix_agreement_status_end_on",
+            "status",
+            "end_on",
+            "archived_at",
+            "signed_on",
+            "start_on",
+            postgresql_include=["id"],
+        ),
+        # The dashboard's implemented agreements per partner country start from the implemented live ones (0021).
+        Index("ix_agreement_implementation", "implementation", "archived_at", postgresql_include=["id"]),
         # The list's default order (last updated first); with `archived_at` it also counts live agreements
         # without reading the table. An index on `archived_at` alone would lure SQLite away from better ones.
         Index("ix_agreement_updated_at", "updated_at", "archived_at"),
@@ -580,7 +597,13 @@ class AgreementTerm(Base):
     """
 
     __tablename__ = "agreement_term"
-    __table_args__ = (Index("ix_agreement_term_end_on", "end_on", "decision_on", "agreement_id"),)
+    __table_args__ = (
+        Index("ix_agreement_term_end_on", "end_on", "decision_on", "agreement_id"),
+        # Terms by decision date (0021): the agreement list's decision date filter, and the expiring count's terms
+        # deciding by the window's end that have not ended before its start (mostly the past, where the terms by end
+        # run to 2100).
+        Index("ix_agreement_term_decision_on", "decision_on", "end_on", "agreement_id"),
+    )
 
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True)
     number: Mapped[int] = mapped_column(Integer, primary_key=True)

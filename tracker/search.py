@@ -2,7 +2,8 @@
 
 Migration 0006 keeps one row of searchable text per agreement in `agreement_search` (title in both languages,
 summary, notes, names and aliases of live parties, titles and latest snapshot text of live sources; 0012 adds the
-names and keywords of live sectors), maintained by triggers, and indexes it: SQLite with the FTS5 table
+names and keywords of live sectors, 0021 the document number and ratifying instrument to the titles), maintained by
+triggers, and indexes it: SQLite with the FTS5 table
 `agreement_fts` (unicode61, case and diacritics folded), PostgreSQL with the weighted tsvector
 `agreement_search.document` (config 'simple', `search_fold` = unaccent) and ranks with `rank_document`, the same
 without the sources' text.
@@ -398,13 +399,19 @@ def ranked_hits(text_: str, glossary: Glossary = NO_GLOSSARY) -> TableValuedAlia
     return _Hits(glossary.groups(search_terms(text_))).table_valued(*columns).alias("hits")
 
 
-# --- checking and rebuilding the index: the document expressions of migrations 0006 and 0012, kept in step -------
+# --- checking and rebuilding the index: the document expressions of migrations 0006, 0012 and 0021, kept in step --
 
 # A sector's words: its name, then its keywords (one per line) when it has any.
 SECTOR_WORDS = "s.name || CASE WHEN s.keywords = '' THEN '' ELSE ' ' || s.keywords END"
 
 
 SNAPSHOT_CHARS = 100_000
+# What names an agreement besides its titles ("B-123/M-IND/KS/IX/2019", "Keppres No. 37 Tahun 1993"): in the title
+# part after them, each only when recorded, so that an agreement without them has the text it had before 0021.
+IDENTIFIERS = ("document_number", "ratifying_instrument")
+TITLE = "a.title || ' ' || a.title_local || " + " || ".join(
+    f"CASE WHEN a.{name} = '' THEN '' ELSE ' ' || a.{name} END" for name in IDENTIFIERS
+)
 
 
 def _document_sql(dialect: str, agreement: str) -> dict[str, str]:
@@ -444,7 +451,7 @@ def _document_sql(dialect: str, agreement: str) -> dict[str, str]:
             FROM agreement_sector ag JOIN sector s ON s.id = ag.sector_id
             WHERE ag.agreement_id = {agreement} AND s.archived_at IS NULL), '')"""
     return {
-        "title": "a.title || ' ' || a.title_local",
+        "title": TITLE,
         "summary": "a.summary",
         "notes": "a.notes",
         "parties": parties,

@@ -18,9 +18,13 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     AgreementStatus,
+    AgreementTerm,
+    AutoRenewal,
+    ImplementationStatus,
     InstrumentType,
     Party,
     PartyRole,
+    Ratification,
     RelationKind,
     RenewalIntent,
     Sector,
@@ -29,6 +33,8 @@ from tracker.models import (
     UserRole,
     agreement_sector,
 )
+from tracker.services.terms import term_rows
+from tracker.terms import terms_of
 from tracker.urls import normalize_url
 
 
@@ -122,6 +128,24 @@ def test_dates_and_urls_are_what_the_app_would_store(seeded, session: Session) -
             assert agreement.start.value <= agreement.end.value
     for url, normalized in session.execute(select(Source.url, Source.url_normalized)):
         assert normalize_url(url) == normalized
+
+
+def test_issue_15_facts_occur_and_the_terms_are_those_the_service_writes(seeded, session: Session) -> None:
+    seeded(300)
+    agreements = list(session.scalars(select(Agreement)))
+    assert {agreement.implementation for agreement in agreements} == set(ImplementationStatus)
+    assert {agreement.ratification for agreement in agreements} == set(Ratification)
+    assert {agreement.auto_renewal for agreement in agreements} == set(AutoRenewal)
+    assert any(agreement.in_force for agreement in agreements)
+    assert any("/KEMENPERIN/" in agreement.document_number for agreement in agreements)
+    assert all(
+        " Tahun " in agreement.ratifying_instrument for agreement in agreements if agreement.ratifying_instrument
+    )
+    columns = (AgreementTerm.agreement_id, AgreementTerm.number, AgreementTerm.end_on, AgreementTerm.decision_on)
+    stored = sorted(tuple(row) for row in session.execute(select(*columns)))
+    written = term_rows((agreement.id, terms_of(agreement)) for agreement in agreements)
+    assert stored == sorted(tuple(row.values()) for row in written)
+    assert len(written) > 100  # some agreements renew themselves term after term
 
 
 def test_refuses_a_database_with_agreements_unless_appending(app: Flask, make_agreement, session: Session) -> None:

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, make_url, select, text
+from sqlalchemy import CheckConstraint, func, inspect, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 
-from tracker import create_app, migrate
+from tracker import create_app, migrate, search
 from tracker.db import make_engine
 from tracker.migrate import alembic_config
-from tracker.models import Agreement, Party, Sector, Source
+from tracker.models import Agreement, Base, Party, Sector, Source
 
 SEED_SLUGS = {"technology", "renewable-energy", "electric-vehicles", "moulds-and-dies"}
 
@@ -287,5 +287,92 @@ def test_0020_adds_implementation_in_place_keeping_agreements_and_their_search(s
             assert renewal_intents(connection) == [(1, "intended"), (2, "none")]
             insert_agreement(connection, 3, "none")
             assert connection.execute(text("SELECT count(*) FROM agreement_search")).scalar_one() == 3
+    finally:
+        engine.dispose()
+
+
+def test_named_checks_and_included_columns_agree_with_the_models(scratch_url):
+    # `alembic check` compares neither CHECK constraints nor an index's INCLUDE columns: compared here.
+    migrate.upgrade(scratch_url)
+    engine = make_engine(scratch_url)
+    try:
+        inspector = inspect(engine)
+        for table in Base.metadata.sorted_tables:
+            modelled = {constraint.name for constraint in table.constraints if isinstance(constraint, CheckConstraint)}
+            assert {check["name"] for check in inspector.get_check_constraints(table.name)} == modelled, table.name
+            if engine.dialect.name != "postgresql":
+                continue
+            included = {
+                index["name"]: index["dialect_options"]["postgresql_include"]
+                for index in inspector.get_indexes(table.name)
+            }
+            for index in table.indexes:
+                assert included[index.name] == list(index.dialect_options["postgresql"]["include"] or []), index.name
+    finally:
+        engine.dispose()
+
+
+DOCUMENT_NUMBER = "B-123/KEMENPERIN/2019"
+RATIFYING_INSTRUMENT = "Keppres No. 37 Tahun 1993"
+
+
+def found_by(connection, words: str) -> list[int]:
+    """Ids of the agreements the free-text search finds for `words`."""
+    return list(
+        connection.scalars(select(Agreement.id).where(search.matches(Agreement.id, words)).order_by(Agreement.id))
+    )
+
+
+def test_0021_checks_partial_dates_and_searches_document_numbers_keeping_agreements(scratch_url):
+    migrate.upgrade(scratch_url, "0020")
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            for number in (1, 2, 3):
+                insert_agreement(connection, number, "intended")
+            # Half-recorded dates, which nothing refused before: a day without its precision, a precision alone.
+            connection.execute(
+                text(
+                    "UPDATE agreement SET document_number = :number, in_force_on = '1993-07-01', "
+                    "implementation_as_of_precision = 'month' WHERE id = 1"
+                ),
+                {"number": DOCUMENT_NUMBER},
+            )
+            connection.execute(
+                text("UPDATE agreement SET ratifying_instrument = :text WHERE id = 2"), {"text": RATIFYING_INSTRUMENT}
+            )
+            assert found_by(connection, "Keppres No. 37") == []
+        migrate.upgrade(scratch_url, "0021")
+        with engine.begin() as connection:
+            halves = "in_force_on, in_force_precision, implementation_as_of_on, implementation_as_of_precision"
+            dates = text(f"SELECT {halves} FROM agreement WHERE id = 1")
+            day, *rest = connection.execute(dates).one()
+            assert (str(day), *rest) == ("1993-07-01", "day", None, None)
+            assert search.stale_documents(connection) == []
+            assert found_by(connection, "Keppres No. 37") == [2]
+            assert found_by(connection, DOCUMENT_NUMBER) == found_by(connection, "kemenperin 2019") == [1]
+            # The triggers write the identifiers of new and changed agreements.
+            insert_agreement(connection, 4, "none")
+            connection.execute(text("UPDATE agreement SET document_number = 'No. 007/BSKJI/IX/2020' WHERE id = 4"))
+            connection.execute(text("UPDATE agreement SET ratifying_instrument = '' WHERE id = 2"))
+            assert found_by(connection, "007/BSKJI") == [4] and found_by(connection, "Keppres") == []
+            assert search.stale_documents(connection) == []
+        for half in (
+            "in_force_on = '2001-01-01'",
+            "in_force_precision = 'year'",
+            "implementation_as_of_on = '2020-05-01'",
+        ):
+            with pytest.raises(IntegrityError), engine.begin() as connection:
+                connection.execute(text(f"UPDATE agreement SET {half} WHERE id = 3"))
+        migrate.downgrade(scratch_url, "0020")
+        with engine.begin() as connection:
+            assert found_by(connection, "007/BSKJI") == [] and found_by(connection, DOCUMENT_NUMBER) == []
+            assert found_by(connection, "Agreement 4") == [4]
+            connection.execute(text("UPDATE agreement SET in_force_precision = 'year' WHERE id = 3"))  # accepted again
+            assert renewal_intents(connection) == [(1, "intended"), (2, "intended"), (3, "intended"), (4, "none")]
+        migrate.upgrade(scratch_url)  # and again, over the half date left by the downgrade
+        with engine.begin() as connection:
+            assert search.stale_documents(connection) == []
+            assert found_by(connection, "007/BSKJI") == [4]
     finally:
         engine.dispose()

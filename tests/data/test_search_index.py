@@ -177,6 +177,27 @@ def test_edited_fields_are_searched_with_their_new_words(session, korea):
         assert found(session, new) == ["Tooling cooperation"], new
 
 
+def test_document_numbers_and_ratifying_instruments_are_searched_with_the_titles(session, korea):
+    agreement, _party = korea
+    numbers = {"document_number": "B-123/KEMENPERIN/2019", "ratifying_instrument": "Keppres No. 37 Tahun 1993"}
+    agreement_services.update_agreement(session, agreement, data_of(agreement, **numbers), agreement.version)
+    session.commit()
+    assert indexed(session, agreement)["title"] == (
+        "Technology development cooperation Kerja Sama Pengembangan Teknologi B-123/KEMENPERIN/2019 "
+        "Keppres No. 37 Tahun 1993"
+    )
+    for words in ("Keppres No. 37", "B-123/KEMENPERIN/2019", "b-123", "KEMENPERIN/2019", "keppres 1993"):
+        assert found(session, words) == [TECH], words
+    for words in ("B-124/KEMENPERIN/2019", "Keppres No. 38", "2019/KEMENPERIN"):
+        assert found(session, words) == [], words
+    agreement_services.update_agreement(session, agreement, data_of(agreement), agreement.version)  # both cleared
+    session.commit()
+    assert found(session, "keppres") == found(session, "B-123") == []
+    assert (
+        indexed(session, agreement)["title"] == "Technology development cooperation Kerja Sama Pengembangan Teknologi"
+    )
+
+
 def test_renamed_party_is_searched_by_its_new_name(session, korea):
     _agreement, party = korea
     party_services.update_party(session, party, party_data_of(party, name="Korea Tooling Corporation"), party.version)

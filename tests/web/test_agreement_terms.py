@@ -151,3 +151,28 @@ def test_the_history_shows_a_changed_span_in_years_and_months(client, make_agree
     assert client.post(path, data=MultiDict(changed)).status_code == 302
     page = client.get(f"/agreements/{agreement.id}/history").get_data(as_text=True)
     assert "<td>5 years</td>" in page and "<td>1 year 6 months</td>" in page
+
+
+def test_the_list_filters_by_decision_date_and_treaty_facts_and_finds_the_numbers(client, session):
+    tacit = form_data(
+        title="Tacit MoU",
+        start="2014-01-01",
+        end="",
+        **span("duration_months", "5", "0"),
+        auto_renewal="yes",
+        notice_period="6",
+    )
+    treaty = form_data(
+        title="Treaty on industry", ratification="ratified", ratifying_instrument="Keppres No. 37 Tahun 1993"
+    )
+    for data in (tacit, treaty):
+        assert client.post("/agreements/new", data=data).status_code == 302
+    page = client.get("/agreements/?auto_renewal=yes&decision_after=Juli+2023&decision_before=2023").get_data(
+        as_text=True
+    )
+    assert ">Tacit MoU</a>" in page and ">Treaty on industry</a>" not in page
+    assert 'id="decision_after" maxlength="80" name="decision_after" type="text" value="Juli 2023"' in page  # kept
+    found = client.get("/agreements/?q=Keppres+No.+37&ratification=ratified").get_data(as_text=True)
+    assert ">Treaty on industry</a>" in found and ">Tacit MoU</a>" not in found
+    refused = client.get("/agreements/?decision_after=2024&decision_before=2023")
+    assert refused.status_code == 400 and "comes before the “decision date from” date" in refused.get_data(as_text=True)

@@ -19,7 +19,9 @@ from tracker.importing.reading import read_table
 from tracker.models import (
     Agreement,
     AgreementStatus,
+    AutoRenewal,
     InstrumentType,
+    NoticeUnit,
     PartyKind,
     PartyRole,
     RenewalIntent,
@@ -204,6 +206,19 @@ def test_formulas_are_neutralised_in_csv_and_xlsx_but_not_json(client, rich_data
         "role": "funder",
         "kind": "international_organisation",
     }
+
+
+def test_numbers_of_months_and_days_are_cells_of_text(client, make_agreement):
+    make_agreement(
+        title="MoU on moulds, five-year terms", start="2019-07", duration_months=60, auto_renewal=AutoRenewal.YES,
+        notice_period=90, notice_unit=NoticeUnit.DAYS,
+    )  # fmt: skip
+    record = dict(zip(COLUMNS, csv_rows(export(client, "csv").data)[1], strict=True))
+    assert [record[key] for key in ("duration_months", "auto_renewal", "notice_period", "notice_unit")] == [
+        "60", "yes", "90", "days",
+    ]  # fmt: skip
+    assert sheet_values(export(client, "xlsx").data)[1][COLUMNS.index("notice_period")] == "90"
+    assert json.loads(export(client, "json").data)[0]["duration_months"] == 60
 
 
 def test_the_workbook_gives_each_columns_stable_key(client, rich_data):

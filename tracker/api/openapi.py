@@ -11,15 +11,17 @@ from functools import cache
 from typing import Any
 
 from tracker.dates import MAX_YEAR, MIN_YEAR
-from tracker.forms.agreements import PER_PAGE_CHOICES
+from tracker.forms.agreements import NOTICE_NOT_RECORDED, NOTICE_RECORDED, PER_PAGE_CHOICES
 from tracker.models import (
     MAX_ID,
     AgreementStatus,
+    AutoRenewal,
     ImplementationStatus,
     InstrumentType,
     NoticeParty,
     PartyKind,
     PartyRole,
+    Ratification,
     RenewalIntent,
     SourceKind,
 )
@@ -512,6 +514,8 @@ def path_id(name: str) -> Schema:
 
 
 YEAR: Schema = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+# A bound of a date filter, as precise as wanted: a year or month stands for its first day "from", its last day "by".
+DATE_BOUND: Schema = {"type": "string", "pattern": PARTIAL_DATE_PATTERN}
 PARAMETERS: dict[str, Schema] = {
     "page": query("page", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1}, "Page number, from 1."),
     "per_page": query(
@@ -536,8 +540,9 @@ AGREEMENT_FILTERS = [
     query(
         "q",
         text(200),
-        "Words, all of which must occur in the titles, summary, notes, a party's name or alias, a sector's name or"
-        " keyword, or a source's title or text; a word of 3 or more characters also matches longer words it begins,"
+        "Words, all of which must occur in the titles, the document number or ratifying instrument, summary, notes, a"
+        " party's name or alias, a sector's name or keyword, or a source's title or text; a word of 3 or more"
+        " characters also matches longer words it begins,"
         " an inflected English word the other forms of its stem (batteries: battery), and a sector's name or keyword"
         " the sector's other names and keywords (baterai: battery).",
     ),
@@ -558,6 +563,32 @@ AGREEMENT_FILTERS = [
         {"type": "string", "pattern": "^(me|[0-9]{1,9})$"},
         "The responsible officer: a user's id, or 'me' (the token's user).",
     ),
+    query("auto_renewal", {"enum": values(AutoRenewal)}, "Renewing automatically (yes) or not (no)."),
+    query(
+        "notice_period",
+        {"enum": [NOTICE_RECORDED, NOTICE_NOT_RECORDED]},
+        "Whether the agreement records a notice period (the notice before its end that decides a renewal).",
+    ),
+    query(
+        "decision_after",
+        DATE_BOUND,
+        "With a decision date (the last day to give notice, of any of its terms) on or after this day (YYYY, YYYY-MM"
+        " or YYYY-MM-DD; a year or month counts from its first day). An agreement without terms has none.",
+    ),
+    query(
+        "decision_before",
+        DATE_BOUND,
+        "With a decision date on or before this day (a year or month counts to its last day; not before"
+        " decision_after).",
+    ),
+    query("ratification", {"enum": values(Ratification)}, "Any of these ratification states.", repeatable=True),
+    query(
+        "in_force_after",
+        DATE_BOUND,
+        "Entered into force on or after this day (an entry into force known to the year or month counts at its first"
+        " day; unknown never matches).",
+    ),
+    query("in_force_before", DATE_BOUND, "Entered into force on or before this day (not before in_force_after)."),
     query("active_in", YEAR, "Agreements whose known period overlaps this year."),
     query("ends_from", YEAR, "Ending in this year or later."),
     query("ends_to", YEAR, "Ending in this year or earlier (not before ends_from)."),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup, escape
 from wtforms import (
+    Field,
     FieldList,
     Form,
     FormField,
@@ -20,21 +22,32 @@ from wtforms.validators import Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from tracker.countries import country_choices
-from tracker.dates import MAX_YEAR, MIN_YEAR
-from tracker.datewords import place_before_date
+from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate
+from tracker.datewords import MAX_DATE_LENGTH, place_before_date
 from tracker.forms.base import (
     BaseForm,
+    PartialDateValidator,
     QueryForm,
     ReferenceField,
     VersionField,
     optional_id,
     options,
+    partial_date_or_none,
 )
-from tracker.forms.contract import contract_form, fill_plain, limit, plain_data
+from tracker.forms.contract import DATE_HINT, contract_form, fill_plain, limit, plain_data
 from tracker.forms.periods import YearsMonthsField
 from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
-from tracker.models import AgreementStatus, ImplementationStatus, InstrumentType, PartyRole, RelationKind, RenewalIntent
+from tracker.models import (
+    AgreementStatus,
+    AutoRenewal,
+    ImplementationStatus,
+    InstrumentType,
+    PartyRole,
+    Ratification,
+    RelationKind,
+    RenewalIntent,
+)
 from tracker.queries.agreements import SortOrder
 from tracker.records.agreement import AgreementData, RelationData
 from tracker.records.fields import max_length, spec_of
@@ -44,6 +57,8 @@ PLACE_MAX = max_length(AgreementData, "place_of_signing")
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 OWNER_PATTERN = r"^(me|[0-9]{1,9})$"
 ME = "me"
+# The notice period filter's values: whether an agreement records one.
+NOTICE_RECORDED, NOTICE_NOT_RECORDED = "recorded", "not_recorded"
 
 
 class LeanCheckbox(CheckboxInput):
@@ -171,6 +186,16 @@ def year_field(label: Any) -> IntegerField:
     )
 
 
+def day_bound(label: Any) -> StringField:
+    """An optional date as precise as is known ("2027", "Juli 2027", "2027-07-01"), read as the record forms read
+    dates: a bound of a date filter (a year or month stands for its first day "from", its last day "by")."""
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=MAX_DATE_LENGTH), PartialDateValidator()],
+        description=DATE_HINT,
+    )
+
+
 class AgreementQueryForm(QueryForm):
     """The agreement list's filters, read from the query string so every query is a link."""
 
@@ -188,6 +213,19 @@ class AgreementQueryForm(QueryForm):
     instrument = CheckboxListField(_("Instrument"), choices=options(choices(InstrumentType)))
     renewal = CheckboxListField(_("Renewal"), choices=options(choices(RenewalIntent)))
     implementation = CheckboxListField(_("Implementation"), choices=options(choices(ImplementationStatus)))
+    auto_renewal = SelectField(
+        _("Automatic renewal"), choices=options([("", _("Any")), *choices(AutoRenewal)]), default=""
+    )
+    notice_period = SelectField(
+        _("Notice period"),
+        choices=options([("", _("Any")), (NOTICE_RECORDED, _("Recorded")), (NOTICE_NOT_RECORDED, _("Not recorded"))]),
+        default="",
+    )
+    decision_after = day_bound(_("Decision date from"))
+    decision_before = day_bound(_("Decision date by"))
+    ratification = CheckboxListField(_("Ratification"), choices=options(choices(Ratification)))
+    in_force_after = day_bound(_("In force from"))
+    in_force_before = day_bound(_("In force by"))
     # A user's id or "me"; the list page offers the users, other callers take any id (an unknown one matches none).
     owner = SelectField(
         _("Responsible officer"),
@@ -256,10 +294,46 @@ class AgreementQueryForm(QueryForm):
         if years_reversed(self.signed_from, field):
             raise ValidationError(_("This year comes before the “signed from” year."))
 
+    def validate_decision_before(self, field: Any) -> None:
+        """The decision date's "by" may not come before its "from"."""
+        if days_reversed(self.decision_after, field):
+            raise ValidationError(_("This date comes before the “decision date from” date."))
+
+    def validate_in_force_before(self, field: Any) -> None:
+        """The entry into force's "by" may not come before its "from"."""
+        if days_reversed(self.in_force_after, field):
+            raise ValidationError(_("This date comes before the “in force from” date."))
+
 
 def years_reversed(first: IntegerField, last: IntegerField) -> bool:
     """Both years given, and the last before the first."""
     return first.data is not None and last.data is not None and last.data < first.data
+
+
+def bound(field: Field) -> PartialDate | None:
+    """A date bound's date, None when blank or unreadable (its own validator reports that)."""
+    try:
+        return partial_date_or_none(field)
+    except ValidationError:
+        return None
+
+
+def earliest(field: Field) -> date | None:
+    """The first day a "from" bound names (1 January for a year)."""
+    given = bound(field)
+    return given.earliest if given else None
+
+
+def latest(field: Field) -> date | None:
+    """The last day a "by" bound names (31 December for a year)."""
+    given = bound(field)
+    return given.latest if given else None
+
+
+def days_reversed(first: Field, last: Field) -> bool:
+    """Both bounds given, and every day the last names before every day the first names."""
+    start, end = earliest(first), latest(last)
+    return start is not None and end is not None and end < start
 
 
 def agreement_reference(label: Any, required: Any = None) -> ReferenceField:

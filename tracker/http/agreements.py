@@ -5,9 +5,16 @@ from __future__ import annotations
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from tracker.forms.agreements import ME, AgreementQueryForm
+from tracker.forms.agreements import ME, NOTICE_RECORDED, AgreementQueryForm, earliest, latest
 from tracker.http.paging import chosen_per_page
-from tracker.models import AgreementStatus, ImplementationStatus, InstrumentType, RenewalIntent
+from tracker.models import (
+    AgreementStatus,
+    AutoRenewal,
+    ImplementationStatus,
+    InstrumentType,
+    Ratification,
+    RenewalIntent,
+)
 from tracker.queries.agreements import AgreementFilters, SortOrder, search_agreements
 from tracker.queries.pagination import Page
 
@@ -35,6 +42,13 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
         instruments=[InstrumentType(value) for value in form.instrument.data or []],
         renewals=[RenewalIntent(value) for value in form.renewal.data or []],
         implementations=[ImplementationStatus(value) for value in form.implementation.data or []],
+        auto_renewal=AutoRenewal(form.auto_renewal.data) if form.auto_renewal.data else None,
+        notice_recorded=form.notice_period.data == NOTICE_RECORDED if form.notice_period.data else None,
+        decision_from=earliest(form.decision_after),
+        decision_to=latest(form.decision_before),
+        ratifications=[Ratification(value) for value in form.ratification.data or []],
+        in_force_from=earliest(form.in_force_after),
+        in_force_to=latest(form.in_force_before),
         active_in=form.active_in.data,
         ends_from=form.ends_from.data,
         ends_to=form.ends_to.data,

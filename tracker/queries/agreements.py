@@ -20,10 +20,13 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     AgreementStatus,
+    AgreementTerm,
+    AutoRenewal,
     FollowUpAction,
     ImplementationStatus,
     InstrumentType,
     Party,
+    Ratification,
     RelationKind,
     RenewalIntent,
     Sector,
@@ -62,6 +65,14 @@ class AgreementFilters:
     instruments: list[InstrumentType] = field(default_factory=list)
     renewals: list[RenewalIntent] = field(default_factory=list)
     implementations: list[ImplementationStatus] = field(default_factory=list)
+    auto_renewal: AutoRenewal | None = None
+    notice_recorded: bool | None = None  # whether a notice period is recorded
+    # Days, both included: a decision date of any of the agreement's terms; the entry into force's earliest day.
+    decision_from: date | None = None
+    decision_to: date | None = None
+    ratifications: list[Ratification] = field(default_factory=list)
+    in_force_from: date | None = None
+    in_force_to: date | None = None
     active_in: int | None = None
     ends_from: int | None = None
     ends_to: int | None = None
@@ -117,6 +128,10 @@ def filter_conditions(
         conditions.append(Agreement.renewal_intent.in_(filters.renewals))
     if filters.implementations:
         conditions.append(Agreement.implementation.in_(filters.implementations))
+    conditions.extend(term_conditions(filters))
+    if filters.ratifications:
+        conditions.append(Agreement.ratification.in_(filters.ratifications))
+    conditions.extend(within(Agreement.in_force_on, filters.in_force_from, filters.in_force_to))
     if filters.owner_id is not None:
         conditions.append(Agreement.owner_id == filters.owner_id)
     if filters.active_in is not None:
@@ -132,11 +147,35 @@ def in_years(day: ColumnElement[date], first: int | None, last: int | None) -> l
     A partial date is stored as its earliest day, which lies in the same year as every day it could be: a date
     known to the year or month is within whole years exactly when that day is.
     """
+    return within(
+        day, date(first, 1, 1) if first is not None else None, date(last, 12, 31) if last is not None else None
+    )
+
+
+def within(day: ColumnElement[date], first: date | None, last: date | None) -> list[ColumnElement[bool]]:
+    """The stored date (a partial date's earliest day) is from `first` to `last`, both included (either may be
+    open); an unknown date never is."""
     conditions = []
     if first is not None:
-        conditions.append(day >= date(first, 1, 1))
+        conditions.append(day >= first)
     if last is not None:
-        conditions.append(day <= date(last, 12, 31))
+        conditions.append(day <= last)
+    return conditions
+
+
+def term_conditions(filters: AgreementFilters) -> list[ColumnElement[bool]]:
+    """The filters on the terms: automatic renewal, a notice period recorded or not, a decision date in a range."""
+    conditions = []
+    if filters.auto_renewal is not None:
+        conditions.append(Agreement.auto_renewal == filters.auto_renewal)
+    if filters.notice_recorded is not None:
+        notice = Agreement.notice_period
+        conditions.append(notice.is_not(None) if filters.notice_recorded else notice.is_(None))
+    decided = within(AgreementTerm.decision_on, filters.decision_from, filters.decision_to)
+    if decided:
+        # Any term's decision date: an agreement renewing itself has one per term (written out in agreement_term).
+        # An IN over the terms' decision index (0021), checked only on SQLite, as the link filters below are.
+        conditions.append(checked_only(Agreement.id).in_(select(AgreementTerm.agreement_id).where(*decided)))
     return conditions
 
 

@@ -162,18 +162,18 @@ def _foreign(home_country: str) -> tuple:
 def _country_implemented(home_country: str) -> Select:
     """(country code, count) of the live implemented agreements of live foreign parties.
 
-    Reads the implemented agreements' rows (few, and the statement is cached with the figures), not every one.
+    Starts from the implemented live agreements, their ids read from ix_agreement_implementation alone (0021), then
+    their links and parties. Joined to `agreement` instead, SQLite at 100,000 agreements went from every foreign
+    party's links to their agreements' rows (a tenth of them implemented) and read the table for them.
     """
+    implemented = select(Agreement.id).where(
+        Agreement.implementation == ImplementationStatus.IMPLEMENTED, Agreement.archived_at.is_(None)
+    )
     count = func.count(AgreementParty.agreement_id.distinct())
     return (
         select(Party.country_code, count)
         .join(AgreementParty, AgreementParty.party_id == Party.id)
-        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
-        .where(
-            *_foreign(home_country),
-            Agreement.implementation == ImplementationStatus.IMPLEMENTED,
-            Agreement.archived_at.is_(None),
-        )
+        .where(*_foreign(home_country), AgreementParty.agreement_id.in_(implemented))
         .group_by(Party.country_code)
     )
 

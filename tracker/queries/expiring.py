@@ -261,12 +261,14 @@ def expiring_count(as_of: date, months: int) -> Select:
     Counted in two parts rather than over the outer join the list uses: an OR across the two tables keeps either
     engine from reading the end's index range, and at 100,000 agreements it read every agreement. Those without a
     current term are counted from ix_agreement_status_end_on alone (a term-less agreement is checked against
-    agreement_term's primary key), those with one from the terms whose decision falls in the window.
+    agreement_term's primary key; PostgreSQL's index includes the id for it, 0021), those with one from the terms
+    whose decision falls in the window. The current term's decision date (the least of the terms not ended by
+    `as_of`) is by `until` exactly when some term not ended by `as_of` decides by `until`: a range of
+    ix_agreement_term_decision_on, mostly the past. Grouping every term not ended by `as_of` into current terms (as
+    the list does) read the terms written out to 2100: 73 ms of SQLite's CPU at 100,000 agreements, against 5.
     """
     until = add_months(as_of, months)
-    return select(
-        by_end(as_of, until, _counted).scalar_subquery() + by_decision(as_of, until, _counted).scalar_subquery()
-    )
+    return select(by_end(as_of, until, _counted).scalar_subquery() + deciding_count(as_of, until).scalar_subquery())
 
 
 # What a part of a count selects, given the day it goes by (the end, or the current term's decision date).
@@ -317,6 +319,19 @@ def by_decision(as_of: date, until: date, columns: DayColumns, since: date | Non
     )
 
 
+def deciding_count(as_of: date, until: date) -> Select:
+    """SELECT the number of open agreements existing on `as_of` whose current term decides by `until`: those with a
+    term not ended by `as_of` that decides by `until` (the current term is the first such; see `expiring_count`)."""
+    deciding = select(AgreementTerm.agreement_id).where(
+        AgreementTerm.end_on >= as_of, AgreementTerm.decision_on <= until
+    )
+    return (
+        select(func.count())
+        .select_from(Agreement)
+        .where(Agreement.status.in_(OPEN_STATUSES), Agreement.id.in_(deciding), existing_on(as_of))
+    )
+
+
 # The groups of "needs attention", each with its own rule and reason (issue 15); the keys are `?show=` values.
 # Past the end, still recorded as live, no renewal under way: the record is likely stale.
 STALE = "attention"
@@ -342,7 +357,8 @@ def decision_passed_ids(as_of: date) -> Select:
     """SELECT the agreements with a term running on `as_of` whose decision date is before it.
 
     Any such term means the current one (the first ending on or after `as_of`) has its decision date passed too:
-    decision dates follow the ends in order. One range read of agreement_term's (end, decision, agreement) index.
+    decision dates follow the ends in order. One range read of agreement_term's (end, decision, agreement) index, or of
+    its (decision, end, agreement) index (0021), whichever holds fewer terms in range.
     """
     return select(AgreementTerm.agreement_id).where(AgreementTerm.end_on >= as_of, AgreementTerm.decision_on < as_of)
 
