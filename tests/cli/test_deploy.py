@@ -314,6 +314,14 @@ def served_behind_nginx(database_url, tmp_path, certificate) -> Iterator[dict]:
             nginx.wait(timeout=60)
 
 
+def text_once_written(log: Path, needle: str) -> str:
+    """The log's text once it holds `needle`, waited for with a deadline."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while needle not in (text := log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return text
+
+
 def wait_for_port(server: subprocess.Popen, port: int, log: Path) -> None:
     """Until something accepts connections on the port; fail if the server stops first or takes too long."""
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -367,7 +375,8 @@ def test_nginx_in_front_of_gunicorn(served_behind_nginx):
     status, _headers, _body = secure(served, "/calendar/a-secret-feed-token-0123456789.ics")
     assert status == 404
 
-    access = (served["folder"] / "tracker.access.log").read_text()
+    # nginx writes a request's access line as it finishes the request, after the answer is on its way: wait for it.
+    access = text_once_written(served["folder"] / "tracker.access.log", "/calendar/")
     assert '"GET / HTTP/1.1" 302 ' in access and f"id={page_id}" in access
     assert "/calendar/<token>.ics" in access and "a-secret-feed-token" not in access
     app_lines = [json.loads(line) for line in served["app_log"].read_text().splitlines()]
