@@ -153,6 +153,19 @@ def test_the_history_shows_a_changed_span_in_years_and_months(client, make_agree
     assert "<td>5 years</td>" in page and "<td>1 year 6 months</td>" in page
 
 
+def test_the_history_names_the_terms_and_ratification_choices_by_their_labels(client, make_agreement):
+    agreement = make_agreement()
+    path = f"/agreements/{agreement.id}/edit"
+    pairs = form_values(client.get(path).get_data(as_text=True), path)
+    changed = replaced(pairs, auto_renewal="yes", notice_unit="days", notice_by="either", ratification="ratified")
+    assert client.post(path, data=MultiDict(changed)).status_code == 302
+    page = client.get(f"/agreements/{agreement.id}/history").get_data(as_text=True)
+    for stored in ("<td>yes</td>", "<td>either</td>", "<td>ratified</td>"):
+        assert stored not in page
+    for shown in ("Renews automatically", "Either party", "Ratified", "days"):
+        assert f"<td>{shown}</td>" in page
+
+
 def test_the_list_filters_by_decision_date_and_treaty_facts_and_finds_the_numbers(client, session):
     tacit = form_data(
         title="Tacit MoU",

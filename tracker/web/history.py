@@ -21,16 +21,14 @@ from tracker.i18n import _
 from tracker.labels import label
 from tracker.models import (
     ActionStatus,
-    AgreementStatus,
     Change,
     GlossaryEntry,
-    ImplementationStatus,
-    InstrumentType,
     PartyKind,
-    RenewalIntent,
     SourceKind,
 )
 from tracker.queries import history as queries
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import Kind, plain_specs
 from tracker.termwords import months_text
 
 bp = Blueprint("history", __name__)
@@ -39,10 +37,8 @@ bp = Blueprint("history", __name__)
 INVALID_QUERY_STATUS = 400
 # Recorded enum values shown by their labels, per record type and field.
 ENUM_FIELDS: dict[tuple[str, str], Any] = {
-    ("agreement", "instrument_type"): InstrumentType,
-    ("agreement", "status"): AgreementStatus,
-    ("agreement", "renewal_intent"): RenewalIntent,
-    ("agreement", "implementation"): ImplementationStatus,
+    # Every choice of the agreement's contract: instrument, status, renewal, terms, ratification, implementation.
+    **{("agreement", spec.name): spec.choices for spec in plain_specs(AgreementData) if spec.kind is Kind.CHOICE},
     ("party", "kind"): PartyKind,
     ("source", "kind"): SourceKind,
     ("action", "status"): ActionStatus,
