@@ -42,6 +42,7 @@ from tests.html_forms import FormReader, form_values
 from tests.import_support import AITEC_ROW, csv_file, rows_of
 from tracker import create_app, faults
 from tracker.db import make_engine
+from tracker.jobs import create_job
 from tracker.models import (
     Agreement,
     AgreementRelation,
@@ -171,6 +172,8 @@ def world(session, make_user, make_agreement, make_party, make_source, make_sect
     entry = create_entry(session, ["semikonduktor", "semiconductor"])
     spare_entry = create_entry(session, ["galangan kapal", "shipbuilding"])
     action = create_action(session, agreement, ActionData(title="Annual implementation report", due=None))
+    # A queued export for the job pages (never handed to a queue here).
+    job = create_job(session, admin, "agreement_export", {"query": "country=KR", "format": "xlsx", "locale": "id"})
     session.commit()
     other = make_user(UserRole.VIEWER, email="viewer@kemenperin.example")
     inactive = make_user(UserRole.VIEWER, email="gone@kemenperin.example", active=False)
@@ -193,6 +196,7 @@ def world(session, make_user, make_agreement, make_party, make_source, make_sect
         "preset_id": preset.id,
         "entry_id": entry.id,
         "action_id": action.id,
+        "job_id": job.id,
         "spare_entry_id": spare_entry.id,
         "user_id": other.id,
         "inactive_user_id": inactive.id,
