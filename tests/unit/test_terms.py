@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -171,7 +172,7 @@ def test_every_term_ends_the_day_before_the_starts_day_or_on_a_shorter_months_la
         for end in ends:
             short = last_of_month(end) and calendar.monthrange(end.year, end.month)[1] < day.day
             assert (end + timedelta(days=1)).day == day.day or short, (day, end)
-        assert all(earlier < later for earlier, later in zip(ends, ends[1:]))
+        assert all(earlier < later for earlier, later in pairwise(ends))
         day += timedelta(days=1)
 
 
