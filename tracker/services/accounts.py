@@ -75,13 +75,14 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def create_user(session: Session, email: str, password: str, role: UserRole, name: str = "") -> User:
-    """Add a user who can sign in with `email` and `password`."""
+def create_user(session: Session, email: str, password: str | None, role: UserRole, name: str = "") -> User:
+    """Add a user who can sign in with `email` and `password`, or only through single sign-on when it is None."""
     email = check_email(email)
     if find_user(session, email) is not None:
         raise DuplicateError(_("There is already an account for %(email)s.", email=email), field="email")
-    user = User(email=email, name=name.strip(), role=role, active=True, session_version=1)
-    _store_password(user, check_password(password))
+    user = User(email=email, name=name.strip(), role=role, active=True, session_version=1, password_hash=NO_PASSWORD)
+    if password is not None:
+        _store_password(user, check_password(password))
     session.add(user)
     session.flush()
     return user
