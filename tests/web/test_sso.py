@@ -10,18 +10,21 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from werkzeug.security import check_password_hash
 
-from tests.conftest import TEST_PASSWORD, sign_in_client
+from tests.conftest import TEST_PASSWORD, postgres_url, sign_in_client
 from tests.sso_support import PROVIDER_NAME
 from tests.web.a11y_html import parse, problems_of, text_of
 from tracker.models import User, UserRole
+from tracker.services import accounts
 from tracker.services.accounts import NO_PASSWORD
 from tracker.services.tokens import create_token
 
@@ -430,3 +433,27 @@ def test_without_password_sign_in_admins_create_accounts_without_passwords(sso_a
         assert response.status_code == 403 and off in text_of(parse(response.get_data(as_text=True)))
     session.expire_all()
     assert session.get(User, other.id).password_hash == other.password_hash
+
+
+@pytest.mark.skipif(not postgres_url(), reason="two sign-ins racing for one new account need PostgreSQL's row locks")
+def test_two_first_sign_ins_at_the_same_moment_make_one_account(app, session):
+    """A second tab's sign-in inserts the same new address while the first has not committed: it waits on the
+    unique index, loses, and signs in to the account the first one made instead of failing."""
+    email, factory = "dewi.lestari@kemenperin.example", app.extensions["tracker.sessionmaker"]
+    first, second = factory(), factory()
+    made = accounts.sign_in_verified(first, email, "Dewi Lestari", create=True)
+    outcome: dict[str, accounts.VerifiedSignIn] = {}
+    racer = threading.Thread(
+        target=lambda: outcome.update(second=accounts.sign_in_verified(second, email, create=True))
+    )
+    racer.start()
+    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    while session.scalar(text(waiting)) == 0 and racer.is_alive():  # until the racer waits on the first's insert
+        session.rollback()
+        time.sleep(0.01)
+    first.commit()
+    racer.join(timeout=30)
+    second.commit()
+    assert made.created and not outcome["second"].created and outcome["second"].user.id == made.user.id
+    assert [user.email for user in users(session)].count(email) == 1
+    first.close(), second.close()

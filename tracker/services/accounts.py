@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -288,7 +289,10 @@ def sign_in_verified(
     """
     user = find_user(session, email)
     if user is None:
-        return VerifiedSignIn(_new_account(session, email, name, role, create), created=True)
+        created = _new_account(session, email, name, role, create)
+        if created is not None:
+            return VerifiedSignIn(created, created=True)
+        user = find_user(session, email)  # the same person's other sign-in made it a moment ago
     if not user.active:
         raise SignInRefused(
             _("The account for %(email)s is deactivated. Ask an administrator of the tracker.", email=user.email),
@@ -302,8 +306,9 @@ def sign_in_verified(
     return VerifiedSignIn(user, previous_role=previous if user.role is not previous else None)
 
 
-def _new_account(session: Session, email: str, name: str, role: UserRole | None, create: bool) -> User:
-    """An account for someone the provider signed in, when new accounts are allowed."""
+def _new_account(session: Session, email: str, name: str, role: UserRole | None, create: bool) -> User | None:
+    """An account for someone the provider signed in, when new accounts are allowed; None when a sign-in of the same
+    address at the same moment (a second tab, a double click) stored it first."""
     if not create:
         raise SignInRefused(
             _("There is no account for %(email)s here. Ask an administrator of the tracker to add one.", email=email),
@@ -324,8 +329,11 @@ def _new_account(session: Session, email: str, name: str, role: UserRole | None,
         session_version=1,
         last_sign_in_at=utcnow(),
     )
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # a savepoint: losing the race to the other sign-in keeps the transaction
+            session.add(user)
+    except IntegrityError:
+        return None
     return user
 
 
