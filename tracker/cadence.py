@@ -24,7 +24,7 @@ from tracker.i18n import _
 OFF = "off"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # Python's weekday() order
 FORMATS = "off, HH:MM (every day), mon HH:MM or mon,thu HH:MM (those days of the week), or hourly :MM"
-AT_TIME = re.compile(r"(?:(?P<days>[a-z]{3}(?:\s*,\s*[a-z]{3})*)\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})")
+AT_TIME = re.compile(r"(?:(?P<days>[a-z]+(?:\s*,\s*[a-z]+)*)\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})")
 HOURLY = re.compile(r"hourly(?:\s+:(?P<minute>\d{2}))?")
 MINUTE = timedelta(minutes=1)
 WEEK = 7
