@@ -241,16 +241,16 @@ def claim(name: str, slot: str) -> int | None:
     now = utcnow()
     with job_session() as session, session.begin():
         for _attempt in range(2):
-            run = ScheduleRun(schedule=name, slot=slot, state=ScheduleRunState.RUNNING, started_at=now, heartbeat_at=now)
+            run = ScheduleRun(
+                schedule=name, slot=slot, state=ScheduleRunState.RUNNING, started_at=now, heartbeat_at=now
+            )
             if added(session, run):
                 return run.id
             if session.scalar(select(ScheduleRun.id).where(ScheduleRun.schedule == name, ScheduleRun.slot == slot)):
                 return None  # another worker took this slot
             if not interrupt_stale(session, name):
                 break
-        skipped = ScheduleRun(
-            schedule=name, slot=slot, state=ScheduleRunState.SKIPPED, started_at=now, finished_at=now
-        )
+        skipped = ScheduleRun(schedule=name, slot=slot, state=ScheduleRunState.SKIPPED, started_at=now, finished_at=now)
         added(session, skipped)  # another worker may have recorded the same skip
     return None
 
