@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from tests.cli.test_digest import SENDER, Mailbox, free_port, mailbox  # noqa: F401 (the real SMTP server fixture)
 from tests.conftest import postgres_url
+from tests.web.test_jobs import wait_for
 from tracker import schedules
 from tracker.importing.storage import save_upload
 from tracker.jobs import create_job
@@ -266,19 +267,7 @@ def test_the_purge_deletes_old_uploads_expired_job_results_and_old_run_records(a
     result_file = Path(app.config["TRACKER_JOBS_DIR"]) / job.result_path
     result_file.parent.mkdir(parents=True)
     result_file.write_text("judul\n")
-    long_finished = utcnow() - timedelta(days=200)
-    session.add(
-        ScheduleRun(
-            schedule="backup",
-            slot="2026-05-01T19:30Z",
-            state=ScheduleRunState.DONE,
-            started_at=long_finished,
-            finished_at=long_finished,
-            result={},
-            error="",
-        )
-    )
-    session.commit()
+    add_run(session, "backup", ScheduleRunState.DONE, utcnow() - timedelta(days=200), took=timedelta(0))
 
     run_due(app, "purge")
 
@@ -318,20 +307,28 @@ def test_workers_firing_the_same_slot_at_once_run_it_once(app, engine):
     assert [(run.slot, run.state) for run in runs(engine)] == [("2026-12-06T20:30Z", ScheduleRunState.RUNNING)]
 
 
-def add_running(session, name: str, heard: datetime) -> ScheduleRun:
-    """A run of the schedule going on since `heard`, its heartbeat last written then."""
+def add_run(
+    session, name: str, state: ScheduleRunState, started: datetime, took: timedelta | None = None, error: str = ""
+) -> ScheduleRun:
+    """A recorded run of the schedule started at `started` (its heartbeat last written then), finished `took` later."""
     run = ScheduleRun(
         schedule=name,
-        slot="2026-12-01T00:15Z",
-        state=ScheduleRunState.RUNNING,
-        started_at=heard,
-        heartbeat_at=heard,
+        slot=schedules.slot_of(started),
+        state=state,
+        started_at=started,
+        heartbeat_at=started,
+        finished_at=started + took if took is not None else None,
         result={},
-        error="",
+        error=error,
     )
     session.add(run)
     session.commit()
     return run
+
+
+def add_running(session, name: str, heard: datetime) -> ScheduleRun:
+    """A run of the schedule going on since `heard`, its heartbeat last written then."""
+    return add_run(session, name, ScheduleRunState.RUNNING, heard)
 
 
 def test_a_run_still_going_is_not_overlapped_the_next_slot_is_recorded_skipped(app, engine, session):
@@ -368,3 +365,20 @@ def test_a_run_that_raises_is_recorded_failed_with_its_error(app, engine, tmp_pa
     [run] = runs(engine)
     assert run.state == ScheduleRunState.FAILED and "File exists" in run.error
     assert run.finished_at is not None
+
+
+def test_a_run_writes_its_heartbeat_while_it_works(app, engine):
+    app.config["TRACKER_JOBS_STALE_SECONDS"] = 4  # a heartbeat every second
+    run_id = claim_now(app, "purge")
+    [started] = runs(engine)
+
+    def work() -> dict[str, int]:
+        """Work that lasts until its heartbeat has been written again."""
+        wait_for(lambda: runs(engine)[0].heartbeat_at > started.heartbeat_at, "a heartbeat during the run")
+        return {"uploads": 0, "results": 0, "runs": 0}
+
+    slow = schedules.Schedule("purge", "Clean-up", "", work, schedules.always)
+    with app.app_context():
+        schedules.perform(slow, run_id)
+    [run] = runs(engine)
+    assert run.state == ScheduleRunState.DONE and run.heartbeat_at > started.heartbeat_at

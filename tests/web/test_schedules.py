@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import postgres_url, reset_database, sign_in_client
+from tests.data.test_schedules import add_run
 from tests.jobs_support import running_worker
 from tests.web.test_jobs import wait_for
 from tracker import create_app, schedules
@@ -61,36 +62,14 @@ def test_the_page_shows_the_last_run_its_duration_and_what_it_did_or_why_it_fail
     with app.app_context():
         schedules.run_due("purge")
     started = utcnow() - timedelta(minutes=3)
-    session.add_all(
-        [
-            ScheduleRun(
-                schedule="recheck",
-                slot="2026-12-05T20:30Z",
-                state=ScheduleRunState.FAILED,
-                started_at=started,
-                heartbeat_at=started,
-                finished_at=started + timedelta(seconds=95),
-                result={},
-                error="could not resolve host berita.example",
-            ),
-            ScheduleRun(
-                schedule="backup",
-                slot="2026-12-05T19:30Z",
-                state=ScheduleRunState.SKIPPED,
-                started_at=started,
-                finished_at=started,
-                result={},
-                error="",
-            ),
-        ]
-    )
-    session.commit()
+    add_run(session, "recheck", ScheduleRunState.FAILED, started, timedelta(seconds=95), "could not resolve host")
+    add_run(session, "backup", ScheduleRunState.SKIPPED, started, timedelta(0))
     html = client.get("/admin/schedules").get_data(as_text=True)
     purge = row_of(html, "purge")
     assert "Done: Import uploads deleted: 0; job results deleted: 0; run records deleted: 0." in purge
     assert "took" in purge
     recheck = row_of(html, "recheck")
-    assert "Failed: could not resolve host berita.example" in recheck and "took 2 minutes" in recheck
+    assert "Failed: could not resolve host" in recheck and "took 2 minutes" in recheck
     assert "Skipped: the previous run was still going." in row_of(html, "backup")
 
 
