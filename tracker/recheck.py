@@ -76,9 +76,15 @@ def count_due(session: Session, checked_before: datetime) -> int:
 
 
 def page_of(session: Session, source_id: int) -> Page:
-    """The source's URL and the hash of its newest snapshot."""
-    source = session.get_one(Source, source_id)
-    return Page(source_id, source.url or "", source.snapshots[0].content_hash if source.snapshots else None)
+    """The source's URL and the hash of its newest snapshot (not the snapshots' texts)."""
+    newest = (
+        select(SourceSnapshot.content_hash)
+        .where(SourceSnapshot.source_id == source_id)
+        .order_by(SourceSnapshot.retrieved_at.desc(), SourceSnapshot.id.desc())
+        .limit(1)
+    )
+    url = session.scalar(select(Source.url).where(Source.id == source_id))
+    return Page(source_id, url or "", session.scalar(newest))
 
 
 def recheck_source(page: Page) -> SourceCheckOutcome:

@@ -64,13 +64,16 @@ def test_the_page_shows_the_last_run_its_duration_and_what_it_did_or_why_it_fail
     started = utcnow() - timedelta(minutes=3)
     add_run(session, "recheck", ScheduleRunState.FAILED, started, timedelta(seconds=95), "could not resolve host")
     add_run(session, "backup", ScheduleRunState.SKIPPED, started, timedelta(0))
+    add_run(session, "digest", ScheduleRunState.DONE, started, timedelta(milliseconds=300))
     html = client.get("/admin/schedules").get_data(as_text=True)
     purge = row_of(html, "purge")
     assert "Done: Import uploads deleted: 0; job results deleted: 0; run records deleted: 0." in purge
     assert "took" in purge
     recheck = row_of(html, "recheck")
     assert "Failed: could not resolve host" in recheck and "took 2 minutes" in recheck
-    assert "Skipped: the previous run was still going." in row_of(html, "backup")
+    backup = row_of(html, "backup")
+    assert "Skipped: the previous run was still going." in backup and "took" not in backup
+    assert "took less than a second" in row_of(html, "digest")
 
 
 def test_the_page_in_indonesian(app, client):

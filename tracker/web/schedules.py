@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -87,9 +87,12 @@ def counts(result: dict[str, Any]) -> dict[str, Any]:
 
 def took(run: ScheduleRun) -> str:
     """How long the run took ("5 seconds"); empty while it runs."""
-    if not (run.started_at and run.finished_at):
+    if not (run.started_at and run.finished_at) or run.state == ScheduleRunState.SKIPPED:
         return ""
-    return format_timedelta(run.finished_at - run.started_at, granularity="second", threshold=1.5)
+    duration = run.finished_at - run.started_at
+    if duration < timedelta(seconds=1):
+        return str(_("less than a second"))
+    return format_timedelta(duration, granularity="second", threshold=1.5)
 
 
 @bp.get("")
