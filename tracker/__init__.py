@@ -10,7 +10,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import archiving, db, jobs, logs, signing
+from tracker import archiving, db, jobs, logs, schedules, signing
 from tracker.config import load_config
 from tracker.http import transactions
 from tracker.locale import select_locale
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     transactions.init_app(app)  # every view, of any blueprint, retried after a transient database failure
     archiving.init_app(app)
     jobs.init_app(app)  # the background jobs' queue (a worker runs them: `flask --app app jobs-worker`)
+    schedules.init_app(app)  # the periodic work on that queue: digest, backup, re-check, purge (tracker/schedules.py)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     csrf.init_app(app)
 

@@ -157,6 +157,9 @@ RULES: dict[str, str | UserRole] = {
     "users.reactivate": ADMIN,
     "users.password": ADMIN,
     "users.reset_password": ADMIN,
+    # The schedules (issue 16): their page and Run now are the admins'.
+    "schedules.index": ADMIN,
+    "schedules.run_now": ADMIN,
     # The JSON API (tracker/api): the same rules, with the bearer token's user; its description is public.
     "api.openapi": PUBLIC,
     "api.list_agreements": VIEWER,

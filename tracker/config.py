@@ -8,9 +8,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from tracker import cadence
 from tracker.ingest.fetch.policy import policy_from_config
 from tracker.services.accounts import Throttle
 from tracker.sso.settings import sso_settings
+
+# Each schedule's cadence setting and its default (tracker/schedules.py).
+CADENCE_DEFAULTS = {
+    "TRACKER_SCHEDULE_DIGEST": "mon 07:00",
+    "TRACKER_SCHEDULE_BACKUP": "02:30",
+    "TRACKER_SCHEDULE_RECHECK": "03:30",
+    "TRACKER_SCHEDULE_PURGE": "hourly :15",
+}
 
 
 class ConfigError(RuntimeError):
@@ -111,6 +120,16 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_JOBS_KEEP_HOURS": whole_number("TRACKER_JOBS_KEEP_HOURS", 24),
         "TRACKER_JOBS_STALE_SECONDS": whole_number("TRACKER_JOBS_STALE_SECONDS", 120),
         "TRACKER_EXPORT_JOB_ROWS": whole_number("TRACKER_EXPORT_JOB_ROWS", 5000),
+        # Schedules (tracker/schedules.py), run by the jobs worker: when each runs ("off", "HH:MM", "mon HH:MM",
+        # "mon,thu HH:MM" or "hourly :MM", in TRACKER_TIMEZONE); the nightly SQLite backup's folder (default
+        # instance/backups) and how many it keeps; re-checking sources last checked over so many days ago, at most so
+        # many per run; and for how many days the runs' records are kept.
+        **{setting: os.environ.get(setting, default) for setting, default in CADENCE_DEFAULTS.items()},
+        "TRACKER_BACKUP_DIR": os.environ.get("TRACKER_BACKUP_DIR", ""),
+        "TRACKER_BACKUP_KEEP": whole_number("TRACKER_BACKUP_KEEP", 14),
+        "TRACKER_RECHECK_DAYS": whole_number("TRACKER_RECHECK_DAYS", 30),
+        "TRACKER_RECHECK_BATCH": whole_number("TRACKER_RECHECK_BATCH", 100),
+        "TRACKER_RUNS_KEEP_DAYS": whole_number("TRACKER_RUNS_KEEP_DAYS", 90),
         # Single sign-on with an OpenID Connect provider (tracker/sso/): off while no issuer is set. The issuer's
         # discovery document gives the endpoints and keys; the client is registered at the provider with the
         # redirect URI <site>/sign-in/sso/callback. Unknown people are refused, or become viewers ("viewer"); a
@@ -131,6 +150,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         Path(instance_path).mkdir(parents=True, exist_ok=True)  # SQLite makes the file but not its folder
     check_fetch_settings(config)
     check_sign_in_settings(config)
+    check_schedule_settings(config)
     if "SESSION_COOKIE_SECURE" not in overrides:
         # Follows the scheme however it was set, so an https site never sends its cookie in the clear.
         config["SESSION_COOKIE_SECURE"] = config["PREFERRED_URL_SCHEME"] == "https"
@@ -145,6 +165,18 @@ def check_fetch_settings(config: dict[str, Any]) -> None:
         policy_from_config(config)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+
+
+def check_schedule_settings(config: dict[str, Any]) -> None:
+    """Read the time zone and the schedules' cadences into TRACKER_ZONE and TRACKER_CADENCES; refuse unreadable ones
+    (a schedule that silently never runs would be found out only when its backup is needed)."""
+    try:
+        config["TRACKER_ZONE"] = cadence.zone(config["BABEL_DEFAULT_TIMEZONE"])
+        config["TRACKER_CADENCES"] = {setting: cadence.parse(setting, config[setting]) for setting in CADENCE_DEFAULTS}
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    if config["TRACKER_BACKUP_KEEP"] < 1:
+        raise ConfigError("TRACKER_BACKUP_KEEP must be 1 or more: the backup schedule keeps that many backups.")
 
 
 def check_sign_in_settings(config: dict[str, Any]) -> None:

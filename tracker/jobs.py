@@ -196,12 +196,12 @@ def write_result(job: Job, name: str, pieces: Iterable[bytes]) -> str:
 
 
 def tidy() -> None:
-    """What a worker does at start and every minute: fail the jobs of dead workers, delete expired results."""
+    """What a worker does at start and every minute: fail the jobs of dead workers (expired results are deleted by
+    the purge schedule, tracker/schedules.py)."""
     config = current_app.config
     now = utcnow()
     with job_session() as session, session.begin():
         fail_stale_jobs(session, now - timedelta(seconds=config["TRACKER_JOBS_STALE_SECONDS"]))
-        purge_results(session, now - timedelta(hours=config["TRACKER_JOBS_KEEP_HOURS"]))
 
 
 def fail_stale_jobs(session: Session, heard_before: datetime) -> list[int]:

@@ -898,3 +898,74 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class ScheduleRunState(enum.Enum):
+    """Where a schedule's run is: asked for ("Run now"), at work, finished, failed, or not run (still running)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class ScheduleRun(Base):
+    """One run of a periodic task (tracker/schedules.py): when, how it ended, what it did.
+
+    A run belongs to a slot — the scheduled minute in UTC ("2026-12-07T00:30Z"), or "now-…" for a Run now — and a
+    schedule has one run per slot, so workers on several machines that all fire it run it once. At most one run of a
+    schedule is running at a time (a partial unique index), so a slow run is never overlapped by the next.
+    """
+
+    __tablename__ = "schedule_run"
+    __table_args__ = (
+        UniqueConstraint("schedule", "slot"),
+        Index(
+            "ix_schedule_run_running",
+            "schedule",
+            unique=True,
+            sqlite_where=sql_text("state = 'running'"),
+            postgresql_where=sql_text("state = 'running'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule: Mapped[str] = mapped_column(String(32))
+    slot: Mapped[str] = mapped_column(String(40))
+    state: Mapped[ScheduleRunState] = mapped_column(value_enum(ScheduleRunState, "state"))
+    # Who asked for a Run now; None for the scheduled runs.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Written every few seconds while the run works: a running run whose heartbeat is old lost its worker.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the run did, as counts the admin page words in the reader's language; the error of a failed run.
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    requested_by: Mapped[User | None] = relationship()
+
+
+class SourceCheckOutcome(enum.Enum):
+    """What fetching a source's page again found."""
+
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+class SourceCheck(Base):
+    """A source's page fetched again by the re-check schedule: whether its text changed (a new snapshot was then
+    kept) or the page could not be fetched, and why."""
+
+    __tablename__ = "source_check"
+    __table_args__ = (Index("ix_source_check_source_checked", "source_id", "checked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    outcome: Mapped[SourceCheckOutcome] = mapped_column(value_enum(SourceCheckOutcome, "outcome"))
+    # Why the fetch failed ("404 Not Found"); empty otherwise.
+    detail: Mapped[str] = mapped_column(String(1000), default="")

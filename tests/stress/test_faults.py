@@ -54,6 +54,7 @@ from tracker.models import (
     PartyKind,
     PartyRole,
     RelationKind,
+    ScheduleRun,
     SignInFailure,
     Source,
     User,
@@ -222,6 +223,7 @@ def fingerprint(engine: Engine) -> dict[str, Any]:
             "tokens": connection.scalar(select(func.count()).select_from(ApiToken)),
             "failures": connection.scalar(select(func.count()).select_from(SignInFailure)),
             "jobs": connection.scalar(select(func.count()).select_from(Job)),
+            "schedule_runs": connection.scalar(select(func.count()).select_from(ScheduleRun)),
         }
 
 
@@ -366,6 +368,7 @@ WRITES = {
         {"on": "1 Maret 2024", "notice_by": "partner", "reason": "Dana tidak tersedia"},
     ),
     "export-job": Write("/agreements/export?format=xlsx", "/agreements/export/job"),
+    "schedule-run-now": Write("/admin/schedules", "/admin/schedules/purge/run"),
     "non-renewal": Write(
         "/agreements/{agreement_id}/non-renewal",
         "/agreements/{agreement_id}/non-renewal",

@@ -171,6 +171,9 @@ EXPECTED: dict[str, str | UserRole] = {
     "users.reactivate": ADMIN,
     "users.password": ADMIN,
     "users.reset_password": ADMIN,
+    # The schedules page and its Run now are the admins'.
+    "schedules.index": ADMIN,
+    "schedules.run_now": ADMIN,
     # The JSON API answers the bearer token's user by the same rules; its OpenAPI document is public.
     "api.openapi": PUBLIC,
     "api.list_agreements": VIEWER,
@@ -266,6 +269,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "feed_id": feed.id,
         "job_id": job.id,
         "token": token,
+        "name": "purge",  # a schedule
     }
 
 

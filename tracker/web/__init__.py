@@ -44,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
         mine,
         outcomes,
         parties,
+        schedules,
         sectors,
         sources,
         sso,
@@ -58,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine, outcomes, sso, jobs):
+    for module in (actions, mine, outcomes, sso, jobs, schedules):
         app.register_blueprint(module.bp)
 
 

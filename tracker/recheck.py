@@ -1,0 +1,128 @@
+"""Re-checking sources: fetch each linked page again, keep a new snapshot when its text changed, note every check.
+
+The re-check schedule (tracker/schedules.py) takes the sources with a URL that nobody fetched or checked for
+TRACKER_RECHECK_DAYS days, the longest-unchecked first, at most TRACKER_RECHECK_BATCH a run: a fetch gives up after
+the fetch policy's timeout (10 s), so one run stays within minutes and the rest wait for the next. Each page is
+fetched outside any transaction and its outcome written in a short transaction of its own, so a run never holds
+SQLite's write lock while it waits on a web server. Every check is a `source_check` row: changed (a snapshot was
+kept), unchanged, or failed with the reason — a page that is gone is evidence the later evidence pages show.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from tracker.ingest import acquire
+from tracker.ingest.extract.result import ExtractError
+from tracker.ingest.fetch.addresses import system_resolver
+from tracker.ingest.fetch.policy import FetchError, policy_from_config
+from tracker.jobs import job_session
+from tracker.models import Source, SourceCheck, SourceCheckOutcome, SourceSnapshot, utcnow
+from tracker.services import snapshots
+from tracker.text import shorten
+
+DETAIL_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    """A source's page as the check sees it before fetching: where it is and the hash of its last kept text."""
+
+    source_id: int
+    url: str
+    last_hash: str | None
+
+
+def last_checked() -> ColumnElement[datetime]:
+    """When each source's page was last checked by this schedule."""
+    return select(func.max(SourceCheck.checked_at)).where(SourceCheck.source_id == Source.id).scalar_subquery()
+
+
+def last_fetched() -> ColumnElement[datetime]:
+    """When each source's text was last kept (by anyone, a fetch or a paste)."""
+    return select(func.max(SourceSnapshot.retrieved_at)).where(SourceSnapshot.source_id == Source.id).scalar_subquery()
+
+
+def due(checked_before: datetime):
+    """The live sources with a URL, neither checked nor fetched since `checked_before`."""
+    checked, fetched = last_checked(), last_fetched()
+    return select(Source.id).where(
+        Source.url.is_not(None),
+        Source.url != "",
+        Source.archived_at.is_(None),
+        or_(checked.is_(None), checked < checked_before),
+        or_(fetched.is_(None), fetched < checked_before),
+    )
+
+
+def due_sources(session: Session, checked_before: datetime, limit: int) -> list[int]:
+    """The ids of the due sources, the longest-unchecked (never checked) first, at most `limit`."""
+    oldest = func.coalesce(last_checked(), last_fetched())
+    statement = due(checked_before).order_by(oldest.asc().nulls_first(), Source.id).limit(limit)
+    return list(session.scalars(statement))
+
+
+def count_due(session: Session, checked_before: datetime) -> int:
+    """How many sources are due."""
+    return session.scalar(select(func.count()).select_from(due(checked_before).subquery())) or 0
+
+
+def page_of(session: Session, source_id: int) -> Page:
+    """The source's URL and the hash of its newest snapshot (not the snapshots' texts)."""
+    newest = (
+        select(SourceSnapshot.content_hash)
+        .where(SourceSnapshot.source_id == source_id)
+        .order_by(SourceSnapshot.retrieved_at.desc(), SourceSnapshot.id.desc())
+        .limit(1)
+    )
+    url = session.scalar(select(Source.url).where(Source.id == source_id))
+    return Page(source_id, url or "", session.scalar(newest))
+
+
+def recheck_source(page: Page) -> SourceCheckOutcome:
+    """Fetch the page again and record the check (and a snapshot when the text changed) in a transaction of its own."""
+    resolver = current_app.extensions.get("tracker.resolver", system_resolver)
+    try:
+        pending = acquire.from_url(page.url, policy_from_config(current_app.config), resolver)
+    except (FetchError, ExtractError) as error:
+        return note(page, SourceCheckOutcome.FAILED, shorten(str(error), DETAIL_LENGTH))
+    if snapshots.content_hash(pending.extracted.text) == page.last_hash:
+        return note(page, SourceCheckOutcome.UNCHANGED)
+    with job_session() as session, session.begin():
+        source = session.get_one(Source, page.source_id)
+        snapshots.add_snapshot(session, source, pending.extracted, pending.method, pending.final_url)
+        session.add(SourceCheck(source_id=page.source_id, outcome=SourceCheckOutcome.CHANGED, detail=""))
+    return SourceCheckOutcome.CHANGED
+
+
+def note(page: Page, outcome: SourceCheckOutcome, detail: str = "") -> SourceCheckOutcome:
+    """Record a check that kept no snapshot."""
+    with job_session() as session, session.begin():
+        session.add(SourceCheck(source_id=page.source_id, outcome=outcome, detail=detail))
+    return outcome
+
+
+def recheck_sources() -> dict[str, int]:
+    """Check the due sources, at most a batch; the counts of each outcome and of the sources still due."""
+    config = current_app.config
+    checked_before = utcnow() - timedelta(days=config["TRACKER_RECHECK_DAYS"])
+    with job_session() as session:
+        pages = [page_of(session, source_id) for source_id in due_sources(session, checked_before, batch(config))]
+    outcomes = Counter(recheck_source(page).value for page in pages)
+    with job_session() as session:
+        still_due = count_due(session, checked_before)
+    counts = {outcome.value: outcomes[outcome.value] for outcome in SourceCheckOutcome}
+    return {"checked": len(pages), **counts, "due": still_due}
+
+
+def batch(config: Mapping[str, Any]) -> int:
+    """Sources checked per run: TRACKER_RECHECK_BATCH, at least one."""
+    return max(1, config["TRACKER_RECHECK_BATCH"])
