@@ -5,7 +5,7 @@ machines run a slot once, and at most one running row per schedule (a partial un
 overlap. `source_check` notes each page fetched again by the re-check schedule: changed, unchanged or failed.
 
 Revision ID: 0024
-Revises: 0022 (issue 16's 0023 is on another branch; the lead re-chains this one onto it at merge)
+Revises: 0023
 Create Date: 2026-12-06 17:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024"
-down_revision: str | Sequence[str] | None = "0022"
+down_revision: str | Sequence[str] | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -28,6 +28,7 @@ from tests.conftest import reset_database
 from tests.jobs_support import running_worker
 from tracker import create_app, jobs
 from tracker.models import Agreement, Job, JobState, UserRole, utcnow
+from tracker.schedules import SCHEDULES
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,8 +199,10 @@ def test_results_are_purged_after_a_day(app, engine, client, worker):
 
 
 def start_worker(database_url: str, jobs_config: dict[str, Any], log: BinaryIO, **settings: str) -> subprocess.Popen:
-    """`flask --app app jobs-worker` as its own process, as `make run` starts it, its output in `log`."""
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", **settings}
+    """`flask --app app jobs-worker` as its own process, as `make run` starts it, its output in `log`; its schedules
+    are off (a backup due while it runs would be written into the checkout's instance/)."""
+    schedules_off = {f"TRACKER_SCHEDULE_{schedule.name.upper()}": "off" for schedule in SCHEDULES}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", **schedules_off, **settings}
     env.update({key: str(value) for key, value in jobs_config.items()})
     command = [sys.executable, "-m", "flask", "--app", "app", "jobs-worker", "--threads", "1"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
