@@ -191,9 +191,8 @@ NOT_RUN |= dict.fromkeys(
         "install -d -m 750 -o root -g tracker /etc/tracker",
         "install -m 640 -o root -g tracker deploy/tracker.env /etc/tracker/tracker.env",
         "install -d -m 700 -o tracker -g tracker /var/backups/tracker",
-        "install -m 644 deploy/systemd/tracker-*.service deploy/systemd/tracker-backup.timer /etc/systemd/system/",
-        "systemctl daemon-reload && systemctl enable --now tracker-web.service tracker-worker.service "
-        "tracker-backup.timer",
+        "install -m 644 deploy/systemd/tracker-web.service deploy/systemd/tracker-worker.service /etc/systemd/system/",
+        "systemctl daemon-reload && systemctl enable --now tracker-web.service tracker-worker.service",
         "install -m 644 deploy/nginx/tracker.conf /etc/nginx/sites-available/tracker.conf",
         "ln -s ../sites-available/tracker.conf /etc/nginx/sites-enabled/tracker.conf",
         "nginx -t && systemctl reload nginx",
