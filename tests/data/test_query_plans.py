@@ -263,8 +263,12 @@ def test_implemented_agreements_per_partner_country_start_from_the_implemented_o
 
 def test_ends_per_quarter_as_of_a_day_are_counted_from_the_index_alone(session):
     as_of_rows(session)
+    renewing_terms(session)
     text_of_plan = counted_plan(session, lambda: expiries_by_quarter(session, AS_OF))
     # As the expiring count: the ends of agreements without a current term are a range of the index (covering on
     # SQLite, rows of the range fetched for the anti-join on PostgreSQL), the decision dates come from the terms.
     assert "ix_agreement_status_end_on" in text_of_plan, text_of_plan
     assert not re.search(r"SCAN agreement(?!_)|Seq Scan on agreement ", text_of_plan), text_of_plan
+    # Every term deciding in the window (one per term, issue 15): a range of the decision index, never every term.
+    assert "ix_agreement_term_decision_on" in text_of_plan, text_of_plan
+    assert not re.search(r"SCAN agreement_term|Seq Scan on agreement_term", text_of_plan), text_of_plan

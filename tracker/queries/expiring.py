@@ -195,20 +195,6 @@ def dated_entry(agreement: Agreement, as_of: date, by_terms: bool = True) -> Exp
     return _dated(agreement, as_of, term) if term or agreement.end_on else None
 
 
-def current_terms(as_of: date) -> Subquery:
-    """Per agreement with a term ending on or after `as_of`: the current term's decision date and end."""
-    return (
-        select(
-            AgreementTerm.agreement_id,
-            func.min(AgreementTerm.decision_on).label("decision_on"),
-            func.min(AgreementTerm.end_on).label("end_on"),
-        )
-        .where(AgreementTerm.end_on >= as_of)
-        .group_by(AgreementTerm.agreement_id)
-        .subquery("current_term")
-    )
-
-
 def existing_on(as_of: date) -> ColumnElement[bool]:
     """Signed by `as_of` (or, its signing not known, started by then), or neither date known: a view of a past day
     leaves out what did not exist yet.
@@ -313,21 +299,17 @@ def by_end(as_of: date, until: date, columns: DayColumns) -> Select:
     )
 
 
-def by_decision(as_of: date, until: date, columns: DayColumns, since: date | None = None) -> Select:
-    """SELECT `columns` of the open agreements existing on `as_of` whose current term's decision date is by `until`
-    (and from `since`, given one; else a passed decision, overdue while the term runs, counts too)."""
-    term = current_terms(as_of)
-    decision = term.c.decision_on
+def term_decisions(as_of: date, until: date, columns: DayColumns) -> Select:
+    """SELECT `columns` of every term's decision date from `as_of` to `until`, one row per term, of the open
+    agreements existing on `as_of`: a range of ix_agreement_term_decision_on. A decision date already passed is not
+    among them (the expiring list has it as overdue), while a later term's deciding in the window is, so an agreement
+    renewing every year gives each decision it has in the window."""
+    decision = AgreementTerm.decision_on
     return (
         select(*columns(decision))
-        .select_from(Agreement)
-        .join(term, term.c.agreement_id == Agreement.id)
-        .where(
-            Agreement.status.in_(OPEN_STATUSES),
-            decision <= until,
-            *((decision >= since,) if since else ()),
-            existing_on(as_of),
-        )
+        .select_from(AgreementTerm)
+        .join(Agreement, Agreement.id == AgreementTerm.agreement_id)
+        .where(decision >= as_of, decision <= until, Agreement.status.in_(OPEN_STATUSES), existing_on(as_of))
     )
 
 
