@@ -19,13 +19,13 @@ from datetime import date
 from babel.dates import format_skeleton
 from flask_babel import get_locale
 
-from tracker.dates import PartialDate, Precision
+from tracker.dates import PartialDate, Precision, add_months
 from tracker.formatting import full_date, partial_date
 from tracker.i18n import _, _n
 from tracker.ics import AllDayEvent
 from tracker.labels import label
 from tracker.models import FollowUpAction
-from tracker.queries.expiring import ExpiringAgreement, add_months
+from tracker.queries.expiring import ExpiringAgreement
 from tracker.termwords import term_end_text
 
 # Builds the absolute URL of an agreement's page from its id.

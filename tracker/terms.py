@@ -9,6 +9,17 @@ the end ("6 months before 31 December 2018" is 1 July 2018). A new agreement rec
 one's next term (`next_term`): from the day after its end, for one renewal period, at the end's precision (after
 "2006–2018" with five-year renewals comes "2019–2023").
 
+Month ends (issue 15): a term of N months ends the day before the same day of the month N months on, or, when that
+month has no such day, on that month's last day — as a contract reads "for one month from 31 May": to 30 June, not
+29 June; 29 February 2024 for a year runs to 28 February 2025. Every term of an auto-renewing agreement is counted
+from the original start (term k ends N + (k-1)·R months on), never from the previous term's end, so the terms keep
+the start's day and never drift: monthly from 31 January 2024 they end 29 February, 30 March, 30 April, 30 May,
+30 June..., each the day before the 31st, or the month's last day when it has none; they follow on without gap or
+overlap. The decision date needs no rule of its own: going back the notice period from the day after the end (to
+that month's last day when it has no such day) gives exactly the last day from which a notice period, counted by
+the same rule, still ends by the term's end. Six months' notice for a term ending 30 June is due by 1 January
+(1 January to 30 June is six months), not 31 December; for a term ending 30 August 2024 by 29 February 2024.
+
 Precision: dates known only to the year or month are taken at their earliest possible day, as everywhere in the
 tracker (an end known to the year counts from its first possible day). A start known to the year gives an end known
 only to the year, and a decision day that is safe wherever in that year the start falls ("by 1 July 2018 at the
@@ -24,25 +35,17 @@ as of any day with one indexed range condition on both engines, and nothing goes
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from tracker.dates import MAX_YEAR, PartialDate, Precision
+from tracker.dates import MAX_YEAR, PartialDate, Precision, add_months
 
 # Terms are written out up to this day; nothing in the tracker looks further.
 HORIZON = date(MAX_YEAR, 12, 31)
 MONTHS = "months"
 DAYS = "days"
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole calendar months, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,12 @@ def renewal_period(terms: Terms) -> int | None:
 
 
 def term_end(start: date, months: int) -> date:
-    """The last day of a term of `months` starting on `start`: the day before the anniversary."""
-    return add_months(start, months) - timedelta(days=1)
+    """The last day of a term of `months` starting on `start`: the day before the same day `months` on, or that
+    month's last day when it has no such day (31 May + 1 month ends on 30 June, not 29 June)."""
+    anniversary = add_months(start, months)
+    if anniversary.day < start.day:  # clamped: the month has no such day, so the term runs to its end
+        return anniversary
+    return anniversary - timedelta(days=1)
 
 
 def decision_day(end_on: date, terms: Terms) -> date:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tracker.dates import PartialDate
+from tracker.dates import PartialDate, add_months
 from tracker.demo import load_demo
 from tracker.models import AgreementStatus, AutoRenewal, InstrumentType, PartyRole, RenewalIntent
 from tracker.queries.expiring import (
@@ -17,7 +17,6 @@ from tracker.queries.expiring import (
     OVERDUE_RENEWAL,
     STALE,
     TERMINAL_STATUSES,
-    add_months,
     agreements_needing_attention,
     attention_counts,
     attention_groups,

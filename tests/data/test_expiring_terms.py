@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from tracker.dates import PartialDate
-from tracker.models import AgreementStatus, AutoRenewal, InstrumentType
+from tracker.models import AgreementStatus, AgreementTerm, AutoRenewal, InstrumentType
 from tracker.queries.expiring import expiring_agreements, expiring_count
 from tracker.records.agreement import AgreementData
 from tracker.services.agreements import create_agreement, update_agreement
 
 
 def mou(session, **changes):
-    """A recorded MoU from 1 January 2014, five-year terms, automatic renewal, six months' notice."""
-    data = AgreementData(
-        title="MoU on industrial cooperation",
-        instrument_type=InstrumentType.MOU,
-        status=AgreementStatus.IN_FORCE,
-        start=PartialDate.parse("2014-01-01"),
-        duration_months=60,
-        auto_renewal=AutoRenewal.YES,
-        notice_period=6,
-        **changes,
-    )
+    """A recorded MoU from 1 January 2014, five-year terms, automatic renewal, six months' notice (unless changed)."""
+    fields = {
+        "title": "MoU on industrial cooperation",
+        "instrument_type": InstrumentType.MOU,
+        "status": AgreementStatus.IN_FORCE,
+        "start": PartialDate.parse("2014-01-01"),
+        "duration_months": 60,
+        "auto_renewal": AutoRenewal.YES,
+        "notice_period": 6,
+    }
+    data = AgreementData(**{**fields, **changes})
     agreement = create_agreement(session, data)
     session.commit()
     return agreement
@@ -70,3 +72,31 @@ def test_editing_the_terms_rewrites_them(session):
     session.commit()
     assert [row.decision for row in expiring_agreements(session, date(2018, 1, 1), 12)] == [date(2018, 10, 1)]
     assert expiring_agreements(session, date(2023, 1, 1), 12) == []
+
+
+def test_monthly_terms_from_the_31st_are_stored_to_each_months_end_and_listed_by_them(session):
+    # Issue 15: one month from 31 May ends 30 June, not 29 June; each later term keeps the start's day.
+    agreement = mou(
+        session,
+        title="Perjanjian kerja sama Politeknik Negeri Bandung",
+        start=PartialDate.parse("2024-05-31"),
+        duration_months=1,
+        notice_period=1,
+    )
+    stored = session.execute(
+        select(AgreementTerm.number, AgreementTerm.end_on, AgreementTerm.decision_on)
+        .where(AgreementTerm.agreement_id == agreement.id)
+        .order_by(AgreementTerm.number)
+        .limit(4)
+    ).all()
+    assert [tuple(row) for row in stored] == [
+        (1, date(2024, 6, 30), date(2024, 6, 1)),
+        (2, date(2024, 7, 30), date(2024, 6, 30)),
+        (3, date(2024, 8, 30), date(2024, 7, 31)),
+        (4, date(2024, 9, 30), date(2024, 9, 1)),
+    ]
+    first = expiring_agreements(session, date(2024, 5, 31), 1)
+    assert [(row.end.iso(), row.decision) for row in first] == [("2024-06-30", date(2024, 6, 1))]
+    # On 30 June the first term still runs (the old rule had it ended the day before, and listed the second).
+    last_day = expiring_agreements(session, date(2024, 6, 30), 1)
+    assert [row.end.iso() for row in last_day] == ["2024-06-30"]

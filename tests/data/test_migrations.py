@@ -17,9 +17,12 @@ from sqlalchemy import CheckConstraint, func, inspect, make_url, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tracker import create_app, migrate, search
+from tracker.dates import PartialDate
 from tracker.db import make_engine
 from tracker.migrate import alembic_config
 from tracker.models import Agreement, Base, Party, Sector, Source
+from tracker.services.terms import term_rows
+from tracker.terms import Terms
 
 SEED_SLUGS = {"technology", "renewable-energy", "electric-vehicles", "moulds-and-dies"}
 
@@ -374,5 +377,70 @@ def test_0021_checks_partial_dates_and_searches_document_numbers_keeping_agreeme
         with engine.begin() as connection:
             assert search.stale_documents(connection) == []
             assert found_by(connection, "007/BSKJI") == [4]
+    finally:
+        engine.dispose()
+
+
+def stored_terms(connection, agreement_id: int) -> list[tuple]:
+    """(number, end, decision date) of an agreement's stored terms, as ISO text on both engines."""
+    rows = connection.execute(
+        text("SELECT number, end_on, decision_on FROM agreement_term WHERE agreement_id = :id ORDER BY number"),
+        {"id": agreement_id},
+    )
+    return [(number, str(end_on), str(decision_on)) for number, end_on, decision_on in rows]
+
+
+def record_terms(connection, agreement_id: int, start: str, precision: str, months: int, rows: list[tuple]) -> None:
+    """Give an agreement monthly auto-renewing terms with a month's notice and the term rows the old code stored."""
+    connection.execute(
+        text(
+            "UPDATE agreement SET start_on = :start, start_precision = :precision, duration_months = :months, "
+            "auto_renewal = 'yes', notice_period = 1 WHERE id = :id"
+        ),
+        {"start": start, "precision": precision, "months": months, "id": agreement_id},
+    )
+    for number, end_on, decision_on in rows:
+        insert(
+            connection,
+            "agreement_term",
+            agreement_id=agreement_id,
+            number=number,
+            end_on=end_on,
+            decision_on=decision_on,
+        )
+
+
+def test_0023_rewrites_the_stored_terms_of_agreements_starting_at_a_month_end(scratch_url):
+    migrate.upgrade(scratch_url, "0022")
+    # As the old rule stored them: a month from 31 May 2024 ended 29 June (the day before the clamped 30 June).
+    old = [(1, "2024-06-29", "2024-05-30"), (2, "2024-07-30", "2024-06-30"), (3, "2024-08-30", "2024-07-31")]
+    untouched = [(1, "2024-04-14", "2024-03-15"), (2, "2024-05-14", "2024-04-15")]  # from 15 March: not affected
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            insert_agreement(connection, 1, "intended")
+            insert_agreement(connection, 2, "none")
+            record_terms(connection, 1, "2024-05-31", "day", 1, old)
+            record_terms(connection, 2, "2024-03-15", "day", 1, untouched)
+        migrate.upgrade(scratch_url, "0023")
+        with engine.connect() as connection:
+            corrected = stored_terms(connection, 1)
+            assert stored_terms(connection, 2) == untouched
+        assert corrected[:4] == [
+            (1, "2024-06-30", "2024-06-01"),
+            (2, "2024-07-30", "2024-06-30"),
+            (3, "2024-08-30", "2024-07-31"),
+            (4, "2024-09-30", "2024-09-01"),
+        ]
+        # Every term up to the horizon, exactly as the service writes them today.
+        terms = Terms(start=PartialDate.parse("2024-05-31"), duration_months=1, auto_renewal=True, notice_period=1)
+        written = [(row["number"], str(row["end_on"]), str(row["decision_on"])) for row in term_rows([(1, terms)])]
+        assert corrected == written
+        migrate.downgrade(scratch_url, "0022")  # back to what the old rule stores
+        with engine.connect() as connection:
+            assert stored_terms(connection, 1)[:3] == old and len(stored_terms(connection, 1)) == len(written)
+        migrate.upgrade(scratch_url)
+        with engine.connect() as connection:
+            assert stored_terms(connection, 1) == written
     finally:
         engine.dispose()

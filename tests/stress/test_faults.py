@@ -49,6 +49,7 @@ from tracker.models import (
     ApiToken,
     Change,
     ImportPreset,
+    Job,
     Party,
     PartyKind,
     PartyRole,
@@ -220,6 +221,7 @@ def fingerprint(engine: Engine) -> dict[str, Any]:
             "users": sorted(connection.execute(select(User.email, User.role, User.active, User.locale)).all()),
             "tokens": connection.scalar(select(func.count()).select_from(ApiToken)),
             "failures": connection.scalar(select(func.count()).select_from(SignInFailure)),
+            "jobs": connection.scalar(select(func.count()).select_from(Job)),
         }
 
 
@@ -363,6 +365,7 @@ WRITES = {
         "/agreements/{agreement_id}/termination",
         {"on": "1 Maret 2024", "notice_by": "partner", "reason": "Dana tidak tersedia"},
     ),
+    "export-job": Write("/agreements/export?format=xlsx", "/agreements/export/job"),
     "non-renewal": Write(
         "/agreements/{agreement_id}/non-renewal",
         "/agreements/{agreement_id}/non-renewal",
@@ -444,9 +447,19 @@ def assert_nothing_saved_problem(response) -> dict[str, Any]:
 # --- apps whose database fails -------------------------------------------------------------------
 
 
-def app_on(url: str, **config: Any) -> Flask:
-    """An app like the tests' own on another database URL."""
-    settings = {"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test", **config}
+def app_on(url: str, folder: Path, **config: Any) -> Flask:
+    """An app like the tests' own on another database URL, its job queue and results in `folder`; every export is a
+    job (the export job's form is among the writes)."""
+    settings = {
+        "DATABASE_URL": url,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test",
+        "TRACKER_JOBS_URL": f"sqlite:///{folder / 'queue.sqlite'}",
+        "TRACKER_JOBS_DIR": str(folder / "job-results"),
+        "TRACKER_EXPORT_JOB_ROWS": 0,
+        **config,
+    }
     return create_app(settings)
 
 
@@ -466,10 +479,10 @@ def make_read_only(dbapi_connection: Any, _record: Any) -> None:
 def read_only_app(app: Flask, database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app on the same database, read-only: a read-only URI on SQLite, read-only transactions on PostgreSQL."""
     if ON_POSTGRES:
-        faulty = app_on(database_url)
+        faulty = app_on(database_url, tmp_path)
         event.listen(faulty.extensions["tracker.engine"], "connect", make_read_only)
     else:
-        faulty = app_on(f"sqlite:///file:{sqlite_path(database_url)}?mode=ro&uri=true")
+        faulty = app_on(f"sqlite:///file:{sqlite_path(database_url)}?mode=ro&uri=true", tmp_path)
     faulty.config["TRACKER_IMPORT_DIR"] = str(tmp_path / "imports")
     yield faulty
     faulty.extensions["tracker.engine"].dispose()
@@ -735,7 +748,7 @@ class CutOff:
 @pytest.fixture
 def cut_off_app(database_url: str, engine: Engine, tmp_path: Path) -> Iterator[tuple[Flask, CutOff]]:
     """An app whose connection to PostgreSQL is terminated in the middle of a request."""
-    faulty = app_on(database_url, TRACKER_IMPORT_DIR=str(tmp_path / "imports"))
+    faulty = app_on(database_url, tmp_path, TRACKER_IMPORT_DIR=str(tmp_path / "imports"))
     cut = CutOff(engine)
     event.listen(faulty.extensions["tracker.engine"], "before_cursor_execute", cut.before_statement)
     event.listen(faulty.extensions["tracker.engine"], "invalidate", cut.on_invalidate)
@@ -808,7 +821,7 @@ def test_signing_in_when_the_connection_is_cut_off_at_the_bookkeeping_still_sign
 
 @sqlite_only
 def test_a_sqlite_database_that_cannot_be_opened_is_a_503_for_reads_and_writes(world, tmp_path):
-    gone = app_on(f"sqlite:///file:{tmp_path / 'moved' / 'tracker.db'}?mode=rw&uri=true")
+    gone = app_on(f"sqlite:///file:{tmp_path / 'moved' / 'tracker.db'}?mode=rw&uri=true", tmp_path)
     client = sign_in_client(gone.test_client(), world["admin"])
     page = client.get("/agreements/")
     assert page.status_code == 503 and "This page cannot be shown" in page.get_data(as_text=True)
@@ -818,9 +831,9 @@ def test_a_sqlite_database_that_cannot_be_opened_is_a_503_for_reads_and_writes(w
     gone.extensions["tracker.engine"].dispose()
 
 
-def test_a_postgresql_server_that_does_not_answer_is_a_503_everywhere(world):
+def test_a_postgresql_server_that_does_not_answer_is_a_503_everywhere(world, tmp_path):
     # Nothing listens on the discard port: what the app meets while its server is down or restarting.
-    down = app_on("postgresql+psycopg://postgres@127.0.0.1:9/tracker")
+    down = app_on("postgresql+psycopg://postgres@127.0.0.1:9/tracker", tmp_path)
     client = sign_in_client(down.test_client(), world["admin"])
     page = client.get("/agreements/")
     assert page.status_code == 503 and "This page cannot be shown" in page.get_data(as_text=True)
@@ -881,7 +894,7 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
 def full_disk_app(full_disk: Path, database_url: str, world: dict[str, Any]) -> Iterator[Flask]:
     """The app on a copy of the test database (the world in it) on a disk that is full, its uploads there too."""
     holder = copy_database(database_url, full_disk / "tracker.db")
-    faulty = app_on(f"sqlite:///{full_disk / 'tracker.db'}", TRACKER_IMPORT_DIR=str(full_disk / "imports"))
+    faulty = app_on(f"sqlite:///{full_disk / 'tracker.db'}", full_disk, TRACKER_IMPORT_DIR=str(full_disk / "imports"))
     (full_disk / "imports").mkdir()
     fill(full_disk)
     yield faulty

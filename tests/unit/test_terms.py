@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
 from tracker.dates import PartialDate, Precision
-from tracker.terms import Terms, all_terms, current_term, next_term
+from tracker.terms import Terms, all_terms, current_term, decision_day, next_term, term_end
 
 MOU = Terms(start=PartialDate.parse("2014-01-01"), duration_months=60, auto_renewal=True, notice_period=6)
 
@@ -95,6 +97,8 @@ def period(start, end, renewal=None, duration=None, **more):
         (("2020-07-01", "2025-06-30"), 60, 24, ("2025-07-01", "2027-06-30")),
         (("2014-01-01", "2018-12-31"), 60, 60, ("2019-01-01", "2023-12-31")),
         (("2019-03-01", "2024-02-29"), 60, 12, ("2024-03-01", "2025-02-28")),  # after a leap day
+        (("2024-01-01", "2024-03-30"), 3, 1, ("2024-03-31", "2024-04-30")),  # from the 31st: to April's last day
+        (("2023-01-01", "2024-01-30"), 13, 1, ("2024-01-31", "2024-02-29")),
         (("2090", "2096"), 72, 60, ("2097", None)),  # past the last year the tracker knows
         (("2090", "2100"), 72, 60, (None, None)),
     ],
@@ -109,3 +113,88 @@ def test_the_next_term_without_a_recorded_end_follows_the_current_term():
     assert period("2014-01-01", None, duration=60, renewal=24, auto_renewal=True) == ("2027-01-01", "2028-12-31")
     assert period("2014", None, duration=60) == ("2019", "2023")  # ended after one term, at the start's precision
     assert period("2014", None) == (None, None)  # no end and nothing to compute one from
+
+
+# --- month ends (issue 15) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        (date(2024, 5, 31), 1, date(2024, 6, 30)),  # June has no 31st: its last day, not 29 June
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 28)),  # the day before 29 February 2028, which exists
+        (date(2024, 1, 31), 3, date(2024, 4, 30)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2023, 1, 30), 1, date(2023, 2, 28)),
+        (date(2024, 1, 30), 1, date(2024, 2, 29)),
+        (date(2024, 1, 29), 1, date(2024, 2, 28)),  # 29 February 2024 exists: the day before it
+        (date(2023, 1, 29), 1, date(2023, 2, 28)),  # 29 February 2023 does not
+        (date(2024, 8, 31), 1, date(2024, 9, 30)),
+        (date(2024, 7, 31), 1, date(2024, 8, 30)),  # August has a 31st: the day before it
+        (date(2024, 3, 15), 1, date(2024, 4, 14)),
+        (date(2006, 1, 1), 144, date(2017, 12, 31)),
+        (date(2024, 12, 31), 2, date(2025, 2, 28)),  # across the year's end
+    ],
+)
+def test_a_term_ends_the_day_before_the_same_day_or_on_the_last_day_of_a_shorter_month(start, months, end):
+    assert term_end(start, months) == end
+    once = Terms(start=PartialDate(start, Precision.DAY), duration_months=months)
+    assert [term.end.iso() for term in all_terms(once)] == [end.isoformat()]
+
+
+def test_monthly_terms_from_the_31st_keep_the_starts_day_and_never_drift():
+    monthly = Terms(start=PartialDate.parse("2024-01-31"), duration_months=1, auto_renewal=True)
+    ends = [term.end_on.isoformat() for term in all_terms(monthly)][:8]
+    assert ends == [
+        "2024-02-29",
+        "2024-03-30",
+        "2024-04-30",
+        "2024-05-30",
+        "2024-06-30",
+        "2024-07-30",
+        "2024-08-30",
+        "2024-09-30",
+    ]
+
+
+def last_of_month(day: date) -> bool:
+    """Whether `day` is the last day of its month."""
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+@pytest.mark.parametrize("renewal", [1, 6, 12])
+def test_every_term_ends_the_day_before_the_starts_day_or_on_a_shorter_months_last_day(renewal):
+    day = date(2023, 1, 1)
+    while day <= date(2024, 12, 31):
+        terms = Terms(start=PartialDate(day, Precision.DAY), duration_months=renewal, auto_renewal=True)
+        ends = [term.end_on for term in all_terms(terms)][:30]
+        for end in ends:
+            short = last_of_month(end) and calendar.monthrange(end.year, end.month)[1] < day.day
+            assert (end + timedelta(days=1)).day == day.day or short, (day, end)
+        assert all(earlier < later for earlier, later in pairwise(ends))
+        day += timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("end", "notice", "decide_by"),
+    [
+        (date(2018, 12, 31), 6, date(2018, 7, 1)),
+        (date(2024, 6, 30), 6, date(2024, 1, 1)),  # 1 January to 30 June is six months: not 31 December
+        (date(2024, 8, 30), 6, date(2024, 2, 29)),  # from 1 March six months would run to 31 August
+        (date(2023, 3, 30), 1, date(2023, 2, 28)),
+        (date(2024, 6, 30), 1, date(2024, 6, 1)),
+    ],
+)
+def test_the_decision_day_at_month_ends(end, notice, decide_by):
+    assert decision_day(end, Terms(notice_period=notice)) == decide_by
+
+
+@pytest.mark.parametrize("notice", [1, 3, 6, 12])
+def test_the_decision_day_is_the_last_day_a_notice_period_counted_as_a_term_still_ends_by_the_end(notice):
+    terms = Terms(notice_period=notice)
+    end = date(2024, 1, 1)
+    while end <= date(2025, 12, 31):
+        decide_by = decision_day(end, terms)
+        assert term_end(decide_by, notice) <= end < term_end(decide_by + timedelta(days=1), notice), end
+        end += timedelta(days=1)

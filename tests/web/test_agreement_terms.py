@@ -143,6 +143,31 @@ def test_the_expiring_page_says_it_goes_by_the_decision_date(client, session):
     assert "decision 153 days overdue" in late
 
 
+def test_a_term_from_the_31st_ends_on_a_shorter_months_last_day_on_both_pages(client, session):
+    # Issue 15: "for one month from 31 May 2024" runs to 30 June, on the agreement page and the expiring page.
+    once = form_data(
+        title="MoU Universitas Gadjah Mada", start="2024-05-31", end="", **span("duration_months", "", "1")
+    )
+    response = client.post("/agreements/new", data=once)
+    assert response.status_code == 302
+    page = " ".join(client.get(response.headers["Location"]).get_data(as_text=True).split())
+    assert "The current term ends 30 June 2024." in page
+    renewing = form_data(
+        title="Kerja sama riset ITB",
+        start="2024-05-31",
+        end="",
+        **span("duration_months", "", "1"),
+        auto_renewal="yes",
+        notice_period="1",
+    )
+    assert client.post("/agreements/new", data=renewing).status_code == 302
+    # On 30 June both first terms still run (the old rule had them end on 29 June).
+    last_day = client.get("/expiring/?as_of=2024-06-30&months=1").get_data(as_text=True)
+    assert last_day.count("the term ends 30 June 2024") == 2
+    next_day = client.get("/expiring/?as_of=2024-07-01&months=1").get_data(as_text=True)
+    assert "the term ends 30 July 2024" in next_day and "29 July 2024" not in next_day
+
+
 def test_the_history_shows_a_changed_span_in_years_and_months(client, make_agreement):
     agreement = make_agreement(duration_months=60)
     path = f"/agreements/{agreement.id}/edit"

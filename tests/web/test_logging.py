@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.conftest import TEST_PASSWORD, sign_in_client
 from tracker import auth, logs
@@ -284,3 +284,18 @@ def test_a_calendar_feeds_token_is_hidden_in_flasks_own_lines(app, operator_log,
     token = "Zx81-secret-feed-token-0f9e8d7c6b5a"
     assert app.test_client().get(f"/calendar/{token}.ics").status_code == 500
     assert "Exception on /calendar/<token>.ics [GET]" in stream.getvalue() and token not in stream.getvalue()
+
+
+def test_a_failed_statements_values_stay_out_of_the_log(app, operator_log, monkeypatch):
+    stream = operator_log("text")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    # A statement the database refuses, carrying a value a user typed (a password hash, a personal name).
+    monkeypatch.setattr(auth, "text", lambda _sql: text("SELECT :typed FROM no_such_table").bindparams(typed=TYPED))
+    answer = app.test_client().get("/health")
+    assert answer.status_code >= 500
+    written = stream.getvalue()
+    assert "no_such_table" in written  # the failure is logged, with its statement
+    assert TYPED not in written and "[parameters:" not in written
+
+
+TYPED = "Rahasia: sandi-lama-2017"

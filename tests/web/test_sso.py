@@ -10,18 +10,21 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from werkzeug.security import check_password_hash
 
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, postgres_url, sign_in_client
 from tests.sso_support import PROVIDER_NAME
 from tests.web.a11y_html import parse, problems_of, text_of
 from tracker.models import User, UserRole
+from tracker.services import accounts
 from tracker.services.accounts import NO_PASSWORD
 from tracker.services.tokens import create_token
 
@@ -404,3 +407,53 @@ def test_accounts_are_counted_once(sso_app, oidc_provider, session):
     client.post("/sign-out")
     sign_in_through(client, oidc_provider, "bambang")
     assert session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_without_password_sign_in_admins_create_accounts_without_passwords(sso_app, oidc_provider, make_user, session):
+    admin = make_user(UserRole.ADMIN, email="admin.sso@kemenperin.example")
+    other = make_user(UserRole.VIEWER, email="rudi.hartono@kemenperin.example")
+    app = sso_app(TRACKER_PASSWORD_SIGN_IN=False)
+    client = sign_in_client(app.test_client(), admin)
+    form = parse(client.get("/users/new").get_data(as_text=True))
+    assert not form.xpath("//input[@type='password'] | //input[@name='generate']"), "no password to type or generate"
+    assert f"signs in with {PROVIDER_NAME}, using this e-mail address" in text_of(form)
+    created = client.post("/users/new", data={"email": "siti.nurhaliza@kemlu.example", "name": "", "role": "editor"})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    shown = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "Reset password" not in shown and f"people sign in with {PROVIDER_NAME}" in text_of(parse(shown))
+
+    sign_in_through(app.test_client(), oidc_provider, "siti")  # the new account signs in through the provider
+    siti = users(session)[-1]
+    assert (siti.email, siti.role, siti.password_hash) == ("siti.nurhaliza@kemlu.example", UserRole.EDITOR, NO_PASSWORD)
+    off = f"Password sign-in is turned off here: sign in with {PROVIDER_NAME} instead."
+    for response in (
+        client.get(f"/users/{other.id}/password"),
+        client.post(f"/users/{other.id}/password", data={"password": "a new password, long enough"}),
+    ):
+        assert response.status_code == 403 and off in text_of(parse(response.get_data(as_text=True)))
+    session.expire_all()
+    assert session.get(User, other.id).password_hash == other.password_hash
+
+
+@pytest.mark.skipif(not postgres_url(), reason="two sign-ins racing for one new account need PostgreSQL's row locks")
+def test_two_first_sign_ins_at_the_same_moment_make_one_account(app, session):
+    """A second tab's sign-in inserts the same new address while the first has not committed: it waits on the
+    unique index, loses, and signs in to the account the first one made instead of failing."""
+    email, factory = "dewi.lestari@kemenperin.example", app.extensions["tracker.sessionmaker"]
+    first, second = factory(), factory()
+    made = accounts.sign_in_verified(first, email, "Dewi Lestari", create=True)
+    outcome: dict[str, accounts.VerifiedSignIn] = {}
+    racer = threading.Thread(
+        target=lambda: outcome.update(second=accounts.sign_in_verified(second, email, create=True))
+    )
+    racer.start()
+    waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    while session.scalar(text(waiting)) == 0 and racer.is_alive():  # until the racer waits on the first's insert
+        session.rollback()
+        time.sleep(0.01)
+    first.commit()
+    racer.join(timeout=30)
+    second.commit()
+    assert made.created and not outcome["second"].created and outcome["second"].user.id == made.user.id
+    assert [user.email for user in users(session)].count(email) == 1
+    first.close(), second.close()

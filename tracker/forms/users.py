@@ -51,8 +51,8 @@ class SetPasswordForm(BaseForm):
         return self.password.data, False
 
 
-class NewUserForm(SetPasswordForm):
-    """A new account: e-mail address, name, role and first password."""
+class AccountForm(BaseForm):
+    """A new account signing in through single sign-on only: e-mail address, name and role."""
 
     email = EmailField(_("E-mail address"), validators=[InputRequired(), Length(max=254)])
     name = StringField(_("Name"), validators=[Length(max=200)])
@@ -61,6 +61,14 @@ class NewUserForm(SetPasswordForm):
     def chosen_role(self) -> UserRole:
         """The selected role (the select field accepts only its choices)."""
         return UserRole(self.role.data)
+
+    def chosen_password(self) -> tuple[str | None, bool]:
+        """No password: password sign-in is turned off, the account signs in through the provider."""
+        return None, False
+
+
+class NewUserForm(SetPasswordForm, AccountForm):
+    """A new account: e-mail address, name, role and first password."""
 
 
 class RoleForm(BaseForm):

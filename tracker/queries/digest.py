@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from tracker.dates import add_months
 from tracker.models import ActionStatus, Agreement, FollowUpAction, User
 from tracker.queries.actions import my_work
-from tracker.queries.expiring import ExpiringAgreement, ExpiringReport, add_months, expiring_report
+from tracker.queries.expiring import ExpiringAgreement, ExpiringReport, expiring_report
 
 MIN_DIGEST_MONTHS = 1
 MAX_DIGEST_MONTHS = 24

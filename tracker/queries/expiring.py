@@ -16,7 +16,6 @@ and their counts add up; overdue follow-up actions are the fourth group (tracker
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, Subquery, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload, subqueryload
 
-from tracker.dates import PartialDate
+from tracker.dates import PartialDate, add_months
 from tracker.models import (
     LIVE_STATUSES,
     UNDECIDED_RENEWALS,
@@ -58,13 +57,6 @@ TERMINAL_STATUSES = (
     AgreementStatus.CANCELLED,
 )
 OPEN_STATUSES = tuple(status for status in AgreementStatus if status not in TERMINAL_STATUSES)
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` moved by whole calendar months, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def whole_months_between(earlier: date, later: date) -> int:

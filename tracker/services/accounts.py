@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -75,13 +76,14 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def create_user(session: Session, email: str, password: str, role: UserRole, name: str = "") -> User:
-    """Add a user who can sign in with `email` and `password`."""
+def create_user(session: Session, email: str, password: str | None, role: UserRole, name: str = "") -> User:
+    """Add a user who can sign in with `email` and `password`, or only through single sign-on when it is None."""
     email = check_email(email)
     if find_user(session, email) is not None:
         raise DuplicateError(_("There is already an account for %(email)s.", email=email), field="email")
-    user = User(email=email, name=name.strip(), role=role, active=True, session_version=1)
-    _store_password(user, check_password(password))
+    user = User(email=email, name=name.strip(), role=role, active=True, session_version=1, password_hash=NO_PASSWORD)
+    if password is not None:
+        _store_password(user, check_password(password))
     session.add(user)
     session.flush()
     return user
@@ -287,7 +289,10 @@ def sign_in_verified(
     """
     user = find_user(session, email)
     if user is None:
-        return VerifiedSignIn(_new_account(session, email, name, role, create), created=True)
+        created = _new_account(session, email, name, role, create)
+        if created is not None:
+            return VerifiedSignIn(created, created=True)
+        user = find_user(session, email)  # the same person's other sign-in made it a moment ago
     if not user.active:
         raise SignInRefused(
             _("The account for %(email)s is deactivated. Ask an administrator of the tracker.", email=user.email),
@@ -301,8 +306,9 @@ def sign_in_verified(
     return VerifiedSignIn(user, previous_role=previous if user.role is not previous else None)
 
 
-def _new_account(session: Session, email: str, name: str, role: UserRole | None, create: bool) -> User:
-    """An account for someone the provider signed in, when new accounts are allowed."""
+def _new_account(session: Session, email: str, name: str, role: UserRole | None, create: bool) -> User | None:
+    """An account for someone the provider signed in, when new accounts are allowed; None when a sign-in of the same
+    address at the same moment (a second tab, a double click) stored it first."""
     if not create:
         raise SignInRefused(
             _("There is no account for %(email)s here. Ask an administrator of the tracker to add one.", email=email),
@@ -323,8 +329,11 @@ def _new_account(session: Session, email: str, name: str, role: UserRole | None,
         session_version=1,
         last_sign_in_at=utcnow(),
     )
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():  # a savepoint: losing the race to the other sign-in keeps the transaction
+            session.add(user)
+    except IntegrityError:
+        return None
     return user
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
+from tracker.auth import passwords_off
 from tracker.db import get_session
 from tracker.errors import TrackerError
-from tracker.forms.users import NewUserForm, RoleForm, SetPasswordForm
+from tracker.forms.users import AccountForm, NewUserForm, RoleForm, SetPasswordForm
 from tracker.i18n import _
 from tracker.labels import label
 from tracker.models import User
@@ -59,16 +60,21 @@ def index():
     return render_template("users/index.html", users=all_users(get_session()))
 
 
+def new_user_form() -> AccountForm:
+    """The new-account form: with a first password while password sign-in is on, without while it is off."""
+    return NewUserForm() if current_app.config["TRACKER_PASSWORD_SIGN_IN"] else AccountForm()
+
+
 @bp.get("/new")
 def new():
     """The empty new-account form."""
-    return render_template("users/new.html", form=NewUserForm())
+    return render_template("users/new.html", form=new_user_form())
 
 
 @bp.post("/new")
 def create():
-    """Create an account with a typed or generated first password."""
-    form = NewUserForm()
+    """Create an account with a typed or generated first password (none to type while password sign-in is off)."""
+    form = new_user_form()
     if not form.validate():
         return render_invalid("users/new.html", form)
     session = get_session()
@@ -148,6 +154,9 @@ def reactivate(user_id: int):
 def password(user_id: int):
     """The password reset form."""
     user = get_or_404(get_session(), User, user_id)
+    refusal = passwords_off()
+    if refusal:
+        return render_template("users/password.html", user=user, form=None, refusal=refusal), 403
     return render_template("users/password.html", user=user, form=SetPasswordForm())
 
 
@@ -156,6 +165,9 @@ def reset_password(user_id: int):
     """Set a typed or generated password for the account and end its sessions."""
     session = get_session()
     user = get_or_404(session, User, user_id)
+    refusal = passwords_off()
+    if refusal:
+        return render_template("users/password.html", user=user, form=None, refusal=refusal), 403
     form = SetPasswordForm()
     if not form.validate():
         return render_invalid("users/password.html", form, user=user)
