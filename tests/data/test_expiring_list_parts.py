@@ -12,11 +12,10 @@ from datetime import date
 import pytest
 from sqlalchemy import Select, Subquery, and_, func, or_, select
 
-from tracker.dates import PartialDate
+from tracker.dates import PartialDate, add_months
 from tracker.models import Agreement, AgreementStatus, AgreementTerm, AutoRenewal, InstrumentType, NoticeUnit
 from tracker.queries.expiring import (
     OPEN_STATUSES,
-    add_months,
     existing_on,
     expiring_agreements,
     expiring_count,

@@ -4,8 +4,9 @@ Where an agreement has terms (tracker/terms.py), the expiring list goes by the d
 of the reference day — the last day notice can be given — and by the term's end otherwise: it lists an agreement
 whose current term's decision date falls in the window, or has passed while the term still runs (the decision is
 then overdue, and the end is near). The current term as of any day is found in SQL from `agreement_term`, the terms
-written out on every write (one grouped range read of its index on both engines); an agreement without terms is
-listed by its recorded end, exactly as before. Each row says which date it goes by (`ExpiringAgreement.decision`).
+written out on every write: only the terms deciding by the window's end that run on the day, one range read of its
+decision index on both engines (`expiring_days`); an agreement without a running term is listed by its recorded end,
+exactly as before. Each row says which date it goes by (`ExpiringAgreement.decision`).
 
 "Needs attention" is three groups of agreements still recorded as signed or in force (and existing on the day), each
 with its reason (issue 15): past the end with no renewal under way (STALE), a renewal intended or in negotiation
