@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.dates import Precision
@@ -32,6 +32,7 @@ from tracker.queries.expiring import (
     OVERDUE_RENEWAL,
     STALE,
     expiring_count,
+    first_expiring,
     group_count,
     needing_attention_count,
 )
@@ -211,6 +212,45 @@ def test_agreements_ending_after_a_day_are_counted_from_the_index_alone(session)
     )
 
 
+def renewing_terms(session) -> None:
+    """Every tenth agreement with a term renews itself yearly: its terms written out to 2100, as the app writes
+    them, so that the terms not ended by a day are mostly the future (statistics fresh)."""
+    rows = session.execute(select(AgreementTerm.agreement_id, AgreementTerm.end_on)).all()
+    ends = [(key, number, date(end_on.year + number - 1, end_on.month, min(end_on.day, 28)))
+            for key, end_on in rows[::10] for number in range(2, 2102 - end_on.year)]  # fmt: skip
+    later = [{"agreement_id": key, "number": number, "end_on": end_on, "decision_on": end_on - timedelta(days=90)}
+             for key, number, end_on in ends]  # fmt: skip
+    session.execute(insert(AgreementTerm), later)
+    session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE agreement_term")
+    else:
+        session.execute(text("ANALYZE"))
+        session.commit()
+
+
+def test_the_expiring_lists_first_rows_read_only_the_terms_deciding_in_the_window(session):
+    as_of_rows(session)
+    renewing_terms(session)
+    sql, parameters = next(
+        (sql, parameters)
+        for sql, parameters in executed(session, lambda: first_expiring(session, AS_OF, 12, 10))
+        if "LIMIT" in sql
+    )
+    text_of_plan = plan(session, sql, parameters, index_only=True)
+    # As the count: the agreements with a term from a range of the decision index (deciding by the window's end,
+    # not ended before the day), never every term not ended by the day grouped into current terms (issue 15).
+    assert re.search(r"COVERING INDEX ix_agreement_term_decision_on \(decision_on<\?\)"
+                     r"|Index Only Scan using ix_agreement_term_decision_on on agreement_term", text_of_plan), (
+        text_of_plan
+    )  # fmt: skip
+    assert not re.search(r"SCAN agreement_term|Seq Scan on agreement_term", text_of_plan), text_of_plan
+    # Term-less agreements by their end, from its index; never a read of every agreement.
+    assert "ix_agreement_status_end_on" in text_of_plan, text_of_plan
+    assert not re.search(r"SCAN agreement(?!_)|Seq Scan on agreement ", text_of_plan), text_of_plan
+
+
 def test_implemented_agreements_per_partner_country_start_from_the_implemented_ones(session, make_party):
     parties = [make_party(f"Partner {code}", PartyKind.COMPANY, code).id for code in ("KR", "JP", "DE", "ID")]
     as_of_rows(session, parties)
@@ -223,8 +263,12 @@ def test_implemented_agreements_per_partner_country_start_from_the_implemented_o
 
 def test_ends_per_quarter_as_of_a_day_are_counted_from_the_index_alone(session):
     as_of_rows(session)
+    renewing_terms(session)
     text_of_plan = counted_plan(session, lambda: expiries_by_quarter(session, AS_OF))
     # As the expiring count: the ends of agreements without a current term are a range of the index (covering on
     # SQLite, rows of the range fetched for the anti-join on PostgreSQL), the decision dates come from the terms.
     assert "ix_agreement_status_end_on" in text_of_plan, text_of_plan
     assert not re.search(r"SCAN agreement(?!_)|Seq Scan on agreement ", text_of_plan), text_of_plan
+    # Every term deciding in the window (one per term, issue 15): a range of the decision index, never every term.
+    assert "ix_agreement_term_decision_on" in text_of_plan, text_of_plan
+    assert not re.search(r"SCAN agreement_term|Seq Scan on agreement_term", text_of_plan), text_of_plan

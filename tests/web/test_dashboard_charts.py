@@ -16,8 +16,9 @@ import pytest
 from tracker.charts.quarters import Quarter
 from tracker.countries import country_name
 from tracker.demo import AGREEMENTS, load_demo
-from tracker.models import AgreementStatus, AutoRenewal, PartyKind, PartyRole, UserRole
+from tracker.models import AgreementStatus, AutoRenewal, NoticeUnit, PartyKind, PartyRole, UserRole
 from tracker.queries.dashboard import dashboard, expiries_by_quarter
+from tracker.queries.expiring import expiring_agreements
 from tracker.services.agreements import archive_agreement
 from tracker.services.terms import sync_terms
 
@@ -98,6 +99,42 @@ def test_agreements_with_a_notice_period_count_in_the_quarter_of_their_decision_
     assert later[Quarter(2022, 3)] == 1 and sum(later.values()) == 1
 
 
+def test_each_decision_of_a_yearly_renewal_in_the_window_counts_in_its_quarter(session, make_agreement):
+    # Yearly terms from 2016, renewed unless notice two months before the end: decisions due by 1 November 2017,
+    # 1 November 2018 and 1 November 2019; the window (Q4 2017 to Q3 2019) holds the first two.
+    yearly = make_agreement(
+        title="MoU pertukaran pelajar dengan Universitas Kyoto",
+        start="2016-01-01",
+        duration_months=12,
+        notice_period=2,
+        auto_renewal=AutoRenewal.YES,
+    )
+    # Monthly terms from March 2017 with ten days' notice: a decision every month, three in each quarter.
+    monthly = make_agreement(
+        title="Sewa ruang pameran bulanan",
+        start="2017-03-01",
+        duration_months=1,
+        notice_period=10,
+        notice_unit=NoticeUnit.DAYS,
+        auto_renewal=AutoRenewal.YES,
+    )
+    for agreement in (yearly, monthly):
+        sync_terms(session, agreement)
+    session.commit()
+    counts = dict(expiries_by_quarter(session, AS_OF))
+    # Q4 2017 holds the monthly one's decisions of 22 October, 21 November and 22 December, and the yearly one's.
+    assert counts[Quarter(2017, 4)] == 3 + 1
+    assert counts[Quarter(2018, 4)] == 3 + 1
+    assert counts[Quarter(2018, 1)] == 3
+    assert sum(counts.values()) == 8 * 3 + 2
+    # Each quarter's bar opens the expiring list as of its first day, which lists the yearly renewal by that term's
+    # decision date: the chart counts what the list it links to shows.
+    from_list = expiring_agreements(session, date(2018, 10, 1), 3)
+    assert [(row.agreement.title, row.decision) for row in from_list if row.agreement == yearly] == [
+        (yearly.title, date(2018, 11, 1))
+    ]
+
+
 def test_archived_agreements_do_not_count(session, make_agreement):
     agreement = make_agreement(end="2018-02-01")
     assert dict(expiries_by_quarter(session, AS_OF))[Quarter(2018, 1)] == 1
@@ -139,7 +176,7 @@ def test_bars_link_to_the_query_page_filtered_accordingly(client, session, world
     page = client.get("/?as_of=2017-10-04").text
     charts = charts_on(page)
     assert "Decisions and ends per quarter" in page
-    assert "Open agreements per quarter by decision date, else by end, next two years" in page
+    assert "Decision dates, one per term, else ends of open agreements per quarter, next two years" in page
     hrefs = {label: href for chart in charts.values() for label, _count, href in chart["rows"]}
     assert hrefs["Announced"] == "/agreements/?status=announced"
     assert hrefs["Technology"] == "/agreements/?sector=technology"

@@ -32,11 +32,11 @@ from tracker.queries.expiring import (
     ATTENTION_GROUPS,
     DEFAULT_MONTHS,
     ExpiringAgreement,
-    by_decision,
     by_end,
     expiring_count,
     first_expiring,
     group_count,
+    term_decisions,
 )
 from tracker.queries.planner import checked_only
 from tracker.queries.sources import recent_sources as recent_sources  # re-exported for older imports
@@ -221,19 +221,20 @@ def sector_and_country_counts(
 
 
 def expiries_by_quarter(session: Session, as_of: date, quarters: int = QUARTERS_AHEAD) -> list[tuple[Quarter, int]]:
-    """Open agreements per quarter from `as_of` on by the day the expiring list goes by: the current term's decision
-    date where the agreement has terms, else its end; a decision already passed (overdue) is in no quarter.
+    """Decisions and ends per quarter from `as_of` on: each term's decision date where the agreement has terms (one per
+    term, so a yearly renewal deciding twice in the window counts in both quarters, as the expiring list of each
+    quarter, which a bar links to, lists it), else its end; a decision already passed (overdue) is in no quarter.
 
     An end known to the year or month counts at its earliest day, so "2018" falls in the first quarter of 2018.
     Two parts, as the expiring count (queries/expiring.py says why): the ends from ix_agreement_status_end_on, the
-    decision dates from agreement_term's index; one statement.
+    decision dates from a range of ix_agreement_term_decision_on; one statement.
     """
     last = window_end(as_of, quarters)
     # The ends grouped by `+end_on` on SQLite: grouping by the column itself lures it to the index on `end_on` alone,
     # in the group's order, which reads each agreement's row for its status and dates (7x slower at 100,000 than
     # counting from the (status, end, archived, signed, start) index and grouping its entries afterwards).
     ends = by_end(as_of, last, _day_counts).group_by(checked_only(Agreement.end_on))
-    decisions = by_decision(as_of, last, _day_counts, since=as_of)
+    decisions = term_decisions(as_of, last, _day_counts)
     decisions = decisions.group_by(decisions.selected_columns[0])
     return count_by_quarter(session.execute(union_all(ends, decisions)).all(), as_of, quarters)
 
@@ -267,7 +268,7 @@ class Figures:
     by_country: list[tuple[str, int]]
     # Per partner country (most agreements first): its agreements and how many of them are implemented.
     implementation_by_country: list[CountryImplementation]
-    # Open agreements per quarter by their decision date (else end), from the one holding `as_of` on, about two years.
+    # Open agreements' decision dates (one per term), else ends, per quarter from the one holding `as_of`: two years.
     by_quarter: list[tuple[Quarter, int]]
 
 

@@ -4,8 +4,9 @@ Where an agreement has terms (tracker/terms.py), the expiring list goes by the d
 of the reference day — the last day notice can be given — and by the term's end otherwise: it lists an agreement
 whose current term's decision date falls in the window, or has passed while the term still runs (the decision is
 then overdue, and the end is near). The current term as of any day is found in SQL from `agreement_term`, the terms
-written out on every write (one grouped range read of its index on both engines); an agreement without terms is
-listed by its recorded end, exactly as before. Each row says which date it goes by (`ExpiringAgreement.decision`).
+written out on every write: only the terms deciding by the window's end that run on the day, one range read of its
+decision index on both engines (`expiring_days`); an agreement without a running term is listed by its recorded end,
+exactly as before. Each row says which date it goes by (`ExpiringAgreement.decision`).
 
 "Needs attention" is three groups of agreements still recorded as signed or in force (and existing on the day), each
 with its reason (issue 15): past the end with no renewal under way (STALE), a renewal intended or in negotiation
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, Subquery, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload, subqueryload
 
 from tracker.dates import PartialDate, add_months
@@ -37,6 +38,7 @@ from tracker.models import (
     RenewalIntent,
 )
 from tracker.queries.pagination import Page, paginate
+from tracker.queries.planner import checked_only
 from tracker.terms import Term, current_term, terms_of
 
 DEFAULT_MONTHS = 12
@@ -154,10 +156,13 @@ def _distinct_parties(agreement: Agreement) -> tuple[Party, ...]:
 def _entry(agreement: Agreement, as_of: date, by_terms: bool = False, group: str | None = None) -> ExpiringAgreement:
     """Wrap an agreement with its distance from `as_of`; the end counts from its earliest possible day.
 
-    `by_terms`: the distance is to the current term's decision date where the agreement has terms.
+    `by_terms`: the distance is to the current term's decision date where a term runs on `as_of`. As in the SQL
+    that lists it, an agreement whose terms have all ended goes by its recorded end: a recorded end after its last
+    term's (a non-renewing term with a later end recorded) was listed by that end yet shown by the ended term's
+    decision date, years overdue, out of the list's order.
     """
     term = current_term(terms_of(agreement), as_of) if by_terms else None
-    return _dated(agreement, as_of, term, group)
+    return _dated(agreement, as_of, term if term and term.end_on >= as_of else None, group)
 
 
 def _dated(agreement: Agreement, as_of: date, term: Term | None, group: str | None = None) -> ExpiringAgreement:
@@ -183,20 +188,6 @@ def dated_entry(agreement: Agreement, as_of: date, by_terms: bool = True) -> Exp
     return _dated(agreement, as_of, term) if term or agreement.end_on else None
 
 
-def current_terms(as_of: date) -> Subquery:
-    """Per agreement with a term ending on or after `as_of`: the current term's decision date and end."""
-    return (
-        select(
-            AgreementTerm.agreement_id,
-            func.min(AgreementTerm.decision_on).label("decision_on"),
-            func.min(AgreementTerm.end_on).label("end_on"),
-        )
-        .where(AgreementTerm.end_on >= as_of)
-        .group_by(AgreementTerm.agreement_id)
-        .subquery("current_term")
-    )
-
-
 def existing_on(as_of: date) -> ColumnElement[bool]:
     """Signed by `as_of` (or, its signing not known, started by then), or neither date known: a view of a past day
     leaves out what did not exist yet.
@@ -210,22 +201,24 @@ def existing_on(as_of: date) -> ColumnElement[bool]:
     return or_(began.is_(None), began <= as_of)
 
 
-def _ending_within(as_of: date, months: int, term: Subquery) -> tuple[ColumnElement[bool], ...]:
-    """Open, existing on `as_of`, and its current term's decision date (else its end) by `months` later while the
-    term (else the agreement) has not ended before `as_of`."""
-    until = add_months(as_of, months)
-    by_end = and_(term.c.agreement_id.is_(None), Agreement.end_on >= as_of, Agreement.end_on <= until)
-    return (
-        Agreement.status.in_(OPEN_STATUSES),
-        or_(term.c.decision_on <= until, by_end),
-        existing_on(as_of),
+def expiring_days(as_of: date, until: date) -> Subquery:
+    """(agreement_id, day) of every agreement the expiring list shows for `as_of` to `until`, by the day it goes by.
+
+    The count's two parts (see `expiring_count`), each with its day: those without a current term by their end
+    (ix_agreement_status_end_on), and those whose current term decides by `until` with that decision date, grouped
+    from the terms not ended by `as_of` that decide by `until` (a range of ix_agreement_term_decision_on). The least
+    decision date among those terms is the current term's: the current term decides first, and it is among them when
+    it decides by `until`. Joining every agreement to current terms grouped from every term not ended by `as_of` read
+    the terms written out to 2100 (docs/benchmarks.md, issue 15). The two parts never share an agreement.
+    """
+    ended = by_end(as_of, until, lambda day: (Agreement.id.label("agreement_id"), day.label("day")))
+    deciding = (
+        select(AgreementTerm.agreement_id, func.min(AgreementTerm.decision_on).label("day"))
+        .where(AgreementTerm.end_on >= as_of, AgreementTerm.decision_on <= until)
+        # SQLite grouped by the column walks agreement_term's primary key, every term, for the group's order.
+        .group_by(checked_only(AgreementTerm.agreement_id))
     )
-
-
-def _expiring_from(statement: Select, as_of: date) -> tuple[Select, Subquery]:
-    """`statement` over agreements joined to their current terms as of `as_of` (none for most)."""
-    term = current_terms(as_of)
-    return statement.outerjoin(term, term.c.agreement_id == Agreement.id), term
+    return union_all(ended, deciding).subquery("expiring_day")
 
 
 def expiring_agreements(session: Session, as_of: date, months: int = DEFAULT_MONTHS) -> list[ExpiringAgreement]:
@@ -236,9 +229,13 @@ def expiring_agreements(session: Session, as_of: date, months: int = DEFAULT_MON
 
 def expiring_statement(as_of: date, months: int) -> Select:
     """SELECT the agreements `expiring_agreements` lists, in its order, without eager loading."""
-    statement, term = _expiring_from(select(Agreement), as_of)
-    key = func.coalesce(term.c.decision_on, Agreement.end_on)
-    return statement.where(*_ending_within(as_of, months, term)).order_by(key, Agreement.title, Agreement.id)
+    days = expiring_days(as_of, add_months(as_of, months))
+    return (
+        select(Agreement)
+        .join(days, days.c.agreement_id == Agreement.id)
+        .where(Agreement.status.in_(OPEN_STATUSES), existing_on(as_of))
+        .order_by(days.c.day, Agreement.title, Agreement.id)
+    )
 
 
 def first_expiring(session: Session, as_of: date, months: int, limit: int) -> list[ExpiringAgreement]:
@@ -250,14 +247,15 @@ def first_expiring(session: Session, as_of: date, months: int, limit: int) -> li
 def expiring_count(as_of: date, months: int) -> Select:
     """SELECT the number of agreements `expiring_agreements` would list (for combining statements).
 
-    Counted in two parts rather than over the outer join the list uses: an OR across the two tables keeps either
-    engine from reading the end's index range, and at 100,000 agreements it read every agreement. Those without a
+    Counted in two parts (as the list now reads its rows, `expiring_days`) rather than over an outer join of agreements
+    to current terms: an OR across the two tables keeps either engine from reading the end's index range, and at
+    100,000 agreements it read every agreement. Those without a
     current term are counted from ix_agreement_status_end_on alone (a term-less agreement is checked against
     agreement_term's primary key; PostgreSQL's index includes the id for it, 0021), those with one from the terms
     whose decision falls in the window. The current term's decision date (the least of the terms not ended by
     `as_of`) is by `until` exactly when some term not ended by `as_of` decides by `until`: a range of
     ix_agreement_term_decision_on, mostly the past. Grouping every term not ended by `as_of` into current terms (as
-    the list does) read the terms written out to 2100: 68 ms of SQLite's CPU at 100,000 agreements, against 19 for
+    the list did) read the terms written out to 2100: 68 ms of SQLite's CPU at 100,000 agreements, against 19 for
     the whole count (docs/benchmarks.md, issue 15).
     """
     until = add_months(as_of, months)
@@ -294,21 +292,17 @@ def by_end(as_of: date, until: date, columns: DayColumns) -> Select:
     )
 
 
-def by_decision(as_of: date, until: date, columns: DayColumns, since: date | None = None) -> Select:
-    """SELECT `columns` of the open agreements existing on `as_of` whose current term's decision date is by `until`
-    (and from `since`, given one; else a passed decision, overdue while the term runs, counts too)."""
-    term = current_terms(as_of)
-    decision = term.c.decision_on
+def term_decisions(as_of: date, until: date, columns: DayColumns) -> Select:
+    """SELECT `columns` of every term's decision date from `as_of` to `until`, one row per term, of the open
+    agreements existing on `as_of`: a range of ix_agreement_term_decision_on. A decision date already passed is not
+    among them (the expiring list has it as overdue), while a later term's deciding in the window is, so an agreement
+    renewing every year gives each decision it has in the window."""
+    decision = AgreementTerm.decision_on
     return (
         select(*columns(decision))
-        .select_from(Agreement)
-        .join(term, term.c.agreement_id == Agreement.id)
-        .where(
-            Agreement.status.in_(OPEN_STATUSES),
-            decision <= until,
-            *((decision >= since,) if since else ()),
-            existing_on(as_of),
-        )
+        .select_from(AgreementTerm)
+        .join(Agreement, Agreement.id == AgreementTerm.agreement_id)
+        .where(decision >= as_of, decision <= until, Agreement.status.in_(OPEN_STATUSES), existing_on(as_of))
     )
 
 
