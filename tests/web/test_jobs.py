@@ -7,16 +7,12 @@ killed mid-job leaves no file, and the next worker marks the job failed. Waits a
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pytest
 import redis
@@ -24,25 +20,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, insert, select
 
-from tests.conftest import reset_database
-from tests.jobs_support import running_worker
-from tracker import create_app, jobs
+from tests.jobs_support import DEADLINE, finished, job_of, jobs_app, running_worker, start_worker, wait_for
+from tracker import jobs
 from tracker.models import Agreement, Job, JobState, UserRole, utcnow
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-ROOT = Path(__file__).resolve().parents[2]
-DEADLINE = 30.0
-
-
-def wait_for(condition: Callable[[], Any], what: str, seconds: float = DEADLINE) -> Any:
-    """Poll until `condition()` is truthy, failing with `what` after `seconds`."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)  # a poll's pause, not a synchronisation: the condition decides
-    pytest.fail(f"Timed out waiting for {what}")
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -71,12 +53,7 @@ def jobs_config(queue_url: str, tmp_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def app(database_url: str, engine: Engine, seed_rows: dict, jobs_config: dict[str, Any]) -> Iterator[Flask]:
     """The application on the fresh test database, with the test's queue."""
-    reset_database(engine, seed_rows)
-    config = {"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
-    app = create_app({**config, **jobs_config})
-    yield app
-    app.extensions["tracker.jobs"].huey.flush()  # the test's queue, gone from Redis too
-    app.extensions["tracker.engine"].dispose()
+    yield from jobs_app(database_url, engine, seed_rows, jobs_config)
 
 
 @pytest.fixture
@@ -103,12 +80,6 @@ def add_agreements(engine: Engine, count: int) -> None:
         connection.execute(insert(Agreement.__table__), rows)
 
 
-def job_of(engine: Engine, job_id: int) -> Job:
-    """The job's row as the database has it now."""
-    with engine.connect() as connection:
-        return connection.execute(select(Job.__table__).where(Job.id == job_id)).one()
-
-
 def start_export(client: FlaskClient, query: str = "format=csv") -> int:
     """Ask for an export above the threshold and confirm it as a job; the job's id."""
     page = client.get(f"/agreements/export?{query}")
@@ -116,11 +87,6 @@ def start_export(client: FlaskClient, query: str = "format=csv") -> int:
     response = client.post("/agreements/export/job", data={"query": "", "format": "csv"})
     assert response.status_code == 303
     return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def finished(engine: Engine, job_id: int) -> Callable[[], Any]:
-    """A condition: the job is done or failed."""
-    return lambda: job_of(engine, job_id).state.finished
 
 
 def test_large_export_is_a_job_with_progress_and_the_same_file(app, engine, client, worker):
@@ -195,14 +161,6 @@ def test_results_are_purged_after_a_day(app, engine, client, worker):
     assert not (Path(app.config["TRACKER_JOBS_DIR"]) / str(job_id)).exists()
     assert "no longer kept" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert client.get(f"/jobs/{job_id}/download").status_code == 404
-
-
-def start_worker(database_url: str, jobs_config: dict[str, Any], log: BinaryIO, **settings: str) -> subprocess.Popen:
-    """`flask --app app jobs-worker` as its own process, as `make run` starts it, its output in `log`."""
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", **settings}
-    env.update({key: str(value) for key, value in jobs_config.items()})
-    command = [sys.executable, "-m", "flask", "--app", "app", "jobs-worker", "--threads", "1"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def test_a_killed_worker_leaves_no_file_and_its_job_is_marked_failed(
