@@ -372,5 +372,6 @@ def resend_lost_jobs(session: Session, queued_before: datetime) -> tuple[list[in
         else:
             log.warning("Job %s (%s) was lost by the queue twice; marked failed", job.id, job.kind)
             job.state, job.message, job.finished_at = JobState.FAILED, LOST, utcnow()
+            shutil.rmtree(jobs_dir() / str(job.id), ignore_errors=True)  # what it was given (an upload) goes
             failed.append(job.id)
     return sent, failed

@@ -1,9 +1,10 @@
-"""A large web import committed by a background job, for real: a Huey consumer runs it, with the SQLite queue and
-with Redis (a database of this file's own, flushed), on SQLite and PostgreSQL.
+"""The kinds of background jobs besides the export, and the queue's housekeeping, for real: a Huey consumer runs them,
+with the SQLite queue and with Redis (a database of this file's own, flushed), on SQLite and PostgreSQL.
 
-The job imports all or nothing, says what it created or lists the rows' problems; on SQLite its progress is kept in
-a file while it holds the write lock, and the stale-job check honours that file; a worker process killed mid-import
-leaves nothing imported and the job marked failed by the next worker.
+A large web import: the job imports all or nothing, says what it created or lists the rows' problems; on SQLite its
+progress is kept in a file while it holds the write lock, and the stale-job check honours that file; a worker process
+killed mid-import leaves nothing imported and the job marked failed by the next worker. A job the queue lost is sent
+again once, then marked failed.
 """
 
 from __future__ import annotations
@@ -268,3 +269,46 @@ def test_a_worker_killed_mid_import_leaves_nothing_imported_and_the_job_failed(
     assert (row.state, row.message, row.result_path) == (JobState.FAILED, jobs.INTERRUPTED, None)
     assert agreement_count(engine) == 0 and not (results / str(job_id)).exists()
     assert "The worker stopped before the job finished" in editor.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+
+def test_a_job_the_queue_lost_is_sent_again_and_runs(app, engine, client_as):
+    editor = client_as(UserRole.EDITOR)
+    job_id = start_import(editor, csv_file(rows_of(company_rows(4))))
+    app.config["TRACKER_JOBS_LOST_MINUTES"] = 0
+    with app.app_context():
+        jobs.tidy()  # in the queue: waiting, not lost
+        assert job_of(engine, job_id).heartbeat_at is None
+        app.extensions["tracker.jobs"].huey.flush()  # the queue loses it
+        jobs.tidy()
+        assert jobs.queued_ids() == {job_id}
+    assert job_of(engine, job_id).heartbeat_at is not None
+    with running_worker(app):
+        wait_for(finished(engine, job_id), "the job sent again to finish")
+    assert job_of(engine, job_id).state == JobState.DONE and agreement_count(engine) == 4
+
+
+def test_a_job_the_queue_lost_twice_is_failed_saying_so(app, engine, client_as, jobs_config):
+    editor = client_as(UserRole.EDITOR)
+    job_id = start_import(editor, csv_file(rows_of(company_rows(4))))
+    app.config["TRACKER_JOBS_LOST_MINUTES"] = 0
+    huey = app.extensions["tracker.jobs"].huey
+    with app.app_context():
+        huey.flush()
+        jobs.tidy()
+        huey.flush()
+        jobs.tidy()
+    row = job_of(engine, job_id)
+    assert (row.state, row.message) == (JobState.FAILED, jobs.LOST)
+    assert not (Path(jobs_config["TRACKER_JOBS_DIR"]) / str(job_id)).exists()  # nor the upload it was given
+    page = editor.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "The queue lost this job before a worker could run it" in page
+    with running_worker(app):  # a late message of a failed job runs nothing
+        jobs_app_send(app, job_id)
+        wait_for(lambda: not huey.pending(), "the worker to take the message")
+    assert job_of(engine, job_id).state == JobState.FAILED and agreement_count(engine) == 0
+
+
+def jobs_app_send(app: Flask, job_id: int) -> None:
+    """Put "run job `job_id`" in the app's queue."""
+    with app.app_context():
+        jobs.send(job_id)
