@@ -7,6 +7,7 @@ killed mid-job leaves no file, and the next worker marks the job failed. Waits a
 
 from __future__ import annotations
 
+import re
 import signal
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from sqlalchemy import Engine, insert, select
 from tests.jobs_support import DEADLINE, finished, job_of, jobs_app, running_worker, start_worker, wait_for
 from tracker import jobs
 from tracker.models import Agreement, Job, JobState, UserRole, utcnow
+from tracker.services.archive import archive
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -139,16 +141,38 @@ def test_users_see_only_their_own_jobs_and_admins_all(app, engine, client_as):
     assert f"/jobs/{job_id}" in admin.get("/jobs").get_data(as_text=True)
 
 
-def test_a_failing_job_shows_its_error_and_keeps_nothing(app, engine, client, worker):
+def test_a_failing_job_shows_its_error_and_keeps_nothing(app, engine, client, make_party, session):
     add_agreements(engine, 5)
+    party = make_party(name="PT Pindad (Persero)")
     client.get("/agreements/export?format=csv")
-    response = client.post("/agreements/export/job", data={"query": "signed_from=not+a+date", "format": "csv"})
+    response = client.post("/agreements/export/job", data={"query": f"party={party.id}", "format": "csv"})
     job_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    wait_for(finished(engine, job_id), "the failing job to finish")
+    archive(session, party)  # gone before a worker reads the query: it no longer holds
+    session.commit()
+    with running_worker(app):
+        wait_for(finished(engine, job_id), "the failing job to finish")
     assert job_of(engine, job_id).state == JobState.FAILED
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "The job failed; nothing of it was kept." in page
     assert not (Path(app.config["TRACKER_JOBS_DIR"]) / str(job_id)).exists()
+
+
+def test_an_invalid_query_is_refused_as_the_direct_download_refuses_it_and_makes_no_job(engine, client):
+    add_agreements(engine, 5)
+    direct = client.get("/agreements/export?format=csv&signed_from=bukan+tanggal")
+    response = client.post("/agreements/export/job", data={"query": "signed_from=bukan+tanggal", "format": "csv"})
+    assert response.status_code == direct.status_code == 400
+    html = response.get_data(as_text=True)
+    field = html[html.index('name="signed_from"') - 1500 : html.index('name="signed_from"') + 1500]
+    assert 'value="bukan tanggal"' in field and 'class="error' in field
+    assert error_messages(html) == error_messages(direct.get_data(as_text=True)) != []
+    with engine.connect() as connection:
+        assert connection.execute(select(Job.__table__)).all() == []
+
+
+def error_messages(html: str) -> list[str]:
+    """The error messages a page shows next to its fields."""
+    return re.findall(r'class="error[^"]*"[^>]*>([^<]+)<', html)
 
 
 def test_results_are_purged_after_a_day(app, engine, client, worker):

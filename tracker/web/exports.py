@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     Blueprint,
@@ -128,6 +128,9 @@ def agreements_job():
     if file_format not in exporting.FORMATS or len(query) > QUERY_MAX:
         abort(400)
     session = get_session()
+    form = agreement_query_form(session, MultiDict(parse_qsl(query, keep_blank_values=True)))
+    if not form.validate():  # as the direct download answers it, and no job is made
+        return render_template("agreements/index.html", form=form, page=None), INVALID_QUERY_STATUS
     parameters = {"query": query, "format": file_format, "locale": str(get_locale())}
     job = jobs.create_job(session, session.get(User, current_user.id), AGREEMENT_EXPORT, parameters)
     session.commit()
