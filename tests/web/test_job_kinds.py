@@ -4,7 +4,8 @@ with the SQLite queue and with Redis (a database of this file's own, flushed), o
 A large web import: the job imports all or nothing, says what it created or lists the rows' problems; on SQLite its
 progress is kept in a file while it holds the write lock, and the stale-job check honours that file; a worker process
 killed mid-import leaves nothing imported and the job marked failed by the next worker. A job the queue lost is sent
-again once, then marked failed.
+again once, then marked failed. Fetching a source again, and the digest sent on demand (to a real SMTP server), are
+jobs whose pages say what happened.
 """
 
 from __future__ import annotations
@@ -14,23 +15,30 @@ import io
 import os
 import re
 import signal
+import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import redis
+from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import Engine, func, select, update
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from tests.cli.test_digest import SENDER, Mailbox, free_port
+from tests.conftest import sign_in_client
 from tests.html_forms import form_values
 from tests.import_support import AITEC_ROW, csv_file, generated_rows, rows_of
 from tests.jobs_support import DEADLINE, finished, job_of, jobs_app, running_worker, start_worker, wait_for
+from tests.web.test_ingest import SEED_PAGE, PageHandler
 from tracker import jobs
-from tracker.models import Agreement, Change, Job, JobState, Sector, UserRole, utcnow
+from tracker.models import Agreement, Change, Job, JobState, Sector, SourceSnapshot, User, UserRole, utcnow
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
 
@@ -312,3 +320,125 @@ def jobs_app_send(app: Flask, job_id: int) -> None:
     """Put "run job `job_id`" in the app's queue."""
     with app.app_context():
         jobs.send(job_id)
+
+
+# --- fetching a source again -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def news_site(app: Flask) -> Iterator[str]:
+    """A local web server with the saved news pages, which the app may fetch from."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    app.config.update(TRACKER_FETCH_PORTS=f"80,443,{port}", TRACKER_FETCH_ALLOWED_NETWORKS="127.0.0.1/32")
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+def job_page_when_finished(client, response) -> str:
+    """Follow a job-submitting response to the job's page, once a worker has finished the job."""
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    url = response.headers["Location"]
+
+    def finished_page() -> str:
+        page = client.get(url).get_data(as_text=True)
+        return "" if "<progress" in page else page
+
+    return wait_for(finished_page, "the job to finish")
+
+
+def snapshot_count(engine: Engine) -> int:
+    """The snapshots kept now."""
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(SourceSnapshot))
+
+
+def test_fetching_a_source_again_is_a_job_that_keeps_a_snapshot(app, engine, client_as, make_source, news_site, worker):
+    source = make_source(url=f"{news_site}/{SEED_PAGE}")
+    editor = client_as(UserRole.EDITOR)
+    page = job_page_when_finished(editor, editor.post(f"/sources/{source.id}/refetch"))
+    assert "New snapshot kept: the text is unchanged." in page and f"/sources/{source.id}" in page
+    assert snapshot_count(engine) == 1
+    page = job_page_when_finished(editor, editor.post(f"/sources/{source.id}/refetch"))
+    assert "New snapshot kept: the text is unchanged." in page and snapshot_count(engine) == 2
+
+
+def test_a_page_that_cannot_be_fetched_again_is_reported_and_nothing_kept(
+    app, engine, client_as, make_source, news_site, worker
+):
+    source = make_source(url=f"{news_site}/hilang.html")
+    editor = client_as(UserRole.EDITOR)
+    page = job_page_when_finished(editor, editor.post(f"/sources/{source.id}/refetch"))
+    assert "The page could not be fetched again:" in page and "404" in page
+    assert snapshot_count(engine) == 0
+
+
+# --- the digest on demand ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mailbox(app: Flask) -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1 for the app (and its worker) to send to."""
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(TRACKER_SMTP_HOST="127.0.0.1", TRACKER_SMTP_PORT=port, TRACKER_MAIL_FROM=SENDER)
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def ending_soon(make_agreement, make_user, session) -> dict[str, User]:
+    """An agreement ending in two months; two users opted in to the digest."""
+    make_agreement(title="MoU kendaraan listrik dengan Hyundai", end=(date.today() + timedelta(days=60)).isoformat())
+    users = {
+        "ana": make_user(UserRole.VIEWER, email="ana@kemenperin.example"),
+        "citra": make_user(UserRole.ADMIN, email="citra@kemenperin.example"),
+    }
+    for user in users.values():
+        user.digest_opt_in, user.digest_months = True, 12
+    session.commit()
+    return users
+
+
+@pytest.fixture
+def app_client(app: Flask):
+    """A new client of the app signed in as the given user."""
+    return lambda user: sign_in_client(app.test_client(), user)
+
+
+def test_a_user_sends_their_own_digest_now(app, mailbox, ending_soon, app_client, worker):
+    client = app_client(ending_soon["ana"])
+    assert "Send me my digest now" in client.get("/account/digest").get_data(as_text=True)
+    page = job_page_when_finished(client, client.post("/account/digest/send"))
+    assert "was sent to 1 address" in page and "ana@kemenperin.example" in page
+    assert list(mailbox.messages()) == ["ana@kemenperin.example"]
+    assert "MoU kendaraan listrik" in mailbox.messages()["ana@kemenperin.example"].get_body(("plain",)).get_content()
+
+
+def test_an_admin_sends_everyones_digest_now_and_others_may_not(app, mailbox, ending_soon, app_client, worker):
+    assert app_client(ending_soon["ana"]).post("/account/digest/send-all").status_code == 403
+    admin = app_client(ending_soon["citra"])
+    page = job_page_when_finished(admin, admin.post("/account/digest/send-all"))
+    assert "was sent to 2 addresses" in page
+    assert sorted(mailbox.messages()) == ["ana@kemenperin.example", "citra@kemenperin.example"]
+
+
+def test_an_unreachable_mail_server_is_reported(app, ending_soon, app_client, worker):
+    app.config.update(TRACKER_SMTP_HOST="127.0.0.1", TRACKER_SMTP_PORT=free_port(), TRACKER_MAIL_FROM=SENDER)
+    client = app_client(ending_soon["ana"])
+    page = job_page_when_finished(client, client.post("/account/digest/send"))
+    assert "No digest was sent: cannot reach the SMTP server" in page
+
+
+def test_no_digest_job_without_a_sender_address(app, engine, ending_soon, app_client):
+    client = app_client(ending_soon["ana"])
+    assert "Send me my digest now" not in client.get("/account/digest").get_data(as_text=True)
+    response = client.post("/account/digest/send", follow_redirects=True)
+    assert "this installation has no sender address" in response.get_data(as_text=True)
+    with engine.connect() as connection:
+        assert connection.execute(select(Job.__table__)).all() == []
