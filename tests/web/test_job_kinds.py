@@ -98,6 +98,12 @@ def company_rows(count: int) -> list[dict[str, str]]:
 
 def commit_form(client, data: bytes) -> tuple[str, MultiDict]:
     """Upload the file, open its preview as the mapping page submits it; the preview's commit form."""
+    action, fields, _html = previewed(client, data)
+    return action, fields
+
+
+def previewed(client, data: bytes) -> tuple[str, MultiDict, str]:
+    """Upload the file and open its preview: the commit form's action and values, and the preview page."""
     # Encoded here in memory: the test client would spool a large body to a temporary file it never closes.
     boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), "kerja_sama.csv")})
     response = client.post("/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
@@ -108,7 +114,7 @@ def commit_form(client, data: bytes) -> tuple[str, MultiDict]:
     assert preview.status_code == 200, preview.get_data(as_text=True)[:3000]
     html = preview.get_data(as_text=True)
     action = re.search(r'<form method="post" action="([^"]+/commit)"', html).group(1)
-    return action, MultiDict(form_values(html, action))
+    return action, MultiDict(form_values(html, action)), html
 
 
 def start_import(client, data: bytes) -> int:
@@ -143,6 +149,12 @@ def test_a_large_import_is_a_job_that_imports_all_and_says_so(app, engine, clien
     assert editor.get(f"/jobs/{job_id}/download").status_code == 404  # a report, not a file
     assert f"/jobs/{job_id}" in editor.get("/jobs").get_data(as_text=True)
     assert not (Path(jobs_config["TRACKER_JOBS_DIR"]) / str(job_id) / "upload.bin").exists()
+
+
+def test_the_preview_says_which_files_are_imported_in_the_background(app, client_as):
+    editor = client_as(UserRole.EDITOR)
+    assert "imported in the background" in previewed(editor, csv_file(rows_of(company_rows(4))))[2]
+    assert "imported in the background" not in previewed(editor, csv_file(rows_of(company_rows(3))))[2]
 
 
 def test_a_small_import_stays_synchronous(app, engine, client_as):

@@ -199,6 +199,7 @@ def render_preview(upload: StoredUpload, form: MappingForm | CommitForm, plan: I
         "outcomes": Outcome,
         "max_problems": MAX_PROBLEMS,
         "max_listed": MAX_LISTED,
+        "in_background": in_background(plan.total),
     }
     status = status or (200 if plan.ok else INVALID_FORM_STATUS)
     return render_template("imports/preview.html", **context), status
@@ -216,7 +217,7 @@ def commit(upload_token: str):
         return render_mapping(
             upload, table, MappingForm(table.headers, formdata=request.form), status=INVALID_FORM_STATUS
         )
-    if len(table.rows) > current_app.config["TRACKER_IMPORT_JOB_ROWS"]:
+    if in_background(len(table.rows)):
         return submit_import_job(upload, form)
     session = get_session()
     plan, result = run_import(session, upload.data, upload.filename, form.mapping(), home_country())
@@ -229,6 +230,11 @@ def commit(upload_token: str):
     skipped = plan.total - result.agreements
     flash(imported_message(result.agreements, result.parties, result.sources, skipped), "success")
     return redirect(url_for("agreements.index", sort="-updated"))
+
+
+def in_background(rows: int) -> bool:
+    """Whether a file of this many rows is imported by a background job (TRACKER_IMPORT_JOB_ROWS)."""
+    return rows > current_app.config["TRACKER_IMPORT_JOB_ROWS"]
 
 
 NOTHING_IMPORTED = _("Nothing was imported: the file has problems (listed below).")
