@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pytest
+import redis
 from flask import Flask
 from sqlalchemy import Engine, select
 
@@ -47,6 +48,21 @@ def wait_for(condition: Callable[[], Any], what: str, seconds: float = DEADLINE)
             return value
         time.sleep(0.02)  # a poll's pause, not a synchronisation: the condition decides
     pytest.fail(f"Timed out waiting for {what}")
+
+
+def queue_url_for(kind: str, tmp_path: Path, redis_url: str, empty: bool = False) -> str:
+    """A test's queue URL: a SQLite file in its folder, or the Redis database `redis_url` (emptied first if asked)."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'queue.sqlite'}"
+    try:
+        server = redis.Redis.from_url(redis_url)
+        if empty:
+            server.flushdb()
+        else:
+            server.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not answering at 127.0.0.1:6379 (start it: redis-server --daemonize yes)")
+    return redis_url
 
 
 def jobs_app(database_url: str, engine: Engine, seed_rows: dict, jobs_config: dict[str, Any]) -> Iterator[Flask]:

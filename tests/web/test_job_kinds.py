@@ -24,7 +24,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-import redis
 from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import Engine, func, select, update
@@ -35,7 +34,16 @@ from tests.cli.test_digest import SENDER, Mailbox, free_port
 from tests.conftest import sign_in_client
 from tests.html_forms import form_values
 from tests.import_support import AITEC_ROW, csv_file, generated_rows, rows_of
-from tests.jobs_support import DEADLINE, finished, job_of, jobs_app, running_worker, start_worker, wait_for
+from tests.jobs_support import (
+    DEADLINE,
+    finished,
+    job_of,
+    jobs_app,
+    queue_url_for,
+    running_worker,
+    start_worker,
+    wait_for,
+)
 from tests.web.test_ingest import SEED_PAGE, PageHandler
 from tracker import jobs
 from tracker.models import Agreement, Change, Job, JobState, Sector, SourceSnapshot, User, UserRole, utcnow
@@ -46,13 +54,7 @@ REDIS_URL = "redis://127.0.0.1:6379/7"
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The queue's URL: a SQLite file, or Redis database 7, emptied first."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'queue.sqlite'}"
-    try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    except redis.ConnectionError:
-        pytest.fail("Redis is not answering at 127.0.0.1:6379 (start it: redis-server --daemonize yes)")
-    return REDIS_URL
+    return queue_url_for(request.param, tmp_path, REDIS_URL, empty=True)
 
 
 @pytest.fixture

@@ -16,12 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, insert, select
 
-from tests.jobs_support import DEADLINE, finished, job_of, jobs_app, running_worker, start_worker, wait_for
+from tests.jobs_support import (
+    DEADLINE,
+    finished,
+    job_of,
+    jobs_app,
+    queue_url_for,
+    running_worker,
+    start_worker,
+    wait_for,
+)
 from tracker import jobs
 from tracker.models import Agreement, Job, JobState, UserRole, utcnow
 from tracker.services.archive import archive
@@ -32,13 +40,7 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The queue's URL: a SQLite file, or the Redis server the CI machines run."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'queue.sqlite'}"
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis is not answering at 127.0.0.1:6379 (start it: redis-server --daemonize yes)")
-    return REDIS_URL
+    return queue_url_for(request.param, tmp_path, REDIS_URL)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from tracker.mail import Delivery, MailServerError, SmtpSettings, send_messages,
 from tracker.models import Job, User
 from tracker.services.digest import set_digest
 from tracker.web.helpers import render_invalid
+from tracker.web.jobs import submit_job
 
 bp = Blueprint("digest", __name__, url_prefix="/account/digest")
 
@@ -81,12 +82,8 @@ def submit_digest(everyone: bool):
     if not sender_address(current_app.config.get("TRACKER_MAIL_FROM", "")):
         flash(_("No digest can be sent: this installation has no sender address for e-mail yet."), "error")
         return redirect(url_for(".settings"))
-    session = get_session()
     parameters = {"everyone": everyone, "as_of": local_today().isoformat()}
-    job = jobs.create_job(session, session.get(User, current_user.id), DIGEST_SEND, parameters)
-    session.commit()
-    jobs.enqueue(job)
-    return redirect(url_for("jobs.detail", job_id=job.id), 303)
+    return submit_job(DIGEST_SEND, parameters)
 
 
 DIGEST_SEND = "digest_send"

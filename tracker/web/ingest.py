@@ -7,7 +7,6 @@ from functools import partial
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale, get_locale
-from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from tracker import jobs
@@ -21,7 +20,7 @@ from tracker.ingest.extract.result import ExtractError
 from tracker.ingest.fetch.addresses import system_resolver
 from tracker.ingest.fetch.policy import FetchError, policy_from_config
 from tracker.ingest.review import PendingSource, ReviewExpired, seal, unseal
-from tracker.models import AgreementStatus, InstrumentType, Job, RenewalIntent, Source, User
+from tracker.models import AgreementStatus, InstrumentType, Job, RenewalIntent, Source
 from tracker.queries.agreements import agreements_named
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_id_choices
@@ -31,6 +30,7 @@ from tracker.services import snapshots
 from tracker.services.ingest import ReviewDecision, recorded_source, save_review
 from tracker.services.sources import DuplicateSourceError
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
+from tracker.web.jobs import submit_job
 
 bp = Blueprint("ingest", __name__)
 
@@ -164,10 +164,7 @@ def refetch(source_id: int):
         flash(_("This source has no link to fetch."), "error")
         return redirect(url_for("sources.detail", source_id=source_id))
     parameters = {"source_id": source_id, "locale": str(get_locale())}
-    job = jobs.create_job(session, session.get(User, current_user.id), SOURCE_REFETCH, parameters)
-    session.commit()
-    jobs.enqueue(job)
-    return redirect(url_for("jobs.detail", job_id=job.id), 303)
+    return submit_job(SOURCE_REFETCH, parameters)
 
 
 SOURCE_REFETCH = "source_refetch"

@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import jobs
 from tracker.db import get_session
 from tracker.i18n import _
-from tracker.models import Job, UserRole
+from tracker.models import Job, User, UserRole
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -45,6 +45,15 @@ OUTCOMES = {
 }
 # The most recent jobs "My jobs" lists.
 LISTED = 100
+
+
+def submit_job(kind: str, parameters: dict[str, Any]) -> Response:
+    """Record a job of this kind for the signed-in user, queue it, and go to its page."""
+    session = get_session()
+    job = jobs.create_job(session, session.get(User, current_user.id), kind, parameters)
+    session.commit()
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)
 
 
 def visible_job(job_id: int) -> Job:
