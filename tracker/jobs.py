@@ -31,6 +31,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from tracker import faults
 from tracker.models import Job, JobState, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -178,16 +180,48 @@ class Progress:
         self.in_file = False
 
     def write(self, **values: Any) -> None:
-        """Record the progress now: in the row, or for a mere step of a job that keeps a file, in the file."""
-        if self.in_file and "state" not in values:
+        """Record the progress now: in the row, or for a mere step of a job that keeps a file, in the file.
+
+        On SQLite another job (an import) may hold the write lock for minutes: a step that cannot get it past the
+        busy timeout goes to the file, as do the job's later steps; its new state waits for the lock, the file kept
+        fresh meanwhile so that the job is not taken for dead.
+        """
+        if "state" not in values and self.in_file:
             self.write_file()
+        elif "state" not in values:
+            try:
+                self.write_row(values)
+            except OperationalError as error:
+                if not faults.is_transient(error):
+                    raise
+                self.in_file = True
+                self.write_file()
         else:
-            with job_session() as session, session.begin():
-                session.execute(update(Job).where(Job.id == self.job_id).values(heartbeat_at=utcnow(), **values))
-            if "state" in values:
-                progress_file(self.job_id).unlink(missing_ok=True)
+            self.write_state(values)
         self.written_at = time.monotonic()
         self.since = 0
+
+    def write_row(self, values: dict[str, Any]) -> None:
+        """Update the job's row, with the heartbeat, in a transaction of its own."""
+        with job_session() as session, session.begin():
+            session.execute(update(Job).where(Job.id == self.job_id).values(heartbeat_at=utcnow(), **values))
+
+    def write_state(self, values: dict[str, Any]) -> None:
+        """Write the job's new state (with its last progress, if kept in the file), waiting for the lock if need be."""
+        if self.in_file:
+            values = {"done": self.done, "total": self.total, **values}
+        while True:
+            try:
+                self.write_row(values)
+                break
+            except OperationalError as error:
+                if not faults.is_transient(error):
+                    raise
+                log.info("Job %s waits for the database's write lock to record its state", self.job_id)
+                self.write_file()
+        progress_file(self.job_id).unlink(missing_ok=True)
+        with suppress(OSError):  # the folder, if the file was all it held (a failed job's folder is gone)
+            progress_file(self.job_id).parent.rmdir()
 
     def write_file(self) -> None:
         """Replace the progress file whole, so a reader never sees half of it; its new time is the heartbeat."""

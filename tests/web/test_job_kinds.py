@@ -27,11 +27,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from tests.cli.test_digest import SENDER, Mailbox, free_port
-from tests.conftest import sign_in_client
+from tests.conftest import TEST_PASSWORD_HASH, sign_in_client
 from tests.html_forms import form_values
 from tests.import_support import AITEC_ROW, csv_file, generated_rows, rows_of
 from tests.jobs_support import (
@@ -224,6 +225,38 @@ def test_a_job_keeping_its_progress_in_a_file_is_not_failed_while_the_file_is_fr
         jobs.tidy()
     row = job_of(engine, job_id)
     assert (row.state, row.message) == (JobState.FAILED, jobs.INTERRUPTED)
+
+
+def test_a_step_that_cannot_get_sqlite_s_write_lock_goes_to_the_file(database_url, engine, seed_rows, jobs_config):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's one write lock")
+    quick = {**jobs_config, "TRACKER_SQLITE_BUSY_MS": 100}  # another job's lock is given up on soon
+    for app in jobs_app(database_url, engine, seed_rows, quick):
+        editor = sign_in_client(app.test_client(), make_editor(engine))
+        job_id = start_import(editor, csv_file(rows_of(company_rows(4))))
+        with app.app_context():
+            assert jobs.claim(job_id)
+            progress = jobs.Progress(job_id)
+            progress.start(10)
+            with engine.execution_options(tracker_writes=True).begin():  # another job (an import) holds the lock
+                progress.step(3)
+                progress.write(done=progress.done)
+                assert progress.in_file
+                assert editor.get(f"/jobs/{job_id}/status").get_json()["done"] == 3
+            progress.write(state=JobState.DONE, finished_at=utcnow())
+        row = job_of(engine, job_id)
+        assert (row.state, row.done, row.total) == (JobState.DONE, 3, 10)
+        assert not (Path(jobs_config["TRACKER_JOBS_DIR"]) / str(job_id) / jobs.PROGRESS_FILE).exists()
+
+
+def make_editor(engine: Engine) -> User:
+    """An editor, written straight to the database."""
+    with Session(engine, expire_on_commit=False) as session:
+        user = User(email="rina@kemenperin.example", role=UserRole.EDITOR, password_hash=TEST_PASSWORD_HASH)
+        user.session_version = 1
+        session.add(user)
+        session.commit()
+        return user
 
 
 def freeze_at_next_step(engine: Engine, job_id: int, results: Path):
