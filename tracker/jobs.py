@@ -1,10 +1,12 @@
-"""Background jobs: long work (a large export) done by a worker process, its progress written to the `job` table.
+"""Background jobs: long work (a large export or import, a source fetched again, the digest on demand) done by a
+worker process, its progress written to the `job` table.
 
 The queue is Huey's: a SQLite file in the instance folder by default (nothing to install), or Redis when
 TRACKER_JOBS_URL is `redis://…` (several machines). The queue only carries "run job 42"; what the user sees — state,
 progress, result, error — is the job's row, written by the job as it goes in transactions of its own, so pages read
 it from the database whatever the queue. The work's own output is all-or-nothing: a file is written under a
-temporary name and renamed once complete. A worker killed mid-job leaves its job "running" with a heartbeat that
+temporary name and renamed once complete; work that writes the database does it in one transaction with its "done"
+(`finish_in`). A worker killed mid-job leaves its job "running" with a heartbeat that
 stops; a worker that finds such a job (at start, and every minute) marks it failed.
 
 A job that writes the database in one long transaction (a web import) cannot write its progress to its row on
