@@ -42,6 +42,9 @@ RULES: dict[str, str | UserRole] = {
     "calendars.feed": PUBLIC,
     "digest.settings": SIGNED_IN,
     "digest.save": SIGNED_IN,
+    # The digest on demand: one's own to oneself; everyone's, as the scheduled run would send it, by an admin.
+    "digest.send": SIGNED_IN,
+    "digest.send_all": ADMIN,
     # Reading and querying.
     "dashboard.index": VIEWER,
     "expiring.index": VIEWER,

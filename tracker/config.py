@@ -112,13 +112,15 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_IMPORT_MAX_AGE": minutes("TRACKER_IMPORT_MAX_AGE_MINUTES", 120),
         # Background jobs (tracker/jobs.py): the queue (empty: a SQLite file in the instance folder; redis://… for
         # Redis) and its name there, where results are written (default instance/jobs) and for how many hours they
-        # are kept, after how many seconds without progress a running job counts as lost with its worker, and
-        # from how many agreements an export becomes a job instead of a direct download.
+        # are kept, after how many seconds without progress a running job counts as lost with its worker, after how
+        # many minutes a queued job missing from the queue is sent again (and failed when missing again), and from
+        # how many agreements an export, and from how many rows a web import's commit, becomes a job.
         "TRACKER_JOBS_URL": os.environ.get("TRACKER_JOBS_URL", ""),
         "TRACKER_JOBS_QUEUE": os.environ.get("TRACKER_JOBS_QUEUE", "tracker"),
         "TRACKER_JOBS_DIR": os.environ.get("TRACKER_JOBS_DIR", ""),
         "TRACKER_JOBS_KEEP_HOURS": whole_number("TRACKER_JOBS_KEEP_HOURS", 24),
         "TRACKER_JOBS_STALE_SECONDS": whole_number("TRACKER_JOBS_STALE_SECONDS", 120),
+        "TRACKER_JOBS_LOST_MINUTES": whole_number("TRACKER_JOBS_LOST_MINUTES", 10),
         "TRACKER_EXPORT_JOB_ROWS": whole_number("TRACKER_EXPORT_JOB_ROWS", 5000),
         # Schedules (tracker/schedules.py), run by the jobs worker: when each runs ("off", "HH:MM", "mon HH:MM",
         # "mon,thu HH:MM" or "hourly :MM", in TRACKER_TIMEZONE); the nightly SQLite backup's folder (default
@@ -130,6 +132,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_RECHECK_DAYS": whole_number("TRACKER_RECHECK_DAYS", 30),
         "TRACKER_RECHECK_BATCH": whole_number("TRACKER_RECHECK_BATCH", 100),
         "TRACKER_RUNS_KEEP_DAYS": whole_number("TRACKER_RUNS_KEEP_DAYS", 90),
+        "TRACKER_IMPORT_JOB_ROWS": whole_number("TRACKER_IMPORT_JOB_ROWS", 2000),
         # Single sign-on with an OpenID Connect provider (tracker/sso/): off while no issuer is set. The issuer's
         # discovery document gives the endpoints and keys; the client is registered at the provider with the
         # redirect URI <site>/sign-in/sso/callback. Unknown people are refused, or become viewers ("viewer"); a

@@ -94,13 +94,14 @@ def compose_message(user: User, report: ExpiringReport | None, sender: str, doma
     return message
 
 
-def build_digests(app: Flask, as_of: date, sender: str) -> DigestRun:
-    """The digest of every active opted-in user with something to report, as of `as_of`."""
+def build_digests(app: Flask, as_of: date, sender: str, only: int | None = None) -> DigestRun:
+    """The digest of every active opted-in user with something to report, as of `as_of` (of user `only`, if given:
+    their digest sent on demand)."""
     base_url = app.config["TRACKER_BASE_URL"]
     domain = urlsplit(base_url).hostname or "localhost"
     run = DigestRun()
     with app.test_request_context(base_url=base_url), app.extensions["tracker.sessionmaker"]() as session:
-        users = digest_recipients(session)
+        users = [user for user in digest_recipients(session) if only is None or user.id == only]
         reports = reports_by_window(session, as_of, users)
         for user in users:
             report = reports[digest_window(user)] if user.digest_opt_in else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -84,8 +84,11 @@ def envelope(message: EmailMessage) -> tuple[str, list[str], bytes]:
     return sender, recipients, message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
 
 
-def send_messages(settings: SmtpSettings, messages: list[EmailMessage]) -> Delivery:
-    """Send the messages over one SMTP session; a message refused does not stop the others."""
+def send_messages(
+    settings: SmtpSettings, messages: list[EmailMessage], sent_one: Callable[[], None] | None = None
+) -> Delivery:
+    """Send the messages over one SMTP session; a message refused does not stop the others. `sent_one` is called
+    after each message (a job counts its progress)."""
     delivery = Delivery()
     smtp = connect(settings)
     with smtp:
@@ -98,4 +101,6 @@ def send_messages(settings: SmtpSettings, messages: list[EmailMessage]) -> Deliv
                 delivery.failed.append((recipient, str(error)))
             else:
                 delivery.sent.append(recipient)
+            if sent_one:
+                sent_one()
     return delivery

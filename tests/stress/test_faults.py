@@ -281,6 +281,7 @@ class Write:
 
 
 PASSWORD = "a new password, long enough"
+SENDER = "Cooperation Tracker <tracker@kemenperin.example>"
 WRITES = {
     "agreement-create": Write("/agreements/new", "/agreements/new", {"title": "New cooperation", "start": "2020"}),
     "agreement-edit": Write("/agreements/{agreement_id}/edit", "/agreements/{agreement_id}/edit", {"title": "Edited"}),
@@ -348,6 +349,7 @@ WRITES = {
     "calendar-revoke": Write("/account/calendars", "/account/calendars/{feed_id}/revoke"),
     "digest-settings": Write("/account/digest", "/account/digest", {"opt_in": "y"}),
     "preset-delete": Write("/import", "/import/presets/{preset_id}/delete"),
+    "source-refetch-job": Write("/sources/{source_id}", "/sources/{source_id}/refetch"),
     "language": Write("/agreements/", "/language", {"locale": "id"}),
     "action-create": Write(
         "/agreements/{agreement_id}",
@@ -412,8 +414,26 @@ def ingest_pasted(client: FlaskClient, world: dict[str, Any]):
     return client.post("/sources/add/confirm", data=data)
 
 
+def configured(write: Callable[[FlaskClient, dict[str, Any]], Any], **config: Any):
+    """The write, made with the app so configured (a threshold that makes it a job, a sender address)."""
+
+    def submit(client: FlaskClient, world: dict[str, Any]):
+        client.application.config.update(config)
+        return write(client, world)
+
+    return submit
+
+
 SPECIAL_WRITES: dict[str, Callable[[FlaskClient, dict[str, Any]], Any]] = {
     "import-commit": import_commit,
+    "import-commit-job": configured(import_commit, TRACKER_IMPORT_JOB_ROWS=0),
+    "export-job": configured(
+        Write("/agreements/export?format=csv", "/agreements/export/job").submit, TRACKER_EXPORT_JOB_ROWS=0
+    ),
+    "digest-send-job": configured(Write("/account/digest", "/account/digest/send").submit, TRACKER_MAIL_FROM=SENDER),
+    "digest-send-all-job": configured(
+        Write("/account/digest", "/account/digest/send-all").submit, TRACKER_MAIL_FROM=SENDER
+    ),
     "import-preset": lambda client, world: import_commit(client, world, "/preset", name="Saved mapping"),
     "ingest-pasted-page": ingest_pasted,
 }

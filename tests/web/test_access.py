@@ -59,6 +59,8 @@ EXPECTED: dict[str, str | UserRole] = {
     "calendars.feed": PUBLIC,
     "digest.settings": SIGNED_IN,
     "digest.save": SIGNED_IN,
+    "digest.send": SIGNED_IN,
+    "digest.send_all": ADMIN,
     # Reading.
     "dashboard.index": VIEWER,
     "expiring.index": VIEWER,

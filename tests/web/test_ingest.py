@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from tests.jobs_support import running_worker, wait_for
 from tracker.ingest.fetch.policy import policy_from_config
 from tracker.models import (
     Agreement,
@@ -285,7 +286,13 @@ def test_cli_needs_a_decision(app, news_site, story):
     assert result.exit_code != 0 and "Nothing saved" in result.output
 
 
-def test_refetch_keeps_a_new_snapshot_and_says_whether_the_text_changed(client_as, news_site, story, session):
+def finished_page(client, url: str) -> str:
+    """The job's page once the job has finished, else ""."""
+    page = client.get(url).get_data(as_text=True)
+    return "" if "<progress" in page else page
+
+
+def test_refetch_keeps_a_new_snapshot_and_says_whether_the_text_changed(app, client_as, news_site, story, session):
     editor = client_as(UserRole.EDITOR)
     add_and_link(editor, f"{news_site}/{SEED_PAGE}", story)
     session.rollback()
@@ -293,8 +300,11 @@ def test_refetch_keeps_a_new_snapshot_and_says_whether_the_text_changed(client_a
     source.url = f"{news_site}/{SEED_PAGE}"  # the article's own URL is its canonical one, not reachable in tests
     session.commit()
     assert "Fetch the page again" in editor.get(f"/sources/{source.id}").get_data(as_text=True)
-    response = editor.post(f"/sources/{source.id}/refetch", follow_redirects=True)
-    assert "the text is unchanged" in response.get_data(as_text=True)
+    response = editor.post(f"/sources/{source.id}/refetch")  # a background job, run here by a worker
+    assert response.status_code == 303
+    with running_worker(app):
+        job_page = wait_for(lambda: finished_page(editor, response.headers["Location"]), "the fetch job to finish")
+    assert "the text is unchanged" in job_page
     session.rollback()
     assert len(session.scalars(select(SourceSnapshot)).all()) == 2
 

@@ -7,55 +7,40 @@ killed mid-job leaves no file, and the next worker marks the job failed. Waits a
 
 from __future__ import annotations
 
-import os
+import re
 import signal
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pytest
-import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, insert, select
 
-from tests.conftest import reset_database
-from tests.jobs_support import running_worker
-from tracker import create_app, jobs
+from tests.jobs_support import (
+    DEADLINE,
+    finished,
+    job_of,
+    jobs_app,
+    queue_url_for,
+    running_worker,
+    start_worker,
+    wait_for,
+)
+from tracker import jobs
 from tracker.models import Agreement, Job, JobState, UserRole, utcnow
-from tracker.schedules import SCHEDULES
+from tracker.services.archive import archive
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-ROOT = Path(__file__).resolve().parents[2]
-DEADLINE = 30.0
-
-
-def wait_for(condition: Callable[[], Any], what: str, seconds: float = DEADLINE) -> Any:
-    """Poll until `condition()` is truthy, failing with `what` after `seconds`."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)  # a poll's pause, not a synchronisation: the condition decides
-    pytest.fail(f"Timed out waiting for {what}")
 
 
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The queue's URL: a SQLite file, or the Redis server the CI machines run."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'queue.sqlite'}"
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis is not answering at 127.0.0.1:6379 (start it: redis-server --daemonize yes)")
-    return REDIS_URL
+    return queue_url_for(request.param, tmp_path, REDIS_URL)
 
 
 @pytest.fixture
@@ -72,12 +57,7 @@ def jobs_config(queue_url: str, tmp_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def app(database_url: str, engine: Engine, seed_rows: dict, jobs_config: dict[str, Any]) -> Iterator[Flask]:
     """The application on the fresh test database, with the test's queue."""
-    reset_database(engine, seed_rows)
-    config = {"DATABASE_URL": database_url, "TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
-    app = create_app({**config, **jobs_config})
-    yield app
-    app.extensions["tracker.jobs"].huey.flush()  # the test's queue, gone from Redis too
-    app.extensions["tracker.engine"].dispose()
+    yield from jobs_app(database_url, engine, seed_rows, jobs_config)
 
 
 @pytest.fixture
@@ -104,12 +84,6 @@ def add_agreements(engine: Engine, count: int) -> None:
         connection.execute(insert(Agreement.__table__), rows)
 
 
-def job_of(engine: Engine, job_id: int) -> Job:
-    """The job's row as the database has it now."""
-    with engine.connect() as connection:
-        return connection.execute(select(Job.__table__).where(Job.id == job_id)).one()
-
-
 def start_export(client: FlaskClient, query: str = "format=csv") -> int:
     """Ask for an export above the threshold and confirm it as a job; the job's id."""
     page = client.get(f"/agreements/export?{query}")
@@ -117,11 +91,6 @@ def start_export(client: FlaskClient, query: str = "format=csv") -> int:
     response = client.post("/agreements/export/job", data={"query": "", "format": "csv"})
     assert response.status_code == 303
     return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def finished(engine: Engine, job_id: int) -> Callable[[], Any]:
-    """A condition: the job is done or failed."""
-    return lambda: job_of(engine, job_id).state.finished
 
 
 def test_large_export_is_a_job_with_progress_and_the_same_file(app, engine, client, worker):
@@ -174,16 +143,38 @@ def test_users_see_only_their_own_jobs_and_admins_all(app, engine, client_as):
     assert f"/jobs/{job_id}" in admin.get("/jobs").get_data(as_text=True)
 
 
-def test_a_failing_job_shows_its_error_and_keeps_nothing(app, engine, client, worker):
+def test_a_failing_job_shows_its_error_and_keeps_nothing(app, engine, client, make_party, session):
     add_agreements(engine, 5)
+    party = make_party(name="PT Pindad (Persero)")
     client.get("/agreements/export?format=csv")
-    response = client.post("/agreements/export/job", data={"query": "signed_from=not+a+date", "format": "csv"})
+    response = client.post("/agreements/export/job", data={"query": f"party={party.id}", "format": "csv"})
     job_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    wait_for(finished(engine, job_id), "the failing job to finish")
+    archive(session, party)  # gone before a worker reads the query: it no longer holds
+    session.commit()
+    with running_worker(app):
+        wait_for(finished(engine, job_id), "the failing job to finish")
     assert job_of(engine, job_id).state == JobState.FAILED
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "The job failed; nothing of it was kept." in page
     assert not (Path(app.config["TRACKER_JOBS_DIR"]) / str(job_id)).exists()
+
+
+def test_an_invalid_query_is_refused_as_the_direct_download_refuses_it_and_makes_no_job(engine, client):
+    add_agreements(engine, 5)
+    direct = client.get("/agreements/export?format=csv&signed_from=bukan+tanggal")
+    response = client.post("/agreements/export/job", data={"query": "signed_from=bukan+tanggal", "format": "csv"})
+    assert response.status_code == direct.status_code == 400
+    html = response.get_data(as_text=True)
+    field = html[html.index('name="signed_from"') - 1500 : html.index('name="signed_from"') + 1500]
+    assert 'value="bukan tanggal"' in field and 'class="error' in field
+    assert error_messages(html) == error_messages(direct.get_data(as_text=True)) != []
+    with engine.connect() as connection:
+        assert connection.execute(select(Job.__table__)).all() == []
+
+
+def error_messages(html: str) -> list[str]:
+    """The error messages a page shows next to its fields."""
+    return re.findall(r'class="error[^"]*"[^>]*>([^<]+)<', html)
 
 
 def test_results_are_purged_after_a_day(app, engine, client, worker):
@@ -196,16 +187,6 @@ def test_results_are_purged_after_a_day(app, engine, client, worker):
     assert not (Path(app.config["TRACKER_JOBS_DIR"]) / str(job_id)).exists()
     assert "no longer kept" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert client.get(f"/jobs/{job_id}/download").status_code == 404
-
-
-def start_worker(database_url: str, jobs_config: dict[str, Any], log: BinaryIO, **settings: str) -> subprocess.Popen:
-    """`flask --app app jobs-worker` as its own process, as `make run` starts it, its output in `log`; its schedules
-    are off (a backup due while it runs would be written into the checkout's instance/)."""
-    schedules_off = {f"TRACKER_SCHEDULE_{schedule.name.upper()}": "off" for schedule in SCHEDULES}
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", **schedules_off, **settings}
-    env.update({key: str(value) for key, value in jobs_config.items()})
-    command = [sys.executable, "-m", "flask", "--app", "app", "jobs-worker", "--threads", "1"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def test_a_killed_worker_leaves_no_file_and_its_job_is_marked_failed(

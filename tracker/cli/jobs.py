@@ -17,8 +17,9 @@ from tracker import jobs
 @with_appcontext
 @click.option("--threads", default=2, show_default=True, help="Jobs run at the same time.")
 def jobs_worker_command(threads: int) -> None:
-    """Run background jobs (large exports) and the schedules (digest, backup, re-check, purge) until stopped."""
-    jobs.tidy()  # jobs left running by a worker that died
+    """Run background jobs (large exports and imports, sources fetched again, the digest on demand) and the schedules
+    (digest, backup, re-check, clean-up) until stopped."""
+    jobs.tidy()  # jobs left running by a worker that died, jobs the queue lost
     huey = current_app.extensions["tracker.jobs"].huey
     click.echo(f"Worker for the {huey.storage.__class__.__name__} queue “{huey.name}”, {threads} thread(s).", err=True)
     huey.create_consumer(workers=threads, worker_type="thread", periodic=True).run()

@@ -4,6 +4,11 @@ again instead of trusting anything the browser sends back.
 Each upload is `<token>.bin` (the bytes) and `<token>.json` (who uploaded it, the file name) in the import
 folder (`TRACKER_IMPORT_DIR`, default instance/imports). Only the uploader can use the token; uploads older
 than the maximum age are refused and swept away at the next upload, and a committed upload is deleted.
+
+A large upload whose commit becomes a background job is handed over to the job: moved into the job's own folder
+(`upload.bin`, `upload.json`) before the job is queued. There the sweep cannot delete it however long the job waits
+for a worker, its token no longer works (a second commit of the same preview finds nothing), and it goes with the
+job's folder when the job fails or its worker dies.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +66,48 @@ def load_upload(folder: Path, token: str, user_id: int | None, max_age: float) -
     if data is None:
         raise UploadMissing(token)
     return StoredUpload(token, str(meta.get("filename", "")), data)
+
+
+HANDED = "upload"
+
+
+def hand_over(folder: Path, token: str, destination: Path) -> None:
+    """Move the upload into `destination` (a job's folder); UploadMissing when it is gone (committed meanwhile).
+
+    The bytes move first: of two commits racing for one upload, only one finds them.
+    """
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        raise UploadMissing(token)
+    destination.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        shutil.move(folder / f"{token}.bin", destination / f"{HANDED}.bin")
+    except FileNotFoundError as error:
+        raise UploadMissing(token) from error
+    shutil.move(folder / f"{token}.json", destination / f"{HANDED}.json")
+
+
+def take_back(destination: Path, folder: Path, token: str) -> None:
+    """Undo `hand_over` (the job could not be recorded): the upload is the uploader's again, under its token."""
+    for suffix in (".bin", ".json"):
+        source = destination / f"{HANDED}{suffix}"
+        if source.exists():
+            shutil.move(source, folder / f"{token}{suffix}")
+
+
+def load_handed(destination: Path) -> StoredUpload:
+    """The upload handed over to a job; UploadMissing when it is not there."""
+    try:
+        meta = json.loads((destination / f"{HANDED}.json").read_text())
+        data = (destination / f"{HANDED}.bin").read_bytes()
+    except (OSError, ValueError) as error:
+        raise UploadMissing(destination.name) from error
+    return StoredUpload("", str(meta.get("filename", "")), data)
+
+
+def discard_handed(destination: Path) -> None:
+    """Delete the upload a job has used."""
+    for suffix in (".bin", ".json"):
+        (destination / f"{HANDED}{suffix}").unlink(missing_ok=True)
 
 
 def discard_upload(folder: Path, token: str) -> None:

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
-    redirect,
     render_template,
     request,
     stream_with_context,
     url_for,
 )
 from flask_babel import force_locale, get_locale
-from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -33,11 +31,12 @@ from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.parties import PartyQueryForm
 from tracker.forms.sources import SourceQueryForm
 from tracker.http.agreements import filters_from
-from tracker.models import Job, User
+from tracker.models import Job
 from tracker.queries import exports as queries
 from tracker.queries.agreements import AgreementFilters, SortOrder
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices
+from tracker.web.jobs import submit_job
 
 bp = Blueprint("exports", __name__)
 
@@ -128,11 +127,11 @@ def agreements_job():
     if file_format not in exporting.FORMATS or len(query) > QUERY_MAX:
         abort(400)
     session = get_session()
+    form = agreement_query_form(session, MultiDict(parse_qsl(query, keep_blank_values=True)))
+    if not form.validate():  # as the direct download answers it, and no job is made
+        return render_template("agreements/index.html", form=form, page=None), INVALID_QUERY_STATUS
     parameters = {"query": query, "format": file_format, "locale": str(get_locale())}
-    job = jobs.create_job(session, session.get(User, current_user.id), AGREEMENT_EXPORT, parameters)
-    session.commit()
-    jobs.enqueue(job)
-    return redirect(url_for("jobs.detail", job_id=job.id), 303)
+    return submit_job(AGREEMENT_EXPORT, parameters)
 
 
 AGREEMENT_EXPORT = "agreement_export"

@@ -3,28 +3,50 @@
 The uploaded file stays on the server (tracker/importing/storage.py) under a random token that only the
 uploader can use; the preview is a GET link carrying the mapping, and the commit re-reads the stored bytes
 and checks every row again in its own transaction, so nothing the browser sends back is trusted.
+
+A file of more than TRACKER_IMPORT_JOB_ROWS rows is committed by a background job (tracker/jobs.py): the upload is
+handed over to the job's folder, and the job imports it as the request would, all or nothing in one transaction,
+counting rows as its progress; its page then says what was imported, or lists the rows' problems.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
+from tracker import jobs
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.forms.imports import CommitForm, MappingForm, PresetForm, UploadForm
+from tracker.history.recorder import ACTOR
 from tracker.i18n import _, _n
-from tracker.importing import dry_run, run_import
+from tracker.importing import dry_run, import_table, run_import
 from tracker.importing import presets as preset_service
 from tracker.importing.fields import LIST_TARGETS
 from tracker.importing.mapping import automatic, detect_built_in
 from tracker.importing.plan import ImportPlan, Outcome
 from tracker.importing.reading import FileFormatError, Table, read_table
-from tracker.importing.storage import StoredUpload, UploadMissing, discard_upload, load_upload, save_upload, sweep
+from tracker.importing.storage import (
+    StoredUpload,
+    UploadMissing,
+    discard_handed,
+    discard_upload,
+    hand_over,
+    load_handed,
+    load_upload,
+    save_upload,
+    sweep,
+    take_back,
+)
 from tracker.importing.values import list_items
-from tracker.models import ImportPreset
+from tracker.models import ImportPreset, Job, User
 from tracker.queries.sectors import sector_id_choices
 from tracker.web.helpers import INVALID_FORM_STATUS, get_or_404
 
@@ -177,6 +199,7 @@ def render_preview(upload: StoredUpload, form: MappingForm | CommitForm, plan: I
         "outcomes": Outcome,
         "max_problems": MAX_PROBLEMS,
         "max_listed": MAX_LISTED,
+        "in_background": in_background(plan.total),
     }
     status = status or (200 if plan.ok else INVALID_FORM_STATUS)
     return render_template("imports/preview.html", **context), status
@@ -194,19 +217,101 @@ def commit(upload_token: str):
         return render_mapping(
             upload, table, MappingForm(table.headers, formdata=request.form), status=INVALID_FORM_STATUS
         )
+    if in_background(len(table.rows)):
+        return submit_import_job(upload, form)
     session = get_session()
     plan, result = run_import(session, upload.data, upload.filename, form.mapping(), home_country())
     if result is None:
         session.rollback()
-        flash(_("Nothing was imported: the file has problems (listed below)."), "error")
+        flash(NOTHING_IMPORTED, "error")
         return render_preview(upload, form, plan)
     session.commit()
     discard_upload(folder(), upload_token)
-    flash(imported_message(result.agreements, result.parties, result.sources, plan), "success")
+    skipped = plan.total - result.agreements
+    flash(imported_message(result.agreements, result.parties, result.sources, skipped), "success")
     return redirect(url_for("agreements.index", sort="-updated"))
 
 
-def imported_message(agreements: int, parties: int, sources: int, plan: ImportPlan) -> str:
+def in_background(rows: int) -> bool:
+    """Whether a file of this many rows is imported by a background job (TRACKER_IMPORT_JOB_ROWS)."""
+    return rows > current_app.config["TRACKER_IMPORT_JOB_ROWS"]
+
+
+NOTHING_IMPORTED = _("Nothing was imported: the file has problems (listed below).")
+IMPORT_COMMIT = "import_commit"
+
+
+def submit_import_job(upload: StoredUpload, form: CommitForm):
+    """Hand the upload to a new job that imports it, and follow the job on its page."""
+    session = get_session()
+    parameters = {"params": form.params(), "home": home_country(), "locale": str(get_locale())}
+    job = jobs.create_job(session, session.get(User, current_user.id), IMPORT_COMMIT, parameters)
+    destination = jobs.jobs_dir() / str(job.id)
+    try:
+        hand_over(folder(), upload.token, destination)
+    except UploadMissing:  # committed by another request meanwhile
+        session.rollback()
+        flash(_("This upload has expired or is not yours; upload the file again."), "warning")
+        return redirect(url_for(".start"))
+    try:
+        session.commit()
+    except BaseException:
+        take_back(destination, folder(), upload.token)  # no job: the upload is the uploader's again
+        raise
+    jobs.enqueue(job)
+    return redirect(url_for("jobs.detail", job_id=job.id), 303)
+
+
+@jobs.kind(IMPORT_COMMIT)
+def import_commit_job(job: Job, progress: jobs.Progress) -> str:
+    """The commit, by a worker: the handed-over file checked and imported all or nothing, in the user's language,
+    its rows counted as the job's progress; the outcome (what was created, or the problems) is the job's result."""
+    upload = load_handed(jobs.jobs_dir() / str(job.id))
+    with current_app.test_request_context("/import", method="POST"), force_locale(job.parameters["locale"]):
+        table = read_table(upload.data, upload.filename)
+        form = MappingForm(table.headers, formdata=MultiDict(job.parameters["params"]))
+        if not form.validate():
+            raise ValueError(f"The import's mapping cannot be read: {form.errors}")
+        session = jobs.job_session()
+        with session:
+            result = commit_in_job(session, job, table, form, progress)
+    discard_handed(jobs.jobs_dir() / str(job.id))
+    return result
+
+
+def commit_in_job(session: Session, job: Job, table: Table, form: MappingForm, progress: jobs.Progress) -> str:
+    """Import the table in the session's one transaction, which also marks the job done: both or neither commit.
+
+    On SQLite that transaction holds the write lock from its first statement, so the progress goes to the job's
+    progress file instead of its row (tracker/jobs.py).
+    """
+    session.info[ACTOR] = job.user_id
+    progress.in_file = session.get_bind().dialect.name == "sqlite"
+    progress.start(len(table.rows))
+    plan, result = import_table(session, table, form.mapping(), job.parameters["home"], progress.step)
+    outcome = import_outcome(plan, result)
+    relative = jobs.write_result(job, "outcome.json", [json.dumps(outcome, ensure_ascii=False).encode()])
+    jobs.finish_in(session, progress, relative)
+    session.commit()
+    return relative
+
+
+def import_outcome(plan: ImportPlan, result: Any) -> dict[str, Any]:
+    """What the job's page says: the counts of what was created, or the first problems (nothing was created)."""
+    if result is None:
+        problems = [[problem.row, problem.column, str(problem.message)] for problem in plan.problems[:MAX_PROBLEMS]]
+        return {"imported": False, "problems": problems, "problem_count": len(plan.problems)}
+    counts = {"agreements": result.agreements, "parties": result.parties, "sources": result.sources}
+    return {"imported": True, **counts, "skipped": plan.total - result.agreements}
+
+
+@bp.app_template_global()
+def import_summary(outcome: dict[str, Any]) -> str:
+    """An import job's report in a sentence or two, in the reader's language."""
+    return imported_message(outcome["agreements"], outcome["parties"], outcome["sources"], outcome["skipped"])
+
+
+def imported_message(agreements: int, parties: int, sources: int, skipped: int) -> str:
     """What the import did, in a sentence or two."""
     done = _n(
         "Imported %(num)s agreement, with %(parties)s new parties and %(sources)s new sources.",
@@ -215,7 +320,6 @@ def imported_message(agreements: int, parties: int, sources: int, plan: ImportPl
         parties=parties,
         sources=sources,
     )
-    skipped = plan.total - agreements
     if not skipped:
         return str(done)
     rest = _n(

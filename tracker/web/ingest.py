@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from functools import partial
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import force_locale, get_locale
 from sqlalchemy.orm import Session
 
+from tracker import jobs
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.forms.ingest import AddSourceForm, ReviewForm
+from tracker.history.recorder import ACTOR
 from tracker.i18n import _
 from tracker.ingest import acquire
 from tracker.ingest.extract.result import ExtractError
 from tracker.ingest.fetch.addresses import system_resolver
 from tracker.ingest.fetch.policy import FetchError, policy_from_config
 from tracker.ingest.review import PendingSource, ReviewExpired, seal, unseal
-from tracker.models import AgreementStatus, InstrumentType, RenewalIntent, Source
+from tracker.models import AgreementStatus, InstrumentType, Job, RenewalIntent, Source
 from tracker.queries.agreements import agreements_named
 from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_id_choices
@@ -26,6 +30,7 @@ from tracker.services import snapshots
 from tracker.services.ingest import ReviewDecision, recorded_source, save_review
 from tracker.services.sources import DuplicateSourceError
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
+from tracker.web.jobs import submit_job
 
 bp = Blueprint("ingest", __name__)
 
@@ -151,23 +156,52 @@ def confirm():
 
 @bp.post("/sources/<id:source_id>/refetch")
 def refetch(source_id: int):
-    """Fetch a source's page again and keep a new snapshot, saying whether the text changed."""
+    """Fetch a source's page again, in a background job (a fetch may take its whole timeout): its page then says
+    whether the text changed, or why the page could not be fetched."""
     session = get_session()
     source = get_or_404(session, Source, source_id)
     if not source.url:
         flash(_("This source has no link to fetch."), "error")
         return redirect(url_for("sources.detail", source_id=source_id))
-    try:
-        pending = acquire.from_url(source.url, policy_from_config(current_app.config), resolver())
-    except (FetchError, ExtractError) as error:
-        flash(_("The page could not be fetched again: %(reason)s", reason=str(error.message)), "error")
-        return redirect(url_for("sources.detail", source_id=source_id))
-    previous = source.snapshots[0].content_hash if source.snapshots else None
-    snapshot = snapshots.add_snapshot(session, source, pending.extracted, pending.method, pending.final_url)
-    session.commit()
-    changed = previous is not None and snapshot.content_hash != previous
-    flash(
-        _("New snapshot kept: the text has changed.") if changed else _("New snapshot kept: the text is unchanged."),
-        "warning" if changed else "success",
-    )
-    return redirect(url_for("sources.detail", source_id=source_id))
+    parameters = {"source_id": source_id, "locale": str(get_locale())}
+    return submit_job(SOURCE_REFETCH, parameters)
+
+
+SOURCE_REFETCH = "source_refetch"
+
+
+@jobs.kind(SOURCE_REFETCH)
+def refetch_job(job: Job, progress: jobs.Progress) -> str:
+    """Fetch the source's page and keep a new snapshot; the report says whether the text changed, or why the page
+    could not be fetched. The page is fetched outside any transaction (on SQLite a writing one holds the lock)."""
+    progress.start(1)
+    with current_app.test_request_context("/", method="POST"), force_locale(job.parameters["locale"]):
+        with jobs.read_session() as session:
+            source = session.get(Source, job.parameters["source_id"])
+            url, title = (source.url, source.title) if source else ("", "")
+        outcome: dict[str, object] = {"source_id": job.parameters["source_id"], "title": title}
+        if not url:
+            outcome["error"] = str(_("This source has no link to fetch."))
+            return record_refetch(job, progress, outcome, None)
+        try:
+            pending = acquire.from_url(url, policy_from_config(current_app.config), resolver())
+        except (FetchError, ExtractError) as error:
+            outcome["error"] = str(error.message)
+            return record_refetch(job, progress, outcome, None)
+        return record_refetch(job, progress, outcome, pending)
+
+
+def record_refetch(job: Job, progress: jobs.Progress, outcome: dict, pending: PendingSource | None) -> str:
+    """Keep the fetched page as a new snapshot, the report and the job's "done" in one transaction."""
+    with jobs.job_session() as session:
+        session.info[ACTOR] = job.user_id
+        source = session.get(Source, job.parameters["source_id"])
+        if pending is not None and source is not None:
+            previous = source.snapshots[0].content_hash if source.snapshots else None
+            snapshot = snapshots.add_snapshot(session, source, pending.extracted, pending.method, pending.final_url)
+            outcome["changed"] = previous is not None and snapshot.content_hash != previous
+        progress.done = 1
+        relative = jobs.write_result(job, "outcome.json", [json.dumps(outcome, ensure_ascii=False).encode()])
+        jobs.finish_in(session, progress, relative)
+        session.commit()
+    return relative
