@@ -82,6 +82,13 @@ RULES: dict[str, str | UserRole] = {
     "actions.edit": EDITOR,
     "actions.update": EDITOR,
     "actions.set_status": EDITOR,
+    # Documents of an agreement (issue 17): whoever sees the agreement downloads them; editors attach, archive and
+    # check the record against what a document's text suggests.
+    "documents.download": VIEWER,
+    "history.document": VIEWER,
+    "documents.attach": EDITOR,
+    "documents.archive": EDITOR,
+    "documents.suggestions": EDITOR,
     # Recording what happened (issue 15): a renewal, a termination, a non-renewal are edits of the agreement.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,

@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         dates,
         digest,
+        documents,
         expiring,
         exports,
         glossary,
@@ -58,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine, outcomes, sso, jobs):
+    for module in (actions, mine, outcomes, sso, jobs, documents):
         app.register_blueprint(module.bp)
 
 

@@ -1,0 +1,89 @@
+"""Attaching documents to agreements and archiving them (they are never deleted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from tracker import documents
+from tracker.dates import PartialDate
+from tracker.errors import StateError, ValidationError
+from tracker.i18n import _
+from tracker.models import Agreement, Document, DocumentKind
+from tracker.records.source import check_language
+from tracker.services.archive import archive
+
+# The longest file name kept (the column's length); a longer one keeps its end, where the extension is.
+MAX_FILENAME = 255
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    """What the person says about a document: its kind, language and date."""
+
+    kind: DocumentKind = DocumentKind.OTHER
+    language: str = ""
+    dated: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The uploaded file: the name it came with, and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+def attach_document(
+    session: Session, agreement: Agreement, upload: Upload, data: DocumentData, folder: Path, max_bytes: int
+) -> Document:
+    """Read the file, keep its bytes under their hash in `folder`, and record it on the agreement.
+
+    Refused (ValidationError naming the `file` field) when empty, too large, or of a type not accepted.
+    """
+    if agreement.is_archived:
+        raise StateError(str(_("An archived agreement takes no new documents.")))
+    read = _read(upload, max_bytes)
+    language = check_language(data.language)
+    documents.store(folder, upload.data, read.sha256)
+    document = Document(
+        agreement_id=agreement.id,
+        kind=data.kind,
+        language=language,
+        filename=_filename(upload.filename),
+        media_type=read.media_type,
+        size=read.size,
+        sha256=read.sha256,
+        text=read.text,
+        uploaded_by_id=session.info.get("actor_id"),
+    )
+    document.dated = data.dated
+    session.add(document)
+    session.flush()
+    return document
+
+
+def _read(upload: Upload, max_bytes: int) -> documents.ReadFile:
+    """The file read, or the reason it cannot be attached, next to the file input."""
+    if not upload.data:
+        raise ValidationError(str(_("Choose a file to attach.")), field="file")
+    if len(upload.data) > max_bytes:
+        limit = max_bytes // (1024 * 1024)
+        raise ValidationError(str(_("The file is larger than %(limit)s MB.", limit=limit)), field="file")
+    try:
+        return documents.read(upload.data)
+    except documents.DocumentError as error:
+        raise ValidationError(error.message, field="file") from error
+
+
+def _filename(name: str) -> str:
+    """The uploaded name without any folder a browser sent with it, at most the column's length."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "document"
+    return base[-MAX_FILENAME:]
+
+
+def archive_document(session: Session, document: Document) -> None:
+    """Take the document off the agreement's list and its search text; its row, file and history stay."""
+    archive(session, document)

@@ -1,0 +1,119 @@
+"""Documents of an agreement: attach one from the agreement's page, download it, archive it, and see what its text
+suggests for the record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+
+from tracker import documents as files
+from tracker.db import get_session
+from tracker.errors import TrackerError
+from tracker.forms.documents import DocumentForm
+from tracker.http.archived import sees_archived
+from tracker.http.documents import allow_document_upload, documents_folder, max_document_bytes
+from tracker.i18n import _
+from tracker.models import Agreement, Document
+from tracker.queries.agreements import agreement_detail
+from tracker.queries.documents import document_of
+from tracker.queries.suggestions import suggest
+from tracker.services import documents as service
+from tracker.web.agreements import render_detail
+from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
+
+bp = Blueprint("documents", __name__)
+
+bp.url_value_preprocessor(allow_document_upload("documents.attach"))
+
+
+@bp.post("/agreements/<id:agreement_id>/documents")
+def attach(agreement_id: int):
+    """Attach the uploaded file to the agreement; a refused one shows the agreement's page with the message."""
+    session = get_session()
+    agreement = get_or_404(session, Agreement, agreement_id)
+    form = DocumentForm(prefix="document")
+    if not form.validate():
+        return render_detail(agreement_id, document_form=form, status=INVALID_FORM_STATUS)
+    upload = form.file.data
+    data = upload.read() if upload else b""
+    name = upload.filename if upload else ""
+    try:
+        document = service.attach_document(
+            session, agreement, service.Upload(name or "", data), form.to_data(), documents_folder(), max_document_bytes()
+        )
+    except TrackerError as error:
+        session.rollback()
+        attach_error(form, error)
+        return render_detail(agreement_id, document_form=form, status=error.status_code)
+    session.commit()
+    flash(_("Document “%(name)s” attached.", name=document.filename), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement_id, _anchor="documents"))
+
+
+@bp.get("/documents/<id:document_id>/download")
+def download(document_id: int):
+    """The file as it was uploaded, always as an attachment (never shown in the tracker's own pages)."""
+    document = visible_document(document_id)
+    path = files.stored_path(documents_folder(), document.sha256)
+    if not path.is_file():
+        abort(404)
+    return attachment(path, document)
+
+
+@bp.post("/documents/<id:document_id>/archive")
+def archive(document_id: int):
+    """Archive the document: off the agreement's list and search, kept with its file and history."""
+    session = get_session()
+    document = document_of(session, document_id) or abort(404)
+    try:
+        service.archive_document(session, document)
+    except TrackerError as error:
+        session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("agreements.detail", agreement_id=document.agreement_id, _anchor="documents"))
+    session.commit()
+    flash(_("Document “%(name)s” archived.", name=document.filename), "success")
+    return redirect(url_for("agreements.detail", agreement_id=document.agreement_id, _anchor="documents"))
+
+
+@bp.get("/documents/<id:document_id>/suggestions")
+def suggestions(document_id: int):
+    """What the document's text suggests (parties, period, cues), beside what the agreement records."""
+    session = get_session()
+    document = visible_document(document_id)
+    agreement = agreement_detail(session, document.agreement_id, include_archived=True)
+    found = suggest(session, "", document.text)
+    first = found.periods[0] if found.periods else None
+    context = {
+        "document": document,
+        "agreement": agreement,
+        "found": found,
+        "recorded_party_ids": {link.party_id for link in agreement.party_links},
+        "same_period": first is not None and (first.start, first.end) == (agreement.start, agreement.end),
+    }
+    return render_template("documents/suggestions.html", **context)
+
+
+def visible_document(document_id: int) -> Document:
+    """A live document of a live agreement; archived ones too for those who see the archive; else 404."""
+    document = document_of(get_session(), document_id, include_archived=sees_archived())
+    if document is None:
+        abort(404)
+    return document
+
+
+def attachment(path: Path, document: Document):
+    """The stored file as a download: its recorded type, never sniffed, never cached by shared caches."""
+    response = send_file(
+        path,
+        mimetype=document.media_type,
+        as_attachment=True,
+        download_name=files.download_name(document.filename, document.media_type),
+        etag=document.sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
