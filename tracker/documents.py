@@ -27,7 +27,10 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PNG = "image/png"
 JPEG = "image/jpeg"
 TIFF = "image/tiff"
-TEXT = "text/plain; charset=utf-8"
+# Always UTF-8 (checked); served with that charset.
+TEXT = "text/plain"
+# Every type accepted, in the order the form's hint names them.
+DOCUMENT_TYPES = (PDF, DOCX, PNG, JPEG, TIFF, TEXT)
 # The file name extension a download suggests when the uploaded name had none.
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", PNG: ".png", JPEG: ".jpg", TIFF: ".tif", TEXT: ".txt"}
 IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG), (b"II*\x00", TIFF), (b"MM\x00*", TIFF))

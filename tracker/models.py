@@ -822,7 +822,7 @@ class SourceSnapshot(Base):
     source: Mapped[Source] = relationship(back_populates="snapshots")
 
 
-# Each agreement's searchable text, written only by the triggers of migrations 0006, 0012 and 0025 (see tracker/search.py).
+# Each agreement's searchable text, written only by the triggers of migrations 0006, 0012 and 0025 (tracker/search.py).
 # SQLite indexes it with the FTS5 table `agreement_fts`, PostgreSQL with its tsvector columns `document` and
 # `rank_document`; both are engine-specific and left out of the models (migrations/env.py keeps `alembic check`
 # from reporting them).

@@ -60,11 +60,11 @@ WORD_RUN = re.compile(r"[^\W_]+")
 BM25_WEIGHTS = (10.0, 4.0, 2.0, 5.0, 4.0, 1.0, 1.0)
 # The long columns: PostgreSQL's `rank_document` leaves them out (migrations 0006, 0025).
 LONG_COLUMNS = ("sources", "documents")
-# PostgreSQL ranks by the weight letters migrations 0006 and 0012 give the columns (title A, parties, sectors and
-# summary B, notes C, sources and documents D); the array lists D, C, B, A. It ranks with ts_rank over *any* of the words: each word
-# counts by the best column it occurs in, as bm25's column weights do. ts_rank_cd (and ts_rank over all the
-# words) reward words that stand close together, which across the columns of one document put "jeju" in the
-# notes next to "AITEC" among the parties above "Jeju" in the title with "AITEC" in the notes.
+# PostgreSQL ranks by the weight letters migrations 0006, 0012 and 0025 give the columns (title A, parties, sectors
+# and summary B, notes C, sources and documents D); the array lists D, C, B, A. It ranks with ts_rank over *any* of
+# the words: each word counts by the best column it occurs in, as bm25's column weights do. ts_rank_cd (and ts_rank
+# over all the words) reward words that stand close together, which across the columns of one document put "jeju"
+# in the notes next to "AITEC" among the parties above "Jeju" in the title with "AITEC" in the notes.
 TS_RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 
 
@@ -370,8 +370,8 @@ def _hits_sqlite(element: _Hits, compiler: Any, **kw: Any) -> str:
 @compiles(_Hits, "postgresql")
 def _hits_postgresql(element: _Hits, compiler: Any, **kw: Any) -> str:
     every_word, any_word = _render(element, compiler, TSQUERY_ALL, TSQUERY_ANY, **kw)
-    # rank_document leaves out the sources' and documents' text (weight D): it stays in the row, where the whole document would
-    # be read from TOAST storage for every match. A match in the sources only ranks last.
+    # rank_document leaves out the sources' and documents' text (weight D): it stays in the row, where the whole
+    # document would be read from TOAST storage for every match. A match in the sources only ranks last.
     tier = ""
     if _typed(element):
         (typed,) = _render(element, compiler, TYPED_TSQUERY, **kw)

@@ -28,7 +28,10 @@ def kitech(make_party, make_agreement):
         aliases=["Kementerian Perindustrian", "Kemenperin", "Ministry of Industry"],
     )
     kitech = make_party(
-        name="Korea Institute of Industrial Technology", kind=PartyKind.RESEARCH_INSTITUTE, country_code="KR", aliases=["KITECH"]
+        name="Korea Institute of Industrial Technology",
+        kind=PartyKind.RESEARCH_INSTITUTE,
+        country_code="KR",
+        aliases=["KITECH"],
     )
     assert kitech.aliases  # recorded, but not yet on the agreement: the document's text names it
     return make_agreement(title=KITECH_TITLE, parties=[(ministry, PartyRole.SIGNATORY)])

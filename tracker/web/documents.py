@@ -3,16 +3,14 @@ suggests for the record."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from tracker import documents as files
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.forms.documents import DocumentForm
 from tracker.http.archived import sees_archived
-from tracker.http.documents import allow_document_upload, documents_folder, max_document_bytes
+from tracker.http.documents import allow_document_upload, attachment, documents_folder, max_document_bytes
 from tracker.i18n import _
 from tracker.models import Agreement, Document
 from tracker.queries.agreements import agreement_detail
@@ -40,7 +38,12 @@ def attach(agreement_id: int):
     name = upload.filename if upload else ""
     try:
         document = service.attach_document(
-            session, agreement, service.Upload(name or "", data), form.to_data(), documents_folder(), max_document_bytes()
+            session,
+            agreement,
+            service.Upload(name or "", data),
+            form.to_data(),
+            documents_folder(),
+            max_document_bytes(),
         )
     except TrackerError as error:
         session.rollback()
@@ -101,19 +104,3 @@ def visible_document(document_id: int) -> Document:
     if document is None:
         abort(404)
     return document
-
-
-def attachment(path: Path, document: Document):
-    """The stored file as a download: its recorded type, never sniffed, never cached by shared caches."""
-    response = send_file(
-        path,
-        mimetype=document.media_type,
-        as_attachment=True,
-        download_name=files.download_name(document.filename, document.media_type),
-        etag=document.sha256,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
