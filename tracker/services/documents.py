@@ -47,7 +47,6 @@ def attach_document(
         raise StateError(str(_("An archived agreement takes no new documents.")))
     read = _read(upload, max_bytes)
     language = check_language(data.language)
-    documents.store(folder, upload.data, read.sha256)
     document = Document(
         agreement_id=agreement.id,
         kind=data.kind,
@@ -61,7 +60,10 @@ def attach_document(
     )
     document.dated = data.dated
     session.add(document)
+    # The row first: a database that refuses it (read-only, full) leaves no file behind. A file kept for a
+    # transaction that then fails to commit is harmless: it is found by its hash when attached again.
     session.flush()
+    documents.store(folder, upload.data, read.sha256)
     return document
 
 
