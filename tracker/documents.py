@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", PNG: ".png", JPEG: ".jpg", TIFF: ".tif
 IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", PNG), (b"\xff\xd8\xff", JPEG), (b"II*\x00", TIFF), (b"MM\x00*", TIFF))
 # A DOCX expands to far more than its size; past this, it is refused before python-docx reads it (a "zip bomb").
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# Bytes no text file holds: the C0 controls but tab, line feed, form feed and carriage return; and DEL.
+CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # The text kept per document: far more than a treaty; the search index reads its first 100,000 characters.
 MAX_TEXT_CHARS = 2_000_000
 
@@ -80,8 +83,9 @@ def _is_docx(data: bytes) -> bool:
 
 
 def _is_text(data: bytes) -> bool:
-    """Plain text: UTF-8 (a byte-order mark allowed) without NUL bytes, which no text file has and programs do."""
-    if not data or b"\x00" in data:
+    """Plain text: UTF-8 (a byte-order mark allowed) without control characters besides tabs, line and page breaks:
+    programs and other binary files have NUL bytes and other controls, text files do not."""
+    if not data or CONTROLS.search(data):
         return False
     try:
         data.decode("utf-8-sig")
