@@ -524,6 +524,11 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         back_populates="agreement",
         order_by=lambda: (FollowUpAction.due_on.is_(None), FollowUpAction.due_on, FollowUpAction.id),
     )
+    # By their own date (undated last), then as attached; archived ones are hidden by tracker/archiving.py.
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="agreement",
+        order_by=lambda: (Document.dated_on.is_(None), Document.dated_on, Document.id),
+    )
 
     sectors: Mapped[list[Sector]] = relationship(
         secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"
@@ -691,7 +696,7 @@ class Document(ArchivableMixin, Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
 
-    agreement: Mapped[Agreement] = relationship()
+    agreement: Mapped[Agreement] = relationship(back_populates="documents")
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
 
     @property

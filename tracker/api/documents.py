@@ -19,7 +19,7 @@ from tracker.http.documents import allow_document_upload, attachment, documents_
 from tracker.i18n import _
 from tracker.models import Agreement, Document, DocumentKind
 from tracker.queries.agreements import agreement_detail
-from tracker.queries.documents import agreement_documents, document_of
+from tracker.queries.documents import document_of, live_documents
 from tracker.queries.suggestions import Suggestions, suggest
 from tracker.services import documents as service
 
@@ -66,7 +66,7 @@ def list_documents(agreement_id: int) -> Response:
     session = get_session()
     page, per_page = page_args()
     agreement = load(session, agreement_detail, agreement_id)
-    result = page_of_list(agreement_documents(session, agreement.id), page, per_page)
+    result = page_of_list(live_documents(agreement), page, per_page)
     return json_response(page_json(result, [document_json(document) for document in result.items]))
 
 

@@ -6,18 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from tracker.archiving import WITH_ARCHIVED
-from tracker.models import Document
+from tracker.models import Agreement, Document
 
 
-def agreement_documents(session: Session, agreement_id: int) -> list[Document]:
-    """The agreement's live documents for its page: by their own date (undated last), then as attached."""
-    statement = (
-        select(Document)
-        .where(Document.agreement_id == agreement_id)
-        .options(joinedload(Document.uploaded_by))
-        .order_by(Document.dated_on.is_(None), Document.dated_on, Document.id)
-    )
-    return list(session.scalars(statement))
+def live_documents(agreement: Agreement) -> list[Document]:
+    """The agreement's documents as its page and the API list them: live ones only, also on an archived agreement's
+    page (loaded with everything it links to); `agreement_detail` loads them."""
+    return [document for document in agreement.documents if not document.is_archived]
 
 
 def document_of(

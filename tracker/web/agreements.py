@@ -24,7 +24,7 @@ from tracker.queries.agreements import (
     succession_chain,
 )
 from tracker.queries.archive import archiver
-from tracker.queries.documents import agreement_documents
+from tracker.queries.documents import live_documents
 from tracker.queries.parties import home_party_choices, party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
 from tracker.queries.timelines import agreements_timeline
@@ -104,7 +104,7 @@ def render_detail(
         # Only those who may add an action get its form (and the statement listing the users it assigns to).
         "action_form": action_form or (new_action_form() if can("actions.create") else None),
         "status_form": ActionStatusForm(),
-        "documents": agreement_documents(get_session(), agreement_id),
+        "documents": live_documents(agreement),
         "document_form": document_form or (DocumentForm(formdata=None, prefix="document") if can_attach else None),
     }
     return render_template("agreements/detail.html", **context), status
