@@ -127,14 +127,22 @@ def test_a_file_of_another_type_is_refused_next_to_the_field(app, client_as, ses
     assert stored_documents(session) == [] and folder_files(app) == []
 
 
-def test_a_file_over_the_limit_is_refused(app, client_as, session, kitech):
-    app.config["TRACKER_DOCUMENT_MAX_BYTES"] = 1024 * 1024
-    response = attach(client_as(UserRole.EDITOR), kitech.id, b"Teks nota kesepahaman. " * 50_000)
-    assert response.status_code == 422 and "The file is larger than 1 MB." in response.get_data(as_text=True)
-    # Far beyond the limit and its allowance for the form, the request itself is refused.
-    too_large = attach(client_as(UserRole.EDITOR), kitech.id, b"x" * (7 * 1024 * 1024))
-    assert too_large.status_code == 413
-    assert stored_documents(session) == [] and folder_files(app) == []
+def test_the_document_limit_bounds_an_upload_whatever_max_content_length(app, client_as, session, kitech):
+    megabyte = 1024 * 1024
+    app.config["TRACKER_DOCUMENT_MAX_BYTES"] = 8 * megabyte  # above MAX_CONTENT_LENGTH, which other forms keep
+    assert app.config["MAX_CONTENT_LENGTH"] < 7 * megabyte
+    editor = client_as(UserRole.EDITOR)
+    text = "Pasal 1. Para Pihak sepakat bekerja sama di bidang pengecoran logam.\n" * 110_000
+    assert 7 * megabyte < len(text) < 8 * megabyte
+    assert attach(editor, kitech.id, text.encode(), filename="naskah.txt").status_code == 302
+    over = attach(editor, kitech.id, b"x" * (8 * megabyte + 1), filename="naskah2.txt")
+    assert over.status_code == 422 and "The file is larger than 8 MB." in over.get_data(as_text=True)
+    # Far beyond the limit and its allowance for the form, the request itself is refused; and so is a large post
+    # to any other form.
+    assert attach(editor, kitech.id, b"x" * (10 * megabyte)).status_code == 413
+    assert editor.post("/agreements/new", data={"title": "x" * (7 * megabyte)}).status_code == 413
+    [document] = stored_documents(session)
+    assert document.media_type == "text/plain" and len(folder_files(app)) == 1
 
 
 def test_a_word_document_and_a_scan_are_kept_as_they_are(app, client_as, session, kitech):
