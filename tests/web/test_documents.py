@@ -200,3 +200,19 @@ def test_an_archived_agreement_takes_no_document(app, client_as, session, kitech
     response = attach(editor, kitech.id, mou_pdf())
     assert response.status_code == 404
     assert stored_documents(session) == []
+
+
+def test_file_names_as_people_write_them_are_kept_and_downloaded(app, client_as, session, kitech):
+    editor = client_as(UserRole.EDITOR)
+    for name in ("Nota Kesepahaman – KITECH “2006”.pdf", "/home/staf/Dokumen/MoU\tKITECH\x7f.pdf"):
+        assert attach(editor, kitech.id, mou_pdf(), filename=name).status_code == 302
+    dashed, windows = stored_documents(session)
+    assert dashed.filename == "Nota Kesepahaman – KITECH “2006”.pdf" and windows.filename == "MoUKITECH.pdf"
+    response = editor.get(f"/documents/{dashed.id}/download")
+    assert downloaded(response) == mou_pdf()
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="Nota Kesepahaman  KITECH 2006.pdf"; '
+        "filename*=UTF-8''Nota%20Kesepahaman%20%E2%80%93%20KITECH%20%E2%80%9C2006%E2%80%9D.pdf"
+    )
+    response = editor.get(f"/documents/{windows.id}/download")
+    assert downloaded(response) == mou_pdf() and response.headers["Content-Disposition"].endswith("=MoUKITECH.pdf")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Response, current_app, request
+from werkzeug.http import dump_options_header
 
 from tracker import documents as files
 from tracker.models import Document
@@ -49,12 +52,22 @@ def attachment(path: Path, document: Document) -> Response:
     size = path.stat().st_size
     response = Response(_chunks(path), mimetype=document.media_type, direct_passthrough=True)
     response.content_length = size
-    name = files.download_name(document.filename, document.media_type)
-    response.headers.set("Content-Disposition", "attachment", filename=name)
+    response.headers["Content-Disposition"] = disposition(files.download_name(document.filename, document.media_type))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+def disposition(name: str) -> str:
+    """`attachment` with the file's name: as is when ASCII, else an ASCII fallback and the UTF-8 name (RFC 6266), as
+    Flask's send_file writes it, since a header holds only Latin-1 ("Nota Kesepahaman – KITECH.pdf")."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        return dump_options_header("attachment", {"filename": simple, "filename*": f"UTF-8''{quote(name, safe='')}"})
+    return dump_options_header("attachment", {"filename": name})
 
 
 def _chunks(path: Path) -> Iterator[bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from tracker.models import Agreement, Document, DocumentKind
 from tracker.records.source import check_language
 from tracker.services.archive import archive
 
+# Characters a file name keeps none of (a header or a log line would break on them).
+CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 # The longest file name kept (the column's length); a longer one keeps its end, where the extension is.
 MAX_FILENAME = 255
 
@@ -81,8 +84,9 @@ def _read(upload: Upload, max_bytes: int) -> documents.ReadFile:
 
 
 def _filename(name: str) -> str:
-    """The uploaded name without any folder a browser sent with it, at most the column's length."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "document"
+    """The uploaded name without any folder a browser sent with it or control characters, at most the column's
+    length."""
+    base = CONTROLS.sub("", name.replace("\\", "/").rsplit("/", 1)[-1]).strip() or "document"
     return base[-MAX_FILENAME:]
 
 
