@@ -89,6 +89,7 @@ RULES: dict[str, str | UserRole] = {
     "documents.attach": EDITOR,
     "documents.archive": EDITOR,
     "documents.suggestions": EDITOR,
+    "documents.fill": EDITOR,
     # Recording what happened (issue 15): a renewal, a termination, a non-renewal are edits of the agreement.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,

@@ -54,6 +54,9 @@ def test_attach_the_signed_mou_and_use_it(page_as, make_party, make_agreement, t
     expect(parties).to_contain_text("Korea Institute of Industrial Technology")
     expect(parties).to_contain_text("not on this agreement")
     expect(page.get_by_role("row", name="Period")).to_contain_text("15 March 2006–14 March 2018")
+    page.get_by_role("button", name="Fill in what the record lacks").click()
+    expect(page.get_by_role("status")).to_contain_text("Filled in from “MoU KITECH 2006.pdf”: start, end, parties.")
+    expect(page.locator("dl.facts")).to_contain_text("15 March 2006–14 March 2018")
 
     page.goto("/agreements/?q=pengecoran")
     expect(page.get_by_role("link", name=TITLE)).to_be_visible()

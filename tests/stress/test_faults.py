@@ -376,6 +376,7 @@ WRITES = {
     ),
     "export-job": Write("/agreements/export?format=xlsx", "/agreements/export/job"),
     "document-archive": Write("/agreements/{agreement_id}", "/documents/{document_id}/archive"),
+    "document-fill": Write("/documents/{document_id}/suggestions", "/documents/{document_id}/fill"),
     "non-renewal": Write(
         "/agreements/{agreement_id}/non-renewal",
         "/agreements/{agreement_id}/non-renewal",

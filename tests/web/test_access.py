@@ -96,6 +96,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "documents.attach": EDITOR,
     "documents.archive": EDITOR,
     "documents.suggestions": EDITOR,
+    "documents.fill": EDITOR,
     # Recording a renewal, a termination or a non-renewal changes the agreement: editors' work.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,

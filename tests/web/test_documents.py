@@ -13,7 +13,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.document_support import MOU_LINES, PROGRAM, SCAN_PNG, mou_pdf, word_docx
-from tracker.models import Change, Document, DocumentKind, PartyKind, PartyRole, UserRole
+from tracker.dates import PartialDate
+from tracker.models import Agreement, Change, ChangeAction, Document, DocumentKind, PartyKind, PartyRole, UserRole
 from tracker.queries.documents import document_of
 from tracker.queries.suggestions import suggest
 
@@ -55,6 +56,13 @@ def stored_documents(session, include_archived: bool = True) -> list[Document]:
     session.expire_all()
     statement = select(Document).order_by(Document.id)
     return list(session.scalars(statement, execution_options={"include_archived": include_archived}))
+
+
+def fresh(session, agreement_id: int) -> Agreement:
+    """The agreement as committed now."""
+    session.rollback()
+    session.expire_all()
+    return session.get(Agreement, agreement_id)
 
 
 def downloaded(response) -> bytes:
@@ -216,3 +224,35 @@ def test_file_names_as_people_write_them_are_kept_and_downloaded(app, client_as,
     )
     response = editor.get(f"/documents/{windows.id}/download")
     assert downloaded(response) == mou_pdf() and response.headers["Content-Disposition"].endswith("=MoUKITECH.pdf")
+
+
+def test_the_record_is_filled_in_from_the_document_replacing_nothing(app, client_as, session, kitech):
+    editor = client_as(UserRole.EDITOR)
+    attach(editor, kitech.id, mou_pdf())
+    [document] = stored_documents(session)
+    page = editor.get(f"/documents/{document.id}/suggestions").get_data(as_text=True)
+    assert "Fill in what the record lacks" in page
+    stale = editor.post(f"/documents/{document.id}/fill", data={"version": str(kitech.version - 1 or 99)})
+    assert stale.status_code == 302 and stale.location.endswith(f"/documents/{document.id}/suggestions")
+    response = editor.post(f"/documents/{document.id}/fill", data={"version": str(kitech.version)})
+    assert response.status_code == 302 and response.location.endswith(f"/agreements/{kitech.id}")
+    agreement = fresh(session, kitech.id)
+    assert (agreement.start.iso(), agreement.end.iso()) == ("2006-03-15", "2018-03-14")
+    assert {link.party.name for link in agreement.party_links} == {
+        "Ministry of Industry of the Republic of Indonesia",
+        "Korea Institute of Industrial Technology",
+    }
+    flashed = editor.get(f"/agreements/{kitech.id}").get_data(as_text=True)
+    assert "Filled in from “MoU KITECH 2006.pdf”: start, end, parties." in flashed
+    [change] = session.scalars(
+        select(Change).where(Change.record_type == "agreement", Change.action == ChangeAction.UPDATE)
+    ).all()
+    assert set(change.changes) == {"start", "end", "parties"}
+    # Nothing left to fill in: no button; a recorded end that differs is shown, never replaced.
+    agreement.end = PartialDate.parse("2016")
+    session.commit()
+    page = editor.get(f"/documents/{document.id}/suggestions").get_data(as_text=True)
+    assert "Fill in what the record lacks" not in page and "differs from the record" in page
+    again = editor.post(f"/documents/{document.id}/fill", data={"version": str(agreement.version)})
+    assert again.status_code == 302
+    assert fresh(session, kitech.id).end.iso() == "2016"

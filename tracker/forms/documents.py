@@ -7,7 +7,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from tracker.datewords import MAX_DATE_LENGTH
-from tracker.forms.base import BaseForm, PartialDateValidator, options, partial_date_or_none
+from tracker.forms.base import BaseForm, PartialDateValidator, VersionField, options, partial_date_or_none
 from tracker.forms.contract import DATE_HINT
 from tracker.forms.sources import language_validators
 from tracker.i18n import _
@@ -40,3 +40,9 @@ class DocumentForm(BaseForm):
     def to_data(self) -> DocumentData:
         """The validated input as the service's input type."""
         return DocumentData(DocumentKind(self.kind.data), self.language.data or "", partial_date_or_none(self.dated))
+
+
+class FillForm(BaseForm):
+    """Fill in what the agreement lacks from its document: the version of the agreement as the page showed it."""
+
+    version = VersionField()

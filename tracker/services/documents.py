@@ -12,8 +12,10 @@ from tracker import documents
 from tracker.dates import PartialDate
 from tracker.errors import StateError, ValidationError
 from tracker.i18n import _
-from tracker.models import Agreement, Document, DocumentKind
+from tracker.models import Agreement, Document, DocumentKind, PartyRole
+from tracker.records import agreement as agreement_contract
 from tracker.records.source import check_language
+from tracker.services.agreements import update_agreement
 from tracker.services.archive import archive
 
 # Characters a file name keeps none of (a header or a log line would break on them).
@@ -29,6 +31,15 @@ class DocumentData:
     kind: DocumentKind = DocumentKind.OTHER
     language: str = ""
     dated: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class FillIn:
+    """What a document suggests for its agreement's record: the first period found, and the parties named."""
+
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    party_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,3 +104,24 @@ def _filename(name: str) -> str:
 def archive_document(session: Session, document: Document) -> None:
     """Take the document off the agreement's list and its search text; its row, file and history stay."""
     archive(session, document)
+
+
+def fill_from_document(
+    session: Session, agreement: Agreement, found: FillIn, expected_version: int | None = None
+) -> list[str]:
+    """Fill in what the agreement's record lacks from what its document suggests: the period's start and end where
+    none is recorded, and the parties found that it does not name (as signatories). Recorded values are never
+    replaced (the suggestions page shows where they differ). Returns the fields filled in; ConflictError when the
+    agreement was saved since the page was read."""
+    body = agreement_contract.input_json(agreement)
+    filled = [name for name, value in (("start", found.start), ("end", found.end)) if value and not body[name]]
+    for name in filled:
+        body[name] = getattr(found, name).iso()
+    named = {row["party_id"] for row in body["parties"]}
+    added = [party_id for party_id in dict.fromkeys(found.party_ids) if party_id not in named]
+    body["parties"] += [{"party_id": party_id, "role": PartyRole.SIGNATORY.value} for party_id in added]
+    if added:
+        filled.append("parties")
+    if filled:
+        update_agreement(session, agreement, agreement_contract.from_json(body), expected_version)
+    return filled

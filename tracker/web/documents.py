@@ -8,14 +8,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from tracker import documents as files
 from tracker.db import get_session
 from tracker.errors import TrackerError
-from tracker.forms.documents import DocumentForm
+from tracker.forms.base import EDITING
+from tracker.forms.documents import DocumentForm, FillForm
 from tracker.http.archived import sees_archived
 from tracker.http.documents import allow_document_upload, attachment, documents_folder, max_document_bytes
 from tracker.i18n import _
 from tracker.models import Agreement, Document
 from tracker.queries.agreements import agreement_detail
 from tracker.queries.documents import document_of
-from tracker.queries.suggestions import suggest
+from tracker.queries.suggestions import Suggestions, suggest
 from tracker.services import documents as service
 from tracker.web.agreements import render_detail
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
@@ -87,15 +88,61 @@ def suggestions(document_id: int):
     document = visible_document(document_id)
     agreement = agreement_detail(session, document.agreement_id, include_archived=True)
     found = suggest(session, "", document.text)
+    fill_in = fill_in_of(found)
     first = found.periods[0] if found.periods else None
+    recorded = {link.party_id for link in agreement.party_links}
     context = {
         "document": document,
         "agreement": agreement,
         "found": found,
-        "recorded_party_ids": {link.party_id for link in agreement.party_links},
+        "recorded_party_ids": recorded,
         "same_period": first is not None and (first.start, first.end) == (agreement.start, agreement.end),
+        # Whether the button has anything to do: a start or end the record lacks, a party it does not name.
+        "fillable": (fill_in.start and not agreement.start)
+        or (fill_in.end and not agreement.end)
+        or bool(set(fill_in.party_ids) - recorded),
+        "fill_form": FillForm(formdata=None, data={"version": agreement.version}),
     }
     return render_template("documents/suggestions.html", **context)
+
+
+@bp.post("/documents/<id:document_id>/fill")
+def fill(document_id: int):
+    """Fill in the period and parties the agreement's record lacks from what the document's text suggests."""
+    session = get_session()
+    document = document_of(session, document_id) or abort(404)
+    form = FillForm()
+    back = url_for(".suggestions", document_id=document_id)
+    if not form.validate(extra_validators=EDITING):
+        flash(" ".join(str(message) for messages in form.errors.values() for message in messages), "error")
+        return redirect(back)
+    found = fill_in_of(suggest(session, "", document.text))
+    try:
+        filled = service.fill_from_document(session, document.agreement, found, form.version.data)
+    except TrackerError as error:
+        session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    session.commit()
+    if filled:
+        fields = filled_names(filled)
+        flash(_("Filled in from “%(name)s”: %(fields)s.", name=document.filename, fields=fields), "success")
+    else:
+        flash(_("The record already has what “%(name)s” suggests.", name=document.filename), "warning")
+    return redirect(url_for("agreements.detail", agreement_id=document.agreement_id))
+
+
+def fill_in_of(found: Suggestions) -> service.FillIn:
+    """What the suggestions offer to fill in: the first (best) period, and every party found."""
+    first = found.periods[0] if found.periods else None
+    parties = tuple(suggestion.party.id for suggestion in found.parties)
+    return service.FillIn(first.start if first else None, first.end if first else None, parties)
+
+
+def filled_names(filled: list[str]) -> str:
+    """The fields filled in, as the record's page names them."""
+    names = {"start": _("start"), "end": _("end"), "parties": _("parties")}
+    return ", ".join(str(names[name]) for name in filled)
 
 
 def visible_document(document_id: int) -> Document:
