@@ -1012,7 +1012,8 @@ def resource_paths(kind: str, name: str, plural: str, filters: list[Schema], who
 
 
 DESCRIPTION = """\
-Manage agreements, parties, sources, sectors and the links between agreements and sources.
+Manage agreements, parties, sources, sectors, the links between agreements and sources, and the documents attached
+to agreements.
 
 * **Authentication**: `Authorization: Bearer <token>`, with a personal token made on the
   "API tokens" page (/account/tokens) or by `flask --app app create-token EMAIL`. The token's user's
@@ -1024,7 +1025,8 @@ Manage agreements, parties, sources, sectors and the links between agreements an
 * **Lists**: `page` (from 1) and `per_page` (10, 25, 50 or 100); the answer gives `total` and `pages`.
   Unknown query parameters are ignored; unknown body fields are refused (422).
 * **Delete** archives: the record leaves every list and keeps its history; admins restore it with
-  POST `.../restore`. Deleting a link removes it.
+  POST `.../restore`. Deleting a link removes it. A document is archived (its file stays).
+* **Documents** are uploaded as `multipart/form-data` (the file in `file`) and downloaded from their `file_url`.
 """
 
 
