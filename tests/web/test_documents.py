@@ -200,6 +200,8 @@ def test_archiving_keeps_the_file_and_takes_the_text_out_of_search(app, client_a
     ]
     history = editor.get(f"/documents/{document.id}/history").get_data(as_text=True)
     assert "Signed text" in history and "Archived" in history
+    activity = client_as(UserRole.ADMIN).get("/activity", query_string={"record_type": "document"})
+    assert activity.status_code == 200 and "MoU KITECH 2006.pdf" in activity.get_data(as_text=True)
 
 
 def test_an_archived_agreement_takes_no_document(app, client_as, session, kitech):
