@@ -121,6 +121,7 @@ def app(
             "SECRET_KEY": "test",
             "TRACKER_JOBS_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
             "TRACKER_JOBS_DIR": str(tmp_path / "job-results"),
+            "TRACKER_DOCUMENTS_DIR": str(tmp_path / "documents"),
         }
     )
     yield app

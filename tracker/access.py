@@ -85,6 +85,14 @@ RULES: dict[str, str | UserRole] = {
     "actions.edit": EDITOR,
     "actions.update": EDITOR,
     "actions.set_status": EDITOR,
+    # Documents of an agreement (issue 17): whoever sees the agreement downloads them; editors attach, archive and
+    # check the record against what a document's text suggests.
+    "documents.download": VIEWER,
+    "history.document": VIEWER,
+    "documents.attach": EDITOR,
+    "documents.archive": EDITOR,
+    "documents.suggestions": EDITOR,
+    "documents.fill": EDITOR,
     # Recording what happened (issue 15): a renewal, a termination, a non-renewal are edits of the agreement.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,
@@ -181,6 +189,12 @@ RULES: dict[str, str | UserRole] = {
     "api.create_action": EDITOR,
     "api.update_action": EDITOR,
     "api.cancel_action": EDITOR,
+    "api.list_documents": VIEWER,
+    "api.get_document": VIEWER,
+    "api.download_document": VIEWER,
+    "api.upload_document": EDITOR,
+    "api.archive_document": EDITOR,
+    "api.document_suggestions": EDITOR,
     "api.record_renewal": EDITOR,
     "api.record_termination": EDITOR,
     "api.record_non_renewal": EDITOR,

@@ -110,6 +110,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_IMPORT_MAX_BYTES": int(os.environ.get("TRACKER_IMPORT_MAX_MB", "50")) * 1024 * 1024,
         "TRACKER_IMPORT_DIR": os.environ.get("TRACKER_IMPORT_DIR", ""),
         "TRACKER_IMPORT_MAX_AGE": minutes("TRACKER_IMPORT_MAX_AGE_MINUTES", 120),
+        # Documents attached to agreements (tracker/documents.py): the largest file accepted (MB; its upload may
+        # exceed MAX_CONTENT_LENGTH by that much), and where files are kept by their SHA-256 (default
+        # instance/documents; back it up with the database).
+        "TRACKER_DOCUMENT_MAX_BYTES": whole_number("TRACKER_DOCUMENT_MAX_MB", 25) * 1024 * 1024,
+        "TRACKER_DOCUMENTS_DIR": os.environ.get("TRACKER_DOCUMENTS_DIR", ""),
         # Background jobs (tracker/jobs.py): the queue (empty: a SQLite file in the instance folder; redis://… for
         # Redis) and its name there, where results are written (default instance/jobs) and for how many hours they
         # are kept, after how many seconds without progress a running job counts as lost with its worker, after how

@@ -42,6 +42,15 @@ def number(value: int | float | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def file_size(size: int) -> str:
+    """A file's size as people read it: "812 bytes", "34.5 kB", "2.1 MB" (decimal units, the locale's numbers)."""
+    if size < 1000:
+        return gettext("%(size)s bytes", size=format_decimal(size))
+    if size < 1_000_000:
+        return gettext("%(size)s kB", size=format_decimal(round(size / 1000, 1)))
+    return gettext("%(size)s MB", size=format_decimal(round(size / 1_000_000, 1)))
+
+
 def period(start: PartialDate | None, end: PartialDate | None) -> str:
     """A span such as "2006–2018", "from 2006", "until Dec 2018", or "" when neither is known."""
     if start and end:
@@ -87,6 +96,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(full_date, "date")
     app.add_template_filter(number, "number")
+    app.add_template_filter(file_size, "filesize")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_global(period)
     app.add_template_global(relation_phrase)

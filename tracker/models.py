@@ -524,6 +524,11 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         back_populates="agreement",
         order_by=lambda: (FollowUpAction.due_on.is_(None), FollowUpAction.due_on, FollowUpAction.id),
     )
+    # By their own date (undated last), then as attached; archived ones are hidden by tracker/archiving.py.
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="agreement",
+        order_by=lambda: (Document.dated_on.is_(None), Document.dated_on, Document.id),
+    )
 
     sectors: Mapped[list[Sector]] = relationship(
         secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"
@@ -652,6 +657,58 @@ class FollowUpAction(VersionedMixin, TimestampMixin, Base):
         self.due_on, self.due_precision = (value.value, value.precision) if value else (None, None)
 
 
+class DocumentKind(enum.Enum):
+    """What a document attached to an agreement is."""
+
+    SIGNED_TEXT = "signed_text"
+    ANNEX = "annex"
+    LETTER = "letter"
+    OTHER = "other"
+
+
+class Document(ArchivableMixin, Base):
+    """A file attached to an agreement (its signed text, an annex, a letter), kept as uploaded and never deleted.
+
+    The bytes live in the documents folder under their SHA-256 (tracker/documents.py), so the same file attached
+    twice is stored once; the row holds what was said about it and the text read from it for the search index.
+    """
+
+    __tablename__ = "document"
+    __table_args__ = (
+        CheckConstraint("(dated_on IS NULL) = (dated_precision IS NULL)", name="dated_complete"),
+        Index("ix_document_agreement_id", "agreement_id", "archived_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
+    kind: Mapped[DocumentKind] = mapped_column(value_enum(DocumentKind, "kind"), default=DocumentKind.OTHER)
+    # BCP 47 language tag of the document's text ("id", "en"), empty when not said.
+    language: Mapped[str] = mapped_column(String(16), default="")
+    # The document's own date (signing, letter), at the precision it is known: earliest day plus precision.
+    dated_on: Mapped[date | None] = mapped_column(Date)
+    dated_precision: Mapped[Precision | None] = mapped_column(value_enum(Precision, "dated_precision"))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # The text read from the file (empty for a scanned image): searched with the agreement, and suggestions.
+    text: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="documents")
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+
+    @property
+    def dated(self) -> PartialDate | None:
+        """The document's date at its known precision."""
+        return PartialDate.from_columns(self.dated_on, self.dated_precision)
+
+    @dated.setter
+    def dated(self, value: PartialDate | None) -> None:
+        self.dated_on, self.dated_precision = (value.value, value.precision) if value else (None, None)
+
+
 class AgreementParty(Base):
     """A party's part in an agreement, with its role."""
 
@@ -770,11 +827,11 @@ class SourceSnapshot(Base):
     source: Mapped[Source] = relationship(back_populates="snapshots")
 
 
-# Each agreement's searchable text, written only by the triggers of migrations 0006 and 0012 (see tracker/search.py).
+# Each agreement's searchable text, written only by the triggers of migrations 0006, 0012 and 0025 (tracker/search.py).
 # SQLite indexes it with the FTS5 table `agreement_fts`, PostgreSQL with its tsvector columns `document` and
 # `rank_document`; both are engine-specific and left out of the models (migrations/env.py keeps `alembic check`
 # from reporting them).
-SEARCH_COLUMNS = ("title", "summary", "notes", "parties", "sectors", "sources")
+SEARCH_COLUMNS = ("title", "summary", "notes", "parties", "sectors", "sources", "documents")
 agreement_search = Table(
     "agreement_search",
     Base.metadata,

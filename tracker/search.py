@@ -2,11 +2,11 @@
 
 Migration 0006 keeps one row of searchable text per agreement in `agreement_search` (title in both languages,
 summary, notes, names and aliases of live parties, titles and latest snapshot text of live sources; 0012 adds the
-names and keywords of live sectors, 0021 the document number and ratifying instrument to the titles), maintained by
-triggers, and indexes it: SQLite with the FTS5 table
+names and keywords of live sectors, 0021 the document number and ratifying instrument to the titles, 0025 the text
+of live attached documents), maintained by triggers, and indexes it: SQLite with the FTS5 table
 `agreement_fts` (unicode61, case and diacritics folded), PostgreSQL with the weighted tsvector
 `agreement_search.document` (config 'simple', `search_fold` = unaccent) and ranks with `rank_document`, the same
-without the sources' text.
+without the sources' and documents' text.
 
 Searches are made of words: every word must occur somewhere in the agreement's text (AND), a word of three or
 more characters also matches longer words it begins ("mould" finds "moulds"), and each word is quoted so that
@@ -31,7 +31,7 @@ from typing import Any
 
 import snowballstemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-from sqlalchemy import ColumnElement, Connection, Float, Integer, bindparam, column, select, text, union_all
+from sqlalchemy import ColumnElement, Connection, Float, Integer, bindparam, column, inspect, select, text, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -56,13 +56,15 @@ PLAIN_PREFIXES = ("per", "memper", "diper", "di", "ke")
 VOWELS = frozenset("aeiou")
 # A word as SQLite's unicode61 reads one: letters and digits, anything else between words.
 WORD_RUN = re.compile(r"[^\W_]+")
-# Relevance weights per column, in SEARCH_COLUMNS order (title, summary, notes, parties, sectors, sources).
-BM25_WEIGHTS = (10.0, 4.0, 2.0, 5.0, 4.0, 1.0)
-# PostgreSQL ranks by the weight letters migrations 0006 and 0012 give the columns (title A, parties, sectors and
-# summary B, notes C, sources D); the array lists D, C, B, A. It ranks with ts_rank over *any* of the words: each word
-# counts by the best column it occurs in, as bm25's column weights do. ts_rank_cd (and ts_rank over all the
-# words) reward words that stand close together, which across the columns of one document put "jeju" in the
-# notes next to "AITEC" among the parties above "Jeju" in the title with "AITEC" in the notes.
+# Relevance weights per column, in SEARCH_COLUMNS order (title, summary, notes, parties, sectors, sources, documents).
+BM25_WEIGHTS = (10.0, 4.0, 2.0, 5.0, 4.0, 1.0, 1.0)
+# The long columns: PostgreSQL's `rank_document` leaves them out (migrations 0006, 0025).
+LONG_COLUMNS = ("sources", "documents")
+# PostgreSQL ranks by the weight letters migrations 0006, 0012 and 0025 give the columns (title A, parties, sectors
+# and summary B, notes C, sources and documents D); the array lists D, C, B, A. It ranks with ts_rank over *any* of
+# the words: each word counts by the best column it occurs in, as bm25's column weights do. ts_rank_cd (and ts_rank
+# over all the words) reward words that stand close together, which across the columns of one document put "jeju"
+# in the notes next to "AITEC" among the parties above "Jeju" in the title with "AITEC" in the notes.
 TS_RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 
 
@@ -368,8 +370,8 @@ def _hits_sqlite(element: _Hits, compiler: Any, **kw: Any) -> str:
 @compiles(_Hits, "postgresql")
 def _hits_postgresql(element: _Hits, compiler: Any, **kw: Any) -> str:
     every_word, any_word = _render(element, compiler, TSQUERY_ALL, TSQUERY_ANY, **kw)
-    # rank_document leaves out the sources' text (weight D): it stays in the row, where the whole document would
-    # be read from TOAST storage for every match. A match in the sources only ranks last.
+    # rank_document leaves out the sources' and documents' text (weight D): it stays in the row, where the whole
+    # document would be read from TOAST storage for every match. A match in the sources only ranks last.
     tier = ""
     if _typed(element):
         (typed,) = _render(element, compiler, TYPED_TSQUERY, **kw)
@@ -399,13 +401,14 @@ def ranked_hits(text_: str, glossary: Glossary = NO_GLOSSARY) -> TableValuedAlia
     return _Hits(glossary.groups(search_terms(text_))).table_valued(*columns).alias("hits")
 
 
-# --- checking and rebuilding the index: the document expressions of migrations 0006, 0012 and 0021, kept in step --
+# --- checking and rebuilding the index: the document expressions of migrations 0006, 0012, 0021, 0025 in step ---
 
 # A sector's words: its name, then its keywords (one per line) when it has any.
 SECTOR_WORDS = "s.name || CASE WHEN s.keywords = '' THEN '' ELSE ' ' || s.keywords END"
 
 
 SNAPSHOT_CHARS = 100_000
+DOCUMENT_CHARS = 100_000
 # What names an agreement besides its titles ("B-123/M-IND/KS/IX/2019", "Keppres No. 37 Tahun 1993"): in the title
 # part after them, each only when recorded, so that an agreement without them has the text it had before 0021.
 IDENTIFIERS = ("document_number", "ratifying_instrument")
@@ -433,6 +436,9 @@ def _document_sql(dialect: str, agreement: str) -> dict[str, str]:
         sectors = f"""coalesce((SELECT group_concat(words, ' ') FROM (
             SELECT {SECTOR_WORDS} AS words FROM agreement_sector ag JOIN sector s ON s.id = ag.sector_id
             WHERE ag.agreement_id = {agreement} AND s.archived_at IS NULL ORDER BY s.id)), '')"""
+        documents = f"""coalesce((SELECT group_concat(body, ' ') FROM (
+            SELECT substr(d.text, 1, {DOCUMENT_CHARS}) AS body FROM document d
+            WHERE d.agreement_id = {agreement} AND d.archived_at IS NULL ORDER BY d.id)), '')"""
     else:
         parties = f"""coalesce((SELECT string_agg(names, ' ' ORDER BY party_id) FROM (
             SELECT ap.party_id, (SELECT p.name || coalesce(' ' || (
@@ -450,6 +456,8 @@ def _document_sql(dialect: str, agreement: str) -> dict[str, str]:
         sectors = f"""coalesce((SELECT string_agg({SECTOR_WORDS}, ' ' ORDER BY s.id)
             FROM agreement_sector ag JOIN sector s ON s.id = ag.sector_id
             WHERE ag.agreement_id = {agreement} AND s.archived_at IS NULL), '')"""
+        documents = f"""coalesce((SELECT string_agg(left(d.text, {DOCUMENT_CHARS}), ' ' ORDER BY d.id) FROM document d
+            WHERE d.agreement_id = {agreement} AND d.archived_at IS NULL), '')"""
     return {
         "title": TITLE,
         "summary": "a.summary",
@@ -457,6 +465,7 @@ def _document_sql(dialect: str, agreement: str) -> dict[str, str]:
         "parties": parties,
         "sectors": sectors,
         "sources": sources,
+        "documents": documents,
     }
 
 
@@ -468,13 +477,15 @@ def stale_documents(connection: Connection) -> list[int]:
     """
     dialect = connection.dialect.name
     fresh = _document_sql(dialect, "a.id")
-    differs = " OR ".join(f"doc.{name} IS DISTINCT FROM ({fresh[name]})" for name in SEARCH_COLUMNS)
+    present = _indexed_columns(connection)
+    differs = " OR ".join(f"doc.{name} IS DISTINCT FROM ({fresh[name]})" for name in present)
     if dialect == "sqlite":
         differs = differs.replace("IS DISTINCT FROM", "IS NOT")
     else:
-        columns = ", ".join(f"doc.{name}" for name in SEARCH_COLUMNS)
+        columns = ", ".join(f"doc.{name}" for name in present)
         differs += f" OR doc.document IS DISTINCT FROM search_document({columns})"
-        differs += f" OR doc.rank_document IS DISTINCT FROM search_document({columns.rsplit(',', 1)[0]}, '')"
+        ranked = ", ".join("''" if name in LONG_COLUMNS else f"doc.{name}" for name in present)
+        differs += f" OR doc.rank_document IS DISTINCT FROM search_document({ranked})"
     statement = f"""SELECT a.id FROM agreement a LEFT JOIN agreement_search doc ON doc.agreement_id = a.id
         WHERE doc.agreement_id IS NULL OR {differs}
         UNION SELECT doc.agreement_id FROM agreement_search doc WHERE doc.agreement_id NOT IN (SELECT id FROM agreement)
@@ -484,6 +495,13 @@ def stale_documents(connection: Connection) -> list[int]:
         # Raises "database disk image is malformed" (SQLITE_CORRUPT_VTAB) when the index and its content disagree.
         connection.execute(text("INSERT INTO agreement_fts (agreement_fts, rank) VALUES ('integrity-check', 1)"))
     return stale
+
+
+def _indexed_columns(connection: Connection) -> list[str]:
+    """The document columns the database has: all of them at the head revision; fewer when the migration tests check
+    the index at an earlier one (before 0025 there is no `documents`)."""
+    names = {column["name"] for column in inspect(connection).get_columns("agreement_search")}
+    return [name for name in SEARCH_COLUMNS if name in names]
 
 
 def rebuild(connection: Connection) -> None:

@@ -9,6 +9,7 @@ call everything; ids in paths are steered towards records that exist so that wri
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +23,10 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api_support import new_token
+from tests.document_support import mou_pdf
 from tracker.api.openapi import document
 from tracker.models import PartyRole, UserRole
+from tracker.services.documents import DocumentData, Upload, attach_document
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -32,18 +35,24 @@ KNOWN_IDS: dict[str, list[int]] = {}
 
 
 @pytest.fixture
-def known_records(make_agreement, make_party, make_source, get_sector) -> None:
+def known_records(app, session, make_agreement, make_party, make_source, get_sector) -> None:
     """A few records for the generated ids to hit."""
     party = make_party(name="AITEC Co., Ltd", country_code="KR")
     agreement = make_agreement(parties=[(party, PartyRole.SIGNATORY)], sectors=[get_sector("electric-vehicles")])
     other = make_agreement(title="Second")
     source = make_source(agreements=[(agreement, "note")])
+    upload = Upload("MoU.pdf", mou_pdf())
+    document = attach_document(
+        session, agreement, upload, DocumentData(), Path(app.config["TRACKER_DOCUMENTS_DIR"]), 10**6
+    )
+    session.commit()
     KNOWN_IDS.clear()
     KNOWN_IDS.update(
         agreement_id=[agreement.id, other.id],
         party_id=[party.id],
         source_id=[source.id],
         sector_id=[get_sector("electric-vehicles").id],
+        document_id=[document.id],
     )
 
 

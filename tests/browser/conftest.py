@@ -86,7 +86,8 @@ def live_server(app: Flask, database_url: str) -> Iterator[str]:
 
     Depending on `app` resets the database; this server's own app reads and writes the same one.
     """
-    jobs = {key: app.config[key] for key in ("TRACKER_JOBS_URL", "TRACKER_JOBS_DIR", "TRACKER_EXPORT_JOB_ROWS")}
+    folders = ("TRACKER_JOBS_URL", "TRACKER_JOBS_DIR", "TRACKER_EXPORT_JOB_ROWS", "TRACKER_DOCUMENTS_DIR")
+    jobs = {key: app.config[key] for key in folders}
     served = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-tests", **jobs})
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

@@ -279,12 +279,15 @@ def megabytes(size: str) -> int:
 def test_the_sites_upload_limits_are_the_apps_with_room_for_the_form(tmp_path, monkeypatch):
     """The app answers a file too large itself (its page, in the user's language); nginx stops what is far larger."""
     monkeypatch.delenv("TRACKER_IMPORT_MAX_MB", raising=False)
+    monkeypatch.delenv("TRACKER_DOCUMENT_MAX_MB", raising=False)
     config = load_config(str(tmp_path))
     site = SITE.read_text()
     general = megabytes(re.search(r"^    client_max_body_size (\w+);", site, flags=re.M).group(1))
     imports = re.search(r"location = /import \{\s*client_max_body_size (\w+);", site).group(1)
+    documents = re.search(r"/documents\$ \{\s*client_max_body_size (\w+);", site).group(1)
     for app_limit, nginx_limit in ((config["MAX_CONTENT_LENGTH"], general),
-                                   (config["TRACKER_IMPORT_MAX_BYTES"], megabytes(imports))):  # fmt: skip
+                                   (config["TRACKER_IMPORT_MAX_BYTES"], megabytes(imports)),
+                                   (config["TRACKER_DOCUMENT_MAX_BYTES"], megabytes(documents))):  # fmt: skip
         assert app_limit < nginx_limit <= app_limit + 2 * 1024 * 1024
 
 

@@ -444,3 +444,47 @@ def test_0023_rewrites_the_stored_terms_of_agreements_starting_at_a_month_end(sc
             assert stored_terms(connection, 1) == written
     finally:
         engine.dispose()
+
+
+def insert_document(connection, agreement_id: int, text_: str, archived: bool = False) -> None:
+    """A document row written by plain SQL, as the service would write it."""
+    connection.execute(
+        text(
+            "INSERT INTO document (agreement_id, kind, language, filename, media_type, size, sha256, text, "
+            "uploaded_at, archived_at) VALUES (:agreement, 'signed_text', 'id', 'MoU.pdf', 'application/pdf', 10, "
+            ":sha, :text, '2026-12-06 10:00:00+00:00', :archived)"
+        ),
+        {
+            "agreement": agreement_id,
+            "sha": f"{agreement_id:064d}",
+            "text": text_,
+            "archived": "2026-12-06 11:00:00+00:00" if archived else None,
+        },
+    )
+
+
+def test_0025_searches_the_text_of_live_documents_keeping_agreements(scratch_url):
+    migrate.upgrade(scratch_url, "0023")
+    engine = make_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            for number in (1, 2):
+                insert_agreement(connection, number, "intended")
+        migrate.upgrade(scratch_url, "0025")
+        with engine.begin() as connection:
+            assert search.stale_documents(connection) == [] and found_by(connection, "Agreement 2") == [2]
+            insert_document(connection, 1, "KERJA SAMA PENGEMBANGAN TEKNOLOGI PENGECORAN LOGAM")
+            insert_document(connection, 2, "Lampiran pengecoran: spesifikasi cetakan", archived=True)
+            assert found_by(connection, "pengecoran") == [1]
+            connection.execute(text("UPDATE document SET archived_at = NULL WHERE agreement_id = 2"))
+            assert found_by(connection, "pengecoran") == [1, 2] and found_by(connection, "cetakan") == [2]
+            connection.execute(text("UPDATE document SET archived_at = '2026-12-07 00:00:00+00:00'"))
+            assert found_by(connection, "pengecoran") == []
+            assert search.stale_documents(connection) == []
+        migrate.downgrade(scratch_url, "0023")
+        with engine.begin() as connection:
+            assert found_by(connection, "Agreement 1") == [1] and search.stale_documents(connection) == []
+            assert "document" not in inspect(connection).get_table_names()
+        migrate.upgrade(scratch_url)
+    finally:
+        engine.dispose()

@@ -155,6 +155,7 @@ def test_a_new_agreement_is_found_by_every_field(session, korea):
         "parties": "AITEC Co., Ltd AITEC",
         "sectors": "",
         "sources": "",
+        "documents": "",
     }
     for words in ("technology", "pengembangan", "automotive", "jeju", "aitec", "ltd", "kerja sama", "KERJA"):
         assert found(session, words) == [TECH], words

@@ -163,6 +163,25 @@ def test_empty_text_suggests_nothing(session, demo):
         ("Berlaku sejak Oktober 2017 hingga Desember 2019.", ("2017-10", "2019-12"), None),
         ("It runs from October 2017 to 2019.", ("2017-10", "2019"), None),
         ("Ditandatangani sejak 4 Oktober 2017.", ("2017-10-04", None), None),
+        # An agreement's own text: a start, then a term in years or months (the day before the anniversary ends it).
+        (
+            "Nota Kesepahaman ini berlaku sejak tanggal 15 Maret 2006 dan tetap berlaku selama 12 (dua belas) tahun.",
+            ("2006-03-15", "2018-03-14"),
+            "sejak tanggal 15 Maret 2006 dan tetap berlaku selama 12 (dua belas) tahun",
+        ),
+        (
+            "This Memorandum shall come into effect on 15 March 2006 and remain in force for a period of twelve (12) "
+            "years.",
+            ("2006-03-15", "2018-03-14"),
+            None,
+        ),
+        (
+            "Perjanjian ini mulai berlaku pada tanggal 1 Januari 2010 untuk jangka waktu 5 (lima) tahun.",
+            ("2010-01-01", "2014-12-31"),
+            None,
+        ),
+        ("The arrangement entered into force in March 2019 for 18 months.", ("2019-03", "2020-08"), None),
+        ("Kerja sama sejak 2006 selama 12 tahun.", ("2006", "2017"), None),
     ],
 )
 def test_period_phrasings(text, expected, phrase):
@@ -185,6 +204,7 @@ def test_period_phrasings(text, expected, phrase):
         "Korea menargetkan Pulau Jeju tanpa emisi pertama pada 2030.",  # a year with no start or end cue
         "Kunjungan kerja ke Korea Selatan pada 25-29 September lalu.",  # days, not years
         "Tidak ada tahun di sini.",
+        "Kerja sama selama 12 (dua belas) tahun.",  # a term without a start
     ],
 )
 def test_texts_without_a_period(text):
@@ -204,6 +224,11 @@ def test_complete_periods_come_first_then_text_order():
 def test_a_start_and_an_end_pair_only_within_a_sentence():
     text = "Kerja sama dimulai sejak 2006. Perjanjian lain berakhir 2018.\n\nSejak 2010 ...\n\nBerakhir 2020."
     assert spans(find_periods(text)) == [("2006", None), (None, "2018"), ("2010", None), (None, "2020")]
+
+
+def test_a_term_pairs_only_within_the_start_s_sentence_and_an_end_comes_first():
+    text = "Berlaku sejak 15 Maret 2006. Jangka waktu 12 tahun. Dimulai 2010 hingga 2015 selama 12 tahun."
+    assert spans(find_periods(text)) == [("2010", "2015"), ("2006-03-15", None)]
 
 
 def test_a_sentence_wrapped_over_lines_still_pairs():

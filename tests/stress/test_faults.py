@@ -38,6 +38,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.api_support import PROBLEM, ApiClient
 from tests.conftest import TEST_PASSWORD, postgres_url, sign_in_client
+from tests.document_support import mou_pdf
 from tests.html_forms import FormReader, form_values
 from tests.import_support import AITEC_ROW, csv_file, rows_of
 from tracker import create_app, faults
@@ -48,6 +49,7 @@ from tracker.models import (
     AgreementRelation,
     ApiToken,
     Change,
+    Document,
     ImportPreset,
     Job,
     Party,
@@ -65,6 +67,7 @@ from tracker.services.accounts import Throttle
 from tracker.services.actions import create_action
 from tracker.services.archive import archive
 from tracker.services.calendars import FeedData, create_feed
+from tracker.services.documents import DocumentData, Upload, attach_document
 from tracker.services.glossary import create_entry
 from tracker.services.tokens import create_token
 
@@ -153,7 +156,9 @@ def test_real_sqlite_errors_are_classified(tmp_path):
 
 
 @pytest.fixture
-def world(session, make_user, make_agreement, make_party, make_source, make_sector, get_sector) -> dict[str, Any]:
+def world(
+    session, make_user, make_agreement, make_party, make_source, make_sector, get_sector, tmp_path
+) -> dict[str, Any]:
     """Records for every write path: an admin, what they edit, spare records to archive, an archived one."""
     admin = make_user(UserRole.ADMIN, email="admin@kemenperin.example")
     party = make_party()
@@ -174,6 +179,8 @@ def world(session, make_user, make_agreement, make_party, make_source, make_sect
     entry = create_entry(session, ["semikonduktor", "semiconductor"])
     spare_entry = create_entry(session, ["galangan kapal", "shipbuilding"])
     action = create_action(session, agreement, ActionData(title="Annual implementation report", due=None))
+    upload = Upload("MoU.pdf", mou_pdf())
+    document = attach_document(session, agreement, upload, DocumentData(), tmp_path / "world-documents", 10**6)
     # A queued export for the job pages (never handed to a queue here).
     job = create_job(session, admin, "agreement_export", {"query": "country=KR", "format": "xlsx", "locale": "id"})
     session.commit()
@@ -198,6 +205,7 @@ def world(session, make_user, make_agreement, make_party, make_source, make_sect
         "preset_id": preset.id,
         "entry_id": entry.id,
         "action_id": action.id,
+        "document_id": document.id,
         "job_id": job.id,
         "spare_entry_id": spare_entry.id,
         "user_id": other.id,
@@ -224,6 +232,7 @@ def fingerprint(engine: Engine) -> dict[str, Any]:
             "failures": connection.scalar(select(func.count()).select_from(SignInFailure)),
             "jobs": connection.scalar(select(func.count()).select_from(Job)),
             "schedule_runs": connection.scalar(select(func.count()).select_from(ScheduleRun)),
+            "documents": connection.execute(select(Document.id, Document.archived_at)).all(),
         }
 
 
@@ -369,8 +378,9 @@ WRITES = {
         "/agreements/{agreement_id}/termination",
         {"on": "1 Maret 2024", "notice_by": "partner", "reason": "Dana tidak tersedia"},
     ),
-    "export-job": Write("/agreements/export?format=xlsx", "/agreements/export/job"),
     "schedule-run-now": Write("/admin/schedules", "/admin/schedules/purge/run"),
+    "document-archive": Write("/agreements/{agreement_id}", "/documents/{document_id}/archive"),
+    "document-fill": Write("/documents/{document_id}/suggestions", "/documents/{document_id}/fill"),
     "non-renewal": Write(
         "/agreements/{agreement_id}/non-renewal",
         "/agreements/{agreement_id}/non-renewal",
@@ -424,7 +434,16 @@ def configured(write: Callable[[FlaskClient, dict[str, Any]], Any], **config: An
     return submit
 
 
+def document_attach(client: FlaskClient, world: dict[str, Any]):
+    """Attach the signed MoU with the agreement page's form."""
+    action = f"/agreements/{world['agreement_id']}/documents"
+    data = MultiDict(form_values(client.get(f"/agreements/{world['agreement_id']}").get_data(as_text=True), action))
+    data.setlist("document-file", [(io.BytesIO(mou_pdf()), "MoU KITECH 2006.pdf")])
+    return client.post(action, data=data, content_type="multipart/form-data")
+
+
 SPECIAL_WRITES: dict[str, Callable[[FlaskClient, dict[str, Any]], Any]] = {
+    "document-attach": document_attach,
     "import-commit": import_commit,
     "import-commit-job": configured(import_commit, TRACKER_IMPORT_JOB_ROWS=0),
     "export-job": configured(
@@ -471,8 +490,7 @@ def assert_nothing_saved_problem(response) -> dict[str, Any]:
 
 
 def app_on(url: str, folder: Path, **config: Any) -> Flask:
-    """An app like the tests' own on another database URL, its job queue and results in `folder`; every export is a
-    job (the export job's form is among the writes)."""
+    """An app like the tests' own on another database URL, its job queue and results in `folder`."""
     settings = {
         "DATABASE_URL": url,
         "TESTING": True,
@@ -481,6 +499,7 @@ def app_on(url: str, folder: Path, **config: Any) -> Flask:
         "TRACKER_JOBS_URL": f"sqlite:///{folder / 'queue.sqlite'}",
         "TRACKER_JOBS_DIR": str(folder / "job-results"),
         "TRACKER_EXPORT_JOB_ROWS": 0,
+        "TRACKER_DOCUMENTS_DIR": str(folder / "documents"),
         **config,
     }
     return create_app(settings)

@@ -18,6 +18,7 @@ from tests.conftest import sign_in_client
 from tracker import access, create_app
 from tracker.models import (
     AgreementRelation,
+    Document,
     FollowUpAction,
     GlossaryEntry,
     ImportPreset,
@@ -92,6 +93,12 @@ EXPECTED: dict[str, str | UserRole] = {
     "actions.edit": EDITOR,
     "actions.update": EDITOR,
     "actions.set_status": EDITOR,
+    "documents.download": VIEWER,
+    "history.document": VIEWER,
+    "documents.attach": EDITOR,
+    "documents.archive": EDITOR,
+    "documents.suggestions": EDITOR,
+    "documents.fill": EDITOR,
     # Recording a renewal, a termination or a non-renewal changes the agreement: editors' work.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,
@@ -194,6 +201,12 @@ EXPECTED: dict[str, str | UserRole] = {
     "api.create_action": EDITOR,
     "api.update_action": EDITOR,
     "api.cancel_action": EDITOR,
+    "api.list_documents": VIEWER,
+    "api.get_document": VIEWER,
+    "api.download_document": VIEWER,
+    "api.upload_document": EDITOR,
+    "api.archive_document": EDITOR,
+    "api.document_suggestions": EDITOR,
     "api.record_renewal": EDITOR,
     "api.record_termination": EDITOR,
     "api.record_non_renewal": EDITOR,
@@ -247,7 +260,10 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     source = make_source(agreements=[(agreement, "Reports the plan to extend.")])
     relation = AgreementRelation(subject=agreement, object=older, kind=RelationKind.RENEWS)
     action = FollowUpAction(agreement=agreement, title="Annual implementation report")
-    session.add_all([relation, action])
+    document = Document(
+        agreement=agreement, filename="MoU.pdf", media_type="application/pdf", size=5, sha256="0" * 64, text="MoU"
+    )
+    session.add_all([relation, action, document])
     session.commit()
     target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
     preset = ImportPreset(name="Access test", mapping={})
@@ -264,6 +280,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "entry_id": session.scalars(select(GlossaryEntry).order_by(GlossaryEntry.id)).first().id,
         "relation_id": relation.id,
         "action_id": action.id,
+        "document_id": document.id,
         "user_id": target.id,
         "token_id": create_token(session, target)[0].id,
         "preset_id": preset.id,

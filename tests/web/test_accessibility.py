@@ -44,6 +44,8 @@ from tests.web.a11y_html import parse, problems_of, text_of
 from tracker.dates import PartialDate
 from tracker.models import (
     AgreementRelation,
+    Document,
+    DocumentKind,
     FollowUpAction,
     ImportPreset,
     Job,
@@ -69,6 +71,7 @@ NOT_PAGES = {
     "dates.reading",
     "jobs.status",
     "jobs.download",
+    "documents.download",
 }
 NOT_PAGES_PREFIXES = ("api.",)
 
@@ -110,7 +113,18 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
     action = FollowUpAction(agreement=agreement, title="Joint working group meeting", assignee=target, note="Seoul")
     action.due = PartialDate.parse("2018-06")
     agreement.owner, agreement.unit = target, ministry
-    session.add_all([relation, preset, action])
+    document = Document(
+        agreement=agreement,
+        kind=DocumentKind.SIGNED_TEXT,
+        language="id",
+        filename="Nota Kesepahaman AITEC.pdf",
+        media_type="application/pdf",
+        size=48_213,
+        sha256="5f" * 32,
+        text="Nota Kesepahaman ini berlaku sejak tanggal 15 Maret 2006 selama 12 (dua belas) tahun.",
+    )
+    document.dated = PartialDate.parse("2006-03-15")
+    session.add_all([relation, preset, action, document])
     session.commit()
     feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
     api_token, _text = create_token(session, target)
@@ -125,6 +139,7 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         "sector_id": sector.id,
         "relation_id": relation.id,
         "action_id": action.id,
+        "document_id": document.id,
         "user_id": target.id,
         "token_id": api_token.id,
         "preset_id": preset.id,
@@ -215,6 +230,7 @@ INVALID_POSTS: list[tuple[str, dict[str, str]]] = [
     ),
     ("/agreements/{agreement_id}/edit", {"title": "", "start": "20066", "sectors": "abc", "version": "1"}),
     ("/agreements/{agreement_id}/relations", {"kind": "nonsense", "other": ""}),
+    ("/agreements/{agreement_id}/documents", {"document-kind": "nonsense", "document-dated": "2006-13"}),
     ("/parties/new", {"name": "", "country_code": "XX"}),
     ("/parties/{party_id}/edit", {"name": "", "parent_id": "-3", "version": "1"}),
     ("/sectors/new", {"name": "", "slug": "Not a slug!"}),

@@ -17,7 +17,17 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Mount the API (exempt from CSRF: no cookie authenticates it) and its documentation page."""
     from tracker import csrf
-    from tracker.api import actions, agreements, docs, links, outcomes, parties, sectors, sources  # noqa: F401  (routes)
+    from tracker.api import (  # noqa: F401  (routes)
+        actions,
+        agreements,
+        docs,
+        documents,
+        links,
+        outcomes,
+        parties,
+        sectors,
+        sources,
+    )
     from tracker.api.blueprint import bp
 
     csrf.exempt(bp)

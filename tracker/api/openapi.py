@@ -11,11 +11,13 @@ from functools import cache
 from typing import Any
 
 from tracker.dates import MAX_YEAR, MIN_YEAR
+from tracker.documents import DOCUMENT_TYPES
 from tracker.forms.agreements import NOTICE_NOT_RECORDED, NOTICE_RECORDED, PER_PAGE_CHOICES
 from tracker.models import (
     MAX_ID,
     AgreementStatus,
     AutoRenewal,
+    DocumentKind,
     ImplementationStatus,
     InstrumentType,
     NoticeParty,
@@ -282,6 +284,66 @@ ACTION_INPUT = input_schema(
     "A follow-up action as written: PUT replaces every field, missing optional ones become empty.",
 )
 
+# Documents attached to an agreement (issue 17): uploaded as multipart/form-data, never deleted.
+DOCUMENT = output(
+    {
+        "id": an_id(),
+        "agreement_id": an_id("The agreement the document belongs to."),
+        "kind": {"enum": values(DocumentKind), "description": "Signed text, annex, letter or other."},
+        "language": {"type": "string", "maxLength": 16, "description": "BCP 47 language tag; empty when not said."},
+        "dated": PARTIAL_DATE,
+        "filename": {"type": "string", "maxLength": 255, "description": "The name it was uploaded under."},
+        "media_type": {"enum": list(DOCUMENT_TYPES), "description": "The type read from the file's content."},
+        "size": {"type": "integer", "minimum": 0, "description": "Bytes."},
+        "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of the file, in hex."},
+        "uploaded_at": TIMESTAMP,
+        "archived": {"type": "boolean", "description": "Archived documents are seen by editors and admins only."},
+        "file_url": {"type": "string", "description": "Where the file is downloaded."},
+    },
+    "A file attached to an agreement: its signed text, an annex, a letter; kept as uploaded, found by its text.",
+)
+DOCUMENT_UPLOAD = {
+    "type": "object",
+    "description": "A file to attach, with what it is.",
+    "properties": {
+        "file": {
+            "type": "string",
+            "contentMediaType": "application/octet-stream",
+            "description": "PDF, DOCX, PNG, JPEG, TIFF or UTF-8 text (read from the content, not the name); at most "
+            "TRACKER_DOCUMENT_MAX_MB (25 MB by default).",
+        },
+        "kind": {"enum": values(DocumentKind), "default": "other"},
+        "language": {"type": "string", "maxLength": 16, "description": "A language tag such as id, en or ko."},
+        "dated": {
+            "type": "string",
+            "pattern": f"^$|{PARTIAL_DATE_PATTERN}",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD.",
+        },
+    },
+    "required": ["file"],
+}
+NAMED_MATCH = output(
+    {"id": an_id(), "name": {"type": "string"}, "matched": {"type": "array", "items": {"type": "string"}}},
+    "A recorded party or sector the text names, with the words found.",
+)
+CUE = output({"value": {"type": "string"}, "phrase": {"type": "string"}}, "A value the text's words point to.")
+DOCUMENT_SUGGESTIONS = output(
+    {
+        "parties": {"type": "array", "items": ref("NamedMatch")},
+        "periods": {
+            "type": "array",
+            "items": output(
+                {"start": PARTIAL_DATE, "end": PARTIAL_DATE, "phrase": {"type": "string"}}, "A period the text gives."
+            ),
+        },
+        "instruments": {"type": "array", "items": ref("Cue")},
+        "statuses": {"type": "array", "items": ref("Cue")},
+        "renewals": {"type": "array", "items": ref("Cue")},
+        "sectors": {"type": "array", "items": ref("NamedMatch")},
+    },
+    "What a document's text suggests for its agreement's record, best first, as the news intake's review.",
+)
+
 # Recording what happened (issue 15): operations on an agreement, each one transaction.
 RENEWAL_INPUT = {
     **AGREEMENT_INPUT,
@@ -480,6 +542,12 @@ SCHEMAS: dict[str, Schema] = {
     "ActionInput": ACTION_INPUT,
     "ActionPatch": patch_of(ACTION_INPUT),
     "ActionPage": page_of("Action"),
+    "Document": DOCUMENT,
+    "DocumentUpload": DOCUMENT_UPLOAD,
+    "DocumentPage": page_of("Document"),
+    "DocumentSuggestions": DOCUMENT_SUGGESTIONS,
+    "NamedMatch": NAMED_MATCH,
+    "Cue": CUE,
     "RenewalInput": RENEWAL_INPUT,
     "TerminationInput": TERMINATION_INPUT,
     "NonRenewalInput": NON_RENEWAL_INPUT,
@@ -534,6 +602,7 @@ PARAMETERS: dict[str, Schema] = {
     "source_id": path_id("source_id"),
     "sector_id": path_id("sector_id"),
     "action_id": path_id("action_id"),
+    "document_id": path_id("document_id"),
 }
 LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 AGREEMENT_FILTERS = [
@@ -838,6 +907,68 @@ def action_paths() -> dict[str, Schema]:
     }
 
 
+def document_paths() -> dict[str, Schema]:
+    """The documents of one agreement: uploaded as multipart/form-data, downloaded as files; DELETE archives."""
+    agreement = {"$ref": "#/components/parameters/agreement_id"}
+    both = [agreement, {"$ref": "#/components/parameters/document_id"}]
+    upload = {"required": True, "content": {"multipart/form-data": {"schema": ref("DocumentUpload")}}}
+    file = {"description": "The file, as an attachment.", "content": {kind: {} for kind in DOCUMENT_TYPES}}
+    tags = ["Document"]
+    return {
+        "/agreements/{agreement_id}/documents": {
+            "parameters": [agreement],
+            "get": {
+                "operationId": "list_documents",
+                "summary": "The agreement's documents, by their date (undated last).",
+                "tags": tags,
+                "parameters": LIST_PARAMETERS,
+                "responses": {**ok("DocumentPage", "One page.", etag=False), **problems(400, 401, 404)},
+            },
+            "post": {
+                "operationId": "upload_document",
+                "summary": "Attach a file to the agreement (editors and admins); its text joins the search.",
+                "tags": tags,
+                "requestBody": upload,
+                "responses": {**ok("Document", "Attached.", "201"), **problems(401, 403, 404, 409, 415, 422)},
+            },
+        },
+        "/agreements/{agreement_id}/documents/{document_id}": {
+            "parameters": both,
+            "get": {
+                "operationId": "get_document",
+                "summary": "One document's record; the ETag changes when it is archived.",
+                "tags": tags,
+                "responses": {**ok("Document", "The record."), **problems(401, 404)},
+            },
+            "delete": {
+                "operationId": "archive_document",
+                "summary": "Archive the document (editors and admins; If-Match required): its file and history stay.",
+                "tags": tags,
+                "parameters": [IF_MATCH],
+                "responses": {**NO_CONTENT, **problems(401, 403, 404, 409, 412, 428)},
+            },
+        },
+        "/agreements/{agreement_id}/documents/{document_id}/file": {
+            "parameters": both,
+            "get": {
+                "operationId": "download_document",
+                "summary": "Download the file as uploaded (Content-Disposition: attachment).",
+                "tags": tags,
+                "responses": {"200": file, **problems(401, 404)},
+            },
+        },
+        "/agreements/{agreement_id}/documents/{document_id}/suggestions": {
+            "parameters": both,
+            "get": {
+                "operationId": "document_suggestions",
+                "summary": "What the document's text suggests for the record: parties, periods, cues, sectors.",
+                "tags": tags,
+                "responses": {**ok("DocumentSuggestions", "The suggestions.", etag=False), **problems(401, 404)},
+            },
+        },
+    }
+
+
 def outcome_paths() -> dict[str, Schema]:
     """Recording a renewal, a termination or a non-renewal of an agreement: If-Match names its version."""
     agreement = {"$ref": "#/components/parameters/agreement_id"}
@@ -881,7 +1012,8 @@ def resource_paths(kind: str, name: str, plural: str, filters: list[Schema], who
 
 
 DESCRIPTION = """\
-Manage agreements, parties, sources, sectors and the links between agreements and sources.
+Manage agreements, parties, sources, sectors, the links between agreements and sources, and the documents attached
+to agreements.
 
 * **Authentication**: `Authorization: Bearer <token>`, with a personal token made on the
   "API tokens" page (/account/tokens) or by `flask --app app create-token EMAIL`. The token's user's
@@ -893,7 +1025,8 @@ Manage agreements, parties, sources, sectors and the links between agreements an
 * **Lists**: `page` (from 1) and `per_page` (10, 25, 50 or 100); the answer gives `total` and `pages`.
   Unknown query parameters are ignored; unknown body fields are refused (422).
 * **Delete** archives: the record leaves every list and keeps its history; admins restore it with
-  POST `.../restore`. Deleting a link removes it.
+  POST `.../restore`. Deleting a link removes it. A document is archived (its file stays).
+* **Documents** are uploaded as `multipart/form-data` (the file in `file`) and downloaded from their `file_url`.
 """
 
 
@@ -904,6 +1037,7 @@ def document() -> Schema:
         **resource_paths("agreement", "Agreement", "agreements", AGREEMENT_FILTERS, "editors and admins"),
         **link_paths(),
         **action_paths(),
+        **document_paths(),
         **outcome_paths(),
         **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),
         **resource_paths("source", "Source", "sources", SOURCE_FILTERS, "editors and admins"),

@@ -21,6 +21,7 @@ RECORD_TYPE_CHOICES = [
     ("sector", _("Sectors")),
     ("glossary_entry", _("Glossary entries")),
     ("action", _("Follow-up actions")),
+    ("document", _("Documents")),
 ]
 DAY_MESSAGE = _("Enter a date as YYYY-MM-DD, for example 2017-10-04.")
 

@@ -28,11 +28,12 @@ from tracker.history.recorder import (
     SKIPPED_COLUMNS,
     Entry,
     Recorder,
+    archive_action,
     blank,
     is_deletion,
 )
 from tracker.history.text import field_label, summarize
-from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction
+from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction, Document
 
 __all__ = [
     "LABEL_ATTRIBUTES",
@@ -143,9 +144,13 @@ def after_flush(session: Session, _context: Any) -> None:
     for obj in session.new:
         if type(obj) in RECORD_TYPES:
             recorder.created(obj)
+        if isinstance(obj, Document):
+            recorder.document(obj, None)
     for obj in session.dirty:
         if type(obj) in RECORD_TYPES:
             recorder.updated(obj)
+        if isinstance(obj, Document) and archive_action(inspect(obj)) is not None:
+            recorder.document(obj, archive_action(inspect(obj)))
     for obj in session.deleted:
         if type(obj) in DELETIONS_RECORDED:
             recorder.deleted(obj)

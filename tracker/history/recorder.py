@@ -18,6 +18,7 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     ChangeAction,
+    Document,
     FollowUpAction,
     GlossaryEntry,
     Party,
@@ -35,6 +36,7 @@ RECORD_TYPES: dict[type, str] = {
     Sector: "sector",
     GlossaryEntry: "glossary_entry",
     FollowUpAction: "action",
+    Document: "document",
 }
 MODELS: dict[str, type] = {name: model for model, name in RECORD_TYPES.items()}
 # The attribute that names a record in another record's history (a glossary entry's phrases, one per line).
@@ -45,6 +47,7 @@ LABEL_ATTRIBUTES: dict[type, str] = {
     Sector: "name",
     GlossaryEntry: "phrases",
     FollowUpAction: "title",
+    Document: "filename",
     User: "email",
 }
 # Records deleted for real rather than archived, whose deletion is still recorded: an UPDATE that empties every
@@ -61,16 +64,19 @@ REFERENCE_COLUMNS: dict[str, tuple[str, type]] = {
     "owner_id": ("owner", User),
     "unit_id": ("unit", Party),
     "assignee_id": ("assignee", User),
+    "uploaded_by_id": ("uploaded_by", User),
 }
 
-# Bookkeeping or derived columns, and archiving, which is a change of its own kind.
+# Bookkeeping or derived columns, and archiving, which is a change of its own kind; a document's text is read from
+# its file (kept under its SHA-256), not typed.
 SKIPPED_COLUMNS = frozenset(
-    {"id", "created_at", "updated_at", "version", "archived_at", "archived_by_id", "url_normalized"}
+    {"id", "created_at", "updated_at", "version", "archived_at", "archived_by_id", "url_normalized", "text"}
 )
 # Each partial date is two columns, recorded as one field at its known precision.
 PARTIAL_DATES: dict[type, tuple[str, ...]] = {
     Agreement: ("signed", "start", "end", "in_force", "implementation_as_of"),
     FollowUpAction: ("due",),
+    Document: ("dated",),
 }
 PARTIAL_DATE_COLUMNS = frozenset(
     f"{name}_{part}" for names in PARTIAL_DATES.values() for name in names for part in ("on", "precision")
@@ -324,6 +330,15 @@ class Recorder:
         note = {"note": pair(values.get("note"))} if values.get("note") else {}
         self.add_on(Agreement, agreement_id, values.get("agreement"), action, {"source": pair(source), **note}, source)
         self.add_on(Source, source_id, values.get("source"), action, {"agreement": pair(agreement), **note}, agreement)
+
+    def document(self, document: Document, archiving: ChangeAction | None) -> None:
+        """A document attached to (or archived from) its agreement, on the agreement's history too."""
+        if archiving is ChangeAction.RESTORE:
+            return
+        values = inspect(document).dict
+        action, pair = linking("insert" if archiving is None else "delete")
+        changes = {"document": pair(values.get("filename"))}
+        self.add_on(Agreement, values.get("agreement_id"), None, action, changes, values.get("filename"))
 
     def relation(self, kind: str, relation: AgreementRelation) -> None:
         """A relation between two agreements made or removed, on both."""

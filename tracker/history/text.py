@@ -29,6 +29,14 @@ FIELD_LABELS: dict[str, object] = {
     "source note": _("source note"),
     "archived_at": _("archived"),
     "phrases": _("phrases"),
+    # A document attached to an agreement (issue 17).
+    "document": _("document"),
+    "filename": _("file name"),
+    "media_type": _("file type"),
+    "size": _("size in bytes"),
+    "sha256": _("SHA-256"),
+    "dated": _("document date"),
+    "uploaded_by": _("uploaded by"),
     DELETED: _("deleted"),
 }
 
@@ -47,6 +55,8 @@ LINK_SUMMARIES: dict[tuple[ChangeAction, str], Callable[[Any], object]] = {
     (ChangeAction.UNLINK, "agreement"): lambda name: _("Unlinked from agreement “%(name)s”", name=name),
     (ChangeAction.LINK, "relation"): lambda name: _("Relation added: %(name)s", name=name),
     (ChangeAction.UNLINK, "relation"): lambda name: _("Relation removed: %(name)s", name=name),
+    (ChangeAction.LINK, "document"): lambda name: _("Document attached: “%(name)s”", name=name),
+    (ChangeAction.UNLINK, "document"): lambda name: _("Document archived: “%(name)s”", name=name),
 }
 
 

@@ -22,6 +22,7 @@ from tracker.models import (
     AgreementStatus,
     AgreementTerm,
     AutoRenewal,
+    Document,
     FollowUpAction,
     ImplementationStatus,
     InstrumentType,
@@ -294,6 +295,8 @@ def agreement_detail(session: Session, agreement_id: int, include_archived: bool
             joinedload(Agreement.unit),
             # In the agreement's own statement: an agreement has a few actions, and a page a statement budget.
             joinedload(Agreement.actions).joinedload(FollowUpAction.assignee),
+            # Likewise its documents, without their text (deferred).
+            joinedload(Agreement.documents).joinedload(Document.uploaded_by),
         )
     )
     found = session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived})

@@ -23,8 +23,8 @@ Check = Callable[[Session, R], None]
 
 
 def record_label(record: ArchivableMixin) -> str:
-    """What messages call a record: an agreement's or source's title, a party's or sector's name."""
-    return getattr(record, "title", None) or getattr(record, "name", "")
+    """What messages call a record: an agreement's or source's title, a party's or sector's name, a document's file."""
+    return getattr(record, "title", None) or getattr(record, "name", None) or getattr(record, "filename", "")
 
 
 def already_archived(record: ArchivableMixin) -> StateError:

@@ -34,6 +34,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         dates,
         digest,
+        documents,
         expiring,
         exports,
         glossary,
@@ -59,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine, outcomes, sso, jobs, schedules):
+    for module in (actions, mine, outcomes, sso, jobs, schedules, documents):
         app.register_blueprint(module.bp)
 
 

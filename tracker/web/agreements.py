@@ -11,6 +11,7 @@ from tracker.errors import ConflictError, TrackerError
 from tracker.forms.actions import ActionForm, ActionStatusForm
 from tracker.forms.agreements import AgreementForm, AgreementQueryForm, RelationForm
 from tracker.forms.base import EDITING
+from tracker.forms.documents import DocumentForm
 from tracker.forms.expiring import AsOfForm
 from tracker.http.agreements import agreement_page
 from tracker.i18n import _
@@ -23,6 +24,7 @@ from tracker.queries.agreements import (
     succession_chain,
 )
 from tracker.queries.archive import archiver
+from tracker.queries.documents import live_documents
 from tracker.queries.parties import home_party_choices, party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
 from tracker.queries.timelines import agreements_timeline
@@ -79,8 +81,9 @@ def render_detail(
     relation_form: RelationForm | None = None,
     status: int = 200,
     action_form: ActionForm | None = None,
+    document_form: DocumentForm | None = None,
 ):
-    """The agreement page, with the relation and action forms as given (after a refused POST) or fresh."""
+    """The agreement page, with the relation, action and document forms as given (after a refused POST) or fresh."""
     agreement = detail_or_404(agreement_detail, agreement_id)
     form = relation_form or relation_form_for(agreement)
     chain = succession_chain(get_session(), agreement_id)
@@ -88,6 +91,7 @@ def render_detail(
     suggestions = relation_suggestions(get_session(), agreement_id)
     terms = terms_of(agreement)
     term = current_term(terms, local_today())
+    can_attach = can("documents.attach")
     context = {
         "agreement": agreement,
         "terms": terms,
@@ -100,6 +104,8 @@ def render_detail(
         # Only those who may add an action get its form (and the statement listing the users it assigns to).
         "action_form": action_form or (new_action_form() if can("actions.create") else None),
         "status_form": ActionStatusForm(),
+        "documents": live_documents(agreement),
+        "document_form": document_form or (DocumentForm(formdata=None, prefix="document") if can_attach else None),
     }
     return render_template("agreements/detail.html", **context), status
 

@@ -22,6 +22,8 @@ from tracker.labels import label
 from tracker.models import (
     ActionStatus,
     Change,
+    Document,
+    DocumentKind,
     GlossaryEntry,
     PartyKind,
     SourceKind,
@@ -42,10 +44,11 @@ ENUM_FIELDS: dict[tuple[str, str], Any] = {
     ("party", "kind"): PartyKind,
     ("source", "kind"): SourceKind,
     ("action", "status"): ActionStatus,
+    ("document", "kind"): DocumentKind,
 }
 RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
 # Recorded as ISO text at their precision ("2006", "2006-03"), shown like everywhere else ("Mar 2006").
-PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end", "in_force", "implementation_as_of", "due"})
+PARTIAL_DATE_FIELDS = frozenset({"signed", "start", "end", "in_force", "implementation_as_of", "due", "dated"})
 # Recorded as ISO times, shown in the reader's format.
 TIME_FIELDS = frozenset({"archived_at", "deleted_at"})
 # The terms' spans, recorded in months, shown as the agreement's page says them ("5 years", "1 year 6 months").
@@ -102,14 +105,20 @@ def action(action_id: int):
     return render_record("action", action_id)
 
 
+@bp.get("/documents/<id:document_id>/history")
+def document(document_id: int):
+    """Every change of one attached document."""
+    return render_record("document", document_id)
+
+
 def render_record(record_type: str, record_id: int):
     """The History tab of a record; an archived record's only for those who may see the archive."""
     session = get_session()
     model = MODELS[record_type]
     record = session.get(model, record_id, execution_options={INCLUDE_ARCHIVED: True})
-    # An action has no archive of its own: it is seen while its agreement is.
-    shown = record.agreement if record_type == "action" and record is not None else record
-    if shown is None or (shown.is_archived and not sees_archived()):
+    # An action has no archive of its own: it is seen while its agreement is; a document while both are live.
+    shown = record.agreement if record_type in ("action", "document") and record is not None else record
+    if shown is None or (shown.is_archived and not sees_archived()) or hidden_document(record):
         abort(404)
     return render_template(
         "history/record.html",
@@ -135,11 +144,16 @@ def activity():
     return render_template("history/activity.html", form=form, page=page, labels=labels, **helpers())
 
 
+def hidden_document(record: Any) -> bool:
+    """An archived document, for those who may not see the archive."""
+    return isinstance(record, Document) and record.is_archived and not sees_archived()
+
+
 def back_url(record_type: str, record: Any) -> str:
     """Where the History tab leads back to: the record's page, a sector's list, an action's agreement."""
     if record_type == "sector":
         return url_for("sectors.index")
-    if record_type == "action":
+    if record_type in ("action", "document"):
         return record_url("agreement", record.agreement_id)
     return record_url(record_type, record.id)
 
@@ -164,6 +178,7 @@ def record_url(record_type: str, record_id: int) -> str:
         "sector": ("history.sector", "sector_id"),
         "glossary_entry": ("history.glossary_entry", "entry_id"),
         "action": ("history.action", "action_id"),
+        "document": ("history.document", "document_id"),
     }
     endpoint, argument = endpoints[record_type]
     return url_for(endpoint, **{argument: record_id})

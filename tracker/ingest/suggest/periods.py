@@ -6,8 +6,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from tracker.dates import PartialDate, PartialDateError
+from tracker.dates import MAX_YEAR, PartialDate, PartialDateError, Precision
 from tracker.ingest.suggest.words import overlaps, plain_text
+from tracker.terms import term_end
 
 
 @dataclass
@@ -34,8 +35,13 @@ def _date(name: str) -> str:
 
 
 # Words that may stand between a cue and its year: "berakhir pada 2018", "ends in 2018", "until the end of 2018".
-_FILLER = r"(?:pada|tahun|dengan|akhir|awal|in|on|at|of|the|end|year)"
-_START = r"(?:sejak|semenjak|mulai|dimulai|dari|since|from|starting|started|starts|began|begun|beginning|commenced)"
+# "sejak tanggal 15 Maret 2006", "berlaku pada tanggal …": an agreement's own text names the day it starts so.
+_FILLER = r"(?:pada|tahun|dengan|akhir|awal|tanggal|tgl\.?|in|on|at|of|the|end|year|date)"
+# "enter into force on", "come into effect on", "mulai berlaku pada": the start of an agreement's own text.
+_START = (
+    r"(?:sejak|semenjak|mulai|dimulai|dari|berlaku|since|from|starting|started|starts|began|begun|beginning"
+    r"|commenced|force|effect|effective)"
+)
 _END = (
     r"(?:berakhir|berakhirnya|habis|selesai|hingga|sampai|s\.\s?d\.?|until|till|through|ends?|ended|ending"
     r"|expires?|expired|expiring|expiry)"
@@ -49,6 +55,14 @@ _RANGE = re.compile(
 _BETWEEN = re.compile(rf"\b(?:antara|between)\s+{_date('a')}\s+(?:dan|and)\s+{_date('b')}", re.IGNORECASE)
 _STARTS = re.compile(rf"\b{_START}(?:\s+{_FILLER}){{0,3}}\s+{_date('a')}", re.IGNORECASE)
 _ENDS = re.compile(rf"\b{_END}(?:\s+{_FILLER}){{0,3}}\s+{_date('a')}", re.IGNORECASE)
+# A term after a start, in an agreement's own words: "selama 12 (dua belas) tahun", "for a period of twelve (12)
+# years", "for 5 years", "untuk jangka waktu 6 (enam) bulan" — the figure in digits, before or after the words.
+_COUNT = r"(?:(?P<digits>\d{1,3})(?:\s*\([^()\d]{1,40}\))?|[^\W\d_]+(?:[\s-][^\W\d_]+)?\s*\((?P<words>\d{1,3})\))"
+_DURATION = re.compile(
+    rf"\b(?:selama|(?:untuk\s+)?jangka\s+waktu|for(?:\s+a\s+(?:period|term)\s+of)?)\s+{_COUNT}\s+"
+    r"(?P<unit>tahun|years?|bulan|months?)\b",
+    re.IGNORECASE,
+)
 # A sentence ends at . ! ? before a capital, a digit or a quote, or at a blank line; "Co.Ltd" ends none, and
 # neither does a line break alone, since pasted text may be wrapped mid-sentence.
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*\s+(?=[A-Z0-9“\"(])|\n\s*\n")
@@ -84,7 +98,7 @@ def find_periods(text: str) -> list[PeriodSuggestion]:
     found, claimed = _ranges(text, plain)
     starts = _cued(plain, _STARTS, claimed)
     ends = _cued(plain, _ENDS, claimed)
-    found.extend(_pair_in_sentences(text, starts, ends))
+    found.extend(_pair_in_sentences(text, starts, ends, _durations(plain)))
     return _tidy(found)
 
 
@@ -112,8 +126,40 @@ def _cued(plain: str, pattern: re.Pattern[str], claimed: list[tuple[int, int]]) 
     return dated
 
 
-def _pair_in_sentences(text: str, starts: list[_Dated], ends: list[_Dated]) -> list[tuple[int, PeriodSuggestion]]:
-    """Each start with the first later end of its sentence ("sejak 2006 … berakhir 2018"); the rest alone."""
+@dataclass(frozen=True)
+class _Duration:
+    """A term in months found in the text, and where."""
+
+    months: int
+    start: int
+    end: int
+
+
+def _durations(plain: str) -> list[_Duration]:
+    """The terms the text gives in years or months ("selama 12 (dua belas) tahun")."""
+    found = []
+    for match in _DURATION.finditer(plain):
+        count = int(match.group("digits") or match.group("words"))
+        months = count * 12 if match.group("unit").lower().startswith(("tahun", "year")) else count
+        if 0 < months <= 100 * 12:
+            found.append(_Duration(months, *match.span()))
+    return found
+
+
+def _ended(start: PartialDate, months: int) -> PartialDate | None:
+    """The end of a term of `months` from `start`, at the start's precision (a term from 2006 of 12 years: 2017)."""
+    last = term_end(start.earliest, months)
+    if last.year > MAX_YEAR:
+        return None
+    shown = {Precision.YEAR: f"{last.year}", Precision.MONTH: f"{last:%Y-%m}"}.get(start.precision, last.isoformat())
+    return PartialDate.parse(shown)
+
+
+def _pair_in_sentences(
+    text: str, starts: list[_Dated], ends: list[_Dated], durations: list[_Duration] = ()
+) -> list[tuple[int, PeriodSuggestion]]:
+    """Each start with the first later end of its sentence ("sejak 2006 … berakhir 2018"), else with the first later
+    term of its sentence ("sejak 15 Maret 2006 … selama 12 tahun"); the rest alone."""
     boundaries = [match.end() for match in _SENTENCE_END.finditer(text)]
 
     def sentence(position: int) -> int:
@@ -128,9 +174,15 @@ def _pair_in_sentences(text: str, starts: list[_Dated], ends: list[_Dated]) -> l
         )  # fmt: skip
         if partner is not None:
             unused.remove(partner)
-        last = partner.end if partner else begin.end
-        phrase = text[begin.start : last]
-        found.append((begin.start, PeriodSuggestion(begin.date, partner.date if partner else None, phrase)))
+            found.append((begin.start, PeriodSuggestion(begin.date, partner.date, text[begin.start : partner.end])))
+            continue
+        term = next(
+            (term for term in durations if term.start > begin.start and sentence(term.start) == sentence(begin.start)),
+            None,
+        )
+        end = _ended(begin.date, term.months) if term else None
+        last = term.end if end is not None else begin.end
+        found.append((begin.start, PeriodSuggestion(begin.date, end, text[begin.start : last])))
     found.extend((end.start, PeriodSuggestion(None, end.date, text[end.start : end.end])) for end in unused)
     return found
 
