@@ -498,7 +498,6 @@ def app_on(url: str, folder: Path, **config: Any) -> Flask:
         "SECRET_KEY": "test",
         "TRACKER_JOBS_URL": f"sqlite:///{folder / 'queue.sqlite'}",
         "TRACKER_JOBS_DIR": str(folder / "job-results"),
-        "TRACKER_EXPORT_JOB_ROWS": 0,
         "TRACKER_DOCUMENTS_DIR": str(folder / "documents"),
         **config,
     }
