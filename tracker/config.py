@@ -95,6 +95,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         # "80,443,8080"), and networks exempt from the public-addresses-only rule, as comma-separated CIDRs.
         # DANGER: an exempt network becomes reachable by every user who can add a source (internal services,
         # cloud metadata at 169.254.169.254, databases): leave it empty except in tests and special deployments.
+        # A fetch gives up after TRACKER_FETCH_TIMEOUT seconds (at least one), look-ups and redirects included.
+        "TRACKER_FETCH_TIMEOUT": whole_number("TRACKER_FETCH_TIMEOUT", 10),
         "TRACKER_FETCH_PORTS": os.environ.get("TRACKER_FETCH_PORTS", "80,443"),
         "TRACKER_FETCH_ALLOWED_NETWORKS": os.environ.get("TRACKER_FETCH_ALLOWED_NETWORKS", ""),
         # Expiry alerts: the CLI has no request, so links in mails are built on this address.

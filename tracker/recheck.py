@@ -2,10 +2,12 @@
 
 The re-check schedule (tracker/schedules.py) takes the sources with a URL that nobody fetched or checked for
 TRACKER_RECHECK_DAYS days, the longest-unchecked first, at most TRACKER_RECHECK_BATCH a run: a fetch gives up after
-the fetch policy's timeout (10 s), so one run stays within minutes and the rest wait for the next. Each page is
-fetched outside any transaction and its outcome written in a short transaction of its own, so a run never holds
-SQLite's write lock while it waits on a web server. Every check is a `source_check` row: changed (a snapshot was
-kept), unchanged, or failed with the reason — a page that is gone is evidence the later evidence pages show.
+TRACKER_FETCH_TIMEOUT (10 s), so one run stays within minutes and the rest wait for the next. Each page is fetched
+outside any transaction and its outcome written in a short transaction of its own, so a run never holds
+SQLite's write lock while it waits on a web server. Every check is a `source_check` row saying how the link is
+(tracker/linkcheck.py): alive (unchanged, or changed: a snapshot was kept, with how much changed), moved, gone or
+failing with the reason. The source's page shows the last check, and /sources/links the links to look at; the kept
+snapshots stay the evidence when a link dies.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from tracker import linkcheck
 from tracker.ingest import acquire
 from tracker.ingest.extract.result import ExtractError
 from tracker.ingest.fetch.addresses import system_resolver
@@ -27,9 +30,6 @@ from tracker.ingest.fetch.policy import FetchError, policy_from_config
 from tracker.jobs import job_session
 from tracker.models import Source, SourceCheck, SourceCheckOutcome, SourceSnapshot, utcnow
 from tracker.services import snapshots
-from tracker.text import shorten
-
-DETAIL_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -93,21 +93,35 @@ def recheck_source(page: Page) -> SourceCheckOutcome:
     try:
         pending = acquire.from_url(page.url, policy_from_config(current_app.config), resolver)
     except (FetchError, ExtractError) as error:
-        return note(page, SourceCheckOutcome.FAILED, shorten(str(error), DETAIL_LENGTH))
+        return note(page, linkcheck.failure(error))
     if snapshots.content_hash(pending.extracted.text) == page.last_hash:
-        return note(page, SourceCheckOutcome.UNCHANGED)
+        return note(page, linkcheck.answered(page.url, pending.final_url, None))
+    with job_session() as session:  # the old text is read and compared before the write transaction starts
+        difference = linkcheck.text_difference(newest_text(session, page.source_id), pending.extracted.text)
+    health = linkcheck.answered(page.url, pending.final_url, difference)
     with job_session() as session, session.begin():
         source = session.get_one(Source, page.source_id)
         snapshots.add_snapshot(session, source, pending.extracted, pending.method, pending.final_url)
-        session.add(SourceCheck(source_id=page.source_id, outcome=SourceCheckOutcome.CHANGED, detail=""))
-    return SourceCheckOutcome.CHANGED
+        linkcheck.record(session, page.source_id, health)
+    return health.outcome
 
 
-def note(page: Page, outcome: SourceCheckOutcome, detail: str = "") -> SourceCheckOutcome:
+def newest_text(session: Session, source_id: int) -> str | None:
+    """The text of the source's newest snapshot, if it has one."""
+    statement = (
+        select(SourceSnapshot.text)
+        .where(SourceSnapshot.source_id == source_id)
+        .order_by(SourceSnapshot.retrieved_at.desc(), SourceSnapshot.id.desc())
+        .limit(1)
+    )
+    return session.scalar(statement)
+
+
+def note(page: Page, health: linkcheck.Health) -> SourceCheckOutcome:
     """Record a check that kept no snapshot."""
     with job_session() as session, session.begin():
-        session.add(SourceCheck(source_id=page.source_id, outcome=outcome, detail=detail))
-    return outcome
+        linkcheck.record(session, page.source_id, health)
+    return health.outcome
 
 
 def recheck_sources() -> dict[str, int]:
