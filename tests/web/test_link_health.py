@@ -78,6 +78,7 @@ def test_the_source_page_shows_each_kind_of_link_health_and_keeps_the_evidence(
     assert "Berita lama" in only_moved and "Berita hilang" not in only_moved
     assert viewer.get("/sources/links?kind=pindah").status_code == 400
     assert 'href="/sources/links"' in viewer.get("/sources/").get_data(as_text=True)
+    assert 'href="/sources/links"' in viewer.get("/").get_data(as_text=True)
 
     link_site.answers["/galat"] = Answer(503)
     run_recheck(app)

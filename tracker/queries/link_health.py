@@ -92,13 +92,13 @@ def problem_condition(last, previous, kind: str) -> ColumnElement[bool]:
     return kinds[kind] if kind in kinds else or_(*kinds.values())
 
 
-def links_to_look_at(session: Session, kind: str = "", page: int = 1, per_page: int = 25) -> Page[LinkProblem]:
-    """One page of the live sources with a link whose last check shows a problem (of `kind`, if given), the newest
-    trouble first."""
+def problems(kind: str = ""):
+    """The live sources with a link whose last check shows a problem (of `kind`, if given), each with its last check
+    and when the trouble began, the newest trouble first."""
     ranked = ranked_checks()
     last, previous = ranked.alias("last_check"), ranked.alias("previous_check")
     since = run_start(Source.id, PROBLEM_OUTCOMES).label("since")
-    statement = (
+    return (
         select(Source, SourceCheck, since)
         .join(last, and_(last.c.source_id == Source.id, last.c.rank == 1))
         .join(SourceCheck, SourceCheck.id == last.c.id)
@@ -106,6 +106,11 @@ def links_to_look_at(session: Session, kind: str = "", page: int = 1, per_page: 
         .where(Source.url.is_not(None), Source.url != "", problem_condition(last, previous, kind))
         .order_by(since.desc(), Source.id.desc())
     )
+
+
+def links_to_look_at(session: Session, kind: str = "", page: int = 1, per_page: int = 25) -> Page[LinkProblem]:
+    """One page of the links to look at (of `kind`, if given), with the agreements each source is evidence for."""
+    statement = problems(kind)
     total = count_of(session, statement)
     pages = max(1, -(-total // per_page))
     page = min(page, pages)  # an old link past the last page shows the last page rather than nothing
