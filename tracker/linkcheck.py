@@ -33,6 +33,7 @@ class Health:
     """One check's findings, as a `source_check` row records them."""
 
     outcome: SourceCheckOutcome
+    url: str
     reason: str = ""
     http_status: int | None = None
     moved_to: str | None = None
@@ -41,12 +42,12 @@ class Health:
     detail: str = ""
 
 
-def failure(error: FetchError | ExtractError) -> Health:
-    """A fetch that failed: gone when the page or the site's name is not found, failing otherwise."""
+def failure(url: str, error: FetchError | ExtractError) -> Health:
+    """A fetch of `url` that failed: gone when the page or the site's name is not found, failing otherwise."""
     status = getattr(error, "status", None)
     gone = error.code == "dns" or status in GONE_STATUSES
     outcome = SourceCheckOutcome.GONE if gone else SourceCheckOutcome.FAILING
-    return Health(outcome, error.code[:32], status, detail=shorten(str(error.message), DETAIL_LENGTH))
+    return Health(outcome, url, error.code[:32], status, detail=shorten(str(error.message), DETAIL_LENGTH))
 
 
 def answered(url: str, final_url: str, difference: tuple[int, int] | None) -> Health:
@@ -61,7 +62,7 @@ def answered(url: str, final_url: str, difference: tuple[int, int] | None) -> He
         outcome = SourceCheckOutcome.UNCHANGED
     # A moved page whose address is too long to note is still moved: the outcome says so, the address is left out.
     noted = moved if moved and len(moved) <= MAX_URL_LENGTH else None
-    return Health(outcome, moved_to=noted, chars_added=added, chars_removed=removed)
+    return Health(outcome, url, moved_to=noted, chars_added=added, chars_removed=removed)
 
 
 def moved_to(url: str, final_url: str) -> str | None:
@@ -100,6 +101,7 @@ def record(session: Session, source_id: int, health: Health) -> SourceCheck:
     check = SourceCheck(
         source_id=source_id,
         outcome=health.outcome,
+        url=health.url if len(health.url) <= MAX_URL_LENGTH else None,
         reason=health.reason,
         http_status=health.http_status,
         moved_to=health.moved_to,

@@ -979,6 +979,9 @@ class SourceCheck(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     outcome: Mapped[SourceCheckOutcome] = mapped_column(value_enum(SourceCheckOutcome, "outcome"))
+    # The address checked (the source's URL then): a check of an address since edited away says nothing of the link.
+    # None for checks recorded before link health.
+    url: Mapped[str | None] = mapped_column(String(2000))
     # The fetch error's code ("timeout", "dns", "http_status", "private_address"...); empty when the page answered.
     reason: Mapped[str] = mapped_column(String(32), default="", server_default="")
     # The HTTP status of a page that answered with an error (404, 410, 503); None otherwise.

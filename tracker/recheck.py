@@ -93,7 +93,7 @@ def recheck_source(page: Page) -> SourceCheckOutcome:
     try:
         pending = acquire.from_url(page.url, policy_from_config(current_app.config), resolver)
     except (FetchError, ExtractError) as error:
-        return note(page, linkcheck.failure(error))
+        return note(page, linkcheck.failure(page.url, error))
     if snapshots.content_hash(pending.extracted.text) == page.last_hash:
         return note(page, linkcheck.answered(page.url, pending.final_url, None))
     with job_session() as session:  # the old text is read and compared before the write transaction starts

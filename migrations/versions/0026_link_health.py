@@ -1,5 +1,5 @@
 """Link health (issue 17): a check of a source's page says whether the link is alive (unchanged or changed), moved,
-gone or failing, with where it moved to, the fetch error's code and HTTP status, and how much of the text changed.
+gone or failing, with the address checked, where it moved to, the fetch error's code and HTTP status, and how much of the text changed.
 
 The outcome "failed" splits in two: a page not found (404), removed (410) or whose site's name is not found becomes
 "gone", any other failure "failing"; every row is kept, its detail too. The new columns are added in place.
@@ -31,6 +31,7 @@ CONSTRAINT = "ck_source_check_outcome"
 BEFORE = ("changed", "unchanged", "failed")
 AFTER = ("unchanged", "changed", "moved", "gone", "failing")
 COLUMNS = (
+    sa.Column("url", sa.String(2000), nullable=True),
     sa.Column("reason", sa.String(32), server_default="", nullable=False),
     sa.Column("http_status", sa.Integer(), nullable=True),
     sa.Column("moved_to", sa.String(2000), nullable=True),

@@ -88,6 +88,7 @@ def test_each_link_is_classified_and_the_ones_to_look_at_are_listed(
     assert moved.outcome == SourceCheckOutcome.MOVED
     assert moved.moved_to == link_site.url("/arsip/2017/kerja-sama", host="arsip.test")
     assert moved.chars_added is None  # the same text at its new address
+    assert moved.url == link_site.url("/lama")
     assert (checks["Hilang"].outcome, checks["Hilang"].http_status) == (SourceCheckOutcome.GONE, 404)
     assert (checks["Dihapus"].outcome, checks["Dihapus"].http_status) == (SourceCheckOutcome.GONE, 410)
     unknown = checks["Nama tidak dikenal"]
@@ -124,7 +125,7 @@ def test_each_link_is_classified_and_the_ones_to_look_at_are_listed(
 
 def add_check(session, source: Source, outcome: SourceCheckOutcome, when: datetime) -> None:
     """A check recorded at a given moment."""
-    session.add(SourceCheck(source_id=source.id, outcome=outcome, checked_at=when))
+    session.add(SourceCheck(source_id=source.id, outcome=outcome, checked_at=when, url=source.url))
 
 
 def test_gone_since_is_the_first_failure_of_the_current_run_and_the_newest_problem_comes_first(session, make_source):

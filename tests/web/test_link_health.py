@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.jobs_support import running_worker, wait_for
 from tests.link_site import Answer, LinkSite, link_site  # noqa: F401 (the fixture)
 from tracker import recheck
-from tracker.models import SourceCheck, SourceCheckOutcome, UserRole
+from tracker.models import Source, SourceCheck, SourceCheckOutcome, UserRole
 
 ARTICLE = (
     "Kementerian Perindustrian dan AITEC Co., Ltd menandatangani nota kesepahaman pengembangan teknologi cetakan.",
@@ -28,6 +28,7 @@ def run_recheck(app: Flask) -> dict[str, int]:
 
 def test_the_source_page_shows_each_kind_of_link_health_and_keeps_the_evidence(
     app,
+    session,
     client_as,
     make_source,
     make_agreement,
@@ -84,6 +85,14 @@ def test_the_source_page_shows_each_kind_of_link_health_and_keeps_the_evidence(
     run_recheck(app)
     twice = viewer.get("/sources/links?kind=failing").get_data(as_text=True)
     assert "Berita galat" in twice and "(503)" in twice
+
+    # An editor sets the moved source to its new address: it leaves the list until its next check.
+    session.rollback()
+    moved_source = session.get(Source, sources["/lama"].id)
+    moved_source.url = new_address
+    session.commit()
+    assert "Berita lama" not in viewer.get("/sources/links").get_data(as_text=True)
+    assert "The link was edited after this check" in page("/lama")
 
 
 def test_the_list_is_paginated_and_says_when_not_everything_is_shown(

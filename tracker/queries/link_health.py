@@ -104,6 +104,8 @@ def problems(kind: str = ""):
         .join(SourceCheck, SourceCheck.id == last.c.id)
         .outerjoin(previous, and_(previous.c.source_id == Source.id, previous.c.rank == 2))
         .where(Source.url.is_not(None), Source.url != "", problem_condition(last, previous, kind))
+        # A link edited since its last check (a moved one set to its new address) waits for its next check.
+        .where(or_(SourceCheck.url.is_(None), SourceCheck.url == Source.url))
         .order_by(since.desc(), Source.id.desc())
     )
 

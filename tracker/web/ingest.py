@@ -189,7 +189,7 @@ def refetch_job(job: Job, progress: jobs.Progress) -> str:
             pending = acquire.from_url(url, policy_from_config(current_app.config), resolver())
         except (FetchError, ExtractError) as error:
             outcome["error"] = str(error.message)
-            return record_refetch(job, progress, outcome, linkcheck.failure(error))
+            return record_refetch(job, progress, outcome, linkcheck.failure(url, error))
         return record_refetch(job, progress, outcome, Fetched(url, pending))
 
 
