@@ -133,6 +133,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_BACKUP_KEEP": whole_number("TRACKER_BACKUP_KEEP", 14),
         "TRACKER_RECHECK_DAYS": whole_number("TRACKER_RECHECK_DAYS", 30),
         "TRACKER_RECHECK_BATCH": whole_number("TRACKER_RECHECK_BATCH", 100),
+        # ... and at most so many of one site per run (0: no such bound).
+        "TRACKER_RECHECK_PER_HOST": whole_number("TRACKER_RECHECK_PER_HOST", 20),
         "TRACKER_RUNS_KEEP_DAYS": whole_number("TRACKER_RUNS_KEEP_DAYS", 90),
         "TRACKER_IMPORT_JOB_ROWS": whole_number("TRACKER_IMPORT_JOB_ROWS", 2000),
         # Single sign-on with an OpenID Connect provider (tracker/sso/): off while no issuer is set. The issuer's

@@ -1,7 +1,8 @@
 """Re-checking sources: fetch each linked page again, keep a new snapshot when its text changed, note every check.
 
 The re-check schedule (tracker/schedules.py) takes the sources with a URL that nobody fetched or checked for
-TRACKER_RECHECK_DAYS days, the longest-unchecked first, at most TRACKER_RECHECK_BATCH a run: a fetch gives up after
+TRACKER_RECHECK_DAYS days, the longest-unchecked first, at most TRACKER_RECHECK_BATCH a run and at most
+TRACKER_RECHECK_PER_HOST of one site (a site many sources cite is not hammered): a fetch gives up after
 TRACKER_FETCH_TIMEOUT (10 s), so one run stays within minutes and the rest wait for the next. Each page is fetched
 outside any transaction and its outcome written in a short transaction of its own, so a run never holds
 SQLite's write lock while it waits on a web server. Every check is a `source_check` row saying how the link is
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import ColumnElement, func, or_, select
@@ -63,11 +65,31 @@ def due(checked_before: datetime):
     )
 
 
-def due_sources(session: Session, checked_before: datetime, limit: int) -> list[int]:
-    """The ids of the due sources, the longest-unchecked (never checked) first, at most `limit`."""
+def due_sources(session: Session, checked_before: datetime, limit: int, per_host: int = 0) -> list[int]:
+    """The ids of the due sources, the longest-unchecked (never checked) first, at most `limit`, and at most
+    `per_host` of one site (0: no such bound) so that a run never hammers one site; the others wait for a later run."""
     oldest = func.coalesce(last_checked(), last_fetched())
-    statement = due(checked_before).order_by(oldest.asc().nulls_first(), Source.id).limit(limit)
-    return list(session.scalars(statement))
+    ordered = due(checked_before).add_columns(Source.url).order_by(oldest.asc().nulls_first(), Source.id)
+    if not per_host:
+        return list(session.scalars(ordered.limit(limit)))
+    chosen: list[int] = []
+    taken: Counter[str] = Counter()
+    for source_id, url in session.execute(ordered).all():  # ids and addresses only: small even when many are due
+        host = host_of(url)
+        if taken[host] < per_host:
+            taken[host] += 1
+            chosen.append(source_id)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+def host_of(url: str) -> str:
+    """The site a URL is on (its host name, lower case); "" when it has none."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def count_due(session: Session, checked_before: datetime) -> int:
@@ -129,7 +151,8 @@ def recheck_sources() -> dict[str, int]:
     config = current_app.config
     checked_before = utcnow() - timedelta(days=config["TRACKER_RECHECK_DAYS"])
     with job_session() as session:
-        pages = [page_of(session, source_id) for source_id in due_sources(session, checked_before, batch(config))]
+        due_ids = due_sources(session, checked_before, batch(config), config["TRACKER_RECHECK_PER_HOST"])
+        pages = [page_of(session, source_id) for source_id in due_ids]
     outcomes = Counter(recheck_source(page).value for page in pages)
     with job_session() as session:
         still_due = count_due(session, checked_before)

@@ -159,3 +159,17 @@ def test_the_text_difference_counts_characters_and_stays_linear_on_long_texts():
     long_old = " ".join(f"kata{n}" for n in range(6000))
     long_new = " ".join(f"kata{n}" for n in range(1, 6001))
     assert linkcheck.text_difference(long_old, long_new) == (len("kata6000"), len("kata0"))
+
+
+def test_a_run_checks_at_most_so_many_pages_of_one_site(app, engine, make_source, link_site: LinkSite):  # noqa: F811
+    app.config["TRACKER_RECHECK_PER_HOST"] = 2
+    for number in range(3):
+        link_site.page(f"/berita-{number}", *FIRST)
+        make_source(title=f"Berita {number}", url=link_site.url(f"/berita-{number}"))
+    make_source(title="Arsip", url=link_site.url("/arsip-1", host="arsip.test"))
+    link_site.page("/arsip-1", *FIRST)
+    result = run_recheck(app)
+    assert (result["checked"], result["due"]) == (3, 1)
+    assert set(last_checks(engine)) == {"Berita 0", "Berita 1", "Arsip"}
+    assert run_recheck(app)["checked"] == 3  # the one left waits for the next run, then goes first
+    assert "Berita 2" in last_checks(engine)
