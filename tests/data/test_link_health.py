@@ -14,6 +14,7 @@ from tests.link_site import Answer, LinkSite, link_site  # noqa: F401 (the fixtu
 from tracker import linkcheck, recheck
 from tracker.models import Source, SourceCheck, SourceCheckOutcome, SourceSnapshot
 from tracker.queries.link_health import link_health, links_to_look_at
+from tracker.services.archive import archive
 
 FIRST = (
     "Kementerian Perindustrian dan AITEC Co., Ltd menandatangani nota kesepahaman pengembangan teknologi cetakan.",
@@ -149,6 +150,9 @@ def test_gone_since_is_the_first_failure_of_the_current_run_and_the_newest_probl
     alive = link_health(session, lama.id)
     assert alive.last.outcome == SourceCheckOutcome.CHANGED and alive.since is None
     assert [item.source.title for item in links_to_look_at(session).items] == ["Berita baru"]
+    archive(session, baru)
+    session.commit()
+    assert links_to_look_at(session).items == []  # an archived source is nobody's to look at
     assert link_health(session, make_source(title="Belum dicek", url="https://kompas.id/x").id) is None
 
 
