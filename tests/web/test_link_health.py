@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tests.jobs_support import running_worker, wait_for
 from tests.link_site import Answer, LinkSite, link_site  # noqa: F401 (the fixture)
+from tests.web.a11y_html import problems_of
 from tracker import recheck
 from tracker.models import Source, SourceCheck, SourceCheckOutcome, UserRole
 
@@ -65,6 +66,8 @@ def test_the_source_page_shows_each_kind_of_link_health_and_keeps_the_evidence(
     assert '<details class="snapshot" open>' in gone
     failing = page("/galat")
     assert "Failing since" in failing and "(502)" in failing and EVIDENCE in failing
+    for html in (changed, moved, gone, failing):
+        assert problems_of(html) == []  # headings, names, no inline script or style
     name_gone = viewer.get(f"/sources/{unknown.id}").get_data(as_text=True)
     assert "Gone since" in name_gone and "kemenperin.invalid" in name_gone
     assert "No text of this source has been saved." in name_gone  # never fetched: no evidence to show
@@ -75,6 +78,7 @@ def test_the_source_page_shows_each_kind_of_link_health_and_keeps_the_evidence(
         assert title in listed
     assert "Berita galat" not in listed  # failing once: perhaps passing
     assert "Berita berubah" not in listed and agreement.title in listed
+    assert problems_of(listed) == []
     only_moved = viewer.get("/sources/links?kind=moved").get_data(as_text=True)
     assert "Berita lama" in only_moved and "Berita hilang" not in only_moved
     assert viewer.get("/sources/links?kind=pindah").status_code == 400
