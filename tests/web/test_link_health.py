@@ -129,20 +129,30 @@ def test_check_now_records_a_check_an_editor_sees_the_link_gone_and_the_snapshot
     assert viewer.post(f"/sources/{source.id}/refetch").status_code == 403
     assert "This link has not been checked yet." in editor.get(f"/sources/{source.id}").get_data(as_text=True)
 
-    def check_now() -> None:
+    def check_now() -> str:
         response = editor.post(f"/sources/{source.id}/refetch")
         assert response.status_code == 303
         url = response.headers["Location"]
+
+        def finished() -> str:
+            page = editor.get(url).get_data(as_text=True)
+            return "" if "<progress" in page else page
+
         with running_worker(app):
-            wait_for(lambda: "<progress" not in editor.get(url).get_data(as_text=True), "the check to finish")
+            return wait_for(finished, "the check to finish")
 
     check_now()
     page = editor.get(f"/sources/{source.id}").get_data(as_text=True)
     assert "Alive, text changed" in page and "Check now" in page  # the first text kept
+    link_site.answers["/siaran"] = Answer(301, location=link_site.url("/siaran-pers/2017", host="arsip.test"))
+    link_site.page("/siaran-pers/2017", *ARTICLE)
+    job_page = check_now()
+    assert "The link has moved: it now leads to" in job_page and "arsip.test" in job_page
+    assert "Moved since" in editor.get(f"/sources/{source.id}").get_data(as_text=True)
     link_site.answers["/siaran"] = Answer(410)
     check_now()
     page = editor.get(f"/sources/{source.id}").get_data(as_text=True)
     assert "Gone since" in page and "(410)" in page and EVIDENCE in page
     session.rollback()
     outcomes = session.scalars(select(SourceCheck.outcome).order_by(SourceCheck.id)).all()
-    assert outcomes == [SourceCheckOutcome.CHANGED, SourceCheckOutcome.GONE]
+    assert outcomes == [SourceCheckOutcome.CHANGED, SourceCheckOutcome.MOVED, SourceCheckOutcome.GONE]

@@ -209,7 +209,9 @@ def record_refetch(job: Job, progress: jobs.Progress, outcome: dict, found: Fetc
         source = session.get(Source, job.parameters["source_id"])
         if isinstance(found, Fetched) and source is not None:
             had_text = bool(source.snapshots)
-            outcome["changed"] = keep_snapshot(session, source, found).chars_added is not None and had_text
+            health = keep_snapshot(session, source, found)
+            outcome["changed"] = health.chars_added is not None and had_text
+            outcome["moved_to"] = health.moved_to
         elif isinstance(found, linkcheck.Health) and source is not None:
             linkcheck.record(session, source.id, found)
         progress.done = 1
