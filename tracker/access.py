@@ -55,6 +55,7 @@ RULES: dict[str, str | UserRole] = {
     "parties.detail": VIEWER,
     "sources.index": VIEWER,
     "sources.detail": VIEWER,
+    "sources.links_to_look_at": VIEWER,
     "sectors.index": VIEWER,
     # Everyone who can see a record can see its history; the feed over all records is the admins'.
     "history.agreement": VIEWER,

@@ -95,6 +95,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         # "80,443,8080"), and networks exempt from the public-addresses-only rule, as comma-separated CIDRs.
         # DANGER: an exempt network becomes reachable by every user who can add a source (internal services,
         # cloud metadata at 169.254.169.254, databases): leave it empty except in tests and special deployments.
+        # A fetch gives up after TRACKER_FETCH_TIMEOUT seconds (at least one), look-ups and redirects included.
+        "TRACKER_FETCH_TIMEOUT": whole_number("TRACKER_FETCH_TIMEOUT", 10),
         "TRACKER_FETCH_PORTS": os.environ.get("TRACKER_FETCH_PORTS", "80,443"),
         "TRACKER_FETCH_ALLOWED_NETWORKS": os.environ.get("TRACKER_FETCH_ALLOWED_NETWORKS", ""),
         # Expiry alerts: the CLI has no request, so links in mails are built on this address.
@@ -136,6 +138,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         "TRACKER_BACKUP_KEEP": whole_number("TRACKER_BACKUP_KEEP", 14),
         "TRACKER_RECHECK_DAYS": whole_number("TRACKER_RECHECK_DAYS", 30),
         "TRACKER_RECHECK_BATCH": whole_number("TRACKER_RECHECK_BATCH", 100),
+        # ... and at most so many of one site per run (0: no such bound).
+        "TRACKER_RECHECK_PER_HOST": whole_number("TRACKER_RECHECK_PER_HOST", 20),
         "TRACKER_RUNS_KEEP_DAYS": whole_number("TRACKER_RUNS_KEEP_DAYS", 90),
         "TRACKER_IMPORT_JOB_ROWS": whole_number("TRACKER_IMPORT_JOB_ROWS", 2000),
         # Single sign-on with an OpenID Connect provider (tracker/sso/): off while no issuer is set. The issuer's

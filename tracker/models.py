@@ -1006,16 +1006,28 @@ class ScheduleRun(Base):
 
 
 class SourceCheckOutcome(enum.Enum):
-    """What fetching a source's page again found."""
+    """What fetching a source's page again found: the link's health."""
 
-    CHANGED = "changed"
+    # Alive: the page answered at its address with the text last kept.
     UNCHANGED = "unchanged"
-    FAILED = "failed"
+    # Alive, and its text changed: a new snapshot was kept.
+    CHANGED = "changed"
+    # The page answered only after redirects to another address (noted); its text was compared too.
+    MOVED = "moved"
+    # The page is not there any more: 404, 410, or the site's name is not found.
+    GONE = "gone"
+    # Any other failure (a timeout, a server error, an address the fetch policy refuses): perhaps passing.
+    FAILING = "failing"
+
+
+# The outcomes that say the link needs looking at.
+PROBLEM_OUTCOMES = (SourceCheckOutcome.MOVED, SourceCheckOutcome.GONE, SourceCheckOutcome.FAILING)
 
 
 class SourceCheck(Base):
-    """A source's page fetched again by the re-check schedule: whether its text changed (a new snapshot was then
-    kept) or the page could not be fetched, and why."""
+    """A source's page fetched again (by the re-check schedule, or a "Check now"): whether the link is alive, moved,
+    gone or failing, whether its text changed (a new snapshot was then kept, and how much changed) and why a fetch
+    failed."""
 
     __tablename__ = "source_check"
     __table_args__ = (Index("ix_source_check_source_checked", "source_id", "checked_at"),)
@@ -1024,5 +1036,17 @@ class SourceCheck(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     outcome: Mapped[SourceCheckOutcome] = mapped_column(value_enum(SourceCheckOutcome, "outcome"))
-    # Why the fetch failed ("404 Not Found"); empty otherwise.
+    # The address checked (the source's URL then): a check of an address since edited away says nothing of the link.
+    # None for checks recorded before link health.
+    url: Mapped[str | None] = mapped_column(String(2000))
+    # The fetch error's code ("timeout", "dns", "http_status", "private_address"...); empty when the page answered.
+    reason: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # The HTTP status of a page that answered with an error (404, 410, 503); None otherwise.
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    # Where the redirects ended, when the page moved.
+    moved_to: Mapped[str | None] = mapped_column(String(2000))
+    # Characters of normalised text added and removed since the last snapshot, when the text changed.
+    chars_added: Mapped[int | None] = mapped_column(Integer)
+    chars_removed: Mapped[int | None] = mapped_column(Integer)
+    # Why the fetch failed, in words ("The page was not found (404)."); empty otherwise.
     detail: Mapped[str] = mapped_column(String(1000), default="")

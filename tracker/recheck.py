@@ -1,11 +1,14 @@
 """Re-checking sources: fetch each linked page again, keep a new snapshot when its text changed, note every check.
 
 The re-check schedule (tracker/schedules.py) takes the sources with a URL that nobody fetched or checked for
-TRACKER_RECHECK_DAYS days, the longest-unchecked first, at most TRACKER_RECHECK_BATCH a run: a fetch gives up after
-the fetch policy's timeout (10 s), so one run stays within minutes and the rest wait for the next. Each page is
-fetched outside any transaction and its outcome written in a short transaction of its own, so a run never holds
-SQLite's write lock while it waits on a web server. Every check is a `source_check` row: changed (a snapshot was
-kept), unchanged, or failed with the reason — a page that is gone is evidence the later evidence pages show.
+TRACKER_RECHECK_DAYS days, the longest-unchecked first, at most TRACKER_RECHECK_BATCH a run and at most
+TRACKER_RECHECK_PER_HOST of one site (a site many sources cite is not hammered): a fetch gives up after
+TRACKER_FETCH_TIMEOUT (10 s), so one run stays within minutes and the rest wait for the next. Each page is fetched
+outside any transaction and its outcome written in a short transaction of its own, so a run never holds
+SQLite's write lock while it waits on a web server. Every check is a `source_check` row saying how the link is
+(tracker/linkcheck.py): alive (unchanged, or changed: a snapshot was kept, with how much changed), moved, gone or
+failing with the reason. The source's page shows the last check, and /sources/links the links to look at; the kept
+snapshots stay the evidence when a link dies.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from tracker import linkcheck
 from tracker.ingest import acquire
 from tracker.ingest.extract.result import ExtractError
 from tracker.ingest.fetch.addresses import system_resolver
@@ -27,9 +32,6 @@ from tracker.ingest.fetch.policy import FetchError, policy_from_config
 from tracker.jobs import job_session
 from tracker.models import Source, SourceCheck, SourceCheckOutcome, SourceSnapshot, utcnow
 from tracker.services import snapshots
-from tracker.text import shorten
-
-DETAIL_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,31 @@ def due(checked_before: datetime):
     )
 
 
-def due_sources(session: Session, checked_before: datetime, limit: int) -> list[int]:
-    """The ids of the due sources, the longest-unchecked (never checked) first, at most `limit`."""
+def due_sources(session: Session, checked_before: datetime, limit: int, per_host: int = 0) -> list[int]:
+    """The ids of the due sources, the longest-unchecked (never checked) first, at most `limit`, and at most
+    `per_host` of one site (0: no such bound) so that a run never hammers one site; the others wait for a later run."""
     oldest = func.coalesce(last_checked(), last_fetched())
-    statement = due(checked_before).order_by(oldest.asc().nulls_first(), Source.id).limit(limit)
-    return list(session.scalars(statement))
+    ordered = due(checked_before).add_columns(Source.url).order_by(oldest.asc().nulls_first(), Source.id)
+    if not per_host:
+        return list(session.scalars(ordered.limit(limit)))
+    chosen: list[int] = []
+    taken: Counter[str] = Counter()
+    for source_id, url in session.execute(ordered).all():  # ids and addresses only: small even when many are due
+        host = host_of(url)
+        if taken[host] < per_host:
+            taken[host] += 1
+            chosen.append(source_id)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+def host_of(url: str) -> str:
+    """The site a URL is on (its host name, lower case); "" when it has none."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def count_due(session: Session, checked_before: datetime) -> int:
@@ -93,21 +115,35 @@ def recheck_source(page: Page) -> SourceCheckOutcome:
     try:
         pending = acquire.from_url(page.url, policy_from_config(current_app.config), resolver)
     except (FetchError, ExtractError) as error:
-        return note(page, SourceCheckOutcome.FAILED, shorten(str(error), DETAIL_LENGTH))
+        return note(page, linkcheck.failure(page.url, error))
     if snapshots.content_hash(pending.extracted.text) == page.last_hash:
-        return note(page, SourceCheckOutcome.UNCHANGED)
+        return note(page, linkcheck.answered(page.url, pending.final_url, None))
+    with job_session() as session:  # the old text is read and compared before the write transaction starts
+        difference = linkcheck.text_difference(newest_text(session, page.source_id), pending.extracted.text)
+    health = linkcheck.answered(page.url, pending.final_url, difference)
     with job_session() as session, session.begin():
         source = session.get_one(Source, page.source_id)
         snapshots.add_snapshot(session, source, pending.extracted, pending.method, pending.final_url)
-        session.add(SourceCheck(source_id=page.source_id, outcome=SourceCheckOutcome.CHANGED, detail=""))
-    return SourceCheckOutcome.CHANGED
+        linkcheck.record(session, page.source_id, health)
+    return health.outcome
 
 
-def note(page: Page, outcome: SourceCheckOutcome, detail: str = "") -> SourceCheckOutcome:
+def newest_text(session: Session, source_id: int) -> str | None:
+    """The text of the source's newest snapshot, if it has one."""
+    statement = (
+        select(SourceSnapshot.text)
+        .where(SourceSnapshot.source_id == source_id)
+        .order_by(SourceSnapshot.retrieved_at.desc(), SourceSnapshot.id.desc())
+        .limit(1)
+    )
+    return session.scalar(statement)
+
+
+def note(page: Page, health: linkcheck.Health) -> SourceCheckOutcome:
     """Record a check that kept no snapshot."""
     with job_session() as session, session.begin():
-        session.add(SourceCheck(source_id=page.source_id, outcome=outcome, detail=detail))
-    return outcome
+        linkcheck.record(session, page.source_id, health)
+    return health.outcome
 
 
 def recheck_sources() -> dict[str, int]:
@@ -115,7 +151,8 @@ def recheck_sources() -> dict[str, int]:
     config = current_app.config
     checked_before = utcnow() - timedelta(days=config["TRACKER_RECHECK_DAYS"])
     with job_session() as session:
-        pages = [page_of(session, source_id) for source_id in due_sources(session, checked_before, batch(config))]
+        due_ids = due_sources(session, checked_before, batch(config), config["TRACKER_RECHECK_PER_HOST"])
+        pages = [page_of(session, source_id) for source_id in due_ids]
     outcomes = Counter(recheck_source(page).value for page in pages)
     with job_session() as session:
         still_due = count_due(session, checked_before)

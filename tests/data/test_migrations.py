@@ -486,5 +486,58 @@ def test_0025_searches_the_text_of_live_documents_keeping_agreements(scratch_url
             assert found_by(connection, "Agreement 1") == [1] and search.stale_documents(connection) == []
             assert "document" not in inspect(connection).get_table_names()
         migrate.upgrade(scratch_url)
+
+
+OLD_CHECKS = (
+    ("changed", ""),
+    ("unchanged", ""),
+    ("failed", "dns: The site's name could not be found (kemenperin.invalid)."),
+    ("failed", "http_status: The page was not found (404)."),
+    ("failed", "http_status: The page has been removed (410)."),
+    ("failed", "http_status: The site had a problem (503); try again later."),
+    ("failed", "timeout: The site took too long to answer (more than 10 seconds)."),
+)
+
+
+def source_checks(connection) -> list[tuple]:
+    """(outcome, reason, HTTP status, detail) of every check, in order."""
+    statement = text("SELECT outcome, reason, http_status, detail FROM source_check ORDER BY id")
+    return [tuple(row) for row in connection.execute(statement)]
+
+
+def test_0026_splits_failed_checks_into_gone_and_failing_keeping_every_row(scratch_url):
+    migrate.upgrade(scratch_url, "0024")
+    engine = make_engine(scratch_url)
+    described = {"title": "Siaran pers Kemenperin", "outlet": "", "author": "", "language": "id", "excerpt": ""}
+    try:
+        with engine.begin() as connection:
+            url = "https://kemenperin.go.id/artikel/1"
+            insert(connection, "source", id=1, url=url, url_normalized=url, kind="press_release", **described,
+                   created_at=NOW, updated_at=NOW, version=1)  # fmt: skip
+            for number, (outcome, detail) in enumerate(OLD_CHECKS, start=1):
+                insert(connection, "source_check", id=number, source_id=1, checked_at=NOW, outcome=outcome,
+                       detail=detail)  # fmt: skip
+        migrate.upgrade(scratch_url, "0026")
+        with engine.begin() as connection:
+            assert [row[:3] for row in source_checks(connection)] == [
+                ("changed", "", None),
+                ("unchanged", "", None),
+                ("gone", "dns", None),
+                ("gone", "http_status", 404),
+                ("gone", "http_status", 410),
+                ("failing", "", None),
+                ("failing", "", None),
+            ]
+            assert [row[3] for row in source_checks(connection)] == [detail for _, detail in OLD_CHECKS]
+            insert(connection, "source_check", id=8, source_id=1, checked_at=NOW, outcome="moved", detail="")
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            insert(connection, "source_check", id=9, source_id=1, checked_at=NOW, outcome="failed", detail="")
+        migrate.downgrade(scratch_url, "0024")
+        with engine.begin() as connection:
+            outcomes = connection.scalars(text("SELECT outcome FROM source_check ORDER BY id")).all()
+            assert outcomes == ["changed", "unchanged", *["failed"] * 5, "unchanged"]
+            with pytest.raises(IntegrityError), connection.begin_nested():
+                insert(connection, "source_check", id=10, source_id=1, checked_at=NOW, outcome="gone", detail="")
+        migrate.upgrade(scratch_url, "0026")
     finally:
         engine.dispose()

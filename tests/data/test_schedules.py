@@ -212,9 +212,9 @@ def test_rechecking_keeps_a_snapshot_when_a_page_changed_and_notes_a_page_that_i
     run_due(app, "recheck")
     first = runs(engine, "recheck")[-1]
     assert first.state == ScheduleRunState.DONE, first.error
-    assert first.result == {"checked": 3, "changed": 2, "unchanged": 0, "failed": 1, "due": 0}
+    assert first.result == {"checked": 3, "unchanged": 0, "changed": 2, "moved": 0, "gone": 1, "failing": 0, "due": 0}
     gone = [check for check in checks(engine) if check[0] == "Berita yang dihapus"]
-    assert gone[0][1] == "failed" and "404" in gone[0][2]
+    assert gone[0][1] == "gone" and "404" in gone[0][2]
 
     # A week later (checked "more than 0 days ago"): one page changed, one is the same, one still gone.
     site.pages["/kerja-sama"] = page("antara_en_aitec.html")
@@ -222,7 +222,7 @@ def test_rechecking_keeps_a_snapshot_when_a_page_changed_and_notes_a_page_that_i
     with app.app_context():
         schedules.perform(schedules.BY_NAME["recheck"], claim_now(app, "recheck"))
     second = runs(engine, "recheck")[-1]
-    assert second.result == {"checked": 3, "changed": 1, "unchanged": 1, "failed": 1, "due": 0}
+    assert second.result == {"checked": 3, "unchanged": 1, "changed": 1, "moved": 0, "gone": 1, "failing": 0, "due": 0}
     assert snapshot_count(engine, "Kerja sama teknologi") == 2
     assert snapshot_count(engine, "Siaran pers") == 1
     assert {check[0] for check in checks(engine)} == {"Kerja sama teknologi", "Siaran pers", "Berita yang dihapus"}
@@ -244,7 +244,8 @@ def test_a_recheck_run_takes_at_most_a_batch_the_longest_unchecked_first(app, en
     session.commit()
     app.config["TRACKER_RECHECK_BATCH"] = 1
     run_due(app, "recheck")
-    assert runs(engine, "recheck")[-1].result == {"checked": 1, "changed": 1, "unchanged": 0, "failed": 0, "due": 1}
+    result = {"checked": 1, "unchanged": 0, "changed": 1, "moved": 0, "gone": 0, "failing": 0, "due": 1}
+    assert runs(engine, "recheck")[-1].result == result
     assert [check[0] for check in checks(engine)] == ["Berita 1"]
 
 

@@ -72,6 +72,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "parties.detail": VIEWER,
     "sources.index": VIEWER,
     "sources.detail": VIEWER,
+    "sources.links_to_look_at": VIEWER,
     "sectors.index": VIEWER,
     "glossary.index": VIEWER,
     # A record's history is for whoever may see the record; the activity feed over all records is the admins'.

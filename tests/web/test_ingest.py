@@ -299,7 +299,7 @@ def test_refetch_keeps_a_new_snapshot_and_says_whether_the_text_changed(app, cli
     source = session.scalars(select(Source)).one()
     source.url = f"{news_site}/{SEED_PAGE}"  # the article's own URL is its canonical one, not reachable in tests
     session.commit()
-    assert "Fetch the page again" in editor.get(f"/sources/{source.id}").get_data(as_text=True)
+    assert "Check now" in editor.get(f"/sources/{source.id}").get_data(as_text=True)
     response = editor.post(f"/sources/{source.id}/refetch")  # a background job, run here by a worker
     assert response.status_code == 303
     with running_worker(app):

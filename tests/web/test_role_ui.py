@@ -111,6 +111,7 @@ READING_PAGES = [
     "/parties/{partner}",
     "/parties/{partner}/history",
     "/sources/",
+    "/sources/links",
     "/sources/{source}",
     "/sources/{source}/history",
     "/sectors/",

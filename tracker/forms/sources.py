@@ -203,3 +203,18 @@ class SourceQueryForm(QueryForm):
             year=self.year.data,
             sort=self.sort.data or DEFAULT_SORT,
         )
+
+
+PROBLEM_CHOICES = [
+    ("", _("Any problem")),
+    ("gone", _("Gone")),
+    ("moved", _("Moved")),
+    ("failing", _("Failing twice or more in a row")),
+]
+
+
+class LinkProblemQueryForm(QueryForm):
+    """The links-to-look-at list's filter: which kind of problem."""
+
+    kind = SelectField(_("Problem"), choices=options(PROBLEM_CHOICES), default="")
+    page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=MAX_ID)])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import partial
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale, get_locale
 from sqlalchemy.orm import Session
 
-from tracker import jobs
+from tracker import jobs, linkcheck
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.forms.ingest import AddSourceForm, ReviewForm
@@ -173,7 +174,8 @@ SOURCE_REFETCH = "source_refetch"
 @jobs.kind(SOURCE_REFETCH)
 def refetch_job(job: Job, progress: jobs.Progress) -> str:
     """Fetch the source's page and keep a new snapshot; the report says whether the text changed, or why the page
-    could not be fetched. The page is fetched outside any transaction (on SQLite a writing one holds the lock)."""
+    could not be fetched, and the source's page shows it as a check of the link. The page is fetched outside any
+    transaction (on SQLite a writing one holds the lock)."""
     progress.start(1)
     with current_app.test_request_context("/", method="POST"), force_locale(job.parameters["locale"]):
         with jobs.read_session() as session:
@@ -187,21 +189,46 @@ def refetch_job(job: Job, progress: jobs.Progress) -> str:
             pending = acquire.from_url(url, policy_from_config(current_app.config), resolver())
         except (FetchError, ExtractError) as error:
             outcome["error"] = str(error.message)
-            return record_refetch(job, progress, outcome, None)
-        return record_refetch(job, progress, outcome, pending)
+            return record_refetch(job, progress, outcome, linkcheck.failure(url, error))
+        return record_refetch(job, progress, outcome, Fetched(url, pending))
 
 
-def record_refetch(job: Job, progress: jobs.Progress, outcome: dict, pending: PendingSource | None) -> str:
-    """Keep the fetched page as a new snapshot, the report and the job's "done" in one transaction."""
+@dataclass(frozen=True)
+class Fetched:
+    """The page fetched again, and the address it was fetched from."""
+
+    url: str
+    pending: PendingSource
+
+
+def record_refetch(job: Job, progress: jobs.Progress, outcome: dict, found: Fetched | linkcheck.Health | None) -> str:
+    """Keep the fetched page as a new snapshot, the check of the link, the report and the job's "done" in one
+    transaction."""
     with jobs.job_session() as session:
         session.info[ACTOR] = job.user_id
         source = session.get(Source, job.parameters["source_id"])
-        if pending is not None and source is not None:
-            previous = source.snapshots[0].content_hash if source.snapshots else None
-            snapshot = snapshots.add_snapshot(session, source, pending.extracted, pending.method, pending.final_url)
-            outcome["changed"] = previous is not None and snapshot.content_hash != previous
+        if isinstance(found, Fetched) and source is not None:
+            had_text = bool(source.snapshots)
+            health = keep_snapshot(session, source, found)
+            outcome["changed"] = health.chars_added is not None and had_text
+            outcome["moved_to"] = health.moved_to
+        elif isinstance(found, linkcheck.Health) and source is not None:
+            linkcheck.record(session, source.id, found)
         progress.done = 1
         relative = jobs.write_result(job, "outcome.json", [json.dumps(outcome, ensure_ascii=False).encode()])
         jobs.finish_in(session, progress, relative)
         session.commit()
     return relative
+
+
+def keep_snapshot(session: Session, source: Source, fetched: Fetched) -> linkcheck.Health:
+    """Keep the page as a new snapshot and note the check: alive or moved, and how much of the text changed."""
+    pending = fetched.pending
+    previous = source.snapshots[0] if source.snapshots else None
+    difference = None
+    if previous is None or previous.content_hash != snapshots.content_hash(pending.extracted.text):
+        difference = linkcheck.text_difference(previous.text if previous else None, pending.extracted.text)
+    health = linkcheck.answered(fetched.url, pending.final_url, difference)
+    snapshots.add_snapshot(session, source, pending.extracted, pending.method, pending.final_url)
+    linkcheck.record(session, source.id, health)
+    return health

@@ -26,16 +26,29 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], object]] = {
         "Digests sent: %(sent)s; with nothing to report: %(quiet)s; not sent: %(failed)s.", **counts
     ),
     "backup": lambda counts: _("Backup %(file)s (%(size)s bytes); older backups deleted: %(deleted)s.", **counts),
-    "recheck": lambda counts: _(
-        "Sources checked: %(checked)s (changed: %(changed)s, unchanged: %(unchanged)s, failed: %(failed)s); "
-        "still due: %(due)s.",
-        **counts,
-    ),
+    "recheck": lambda counts: recheck_summary(counts),
     "purge": lambda counts: _(
         "Import uploads deleted: %(uploads)s; job results deleted: %(results)s; run records deleted: %(runs)s.",
         **counts,
     ),
 }
+
+
+def recheck_summary(counts: dict[str, Any]) -> object:
+    """What a re-check run found; runs recorded before link health (migration 0026) counted failures as one."""
+    if "failed" in counts:
+        return _(
+            "Sources checked: %(checked)s (changed: %(changed)s, unchanged: %(unchanged)s, failed: %(failed)s); "
+            "still due: %(due)s.",
+            **counts,
+        )
+    return _(
+        "Sources checked: %(checked)s (unchanged: %(unchanged)s, changed: %(changed)s, moved: %(moved)s, "
+        "gone: %(gone)s, failing: %(failing)s); still due: %(due)s.",
+        **counts,
+    )
+
+
 STATES = {
     ScheduleRunState.QUEUED: _("Waiting"),
     ScheduleRunState.RUNNING: _("Running"),

@@ -15,6 +15,7 @@ from tracker.forms.base import EDITING
 from tracker.forms.sources import (
     ConfirmForm,
     LinkFromSourceForm,
+    LinkProblemQueryForm,
     LinkToAgreementForm,
     NoteForm,
     SourceForm,
@@ -23,6 +24,7 @@ from tracker.forms.sources import (
 from tracker.http.paging import page_size
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source
+from tracker.queries import link_health
 from tracker.queries import snapshots as snapshot_queries
 from tracker.queries import sources as queries
 from tracker.queries.agreements import agreements_named
@@ -106,7 +108,18 @@ def detail(source_id: int):
         archived_by=archived_by,
         snapshots=snapshots,
         latest_snapshot=latest,
+        health=link_health.link_health(session, source.id) if source.url else None,
     )
+
+
+@bp.get("/sources/links")
+def links_to_look_at():
+    """The links to look at: sources whose last check found the page gone or moved, or failing twice in a row."""
+    form = LinkProblemQueryForm(formdata=request.args)
+    if not form.validate():
+        return render_template("sources/links.html", form=form, page=None), INVALID_QUERY_STATUS
+    page = link_health.links_to_look_at(get_session(), form.kind.data or "", form.page.data or 1, page_size())
+    return render_template("sources/links.html", form=form, page=page)
 
 
 # --- new, edit, delete -------------------------------------------------------------------------

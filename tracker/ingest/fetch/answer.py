@@ -38,7 +38,7 @@ def _check_status(status: int) -> None:
         message = _("The site had a problem (%(status)s); try again later.", status=status)
     else:
         message = _("The site answered with status %(status)s instead of the page.", status=status)
-    raise FetchError("http_status", message)
+    raise FetchError("http_status", message, status)
 
 
 def _content_type_of(response: http.client.HTTPResponse) -> tuple[str, str | None]:

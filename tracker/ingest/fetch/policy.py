@@ -16,12 +16,14 @@ MEGABYTE = 1024 * 1024
 
 
 class FetchError(Exception):
-    """A page could not be fetched: `code` tells programs why, `message` tells people (translatable)."""
+    """A page could not be fetched: `code` tells programs why, `message` tells people (translatable), `status` is
+    the HTTP status of a site that answered with something other than the page."""
 
-    def __init__(self, code: str, message: EscapedLazyString) -> None:
+    def __init__(self, code: str, message: EscapedLazyString, status: int | None = None) -> None:
         super().__init__(code)
         self.code = code
         self.message = message
+        self.status = status
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -76,6 +78,7 @@ def policy_from_config(config: Mapping[str, Any]) -> FetchPolicy:
     return FetchPolicy(
         allowed_ports=frozenset(_port(item) for item in ports),
         allowed_networks=tuple(_network(item) for item in networks),
+        timeout=float(max(1, int(config.get("TRACKER_FETCH_TIMEOUT") or DEFAULT_POLICY.timeout))),
     )
 
 

@@ -47,7 +47,7 @@ def _check_hop(
         message = _(
             "The link redirects to %(url)s, which cannot be fetched: %(reason)s", url=url[:200], reason=error.message
         )
-        raise FetchError(error.code, message) from error
+        raise FetchError(error.code, message, error.status) from error
 
 
 def _redirect_location(response: http.client.HTTPResponse, current_url: str) -> str | None:
