@@ -486,6 +486,8 @@ def test_0025_searches_the_text_of_live_documents_keeping_agreements(scratch_url
             assert found_by(connection, "Agreement 1") == [1] and search.stale_documents(connection) == []
             assert "document" not in inspect(connection).get_table_names()
         migrate.upgrade(scratch_url)
+    finally:
+        engine.dispose()
 
 
 OLD_CHECKS = (
