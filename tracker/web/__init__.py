@@ -39,9 +39,11 @@ def register_blueprints(app: Flask) -> None:
         glossary,
         history,
         imports,
+        inbox,
         ingest,
         jobs,
         mine,
+        newsfeeds,
         outcomes,
         parties,
         schedules,
@@ -59,7 +61,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine, outcomes, sso, jobs, schedules):
+    for module in (actions, mine, outcomes, sso, jobs, schedules, inbox, newsfeeds):
         app.register_blueprint(module.bp)
 
 

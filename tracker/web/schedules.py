@@ -31,6 +31,11 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], object]] = {
         "still due: %(due)s.",
         **counts,
     ),
+    "feeds": lambda counts: _(
+        "Feeds read: %(feeds)s (failed: %(feeds_failed)s); new items: %(new)s, filed in the inbox: %(filed)s, "
+        "left out: %(unmatched)s, seen before: %(skipped)s, not fetched: %(failed)s.",
+        **counts,
+    ),
     "purge": lambda counts: _(
         "Import uploads deleted: %(uploads)s; job results deleted: %(results)s; run records deleted: %(runs)s.",
         **counts,
