@@ -21,6 +21,8 @@ from tracker.text import normalise_name
 WEIGHT_PARTY = 2.0
 WEIGHT_PHRASE = 1.0
 MAX_PHRASES = 3
+# Phrases named as reasons (glossary first, then sector keywords): enough to see why, few enough to read.
+MAX_PHRASE_REASONS = 5
 WEIGHT_AGREEMENT = 1.0
 WEIGHT_AGREEMENT_PARTIES = 2.0
 MAX_AGREEMENTS = 3
@@ -41,6 +43,7 @@ def relevance(session: Session, title: str, text: str) -> Relevance:
     phrases = phrase_reasons(session, found, suggestion_text(title, text))
     agreements, agreement_score = agreement_reasons(found)
     counted = {phrase_key(reason["phrase"]) for reason in phrases}
+    phrases = phrases[:MAX_PHRASE_REASONS]
     named = len({reason["name"] for reason in parties})
     score = WEIGHT_PARTY * named + WEIGHT_PHRASE * min(MAX_PHRASES, len(counted)) + agreement_score
     return Relevance(round(score, 3), [*parties, *phrases, *agreements])

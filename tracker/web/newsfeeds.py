@@ -93,5 +93,5 @@ def fetch_now():
     run = schedules.request_run(session, FEEDS, session.get(User, current_user.id))
     session.commit()
     schedules.enqueue_run(run)
-    flash(_("The feeds will be read as soon as the worker takes it up; the results appear here."), "success")
+    flash(_("The feeds will be read as soon as the worker takes up the run; the results appear here."), "success")
     return redirect(url_for(".index"))
