@@ -1,11 +1,12 @@
-"""The news inbox's test support: a local news site serving the feeds and pages of tests/fixtures/feeds, and records
-of a feed and an inbox item for the tests that visit every page (access, accessibility, faults)."""
+"""The news inbox's test support: local web sites the app may fetch from (the feeds and pages of tests/fixtures/feeds;
+test_ingest's saved pages), and records of a feed and an inbox item for the tests that visit every page (access,
+accessibility, faults)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -42,10 +43,15 @@ class FeedSiteHandler(BaseHTTPRequestHandler):
         """Keep the test output quiet."""
 
 
+def feed_site(app: Flask) -> AbstractContextManager[str]:
+    """The local news site of feeds, which the app may fetch from; its base address."""
+    return local_site(app, FeedSiteHandler)
+
+
 @contextmanager
-def feed_site(app: Flask) -> Iterator[str]:
-    """The local news site, which the app may fetch from; its base address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FeedSiteHandler)
+def local_site(app: Flask, handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local web server answering with `handler`, which the app may fetch from; its base address."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     port = server.server_address[1]

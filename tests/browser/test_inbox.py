@@ -6,41 +6,22 @@ from __future__ import annotations
 import re
 
 from tests.inbox_support import feed_site
+from tests.web import test_ingest
 from tracker.inbox import fetch_feeds
-from tracker.models import AgreementStatus, PartyKind, PartyRole, RenewalIntent, UserRole
+from tracker.models import UserRole
 from tracker.services.inbox import add_feed
 
 from .helpers import expect
 
-AITEC_TITLE = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
+AITEC_TITLE = test_ingest.AITEC_TITLE
+# The seed story's parties and agreements (test_ingest's fixture).
+story = test_ingest.story
 AITEC_NEWS = "Kemenperin dan AITEC Korea Lanjutkan Kerja Sama Industri Cetakan"
 EV_NEWS = "Indonesia's industry ministry signs electric vehicle MoU with Korean battery maker"
 
 
-def test_triage_the_inbox(app, session, page_as, make_party, make_agreement, get_sector):
+def test_triage_the_inbox(app, session, page_as, story):
     """Dismiss the electric-vehicle news, link the moulds-and-dies article to the AITEC agreement."""
-    ministry = make_party(
-        name="Ministry of Industry of the Republic of Indonesia",
-        aliases=["Kementerian Perindustrian", "Kemenperin", "Ministry of Industry"],
-    )
-    aitec = make_party(name="AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC"])
-    korea = make_party(
-        name="Government of the Republic of Korea", kind=PartyKind.STATE, country_code="KR", aliases=["Korea Selatan"]
-    )
-    make_agreement(
-        title="MoU with Korea on renewable energy and electric vehicles",
-        status=AgreementStatus.ANNOUNCED,
-        parties=[(ministry, PartyRole.SIGNATORY), (korea, PartyRole.SIGNATORY)],
-        sectors=[get_sector("electric-vehicles")],
-    )
-    agreement = make_agreement(
-        title=AITEC_TITLE,
-        start="2006",
-        end="2018",
-        renewal_intent=RenewalIntent.INTENDED,
-        parties=[(ministry, PartyRole.SIGNATORY), (aitec, PartyRole.SIGNATORY)],
-        sectors=[get_sector("technology")],
-    )
     with feed_site(app) as site:
         add_feed(session, "Warta Industri", f"{site}/rss.xml")
         add_feed(session, "Industry Wire", f"{site}/atom.xml")
@@ -74,7 +55,7 @@ def test_triage_the_inbox(app, session, page_as, make_party, make_agreement, get
     expect(page.get_by_role("main")).to_contain_text("Nothing waits in the inbox.")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox", exact=True)).to_be_visible()
 
-    page.goto(f"/agreements/{agreement.id}")
+    page.goto(f"/agreements/{story.id}")
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name=AITEC_NEWS)).to_be_visible()
     expect(main).to_contain_text("berjalan sejak 2006")
