@@ -43,7 +43,9 @@ def fetch_feed(url: str, policy: FetchPolicy, resolver: Resolver = system_resolv
 
 def parse_feed(body: bytes, base_url: str | None = None) -> list[FeedEntry]:
     """The items of an RSS or Atom document with a link each; FetchError when it is no feed."""
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url or ""})
+    # Bytes, never a string: feedparser would fetch a string that looks like a URL itself, past every check above.
+    # It reads XML without external entities; the base address resolves relative links.
+    parsed = feedparser.parse(bytes(body), response_headers={"content-location": base_url or ""})
     if not parsed.get("version") and not parsed.entries:
         raise FetchError("not_a_feed", _("This address gives no RSS or Atom feed."))
     return [entry for entry in (_entry(item) for item in parsed.entries) if entry is not None]
