@@ -172,6 +172,15 @@ RULES: dict[str, str | UserRole] = {
     # The schedules (issue 16): their page and Run now are the admins'.
     "schedules.index": ADMIN,
     "schedules.run_now": ADMIN,
+    # The news inbox (issue 17): admins register the feeds; editors triage what they bring.
+    "newsfeeds.index": ADMIN,
+    "newsfeeds.create": ADMIN,
+    "newsfeeds.edit": ADMIN,
+    "newsfeeds.update": ADMIN,
+    "newsfeeds.fetch_now": ADMIN,
+    "inbox.index": EDITOR,
+    "inbox.review": EDITOR,
+    "inbox.dismiss": EDITOR,
     # The JSON API (tracker/api): the same rules, with the bearer token's user; its description is public.
     "api.openapi": PUBLIC,
     "api.list_agreements": VIEWER,

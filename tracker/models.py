@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -1050,3 +1051,68 @@ class SourceCheck(Base):
     chars_removed: Mapped[int | None] = mapped_column(Integer)
     # Why the fetch failed, in words ("The page was not found (404)."); empty otherwise.
     detail: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class NewsFeed(TimestampMixin, Base):
+    """An RSS or Atom feed of an outlet or a ministry's press releases that the feeds schedule reads for the inbox."""
+
+    __tablename__ = "news_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last run's counts (new, filed, skipped, failed) and, when the feed itself failed, why.
+    last_result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_error: Mapped[str] = mapped_column(String(1000), default="")
+
+    added_by: Mapped[User | None] = relationship()
+
+
+class InboxState(enum.Enum):
+    """Where a news item stands: waiting in the inbox, triaged (linked, made into a new agreement, dismissed), read
+    and left out for matching nothing, or another address of a page seen before (both kept so that the address is
+    not fetched again)."""
+
+    NEW = "new"
+    LINKED = "linked"
+    CREATED = "created"
+    DISMISSED = "dismissed"
+    UNMATCHED = "unmatched"
+    DUPLICATE = "duplicate"
+
+
+class InboxItem(Base):
+    """A news item a feed brought: its page as extracted, how well it matches what the tracker records and why.
+
+    Its normalised URL is unique, and so is its canonical URL where the page names one: an item once seen (filed,
+    triaged or left out) never comes back, whichever address the feed gives it next time.
+    """
+
+    __tablename__ = "inbox_item"
+    __table_args__ = (Index("ix_inbox_item_state_score", "state", "score"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int | None] = mapped_column(ForeignKey("news_feed.id", ondelete="SET NULL"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    url_normalized: Mapped[str] = mapped_column(String(2000), unique=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    language: Mapped[str] = mapped_column(String(16), default="")
+    # The extracted page (tracker/ingest/review.py `plain`), for the review screen; empty for unmatched items.
+    page: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    # What matched, as data the inbox words in the reader's language: [{"kind": "party", "name": ...}, ...].
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[InboxState] = mapped_column(value_enum(InboxState, "state"), default=InboxState.NEW)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id", ondelete="SET NULL"))
+
+    feed: Mapped[NewsFeed | None] = relationship()
+    triaged_by: Mapped[User | None] = relationship()

@@ -1,5 +1,6 @@
 """Schedules: periodic work the jobs worker does — the weekly digest, the nightly SQLite backup, re-checking sources,
-purging old uploads and job results — each recorded as a `schedule_run` the admin page shows (/admin/schedules).
+reading the news feeds into the inbox, purging old uploads and job results — each recorded as a `schedule_run` the
+admin page shows (/admin/schedules).
 
 Each schedule is a Huey periodic task on the app's queue (tracker/jobs.py); its cadence comes from the environment
 (TRACKER_SCHEDULE_<NAME>, read by tracker/config.py, in TRACKER_TIMEZONE: tracker/cadence.py). Every worker's
@@ -30,7 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from tracker import cadence, recheck
+from tracker import cadence, inbox, recheck
 from tracker.backup import backup_sqlite, dated_path, prune_backups, sqlite_path
 from tracker.clock import local_today
 from tracker.digest import build_digests
@@ -160,6 +161,13 @@ SCHEDULES = (
         _("Re-check sources"),
         _("Fetches the pages of sources not checked for a while and keeps a new snapshot when the text changed."),
         recheck.recheck_sources,
+        always,
+    ),
+    Schedule(
+        "feeds",
+        _("News feeds"),
+        _("Reads the news feeds and files their new items about recorded parties and agreements in the inbox."),
+        inbox.fetch_feeds,
         always,
     ),
     Schedule(

@@ -41,6 +41,7 @@ from tests.conftest import TEST_PASSWORD, postgres_url, sign_in_client
 from tests.document_support import mou_pdf
 from tests.html_forms import FormReader, form_values
 from tests.import_support import AITEC_ROW, csv_file, rows_of
+from tests.inbox_support import inbox_records
 from tracker import create_app, faults
 from tracker.db import make_engine
 from tracker.jobs import create_job
@@ -51,7 +52,9 @@ from tracker.models import (
     Change,
     Document,
     ImportPreset,
+    InboxItem,
     Job,
+    NewsFeed,
     Party,
     PartyKind,
     PartyRole,
@@ -212,6 +215,7 @@ def world(
         "inactive_user_id": inactive.id,
         "own_token_id": own_token.id,
         "feed_id": feed.id,
+        **inbox_records(session),
         # The names the URL map gives these arguments.
         "token_id": own_token.id,
         "token": feed_token,
@@ -233,6 +237,8 @@ def fingerprint(engine: Engine) -> dict[str, Any]:
             "jobs": connection.scalar(select(func.count()).select_from(Job)),
             "schedule_runs": connection.scalar(select(func.count()).select_from(ScheduleRun)),
             "documents": connection.execute(select(Document.id, Document.archived_at)).all(),
+            "news_feeds": sorted(connection.execute(select(NewsFeed.name, NewsFeed.url, NewsFeed.active)).all()),
+            "inbox": sorted(connection.execute(select(InboxItem.id, InboxItem.state)).all()),
         }
 
 
@@ -381,6 +387,14 @@ WRITES = {
     "schedule-run-now": Write("/admin/schedules", "/admin/schedules/purge/run"),
     "document-archive": Write("/agreements/{agreement_id}", "/documents/{document_id}/archive"),
     "document-fill": Write("/documents/{document_id}/suggestions", "/documents/{document_id}/fill"),
+    "news-feed-add": Write(
+        "/admin/feeds",
+        "/admin/feeds",
+        {"name": "Antara – Ekonomi", "url": "https://www.antaranews.com/rss/ekonomi.xml"},
+    ),
+    "news-feed-edit": Write("/admin/feeds/{news_feed_id}/edit", "/admin/feeds/{news_feed_id}/edit", {"name": "Warta"}),
+    "news-fetch-now": Write("/admin/feeds", "/admin/feeds/fetch"),
+    "inbox-dismiss": Write("/inbox", "/inbox/{item_id}/dismiss"),
     "non-renewal": Write(
         "/agreements/{agreement_id}/non-renewal",
         "/agreements/{agreement_id}/non-renewal",
@@ -424,6 +438,16 @@ def ingest_pasted(client: FlaskClient, world: dict[str, Any]):
     return client.post("/sources/add/confirm", data=data)
 
 
+def inbox_review(client: FlaskClient, world: dict[str, Any]):
+    """Open an inbox item's review and confirm it, linking the agreement."""
+    review = client.get(f"/inbox/{world['item_id']}/review")
+    assert review.status_code == 200
+    data = MultiDict(form_values(review.get_data(as_text=True), "/sources/add/confirm"))
+    data.setlist("link_agreements", [str(world["agreement_id"])])
+    data.setlist("create_new", [])
+    return client.post("/sources/add/confirm", data=data)
+
+
 def configured(write: Callable[[FlaskClient, dict[str, Any]], Any], **config: Any):
     """The write, made with the app so configured (a threshold that makes it a job, a sender address)."""
 
@@ -455,6 +479,7 @@ SPECIAL_WRITES: dict[str, Callable[[FlaskClient, dict[str, Any]], Any]] = {
     ),
     "import-preset": lambda client, world: import_commit(client, world, "/preset", name="Saved mapping"),
     "ingest-pasted-page": ingest_pasted,
+    "inbox-review-confirm": inbox_review,
 }
 ALL_WRITES = sorted([*WRITES, *SPECIAL_WRITES])
 

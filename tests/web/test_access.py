@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from tests.conftest import sign_in_client
+from tests.inbox_support import inbox_records
 from tracker import access, create_app
 from tracker.models import (
     AgreementRelation,
@@ -184,6 +185,15 @@ EXPECTED: dict[str, str | UserRole] = {
     # The schedules page and its Run now are the admins'.
     "schedules.index": ADMIN,
     "schedules.run_now": ADMIN,
+    # The news inbox: admins register feeds and fetch them now; editors triage the items.
+    "newsfeeds.index": ADMIN,
+    "newsfeeds.create": ADMIN,
+    "newsfeeds.edit": ADMIN,
+    "newsfeeds.update": ADMIN,
+    "newsfeeds.fetch_now": ADMIN,
+    "inbox.index": EDITOR,
+    "inbox.review": EDITOR,
+    "inbox.dismiss": EDITOR,
     # The JSON API answers the bearer token's user by the same rules; its OpenAPI document is public.
     "api.openapi": PUBLIC,
     "api.list_agreements": VIEWER,
@@ -290,6 +300,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "job_id": job.id,
         "token": token,
         "name": "purge",  # a schedule
+        **inbox_records(session),
     }
 
 

@@ -26,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.html_forms import form_values, replaced
 from tests.import_support import AITEC_ROW, csv_file, rows_of
+from tests.inbox_support import inbox_records
 from tests.web.a11y_css import (
     FOCUSED,
     MAIN_SHEET,
@@ -147,6 +148,7 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         "token": token,
         "entry_id": entry.id,
         "job_id": job.id,
+        **inbox_records(session),
     }
 
 

@@ -4,15 +4,15 @@ the AITEC agreement linked to the source and its snapshot — in the UI and thro
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from tests.inbox_support import local_site
 from tests.jobs_support import running_worker, wait_for
 from tracker.ingest.fetch.policy import policy_from_config
 from tracker.models import (
@@ -56,17 +56,9 @@ class PageHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def news_site(app) -> Iterator[str]:
     """A local web server with the fixture pages, which the app is allowed to fetch from."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    port = server.server_address[1]
-    # Only for this test: the local server is a private address on an unusual port.
-    app.config["TRACKER_FETCH_PORTS"] = f"80,443,{port}"
-    app.config["TRACKER_FETCH_ALLOWED_NETWORKS"] = "127.0.0.1/32"
-    policy_from_config(app.config)  # the settings parse
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    server.server_close()
+    with local_site(app, PageHandler) as base:
+        policy_from_config(app.config)  # the settings parse
+        yield base
 
 
 @pytest.fixture

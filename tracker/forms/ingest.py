@@ -59,6 +59,8 @@ class ReviewForm(BaseForm):
     """The user's confirmation of what the page supports."""
 
     payload = HiddenField()
+    # The inbox item the page came from (tracker/web/inbox.py), marked linked or created on confirmation.
+    inbox_item = HiddenField()
     # The suggested agreements as checkboxes (any live agreement's id is accepted), and one more by number or title.
     link_agreements = CheckboxListField(_("Link the source to these agreements"), coerce=optional_id)
     link_other = agreement_reference(_("Another agreement"))

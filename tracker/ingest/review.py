@@ -32,7 +32,7 @@ class PendingSource:
     final_url: str | None
 
 
-def _plain(extracted: Extracted) -> dict[str, Any]:
+def plain(extracted: Extracted) -> dict[str, Any]:
     """The extraction as JSON-friendly values."""
     data = dataclasses.asdict(extracted)
     for name in (*DATE_FIELDS, *DATETIME_FIELDS):
@@ -40,8 +40,9 @@ def _plain(extracted: Extracted) -> dict[str, Any]:
     return data
 
 
-def _restored(data: dict[str, Any]) -> Extracted:
-    """The extraction back from JSON-friendly values."""
+def restored(data: dict[str, Any]) -> Extracted:
+    """The extraction back from JSON-friendly values (a copy: the given dict is left as it was)."""
+    data = dict(data)
     for name in DATE_FIELDS:
         data[name] = date.fromisoformat(data[name]) if data[name] else None
     for name in DATETIME_FIELDS:
@@ -51,7 +52,7 @@ def _restored(data: dict[str, Any]) -> Extracted:
 
 def seal(pending: PendingSource, secret_key: str) -> str:
     """The pending source as a signed, compressed token for a hidden form field."""
-    body = {"extracted": _plain(pending.extracted), "method": pending.method.value, "final_url": pending.final_url}
+    body = {"extracted": plain(pending.extracted), "method": pending.method.value, "final_url": pending.final_url}
     return URLSafeTimedSerializer(secret_key, salt=SALT).dumps(body)
 
 
@@ -59,6 +60,6 @@ def unseal(token: str, secret_key: str, max_age: int = MAX_AGE_SECONDS) -> Pendi
     """Read back a token made by `seal`, refusing tampered or expired ones."""
     try:
         body = URLSafeTimedSerializer(secret_key, salt=SALT).loads(token or "", max_age=max_age)
-        return PendingSource(_restored(body["extracted"]), SnapshotMethod(body["method"]), body["final_url"])
+        return PendingSource(restored(body["extracted"]), SnapshotMethod(body["method"]), body["final_url"])
     except (BadSignature, KeyError, TypeError, ValueError) as exc:
         raise ReviewExpired(str(exc)) from exc

@@ -40,9 +40,11 @@ def register_blueprints(app: Flask) -> None:
         glossary,
         history,
         imports,
+        inbox,
         ingest,
         jobs,
         mine,
+        newsfeeds,
         outcomes,
         parties,
         schedules,
@@ -60,7 +62,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine, outcomes, sso, jobs, schedules, documents):
+    for module in (actions, mine, outcomes, sso, jobs, schedules, documents, inbox, newsfeeds):
         app.register_blueprint(module.bp)
 
 

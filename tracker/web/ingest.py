@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tracker import jobs, linkcheck
 from tracker.db import get_session
 from tracker.errors import TrackerError
+from tracker.forms.base import optional_id
 from tracker.forms.ingest import AddSourceForm, ReviewForm
 from tracker.history.recorder import ACTOR
 from tracker.i18n import _
@@ -27,7 +28,7 @@ from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_id_choices
 from tracker.queries.sources import recent_agreement_suggestions
 from tracker.queries.suggestions import Suggestions, suggest
-from tracker.services import snapshots
+from tracker.services import inbox, snapshots
 from tracker.services.ingest import ReviewDecision, recorded_source, save_review
 from tracker.services.sources import DuplicateSourceError
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
@@ -84,13 +85,17 @@ def acquire_pending(form: AddSourceForm) -> PendingSource:
     return acquire.from_paste(form.pasted.data, form.pasted_url.data or None)
 
 
-def render_review(pending: PendingSource, form: ReviewForm | None = None, status: int = 200):
-    """The review screen: the extracted source, the suggestions, and what to confirm."""
+def render_review(
+    pending: PendingSource, form: ReviewForm | None = None, status: int = 200, inbox_item: int | None = None
+):
+    """The review screen: the extracted source, the suggestions, and what to confirm (for an inbox item, marked
+    when confirmed)."""
     session = get_session()
     found = suggest(session, pending.extracted.title, pending.extracted.text)
     if form is None:
         form = ReviewForm(formdata=None)
         prefill(form, found, pending)
+        form.inbox_item.data = str(inbox_item or "")
     form.payload.data = seal(pending, current_app.config["SECRET_KEY"])
     set_choices(session, form)
     suggestions = recent_agreement_suggestions(session)
@@ -139,6 +144,8 @@ def confirm():
     decision = ReviewDecision(form.agreements_to_link(), form.note.data or "", form.new_agreement())
     try:
         source, known = save_review(session, pending, decision)
+        if item_id := optional_id(form.inbox_item.data):
+            inbox.mark_recorded(session, item_id, source.id, created=decision.new_agreement is not None)
     except DuplicateSourceError as error:
         session.rollback()
         flash(error.message, "warning")
@@ -152,6 +159,8 @@ def confirm():
         flash(_("The page's text is kept as a new snapshot of source “%(title)s”.", title=source.title), "success")
     else:
         flash(_("Source “%(title)s” recorded with its text.", title=source.title), "success")
+    if form.inbox_item.data:
+        return redirect(url_for("inbox.index"))
     return redirect(url_for("sources.detail", source_id=source.id))
 
 

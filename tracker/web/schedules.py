@@ -27,6 +27,11 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], object]] = {
     ),
     "backup": lambda counts: _("Backup %(file)s (%(size)s bytes); older backups deleted: %(deleted)s.", **counts),
     "recheck": lambda counts: recheck_summary(counts),
+    "feeds": lambda counts: _(
+        "Feeds read: %(feeds)s (failed: %(feeds_failed)s); new items: %(new)s, filed in the inbox: %(filed)s, "
+        "left out: %(unmatched)s, seen before: %(skipped)s, not fetched: %(failed)s.",
+        **counts,
+    ),
     "purge": lambda counts: _(
         "Import uploads deleted: %(uploads)s; job results deleted: %(results)s; run records deleted: %(runs)s.",
         **counts,

@@ -17,7 +17,7 @@ CHARSET = re.compile(r"[a-z0-9._:-]{1,40}")
 def page(url: str, target: Target, response: http.client.HTTPResponse, policy: FetchPolicy) -> FetchedPage:
     """The final answer, if it is a page we accept."""
     _check_status(response.status)
-    content_type, charset = _content_type_of(response)
+    content_type, charset = _content_type_of(response, policy)
     body = read_body(response, policy)
     return FetchedPage(url, target.url, response.status, content_type, charset, body)
 
@@ -41,11 +41,11 @@ def _check_status(status: int) -> None:
     raise FetchError("http_status", message, status)
 
 
-def _content_type_of(response: http.client.HTTPResponse) -> tuple[str, str | None]:
-    """The media type and charset, if the media type is a page we can read."""
+def _content_type_of(response: http.client.HTTPResponse, policy: FetchPolicy) -> tuple[str, str | None]:
+    """The media type and charset, if the media type is a page (or another type the policy accepts) we can read."""
     header = response.getheader("Content-Type") or ""
     media_type = header.split(";", 1)[0].strip().lower()
-    if media_type not in PAGE_TYPES:
+    if media_type not in PAGE_TYPES and media_type not in policy.extra_types:
         raise FetchError("content_type", _wrong_type_message(media_type))
     charset = (response.headers.get_content_charset() or "").strip().lower()
     return media_type, charset if CHARSET.fullmatch(charset) else None

@@ -40,6 +40,8 @@ class FetchPolicy:
     timeout: float = 10.0  # seconds, for the whole fetch
     max_bytes: int = 5 * MEGABYTE
     user_agent: str = "CooperationTracker/1.0"
+    # The media types accepted besides pages (HTML, plain text): feeds add XML (tracker/ingest/newsfeed.py).
+    extra_types: frozenset[str] = frozenset()
 
 
 DEFAULT_POLICY = FetchPolicy()
