@@ -87,6 +87,7 @@ def worker_database_url(url: str, worker: str) -> str:
 
 
 HYPOTHESIS_HOME = pytest.StashKey[str]()
+INSTANCE_PATCH = pytest.StashKey[pytest.MonkeyPatch]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -98,6 +99,11 @@ def pytest_configure(config: pytest.Config) -> None:
     hypothesis_home = tempfile.mkdtemp(prefix="tracker-hypothesis-")
     config.stash[HYPOTHESIS_HOME] = hypothesis_home
     set_hypothesis_home_dir(hypothesis_home)
+    # Apps built without settings of their own keep their defaults (the job queue, the debug secret key, the SQLite
+    # database) in instance/: the process's own, not the checkout's, which workers side by side would share.
+    instance = tempfile.mkdtemp(prefix="tracker-instance-")
+    patch = config.stash[INSTANCE_PATCH] = pytest.MonkeyPatch()
+    patch.setattr(Flask, "auto_find_instance_path", lambda _app: instance)
     worker, url = xdist_worker(), os.environ.get("TEST_DATABASE_URL")
     if worker and url:
         # The worker's tests, and the programs they start, see its own database (and name theirs after it); it is
@@ -111,9 +117,13 @@ WORKER_DATABASE = pytest.StashKey[str]()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Remove Hypothesis' temporary folder and the worker's database."""
+    """Remove Hypothesis' temporary folder, the instance folder and the worker's database."""
     if HYPOTHESIS_HOME in config.stash:
         shutil.rmtree(config.stash[HYPOTHESIS_HOME], ignore_errors=True)
+    if INSTANCE_PATCH in config.stash:
+        instance = Flask.auto_find_instance_path(None)  # type: ignore[arg-type]
+        config.stash[INSTANCE_PATCH].undo()
+        shutil.rmtree(instance, ignore_errors=True)
     if WORKER_DATABASE in config.stash:
         drop_postgres_database(config.stash[WORKER_DATABASE])
 
