@@ -64,12 +64,18 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_P
 	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Each pass runs on TEST_WORKERS pytest-xdist workers (TEST_WORKERS=0: one process), each worker on a database of its
+# own (tests/conftest.py). Work stealing, not --dist loadscope/loadfile: those drop the API fuzz tests' operations,
+# which share one test id (tests/api/test_fuzz.py). PYTEST_ARGS adds pytest's own options, e.g. PYTEST_ARGS=tests/unit.
+TEST_WORKERS ?= 2
+XDIST_ARGS := $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist worksteal)
+
 test-sqlite: $(VENV)/.dev translations oidc-provider
-	TEST_DATABASE_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+	TEST_DATABASE_URL= $(BIN)/python -m pytest $(XDIST_ARGS) $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.dev translations oidc-provider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		$(BIN)/python -m pytest $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest $(XDIST_ARGS) $(PYTEST_ARGS); \
 	else \
 		echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run always sets it)."; \
 	fi

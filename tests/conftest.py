@@ -1,11 +1,16 @@
-"""Shared fixtures: one migrated database per run, reset to its seed state before every test.
+"""Shared fixtures: one migrated database per run (per worker under pytest-xdist), reset to its seed state before
+every test.
 
-SQLite by default; when TEST_DATABASE_URL is set (make test, .ci/run) the same suite runs on PostgreSQL.
+SQLite by default; when TEST_DATABASE_URL is set (make test, .ci/run) the same suite runs on PostgreSQL. On one
+process that database is wiped at the start; with workers (`make test` runs TEST_WORKERS of them) each worker makes
+its own database named after it, `<database>_gw0`, ..., on the same server, and drops it at the end.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -16,7 +21,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, MetaData, event, insert, select, text
+from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from sqlalchemy import Engine, MetaData, event, insert, make_url, select, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -47,8 +54,82 @@ from tracker.urls import normalize_url
 pytest_plugins = ["tests.api_support", "tests.sso_support"]
 
 
+# Timing is no property of the code under test: on a loaded machine (CI, workers side by side) a slow example is
+# not a failure. Every test's @settings inherits this profile.
+settings.register_profile("tracker-tests", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tracker-tests")
+
+# Temporary files (tmp_path, the SQLite databases) go to memory when /dev/shm has room: the suite writes a lot.
+FAST_TEMP_ROOT = Path("/dev/shm")
+FAST_TEMP_MIN_FREE = 2 * 1024**3
+
+
+def xdist_worker() -> str | None:
+    """The pytest-xdist worker this process is ("gw0", ...), or None when the tests run in one process."""
+    return os.environ.get("PYTEST_XDIST_WORKER") or None
+
+
+def fast_temp_root() -> Path | None:
+    """/dev/shm when it is there, writable and has room, else None (the system's temporary folder)."""
+    try:
+        usage = shutil.disk_usage(FAST_TEMP_ROOT)
+    except OSError:
+        return None
+    if not os.access(FAST_TEMP_ROOT, os.W_OK | os.X_OK) or usage.free < FAST_TEMP_MIN_FREE:
+        return None
+    return FAST_TEMP_ROOT
+
+
+def worker_database_url(url: str, worker: str) -> str:
+    """The worker's own database on the server of `url`: <database>_<worker>."""
+    server = make_url(url)
+    return server.set(database=f"{server.database}_{worker}").render_as_string(hide_password=False)
+
+
+HYPOTHESIS_HOME = pytest.StashKey[str]()
+INSTANCE_PATCH = pytest.StashKey[pytest.MonkeyPatch]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary files in memory where possible, Hypothesis' files among them, and a database per worker."""
+    root = fast_temp_root()
+    if root:
+        tempfile.tempdir = str(root)  # read by pytest's basetemp (tmp_path) and by every tempfile call
+    # Hypothesis keeps its example database and caches in .hypothesis/ of the current folder: not in the checkout.
+    hypothesis_home = tempfile.mkdtemp(prefix="tracker-hypothesis-")
+    config.stash[HYPOTHESIS_HOME] = hypothesis_home
+    set_hypothesis_home_dir(hypothesis_home)
+    # Apps built without settings of their own keep their defaults (the job queue, the debug secret key, the SQLite
+    # database) in instance/: the process's own, not the checkout's, which workers side by side would share.
+    instance = tempfile.mkdtemp(prefix="tracker-instance-")
+    patch = config.stash[INSTANCE_PATCH] = pytest.MonkeyPatch()
+    patch.setattr(Flask, "auto_find_instance_path", lambda _app: instance)
+    worker, url = xdist_worker(), os.environ.get("TEST_DATABASE_URL")
+    if worker and url:
+        # The worker's tests, and the programs they start, see its own database (and name theirs after it); it is
+        # there from the start, as TEST_DATABASE_URL is for one process (tests connect to it to make others).
+        os.environ["TEST_DATABASE_URL"] = worker_url = worker_database_url(url, worker)
+        create_postgres_database(worker_url)
+        config.stash[WORKER_DATABASE] = worker_url
+
+
+WORKER_DATABASE = pytest.StashKey[str]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove Hypothesis' temporary folder, the instance folder and the worker's database."""
+    if HYPOTHESIS_HOME in config.stash:
+        shutil.rmtree(config.stash[HYPOTHESIS_HOME], ignore_errors=True)
+    if INSTANCE_PATCH in config.stash:
+        instance = Flask.auto_find_instance_path(None)  # type: ignore[arg-type]
+        config.stash[INSTANCE_PATCH].undo()
+        shutil.rmtree(instance, ignore_errors=True)
+    if WORKER_DATABASE in config.stash:
+        drop_postgres_database(config.stash[WORKER_DATABASE])
+
+
 def postgres_url() -> str | None:
-    """The PostgreSQL database to test against, if any."""
+    """The PostgreSQL database to test against, if any (under pytest-xdist, the worker's own)."""
     return os.environ.get("TEST_DATABASE_URL") or None
 
 
@@ -61,14 +142,51 @@ def wipe_postgres(url: str) -> None:
     engine.dispose()
 
 
+def maintenance_engine(url: str) -> Engine:
+    """An autocommit engine on the server's `postgres` database: CREATE/DROP DATABASE run outside transactions."""
+    server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    return make_engine(server).execution_options(isolation_level="AUTOCOMMIT")
+
+
+def create_postgres_database(url: str) -> None:
+    """Make the database of `url` anew (a leftover of an interrupted run is dropped first).
+
+    Its commits do not wait for the disk (synchronous_commit off): a crash may lose the last ones, which a throwaway
+    test database can afford, and the suite commits thousands of times.
+    """
+    name = make_url(url).database
+    engine = maintenance_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    finally:
+        engine.dispose()
+
+
+def drop_postgres_database(url: str) -> None:
+    """Drop the database of `url`, disconnecting whoever is still on it."""
+    engine = maintenance_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database migrated to head by Alembic, shared by the run."""
+    """A database migrated to head by Alembic, shared by the run (by the worker's tests under pytest-xdist).
+
+    SQLite: a file in the run's (worker's) temporary folder. PostgreSQL: TEST_DATABASE_URL wiped on one process;
+    under pytest-xdist the worker's own database, new (pytest_configure).
+    """
     url = postgres_url()
-    if url:
-        wipe_postgres(url)
-    else:
+    if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif not xdist_worker():
+        wipe_postgres(url)
     migrate.upgrade(url)
     return url
 
@@ -111,7 +229,7 @@ def app(
     database_url: str, engine: Engine, seed_rows: dict[str, list[dict[str, Any]]], tmp_path: Path
 ) -> Iterator[Flask]:
     """The application on the fresh test database; background jobs queue in the test's folder (no worker runs
-    them unless the test starts one, tests/web/test_jobs.py)."""
+    them unless the test starts one, tests/web/test_jobs.py), and uploaded imports wait there (not in instance/)."""
     reset_database(engine, seed_rows)
     app = create_app(
         {
@@ -122,6 +240,7 @@ def app(
             "TRACKER_JOBS_URL": f"sqlite:///{tmp_path / 'queue.sqlite'}",
             "TRACKER_JOBS_DIR": str(tmp_path / "job-results"),
             "TRACKER_DOCUMENTS_DIR": str(tmp_path / "documents"),
+            "TRACKER_IMPORT_DIR": str(tmp_path / "imports"),
         }
     )
     yield app
