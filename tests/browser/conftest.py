@@ -90,6 +90,9 @@ def live_server(app: Flask, database_url: str) -> Iterator[str]:
     jobs = {key: app.config[key] for key in folders}
     served = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-tests", **jobs})
     server = make_server("127.0.0.1", 0, served, threaded=True)
+    # Request threads are kept track of (socketserver joins them at server_close), so that a request still being
+    # answered when the test ends (the favicon's file) finishes before the app is taken apart.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
