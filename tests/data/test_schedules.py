@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -284,7 +284,7 @@ def test_the_purge_deletes_old_uploads_expired_job_results_and_old_run_records(a
 
 
 def test_a_slot_runs_once_however_often_it_is_fired(app, engine):
-    now = utcnow()
+    now = datetime(2026, 12, 6, 10, 20, tzinfo=UTC)  # in the slot of 10:15 (hourly :15), whatever the clock says
     assert run_due(app, "purge", now) is not None
     assert run_due(app, "purge", now + timedelta(seconds=50)) is None  # a second worker, a minute later
     assert [run.state for run in runs(engine)] == [ScheduleRunState.DONE]
