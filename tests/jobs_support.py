@@ -51,16 +51,14 @@ def wait_for(condition: Callable[[], Any], what: str, seconds: float = DEADLINE)
     pytest.fail(f"Timed out waiting for {what}")
 
 
-def queue_url_for(kind: str, tmp_path: Path, redis_url: str, empty: bool = False) -> str:
-    """A test's queue URL: a SQLite file in its folder, or the Redis database `redis_url` (emptied first if asked)."""
+def queue_url_for(kind: str, tmp_path: Path, redis_url: str) -> str:
+    """A test's queue URL: a SQLite file in its folder, or the Redis database `redis_url`. The Redis database is
+    never emptied: each test names a queue of its own (TRACKER_JOBS_QUEUE), so tests of parallel workers sharing the
+    database never see, run or flush each other's jobs."""
     if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'queue.sqlite'}"
     try:
-        server = redis.Redis.from_url(redis_url)
-        if empty:
-            server.flushdb()
-        else:
-            server.ping()
+        redis.Redis.from_url(redis_url).ping()
     except redis.ConnectionError:
         pytest.fail("Redis is not answering at 127.0.0.1:6379 (start it: redis-server --daemonize yes)")
     return redis_url

@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from http.server import ThreadingHTTPServer
@@ -54,8 +55,8 @@ REDIS_URL = "redis://127.0.0.1:6379/7"
 
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The queue's URL: a SQLite file, or Redis database 7, emptied first."""
-    return queue_url_for(request.param, tmp_path, REDIS_URL, empty=True)
+    """The queue's URL: a SQLite file, or Redis database 7 (the test's queue has a name of its own)."""
+    return queue_url_for(request.param, tmp_path, REDIS_URL)
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def jobs_config(queue_url: str, tmp_path: Path) -> dict[str, Any]:
     """The test's queue, results and upload folders; files of more than 3 rows are imported by a job."""
     return {
         "TRACKER_JOBS_URL": queue_url,
-        "TRACKER_JOBS_QUEUE": "tracker-import-test",
+        "TRACKER_JOBS_QUEUE": f"tracker-import-test-{uuid.uuid4().hex}",
         "TRACKER_JOBS_DIR": str(tmp_path / "results"),
         "TRACKER_IMPORT_DIR": str(tmp_path / "imports"),
         "TRACKER_IMPORT_JOB_ROWS": 3,
