@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,6 +50,21 @@ def wait_for(condition: Callable[[], Any], what: str, seconds: float = DEADLINE)
             return value
         time.sleep(0.02)  # a poll's pause, not a synchronisation: the condition decides
     pytest.fail(f"Timed out waiting for {what}")
+
+
+# The Redis server CI machines run; tests share its database, each under a queue name of its own.
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def job_settings(queue_url: str, tmp_path: Path, **settings: Any) -> dict[str, Any]:
+    """A test's job settings: its queue (a fresh name, so parallel workers' tests never meet), its results folder,
+    and the test's own `settings` (thresholds, folders)."""
+    return {
+        "TRACKER_JOBS_URL": queue_url,
+        "TRACKER_JOBS_QUEUE": f"tracker-test-{uuid.uuid4().hex}",
+        "TRACKER_JOBS_DIR": str(tmp_path / "results"),
+        **settings,
+    }
 
 
 def queue_url_for(kind: str, tmp_path: Path, redis_url: str) -> str:

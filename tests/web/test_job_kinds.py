@@ -16,7 +16,6 @@ import os
 import re
 import signal
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from http.server import ThreadingHTTPServer
@@ -38,8 +37,10 @@ from tests.html_forms import form_values
 from tests.import_support import AITEC_ROW, csv_file, generated_rows, rows_of
 from tests.jobs_support import (
     DEADLINE,
+    REDIS_URL,
     finished,
     job_of,
+    job_settings,
     jobs_app,
     queue_url_for,
     running_worker,
@@ -50,25 +51,17 @@ from tests.web.test_ingest import SEED_PAGE, PageHandler
 from tracker import jobs
 from tracker.models import Agreement, Change, Job, JobState, Sector, SourceSnapshot, User, UserRole, utcnow
 
-REDIS_URL = "redis://127.0.0.1:6379/7"
-
 
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The queue's URL: a SQLite file, or Redis database 7 (the test's queue has a name of its own)."""
+    """The queue's URL: a SQLite file, or the Redis server the CI machines run."""
     return queue_url_for(request.param, tmp_path, REDIS_URL)
 
 
 @pytest.fixture
 def jobs_config(queue_url: str, tmp_path: Path) -> dict[str, Any]:
     """The test's queue, results and upload folders; files of more than 3 rows are imported by a job."""
-    return {
-        "TRACKER_JOBS_URL": queue_url,
-        "TRACKER_JOBS_QUEUE": f"tracker-import-test-{uuid.uuid4().hex}",
-        "TRACKER_JOBS_DIR": str(tmp_path / "results"),
-        "TRACKER_IMPORT_DIR": str(tmp_path / "imports"),
-        "TRACKER_IMPORT_JOB_ROWS": 3,
-    }
+    return job_settings(queue_url, tmp_path, TRACKER_IMPORT_DIR=str(tmp_path / "imports"), TRACKER_IMPORT_JOB_ROWS=3)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import signal
-import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,8 +21,10 @@ from sqlalchemy import Engine, insert, select
 
 from tests.jobs_support import (
     DEADLINE,
+    REDIS_URL,
     finished,
     job_of,
+    job_settings,
     jobs_app,
     queue_url_for,
     running_worker,
@@ -33,8 +34,6 @@ from tests.jobs_support import (
 from tracker import jobs
 from tracker.models import Agreement, Job, JobState, UserRole, utcnow
 from tracker.services.archive import archive
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -46,12 +45,7 @@ def queue_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def jobs_config(queue_url: str, tmp_path: Path) -> dict[str, Any]:
     """Job settings of a test: its own queue (a fresh name in Redis), results folder, and a threshold of 3 rows."""
-    return {
-        "TRACKER_JOBS_URL": queue_url,
-        "TRACKER_JOBS_QUEUE": f"tracker-test-{uuid.uuid4().hex}",
-        "TRACKER_JOBS_DIR": str(tmp_path / "results"),
-        "TRACKER_EXPORT_JOB_ROWS": 3,
-    }
+    return job_settings(queue_url, tmp_path, TRACKER_EXPORT_JOB_ROWS=3)
 
 
 @pytest.fixture
