@@ -220,6 +220,42 @@ class SourceKind(enum.Enum):
     OTHER = "other"
 
 
+class CitedFact(enum.Enum):
+    """A fact of an agreement's record that a source or document can be cited for (issue 17)."""
+
+    PARTY = "party"
+    SIGNED = "signed"
+    START = "start"
+    END = "end"
+    STATUS = "status"
+    RENEWAL_INTENT = "renewal_intent"
+    INSTRUMENT = "instrument"
+    TERMS = "terms"
+
+
+class CitationStance(enum.Enum):
+    """Whether the cited passage bears out the recorded value or says something else."""
+
+    SUPPORTS = "supports"
+    DIFFERS = "differs"
+
+
+class EvidenceLevel(enum.Enum):
+    """The strongest kind of evidence an agreement's supporting citations come from, weakest first."""
+
+    NONE = "none"
+    NEWS = "news"
+    OFFICIAL = "official"
+    SIGNED_TEXT = "signed_text"
+
+
+class ConflictState(enum.Enum):
+    """Whether a disagreement between the evidence and the record is still open."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
 class TimestampMixin:
     """Created and last-updated times, set by the ORM."""
 
@@ -433,6 +469,8 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
             "start_on",
             postgresql_include=["id"],
         ),
+        # The agreements still needing a source (`evidence=none`) and the evidence facet (0028).
+        Index("ix_agreement_evidence", "evidence", "archived_at"),
         # The dashboard's implemented agreements per partner country start from the implemented live ones (0021).
         Index("ix_agreement_implementation", "implementation", "archived_at", postgresql_include=["id"]),
         # The list's default order (last updated first); with `archived_at` it also counts live agreements
@@ -519,6 +557,10 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     # Who answers for the agreement (issue 15): a responsible officer and a responsible unit on the home side.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    # The strongest evidence among the supporting citations (issue 17): derived, kept by services/evidence.py.
+    evidence: Mapped[EvidenceLevel] = mapped_column(
+        value_enum(EvidenceLevel, "evidence"), default=EvidenceLevel.NONE, server_default=EvidenceLevel.NONE.value
+    )
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     unit: Mapped[Party | None] = relationship(foreign_keys=[unit_id])
     actions: Mapped[list[FollowUpAction]] = relationship(
@@ -531,6 +573,9 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         order_by=lambda: (Document.dated_on.is_(None), Document.dated_on, Document.id),
     )
 
+    citations: Mapped[list[Citation]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", order_by=lambda: Citation.id
+    )
     sectors: Mapped[list[Sector]] = relationship(
         secondary=agreement_sector, back_populates="agreements", order_by="Sector.name"
     )
@@ -708,6 +753,78 @@ class Document(ArchivableMixin, Base):
     @dated.setter
     def dated(self, value: PartialDate | None) -> None:
         self.dated_on, self.dated_precision = (value.value, value.precision) if value else (None, None)
+
+
+class Citation(TimestampMixin, Base):
+    """One fact of an agreement cited to a source or a document, with the passage that says it.
+
+    A party's citation names the party (its link to the agreement is the fact); the others name the fact alone.
+    `snapshot_id` is the kept text of the source the quote was read against, so the mark opens the evidence even
+    after the page changed or died; `quote_found` says whether the quote is in that text (or the document's).
+    """
+
+    __tablename__ = "citation"
+    __table_args__ = (
+        CheckConstraint("(source_id IS NULL) <> (document_id IS NULL)", name="one_origin"),
+        CheckConstraint("(fact = 'party') = (party_id IS NOT NULL)", name="party_fact"),
+        Index("ix_citation_agreement_id", "agreement_id", "fact"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
+    fact: Mapped[CitedFact] = mapped_column(value_enum(CitedFact, "fact"))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="RESTRICT"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id", ondelete="RESTRICT"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="RESTRICT"), index=True)
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("source_snapshot.id", ondelete="RESTRICT"))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    stance: Mapped[CitationStance] = mapped_column(
+        value_enum(CitationStance, "stance"), default=CitationStance.SUPPORTS
+    )
+    # What the passage says instead, in the person's words, when it differs from the record ("KITECH", "2006–2016").
+    says: Mapped[str] = mapped_column(String(500), default="")
+    quote_found: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="citations")
+    party: Mapped[Party | None] = relationship()
+    source: Mapped[Source | None] = relationship()
+    document: Mapped[Document | None] = relationship()
+    snapshot: Mapped[SourceSnapshot | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class Conflict(TimestampMixin, Base):
+    """A disagreement about one fact of an agreement between its record and its evidence, or between sources.
+
+    `claims` holds who says what ([{"origin": "record"|"source"|"document", "id": …, "label": …, "value": …}]) as
+    detected; `fingerprint` identifies that disagreement, so a resolved one stays resolved until the evidence says
+    something new. Resolving records which claim was preferred and why.
+    """
+
+    __tablename__ = "conflict"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "fact", "fingerprint"),
+        Index("ix_conflict_state_detected", "state", "detected_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
+    fact: Mapped[str] = mapped_column(String(32))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    claims: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[ConflictState] = mapped_column(value_enum(ConflictState, "state"), default=ConflictState.OPEN)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Whether the evidence still disagrees this way (a later detection may no longer find it).
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    # The preferred claim: "record", "source:<id>" or "document:<id>".
+    preferred: Mapped[str] = mapped_column(String(40), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    agreement: Mapped[Agreement] = relationship()
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
 
 
 class AgreementParty(Base):

@@ -29,3 +29,29 @@ def shorten(text: str, limit: int) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:-–—") + "…"
+
+
+# Quotation marks and apostrophes of every style read as none, dashes as a hyphen, when a quote is looked up.
+QUOTE_MARKS = str.maketrans(dict.fromkeys("\"'“”„‟‘’‚‛«»‹›「」") | dict.fromkeys("‐‑‒–—―", "-"))
+# Where a quote leaves words out ("… selama 12 tahun"), its parts are looked up in order.
+ELLIPSIS = ("…", "[…]", "[...]", "...")
+
+
+def quote_key(text: str) -> str:
+    """The comparison form of a quoted passage: folded, without quotation marks, whitespace collapsed."""
+    return " ".join(fold(text).translate(QUOTE_MARKS).split())
+
+
+def contains_quote(text: str, quote: str) -> bool:
+    """Whether the passage is in the text, whatever its quotation marks, case, accents and line breaks; parts left
+    out with an ellipsis may be anything, the rest must come in order."""
+    for mark in ELLIPSIS[1:]:
+        quote = quote.replace(mark, ELLIPSIS[0])
+    parts = [key for key in (quote_key(part) for part in quote.split(ELLIPSIS[0])) if key]
+    haystack, position = quote_key(text), 0
+    for part in parts:
+        found = haystack.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return bool(parts)

@@ -33,7 +33,7 @@ from tracker.history.recorder import (
     is_deletion,
 )
 from tracker.history.text import field_label, summarize
-from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction, Document
+from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction, Citation, Document
 
 __all__ = [
     "LABEL_ATTRIBUTES",
@@ -157,6 +157,8 @@ def after_flush(session: Session, _context: Any) -> None:
     for kind, row in session.info.pop(LINKS, []):
         if isinstance(row, AgreementSource):
             recorder.source_link(kind, row)
+        elif isinstance(row, Citation):
+            recorder.citation(kind, row)
         else:
             recorder.relation(kind, row)
     entries = recorder.finish()
@@ -236,7 +238,7 @@ ACTIVE_HISTORY = [
     for model in RECORD_TYPES
     for attribute in inspect(model).column_attrs
     if attribute.key not in SKIPPED_COLUMNS or attribute.key == "archived_at"
-] + [AgreementSource.note]
+] + [AgreementSource.note, Citation.quote, Citation.stance, Citation.says]
 for _attribute in ACTIVE_HISTORY:
     event.listen(_attribute, "set", keep_replaced_value, active_history=True)
 
@@ -244,7 +246,7 @@ for _attribute in ACTIVE_HISTORY:
 LINK_LISTENERS = {
     name: note_link(name.removeprefix("after_")) for name in ("after_insert", "after_update", "after_delete")
 }
-for _model in (AgreementSource, AgreementRelation):
+for _model in (AgreementSource, AgreementRelation, Citation):
     for _name, _listener in LINK_LISTENERS.items():
         event.listen(_model, _name, _listener)
 

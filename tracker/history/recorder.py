@@ -18,6 +18,7 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     ChangeAction,
+    Citation,
     Document,
     FollowUpAction,
     GlossaryEntry,
@@ -68,9 +69,9 @@ REFERENCE_COLUMNS: dict[str, tuple[str, type]] = {
 }
 
 # Bookkeeping or derived columns, and archiving, which is a change of its own kind; a document's text is read from
-# its file (kept under its SHA-256), not typed.
+# its file (kept under its SHA-256), not typed; an agreement's evidence level follows from its citations.
 SKIPPED_COLUMNS = frozenset(
-    {"id", "created_at", "updated_at", "version", "archived_at", "archived_by_id", "url_normalized", "text"}
+    {"id", "created_at", "updated_at", "version", "archived_at", "archived_by_id", "url_normalized", "text", "evidence"}
 )
 # Each partial date is two columns, recorded as one field at its known precision.
 PARTIAL_DATES: dict[type, tuple[str, ...]] = {
@@ -94,6 +95,9 @@ RELATION_WORDS: dict[RelationKind, tuple[str, str]] = {
 
 # Key in `Session.info` of the signed-in user, set by the boundary (tracker.auth.enforce_access).
 ACTOR = "actor_id"
+
+# A citation's fields whose change is recorded on its agreement (the origin and fact name the citation).
+CITATION_FIELDS = ("quote", "stance", "says")
 
 UNKNOWN: Any = object()  # a version still to be looked up
 
@@ -339,6 +343,35 @@ class Recorder:
         action, pair = linking("insert" if archiving is None else "delete")
         changes = {"document": pair(values.get("filename"))}
         self.add_on(Agreement, values.get("agreement_id"), None, action, changes, values.get("filename"))
+
+    def citation(self, kind: str, citation: Citation) -> None:
+        """A fact cited, its citation changed or removed: on the agreement, named by the fact and the origin."""
+        state = inspect(citation)
+        values = state.dict
+        fact = plain(values.get("fact"))
+        if values.get("document_id") is not None:
+            origin = self.name(Document, values.get("document_id"), values.get("document"), prefix=f"{fact}: ")
+        else:
+            origin = self.name(Source, values.get("source_id"), values.get("source"), prefix=f"{fact}: ")
+        agreement_id = values.get("agreement_id")
+        if kind == "update":
+            changes = {
+                key: [plain(_before(state.attrs[key].history)), plain(_after(state.attrs[key].history))]
+                for key in CITATION_FIELDS
+                if state.attrs[key].history.has_changes()
+            }
+            changes = {key: pair for key, pair in changes.items() if pair[0] != pair[1]}
+            if changes:
+                self.add_on(Agreement, agreement_id, None, ChangeAction.UPDATE, changes, origin)
+            return
+        action, pair = linking(kind)
+        changes = {"citation": pair(origin)}
+        if values.get("party_id") is not None:
+            changes["party"] = pair(self.name(Party, values.get("party_id"), values.get("party")))
+        for key in ("quote", "stance", "says"):
+            if values.get(key):
+                changes[key] = pair(plain(values.get(key)))
+        self.add_on(Agreement, agreement_id, None, action, changes, origin)
 
     def relation(self, kind: str, relation: AgreementRelation) -> None:
         """A relation between two agreements made or removed, on both."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tracker.history.recorder import DELETED, Entry, is_deletion
+from tracker.history.recorder import CITATION_FIELDS, DELETED, Entry, is_deletion
 from tracker.i18n import _
 from tracker.models import ChangeAction
 from tracker.records.agreement import AgreementData
@@ -37,6 +37,12 @@ FIELD_LABELS: dict[str, object] = {
     "sha256": _("SHA-256"),
     "dated": _("document date"),
     "uploaded_by": _("uploaded by"),
+    # A fact cited to a source or document (issue 17).
+    "citation": _("citation"),
+    "party": _("party"),
+    "quote": _("quote"),
+    "stance": _("what the passage says"),
+    "says": _("what it says instead"),
     DELETED: _("deleted"),
 }
 
@@ -57,6 +63,8 @@ LINK_SUMMARIES: dict[tuple[ChangeAction, str], Callable[[Any], object]] = {
     (ChangeAction.UNLINK, "relation"): lambda name: _("Relation removed: %(name)s", name=name),
     (ChangeAction.LINK, "document"): lambda name: _("Document attached: “%(name)s”", name=name),
     (ChangeAction.UNLINK, "document"): lambda name: _("Document archived: “%(name)s”", name=name),
+    (ChangeAction.LINK, "citation"): lambda name: _("Cited %(name)s", name=name),
+    (ChangeAction.UNLINK, "citation"): lambda name: _("Citation removed: %(name)s", name=name),
 }
 
 
@@ -72,6 +80,8 @@ def summarize(entry: Entry) -> str:
         text = entry.summary
     elif action is ChangeAction.UPDATE and keys == ["source note"] and entry.subject:
         text = _("Edited the note on source “%(name)s”", name=entry.subject)
+    elif action is ChangeAction.UPDATE and entry.subject and set(keys) <= set(CITATION_FIELDS):
+        text = _("Edited the citation %(name)s", name=entry.subject)
     elif action is ChangeAction.UPDATE:
         text = _("Edited %(fields)s", fields=", ".join(field_label(key) for key in keys))
     else:

@@ -17,6 +17,7 @@ from tracker.records import agreement as agreement_contract
 from tracker.records.source import check_language
 from tracker.services.agreements import update_agreement
 from tracker.services.archive import archive
+from tracker.services.citations import refresh_evidence
 
 # Characters a file name keeps none of (a header or a log line would break on them).
 CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
@@ -102,8 +103,10 @@ def _filename(name: str) -> str:
 
 
 def archive_document(session: Session, document: Document) -> None:
-    """Take the document off the agreement's list and its search text; its row, file and history stay."""
+    """Take the document off the agreement's list and its search text; its row, file and history stay. Citations of
+    it stay too, but no longer count for the agreement's evidence level."""
     archive(session, document)
+    refresh_evidence(session, [document.agreement_id])
 
 
 def fill_from_document(

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
 from tracker.errors import DuplicateError, InUseError
-from tracker.i18n import _
-from tracker.models import Agreement, AgreementSource, Source
+from tracker.i18n import _, _n
+from tracker.models import Agreement, AgreementSource, Citation, Source
 from tracker.records import source as source_contract
 from tracker.records.problems import raise_problems
 from tracker.records.source import SourceData
 from tracker.services.archive import archive, restore
+from tracker.services.citations import citing_agreements, refresh_evidence
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
 from tracker.urls import InvalidURLError, normalize_url
@@ -121,10 +122,13 @@ def create_source(session: Session, data: SourceData) -> Source:
 def update_source(session: Session, source: Source, data: SourceData, expected_version: int | None = None) -> Source:
     """Change a source; its URL may not become one another source has; ConflictError if saved meanwhile."""
     data, normalized = _checked(data)
+    kind = source.kind
     with versioned_update(session, source, expected_version):
         _refuse_known_url(session, data.url, exclude_id=source.id)
         with _url_guard(session, normalized, exclude_id=source.id):
             _apply(source, data, normalized)
+    if source.kind is not kind:  # a news report found to be a press release: the citing agreements' evidence moves
+        refresh_evidence(session, citing_agreements(session, source_id=source.id))
     return source
 
 
@@ -218,6 +222,15 @@ def update_link_note(session: Session, link: AgreementSource, note: str) -> Agre
 
 
 def unlink_source(session: Session, link: AgreementSource) -> None:
-    """Remove a link; the agreement and the source stay."""
+    """Remove a link; the agreement and the source stay. Refused while the agreement cites the source for a fact."""
+    cited = select(func.count()).where(Citation.agreement_id == link.agreement_id, Citation.source_id == link.source_id)
+    count = session.scalar(cited) or 0
+    if count:
+        message = _n(
+            "The agreement cites this source for %(num)d fact: remove that citation first.",
+            "The agreement cites this source for %(num)d facts: remove those citations first.",
+            count,
+        )
+        raise InUseError(str(message))
     session.delete(link)
     session.flush()
