@@ -25,7 +25,18 @@ from sqlalchemy.orm import Session
 from tests.conftest import reset_database
 from tracker import create_app
 from tracker.dates import PartialDate
-from tracker.models import Agreement, AgreementSource, InstrumentType, Party, RenewalIntent, Sector, Source
+from tracker.models import (
+    Agreement,
+    AgreementSource,
+    Change,
+    CitedFact,
+    EvidenceLevel,
+    InstrumentType,
+    Party,
+    RenewalIntent,
+    Sector,
+    Source,
+)
 from tracker.queries.agreements import AgreementFilters, search_agreements
 from tracker.urls import normalize_url
 
@@ -294,6 +305,24 @@ def test_quotes_are_the_notes_of_the_links(db):
         assert link.note == row["Quote"], row["No."]
     multiline = [row for row in quoted if "\n" in row["Quote"]]
     assert len(multiline) >= 3
+
+
+def test_quotes_cite_the_facts_they_state(db):
+    first = agreement(db, ROWS[0]["Judul"])  # "Kerja sama dengan AITEC sudah berjalan sejak 2006, …"
+    cited = {(citation.fact, citation.party.name if citation.party else None) for citation in first.citations}
+    assert cited == {(CitedFact.START, None), (CitedFact.PARTY, "AITEC Co., Ltd")}
+    assert {citation.source.url_normalized for citation in first.citations} == {normalize_url(TIRTO)}
+    assert all(citation.quote == ROWS[0]["Quote"] for citation in first.citations)
+    # "Kerja sama diperpanjang hingga 2018": the end, and the renewal intended.
+    second = agreement(db, ROWS[1]["Judul"])
+    assert {citation.fact for citation in second.citations} == {CitedFact.END, CitedFact.RENEWAL_INTENT}
+    assert (first.evidence, second.evidence) == (EvidenceLevel.NEWS, EvidenceLevel.NEWS)
+    unquoted = [row for row in ROWS if not row["Quote"] and row["Source URL"]]
+    assert unquoted and all(agreement(db, row["Judul"]).evidence is EvidenceLevel.NONE for row in unquoted)
+    history = db.scalars(
+        select(Change).where(Change.record_type == "agreement", Change.record_id == first.id)
+    ).one()
+    assert history.changes["citations"] == [None, ["party: AITEC Co., Ltd", "start"]]
 
 
 def test_sources_are_described_by_their_columns_and_each_article_is_one_source(db):

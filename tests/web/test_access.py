@@ -19,6 +19,8 @@ from tests.inbox_support import inbox_records
 from tracker import access, create_app
 from tracker.models import (
     AgreementRelation,
+    Citation,
+    CitedFact,
     Document,
     FollowUpAction,
     GlossaryEntry,
@@ -212,6 +214,11 @@ EXPECTED: dict[str, str | UserRole] = {
     "api.create_action": EDITOR,
     "api.update_action": EDITOR,
     "api.cancel_action": EDITOR,
+    "api.list_citations": VIEWER,
+    "api.get_citation": VIEWER,
+    "api.create_citation": EDITOR,
+    "api.update_citation": EDITOR,
+    "api.delete_citation": EDITOR,
     "api.list_documents": VIEWER,
     "api.get_document": VIEWER,
     "api.download_document": VIEWER,
@@ -274,7 +281,8 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     document = Document(
         agreement=agreement, filename="MoU.pdf", media_type="application/pdf", size=5, sha256="0" * 64, text="MoU"
     )
-    session.add_all([relation, action, document])
+    citation = Citation(agreement=agreement, fact=CitedFact.START, source=source, quote="since 2006")
+    session.add_all([relation, action, document, citation])
     session.commit()
     target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
     preset = ImportPreset(name="Access test", mapping={})
@@ -292,6 +300,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "relation_id": relation.id,
         "action_id": action.id,
         "document_id": document.id,
+        "citation_id": citation.id,
         "user_id": target.id,
         "token_id": create_token(session, target)[0].id,
         "preset_id": preset.id,

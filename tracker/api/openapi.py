@@ -7,6 +7,7 @@ accepted), and the tests (every response is checked against the schema documente
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -17,7 +18,10 @@ from tracker.models import (
     MAX_ID,
     AgreementStatus,
     AutoRenewal,
+    CitationStance,
+    CitedFact,
     DocumentKind,
+    EvidenceLevel,
     ImplementationStatus,
     InstrumentType,
     NoticeParty,
@@ -31,6 +35,7 @@ from tracker.queries.agreements import SortOrder
 from tracker.queries.sources import SORTS
 from tracker.records.action import ActionData
 from tracker.records.agreement import MAX_PARTIES, MAX_SECTORS, AgreementData
+from tracker.records.citation import CitationData
 from tracker.records.fields import Kind, Spec, max_length, plain_specs, reference_specs, spec_of
 from tracker.records.party import PartyData
 from tracker.records.sector import SectorData
@@ -246,6 +251,11 @@ AGREEMENT = output(
             "additionalProperties": False,
             "description": "The term running today, computed from the terms: its end and the last day to give notice.",
         },
+        "evidence": {
+            "enum": values(EvidenceLevel),
+            "description": "The strongest evidence among the supporting citations: signed_text (a signed text), "
+            "official (an official statement or document), news (a news report) or none.",
+        },
         "version": {"type": "integer", "minimum": 1},
     },
     "A cooperation agreement.",
@@ -262,7 +272,7 @@ AGREEMENT_INPUT = input_schema(
         "parties": {"type": "array", "items": ref("AgreementPartyInput"), "maxItems": MAX_PARTIES},
     },
     required_names(AgreementData),
-    (*READ_ONLY_COMMON, "sources", "current_term"),
+    (*READ_ONLY_COMMON, "sources", "current_term", "evidence"),
     "An agreement as written: PUT replaces every field, missing optional ones become empty.",
 )
 
@@ -519,6 +529,39 @@ def page_of(item: str) -> Schema:
     )
 
 
+# A fact of an agreement cited to one of its sources or documents (issue 17).
+CITATION_WRITABLE: dict[str, Schema] = {
+    "fact": {"enum": values(CitedFact), "description": "The fact cited; a party's citation names the party."},
+    "party_id": nullable(an_id("The party a party's citation is about (one the record names).")),
+    "source_id": nullable(an_id("A source linked to the agreement; or give document_id.")),
+    "document_id": nullable(an_id("A live document of the agreement; or give source_id.")),
+    "quote": text(max_length(CitationData, "quote"), "The passage that says it."),
+    "stance": {
+        "enum": values(CitationStance),
+        "default": "supports",
+        "description": "supports: the passage bears out the record; differs: it says something else (in says).",
+    },
+    "says": text(max_length(CitationData, "says"), "What the passage says instead, when it differs."),
+}
+CITATION = output(
+    {
+        "id": an_id(),
+        "agreement_id": an_id("The agreement whose fact is cited."),
+        **CITATION_WRITABLE,
+        "snapshot_id": nullable(an_id("The kept text of the source the quote was read against.")),
+        "quote_found": {"type": "boolean", "description": "Whether the quote is in that text (or the document's)."},
+        "created_at": TIMESTAMP,
+        "updated_at": TIMESTAMP,
+    },
+    "A fact of an agreement cited to a source or document, with the passage that says it.",
+)
+CITATION_INPUT = input_schema(
+    CITATION_WRITABLE,
+    ["fact"],
+    ("id", "agreement_id", "snapshot_id", "quote_found", "created_at", "updated_at"),
+    "A citation as written: PUT replaces every field, missing optional ones become empty.",
+)
+
 SCHEMAS: dict[str, Schema] = {
     "Agreement": AGREEMENT,
     "AgreementInput": AGREEMENT_INPUT,
@@ -542,6 +585,10 @@ SCHEMAS: dict[str, Schema] = {
     "ActionInput": ACTION_INPUT,
     "ActionPatch": patch_of(ACTION_INPUT),
     "ActionPage": page_of("Action"),
+    "Citation": CITATION,
+    "CitationInput": CITATION_INPUT,
+    "CitationPatch": patch_of(CITATION_INPUT),
+    "CitationPage": page_of("Citation"),
     "Document": DOCUMENT,
     "DocumentUpload": DOCUMENT_UPLOAD,
     "DocumentPage": page_of("Document"),
@@ -603,6 +650,7 @@ PARAMETERS: dict[str, Schema] = {
     "sector_id": path_id("sector_id"),
     "action_id": path_id("action_id"),
     "document_id": path_id("document_id"),
+    "citation_id": path_id("citation_id"),
 }
 LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 AGREEMENT_FILTERS = [
@@ -871,40 +919,73 @@ def link_paths() -> dict[str, Schema]:
     }
 
 
-def action_paths() -> dict[str, Schema]:
-    """The follow-up actions of one agreement; DELETE cancels."""
+@dataclass(frozen=True)
+class AgreementPart:
+    """A record kept under one agreement (its follow-up actions, its citations), as its paths describe it."""
+
+    kind: str  # "action": operation ids list_actions, create_action, get_action, …
+    name: str  # the schemas' name, "Action"
+    list_summary: str
+    create_summary: str
+    delete_verb: str
+    delete_summary: str
+    delete_problems: tuple[int, ...]
+
+
+def agreement_part_paths(part: AgreementPart) -> dict[str, Schema]:
+    """The list and create paths of a record under an agreement, and its item paths with its own DELETE."""
     agreement = {"$ref": "#/components/parameters/agreement_id"}
-    action = {"$ref": "#/components/parameters/action_id"}
+    own = {"$ref": f"#/components/parameters/{part.kind}_id"}
     writes = problems(400, 401, 403, 404, 409, 412, 415, 422, 428)
-    item_paths = item("action", "Action", "action_id", "editors and admins")
-    item_paths["parameters"] = [agreement, action]
+    item_paths = item(part.kind, part.name, f"{part.kind}_id", "editors and admins")
+    item_paths["parameters"] = [agreement, own]
     item_paths["delete"] = {
-        "operationId": "cancel_action",
-        "summary": "Cancel the action (editors and admins; If-Match required): it stays, with its history.",
-        "tags": ["Action"],
+        "operationId": f"{part.delete_verb}_{part.kind}",
+        "summary": part.delete_summary,
+        "tags": [part.name],
         "parameters": [IF_MATCH],
-        "responses": {**NO_CONTENT, **problems(401, 403, 404, 409, 412, 428)},
+        "responses": {**NO_CONTENT, **problems(*part.delete_problems)},
     }
     return {
-        "/agreements/{agreement_id}/actions": {
+        f"/agreements/{{agreement_id}}/{part.kind}s": {
             "parameters": [agreement],
             "get": {
-                "operationId": "list_actions",
-                "summary": "The agreement's follow-up actions, soonest due first (undated last).",
-                "tags": ["Action"],
+                "operationId": f"list_{part.kind}s",
+                "summary": part.list_summary,
+                "tags": [part.name],
                 "parameters": LIST_PARAMETERS,
-                "responses": {**ok("ActionPage", "One page.", etag=False), **problems(400, 401, 404)},
+                "responses": {**ok(f"{part.name}Page", "One page.", etag=False), **problems(400, 401, 404)},
             },
             "post": {
-                "operationId": "create_action",
-                "summary": "Add a follow-up action to the agreement (editors and admins).",
-                "tags": ["Action"],
-                "requestBody": body("ActionInput"),
-                "responses": {**ok("Action", "Added.", "201"), **writes},
+                "operationId": f"create_{part.kind}",
+                "summary": part.create_summary,
+                "tags": [part.name],
+                "requestBody": body(f"{part.name}Input"),
+                "responses": {**ok(part.name, "Added.", "201"), **writes},
             },
         },
-        "/agreements/{agreement_id}/actions/{action_id}": item_paths,
+        f"/agreements/{{agreement_id}}/{part.kind}s/{{{part.kind}_id}}": item_paths,
     }
+
+
+ACTIONS = AgreementPart(
+    "action",
+    "Action",
+    "The agreement's follow-up actions, soonest due first (undated last).",
+    "Add a follow-up action to the agreement (editors and admins).",
+    "cancel",
+    "Cancel the action (editors and admins; If-Match required): it stays, with its history.",
+    (401, 403, 404, 409, 412, 428),
+)
+CITATIONS = AgreementPart(
+    "citation",
+    "Citation",
+    "The citations of the agreement's facts, in the order they were made.",
+    "Cite a fact of the agreement to one of its sources or documents (editors and admins).",
+    "delete",
+    "Remove the citation (editors and admins; If-Match required); the history keeps it.",
+    (401, 403, 404, 412, 428),
+)
 
 
 def document_paths() -> dict[str, Schema]:
@@ -1036,7 +1117,8 @@ def document() -> Schema:
     paths = {
         **resource_paths("agreement", "Agreement", "agreements", AGREEMENT_FILTERS, "editors and admins"),
         **link_paths(),
-        **action_paths(),
+        **agreement_part_paths(ACTIONS),
+        **agreement_part_paths(CITATIONS),
         **document_paths(),
         **outcome_paths(),
         **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),

@@ -68,6 +68,7 @@ def agreement_json(agreement: Agreement, links: Sequence[AgreementSource]) -> di
         "parties": parties,
         "sources": [link_json(link) for link in links],
         "current_term": current_term_json(agreement),
+        "evidence": agreement.evidence.value,
         "version": agreement.version,
     }
 

@@ -2,17 +2,19 @@
 
 Every check ran in the plan (bulk look-ups, one catalogue per import); the writer receives each row to create as
 soon as it is checked and writes a batch of BATCH rows at a time: new parties and sources first (ids come back
-with RETURNING), then the agreements, their party, sector and source links, and their history. Nothing is an
-ORM object, so memory stays flat however long the file is.
+with RETURNING), then the agreements, their party, sector and source links, the citations of the facts a row's
+quote states (importing/citations.py) and their evidence level, and their history. Nothing is an ORM object, so
+memory stays flat however long the file is.
 
 The history says what the session listeners would have said, in fewer rows (one `Change` row per record, not
-one per link on the agreement's side): a CREATE entry per agreement (every field, its parties, sectors and
-sources), per new party, and per new source (naming the first agreement citing it); a LINK entry on a source
+one per link on the agreement's side): a CREATE entry per agreement (every field, its parties, sectors, sources
+and the facts cited), per new party, and per new source (naming the first agreement citing it); a LINK entry on a source
 for each further agreement citing it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -26,6 +28,7 @@ from tracker.history.recorder import ACTOR, blank, plain
 from tracker.history.text import SUMMARY_MAX
 from tracker.i18n import _
 from tracker.importing.catalogue import Catalogue, KnownParty
+from tracker.importing.citations import quoted_facts
 from tracker.importing.plan import NewParty, NewSector, PartyTarget, RowData, SectorTarget
 from tracker.importing.rows import SourceDetails
 from tracker.models import (
@@ -35,6 +38,8 @@ from tracker.models import (
     AgreementTerm,
     Change,
     ChangeAction,
+    Citation,
+    CitationStance,
     Party,
     PartyAlias,
     PartyKind,
@@ -48,6 +53,7 @@ from tracker.records.agreement import AgreementData
 from tracker.records.fields import Kind, max_length, plain_specs
 from tracker.records.sector import SectorData
 from tracker.records.source import SourceData
+from tracker.services.citations import refresh_evidence
 from tracker.services.sectors import create_sector
 from tracker.services.terms import term_rows
 from tracker.terms import terms_of
@@ -81,6 +87,8 @@ class Writer:
     sector_names: dict[int, str] = field(default_factory=dict)
     # Sectors this import added to the vocabulary: id by `id()` of their NewSector.
     new_sector_ids: dict[int, int] = field(default_factory=dict)
+    # Recorded parties' names and aliases by id, for finding them in quotes (built when first needed).
+    known_names: dict[int, list[str]] | None = None
     agreements: int = 0
 
     def __post_init__(self) -> None:
@@ -129,11 +137,12 @@ class Writer:
             # Links first, then the agreements: each link's search trigger finds no document yet and does
             # nothing, and each agreement's own trigger indexes it once with all its links (not once per link).
             ids = self.next_ids(Agreement, len(values))
-            self.write_links(rows, ids)
+            cited = self.write_links(rows, ids)
             self.inserted_ids(Agreement, values, ids)
         else:
             ids = self.inserted_ids(Agreement, values)
-            self.write_links(rows, ids)
+            cited = self.write_links(rows, ids)
+        refresh_evidence(self.session, cited)
         terms = term_rows(
             (agreement_id, terms_of(SimpleNamespace(**data.values)))
             for data, agreement_id in zip(rows, ids, strict=True)
@@ -224,9 +233,10 @@ class Writer:
             changes[row["url_normalized"]] = change
         return changes
 
-    def write_links(self, rows: list[RowData], ids: list[int]) -> None:
-        """Each agreement's parties with their roles, sectors and sources."""
-        parties, sectors, sources = [], [], []
+    def write_links(self, rows: list[RowData], ids: list[int]) -> list[int]:
+        """Each agreement's parties with their roles, sectors, sources, and the facts its quote cites to them;
+        returns the agreements given citations."""
+        parties, sectors, sources, citations = [], [], [], []
         now = utcnow()
         for data, agreement_id in zip(rows, ids, strict=True):
             parties += [
@@ -241,9 +251,50 @@ class Writer:
                 {"agreement_id": agreement_id, "source_id": self.source_id(url), "note": note, "created_at": now}
                 for url in data.sources
             ]
+            citations += self.citation_rows(data, agreement_id, note, now)
         for table, values in ((AgreementParty.__table__, parties), (agreement_sector, sectors)):
             insert_rows(self.connection, table, values)
         insert_rows(self.connection, AgreementSource.__table__, sources)
+        insert_rows(self.connection, Citation.__table__, citations)
+        return sorted({row["agreement_id"] for row in citations})
+
+    def citation_rows(self, data: RowData, agreement_id: int, quote: str, now: Any) -> list[dict[str, Any]]:
+        """A citation of each of the row's sources for each fact its quote states (importing/citations.py)."""
+        if not quote or not data.sources:
+            return []
+        named = {id(party): party for party, _role in data.parties}
+        facts = quoted_facts(quote, data.values, [(party, self.names_of(party)) for party in named.values()])
+        data.cited = [fact.value if party is None else f"{fact.value}: {party.name}" for fact, party in facts]
+        return [
+            {
+                "agreement_id": agreement_id,
+                "fact": fact,
+                "party_id": self.party_id(party) if party is not None else None,
+                "source_id": self.source_id(url),
+                "document_id": None,
+                "snapshot_id": None,
+                "quote": quote,
+                "stance": CitationStance.SUPPORTS,
+                "says": "",
+                "quote_found": False,
+                "created_by_id": self.user_id,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for url in data.sources
+            for fact, party in facts
+        ]
+
+    def names_of(self, party: PartyTarget) -> list[str]:
+        """A party's name and aliases: a new party's from the file, a recorded one's from the catalogue."""
+        if isinstance(party, NewParty):
+            return [party.name, *party.aliases]
+        if self.known_names is None:  # built once, for the first quote
+            self.known_names = defaultdict(list)
+            for key, owners in self.catalogue.names.items():
+                for owner in owners:
+                    self.known_names[owner.id].append(key)
+        return [party.name, *self.known_names[party.id]]
 
     def agreement_values(self, data: RowData) -> dict[str, Any]:
         """An agreement row's columns: its plain fields, its officer and its unit."""
@@ -293,6 +344,7 @@ class Writer:
             "source": list(data.written_sources),
             "owner": data.owner.email if data.owner is not None else None,
             "unit": data.unit.name if data.unit is not None else None,
+            "citations": sorted(data.cited, key=str.casefold),
         }
         fields = {key: [None, value] for key, value in values.items() if not blank(value)}
         return self.change("agreement", agreement_id, ChangeAction.CREATE, fields, 1, self.created)

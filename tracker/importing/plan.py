@@ -141,6 +141,8 @@ class RowData:
     # The responsible officer and unit.
     owner: KnownUser | None = None
     unit: PartyTarget | None = None
+    # The facts the quote cites, as the history names them; set when the row is written.
+    cited: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str:

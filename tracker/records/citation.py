@@ -8,6 +8,7 @@ from typing import Any
 
 from tracker.i18n import _
 from tracker.models import CitationStance, CitedFact, DocumentKind, EvidenceLevel, SourceKind
+from tracker.records import codec
 from tracker.records.fields import Kind, choice, text, value
 from tracker.records.problems import Problem, check_fields
 
@@ -70,3 +71,21 @@ RANK: dict[EvidenceLevel, int] = {level: rank for rank, level in enumerate(Evide
 def strongest(levels: Any) -> EvidenceLevel:
     """The strongest of the levels given, "none" for none."""
     return max(levels, key=RANK.__getitem__, default=EvidenceLevel.NONE)
+
+
+def input_json(citation: Any) -> dict[str, Any]:
+    """The writable fields of a recorded citation, as a PUT body would give them."""
+    return {
+        "fact": citation.fact.value,
+        "party_id": citation.party_id,
+        "source_id": citation.source_id,
+        "document_id": citation.document_id,
+        "quote": citation.quote,
+        "stance": citation.stance.value,
+        "says": citation.says,
+    }
+
+
+def from_json(body: Any) -> CitationData:
+    """A body that follows the API's input schema as data."""
+    return codec.from_json(CitationData, body)
