@@ -50,7 +50,7 @@ def test_a_fact_is_cited_read_changed_and_removed(api_as, session, make_party, m
 
 def test_refusals_name_their_fields(api_as, session, make_party, make_agreement, make_source):
     editor = api_as(UserRole.EDITOR)
-    agreement, source, aitec = story(session, make_party, make_agreement, make_source)
+    agreement, source, _aitec = story(session, make_party, make_agreement, make_source)
     unlinked = make_source(title="Unlinked", url="https://example.org/unlinked")
     base = f"/agreements/{agreement.id}/citations"
     assert_problem(editor.post(base, json={"fact": "end"}), 422, "source_id")

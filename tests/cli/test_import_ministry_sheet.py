@@ -319,9 +319,7 @@ def test_quotes_cite_the_facts_they_state(db):
     assert (first.evidence, second.evidence) == (EvidenceLevel.NEWS, EvidenceLevel.NEWS)
     unquoted = [row for row in ROWS if not row["Quote"] and row["Source URL"]]
     assert unquoted and all(agreement(db, row["Judul"]).evidence is EvidenceLevel.NONE for row in unquoted)
-    history = db.scalars(
-        select(Change).where(Change.record_type == "agreement", Change.record_id == first.id)
-    ).one()
+    history = db.scalars(select(Change).where(Change.record_type == "agreement", Change.record_id == first.id)).one()
     assert history.changes["citations"] == [None, ["party: AITEC Co., Ltd", "start"]]
 
 
