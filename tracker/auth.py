@@ -128,7 +128,7 @@ def expired_idle_session() -> bool:
     return False
 
 
-# Everything from this site only, and nothing inline: no script or style attribute, element or URL in the HTML.
+# Everything from this site only, and nothing inline: no script or style in the HTML, no event-handler attribute.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
