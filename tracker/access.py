@@ -28,11 +28,12 @@ RULES: dict[str, str | UserRole] = {
     "auth.sign_out": SIGNED_IN,
     "auth.password": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
-    # One's own API tokens, and the API's page for people.
+    # One's own API tokens, and the API's pages for people (the page and the interactive reference).
     "tokens.index": SIGNED_IN,
     "tokens.create": SIGNED_IN,
     "tokens.revoke": SIGNED_IN,
     "api_docs.index": SIGNED_IN,
+    "api_docs.reference": SIGNED_IN,
     # Expiry alerts: each user's own calendar feeds and digest settings. The feed itself is fetched by
     # calendar apps without a session: its secret token authenticates it (tracker/web/calendars.py).
     "calendars.index": SIGNED_IN,

@@ -50,11 +50,12 @@ EXPECTED: dict[str, str | UserRole] = {
     "auth.sign_out": SIGNED_IN,
     "auth.password": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
-    # One's own API tokens and the API's page for people.
+    # One's own API tokens and the API's pages for people.
     "tokens.index": SIGNED_IN,
     "tokens.create": SIGNED_IN,
     "tokens.revoke": SIGNED_IN,
     "api_docs.index": SIGNED_IN,
+    "api_docs.reference": SIGNED_IN,
     # Expiry alerts: one's own calendar feeds and digest settings; the feed is opened by its secret token.
     "calendars.index": SIGNED_IN,
     "calendars.new": SIGNED_IN,

@@ -173,6 +173,7 @@ def test_downloads_are_attachments_for_whoever_sees_the_agreement(app, client_as
     assert response.status_code == 200 and downloaded(response) == mou_pdf()
     assert response.headers["Content-Disposition"] == 'attachment; filename="MoU KITECH 2006.pdf"'
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"  # its own, not the pages'
     assert response.mimetype == "application/pdf"
     assert anonymous_client.get(f"/documents/{document.id}/download").status_code == 302  # to the sign-in
     assert client_as(UserRole.VIEWER).get("/documents/999999/download").status_code == 404

@@ -1,4 +1,5 @@
-"""The API's page for people (GET /api): authentication, versions, errors, examples and every operation."""
+"""The API's pages for people: GET /api (authentication, versions, errors, examples and every operation) and
+GET /api/reference (the interactive reference, Swagger UI drawing the served OpenAPI document)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,18 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 
 from tracker.api.openapi import BASE_PATH, PARAMETERS, document
+from tracker.auth import CONTENT_SECURITY_POLICY
 from tracker.http.problems import SLUGS, TITLES
 
 bp = Blueprint("api_docs", __name__)
 
 METHODS = ("get", "post", "put", "patch", "delete")
+# Swagger UI's files as published on npm (swagger-ui-dist), kept under static/ (static/vendor/README.md).
+SWAGGER_UI = "vendor/swagger-ui-5.35.0"
+# The app's policy, plus images from data: URLs, for the reference page only: Swagger UI's stylesheet draws its icons
+# (a list's arrow, the lock, copy) as data: images, which the app's policy blocks. An image cannot run script; scripts,
+# styles and connections stay this site's, and the viewer needs neither inline code, eval nor workers.
+REFERENCE_POLICY = f"{CONTENT_SECURITY_POLICY}; img-src 'self' data:"
 
 
 @bp.get("/api")
@@ -25,6 +33,13 @@ def index():
         base=base,
         spec_url=url_for("api.openapi"),
     )
+
+
+@bp.get("/api/reference")
+def reference():
+    """The interactive reference: Swagger UI draws the served OpenAPI document in the browser."""
+    page = render_template("api/reference.html", viewer=SWAGGER_UI, spec_url=url_for("api.openapi"))
+    return page, {"Content-Security-Policy": REFERENCE_POLICY}
 
 
 def operations() -> list[dict[str, Any]]:
