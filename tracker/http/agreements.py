@@ -56,6 +56,7 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
         signed_to=form.signed_to.data,
         sort=SortOrder(form.sort.data or SortOrder.RELEVANCE.value),
         owner_id=owner_from(form.owner.data, me),
+        ids=list(form.id.data or []),
     )
 
 
