@@ -144,7 +144,9 @@ def test_a_selection_changed_since_the_list_saves_nothing_and_asks_again(client_
         ({"action": "set_status", "value": "expired", "scope": "all", "query": "ends_from=abc"}, 422, "filters"),
     ],
 )
-def test_bad_input_is_refused_with_its_message_and_nothing_changes(client_as, agreements, session, data, status, message):
+def test_bad_input_is_refused_with_its_message_and_nothing_changes(
+    client_as, agreements, session, data, status, message
+):
     chosen = agreements(2)
     data = {"selected": rows(chosen), **data}
     response = client_as(UserRole.EDITOR).post("/agreements/bulk", data=data)
@@ -166,7 +168,9 @@ def test_viewers_only_export_and_editors_archive(client_as, agreements, session)
     change = {"selected": rows(chosen), "action": "set_status", "value": "expired"}
     assert viewer.get("/agreements/bulk", query_string=change).status_code == 403
     assert viewer.post("/agreements/bulk", data=change).status_code == 403
-    export = viewer.get("/agreements/bulk", query_string={"selected": rows(chosen[:2]), "action": "export", "value": "json"})
+    export = viewer.get(
+        "/agreements/bulk", query_string={"selected": rows(chosen[:2]), "action": "export", "value": "json"}
+    )
     assert export.status_code == 302 and export.headers["Location"].startswith("/agreements/export?")
     body = viewer.get(export.headers["Location"]).get_json()
     assert sorted(record["title"] for record in body) == sorted(a.title for a in chosen[:2])
@@ -181,7 +185,11 @@ def test_exporting_all_matching_is_the_query_s_export(client_as, agreements):
     agreements(2, prefix="Perjanjian Baja")
     args = {"scope": "all", "query": "q=Baja&page=2", "action": "export", "value": "csv"}
     response = client_as(UserRole.VIEWER).get("/agreements/bulk", query_string=args)
-    assert response.status_code == 302 and "q=Baja" in response.headers["Location"] and "page" not in response.headers["Location"]
+    assert (
+        response.status_code == 302
+        and "q=Baja" in response.headers["Location"]
+        and "page" not in response.headers["Location"]
+    )
 
 
 def test_assigning_an_officer_and_adding_a_sector(client_as, agreements, session, make_user, make_sector):

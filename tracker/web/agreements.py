@@ -34,10 +34,10 @@ from tracker.queries.users import owner_filter_choices, user_choices
 from tracker.services import agreements as service
 from tracker.terms import current_term, terms_of
 from tracker.termwords import decision_sentence
-from tracker.web.bulk_actions import offered_actions
-from tracker.web.exports import PAGING
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
+from tracker.web.bulk_actions import offered_actions
 from tracker.web.conflicts import render_conflict
+from tracker.web.exports import PAGING
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
@@ -21,9 +21,8 @@ from tracker.auth import can
 from tracker.db import get_session
 from tracker.errors import NotFoundError, TrackerError, ValidationError
 from tracker.forms.bulk import ACTION_LABELS, ALL, EXPORT, PAGE, BulkChoiceForm, BulkConfirmForm, BulkFields
-from tracker.http.agreements import filters_from
+from tracker.http.agreements import all_matching
 from tracker.i18n import _, ngettext
-from tracker.queries.agreements import matching_ids
 from tracker.queries.sectors import sector_id_choices
 from tracker.queries.users import user_choices
 from tracker.services.bulk_changes import (
@@ -34,7 +33,6 @@ from tracker.services.bulk_changes import (
     bulk_change,
     matching_versions,
 )
-from tracker.web.exports import agreement_query_form
 
 bp = Blueprint("bulk_actions", __name__, url_prefix="/agreements/bulk")
 
@@ -75,19 +73,6 @@ def selection_of(session: Session, form: BulkFields) -> Selection:
     if not versions:
         raise ValidationError(_("Tick at least one agreement, or choose the whole page or all matching."), "selected")
     return Selection(versions)
-
-
-def all_matching(session: Session, query: str) -> list[int]:
-    """The ids the list's query matches (as its export reads it); refused beyond TRACKER_BULK_MAX_ROWS."""
-    form = agreement_query_form(session, MultiDict(parse_qsl(query, keep_blank_values=True)))
-    if not form.validate():
-        raise ValidationError(_("The list's filters could not be read; search again."), "query")
-    limit = current_app.config["TRACKER_BULK_MAX_ROWS"]
-    ids = matching_ids(session, filters_from(form), limit + 1)
-    if len(ids) > limit:
-        message = _("A bulk action takes at most %(count)s agreements; narrow the query.", count=limit)
-        raise ValidationError(message, "scope")
-    return ids
 
 
 def value_text(form: BulkFields) -> str:
