@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select, update
 
+from tests.web.a11y_html import problems_of
 from tracker.archiving import WITH_ARCHIVED
 from tracker.models import Agreement, AgreementStatus, Change, ChangeAction, InstrumentType, RenewalIntent, UserRole
 
@@ -209,3 +210,16 @@ def test_assigning_an_officer_and_adding_a_sector(client_as, agreements, session
     stored = fresh(session).scalars(select(Agreement)).all()
     assert {agreement.owner_id for agreement in stored} == {officer.id}
     assert all([s.slug for s in agreement.sectors] == ["industri-hijau"] for agreement in stored)
+
+
+def test_the_list_and_each_step_pass_the_accessibility_checks(client_as, agreements):
+    chosen = agreements(3)
+    client = client_as(UserRole.EDITOR)
+    steps = [
+        client.get("/agreements/"),
+        client.get("/agreements/bulk", query_string={"selected": rows(chosen), "action": "assign_owner"}),
+        client.get("/agreements/bulk", query_string={"selected": rows(chosen), "action": "archive"}),
+        client.get("/agreements/bulk", query_string={"action": "archive", "scope": "all", "query": "ends_from=x"}),
+    ]
+    for response in steps:
+        assert problems_of(html(response)) == [], html(response)
