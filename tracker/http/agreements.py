@@ -80,14 +80,15 @@ def query_form(session: Session, query: str) -> AgreementQueryForm:
     return form
 
 
-def all_matching(session: Session, query: str, field: str = "query") -> list[int]:
-    """The ids of the agreements a list query matches, for a bulk action; a ValidationError on `field` when the
-    query does not read or matches more than TRACKER_BULK_MAX_ROWS."""
+def all_matching(session: Session, query: str, field: str = "query", me: int | None = None) -> list[int]:
+    """The ids of the agreements a list query matches, for a bulk action (`me`: whom `owner=me` names, default the
+    signed-in user); a ValidationError on `field` when the query does not read or matches more than
+    TRACKER_BULK_MAX_ROWS."""
     form = query_form(session, query)
     if not form.validate():
         raise ValidationError(_("The list's filters could not be read; search again."), field)
     limit = current_app.config["TRACKER_BULK_MAX_ROWS"]
-    ids = matching_ids(session, filters_from(form), limit + 1)
+    ids = matching_ids(session, filters_from(form, me), limit + 1)
     if len(ids) > limit:
         raise ValidationError(
             _("A bulk action takes at most %(count)s agreements; narrow the query.", count=limit), field

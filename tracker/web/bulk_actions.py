@@ -11,18 +11,23 @@ another number of agreements than the confirmation said, nothing is saved and th
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from tracker import jobs
 from tracker.auth import can
 from tracker.db import get_session
 from tracker.errors import NotFoundError, TrackerError, ValidationError
 from tracker.forms.bulk import ACTION_LABELS, ALL, EXPORT, PAGE, BulkChoiceForm, BulkConfirmForm, BulkFields
+from tracker.history.recorder import ACTOR
 from tracker.http.agreements import all_matching
 from tracker.i18n import _, ngettext
+from tracker.models import Job
 from tracker.queries.sectors import sector_id_choices
 from tracker.queries.users import user_choices
 from tracker.services.bulk_changes import (
@@ -33,6 +38,7 @@ from tracker.services.bulk_changes import (
     bulk_change,
     matching_versions,
 )
+from tracker.web.jobs import submit_job
 
 bp = Blueprint("bulk_actions", __name__, url_prefix="/agreements/bulk")
 
@@ -140,6 +146,7 @@ def render(form: BulkFields, selection: Selection | None, status: int = 200, sta
         "question": question(form.action.data, selection.count, value_text(form)) if stage == "confirm" else "",
         "back": list_url(form.query.data or ""),
         "action_label": ACTION_LABELS.get(form.action.data, ""),
+        "in_background": stage == "confirm" and in_background(form, selection),
     }
     return render_template("agreements/bulk.html", **context), status
 
@@ -197,6 +204,9 @@ def apply():
         selection = selection_of(session, form)
         change = bulk_change(session, form.action.data, form.value.data)
         refuse_another_count(form, selection)
+        if in_background(form, selection):
+            session.rollback()
+            return submit_job(BULK_CHANGE, job_parameters(form, selection))
         outcome = apply_change(session, change, selection.versions)
     except StaleSelectionError as error:
         session.rollback()
@@ -214,16 +224,73 @@ def apply():
     return redirect(list_url(form.query.data or ""))
 
 
+def in_background(form: BulkFields, selection: Selection) -> bool:
+    """Whether the change is made by a job: "all matching" of more than TRACKER_BULK_JOB_ROWS agreements."""
+    return form.scope.data == ALL and selection.count > current_app.config["TRACKER_BULK_JOB_ROWS"]
+
+
+def job_parameters(form: BulkFields, selection: Selection) -> dict:
+    """What the job needs to make the change as confirmed, in the user's language."""
+    return {
+        "query": form.query.data or "",
+        "action": form.action.data,
+        "value": form.value.data,
+        "count": selection.count,
+        "locale": str(get_locale()),
+    }
+
+
+BULK_CHANGE = "agreement_bulk_change"
+
+
+@jobs.kind(BULK_CHANGE)
+def bulk_change_job(job: Job, progress: jobs.Progress) -> str:
+    """The confirmed change to all a large query matches, by a worker: the change and the job's "done" commit
+    together; a refusal (the query now matches another count, a value gone) changes nothing and is the outcome."""
+    parameters = job.parameters
+    with current_app.test_request_context("/agreements/bulk", method="POST"), force_locale(parameters["locale"]):
+        session = jobs.job_session()
+        with session:
+            session.info[ACTOR] = job.user_id
+            progress.in_file = session.get_bind().dialect.name == "sqlite"  # the change holds the write lock
+            progress.start(parameters["count"])
+            report = change_in_job(session, job, parameters)
+            progress.step(report.get("changed", 0) + report.get("unchanged", 0))
+            relative = jobs.write_result(job, "outcome.json", [json.dumps(report, ensure_ascii=False).encode()])
+            jobs.finish_in(session, progress, relative)
+            session.commit()
+    return relative
+
+
+def change_in_job(session: Session, job: Job, parameters: dict) -> dict:
+    """Make the change in the job's transaction; what it did, or why nothing was done (rolled back)."""
+    try:
+        ids = all_matching(session, parameters["query"], me=job.user_id)
+        if len(ids) != parameters["count"]:
+            raise another_count(len(ids), parameters["count"])
+        change = bulk_change(session, parameters["action"], parameters["value"])
+        outcome = apply_change(session, change, matching_versions(ids))
+    except TrackerError as error:
+        session.rollback()
+        return {"error": str(error.message)}
+    return {"action": change.action.value, "changed": len(outcome.changed), "unchanged": len(outcome.unchanged)}
+
+
 def refuse_another_count(form: BulkConfirmForm, selection: Selection) -> None:
     """All matching: the query must still match the number of agreements the person confirmed."""
     if form.scope.data == ALL and form.count.data is not None and form.count.data != selection.count:
-        message = ngettext(
-            "The query now matches %(num)s agreement, not %(confirmed)s as confirmed; nothing was changed.",
-            "The query now matches %(num)s agreements, not %(confirmed)s as confirmed; nothing was changed.",
-            selection.count,
-            confirmed=form.count.data,
-        )
-        raise StaleCount(message)
+        raise another_count(selection.count, form.count.data)
+
+
+def another_count(count: int, confirmed: int) -> StaleCount:
+    """The refusal of a change confirmed for another number of agreements than the query now matches."""
+    message = ngettext(
+        "The query now matches %(num)s agreement, not %(confirmed)s as confirmed; nothing was changed.",
+        "The query now matches %(num)s agreements, not %(confirmed)s as confirmed; nothing was changed.",
+        count,
+        confirmed=confirmed,
+    )
+    return StaleCount(message)
 
 
 class StaleCount(TrackerError):
