@@ -75,6 +75,10 @@ RULES: dict[str, str | UserRole] = {
     "agreements.delete": EDITOR,
     "agreements.add_relation": EDITOR,
     "agreements.remove_relation": EDITOR,
+    # Bulk actions: anyone who reads may choose and export a selection; each change follows its own rule for one
+    # agreement (tracker/web/bulk_actions.py RULE_OF: archiving as agreements.delete), checked again per action.
+    "bulk_actions.confirm": VIEWER,
+    "bulk_actions.apply": EDITOR,
     # Owners and follow-up actions (issue 15): everyone sees their own agreements; editors manage actions.
     "mine.index": VIEWER,
     # Background jobs (issue 16): one's own jobs (admins see all, tracker/web/jobs.py); a large export becomes one.
@@ -189,6 +193,7 @@ RULES: dict[str, str | UserRole] = {
     "api.create_agreement": EDITOR,
     "api.update_agreement": EDITOR,
     "api.archive_agreement": EDITOR,
+    "api.bulk_agreements": EDITOR,
     "api.restore_agreement": ADMIN,
     "api.list_links": VIEWER,
     "api.get_link": VIEWER,

@@ -18,6 +18,11 @@
       <progress> and a live count (templates/jobs/_progress.html) follows GET <URL> (tracker/web/jobs.py) every
       second; once the job is finished the page is loaded again, showing the download or the error. Without this
       script the page refreshes itself and has a refresh link.
+   5. The agreement list's bulk actions (templates/agreements/index.html, tracker/web/bulk_actions.py). In a
+      <form data-bulk-count="{count} selected">, the header's hidden box [data-select-page] is shown and ticks or
+      clears every row's box (name="selected"); the live count <p id="bulk-count" aria-live="polite"> says how many
+      are ticked; ticking a row chooses "the ticked rows". Without this script the form offers "every row on this
+      page" and "all matching" as choices of its own.
 */
 (function () {
   "use strict";
@@ -228,7 +233,38 @@
     window.setTimeout(poll, JOB_POLL_MS);
   }
 
+  function enhanceBulkForm(form) {
+    var all = form.querySelector("[data-select-page]");
+    var boxes = Array.prototype.slice.call(form.querySelectorAll('input[type="checkbox"][name="selected"]'));
+    var count = form.querySelector("#bulk-count");
+    var ticked = form.querySelector('input[name="scope"][value="selected"]');
+    function update() {
+      var chosen = boxes.filter(function (box) { return box.checked; }).length;
+      if (count) {
+        count.textContent = form.getAttribute("data-bulk-count").replace("{count}", chosen.toLocaleString());
+      }
+      if (all) {
+        all.checked = chosen > 0 && chosen === boxes.length;
+        all.indeterminate = chosen > 0 && chosen < boxes.length;
+      }
+    }
+    function changed() {
+      if (ticked) { ticked.checked = true; }
+      update();
+    }
+    if (all) {
+      all.hidden = false;
+      all.addEventListener("change", function () {
+        boxes.forEach(function (box) { box.checked = all.checked; });
+        changed();
+      });
+    }
+    boxes.forEach(function (box) { box.addEventListener("change", changed); });
+    update();
+  }
+
   function start() {
+    document.querySelectorAll("form[data-bulk-count]").forEach(enhanceBulkForm);
     enhancePickers();
     enhanceDateInputs();
     document.querySelectorAll("[data-job-status]").forEach(followJob);

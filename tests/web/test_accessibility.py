@@ -85,6 +85,7 @@ INVALID_QUERIES = {
     "sources.index": "year=abc&page=0",
     "dashboard.index": "as_of=2026-02-30",
     "imports.preview": "columns-0=nonsense&columns-1=title&columns-2=title&default_status=none",
+    "bulk_actions.confirm": "selected=1:1&action=set_status&value=nope",
 }
 
 

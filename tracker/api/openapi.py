@@ -13,7 +13,7 @@ from typing import Any
 
 from tracker.dates import MAX_YEAR, MIN_YEAR
 from tracker.documents import DOCUMENT_TYPES
-from tracker.forms.agreements import NOTICE_NOT_RECORDED, NOTICE_RECORDED, PER_PAGE_CHOICES
+from tracker.forms.agreements import MAX_SELECTION, NOTICE_NOT_RECORDED, NOTICE_RECORDED, PER_PAGE_CHOICES
 from tracker.models import (
     MAX_ID,
     AgreementStatus,
@@ -40,6 +40,7 @@ from tracker.records.fields import Kind, Spec, max_length, plain_specs, referenc
 from tracker.records.party import PartyData
 from tracker.records.sector import SectorData
 from tracker.records.source import LinkData, SourceData
+from tracker.services.bulk_changes import BulkAction
 from tracker.services.outcomes import OLD_STATUSES, REASON_MAX
 
 Schema = dict[str, Any]
@@ -389,6 +390,59 @@ NON_RENEWAL_INPUT = input_schema(
     "A non-renewal: no renewal planned; expired when the end has passed. The reason goes to the notes.",
 )
 
+# Bulk changes (issue 18): one change to many agreements, all or nothing.
+BULK_CHANGE_INPUT: Schema = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "action": {"enum": values(BulkAction), "description": "What to do to each agreement."},
+        "value": {
+            "type": ["string", "integer", "null"],
+            "maxLength": 200,
+            "description": "set_status: a status; set_renewal: a renewal; assign_owner: a user's id, or null for "
+            "nobody; add_sector and remove_sector: a sector's id or slug; archive: none.",
+        },
+        "ids": {
+            "type": "array",
+            "items": an_id(),
+            "minItems": 1,
+            "maxItems": MAX_SELECTION,
+            "description": "The agreements, taken as they are.",
+        },
+        "records": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_SELECTION,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"id": an_id(), "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+                "required": ["id", "version"],
+            },
+            "description": "The agreements with the version read: when one changed since, nothing is saved (412).",
+        },
+        "query": text(4000, "The list's query string (`status=in_force&sector=textiles`): every agreement it matches."),
+    },
+    "required": ["action"],
+    "oneOf": [{"required": ["ids"]}, {"required": ["records"]}, {"required": ["query"]}],
+    "description": "One change to the agreements named by exactly one of `ids`, `records` or `query`.",
+}
+BULK_CHANGE_RESULT = output(
+    {
+        "action": {"enum": values(BulkAction)},
+        "count": {"type": "integer", "minimum": 0, "description": "Agreements named."},
+        "changed": {"type": "integer", "minimum": 0, "description": "Agreements changed (one history entry each)."},
+        "unchanged": {"type": "integer", "minimum": 0, "description": "Agreements that already were so."},
+        "records": {
+            "type": "array",
+            "items": output(
+                {"id": {"type": "integer"}, "outcome": {"enum": ["changed", "unchanged"]}}, "One agreement's outcome."
+            ),
+        },
+    },
+    "What the change did, agreement by agreement.",
+)
+
 PARTY = output(
     {
         **COMMON_OUTPUT,
@@ -503,6 +557,11 @@ PROBLEM: Schema = {
         "instance": {"type": "string"},
         "errors": {"type": "array", "items": ref("FieldError")},
         "existing_id": {"type": "integer", "description": "The record already holding a unique value."},
+        "stale": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}}},
+            "description": "A bulk change's records that changed since they were read, with their versions now.",
+        },
     },
     "required": ["type", "title", "status", "detail"],
 }
@@ -598,6 +657,8 @@ SCHEMAS: dict[str, Schema] = {
     "RenewalInput": RENEWAL_INPUT,
     "TerminationInput": TERMINATION_INPUT,
     "NonRenewalInput": NON_RENEWAL_INPUT,
+    "BulkChangeInput": BULK_CHANGE_INPUT,
+    "BulkChangeResult": BULK_CHANGE_RESULT,
     "Link": LINK,
     "LinkInput": LINK_INPUT,
     "LinkUpdate": LINK_UPDATE,
@@ -711,6 +772,7 @@ AGREEMENT_FILTERS = [
     query("ends_to", YEAR, "Ending in this year or earlier (not before ends_from)."),
     query("signed_from", YEAR, "Signed in this year or later (an unknown signing date never matches)."),
     query("signed_to", YEAR, "Signed in this year or earlier (not before signed_from)."),
+    query("id", an_id(), f"These agreements only (at most {MAX_SELECTION}).", repeatable=True),
     query(
         "sort",
         {"enum": values(SortOrder), "default": SortOrder.RELEVANCE.value},
@@ -1082,6 +1144,22 @@ def outcome_paths() -> dict[str, Schema]:
     }
 
 
+def bulk_paths() -> dict[str, Schema]:
+    """One change to many agreements: editors and admins, all or nothing."""
+    post = {
+        "operationId": "bulk_agreements",
+        "summary": "Change many agreements at once (editors and admins): their status, renewal, responsible officer "
+        "or sectors, or archive them; one transaction, one history entry per agreement changed.",
+        "tags": ["Agreement"],
+        "requestBody": body("BulkChangeInput"),
+        "responses": {
+            **ok("BulkChangeResult", "Done; each agreement's outcome.", etag=False),
+            **problems(400, 401, 403, 404, 412, 415, 422),
+        },
+    }
+    return {"/agreements/bulk": {"post": post}}
+
+
 def resource_paths(kind: str, name: str, plural: str, filters: list[Schema], who: str) -> dict[str, Schema]:
     """Collection, item and restore paths of one kind of record."""
     id_name = f"{kind}_id"
@@ -1115,6 +1193,8 @@ to agreements.
 def document() -> Schema:
     """The whole OpenAPI document (built once; callers must not change it)."""
     paths = {
+        # Before /agreements/{agreement_id}, which its path would also match: a literal path is matched first.
+        **bulk_paths(),
         **resource_paths("agreement", "Agreement", "agreements", AGREEMENT_FILTERS, "editors and admins"),
         **link_paths(),
         **agreement_part_paths(ACTIONS),

@@ -196,6 +196,18 @@ def day_bound(label: Any) -> StringField:
     )
 
 
+# The most agreements one query can name by id (the bulk actions' selections are pages of at most 100).
+MAX_SELECTION = 1000
+
+
+def selection_size(form: Any, field: Field) -> None:
+    """At most MAX_SELECTION ids, each a database id."""
+    if len(field.data or []) > MAX_SELECTION:
+        raise ValidationError(_("Name at most %(count)s agreements.", count=MAX_SELECTION))
+    if any(not 0 < value < 2**31 for value in field.data or []):
+        raise ValidationError(_("There is no such agreement."))
+
+
 class AgreementQueryForm(QueryForm):
     """The agreement list's filters, read from the query string so every query is a link."""
 
@@ -257,6 +269,8 @@ class AgreementQueryForm(QueryForm):
         ),
         default=SortOrder.RELEVANCE.value,
     )
+    # These agreements only: an export of a bulk action's selection (`?id=3&id=8`); not shown among the filters.
+    id = SelectMultipleField(_("Agreements"), coerce=int, validate_choice=False, validators=[selection_size])
     page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
     per_page = SelectField(
         _("Per page"), coerce=int, choices=options((n, str(n)) for n in PER_PAGE_CHOICES), default=25

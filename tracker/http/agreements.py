@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
+from tracker.errors import ValidationError
 from tracker.forms.agreements import ME, NOTICE_RECORDED, AgreementQueryForm, earliest, latest
 from tracker.http.paging import chosen_per_page
+from tracker.i18n import _
 from tracker.models import (
     AgreementStatus,
     AutoRenewal,
@@ -15,8 +21,9 @@ from tracker.models import (
     Ratification,
     RenewalIntent,
 )
-from tracker.queries.agreements import AgreementFilters, SortOrder, search_agreements
+from tracker.queries.agreements import AgreementFilters, SortOrder, matching_ids, party_exists, search_agreements
 from tracker.queries.pagination import Page
+from tracker.queries.sectors import sector_choices
 
 
 def owner_from(value: str | None, me: int | None = None) -> int | None:
@@ -56,6 +63,7 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
         signed_to=form.signed_to.data,
         sort=SortOrder(form.sort.data or SortOrder.RELEVANCE.value),
         owner_id=owner_from(form.owner.data, me),
+        ids=list(form.id.data or []),
     )
 
 
@@ -63,3 +71,26 @@ def agreement_page(session: Session, form: AgreementQueryForm) -> Page:
     """The page of agreements a validated query form asks for."""
     page = form.page.data or 1
     return search_agreements(session, filters_from(form), page=page, per_page=chosen_per_page(form.per_page.data))
+
+
+def query_form(session: Session, query: str) -> AgreementQueryForm:
+    """The list's query string (as a bulk action carries it) read by the list's form, its party looked up."""
+    form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query, keep_blank_values=True)))
+    form.set_lookups(lambda party_id: party_exists(session, party_id), sector_choices(session))
+    return form
+
+
+def all_matching(session: Session, query: str, field: str = "query", me: int | None = None) -> list[int]:
+    """The ids of the agreements a list query matches, for a bulk action (`me`: whom `owner=me` names, default the
+    signed-in user); a ValidationError on `field` when the query does not read or matches more than
+    TRACKER_BULK_MAX_ROWS."""
+    form = query_form(session, query)
+    if not form.validate():
+        raise ValidationError(_("The list's filters could not be read; search again."), field)
+    limit = current_app.config["TRACKER_BULK_MAX_ROWS"]
+    ids = matching_ids(session, filters_from(form, me), limit + 1)
+    if len(ids) > limit:
+        raise ValidationError(
+            _("A bulk action takes at most %(count)s agreements; narrow the query.", count=limit), field
+        )
+    return ids

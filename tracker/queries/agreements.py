@@ -81,6 +81,7 @@ class AgreementFilters:
     signed_to: int | None = None
     sort: SortOrder = SortOrder.RELEVANCE
     owner_id: int | None = None  # the responsible officer
+    ids: list[int] = field(default_factory=list)  # these agreements only (a bulk action's selection, exported)
 
 
 def search_agreements(session: Session, filters: AgreementFilters, page: int = 1, per_page: int = 25) -> Page:
@@ -97,6 +98,12 @@ def search_agreements(session: Session, filters: AgreementFilters, page: int = 1
     else:
         statement = select(Agreement).where(*filter_conditions(session, filters)).order_by(*sort_columns(filters.sort))
     return paginate(session, statement.options(*loads), page, per_page)
+
+
+def matching_ids(session: Session, filters: AgreementFilters, limit: int) -> list[int]:
+    """The ids of the live agreements matching `filters`, by id, at most `limit` (a bulk action's "all matching")."""
+    statement = select(Agreement.id).where(*filter_conditions(session, filters)).order_by(Agreement.id)
+    return list(session.scalars(statement.limit(limit)))
 
 
 def ranks_by_words(filters: AgreementFilters) -> bool:
@@ -135,6 +142,8 @@ def filter_conditions(
     conditions.extend(within(Agreement.in_force_on, filters.in_force_from, filters.in_force_to))
     if filters.owner_id is not None:
         conditions.append(Agreement.owner_id == filters.owner_id)
+    if filters.ids:
+        conditions.append(Agreement.id.in_(filters.ids))
     if filters.active_in is not None:
         conditions.append(active_in_year(filters.active_in))
     conditions.extend(in_years(Agreement.end_on, filters.ends_from, filters.ends_to))

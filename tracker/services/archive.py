@@ -34,6 +34,12 @@ def already_archived(record: ArchivableMixin) -> StateError:
 
 def archive(session: Session, record: R, check: Check | None = None) -> None:
     """Mark the record archived now by the signed-in user (the session's actor); nothing is deleted."""
+    mark_archived(session, record, check)
+    _flush(session)
+
+
+def mark_archived(session: Session, record: R, check: Check | None = None) -> None:
+    """Archive as `archive` does, leaving the flush to the caller (a bulk change flushes its records at once)."""
     if record.is_archived:
         raise already_archived(record)
     # The check runs before the change: an autoflush inside it must not hide the record from its own check.
@@ -41,7 +47,6 @@ def archive(session: Session, record: R, check: Check | None = None) -> None:
         check(session, record)
     record.archived_at = utcnow()
     record.archived_by_id = session.info.get("actor_id")
-    _flush(session)
 
 
 def restore(session: Session, record: R, check: Check | None = None) -> None:

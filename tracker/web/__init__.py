@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         actions,
         agreements,
         archive,
+        bulk_actions,
         calendars,
         dashboard,
         dates,
@@ -62,7 +63,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)
-    for module in (actions, mine, outcomes, sso, jobs, schedules, documents, inbox, newsfeeds):
+    for module in (actions, mine, outcomes, sso, jobs, schedules, documents, inbox, newsfeeds, bulk_actions):
         app.register_blueprint(module.bp)
 
 

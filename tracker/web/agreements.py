@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from tracker.auth import can
@@ -33,7 +35,9 @@ from tracker.services import agreements as service
 from tracker.terms import current_term, terms_of
 from tracker.termwords import decision_sentence
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
+from tracker.web.bulk_actions import offered_actions
 from tracker.web.conflicts import render_conflict
+from tracker.web.exports import PAGING
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -49,7 +53,13 @@ def index():
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 400
     page = agreement_page(session, form)
-    return render_template("agreements/index.html", form=form, page=page)
+    return render_template("agreements/index.html", form=form, page=page, **bulk_context())
+
+
+def bulk_context() -> dict:
+    """What the list's bulk actions need: the actions this user may take, the list's query without paging."""
+    query = urlencode([(key, value) for key, value in request.args.items(multi=True) if key not in PAGING])
+    return {"bulk_actions": offered_actions(), "list_query": query}
 
 
 @bp.get("/timeline")

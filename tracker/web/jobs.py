@@ -31,6 +31,7 @@ KIND_LABELS = {
     "import_commit": _("Import"),
     "source_refetch": _("Fetching a source again"),
     "digest_send": _("Sending the digest"),
+    "agreement_bulk_change": _("Bulk change of agreements"),
 }
 FAILURES = {
     jobs.INTERRUPTED: _("The worker stopped before the job finished; nothing of it was kept. Please start it again."),
@@ -42,6 +43,7 @@ OUTCOMES = {
     "import_commit": "jobs/outcome_import.html",
     "source_refetch": "jobs/outcome_refetch.html",
     "digest_send": "jobs/outcome_digest.html",
+    "agreement_bulk_change": "jobs/outcome_bulk.html",
 }
 # The most recent jobs "My jobs" lists.
 LISTED = 100
