@@ -9,6 +9,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations, gettext
+from markupsafe import Markup
 
 from tracker.countries import country_name
 from tracker.dates import PartialDate, Precision
@@ -62,6 +63,18 @@ def period(start: PartialDate | None, end: PartialDate | None) -> str:
     return ""
 
 
+def period_span(start: PartialDate | None, end: PartialDate | None) -> Markup:
+    """period() for a page, each date a span of its own inside a span of class "period": the stylesheet keeps a range
+    on one line in a table cell, and where it must wrap (a phone) breaks it only after the dash, never in a date."""
+    if start and end:
+        parts = Markup("<span>{}</span>–<span>{}</span>").format(partial_date(start), partial_date(end))
+    elif text := period(start, end):
+        parts = Markup("<span>{}</span>").format(text)
+    else:
+        return Markup("")
+    return Markup('<span class="period">{}</span>').format(parts)
+
+
 def language_name(tag: str | None) -> str:
     """A language tag in words, in the interface's language ("id" → "Indonesian"); the tag if unknown."""
     if not tag:
@@ -99,6 +112,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(file_size, "filesize")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_global(period)
+    app.add_template_global(period_span)
     app.add_template_global(relation_phrase)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)

@@ -18,6 +18,11 @@
       <progress> and a live count (templates/jobs/_progress.html) follows GET <URL> (tracker/web/jobs.py) every
       second; once the job is finished the page is loaded again, showing the download or the error. Without this
       script the page refreshes itself and has a refresh link.
+   5. The site menu on small screens. The header's <a class="menu-toggle" href="#site-menu"> opens the menu as the
+      page's target without this script (templates/base.html, static/css/tracker.css); here it becomes a <button
+      aria-expanded aria-controls="site-menu"> that shows and hides the menu, which follows it in the page, so Tab
+      goes on into the menu. Escape closes an open menu and, when the focus was in it, gives the focus back to the
+      button (an Escape already used, e.g. by a search box to empty itself, is left alone).
 */
 (function () {
   "use strict";
@@ -228,7 +233,33 @@
     window.setTimeout(poll, JOB_POLL_MS);
   }
 
+  /** The "Menu" link to the folded-away menu becomes a button that shows and hides it. */
+  function enhanceMenu() {
+    var link = document.querySelector("a.menu-toggle[href^='#']");
+    var menu = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!menu) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.textContent = link.textContent;
+    button.setAttribute("aria-controls", menu.id);
+    button.setAttribute("aria-expanded", "false");
+    link.parentNode.replaceChild(button, link);
+
+    function isOpen() { return button.getAttribute("aria-expanded") === "true"; }
+    function setOpen(open) { button.setAttribute("aria-expanded", String(open)); }
+
+    button.addEventListener("click", function () { setOpen(!isOpen()); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented || !isOpen()) { return; }
+      var wasInside = menu.contains(document.activeElement);
+      setOpen(false);
+      if (wasInside) { button.focus(); }  // the focused link is hidden now: start again from the button
+    });
+  }
+
   function start() {
+    enhanceMenu();
     enhancePickers();
     enhanceDateInputs();
     document.querySelectorAll("[data-job-status]").forEach(followJob);
