@@ -64,15 +64,10 @@ def period(start: PartialDate | None, end: PartialDate | None) -> str:
 
 
 def period_span(start: PartialDate | None, end: PartialDate | None) -> Markup:
-    """period() for a page, each date a span of its own inside a span of class "period": the stylesheet keeps a range
-    on one line in a table cell, and where it must wrap (a phone) breaks it only after the dash, never in a date."""
-    if start and end:
-        parts = Markup("<span>{}</span>–<span>{}</span>").format(partial_date(start), partial_date(end))
-    elif text := period(start, end):
-        parts = Markup("<span>{}</span>").format(text)
-    else:
-        return Markup("")
-    return Markup('<span class="period">{}</span>').format(parts)
+    """period() for a page, in a span of class "period" whose dates keep their words together (no-break spaces): a
+    table cell keeps the range on one line (static/css/tracker.css), a phone breaks it only after the dash."""
+    text = period(start, end)
+    return Markup('<span class="period">{}</span>').format(text.replace(" ", "\u00a0")) if text else Markup("")
 
 
 def language_name(tag: str | None) -> str:
