@@ -9,6 +9,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_skeleton
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations, gettext
+from markupsafe import Markup
 
 from tracker.countries import country_name
 from tracker.dates import PartialDate, Precision
@@ -62,6 +63,13 @@ def period(start: PartialDate | None, end: PartialDate | None) -> str:
     return ""
 
 
+def period_span(start: PartialDate | None, end: PartialDate | None) -> Markup:
+    """period() for a page, in a span of class "period" whose dates keep their words together (no-break spaces): a
+    table cell keeps the range on one line (static/css/tracker.css), a phone breaks it only after the dash."""
+    text = period(start, end)
+    return Markup('<span class="period">{}</span>').format(text.replace(" ", "\u00a0")) if text else Markup("")
+
+
 def language_name(tag: str | None) -> str:
     """A language tag in words, in the interface's language ("id" → "Indonesian"); the tag if unknown."""
     if not tag:
@@ -99,6 +107,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(file_size, "filesize")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_global(period)
+    app.add_template_global(period_span)
     app.add_template_global(relation_phrase)
     app.add_template_global(url_with)
     app.add_template_global(get_locale)

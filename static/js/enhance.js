@@ -23,6 +23,11 @@
       clears every row's box (name="selected"); the live count <p id="bulk-count" aria-live="polite"> says how many
       are ticked; ticking a row chooses "the ticked rows". Without this script the form offers "every row on this
       page" and "all matching" as choices of its own.
+   6. The site menu on small screens. The header's <a class="menu-toggle" href="#site-menu"> opens the menu as the
+      page's target without this script (templates/base.html, static/css/tracker.css); here it becomes a <button
+      aria-expanded aria-controls="site-menu"> that shows and hides the menu, which follows it in the page, so Tab
+      goes on into the menu. Escape closes an open menu and, when the focus was in it, gives the focus back to the
+      button (an Escape already used, e.g. by a search box to empty itself, is left alone).
 */
 (function () {
   "use strict";
@@ -263,7 +268,34 @@
     update();
   }
 
+
+  /** The "Menu" link to the folded-away menu becomes a button that shows and hides it. */
+  function enhanceMenu() {
+    var link = document.querySelector("a.menu-toggle[href^='#']");
+    var menu = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!menu) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = link.className;
+    button.textContent = link.textContent;
+    button.setAttribute("aria-controls", menu.id);
+    button.setAttribute("aria-expanded", "false");
+    link.parentNode.replaceChild(button, link);
+
+    function isOpen() { return button.getAttribute("aria-expanded") === "true"; }
+    function setOpen(open) { button.setAttribute("aria-expanded", String(open)); }
+
+    button.addEventListener("click", function () { setOpen(!isOpen()); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented || !isOpen()) { return; }
+      var wasInside = menu.contains(document.activeElement);
+      setOpen(false);
+      if (wasInside) { button.focus(); }  // the focused link is hidden now: start again from the button
+    });
+  }
+
   function start() {
+    enhanceMenu();
     document.querySelectorAll("form[data-bulk-count]").forEach(enhanceBulkForm);
     enhancePickers();
     enhanceDateInputs();

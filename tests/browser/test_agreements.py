@@ -103,6 +103,7 @@ def test_query_by_sector_and_country_and_share_the_link(
     page.goto("/agreements/")
     expect(page.get_by_text("4 agreements")).to_be_visible()
     search = page.get_by_role("search", name="Filter agreements")
+    search.get_by_text("More filters and sorting").click()  # folded away below the text search: results first
     search.get_by_role("checkbox", name="Technology").check()
     search.get_by_label("Partner country").select_option("KR")
     search.get_by_label("Sort by").select_option(label="Title, A–Z")
@@ -124,6 +125,8 @@ def test_query_by_sector_and_country_and_share_the_link(
     other.get_by_role("button", name="Sign in").click()
     expect(other).to_have_url(shared)
     colleague_search = other.get_by_role("search", name="Filter agreements")
+    expect(colleague_search.locator("summary")).to_contain_text("in use: Partner country, Sector")
+    colleague_search.get_by_text("More filters and sorting").click()
     expect(colleague_search.get_by_role("checkbox", name="Technology")).to_be_checked()
     expect(colleague_search.get_by_label("Partner country")).to_have_value("KR")
     expect(other.get_by_text("2 agreements")).to_be_visible()

@@ -21,7 +21,7 @@ from tracker import catalogs, create_app
 from tracker.countries import country_name
 from tracker.dates import PartialDate
 from tracker.digest import build_digests
-from tracker.formatting import full_date, number, partial_date, period
+from tracker.formatting import full_date, number, partial_date, period, period_span
 from tracker.i18n import _n
 from tracker.importing import run_import
 from tracker.importing.fields import COLUMNS, EXTRA_TARGETS, guess_target, target_label
@@ -297,6 +297,17 @@ def test_partial_dates_in_each_language(app, language, day, month, year, span):
         assert partial_date(PartialDate.parse("2017")) == year
         assert period(None, PartialDate.parse("2017-10")) == span
         assert full_date(date(2017, 10, 4)) == day
+
+
+def test_a_period_on_a_page_keeps_each_date_whole(app):
+    """period_span: the text of period() in a span for the stylesheet, its words joined by no-break spaces, so that
+    only the dash may end a line; nothing known, nothing."""
+    with app.test_request_context(headers=INDONESIAN):
+        both = period_span(PartialDate.parse("2006-03-15"), PartialDate.parse("2018"))
+        assert both == '<span class="period">15\u00a0Maret\u00a02006–2018</span>'
+        until = period_span(None, PartialDate.parse("2017-10"))
+        assert until == '<span class="period">sampai\u00a0Oktober\u00a02017</span>'
+        assert period_span(None, None) == ""
 
 
 def test_numbers_are_grouped_as_the_language_writes_them(app):
