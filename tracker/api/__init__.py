@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         agreements,
         docs,
         documents,
+        inbox,
         links,
         outcomes,
         parties,

@@ -19,6 +19,7 @@ from tracker.models import (
     AutoRenewal,
     DocumentKind,
     ImplementationStatus,
+    InboxState,
     InstrumentType,
     NoticeParty,
     PartyKind,
@@ -344,6 +345,50 @@ DOCUMENT_SUGGESTIONS = output(
     "What a document's text suggests for its agreement's record, best first, as the news intake's review.",
 )
 
+# The news inbox (issue 17): items the feeds brought, triaged by editors.
+NULLABLE_TIMESTAMP: Schema = {**TIMESTAMP, "type": ["string", "null"]}
+INBOX_ITEM = output(
+    {
+        "id": an_id(),
+        "feed": {
+            "type": ["object", "null"],
+            "properties": {"id": an_id(), "name": {"type": "string"}},
+            "required": ["id", "name"],
+            "additionalProperties": False,
+            "description": "The feed that brought it; null once the feed is gone.",
+        },
+        "url": {"type": "string", "description": "The address the feed gave."},
+        "canonical_url": {"type": ["string", "null"], "description": "The canonical address the page names."},
+        "title": {"type": "string"},
+        "outlet": {"type": "string"},
+        "published_at": {**NULLABLE_TIMESTAMP, "description": "When the page or the feed says it was published."},
+        "language": {"type": "string", "maxLength": 16},
+        "excerpt": {"type": "string", "description": "The page's first words; empty when its page is not kept."},
+        "score": {"type": "number", "description": "How well it matches what the tracker records."},
+        "reasons": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "What matched, in words of the site's language (TRACKER_LOCALE), as the API's messages.",
+        },
+        "state": {
+            "enum": values(InboxState),
+            "description": "new (waiting), linked, created, dismissed; unmatched (below the threshold) or duplicate "
+            "(another address of a page seen before), kept so that they are not fetched again.",
+        },
+        "found_at": TIMESTAMP,
+        "triaged_at": {**NULLABLE_TIMESTAMP, "description": "When an editor linked or dismissed it."},
+        "source_id": {**an_id("The source its page became, once linked."), "type": ["integer", "null"]},
+    },
+    "A news item a feed brought, with how well it matches what the tracker records and why.",
+)
+INBOX_LINK_INPUT = input_schema(
+    {"agreement_id": an_id("The live agreement the item is about."), "note": text(max_length(LinkData, "note"))},
+    ["agreement_id"],
+    (),
+    "Link a waiting item to an agreement: its page becomes a source (or a new snapshot of the source recorded under "
+    "its address), linked with the note.",
+)
+
 # Recording what happened (issue 15): operations on an agreement, each one transaction.
 RENEWAL_INPUT = {
     **AGREEMENT_INPUT,
@@ -547,6 +592,9 @@ SCHEMAS: dict[str, Schema] = {
     "DocumentPage": page_of("Document"),
     "DocumentSuggestions": DOCUMENT_SUGGESTIONS,
     "NamedMatch": NAMED_MATCH,
+    "InboxItem": INBOX_ITEM,
+    "InboxItemPage": page_of("InboxItem"),
+    "InboxLinkInput": INBOX_LINK_INPUT,
     "Cue": CUE,
     "RenewalInput": RENEWAL_INPUT,
     "TerminationInput": TERMINATION_INPUT,
@@ -603,6 +651,7 @@ PARAMETERS: dict[str, Schema] = {
     "sector_id": path_id("sector_id"),
     "action_id": path_id("action_id"),
     "document_id": path_id("document_id"),
+    "item_id": path_id("item_id"),
 }
 LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 AGREEMENT_FILTERS = [
@@ -969,6 +1018,53 @@ def document_paths() -> dict[str, Schema]:
     }
 
 
+def inbox_paths() -> dict[str, Schema]:
+    """The news inbox (editors and admins): list by state, read, dismiss, link to an agreement."""
+    item_id = {"$ref": "#/components/parameters/item_id"}
+    states = query("state", {"enum": values(InboxState)}, "Items in any of these states (default: new).", True)
+    tags = ["Inbox"]
+
+    def triage(operation_id: str, summary: str, extra: Schema, *codes: int) -> Schema:
+        answer = {**ok("InboxItem", "The item, triaged.", etag=False), **problems(401, 403, 404, 409, *codes)}
+        return {
+            "parameters": [item_id],
+            "post": {"operationId": operation_id, "summary": summary, "tags": tags, **extra, "responses": answer},
+        }
+
+    return {
+        "/inbox": {
+            "get": {
+                "operationId": "list_inbox",
+                "summary": "The inbox's items in the states asked for (those waiting by default), best match first.",
+                "tags": tags,
+                "parameters": [states, *LIST_PARAMETERS],
+                "responses": {**ok("InboxItemPage", "One page.", etag=False), **problems(400, 401, 403)},
+            },
+        },
+        "/inbox/{item_id}": {
+            "parameters": [item_id],
+            "get": {
+                "operationId": "get_inbox_item",
+                "summary": "One item, whatever its state.",
+                "tags": tags,
+                "responses": {**ok("InboxItem", "The item.", etag=False), **problems(401, 403, 404)},
+            },
+        },
+        "/inbox/{item_id}/dismiss": triage(
+            "dismiss_inbox_item", "Dismiss a waiting item: it never comes back (409 once triaged).", {}
+        ),
+        "/inbox/{item_id}/link": triage(
+            "link_inbox_item",
+            "Record a waiting item's page as a source and link it to the agreement with the note (409 once "
+            "triaged); Location names the new link.",
+            {"requestBody": body("InboxLinkInput")},
+            400,
+            415,
+            422,
+        ),
+    }
+
+
 def outcome_paths() -> dict[str, Schema]:
     """Recording a renewal, a termination or a non-renewal of an agreement: If-Match names its version."""
     agreement = {"$ref": "#/components/parameters/agreement_id"}
@@ -1026,6 +1122,9 @@ to agreements.
   Unknown query parameters are ignored; unknown body fields are refused (422).
 * **Delete** archives: the record leaves every list and keeps its history; admins restore it with
   POST `.../restore`. Deleting a link removes it. A document is archived (its file stays).
+* **The news inbox** (editors and admins): `GET /inbox?state=new` lists what the feeds brought, best match first;
+  `POST /inbox/{item_id}/link` with `{"agreement_id", "note"}` records the page as a source linked to the agreement,
+  `POST /inbox/{item_id}/dismiss` leaves it out for good.
 * **Documents** are uploaded as `multipart/form-data` (the file in `file`) and downloaded from their `file_url`.
 """
 
@@ -1039,6 +1138,7 @@ def document() -> Schema:
         **action_paths(),
         **document_paths(),
         **outcome_paths(),
+        **inbox_paths(),
         **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),
         **resource_paths("source", "Source", "sources", SOURCE_FILTERS, "editors and admins"),
         **resource_paths("sector", "Sector", "sectors", [], "admins"),

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from tracker.errors import DuplicateError, NotFoundError, StateError, ValidationError
 from tracker.history.recorder import ACTOR
 from tracker.i18n import _
-from tracker.models import MAX_ID, InboxItem, InboxState, NewsFeed, utcnow
+from tracker.ingest.review import PendingSource, restored
+from tracker.models import MAX_ID, Agreement, InboxItem, InboxState, NewsFeed, SnapshotMethod, Source, utcnow
+from tracker.services.ingest import ReviewDecision, save_review
 from tracker.urls import InvalidURLError, clean_url, normalize_url
 
 ERROR_LENGTH = 1000
@@ -116,3 +118,23 @@ def mark_recorded(session: Session, item_id: int, source_id: int, created: bool)
     _triage(session, item, InboxState.CREATED if created else InboxState.LINKED)
     item.source_id = source_id
     session.flush()
+
+
+def pending_of(item: InboxItem) -> PendingSource:
+    """The item's page as the review screen takes it: as it was fetched, from the address it was fetched from."""
+    page = dict(item.page)
+    final_url = page.pop("final_url", None) or item.url
+    return PendingSource(restored(page), SnapshotMethod.FETCH, final_url)
+
+
+def link_item(session: Session, item: InboxItem, agreement_id: int, note: str = "") -> Source:
+    """What confirming the item's review with one agreement ticked does: record its page as a source (or a new
+    snapshot of the source recorded under its address), link it to the live agreement with the note, mark the item
+    linked."""
+    if item.state != InboxState.NEW or not item.page:
+        raise StateError(_("This news item has been dealt with already."))
+    if not 0 < agreement_id <= MAX_ID or session.get(Agreement, agreement_id) is None:
+        raise ValidationError(_("There is no such agreement."), field="agreement_id")
+    source, _known = save_review(session, pending_of(item), ReviewDecision([agreement_id], note))
+    mark_recorded(session, item.id, source.id, created=False)
+    return source
