@@ -159,6 +159,7 @@ RULES: dict[str, str | UserRole] = {
     "archive.restore_party": ADMIN,
     "archive.restore_source": ADMIN,
     "archive.restore_sector": ADMIN,
+    "archive.restore_document": ADMIN,
     # User administration is the admins'.
     "users.index": ADMIN,
     "users.new": ADMIN,
@@ -204,6 +205,7 @@ RULES: dict[str, str | UserRole] = {
     "api.download_document": VIEWER,
     "api.upload_document": EDITOR,
     "api.archive_document": EDITOR,
+    "api.restore_document": ADMIN,
     "api.document_suggestions": EDITOR,
     "api.list_inbox": EDITOR,
     "api.get_inbox_item": EDITOR,

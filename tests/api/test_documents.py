@@ -60,6 +60,15 @@ def test_the_signed_mou_is_uploaded_listed_downloaded_suggested_and_archived(api
     assert_problem(viewer.get(path), 404)
     assert editor.get(path).get_json()["archived"] is True  # editors see the archive
 
+    admin = api_as(UserRole.ADMIN)
+    assert_problem(editor.post(f"{path}/restore"), 403)
+    restored = admin.post(f"{path}/restore")
+    assert restored.status_code == 200 and restored.get_json()["archived"] is False
+    assert restored.headers["ETag"] == viewer.etag(path)
+    assert [item["id"] for item in viewer.get("/agreements?q=pengecoran").get_json()["items"]] == [agreement.id]
+    assert_problem(admin.post(f"{path}/restore"), 409)
+    assert_problem(admin.post(f"/agreements/{agreement.id}/documents/999999/restore"), 404)
+
 
 def test_uploads_are_checked_by_content(api_as, make_agreement):
     editor = api_as(UserRole.EDITOR)

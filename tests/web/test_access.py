@@ -159,6 +159,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "archive.restore_party": ADMIN,
     "archive.restore_source": ADMIN,
     "archive.restore_sector": ADMIN,
+    "archive.restore_document": ADMIN,
     # The sector vocabulary and the accounts are the admins'.
     "sectors.new": ADMIN,
     "sectors.create": ADMIN,
@@ -217,6 +218,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "api.download_document": VIEWER,
     "api.upload_document": EDITOR,
     "api.archive_document": EDITOR,
+    "api.restore_document": ADMIN,
     "api.document_suggestions": EDITOR,
     "api.list_inbox": EDITOR,
     "api.get_inbox_item": EDITOR,

@@ -157,3 +157,15 @@ def archive_document(agreement_id: int, document_id: int) -> Response:
     service.archive_document(session, document)
     session.commit()
     return no_content()
+
+
+@bp.post(ITEM + "/restore", endpoint="restore_document")
+def restore_document(agreement_id: int, document_id: int) -> Response:
+    """Restore an archived document of a live agreement (admins); 409 when it is live or its agreement archived."""
+    session = get_session()
+    document = document_of(session, document_id, agreement_id, include_archived=True)
+    if document is None:
+        raise not_found()
+    service.restore_document(session, document)
+    session.commit()
+    return json_response(document_json(document), etag=etag(document))

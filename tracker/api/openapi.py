@@ -997,6 +997,15 @@ def document_paths() -> dict[str, Schema]:
                 "responses": {**NO_CONTENT, **problems(401, 403, 404, 409, 412, 428)},
             },
         },
+        "/agreements/{agreement_id}/documents/{document_id}/restore": {
+            "parameters": both,
+            "post": {
+                "operationId": "restore_document",
+                "summary": "Restore an archived document (admins); 409 while its agreement is archived.",
+                "tags": tags,
+                "responses": {**ok("Document", "Restored."), **problems(401, 403, 404, 409)},
+            },
+        },
         "/agreements/{agreement_id}/documents/{document_id}/file": {
             "parameters": both,
             "get": {

@@ -16,7 +16,7 @@ from tracker.models import Agreement, Document, DocumentKind, PartyRole
 from tracker.records import agreement as agreement_contract
 from tracker.records.source import check_language
 from tracker.services.agreements import update_agreement
-from tracker.services.archive import archive
+from tracker.services.archive import archive, restore
 
 # Characters a file name keeps none of (a header or a log line would break on them).
 CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
@@ -104,6 +104,18 @@ def _filename(name: str) -> str:
 def archive_document(session: Session, document: Document) -> None:
     """Take the document off the agreement's list and its search text; its row, file and history stay."""
     archive(session, document)
+
+
+def restore_document(session: Session, document: Document) -> None:
+    """Bring an archived document back onto its agreement's list and search text, once the agreement is live."""
+    restore(session, document, _refuse_archived_agreement)
+
+
+def _refuse_archived_agreement(session: Session, document: Document) -> None:
+    """A live document belongs to a live agreement: refuse, naming it, while the agreement is archived."""
+    if document.agreement.is_archived:
+        message = _("Restore the agreement “%(title)s” first.", title=document.agreement.title)
+        raise StateError(str(message))
 
 
 def fill_from_document(
