@@ -220,6 +220,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "api.archive_document": EDITOR,
     "api.restore_document": ADMIN,
     "api.document_suggestions": EDITOR,
+    "api.fill_from_document": EDITOR,
     "api.list_inbox": EDITOR,
     "api.get_inbox_item": EDITOR,
     "api.dismiss_inbox_item": EDITOR,

@@ -11,7 +11,7 @@ from tracker import documents as files
 from tracker.api.blueprint import bp
 from tracker.api.helpers import json_response, load, no_content, not_found, page_args, page_of_list, require_if_match
 from tracker.api.problems import ApiError, field_error
-from tracker.api.representations import page_json, timestamp
+from tracker.api.representations import agreement_json, page_json, timestamp, version_etag
 from tracker.dates import PartialDate, PartialDateError
 from tracker.db import get_session
 from tracker.http.archived import sees_archived
@@ -144,6 +144,23 @@ def suggestions_json(found: Suggestions) -> dict[str, Any]:
         "renewals": cues(found.renewals),
         "sectors": [{"id": s.sector.id, "name": s.sector.name, "matched": s.matched} for s in found.sectors],
     }
+
+
+@bp.post(ITEM + "/fill", endpoint="fill_from_document")
+def fill_from_document(agreement_id: int, document_id: int) -> Response:
+    """Fill in the period and parties the live agreement's record lacks from what the document's text suggests (the
+    page's "Fill in what the record lacks"); If-Match names the agreement's version. Recorded values stay."""
+    session = get_session()
+    agreement = load(session, agreement_detail, agreement_id, archived_too=False)
+    require_if_match(version_etag(agreement.version))
+    document = document_of(session, document_id, agreement_id)
+    if document is None:
+        raise not_found()
+    found = service.fill_in_of(suggest(session, "", document.text))
+    filled = service.fill_from_document(session, agreement, found, agreement.version)
+    session.commit()
+    body = {"filled": filled, "agreement": agreement_json(agreement, agreement.source_links)}
+    return json_response(body, etag=version_etag(agreement.version))
 
 
 @bp.delete(ITEM, endpoint="archive_document")

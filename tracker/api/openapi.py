@@ -389,6 +389,18 @@ INBOX_LINK_INPUT = input_schema(
     "its address), linked with the note.",
 )
 
+DOCUMENT_FILL = output(
+    {
+        "filled": {
+            "type": "array",
+            "items": {"enum": ["start", "end", "parties"]},
+            "description": "The fields filled in; empty when the record already had what the document suggests.",
+        },
+        "agreement": ref("Agreement"),
+    },
+    "What filling the record from a document did, and the agreement as it is now.",
+)
+
 # Recording what happened (issue 15): operations on an agreement, each one transaction.
 RENEWAL_INPUT = {
     **AGREEMENT_INPUT,
@@ -591,6 +603,7 @@ SCHEMAS: dict[str, Schema] = {
     "DocumentUpload": DOCUMENT_UPLOAD,
     "DocumentPage": page_of("Document"),
     "DocumentSuggestions": DOCUMENT_SUGGESTIONS,
+    "DocumentFill": DOCUMENT_FILL,
     "NamedMatch": NAMED_MATCH,
     "InboxItem": INBOX_ITEM,
     "InboxItemPage": page_of("InboxItem"),
@@ -995,6 +1008,21 @@ def document_paths() -> dict[str, Schema]:
                 "tags": tags,
                 "parameters": [IF_MATCH],
                 "responses": {**NO_CONTENT, **problems(401, 403, 404, 409, 412, 428)},
+            },
+        },
+        "/agreements/{agreement_id}/documents/{document_id}/fill": {
+            "parameters": both,
+            "post": {
+                "operationId": "fill_from_document",
+                "summary": "Fill in the period and parties the agreement's record lacks from what the document's text "
+                "suggests (editors and admins; If-Match with the agreement's version); recorded values are never "
+                "replaced.",
+                "tags": tags,
+                "parameters": [IF_MATCH],
+                "responses": {
+                    **ok("DocumentFill", "Filled in; the ETag is the agreement's."),
+                    **problems(401, 403, 404, 409, 412, 422, 428),
+                },
             },
         },
         "/agreements/{agreement_id}/documents/{document_id}/restore": {

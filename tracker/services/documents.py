@@ -13,6 +13,7 @@ from tracker.dates import PartialDate
 from tracker.errors import StateError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, Document, DocumentKind, PartyRole
+from tracker.queries.suggestions import Suggestions
 from tracker.records import agreement as agreement_contract
 from tracker.records.source import check_language
 from tracker.services.agreements import update_agreement
@@ -116,6 +117,13 @@ def _refuse_archived_agreement(session: Session, document: Document) -> None:
     if document.agreement.is_archived:
         message = _("Restore the agreement “%(title)s” first.", title=document.agreement.title)
         raise StateError(str(message))
+
+
+def fill_in_of(found: Suggestions) -> FillIn:
+    """What the suggestions offer to fill in: the first (best) period, and every party found."""
+    first = found.periods[0] if found.periods else None
+    parties = tuple(suggestion.party.id for suggestion in found.parties)
+    return FillIn(first.start if first else None, first.end if first else None, parties)
 
 
 def fill_from_document(
