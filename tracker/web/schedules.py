@@ -25,7 +25,7 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], object]] = {
     "digest": lambda counts: _(
         "Digests sent: %(sent)s; with nothing to report: %(quiet)s; not sent: %(failed)s.", **counts
     ),
-    "backup": lambda counts: _("Backup %(file)s (%(size)s bytes); older backups deleted: %(deleted)s.", **counts),
+    "backup": lambda counts: backup_summary(counts),
     "recheck": lambda counts: recheck_summary(counts),
     "feeds": lambda counts: _(
         "Feeds read: %(feeds)s (failed: %(feeds_failed)s); new items: %(new)s, filed in the inbox: %(filed)s, "
@@ -37,6 +37,17 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], object]] = {
         **counts,
     ),
 }
+
+
+def backup_summary(counts: dict[str, Any]) -> object:
+    """What a backup run wrote; runs recorded before documents were backed up did not count them."""
+    if "documents" in counts:
+        return _(
+            "Backup %(file)s (%(size)s bytes), new documents copied beside it: %(documents)s; older backups deleted: "
+            "%(deleted)s.",
+            **counts,
+        )
+    return _("Backup %(file)s (%(size)s bytes); older backups deleted: %(deleted)s.", **counts)
 
 
 def recheck_summary(counts: dict[str, Any]) -> object:
