@@ -179,6 +179,7 @@ RULES: dict[str, str | UserRole] = {
     "newsfeeds.edit": ADMIN,
     "newsfeeds.update": ADMIN,
     "newsfeeds.fetch_now": ADMIN,
+    "newsfeeds.score_again": ADMIN,
     "inbox.index": EDITOR,
     "inbox.review": EDITOR,
     "inbox.dismiss": EDITOR,

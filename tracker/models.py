@@ -1103,7 +1103,8 @@ class InboxItem(Base):
     outlet: Mapped[str] = mapped_column(String(200), default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     language: Mapped[str] = mapped_column(String(16), default="")
-    # The extracted page (tracker/ingest/review.py `plain`), for the review screen; empty for unmatched items.
+    # The extracted page (tracker/ingest/review.py `plain`), for the review screen; an unmatched item keeps it for
+    # TRACKER_INBOX_RESCORE_DAYS days, to be scored again (tracker/inbox.py), then it is emptied.
     page: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     # What matched, as data the inbox words in the reader's language: [{"kind": "party", "name": ...}, ...].

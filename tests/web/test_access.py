@@ -192,6 +192,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "newsfeeds.edit": ADMIN,
     "newsfeeds.update": ADMIN,
     "newsfeeds.fetch_now": ADMIN,
+    "newsfeeds.score_again": ADMIN,
     "inbox.index": EDITOR,
     "inbox.review": EDITOR,
     "inbox.dismiss": EDITOR,

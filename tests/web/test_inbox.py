@@ -5,6 +5,7 @@ triage them through the add-from-news review, admins register feeds."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -21,11 +22,13 @@ from tracker.models import (
     InboxItem,
     InboxState,
     NewsFeed,
+    PartyKind,
     ScheduleRun,
     ScheduleRunState,
     Source,
     SourceSnapshot,
     UserRole,
+    utcnow,
 )
 from tracker.services.inbox import add_feed
 
@@ -84,7 +87,8 @@ def test_relevant_items_are_filed_with_their_reasons_and_unrelated_ones_left_out
         "Resep Rendang Daging Sapi yang Empuk untuk Lebaran",
         "Jakarta shares close higher as banks rally",
     }
-    assert all(item.page == {} and item.reasons == [] for item in left_out.values())
+    # Kept with their pages (to be scored again when the tracker learns a name), without reasons.
+    assert all(item.page["text"] and item.reasons == [] for item in left_out.values())
     duplicate = items(session, InboxState.DUPLICATE)[f"{AITEC_NEWS} (foto)"]
     assert duplicate.url_normalized.endswith("/news/aitec-cetakan.html?page=all") and duplicate.canonical_url is None
     aitec = items(session)[AITEC_NEWS]
@@ -104,7 +108,10 @@ def test_relevant_items_are_filed_with_their_reasons_and_unrelated_ones_left_out
     assert feeds["rss"].last_result == {"new": 4, "filed": 1, "unmatched": 2, "skipped": 1, "failed": 0}
     assert feeds["atom"].last_result == {"new": 3, "filed": 1, "unmatched": 1, "skipped": 1, "failed": 1}
     assert feeds["rss"].last_error == "" and feeds["rss"].last_fetched_at is not None
-    assert totals == {"feeds": 2, "feeds_failed": 0, "new": 7, "filed": 2, "unmatched": 3, "skipped": 2, "failed": 1}
+    assert totals == {
+        **{"feeds": 2, "feeds_failed": 0, "new": 7, "filed": 2, "unmatched": 3, "skipped": 2, "failed": 1},
+        **{"rescored": 0, "refiled": 0},
+    }
 
 
 def test_the_next_run_files_nothing_again_and_a_dismissed_item_never_comes_back(app, client_as, story, feeds, session):
@@ -116,11 +123,56 @@ def test_the_next_run_files_nothing_again_and_a_dismissed_item_never_comes_back(
     assert f'id="item-{aitec.id}"' not in editor.get("/inbox").get_data(as_text=True)
     again = run(app)
     # Only the page that could not be fetched is tried again.
-    assert again == {"feeds": 2, "feeds_failed": 0, "new": 1, "filed": 0, "unmatched": 0, "skipped": 7, "failed": 1}
+    assert again == {
+        **{"feeds": 2, "feeds_failed": 0, "new": 1, "filed": 0, "unmatched": 0, "skipped": 7, "failed": 1},
+        **{"rescored": 3, "refiled": 0},  # the items left out, scored again: still nothing they name is recorded
+    }
     assert items(session)[AITEC_NEWS].state == InboxState.DISMISSED
     assert len(items(session)) == 6  # five pages, and the near-duplicate's address
     refused = editor.post(f"/inbox/{aitec.id}/dismiss", follow_redirects=True)
     assert "This news item has been dealt with already." in refused.get_data(as_text=True)
+
+
+TIMNAS = "Timnas U-23 Tundukkan Korea Selatan 2-1 di Stadion Gelora Bung Karno"
+RENDANG = "Resep Rendang Daging Sapi yang Empuk untuk Lebaran"
+
+
+def test_an_item_left_out_is_filed_once_the_tracker_knows_what_it_names(
+    app, client_as, story, feeds, session, make_party
+):
+    run(app)
+    assert items(session)[TIMNAS].state == InboxState.UNMATCHED  # Korea Selatan alone scores too little
+    # The football association, recorded since under the U-23 team's nickname: the item now names two parties.
+    make_party(name="Persatuan Sepak Bola Seluruh Indonesia", kind=PartyKind.ASSOCIATION, aliases=["Garuda Muda"])
+    # An item left out longer ago than TRACKER_INBOX_RESCORE_DAYS is no longer scored again, and lets its page go.
+    items(session)[RENDANG].found_at = utcnow() - timedelta(days=app.config["TRACKER_INBOX_RESCORE_DAYS"] + 1)
+    session.commit()
+
+    again = run(app)
+
+    assert (again["rescored"], again["refiled"]) == (2, 1)
+    timnas = items(session)[TIMNAS]
+    assert timnas.state == InboxState.NEW and timnas.score >= app.config["TRACKER_INBOX_THRESHOLD"]
+    assert {"kind": "alias", "alias": "Garuda Muda", "name": "Persatuan Sepak Bola Seluruh Indonesia"} in timnas.reasons
+    assert items(session)[RENDANG].page == {} and items(session)[RENDANG].state == InboxState.UNMATCHED
+    html = unescape(client_as(UserRole.EDITOR).get("/inbox").get_data(as_text=True))
+    assert TIMNAS in html and "Garuda Muda (alias of Persatuan Sepak Bola Seluruh Indonesia)" in html
+    # Reviewed from the inbox like any item: its page was kept.
+    assert TIMNAS in client_as(UserRole.EDITOR).get(f"/inbox/{timnas.id}/review").get_data(as_text=True)
+
+
+def test_admins_score_the_items_left_out_again_from_the_feeds_page(app, client_as, story, feeds, session, make_party):
+    run(app)
+    admin = client_as(UserRole.ADMIN)
+    page = admin.get("/admin/feeds").get_data(as_text=True)
+    assert "/admin/feeds/score-again" in page
+    response = admin.post("/admin/feeds/score-again", follow_redirects=True)
+    assert "scored again: 3; now waiting in the inbox: 0." in unescape(response.get_data(as_text=True))
+    make_party(name="Persatuan Sepak Bola Seluruh Indonesia", kind=PartyKind.ASSOCIATION, aliases=["Garuda Muda"])
+    response = admin.post("/admin/feeds/score-again", follow_redirects=True)
+    assert "scored again: 3; now waiting in the inbox: 1." in unescape(response.get_data(as_text=True))
+    assert items(session)[TIMNAS].state == InboxState.NEW
+    assert client_as(UserRole.EDITOR).post("/admin/feeds/score-again").status_code == 403
 
 
 def test_an_item_whose_page_is_already_a_source_is_skipped(app, story, feeds, session, site, make_source):

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from tracker.models import InboxItem, InboxState, NewsFeed
 from tracker.queries.pagination import Page, paginate
 
 INBOX_LIMIT = 200
+
+
+def keeps_page() -> ColumnElement[bool]:
+    """The item kept its page (an empty one is stored as "{}", on both engines)."""
+    return func.length(cast(InboxItem.page, String)) > len("{}")
 
 
 def ranked(states: list[InboxState]) -> Select[tuple[InboxItem]]:

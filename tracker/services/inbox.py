@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from tracker.history.recorder import ACTOR
 from tracker.i18n import _
 from tracker.ingest.review import PendingSource, restored
 from tracker.models import MAX_ID, Agreement, InboxItem, InboxState, NewsFeed, SnapshotMethod, Source, utcnow
+from tracker.queries.inbox import keeps_page
 from tracker.services.ingest import ReviewDecision, save_review
 from tracker.urls import InvalidURLError, clean_url, normalize_url
 
@@ -95,6 +97,24 @@ def new_item(feed_id: int, url: str, canonical: str | None, details: dict[str, A
     normal = normal_urls(url)[0]
     canonical_normal = (normal_urls(canonical) or [None])[0]
     return InboxItem(feed_id=feed_id, url=url, url_normalized=normal, canonical_url=canonical_normal, **details)
+
+
+def refile_item(session: Session, item: InboxItem, score: float, reasons: list[dict[str, Any]]) -> None:
+    """An item left out that now matches what the tracker records: it waits in the inbox with its new reasons."""
+    if item.state == InboxState.UNMATCHED:
+        item.state, item.score, item.reasons = InboxState.NEW, score, reasons
+        session.flush()
+
+
+def forget_pages(session: Session, before: datetime) -> int:
+    """Let go of the pages of items left out before then (they are no longer scored again); how many."""
+    statement = (
+        update(InboxItem)
+        .where(InboxItem.state == InboxState.UNMATCHED, InboxItem.found_at < before, keeps_page())
+        .values(page={})
+        .execution_options(synchronize_session=False)
+    )
+    return session.execute(statement).rowcount or 0
 
 
 def _triage(session: Session, item: InboxItem, state: InboxState) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker import schedules
+from tracker import inbox, schedules
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.forms.inbox import FeedForm
 from tracker.i18n import _
-from tracker.models import NewsFeed, User
+from tracker.models import NewsFeed, User, utcnow
 from tracker.queries.inbox import news_feeds
 from tracker.services import inbox as services
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
@@ -94,4 +94,20 @@ def fetch_now():
     session.commit()
     schedules.enqueue_run(run)
     flash(_("The feeds will be read as soon as the worker takes up the run; the results appear here."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/score-again")
+def score_again():
+    """Score the items left out lately again, now: after adding a party, an alias or a glossary entry, what they name
+    may match (each run of the feeds schedule does it too)."""
+    session = get_session()
+    counts = inbox.score_again(session, utcnow())
+    session.commit()
+    message = _(
+        "Items left out in the last %(days)s days scored again: %(rescored)s; now waiting in the inbox: %(refiled)s.",
+        days=current_app.config["TRACKER_INBOX_RESCORE_DAYS"],
+        **counts,
+    )
+    flash(message, "success")
     return redirect(url_for(".index"))
