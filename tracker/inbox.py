@@ -33,6 +33,7 @@ from tracker.ingest.fetch.policy import FetchError, FetchPolicy, policy_from_con
 from tracker.ingest.newsfeed import FeedEntry, fetch_feed
 from tracker.ingest.review import PendingSource, plain
 from tracker.jobs import job_session, read_session
+from tracker.messages import Message, message_data
 from tracker.models import InboxItem, InboxState, NewsFeed, utcnow
 from tracker.queries.inbox import keeps_page
 from tracker.queries.relevance import relevance
@@ -96,21 +97,21 @@ def fetching() -> tuple[FetchPolicy, Any]:
     return policy_from_config(current_app.config), current_app.extensions.get("tracker.resolver", system_resolver)
 
 
-def read_feed(feed_id: int, url: str) -> tuple[dict[str, int], str]:
-    """Fetch the feed and take its new items; the counts, and why the feed could not be read ("" when it could)."""
+def read_feed(feed_id: int, url: str) -> tuple[dict[str, int], Message | None]:
+    """Fetch the feed and take its new items; the counts, and why the feed could not be read (None when it could)."""
     policy, resolver = fetching()
     counts = dict.fromkeys(COUNTS, 0)
     try:
         entries = fetch_feed(url, policy, resolver)
     except FetchError as error:
-        return counts, shorten(str(error.message), services.ERROR_LENGTH)
+        return counts, message_data(error.message)
     for entry in entries:
         if seen(entry.url):
             counts["skipped"] += 1
         elif counts["new"] < max(1, current_app.config["TRACKER_INBOX_BATCH"]):
             counts["new"] += 1
             counts[take(feed_id, entry, policy, resolver)] += 1
-    return counts, ""
+    return counts, None
 
 
 def seen(*urls: str | None) -> bool:

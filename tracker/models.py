@@ -1049,7 +1049,9 @@ class SourceCheck(Base):
     # Characters of normalised text added and removed since the last snapshot, when the text changed.
     chars_added: Mapped[int | None] = mapped_column(Integer)
     chars_removed: Mapped[int | None] = mapped_column(Integer)
-    # Why the fetch failed, in words ("The page was not found (404)."); empty otherwise.
+    # Why the fetch failed, as data worded in the reader's language (tracker/messages.py); None otherwise.
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Why, in words, for checks recorded before the message was kept as data and not recognised by migration 0029.
     detail: Mapped[str] = mapped_column(String(1000), default="")
 
 
@@ -1067,6 +1069,9 @@ class NewsFeed(TimestampMixin, Base):
     # The last run's counts (new, filed, skipped, failed) and, when the feed itself failed, why.
     last_result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     last_error: Mapped[str] = mapped_column(String(1000), default="")
+    # Why the last run could not read the feed, as data worded in the reader's language (tracker/messages.py); the
+    # text above is kept for runs recorded before (migration 0029) and is empty for later ones.
+    last_error_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     added_by: Mapped[User | None] = relationship()
 

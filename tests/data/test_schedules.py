@@ -189,14 +189,14 @@ def page(name: str) -> bytes:
 
 
 def checks(engine: Engine) -> list[tuple[str, str, str]]:
-    """(source title, outcome, detail) of every check, in order."""
+    """(source title, outcome, the msgid of why) of every check, in order."""
     with Session(engine) as session:
         rows = session.execute(
-            select(Source.title, SourceCheck.outcome, SourceCheck.detail)
+            select(Source.title, SourceCheck.outcome, SourceCheck.message)
             .join(Source, Source.id == SourceCheck.source_id)
             .order_by(SourceCheck.id)
         )
-        return [(title, outcome.value, detail) for title, outcome, detail in rows]
+        return [(title, outcome.value, (message or {}).get("msgid", "")) for title, outcome, message in rows]
 
 
 def snapshot_count(engine: Engine, title: str) -> int:

@@ -183,15 +183,23 @@ def test_an_item_whose_page_is_already_a_source_is_skipped(app, story, feeds, se
     assert EV_NEWS in items(session, InboxState.NEW)
 
 
-def test_a_feed_that_is_missing_or_not_a_feed_is_recorded_as_failed_with_the_reason(app, session, site):
+def test_a_feed_that_is_missing_or_not_a_feed_is_recorded_as_failed_with_the_reason(app, client_as, session, site):
     missing = add_feed(session, "Gone", f"{site}/old-rss.xml")
     html = add_feed(session, "A page, not a feed", f"{site}/news/resep-rendang.html")
     session.commit()
     totals = run(app)
     assert totals["feeds"] == 2 and totals["feeds_failed"] == 2
     fresh(session)
-    assert missing.last_error == "The page was not found (404)."
-    assert html.last_error == "This address gives no RSS or Atom feed."
+    # Why, kept as the message's data: worded when shown, in the reader's language.
+    assert missing.last_error_message == {"msgid": "The page was not found (404).", "params": {}}
+    assert html.last_error_message == {"msgid": "This address gives no RSS or Atom feed.", "params": {}}
+    assert missing.last_error == html.last_error == ""
+    admin = client_as(UserRole.ADMIN)
+    page = unescape(admin.get("/admin/feeds").get_data(as_text=True))
+    assert "Failed: The page was not found (404)." in page and "Failed: This address gives no RSS or Atom feed." in page
+    assert admin.post("/language", data={"locale": "id", "next": "/"}).status_code == 302
+    page = unescape(admin.get("/admin/feeds").get_data(as_text=True))
+    assert "Halaman tidak ditemukan (404)." in page and "Alamat ini tidak memberikan umpan RSS atau Atom." in page
     assert items(session) == {}
 
 

@@ -62,6 +62,11 @@ def test_the_source_page_shows_each_kind_of_link_health_and_keeps_the_evidence(
     assert "Moved since" in moved and f'<a href="{new_address}"' in moved
     gone = page("/hilang")
     assert "Gone since" in gone and "The page was not found (404)." in gone
+    # Kept as the message's data, worded in the reader's language, whichever language the worker ran in.
+    assert viewer.post("/language", data={"locale": "id", "next": "/"}).status_code == 302
+    assert "Halaman tidak ditemukan (404)." in page("/hilang")
+    assert "Halaman tidak ditemukan (404)." in viewer.get("/sources/links").get_data(as_text=True)
+    assert viewer.post("/language", data={"locale": "en", "next": "/"}).status_code == 302
     assert "Saved text: the evidence now that the link is gone" in gone and EVIDENCE in gone
     assert '<details class="snapshot" open>' in gone
     failing = page("/galat")

@@ -18,8 +18,6 @@ from tracker.queries.inbox import keeps_page
 from tracker.services.ingest import ReviewDecision, save_review
 from tracker.urls import InvalidURLError, clean_url, normalize_url
 
-ERROR_LENGTH = 1000
-
 
 def feed_url(url: str) -> str:
     """The feed's address, checked and tidied; a ValidationError next to the URL field otherwise."""
@@ -54,11 +52,12 @@ def update_feed(session: Session, feed: NewsFeed, name: str, url: str, active: b
     session.flush()
 
 
-def note_feed_run(session: Session, feed_id: int, counts: dict[str, int], error: str) -> None:
-    """Record what the feed's last run found, or why the feed could not be read."""
+def note_feed_run(session: Session, feed_id: int, counts: dict[str, int], error: dict[str, Any] | None) -> None:
+    """Record what the feed's last run found, or why the feed could not be read (as message data)."""
     feed = session.get(NewsFeed, feed_id)
     if feed is not None:
-        feed.last_fetched_at, feed.last_result, feed.last_error = utcnow(), counts, error[:ERROR_LENGTH]
+        feed.last_fetched_at, feed.last_result, feed.last_error_message = utcnow(), counts, error
+        feed.last_error = ""  # the text of runs recorded before the message was kept as data
         session.flush()
 
 
