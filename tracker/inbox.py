@@ -54,8 +54,8 @@ def fetch_feeds() -> dict[str, int]:
         feeds = session.execute(select_active()).all()
     totals: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
     failed_feeds = 0
-    for feed_id, url in feeds:
-        counts, error = read_feed(feed_id, url)
+    for feed_id, url, kind in feeds:
+        counts, error = read_feed(feed_id, url, kind)
         with job_session() as session, session.begin():
             services.note_feed_run(session, feed_id, counts, error)
         totals.update(counts)
@@ -87,9 +87,9 @@ def select_left_out(since: datetime) -> Select[tuple[InboxItem]]:
     )
 
 
-def select_active() -> Select[tuple[int, str]]:
-    """The active feeds' ids and addresses, oldest first."""
-    return select(NewsFeed.id, NewsFeed.url).where(NewsFeed.active.is_(True)).order_by(NewsFeed.id)
+def select_active() -> Select[tuple[int, str, str]]:
+    """The active feeds' ids, addresses and kinds, oldest first."""
+    return select(NewsFeed.id, NewsFeed.url, NewsFeed.kind).where(NewsFeed.active.is_(True)).order_by(NewsFeed.id)
 
 
 def fetching() -> tuple[FetchPolicy, Any]:
@@ -97,12 +97,12 @@ def fetching() -> tuple[FetchPolicy, Any]:
     return policy_from_config(current_app.config), current_app.extensions.get("tracker.resolver", system_resolver)
 
 
-def read_feed(feed_id: int, url: str) -> tuple[dict[str, int], Message | None]:
+def read_feed(feed_id: int, url: str, kind: str) -> tuple[dict[str, int], Message | None]:
     """Fetch the feed and take its new items; the counts, and why the feed could not be read (None when it could)."""
     policy, resolver = fetching()
     counts = dict.fromkeys(COUNTS, 0)
     try:
-        entries = fetch_feed(url, policy, resolver)
+        entries = fetch_feed(url, policy, resolver, kind)
     except FetchError as error:
         return counts, message_data(error.message)
     for entry in entries:

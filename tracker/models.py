@@ -1063,6 +1063,9 @@ class NewsFeed(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(2000), unique=True)
+    # What the address gives (tracker/ingest/newsfeed.py): "feed" (RSS or Atom), "sitemap", "listing" (a page of
+    # article links), or "auto": told apart at each run by what it gives.
+    kind: Mapped[str] = mapped_column(String(16), default="auto", server_default="auto")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

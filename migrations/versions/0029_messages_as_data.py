@@ -1,9 +1,13 @@
-"""Why a link check failed and why a feed could not be read, kept as message data worded in the reader's language.
+"""Why a link check failed and why a feed could not be read, kept as message data worded in the reader's language;
+and what a news feed's address gives.
 
 `source_check.message` and `news_feed.last_error_message` (JSON) hold the message's msgid and values
 (tracker/messages.py); the text columns (`detail`, `last_error`) were written in the language of the worker that ran
 the check. Existing texts that read as one of the fetcher's messages, in English or Indonesian, become data and their
 text is emptied; any other text stays and is shown as it is. Downgrading writes each message back as English text.
+
+`news_feed.kind` says what the feed's address gives: an RSS or Atom feed, a sitemap, a listing page of article links,
+or "auto" (told apart at each run); existing feeds become "auto", which reads RSS and Atom as before.
 
 Revision ID: 0029
 Revises: 0027
@@ -115,6 +119,7 @@ def in_english(data: dict[str, Any]) -> str:
 
 def upgrade() -> None:
     """Apply this revision."""
+    op.add_column("news_feed", sa.Column("kind", sa.String(16), server_default="auto", nullable=False))
     bind = op.get_bind()
     for table, message, text in COLUMNS:
         op.add_column(table, sa.Column(message, sa.JSON(), nullable=True))
@@ -139,3 +144,4 @@ def downgrade() -> None:
                     {"text": in_english(value)[:1000], "id": row_id},
                 )
         op.execute(f"ALTER TABLE {table} DROP COLUMN {message}")  # in place on SQLite too (3.35+)
+    op.execute("ALTER TABLE news_feed DROP COLUMN kind")

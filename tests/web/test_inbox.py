@@ -11,11 +11,14 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from tests.inbox_support import feed_site
+from tests.inbox_support import FEEDS, feed_site
 from tests.jobs_support import running_worker, wait_for
 from tests.web import test_ingest
 from tests.web.test_ingest import AITEC_TITLE, hidden_payload
+from tracker.errors import ValidationError
 from tracker.inbox import fetch_feeds
+from tracker.ingest.fetch.policy import FetchError
+from tracker.ingest.newsfeed import FEED, LISTING, SITEMAP, detect, read_entries
 from tracker.models import (
     Agreement,
     AgreementSource,
@@ -185,7 +188,7 @@ def test_an_item_whose_page_is_already_a_source_is_skipped(app, story, feeds, se
 
 def test_a_feed_that_is_missing_or_not_a_feed_is_recorded_as_failed_with_the_reason(app, client_as, session, site):
     missing = add_feed(session, "Gone", f"{site}/old-rss.xml")
-    html = add_feed(session, "A page, not a feed", f"{site}/news/resep-rendang.html")
+    html = add_feed(session, "A page, not a feed", f"{site}/news/resep-rendang.html", FEED)  # said to be RSS
     session.commit()
     totals = run(app)
     assert totals["feeds"] == 2 and totals["feeds_failed"] == 2
@@ -312,3 +315,79 @@ def done_runs(engine) -> list:
             select(table.c.state).where(table.c.schedule == "feeds", table.c.state.in_(finished))
         ).all()
     return rows
+
+
+# --- sitemaps and listing pages ------------------------------------------------------------------
+
+
+def served(name: str, site: str) -> bytes:
+    """A fixture as the local site serves it."""
+    return (FEEDS / name).read_text(encoding="utf-8").replace("{site}", site).encode()
+
+
+def test_a_news_sitemap_gives_its_pages_newest_first_with_their_titles_and_dates():
+    site = "https://warta.example"
+    body = served("sitemap.xml", site)
+    assert detect(body) == SITEMAP
+    entries = read_entries(body, f"{site}/sitemap.xml")
+    assert [entry.url for entry in entries] == [
+        f"{site}/wire/ev-mou-korea.html",
+        f"{site}/news/aitec-cetakan.html",
+        f"{site}/news/resep-rendang.html",
+    ]  # the javascript: address is left out
+    assert entries[1].title == AITEC_NEWS and entries[1].published_at.isoformat() == "2017-10-04T08:32:00+00:00"
+    assert entries[0].title == "" and entries[2].published_at.isoformat() == "2017-10-03T00:00:00+00:00"
+    with pytest.raises(FetchError, match="sitemap index"):
+        read_entries(served("sitemap-index.xml", site), site)
+    with pytest.raises(FetchError, match="no sitemap"):
+        read_entries(served("rss.xml", site), site, SITEMAP)
+
+
+def test_a_listing_page_gives_its_article_links_of_the_same_site_and_nothing_else():
+    site = "https://www.warta.example"
+    body = served("ekonomi.html", site)
+    assert detect(body) == LISTING and detect(served("rss.xml", site)) == "feed"
+    entries = read_entries(body, f"{site}/ekonomi.html")
+    assert [(entry.url, entry.title) for entry in entries] == [
+        (f"{site}/news/aitec-cetakan.html", AITEC_NEWS),  # its tracking parameters and fragment gone, once
+        (f"{site}/wire/ev-mou-korea.html", "Indonesia's industry ministry signs electric vehicle MoU"),
+    ]
+    # The same page read from the site's other host name ("www." aside) gives the same links.
+    assert len(read_entries(body, "https://warta.example/ekonomi.html")) == 2
+    with pytest.raises(FetchError, match="no feed, sitemap or list of articles"):
+        read_entries(served("news/resep-rendang.html", site), site)
+
+
+def test_sitemaps_and_listing_pages_bring_news_into_the_inbox(app, story, session, site):
+    sitemap = add_feed(session, "Warta Industri (sitemap)", f"{site}/sitemap.xml")
+    listing = add_feed(session, "Warta Industri — Ekonomi", f"{site}/ekonomi.html", LISTING)
+    index = add_feed(session, "Warta Industri (indeks)", f"{site}/sitemap-index.xml", SITEMAP)
+    session.commit()
+    totals = run(app)
+    assert set(items(session, InboxState.NEW)) == {AITEC_NEWS, EV_NEWS}
+    assert set(items(session, InboxState.UNMATCHED)) == {RENDANG}
+    fresh(session)
+    assert sitemap.last_result == {"new": 3, "filed": 2, "unmatched": 1, "skipped": 0, "failed": 0}
+    assert listing.last_result == {"new": 0, "filed": 0, "unmatched": 0, "skipped": 2, "failed": 0}  # seen
+    assert index.last_error_message["msgid"].startswith("This is a sitemap index")
+    assert (totals["feeds"], totals["feeds_failed"]) == (3, 1)
+
+
+def test_admins_say_what_a_feeds_address_gives(client_as, session, site):
+    admin = client_as(UserRole.ADMIN)
+    page = admin.get("/admin/feeds").get_data(as_text=True)
+    assert 'name="kind"' in page and "Sitemap (sitemap.xml, news sitemap)" in page
+    data = {"name": "Kemenperin — siaran pers", "url": f"{site}/ekonomi.html"}
+    refused = admin.post("/admin/feeds", data={**data, "kind": "podcast"})
+    assert refused.status_code == 422 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert admin.post("/admin/feeds", data={**data, "kind": "listing"}).status_code == 302
+    feed = session.scalars(select(NewsFeed)).one()
+    assert feed.kind == "listing"
+    edit = admin.get(f"/admin/feeds/{feed.id}/edit").get_data(as_text=True)
+    assert '<option selected value="listing">' in edit or 'value="listing" selected' in edit
+    saved = admin.post(f"/admin/feeds/{feed.id}/edit", data={**data, "kind": "auto", "active": "y"})
+    assert saved.status_code == 302
+    fresh(session)
+    assert feed.kind == "auto"
+    with pytest.raises(ValidationError):
+        add_feed(session, "Bad", f"{site}/other.xml", "podcast")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.errors import DuplicateError, NotFoundError, StateError, ValidationError
 from tracker.history.recorder import ACTOR
 from tracker.i18n import _
+from tracker.ingest.newsfeed import AUTO, KINDS
 from tracker.ingest.review import PendingSource, restored
 from tracker.models import MAX_ID, Agreement, InboxItem, InboxState, NewsFeed, SnapshotMethod, Source, utcnow
 from tracker.queries.inbox import keeps_page
@@ -34,21 +35,28 @@ def _check_unique(session: Session, url: str, feed: NewsFeed | None = None) -> N
         raise DuplicateError(_("The feed “%(name)s” already has this address.", name=other.name), field="url")
 
 
-def add_feed(session: Session, name: str, url: str) -> NewsFeed:
+def feed_kind(kind: str) -> str:
+    """The feed's kind, one of those the reader knows; a ValidationError next to the kind field otherwise."""
+    if kind not in KINDS:
+        raise ValidationError(_("Use one of: %(values)s.", values=", ".join(KINDS)), field="kind")
+    return kind
+
+
+def add_feed(session: Session, name: str, url: str, kind: str = AUTO) -> NewsFeed:
     """Register a feed, active, as added by the session's user."""
-    url = feed_url(url)
+    url, kind = feed_url(url), feed_kind(kind)
     _check_unique(session, url)
-    feed = NewsFeed(name=name.strip(), url=url, added_by_id=session.info.get(ACTOR), last_result={})
+    feed = NewsFeed(name=name.strip(), url=url, kind=kind, added_by_id=session.info.get(ACTOR), last_result={})
     session.add(feed)
     session.flush()
     return feed
 
 
-def update_feed(session: Session, feed: NewsFeed, name: str, url: str, active: bool) -> None:
-    """Rename a feed, give it another address, or (de)activate it."""
-    url = feed_url(url)
+def update_feed(session: Session, feed: NewsFeed, name: str, url: str, active: bool, kind: str = AUTO) -> None:
+    """Rename a feed, give it another address or kind, or (de)activate it."""
+    url, kind = feed_url(url), feed_kind(kind)
     _check_unique(session, url, feed)
-    feed.name, feed.url, feed.active = name.strip(), url, active
+    feed.name, feed.url, feed.active, feed.kind = name.strip(), url, active, kind
     session.flush()
 
 

@@ -42,7 +42,7 @@ def create():
     if not form.validate():
         return render_invalid_index(form)
     try:
-        feed = services.add_feed(session, form.name.data, form.url.data)
+        feed = services.add_feed(session, form.name.data, form.url.data, form.kind.data)
     except TrackerError as error:
         session.rollback()
         return render_invalid_index(form, error)
@@ -77,7 +77,7 @@ def update(news_feed_id: int):
     if not form.validate():
         return render_invalid("newsfeeds/edit.html", form, feed=feed)
     try:
-        services.update_feed(session, feed, form.name.data, form.url.data, bool(form.active.data))
+        services.update_feed(session, feed, form.name.data, form.url.data, bool(form.active.data), form.kind.data)
     except TrackerError as error:
         session.rollback()
         return render_invalid("newsfeeds/edit.html", form, error, feed=feed)
