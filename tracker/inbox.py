@@ -68,15 +68,14 @@ def score_again(session: Session, now: datetime) -> dict[str, int]:
     now, filing those that reach the threshold; let go of older ones' pages. Counts: rescored, refiled."""
     since = now - timedelta(days=current_app.config["TRACKER_INBOX_RESCORE_DAYS"])
     threshold = current_app.config["TRACKER_INBOX_THRESHOLD"]
-    refiled = 0
     items = list(session.scalars(select_left_out(since)))
-    for item in items:
-        found = relevance(session, item.title, str(item.page.get("text") or ""))
-        if found.score >= threshold:
-            services.refile_item(session, item, found.score, found.reasons)
-            refiled += 1
+    scored = [(item, relevance(session, item.title, str(item.page.get("text") or ""))) for item in items]
+    # Written after all are scored: on SQLite the first write takes the lock, held until the commit.
+    matching = [(item, found) for item, found in scored if found.score >= threshold]
+    for item, found in matching:
+        services.refile_item(session, item, found.score, found.reasons)
     services.forget_pages(session, since)
-    return {"rescored": len(items), "refiled": refiled}
+    return {"rescored": len(items), "refiled": len(matching)}
 
 
 def select_left_out(since: datetime) -> Select[tuple[InboxItem]]:

@@ -383,6 +383,7 @@ def test_admins_say_what_a_feeds_address_gives(client_as, session, site):
     assert admin.post("/admin/feeds", data={**data, "kind": "listing"}).status_code == 302
     feed = session.scalars(select(NewsFeed)).one()
     assert feed.kind == "listing"
+    assert "Page listing articles (a section or press-release page)" in admin.get("/admin/feeds").get_data(as_text=True)
     edit = admin.get(f"/admin/feeds/{feed.id}/edit").get_data(as_text=True)
     assert '<option selected value="listing">' in edit or 'value="listing" selected' in edit
     saved = admin.post(f"/admin/feeds/{feed.id}/edit", data={**data, "kind": "auto", "active": "y"})

@@ -8,7 +8,7 @@ from flask_login import current_user
 from tracker import inbox, schedules
 from tracker.db import get_session
 from tracker.errors import TrackerError
-from tracker.forms.inbox import FeedForm
+from tracker.forms.inbox import KIND_CHOICES, FeedForm
 from tracker.i18n import _
 from tracker.models import NewsFeed, User, utcnow
 from tracker.queries.inbox import news_feeds
@@ -25,7 +25,8 @@ def render_index(form: FeedForm, status: int = 200):
     session = get_session()
     feeds = news_feeds(session)
     off = schedules.cadence_of(current_app, schedules.BY_NAME[FEEDS]) is None
-    return render_template("newsfeeds/index.html", feeds=feeds, form=form, schedule_off=off), status
+    kinds = dict(KIND_CHOICES)
+    return render_template("newsfeeds/index.html", feeds=feeds, form=form, schedule_off=off, kinds=kinds), status
 
 
 @bp.get("")
