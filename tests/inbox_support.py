@@ -18,7 +18,12 @@ from tracker.ingest.review import plain
 from tracker.models import InboxItem, NewsFeed
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
-FEED_TYPES = {"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml"}
+FEED_TYPES = {
+    "rss.xml": "application/rss+xml",
+    "atom.xml": "application/atom+xml",
+    "sitemap.xml": "application/xml",
+    "sitemap-index.xml": "application/xml",
+}
 
 
 class FeedSiteHandler(BaseHTTPRequestHandler):

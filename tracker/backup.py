@@ -8,12 +8,19 @@
   PATH may be a folder: the backup is then named by the time it was taken (`tracker-2026-12-06T193000Z.db`, UTC, so
   the names sort by age), and `--keep N` afterwards deletes the oldest such files beyond the newest N (files of other
   names are never touched) — the nightly timer's retention (deploy/systemd/tracker-backup.service).
+- Documents (TRACKER_DOCUMENTS_DIR): after the database, the files attached to agreements are copied into the folder
+  `documents` beside the backup (PATH's folder), laid out as the live folder (`ab/abcdef…`, named by their SHA-256).
+  A kept document never changes, so only files not copied before are copied, each checked against its hash and
+  written whole or not at all; the dated backups of one folder share it, and retention never touches it. Copied after
+  the database's snapshot, the folder holds every file the backup's rows name (a file is kept before its row is
+  committed). A file that does not match its hash is left out and named, and the command fails.
 - PostgreSQL: nothing is written. The command prints the pg_dump and pg_restore commands for the configured
   database (never its password) and exits with status 1, so that a script never mistakes it for a backup.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shlex
@@ -29,6 +36,10 @@ PG_DEFAULT_PORT = 5432
 # A dated backup in a folder; the pattern recognises only these names, so retention deletes nothing else.
 DATED_NAME = "tracker-%Y-%m-%dT%H%M%SZ.db"
 DATED_PATTERN = re.compile(r"tracker-\d{4}-\d{2}-\d{2}T\d{6}Z\.db")
+# The documents' folder beside the backups; a kept document's name is its SHA-256 (tracker/documents.py).
+DOCUMENTS_FOLDER = "documents"
+HASH_NAME = re.compile(r"[0-9a-f]{64}")
+CHUNK = 1024 * 1024
 
 
 class BackupError(click.ClickException):
@@ -114,9 +125,71 @@ def copy_database(source: Path, target: Path) -> int:
         origin.close()
 
 
-def restore_instructions(result: BackupResult, database: Path) -> str:
-    """How to put the backup back in place of the database."""
+@dataclass(frozen=True)
+class DocumentsCopy:
+    """The documents copied beside a backup: where, how many copied now, how many were there, which were damaged."""
+
+    folder: Path
+    copied: int
+    present: int
+    damaged: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """One line for the command's output."""
+        line = f"Documents copied to {self.folder}: {self.copied} new, {self.present} already there."
+        if self.damaged:
+            line += f" Not copied, as they do not match their SHA-256 (damaged?): {', '.join(self.damaged)}."
+        return line
+
+
+def documents_target(backup: Path, documents: Path) -> Path:
+    """The documents' folder beside the backup file; refused when it is the live documents folder itself."""
+    target = backup.resolve().parent / DOCUMENTS_FOLDER
+    if target == documents.resolve():
+        raise BackupError(f"The documents would be copied onto themselves ({documents}): choose another folder.")
+    return target
+
+
+def backup_documents(source: Path, target: Path) -> DocumentsCopy:
+    """Copy the documents kept in `source` that `target` lacks, each checked against its hash."""
+    target.mkdir(mode=0o700, exist_ok=True)
+    copied, present, damaged = 0, 0, []
+    kept = sorted(path for path in source.glob("??/*") if HASH_NAME.fullmatch(path.name)) if source.is_dir() else []
+    for path in kept:  # temporaries of uploads under way (".….partial") have other names
+        destination = target / path.parent.name / path.name
+        if destination.is_file():
+            present += 1
+        elif copy_checked(path, destination):
+            copied += 1
+        else:
+            damaged.append(path.name)
+    return DocumentsCopy(target, copied, present, tuple(damaged))
+
+
+def copy_checked(source: Path, destination: Path) -> bool:
+    """Copy the file through a temporary name; kept only when its bytes match the SHA-256 that names it."""
+    destination.parent.mkdir(mode=0o700, exist_ok=True)
+    partial = destination.with_name(f".{destination.name}.partial")
+    digest = hashlib.sha256()
+    try:
+        with source.open("rb") as reading, partial.open("wb") as writing:
+            for chunk in iter(lambda: reading.read(CHUNK), b""):
+                digest.update(chunk)
+                writing.write(chunk)
+            writing.flush()
+            os.fsync(writing.fileno())
+        if digest.hexdigest() != source.name:
+            return False
+        os.replace(partial, destination)
+        return True
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def restore_instructions(result: BackupResult, database: Path, documents: Path) -> str:
+    """How to put the backup back in place of the database, and its documents in their folder."""
     live = shlex.quote(str(database))
+    copies = shlex.quote(str(result.path.parent / DOCUMENTS_FOLDER))
     return "\n".join(
         [
             f"Backup written to {result.path} ({result.size:,} bytes, integrity check ok).",
@@ -127,7 +200,9 @@ def restore_instructions(result: BackupResult, database: Path) -> str:
             f"       cp {shlex.quote(str(result.path))} {live}",
             f"       rm -f {live}-wal {live}-shm",
             "     (a leftover -wal file would be replayed onto the restored copy and damage it).",
-            "  3. Run `flask --app app upgrade-db` (the backup may predate the current schema) and start the server.",
+            "  3. Copy the documents back into the documents folder (TRACKER_DOCUMENTS_DIR):",
+            f"       mkdir -p {shlex.quote(str(documents))} && cp -a {copies}/. {shlex.quote(str(documents))}/",
+            "  4. Run `flask --app app upgrade-db` (the backup may predate the current schema) and start the server.",
             "Keep the backup away from this machine too: a copy on the same disk does not survive the disk.",
         ]
     )
@@ -154,6 +229,8 @@ def pg_dump_instructions(url: URL) -> str:
             "To restore it: stop the server, then load the dump into the database (existing objects are replaced):",
             f"  pg_restore {connection} --clean --if-exists --no-owner --dbname {database} tracker.dump",
             "then run `flask --app app upgrade-db` and start the server.",
+            "Copy the documents folder too (TRACKER_DOCUMENTS_DIR, by default instance/documents), e.g. with rsync -a:",
+            "its files never change, so each copy adds only the new ones.",
             "The password is not shown: pg_dump and pg_restore ask for it, or read PGPASSWORD or ~/.pgpass.",
         ]
     )

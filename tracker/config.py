@@ -147,9 +147,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         # ... and at most so many of one site per run (0: no such bound).
         "TRACKER_RECHECK_PER_HOST": whole_number("TRACKER_RECHECK_PER_HOST", 20),
         # The news inbox (tracker/inbox.py): the score from which a feed's item is filed in the inbox, and how many new
-        # items' pages each feed's run fetches at most (the rest wait for the next run).
+        # items' pages each feed's run fetches at most (the rest wait for the next run); for how many days an item
+        # left out keeps its page and is scored again by each run (0: never scored again, no page kept).
         "TRACKER_INBOX_THRESHOLD": whole_number("TRACKER_INBOX_THRESHOLD", 4),
         "TRACKER_INBOX_BATCH": whole_number("TRACKER_INBOX_BATCH", 20),
+        "TRACKER_INBOX_RESCORE_DAYS": whole_number("TRACKER_INBOX_RESCORE_DAYS", 30),
         "TRACKER_RUNS_KEEP_DAYS": whole_number("TRACKER_RUNS_KEEP_DAYS", 90),
         "TRACKER_IMPORT_JOB_ROWS": whole_number("TRACKER_IMPORT_JOB_ROWS", 2000),
         # Single sign-on with an OpenID Connect provider (tracker/sso/): off while no issuer is set. The issuer's

@@ -11,6 +11,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations, gettext
 from markupsafe import Markup
 
+from tracker import messages
 from tracker.countries import country_name
 from tracker.dates import PartialDate, Precision
 from tracker.i18n import plural_text
@@ -96,6 +97,11 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
 
 
+def worded(message: dict[str, Any] | None) -> str:
+    """A message kept as data, in the reader's language (tracker/messages.py)."""
+    return messages.worded(message)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals templates use."""
     app.add_template_filter(partial_date, "pdate")
@@ -104,6 +110,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(full_date, "date")
     app.add_template_filter(number, "number")
+    app.add_template_filter(worded, "worded")
     app.add_template_filter(file_size, "filesize")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_global(period)

@@ -10,15 +10,21 @@ only, so they are not fetched again. Every fetch happens outside
 any transaction, each item is written in a short transaction of its own (SQLite's write lock is never held while a
 web server is waited on), and the feed's counts are noted on it: new (pages fetched), filed, unmatched, skipped
 (seen before), failed (the page could not be fetched or read; tried again next run).
+
+An item left out keeps its page for TRACKER_INBOX_RESCORE_DAYS days, and each run first scores such items again (at
+most RESCORE_LIMIT, the newest first): a party, alias or glossary entry added since may make one match, and it then
+waits in the inbox like a new one. Older items left out let their pages go, so that what is kept stays bounded.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from tracker.ingest import acquire
 from tracker.ingest.extract.result import ExtractError
@@ -27,33 +33,62 @@ from tracker.ingest.fetch.policy import FetchError, FetchPolicy, policy_from_con
 from tracker.ingest.newsfeed import FeedEntry, fetch_feed
 from tracker.ingest.review import PendingSource, plain
 from tracker.jobs import job_session, read_session
-from tracker.models import InboxState, NewsFeed
+from tracker.messages import Message, message_data
+from tracker.models import InboxItem, InboxState, NewsFeed, utcnow
+from tracker.queries.inbox import keeps_page
 from tracker.queries.relevance import relevance
 from tracker.services import inbox as services
 from tracker.services.snapshots import find_known_source
 from tracker.text import shorten
 
 COUNTS = ("new", "filed", "unmatched", "skipped", "failed")
+# The items left out that one run scores again at most (scoring reads no web page, but each is a suggester pass).
+RESCORE_LIMIT = 200
 
 
 def fetch_feeds() -> dict[str, int]:
     """Read every active feed once; the run's totals (feeds read, feeds failed, and the items' counts)."""
+    with job_session() as session, session.begin():
+        rescored = score_again(session, utcnow())
     with read_session() as session:
         feeds = session.execute(select_active()).all()
     totals: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
     failed_feeds = 0
-    for feed_id, url in feeds:
-        counts, error = read_feed(feed_id, url)
+    for feed_id, url, kind in feeds:
+        counts, error = read_feed(feed_id, url, kind)
         with job_session() as session, session.begin():
             services.note_feed_run(session, feed_id, counts, error)
         totals.update(counts)
         failed_feeds += bool(error)
-    return {"feeds": len(feeds), "feeds_failed": failed_feeds, **totals}
+    return {"feeds": len(feeds), "feeds_failed": failed_feeds, **totals, **rescored}
 
 
-def select_active() -> Select[tuple[int, str]]:
-    """The active feeds' ids and addresses, oldest first."""
-    return select(NewsFeed.id, NewsFeed.url).where(NewsFeed.active.is_(True)).order_by(NewsFeed.id)
+def score_again(session: Session, now: datetime) -> dict[str, int]:
+    """Score the items left out in the last TRACKER_INBOX_RESCORE_DAYS days again against what the tracker records
+    now, filing those that reach the threshold; let go of older ones' pages. Counts: rescored, refiled."""
+    since = now - timedelta(days=current_app.config["TRACKER_INBOX_RESCORE_DAYS"])
+    threshold = current_app.config["TRACKER_INBOX_THRESHOLD"]
+    items = list(session.scalars(select_left_out(since)))
+    scored = [(item, relevance(session, item.title, str(item.page.get("text") or ""))) for item in items]
+    # Written after all are scored: on SQLite the first write takes the lock, held until the commit.
+    matching = [(item, found) for item, found in scored if found.score >= threshold]
+    for item, found in matching:
+        services.refile_item(session, item, found.score, found.reasons)
+    services.forget_pages(session, since)
+    return {"rescored": len(items), "refiled": len(matching)}
+
+
+def select_left_out(since: datetime) -> Select[tuple[InboxItem]]:
+    """The items left out since then that kept their pages, the newest first, at most RESCORE_LIMIT."""
+    recent = (InboxItem.state == InboxState.UNMATCHED, InboxItem.found_at >= since, keeps_page())
+    return (
+        select(InboxItem).where(*recent).order_by(InboxItem.found_at.desc(), InboxItem.id.desc()).limit(RESCORE_LIMIT)
+    )
+
+
+def select_active() -> Select[tuple[int, str, str]]:
+    """The active feeds' ids, addresses and kinds, oldest first."""
+    return select(NewsFeed.id, NewsFeed.url, NewsFeed.kind).where(NewsFeed.active.is_(True)).order_by(NewsFeed.id)
 
 
 def fetching() -> tuple[FetchPolicy, Any]:
@@ -61,21 +96,21 @@ def fetching() -> tuple[FetchPolicy, Any]:
     return policy_from_config(current_app.config), current_app.extensions.get("tracker.resolver", system_resolver)
 
 
-def read_feed(feed_id: int, url: str) -> tuple[dict[str, int], str]:
-    """Fetch the feed and take its new items; the counts, and why the feed could not be read ("" when it could)."""
+def read_feed(feed_id: int, url: str, kind: str) -> tuple[dict[str, int], Message | None]:
+    """Fetch the feed and take its new items; the counts, and why the feed could not be read (None when it could)."""
     policy, resolver = fetching()
     counts = dict.fromkeys(COUNTS, 0)
     try:
-        entries = fetch_feed(url, policy, resolver)
+        entries = fetch_feed(url, policy, resolver, kind)
     except FetchError as error:
-        return counts, shorten(str(error.message), services.ERROR_LENGTH)
+        return counts, message_data(error.message)
     for entry in entries:
         if seen(entry.url):
             counts["skipped"] += 1
         elif counts["new"] < max(1, current_app.config["TRACKER_INBOX_BATCH"]):
             counts["new"] += 1
             counts[take(feed_id, entry, policy, resolver)] += 1
-    return counts, ""
+    return counts, None
 
 
 def seen(*urls: str | None) -> bool:
@@ -112,6 +147,11 @@ def take(feed_id: int, entry: FeedEntry, policy: FetchPolicy, resolver: Any) -> 
     return "filed" if matched else "unmatched"
 
 
+def keeps_pages() -> bool:
+    """Whether items left out keep their pages, to be scored again."""
+    return current_app.config["TRACKER_INBOX_RESCORE_DAYS"] > 0
+
+
 def details(entry: FeedEntry, pending: PendingSource, found: Any, matched: bool) -> dict[str, Any]:
     """What an item keeps: its title, outlet, date and language; for a matched one its page, score and reasons."""
     page = pending.extracted
@@ -121,7 +161,7 @@ def details(entry: FeedEntry, pending: PendingSource, found: Any, matched: bool)
         "outlet": shorten(page.outlet or "", 200),
         "published_at": moment,
         "language": (page.language or "")[:16],
-        "page": {**plain(page), "final_url": pending.final_url} if matched else {},
+        "page": {**plain(page), "final_url": pending.final_url} if matched or keeps_pages() else {},
         "score": found.score,
         "reasons": found.reasons if matched else [],
         "state": InboxState.NEW if matched else InboxState.UNMATCHED,

@@ -12,17 +12,17 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
 from tracker.ingest.extract.result import ExtractError
 from tracker.ingest.fetch.policy import FetchError
+from tracker.messages import message_data
 from tracker.models import SourceCheck, SourceCheckOutcome
 from tracker.services.snapshots import MAX_URL_LENGTH, normalized_text
-from tracker.text import shorten
 
-DETAIL_LENGTH = 1000
 GONE_STATUSES = frozenset({404, 410})
 # A word-by-word diff costs up to the product of the texts' lengths in words; past this, words are counted instead.
 DIFF_BUDGET = 25_000_000
@@ -39,7 +39,7 @@ class Health:
     moved_to: str | None = None
     chars_added: int | None = None
     chars_removed: int | None = None
-    detail: str = ""
+    message: dict[str, Any] | None = None
 
 
 def failure(url: str, error: FetchError | ExtractError) -> Health:
@@ -47,7 +47,7 @@ def failure(url: str, error: FetchError | ExtractError) -> Health:
     status = getattr(error, "status", None)
     gone = error.code == "dns" or status in GONE_STATUSES
     outcome = SourceCheckOutcome.GONE if gone else SourceCheckOutcome.FAILING
-    return Health(outcome, url, error.code[:32], status, detail=shorten(str(error.message), DETAIL_LENGTH))
+    return Health(outcome, url, error.code[:32], status, message=message_data(error.message))
 
 
 def answered(url: str, final_url: str, difference: tuple[int, int] | None) -> Health:
@@ -107,7 +107,7 @@ def record(session: Session, source_id: int, health: Health) -> SourceCheck:
         moved_to=health.moved_to,
         chars_added=health.chars_added,
         chars_removed=health.chars_removed,
-        detail=health.detail,
+        message=health.message,
     )
     session.add(check)
     return check

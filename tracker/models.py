@@ -1166,7 +1166,9 @@ class SourceCheck(Base):
     # Characters of normalised text added and removed since the last snapshot, when the text changed.
     chars_added: Mapped[int | None] = mapped_column(Integer)
     chars_removed: Mapped[int | None] = mapped_column(Integer)
-    # Why the fetch failed, in words ("The page was not found (404)."); empty otherwise.
+    # Why the fetch failed, as data worded in the reader's language (tracker/messages.py); None otherwise.
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Why, in words, for checks recorded before the message was kept as data and not recognised by migration 0029.
     detail: Mapped[str] = mapped_column(String(1000), default="")
 
 
@@ -1178,12 +1180,18 @@ class NewsFeed(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(2000), unique=True)
+    # What the address gives (tracker/ingest/newsfeed.py): "feed" (RSS or Atom), "sitemap", "listing" (a page of
+    # article links), or "auto": told apart at each run by what it gives.
+    kind: Mapped[str] = mapped_column(String(16), default="auto", server_default="auto")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The last run's counts (new, filed, skipped, failed) and, when the feed itself failed, why.
     last_result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     last_error: Mapped[str] = mapped_column(String(1000), default="")
+    # Why the last run could not read the feed, as data worded in the reader's language (tracker/messages.py); the
+    # text above is kept for runs recorded before (migration 0029) and is empty for later ones.
+    last_error_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     added_by: Mapped[User | None] = relationship()
 
@@ -1220,7 +1228,8 @@ class InboxItem(Base):
     outlet: Mapped[str] = mapped_column(String(200), default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     language: Mapped[str] = mapped_column(String(16), default="")
-    # The extracted page (tracker/ingest/review.py `plain`), for the review screen; empty for unmatched items.
+    # The extracted page (tracker/ingest/review.py `plain`), for the review screen; an unmatched item keeps it for
+    # TRACKER_INBOX_RESCORE_DAYS days, to be scored again (tracker/inbox.py), then it is emptied.
     page: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     # What matched, as data the inbox words in the reader's language: [{"kind": "party", "name": ...}, ...].

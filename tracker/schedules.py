@@ -32,9 +32,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tracker import cadence, inbox, recheck
-from tracker.backup import backup_sqlite, dated_path, prune_backups, sqlite_path
+from tracker.backup import backup_documents, backup_sqlite, dated_path, documents_target, prune_backups, sqlite_path
 from tracker.clock import local_today
 from tracker.digest import build_digests
+from tracker.http.documents import documents_folder
 from tracker.i18n import _
 from tracker.importing.storage import sweep
 from tracker.jobs import job_session, purge_results
@@ -103,12 +104,19 @@ def backup_dir() -> Path:
 
 
 def back_up() -> dict[str, Any]:
-    """Back up the SQLite database into the backup folder under a dated name; keep the newest TRACKER_BACKUP_KEEP."""
+    """Back up the SQLite database into the backup folder under a dated name, and the documents beside it; keep the
+    newest TRACKER_BACKUP_KEEP backups (the documents' folder is shared by them all)."""
     folder = backup_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # the copies hold password hashes
-    made = backup_sqlite(sqlite_path(make_url(current_app.config["DATABASE_URL"])), dated_path(folder))
+    target, documents = dated_path(folder), documents_folder()
+    copies = documents_target(target, documents)
+    made = backup_sqlite(sqlite_path(make_url(current_app.config["DATABASE_URL"])), target)
+    copied = backup_documents(documents, copies)
     deleted = prune_backups(folder, current_app.config["TRACKER_BACKUP_KEEP"])
-    return {"file": made.path.name, "size": made.size, "deleted": len(deleted)}
+    result = {"file": made.path.name, "size": made.size, "deleted": len(deleted), "documents": copied.copied}
+    if copied.damaged:
+        raise PartialFailure(result, copied.summary())
+    return result
 
 
 def backup_unavailable() -> object | None:

@@ -60,6 +60,15 @@ def test_the_signed_mou_is_uploaded_listed_downloaded_suggested_and_archived(api
     assert_problem(viewer.get(path), 404)
     assert editor.get(path).get_json()["archived"] is True  # editors see the archive
 
+    admin = api_as(UserRole.ADMIN)
+    assert_problem(editor.post(f"{path}/restore"), 403)
+    restored = admin.post(f"{path}/restore")
+    assert restored.status_code == 200 and restored.get_json()["archived"] is False
+    assert restored.headers["ETag"] == viewer.etag(path)
+    assert [item["id"] for item in viewer.get("/agreements?q=pengecoran").get_json()["items"]] == [agreement.id]
+    assert_problem(admin.post(f"{path}/restore"), 409)
+    assert_problem(admin.post(f"/agreements/{agreement.id}/documents/999999/restore"), 404)
+
 
 def test_uploads_are_checked_by_content(api_as, make_agreement):
     editor = api_as(UserRole.EDITOR)
@@ -74,3 +83,37 @@ def test_uploads_are_checked_by_content(api_as, make_agreement):
     letter = upload(editor, agreement.id, word_docx(["Surat dukungan KITECH"]), filename="surat", kind="letter")
     assert letter.status_code == 201 and letter.get_json()["media_type"].endswith("wordprocessingml.document")
     assert editor.get(f"/agreements/{agreement.id}/documents").get_json()["total"] == 1
+
+
+def test_the_record_is_filled_in_from_the_document_replacing_nothing(api_as, make_party, make_agreement):
+    ministry = make_party(
+        name="Ministry of Industry of the Republic of Indonesia", aliases=["Kementerian Perindustrian"]
+    )
+    make_party(name="Korea Institute of Industrial Technology", kind=PartyKind.RESEARCH_INSTITUTE, aliases=["KITECH"])
+    agreement = make_agreement(title="Technology cooperation with KITECH", parties=[(ministry, PartyRole.SIGNATORY)])
+    editor = api_as(UserRole.EDITOR)
+    document = upload(editor, agreement.id, mou_pdf()).get_json()
+    fill = f"/agreements/{agreement.id}/documents/{document['id']}/fill"
+    record = f"/agreements/{agreement.id}"
+    before = editor.etag(record)
+    assert_problem(editor.post(fill), 428)
+    assert_problem(editor.post(fill, headers={"If-Match": 'W/"999"'}), 412)
+    assert_problem(api_as(UserRole.VIEWER).post(fill, headers={"If-Match": before}), 403)
+    assert_problem(editor.post(f"{record}/documents/999999/fill", headers={"If-Match": before}), 404)
+
+    filled = editor.post(fill, headers={"If-Match": before})
+    assert filled.status_code == 200, filled.get_json()
+    answer = filled.get_json()
+    assert answer["filled"] == ["start", "end", "parties"]
+    assert (answer["agreement"]["start"], answer["agreement"]["end"]) == ("2006-03-15", "2018-03-14")
+    assert {party["name"] for party in answer["agreement"]["parties"]} == {
+        "Ministry of Industry of the Republic of Indonesia",
+        "Korea Institute of Industrial Technology",
+    }
+    assert filled.headers["ETag"] == editor.etag(record) != before
+
+    # A recorded end that differs stays; nothing left to fill in.
+    editor.patch(record, {"end": "2016"}, etag=filled.headers["ETag"])
+    again = editor.post(fill, headers={"If-Match": editor.etag(record)})
+    assert again.get_json()["filled"] == [] and again.get_json()["agreement"]["end"] == "2016"
+    assert_problem(editor.post(fill, headers={"If-Match": before}), 412)

@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.api_support import new_token
 from tests.document_support import mou_pdf
+from tests.inbox_support import inbox_records
 from tracker.api.openapi import document
 from tracker.models import PartyRole, UserRole
 from tracker.services.documents import DocumentData, Upload, attach_document
@@ -46,6 +47,7 @@ def known_records(app, session, make_agreement, make_party, make_source, get_sec
         session, agreement, upload, DocumentData(), Path(app.config["TRACKER_DOCUMENTS_DIR"]), 10**6
     )
     session.commit()
+    item_id = inbox_records(session)["item_id"]
     KNOWN_IDS.clear()
     KNOWN_IDS.update(
         agreement_id=[agreement.id, other.id],
@@ -53,6 +55,7 @@ def known_records(app, session, make_agreement, make_party, make_source, get_sec
         source_id=[source.id],
         sector_id=[get_sector("electric-vehicles").id],
         document_id=[document.id],
+        item_id=[item_id],
     )
 
 

@@ -4,6 +4,7 @@ in the PostgreSQL run of the suite too."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sqlite3
 import threading
@@ -20,7 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import postgres_url
-from tracker import create_app, migrate
+from tests.document_support import SCAN_PNG, mou_pdf, word_docx
+from tracker import create_app, documents, migrate
 from tracker.backup import DATED_PATTERN, BackupError, dated_path, prune_backups
 from tracker.db import get_session, make_engine
 from tracker.models import Agreement, AgreementStatus, InstrumentType
@@ -28,9 +30,10 @@ from tracker.models import Agreement, AgreementStatus, InstrumentType
 ROWS_BEFORE_BACKUP = 200
 
 
-def app_for(url: str) -> Flask:
-    """The application on the database at `url`."""
-    return create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test"})
+def app_for(url: str, documents: Path | None = None) -> Flask:
+    """The application on the database at `url` (keeping its documents in `documents`)."""
+    config = {"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test"}
+    return create_app({**config, "TRACKER_DOCUMENTS_DIR": str(documents)} if documents else config)
 
 
 @pytest.fixture
@@ -39,7 +42,7 @@ def live(tmp_path: Path) -> Iterator[tuple[Flask, Path]]:
     database = tmp_path / "live" / "tracker.db"
     database.parent.mkdir()
     migrate.upgrade(f"sqlite:///{database}")
-    app = app_for(f"sqlite:///{database}")
+    app = app_for(f"sqlite:///{database}", database.parent / "documents")
     yield app, database
     app.extensions["tracker.engine"].dispose()
 
@@ -151,9 +154,9 @@ def test_backup_into_a_folder_names_it_by_time_and_keeps_the_newest(live, tmp_pa
         (folder / name).write_bytes(b"")
     result = app.test_cli_runner().invoke(args=["backup", str(folder), "--keep", "2"])
     assert result.exit_code == 0, result.output
-    new = sorted({path.name for path in folder.iterdir()} - set(older) - set(others))
+    new = sorted({path.name for path in folder.iterdir()} - set(older) - set(others) - {"documents"})
     assert len(new) == 1 and DATED_PATTERN.fullmatch(new[0]) and new[0] > older[-1]
-    assert sorted(path.name for path in folder.iterdir()) == sorted([older[-1], *new, *others])
+    assert sorted(path.name for path in folder.iterdir()) == sorted([older[-1], *new, *others, "documents"])
     assert f"deleted 2: {older[0]}, {older[1]}." in result.output
     assert_app_opens(f"sqlite:///{folder / new[0]}", 0)
 
@@ -167,6 +170,66 @@ def test_keep_needs_a_folder_and_at_least_one(live, tmp_path):
     assert zero.exit_code == 2 and list(tmp_path.glob("tracker-*.db")) == []
     with pytest.raises(BackupError, match="at least one"):
         prune_backups(tmp_path, 0)
+
+
+def keep_document(folder: Path, data: bytes) -> Path:
+    """A document kept in the live documents folder as an upload keeps it; its path."""
+    return documents.store(folder, data, hashlib.sha256(data).hexdigest())
+
+
+def test_the_documents_are_copied_beside_the_backup_once_each(live, tmp_path):
+    app, database = live
+    live_documents = database.parent / "documents"
+    mou, letter = keep_document(live_documents, mou_pdf()), keep_document(live_documents, word_docx(["Surat KITECH"]))
+    (mou.parent / f".{mou.name}.partial").write_bytes(b"an upload under way")  # not a document yet
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+
+    first = app.test_cli_runner().invoke(args=["backup", str(folder), "--keep", "3"])
+    assert first.exit_code == 0, first.output
+    copies = folder / "documents"
+    assert f"Documents copied to {copies}: 2 new, 0 already there." in first.output
+    assert f"cp -a {copies}/. {live_documents}/" in first.output
+    assert sorted(path.relative_to(copies) for path in copies.rglob("*") if path.is_file()) == sorted(
+        path.relative_to(live_documents) for path in (mou, letter)
+    )
+    assert (copies / mou.relative_to(live_documents)).read_bytes() == mou_pdf()
+
+    scan = keep_document(live_documents, SCAN_PNG)
+    # Another backup in the folder (named, as a dated name of the same second is taken) shares the documents.
+    second = app.test_cli_runner().invoke(args=["backup", str(folder / "before-upgrade.db")])
+    assert second.exit_code == 0, second.output
+    assert "1 new, 2 already there." in second.output
+    assert (copies / scan.relative_to(live_documents)).read_bytes() == SCAN_PNG
+
+    # Restored as the output says, the documents are back under their hashes.
+    restored = tmp_path / "restored-documents"
+    restored.mkdir()
+    shutil.copytree(copies, restored, dirs_exist_ok=True)
+    assert documents.stored_path(restored, hashlib.sha256(SCAN_PNG).hexdigest()).read_bytes() == SCAN_PNG
+
+
+def test_a_damaged_document_is_named_and_the_backup_fails(live, tmp_path):
+    app, database = live
+    live_documents = database.parent / "documents"
+    good = keep_document(live_documents, mou_pdf())
+    damaged = keep_document(live_documents, b"Nota Kesepahaman KITECH 2006")
+    damaged.write_bytes(b"Nota Kesepahaman KITECH 2007")  # the disk changed it: it no longer matches its name
+    target = tmp_path / "tracker.db"
+    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert result.exit_code == 1 and damaged.name in result.output and "do not match their SHA-256" in result.output
+    copies = tmp_path / "documents"
+    assert (copies / good.relative_to(live_documents)).is_file()
+    assert not (copies / damaged.relative_to(live_documents)).exists() and not list(copies.rglob(".*partial"))
+    assert_app_opens(f"sqlite:///{target}", 0)  # the database's backup itself is whole
+
+
+def test_a_backup_beside_the_live_documents_is_refused(live):
+    app, database = live
+    keep_document(database.parent / "documents", mou_pdf())
+    result = app.test_cli_runner().invoke(args=["backup", str(database.parent / "copy.db")])
+    assert result.exit_code == 1 and "onto themselves" in result.output
+    assert not (database.parent / "copy.db").exists()
 
 
 def test_dated_names_sort_by_time(tmp_path):

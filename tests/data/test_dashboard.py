@@ -248,6 +248,6 @@ def test_needs_attention_counted_per_group_in_the_one_statement_of_totals(sessio
     make_agreement(title="Stale", end="2016", status=AgreementStatus.IN_FORCE)
     make_agreement(title="Renewal intended", end="2016", renewal_intent=RenewalIntent.INTENDED)
     make_agreement(title="In negotiation", end="2017-01", renewal_intent=RenewalIntent.IN_NEGOTIATION)
-    _totals, needs_attention, _ending, _overdue, by_group = totals_and_attention(session, date(2017, 10, 4))
+    _totals, needs_attention, _ending, _overdue, by_group, _links = totals_and_attention(session, date(2017, 10, 4))
     assert by_group == {STALE: 1, OVERDUE_RENEWAL: 2, DECISION_PASSED: 0}
     assert needs_attention == 3

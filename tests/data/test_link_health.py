@@ -94,7 +94,8 @@ def test_each_link_is_classified_and_the_ones_to_look_at_are_listed(
     assert (checks["Dihapus"].outcome, checks["Dihapus"].http_status) == (SourceCheckOutcome.GONE, 410)
     unknown = checks["Nama tidak dikenal"]
     assert (unknown.outcome, unknown.reason) == (SourceCheckOutcome.GONE, "dns")
-    assert "kemenperin.invalid" in unknown.detail
+    assert unknown.message == {"msgid": "The site's name could not be found (%(host)s).",
+                               "params": {"host": "kemenperin.invalid"}}  # fmt: skip
     slow = checks["Lambat"]
     assert (slow.outcome, slow.reason) == (SourceCheckOutcome.FAILING, "timeout")
     assert (checks["Galat server"].outcome, checks["Galat server"].http_status) == (SourceCheckOutcome.FAILING, 503)

@@ -6,6 +6,7 @@ PostgreSQL server of TEST_DATABASE_URL) so the shared test database is never tak
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -541,5 +542,68 @@ def test_0026_splits_failed_checks_into_gone_and_failing_keeping_every_row(scrat
             with pytest.raises(IntegrityError), connection.begin_nested():
                 insert(connection, "source_check", id=10, source_id=1, checked_at=NOW, outcome="gone", detail="")
         migrate.upgrade(scratch_url, "0026")
+    finally:
+        engine.dispose()
+
+
+OLD_REASONS = [
+    ("gone", "The page was not found (404)."),
+    ("failing", "Situs mengalami masalah (502); coba lagi nanti."),  # a worker that ran in Indonesian
+    (
+        "failing",
+        "The link redirects to https://arsip.kemenperin.example/lama, which cannot be fetched: "
+        "The site's name could not be found (arsip.kemenperin.example).",
+    ),
+    ("failing", "Something the fetcher never said"),
+    ("changed", ""),
+]
+
+
+def test_0029_keeps_why_a_check_or_a_feed_failed_as_message_data(scratch_url):
+    migrate.upgrade(scratch_url, "0027")
+    engine = make_engine(scratch_url)
+    described = {"title": "Siaran pers Kemenperin", "outlet": "", "author": "", "language": "id", "excerpt": ""}
+    try:
+        with engine.begin() as connection:
+            url = "https://kemenperin.go.id/artikel/1"
+            insert(connection, "source", id=1, url=url, url_normalized=url, kind="press_release", **described,
+                   created_at=NOW, updated_at=NOW, version=1)  # fmt: skip
+            for number, (outcome, detail) in enumerate(OLD_REASONS, start=1):
+                insert(connection, "source_check", id=number, source_id=1, checked_at=NOW, outcome=outcome,
+                       reason="", detail=detail)  # fmt: skip
+            insert(connection, "news_feed", id=1, name="Warta", url="https://warta.example/rss", active=True,
+                   last_result="{}", last_error="This address gives no RSS or Atom feed.", created_at=NOW,
+                   updated_at=NOW)  # fmt: skip
+        migrate.upgrade(scratch_url, "0029")
+        with engine.begin() as connection:
+            rows = connection.execute(text("SELECT message, detail FROM source_check ORDER BY id")).all()
+            messages = [json.loads(m) if isinstance(m, str) else m for m, _detail in rows]
+            assert messages[0] == {"msgid": "The page was not found (404).", "params": {}}
+            assert messages[1] == {"msgid": "The site had a problem (%(status)s); try again later.",
+                                   "params": {"status": 502}}  # fmt: skip
+            assert messages[2]["params"] == {
+                "url": "https://arsip.kemenperin.example/lama",
+                "reason": {"msgid": "The site's name could not be found (%(host)s).",
+                           "params": {"host": "arsip.kemenperin.example"}},
+            }  # fmt: skip
+            assert messages[3:] == [None, None]
+            assert [detail for _m, detail in rows] == ["", "", "", "Something the fetcher never said", ""]
+            feed = connection.execute(text("SELECT last_error_message, last_error FROM news_feed")).one()
+            assert (json.loads(feed[0]) if isinstance(feed[0], str) else feed[0])["msgid"].startswith("This address")
+            assert feed[1] == ""
+        migrate.downgrade(scratch_url, "0027")
+        with engine.begin() as connection:
+            details = connection.scalars(text("SELECT detail FROM source_check ORDER BY id")).all()
+            assert details == [
+                "The page was not found (404).",
+                "The site had a problem (502); try again later.",  # back in English
+                OLD_REASONS[2][1],
+                "Something the fetcher never said",
+                "",
+            ]
+            assert (
+                connection.scalar(text("SELECT last_error FROM news_feed")) == "This address gives no RSS or Atom feed."
+            )
+        migrate.upgrade(scratch_url, "0029")
     finally:
         engine.dispose()

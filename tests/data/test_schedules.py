@@ -6,6 +6,7 @@ a run still going is not overlapped, a run whose worker died is marked failed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
@@ -22,8 +23,10 @@ from sqlalchemy.orm import Session
 
 from tests.cli.test_digest import SENDER, Mailbox, free_port, mailbox  # noqa: F401 (the real SMTP server fixture)
 from tests.conftest import postgres_url
+from tests.document_support import mou_pdf
 from tests.web.test_jobs import wait_for
 from tracker import schedules
+from tracker.documents import store
 from tracker.importing.storage import save_upload
 from tracker.jobs import create_job
 from tracker.models import (
@@ -71,12 +74,18 @@ def test_the_nightly_backup_writes_a_dated_copy_and_keeps_the_newest(app, engine
         path.write_bytes(b"an older backup")
     (folder / "notes.txt").write_text("not a backup: never deleted")
     app.config.update(TRACKER_BACKUP_DIR=str(folder), TRACKER_BACKUP_KEEP=2)
+    signed = mou_pdf()
+    kept = store(Path(app.config["TRACKER_DOCUMENTS_DIR"]), signed, hashlib.sha256(signed).hexdigest())
 
     run_id = run_due(app, "backup")
 
     [run] = runs(engine, "backup")
     assert (run.id, run.state, run.error, run.result["deleted"]) == (run_id, ScheduleRunState.DONE, "", 2)
-    assert sorted(path.name for path in folder.iterdir()) == sorted([old[2].name, run.result["file"], "notes.txt"])
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        [old[2].name, run.result["file"], "notes.txt", "documents"]
+    )
+    assert run.result["documents"] == 1
+    assert (folder / "documents" / kept.parent.name / kept.name).read_bytes() == signed
     with sqlite3.connect(folder / run.result["file"]) as copy:
         assert copy.execute("SELECT title FROM agreement").fetchall() == [
             ("Kerja sama pengembangan teknologi dengan AITEC",)
@@ -180,14 +189,14 @@ def page(name: str) -> bytes:
 
 
 def checks(engine: Engine) -> list[tuple[str, str, str]]:
-    """(source title, outcome, detail) of every check, in order."""
+    """(source title, outcome, the msgid of why) of every check, in order."""
     with Session(engine) as session:
         rows = session.execute(
-            select(Source.title, SourceCheck.outcome, SourceCheck.detail)
+            select(Source.title, SourceCheck.outcome, SourceCheck.message)
             .join(Source, Source.id == SourceCheck.source_id)
             .order_by(SourceCheck.id)
         )
-        return [(title, outcome.value, detail) for title, outcome, detail in rows]
+        return [(title, outcome.value, (message or {}).get("msgid", "")) for title, outcome, message in rows]
 
 
 def snapshot_count(engine: Engine, title: str) -> int:

@@ -260,3 +260,42 @@ def test_the_record_is_filled_in_from_the_document_replacing_nothing(app, client
     again = editor.post(f"/documents/{document.id}/fill", data={"version": str(agreement.version)})
     assert again.status_code == 302
     assert fresh(session, kitech.id).end.iso() == "2016"
+
+
+def test_an_admin_restores_an_archived_document_from_the_archive(app, client_as, session, kitech):
+    editor, admin = client_as(UserRole.EDITOR), client_as(UserRole.ADMIN)
+    attach(editor, kitech.id, mou_pdf())
+    [document] = stored_documents(session)
+    editor.post(f"/documents/{document.id}/archive")
+    archive = admin.get("/archive").get_data(as_text=True)
+    assert 'id="archived-documents"' in archive and "MoU KITECH 2006.pdf" in archive and KITECH_TITLE in archive
+    assert f"/documents/{document.id}/restore" in archive
+    assert f"/documents/{document.id}/restore" not in editor.get("/archive").get_data(as_text=True)
+    assert editor.post(f"/documents/{document.id}/restore").status_code == 403
+
+    response = admin.post(f"/documents/{document.id}/restore", data={"next": "archive"})
+    assert response.status_code == 302 and response.location.endswith("/archive")
+    [restored] = stored_documents(session)
+    assert restored.archived_at is None and restored.archived_by_id is None
+    assert KITECH_TITLE in editor.get("/agreements/", query_string={"q": "pengecoran"}).get_data(as_text=True)
+    assert f"/documents/{document.id}/download" in editor.get(f"/agreements/{kitech.id}").get_data(as_text=True)
+    assert "Restored" in editor.get(f"/documents/{document.id}/history").get_data(as_text=True)
+    again = admin.post(f"/documents/{document.id}/restore")
+    assert again.status_code == 409 and "is not archived" in again.get_data(as_text=True)
+
+
+def test_a_document_waits_for_its_agreement_to_be_restored(app, client_as, session, kitech):
+    editor, admin = client_as(UserRole.EDITOR), client_as(UserRole.ADMIN)
+    attach(editor, kitech.id, mou_pdf())
+    [document] = stored_documents(session)
+    editor.post(f"/documents/{document.id}/archive")
+    assert editor.post(f"/agreements/{kitech.id}/delete").status_code == 302
+    assert "badge archived" in admin.get("/archive").get_data(as_text=True).split('id="archived-documents"')[1]
+    refused = admin.post(f"/documents/{document.id}/restore")
+    assert refused.status_code == 409
+    assert f"Restore the agreement “{KITECH_TITLE}” first." in refused.get_data(as_text=True)
+    assert stored_documents(session)[0].archived_at is not None
+    assert admin.post(f"/agreements/{kitech.id}/restore").status_code == 302
+    assert admin.post(f"/documents/{document.id}/restore").status_code == 302
+    assert stored_documents(session, include_archived=False)[0].id == document.id
+    assert admin.post("/documents/999999/restore").status_code == 404

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.jobs_support import running_worker, wait_for
 from tests.link_site import Answer, LinkSite, link_site  # noqa: F401 (the fixture)
 from tests.web.a11y_html import problems_of
-from tracker import recheck
+from tracker import linkcheck, recheck
 from tracker.models import Source, SourceCheck, SourceCheckOutcome, UserRole
 
 ARTICLE = (
@@ -62,6 +62,11 @@ def test_the_source_page_shows_each_kind_of_link_health_and_keeps_the_evidence(
     assert "Moved since" in moved and f'<a href="{new_address}"' in moved
     gone = page("/hilang")
     assert "Gone since" in gone and "The page was not found (404)." in gone
+    # Kept as the message's data, worded in the reader's language, whichever language the worker ran in.
+    assert viewer.post("/language", data={"locale": "id", "next": "/"}).status_code == 302
+    assert "Halaman tidak ditemukan (404)." in page("/hilang")
+    assert "Halaman tidak ditemukan (404)." in viewer.get("/sources/links").get_data(as_text=True)
+    assert viewer.post("/language", data={"locale": "en", "next": "/"}).status_code == 302
     assert "Saved text: the evidence now that the link is gone" in gone and EVIDENCE in gone
     assert '<details class="snapshot" open>' in gone
     failing = page("/galat")
@@ -156,3 +161,29 @@ def test_check_now_records_a_check_an_editor_sees_the_link_gone_and_the_snapshot
     session.rollback()
     outcomes = session.scalars(select(SourceCheck.outcome).order_by(SourceCheck.id)).all()
     assert outcomes == [SourceCheckOutcome.CHANGED, SourceCheckOutcome.MOVED, SourceCheckOutcome.GONE]
+
+
+def test_the_dashboard_counts_the_links_to_look_at_as_checks_come_in(
+    app, session, client_as, make_source, make_agreement
+):
+    agreement = make_agreement(title="Kerja sama teknologi cetakan dengan AITEC", start="2006", end="2018")
+    gone = make_source(title="Berita hilang", url="https://warta.example/hilang", agreements=[(agreement, "")])
+    moved = make_source(title="Berita lama", url="https://warta.example/lama", agreements=[(agreement, "")])
+    viewer = client_as(UserRole.VIEWER)
+
+    def counted() -> str:
+        html = viewer.get("/?as_of=2017-10-04").get_data(as_text=True)
+        start = html.index('id="links-to-look-at"')
+        return html[start : html.index("</p>", start)]
+
+    assert "none" in counted()  # and the figures are cached now: a new check must be seen all the same
+    linkcheck.record(session, gone.id, linkcheck.Health(SourceCheckOutcome.GONE, gone.url, "http", 404))
+    session.commit()
+    assert "<strong>1</strong>" in counted()
+    linkcheck.record(
+        session, moved.id, linkcheck.Health(SourceCheckOutcome.MOVED, moved.url, moved_to="https://arsip.example/lama")
+    )
+    linkcheck.record(session, gone.id, linkcheck.Health(SourceCheckOutcome.FAILING, gone.url, "timeout"))
+    session.commit()
+    assert "<strong>2</strong>" in counted()  # gone, then failing: still to look at
+    assert '/sources/links"' in counted()

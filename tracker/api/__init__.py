@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         citations,
         docs,
         documents,
+        inbox,
         links,
         outcomes,
         parties,

@@ -11,7 +11,7 @@ from tracker import documents as files
 from tracker.api.blueprint import bp
 from tracker.api.helpers import json_response, load, no_content, not_found, page_args, page_of_list, require_if_match
 from tracker.api.problems import ApiError, field_error
-from tracker.api.representations import page_json, timestamp
+from tracker.api.representations import agreement_json, page_json, timestamp, version_etag
 from tracker.dates import PartialDate, PartialDateError
 from tracker.db import get_session
 from tracker.http.archived import sees_archived
@@ -146,6 +146,23 @@ def suggestions_json(found: Suggestions) -> dict[str, Any]:
     }
 
 
+@bp.post(ITEM + "/fill", endpoint="fill_from_document")
+def fill_from_document(agreement_id: int, document_id: int) -> Response:
+    """Fill in the period and parties the live agreement's record lacks from what the document's text suggests (the
+    page's "Fill in what the record lacks"); If-Match names the agreement's version. Recorded values stay."""
+    session = get_session()
+    agreement = load(session, agreement_detail, agreement_id, archived_too=False)
+    require_if_match(version_etag(agreement.version))
+    document = document_of(session, document_id, agreement_id)
+    if document is None:
+        raise not_found()
+    found = service.fill_in_of(suggest(session, "", document.text))
+    filled = service.fill_from_document(session, agreement, found, agreement.version)
+    session.commit()
+    body = {"filled": filled, "agreement": agreement_json(agreement, agreement.source_links)}
+    return json_response(body, etag=version_etag(agreement.version))
+
+
 @bp.delete(ITEM, endpoint="archive_document")
 def archive_document(agreement_id: int, document_id: int) -> Response:
     """Archive the document (If-Match with its ETag): off the list and the search; file and history kept."""
@@ -157,3 +174,15 @@ def archive_document(agreement_id: int, document_id: int) -> Response:
     service.archive_document(session, document)
     session.commit()
     return no_content()
+
+
+@bp.post(ITEM + "/restore", endpoint="restore_document")
+def restore_document(agreement_id: int, document_id: int) -> Response:
+    """Restore an archived document of a live agreement (admins); 409 when it is live or its agreement archived."""
+    session = get_session()
+    document = document_of(session, document_id, agreement_id, include_archived=True)
+    if document is None:
+        raise not_found()
+    service.restore_document(session, document)
+    session.commit()
+    return json_response(document_json(document), etag=etag(document))

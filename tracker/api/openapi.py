@@ -23,6 +23,7 @@ from tracker.models import (
     DocumentKind,
     EvidenceLevel,
     ImplementationStatus,
+    InboxState,
     InstrumentType,
     NoticeParty,
     PartyKind,
@@ -355,6 +356,62 @@ DOCUMENT_SUGGESTIONS = output(
     "What a document's text suggests for its agreement's record, best first, as the news intake's review.",
 )
 
+# The news inbox (issue 17): items the feeds brought, triaged by editors.
+NULLABLE_TIMESTAMP: Schema = {**TIMESTAMP, "type": ["string", "null"]}
+INBOX_ITEM = output(
+    {
+        "id": an_id(),
+        "feed": {
+            "type": ["object", "null"],
+            "properties": {"id": an_id(), "name": {"type": "string"}},
+            "required": ["id", "name"],
+            "additionalProperties": False,
+            "description": "The feed that brought it; null once the feed is gone.",
+        },
+        "url": {"type": "string", "description": "The address the feed gave."},
+        "canonical_url": {"type": ["string", "null"], "description": "The canonical address the page names."},
+        "title": {"type": "string"},
+        "outlet": {"type": "string"},
+        "published_at": {**NULLABLE_TIMESTAMP, "description": "When the page or the feed says it was published."},
+        "language": {"type": "string", "maxLength": 16},
+        "excerpt": {"type": "string", "description": "The page's first words; empty when its page is not kept."},
+        "score": {"type": "number", "description": "How well it matches what the tracker records."},
+        "reasons": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "What matched, in words of the site's language (TRACKER_LOCALE), as the API's messages.",
+        },
+        "state": {
+            "enum": values(InboxState),
+            "description": "new (waiting), linked, created, dismissed; unmatched (below the threshold) or duplicate "
+            "(another address of a page seen before), kept so that they are not fetched again.",
+        },
+        "found_at": TIMESTAMP,
+        "triaged_at": {**NULLABLE_TIMESTAMP, "description": "When an editor linked or dismissed it."},
+        "source_id": {**an_id("The source its page became, once linked."), "type": ["integer", "null"]},
+    },
+    "A news item a feed brought, with how well it matches what the tracker records and why.",
+)
+INBOX_LINK_INPUT = input_schema(
+    {"agreement_id": an_id("The live agreement the item is about."), "note": text(max_length(LinkData, "note"))},
+    ["agreement_id"],
+    (),
+    "Link a waiting item to an agreement: its page becomes a source (or a new snapshot of the source recorded under "
+    "its address), linked with the note.",
+)
+
+DOCUMENT_FILL = output(
+    {
+        "filled": {
+            "type": "array",
+            "items": {"enum": ["start", "end", "parties"]},
+            "description": "The fields filled in; empty when the record already had what the document suggests.",
+        },
+        "agreement": ref("Agreement"),
+    },
+    "What filling the record from a document did, and the agreement as it is now.",
+)
+
 # Recording what happened (issue 15): operations on an agreement, each one transaction.
 RENEWAL_INPUT = {
     **AGREEMENT_INPUT,
@@ -652,7 +709,11 @@ SCHEMAS: dict[str, Schema] = {
     "DocumentUpload": DOCUMENT_UPLOAD,
     "DocumentPage": page_of("Document"),
     "DocumentSuggestions": DOCUMENT_SUGGESTIONS,
+    "DocumentFill": DOCUMENT_FILL,
     "NamedMatch": NAMED_MATCH,
+    "InboxItem": INBOX_ITEM,
+    "InboxItemPage": page_of("InboxItem"),
+    "InboxLinkInput": INBOX_LINK_INPUT,
     "Cue": CUE,
     "RenewalInput": RENEWAL_INPUT,
     "TerminationInput": TERMINATION_INPUT,
@@ -712,6 +773,7 @@ PARAMETERS: dict[str, Schema] = {
     "action_id": path_id("action_id"),
     "document_id": path_id("document_id"),
     "citation_id": path_id("citation_id"),
+    "item_id": path_id("item_id"),
 }
 LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 AGREEMENT_FILTERS = [
@@ -1091,6 +1153,30 @@ def document_paths() -> dict[str, Schema]:
                 "responses": {**NO_CONTENT, **problems(401, 403, 404, 409, 412, 428)},
             },
         },
+        "/agreements/{agreement_id}/documents/{document_id}/fill": {
+            "parameters": both,
+            "post": {
+                "operationId": "fill_from_document",
+                "summary": "Fill in the period and parties the agreement's record lacks from what the document's text "
+                "suggests (editors and admins; If-Match with the agreement's version); recorded values are never "
+                "replaced.",
+                "tags": tags,
+                "parameters": [IF_MATCH],
+                "responses": {
+                    **ok("DocumentFill", "Filled in; the ETag is the agreement's."),
+                    **problems(401, 403, 404, 409, 412, 422, 428),
+                },
+            },
+        },
+        "/agreements/{agreement_id}/documents/{document_id}/restore": {
+            "parameters": both,
+            "post": {
+                "operationId": "restore_document",
+                "summary": "Restore an archived document (admins); 409 while its agreement is archived.",
+                "tags": tags,
+                "responses": {**ok("Document", "Restored."), **problems(401, 403, 404, 409)},
+            },
+        },
         "/agreements/{agreement_id}/documents/{document_id}/file": {
             "parameters": both,
             "get": {
@@ -1109,6 +1195,53 @@ def document_paths() -> dict[str, Schema]:
                 "responses": {**ok("DocumentSuggestions", "The suggestions.", etag=False), **problems(401, 404)},
             },
         },
+    }
+
+
+def inbox_paths() -> dict[str, Schema]:
+    """The news inbox (editors and admins): list by state, read, dismiss, link to an agreement."""
+    item_id = {"$ref": "#/components/parameters/item_id"}
+    states = query("state", {"enum": values(InboxState)}, "Items in any of these states (default: new).", True)
+    tags = ["Inbox"]
+
+    def triage(operation_id: str, summary: str, extra: Schema, *codes: int) -> Schema:
+        answer = {**ok("InboxItem", "The item, triaged.", etag=False), **problems(401, 403, 404, 409, *codes)}
+        return {
+            "parameters": [item_id],
+            "post": {"operationId": operation_id, "summary": summary, "tags": tags, **extra, "responses": answer},
+        }
+
+    return {
+        "/inbox": {
+            "get": {
+                "operationId": "list_inbox",
+                "summary": "The inbox's items in the states asked for (those waiting by default), best match first.",
+                "tags": tags,
+                "parameters": [states, *LIST_PARAMETERS],
+                "responses": {**ok("InboxItemPage", "One page.", etag=False), **problems(400, 401, 403)},
+            },
+        },
+        "/inbox/{item_id}": {
+            "parameters": [item_id],
+            "get": {
+                "operationId": "get_inbox_item",
+                "summary": "One item, whatever its state.",
+                "tags": tags,
+                "responses": {**ok("InboxItem", "The item.", etag=False), **problems(401, 403, 404)},
+            },
+        },
+        "/inbox/{item_id}/dismiss": triage(
+            "dismiss_inbox_item", "Dismiss a waiting item: it never comes back (409 once triaged).", {}
+        ),
+        "/inbox/{item_id}/link": triage(
+            "link_inbox_item",
+            "Record a waiting item's page as a source and link it to the agreement with the note (409 once "
+            "triaged); Location names the new link.",
+            {"requestBody": body("InboxLinkInput")},
+            400,
+            415,
+            422,
+        ),
     }
 
 
@@ -1185,6 +1318,9 @@ to agreements.
   Unknown query parameters are ignored; unknown body fields are refused (422).
 * **Delete** archives: the record leaves every list and keeps its history; admins restore it with
   POST `.../restore`. Deleting a link removes it. A document is archived (its file stays).
+* **The news inbox** (editors and admins): `GET /inbox?state=new` lists what the feeds brought, best match first;
+  `POST /inbox/{item_id}/link` with `{"agreement_id", "note"}` records the page as a source linked to the agreement,
+  `POST /inbox/{item_id}/dismiss` leaves it out for good.
 * **Documents** are uploaded as `multipart/form-data` (the file in `file`) and downloaded from their `file_url`.
 """
 
@@ -1201,6 +1337,7 @@ def document() -> Schema:
         **agreement_part_paths(CITATIONS),
         **document_paths(),
         **outcome_paths(),
+        **inbox_paths(),
         **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),
         **resource_paths("source", "Source", "sources", SOURCE_FILTERS, "editors and admins"),
         **resource_paths("sector", "Sector", "sectors", [], "admins"),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from tracker.archiving import WITH_ARCHIVED
-from tracker.models import Agreement, ArchivableMixin, Party, Sector, Source, User
+from tracker.models import Agreement, ArchivableMixin, Document, Party, Sector, Source, User
 
 
 @dataclass
@@ -20,18 +21,19 @@ class ArchiveListing:
     parties: list[Party]
     sources: list[Source]
     sectors: list[Sector]
+    documents: list[Document] = field(default_factory=list)
     archivers: dict[int, User] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
         """Whether nothing is archived."""
-        return not (self.agreements or self.parties or self.sources or self.sectors)
+        return not (self.agreements or self.parties or self.sources or self.sectors or self.documents)
 
 
-def archived(session: Session, model: type[ArchivableMixin]) -> list:
-    """The archived records of one kind, most recently archived first."""
+def archived(session: Session, model: type[ArchivableMixin], *options: Any) -> list:
+    """The archived records of one kind, most recently archived first (with what `options` load)."""
     newest_first = (model.archived_at.desc(), model.id.desc())  # type: ignore[attr-defined]
-    statement = select(model).where(model.archived_at.is_not(None)).order_by(*newest_first)
+    statement = select(model).where(model.archived_at.is_not(None)).order_by(*newest_first).options(*options)
     return list(session.scalars(statement, execution_options=WITH_ARCHIVED))
 
 
@@ -50,8 +52,11 @@ def archive_listing(session: Session) -> ArchiveListing:
         parties=archived(session, Party),
         sources=archived(session, Source),
         sectors=archived(session, Sector),
+        # With their agreements (archived ones too), which the page names.
+        documents=archived(session, Document, joinedload(Document.agreement)),
     )
-    listing.archivers = archivers(session, [*listing.agreements, *listing.parties, *listing.sources, *listing.sectors])
+    every = [*listing.agreements, *listing.parties, *listing.sources, *listing.sectors, *listing.documents]
+    listing.archivers = archivers(session, every)
     return listing
 
 

@@ -25,6 +25,7 @@ from tracker.models import (
     Party,
     Sector,
     Source,
+    SourceCheck,
     agreement_sector,
 )
 from tracker.queries.actions import overdue_count
@@ -38,6 +39,7 @@ from tracker.queries.expiring import (
     group_count,
     term_decisions,
 )
+from tracker.queries.link_health import problems
 from tracker.queries.planner import checked_only
 from tracker.queries.sources import recent_sources as recent_sources  # re-exported for older imports
 
@@ -71,13 +73,15 @@ def totals(session: Session) -> Totals:
 
 def totals_and_attention(
     session: Session, as_of: date | None, months: int = DEFAULT_MONTHS
-) -> tuple[Totals, int, int, int, dict[str, int]]:
+) -> tuple[Totals, int, int, int, dict[str, int], int]:
     """The totals and, given `as_of`, how many agreements need attention, how many end within `months`, how many
-    follow-up actions are overdue and how many agreements each group of needs attention holds: one statement."""
+    follow-up actions are overdue, how many agreements each group of needs attention holds and how many source links
+    are to look at (tracker/queries/link_health.py): one statement."""
     none = select(0).scalar_subquery()
     groups = [group_count(as_of, group).scalar_subquery() if as_of else none for group in ATTENTION_GROUPS]
     ending = expiring_count(as_of, months).scalar_subquery() if as_of else none
     overdue = overdue_count(as_of).scalar_subquery() if as_of else none
+    links = select(func.count()).select_from(problems().order_by(None).subquery()).scalar_subquery() if as_of else none
     row = session.execute(
         select(
             select(func.count()).select_from(Agreement).scalar_subquery(),
@@ -85,12 +89,13 @@ def totals_and_attention(
             select(func.count()).select_from(Source).scalar_subquery(),
             ending,
             overdue,
+            links,
             *groups,
         )
     ).one()
     # The groups never overlap (tracker/queries/expiring.py), so their counts add up to the agreements needing it.
-    by_group = dict(zip(ATTENTION_GROUPS, (int(count) for count in row[5:]), strict=True))
-    return Totals(*row[:3]), sum(by_group.values()), row[3], row[4], by_group
+    by_group = dict(zip(ATTENTION_GROUPS, (int(count) for count in row[6:]), strict=True))
+    return Totals(*row[:3]), sum(by_group.values()), row[3], row[4], by_group, row[5]
 
 
 # Why the counts below add up "every row" and subtract "rows of archived agreements" instead of joining live ones:
@@ -263,6 +268,9 @@ class Figures:
     expiring_total: int
     # Open follow-up actions past their due date (an action's save is a Change, so the cache sees it).
     overdue_actions: int
+    # Sources whose link was found gone, moved or failing (a check is written without history: `data_version` reads
+    # the newest check's id).
+    links_to_look_at: int
     by_status: list[tuple[AgreementStatus, int]]
     by_sector: list[SectorCount]
     by_country: list[tuple[str, int]]
@@ -285,7 +293,7 @@ class Dashboard(Figures):
 
 def figures(session: Session, as_of: date, home_country: str, months: int = DEFAULT_MONTHS) -> Figures:
     """The counts as seen on `as_of`, computed afresh."""
-    counts, needs_attention, ending, overdue, by_group = totals_and_attention(session, as_of, months)
+    counts, needs_attention, ending, overdue, by_group, links = totals_and_attention(session, as_of, months)
     by_sector, by_country, implementation = sector_and_country_counts(session, home_country)
     return Figures(
         totals=counts,
@@ -293,6 +301,7 @@ def figures(session: Session, as_of: date, home_country: str, months: int = DEFA
         attention_groups=by_group,
         expiring_total=ending,
         overdue_actions=overdue,
+        links_to_look_at=links,
         by_status=status_counts(session),
         by_sector=by_sector,
         by_country=by_country,
@@ -315,6 +324,7 @@ def data_version(session: Session) -> tuple:
         select(func.max(Party.updated_at)).scalar_subquery(),
         select(func.max(Sector.updated_at)).scalar_subquery(),
         select(func.max(Source.id)).scalar_subquery(),
+        select(func.max(SourceCheck.id)).scalar_subquery(),
     ).execution_options(**WITH_ARCHIVED)
     return tuple(session.execute(statement).one())
 

@@ -13,10 +13,11 @@ from tracker.dates import PartialDate
 from tracker.errors import StateError, ValidationError
 from tracker.i18n import _
 from tracker.models import Agreement, Document, DocumentKind, PartyRole
+from tracker.queries.suggestions import Suggestions
 from tracker.records import agreement as agreement_contract
 from tracker.records.source import check_language
 from tracker.services.agreements import update_agreement
-from tracker.services.archive import archive
+from tracker.services.archive import archive, restore
 from tracker.services.citations import refresh_evidence
 
 # Characters a file name keeps none of (a header or a log line would break on them).
@@ -107,6 +108,27 @@ def archive_document(session: Session, document: Document) -> None:
     it stay too, but no longer count for the agreement's evidence level."""
     archive(session, document)
     refresh_evidence(session, [document.agreement_id])
+
+
+def restore_document(session: Session, document: Document) -> None:
+    """Bring an archived document back onto its agreement's list and search text, once the agreement is live; its
+    citations count again for the agreement's evidence level."""
+    restore(session, document, _refuse_archived_agreement)
+    refresh_evidence(session, [document.agreement_id])
+
+
+def _refuse_archived_agreement(session: Session, document: Document) -> None:
+    """A live document belongs to a live agreement: refuse, naming it, while the agreement is archived."""
+    if document.agreement.is_archived:
+        message = _("Restore the agreement “%(title)s” first.", title=document.agreement.title)
+        raise StateError(str(message))
+
+
+def fill_in_of(found: Suggestions) -> FillIn:
+    """What the suggestions offer to fill in: the first (best) period, and every party found."""
+    first = found.periods[0] if found.periods else None
+    parties = tuple(suggestion.party.id for suggestion in found.parties)
+    return FillIn(first.start if first else None, first.end if first else None, parties)
 
 
 def fill_from_document(

@@ -17,9 +17,9 @@ from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.http.archived import live_or_archived
 from tracker.i18n import _
-from tracker.models import Agreement, ArchivableMixin, Party, Sector, Source
+from tracker.models import Agreement, ArchivableMixin, Document, Party, Sector, Source
 from tracker.queries.archive import archive_listing
-from tracker.services import agreements, parties, sectors, sources
+from tracker.services import agreements, documents, parties, sectors, sources
 from tracker.services.archive import already_archived, record_label
 
 bp = Blueprint("archive", __name__)
@@ -51,7 +51,7 @@ def render_confirmation(template: str, record: ArchivableMixin, **context: Any) 
 
 @bp.get("/archive")
 def index():
-    """Archived agreements, parties, sources and sectors, with who archived them when."""
+    """Archived agreements, parties, sources, sectors and documents, with who archived them when."""
     return render_template("archive/index.html", listing=archive_listing(get_session()))
 
 
@@ -78,6 +78,14 @@ def restore_source(source_id: int):
 def restore_sector(sector_id: int):
     """Restore an archived sector to the vocabulary."""
     return restore(Sector, sector_id, sectors.restore_sector, url_for("sectors.index"))
+
+
+@bp.post("/documents/<id:document_id>/restore")
+def restore_document(document_id: int):
+    """Restore an archived document of a live agreement to its list and search text."""
+    document = get_any_or_404(get_session(), Document, document_id)
+    page = url_for("agreements.detail", agreement_id=document.agreement_id, _anchor="documents")
+    return restore(Document, document_id, documents.restore_document, page)
 
 
 def restore(model: type[R], record_id: int, service: Callable[[Session, R], None], page: str) -> Any:

@@ -16,7 +16,7 @@ from tracker.i18n import _
 from tracker.models import Agreement, Document
 from tracker.queries.agreements import agreement_detail
 from tracker.queries.documents import document_of
-from tracker.queries.suggestions import Suggestions, suggest
+from tracker.queries.suggestions import suggest
 from tracker.services import documents as service
 from tracker.web.agreements import render_detail
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
@@ -88,7 +88,7 @@ def suggestions(document_id: int):
     document = visible_document(document_id)
     agreement = agreement_detail(session, document.agreement_id, include_archived=True)
     found = suggest(session, "", document.text)
-    fill_in = fill_in_of(found)
+    fill_in = service.fill_in_of(found)
     first = found.periods[0] if found.periods else None
     recorded = {link.party_id for link in agreement.party_links}
     context = {
@@ -116,7 +116,7 @@ def fill(document_id: int):
     if not form.validate(extra_validators=EDITING):
         flash(" ".join(str(message) for messages in form.errors.values() for message in messages), "error")
         return redirect(back)
-    found = fill_in_of(suggest(session, "", document.text))
+    found = service.fill_in_of(suggest(session, "", document.text))
     try:
         filled = service.fill_from_document(session, document.agreement, found, form.version.data)
     except TrackerError as error:
@@ -130,13 +130,6 @@ def fill(document_id: int):
     else:
         flash(_("The record already has what “%(name)s” suggests.", name=document.filename), "warning")
     return redirect(url_for("agreements.detail", agreement_id=document.agreement_id))
-
-
-def fill_in_of(found: Suggestions) -> service.FillIn:
-    """What the suggestions offer to fill in: the first (best) period, and every party found."""
-    first = found.periods[0] if found.periods else None
-    parties = tuple(suggestion.party.id for suggestion in found.parties)
-    return service.FillIn(first.start if first else None, first.end if first else None, parties)
 
 
 def filled_names(filled: list[str]) -> str:

@@ -3,16 +3,14 @@ reviewed and linked through the add-from-news review (tracker/web/ingest.py) or 
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from tracker.auth import can
 from tracker.db import get_session
 from tracker.errors import TrackerError
+from tracker.http.inbox import reasons_in_words
 from tracker.i18n import _
-from tracker.ingest.review import PendingSource, restored
-from tracker.models import InboxItem, InboxState, SnapshotMethod
+from tracker.models import InboxItem, InboxState
 from tracker.queries.inbox import waiting_count, waiting_items
 from tracker.services import inbox as services
 from tracker.web.helpers import get_or_404
@@ -35,29 +33,6 @@ def index():
     return render_template("inbox/index.html", items=waiting_items(get_session()), reasons=reasons_in_words)
 
 
-def reasons_in_words(reasons: list[dict[str, Any]]) -> list[str]:
-    """What matched, in the reader's language: the names, then phrases, then agreements the item may concern."""
-    names = [name_in_words(reason) for reason in reasons if reason.get("kind") in ("party", "alias")]
-    said = [str(_("names %(names)s", names=", ".join(names)))] if names else []
-    for reason in reasons:
-        if reason.get("kind") == "glossary":
-            said.append(
-                str(_("“%(phrase)s” (glossary: %(meaning)s)", phrase=reason["phrase"], meaning=reason["meaning"]))
-            )
-        elif reason.get("kind") == "sector":
-            said.append(str(_("“%(phrase)s” (sector: %(sector)s)", phrase=reason["phrase"], sector=reason["name"])))
-        elif reason.get("kind") == "agreement":
-            said.append(str(_("may concern “%(title)s”", title=reason["title"])))
-    return said
-
-
-def name_in_words(reason: dict[str, Any]) -> str:
-    """A party named by its name, or by one of its aliases."""
-    if reason["kind"] == "party":
-        return str(_("%(name)s (party)", name=reason["name"]))
-    return str(_("%(alias)s (alias of %(name)s)", alias=reason["alias"], name=reason["name"]))
-
-
 def waiting_item(item_id: int) -> InboxItem | None:
     """The item, if it still waits (None once triaged); 404 when there is none."""
     item = get_or_404(get_session(), InboxItem, item_id)
@@ -72,9 +47,7 @@ def review(item_id: int):
     if item is None:
         flash(_("This news item has been dealt with already."), "warning")
         return redirect(url_for(".index"))
-    page = dict(item.page)
-    final_url = page.pop("final_url", None) or item.url
-    return render_review(PendingSource(restored(page), SnapshotMethod.FETCH, final_url), inbox_item=item.id)
+    return render_review(services.pending_of(item), inbox_item=item.id)
 
 
 @bp.post("/<id:item_id>/dismiss")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tracker import schedules
+from tracker import inbox, schedules
 from tracker.db import get_session
 from tracker.errors import TrackerError
-from tracker.forms.inbox import FeedForm
+from tracker.forms.inbox import KIND_CHOICES, FeedForm
 from tracker.i18n import _
-from tracker.models import NewsFeed, User
+from tracker.models import NewsFeed, User, utcnow
 from tracker.queries.inbox import news_feeds
 from tracker.services import inbox as services
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
@@ -25,7 +25,8 @@ def render_index(form: FeedForm, status: int = 200):
     session = get_session()
     feeds = news_feeds(session)
     off = schedules.cadence_of(current_app, schedules.BY_NAME[FEEDS]) is None
-    return render_template("newsfeeds/index.html", feeds=feeds, form=form, schedule_off=off), status
+    kinds = dict(KIND_CHOICES)
+    return render_template("newsfeeds/index.html", feeds=feeds, form=form, schedule_off=off, kinds=kinds), status
 
 
 @bp.get("")
@@ -42,7 +43,7 @@ def create():
     if not form.validate():
         return render_invalid_index(form)
     try:
-        feed = services.add_feed(session, form.name.data, form.url.data)
+        feed = services.add_feed(session, form.name.data, form.url.data, form.kind.data)
     except TrackerError as error:
         session.rollback()
         return render_invalid_index(form, error)
@@ -77,7 +78,7 @@ def update(news_feed_id: int):
     if not form.validate():
         return render_invalid("newsfeeds/edit.html", form, feed=feed)
     try:
-        services.update_feed(session, feed, form.name.data, form.url.data, bool(form.active.data))
+        services.update_feed(session, feed, form.name.data, form.url.data, bool(form.active.data), form.kind.data)
     except TrackerError as error:
         session.rollback()
         return render_invalid("newsfeeds/edit.html", form, error, feed=feed)
@@ -94,4 +95,20 @@ def fetch_now():
     session.commit()
     schedules.enqueue_run(run)
     flash(_("The feeds will be read as soon as the worker takes up the run; the results appear here."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/score-again")
+def score_again():
+    """Score the items left out lately again, now: after adding a party, an alias or a glossary entry, what they name
+    may match (each run of the feeds schedule does it too)."""
+    session = get_session()
+    counts = inbox.score_again(session, utcnow())
+    session.commit()
+    message = _(
+        "Items left out in the last %(days)s days scored again: %(rescored)s; now waiting in the inbox: %(refiled)s.",
+        days=current_app.config["TRACKER_INBOX_RESCORE_DAYS"],
+        **counts,
+    )
+    flash(message, "success")
     return redirect(url_for(".index"))

@@ -25,18 +25,38 @@ SUMMARIES: dict[str, Callable[[dict[str, Any]], object]] = {
     "digest": lambda counts: _(
         "Digests sent: %(sent)s; with nothing to report: %(quiet)s; not sent: %(failed)s.", **counts
     ),
-    "backup": lambda counts: _("Backup %(file)s (%(size)s bytes); older backups deleted: %(deleted)s.", **counts),
+    "backup": lambda counts: backup_summary(counts),
     "recheck": lambda counts: recheck_summary(counts),
-    "feeds": lambda counts: _(
-        "Feeds read: %(feeds)s (failed: %(feeds_failed)s); new items: %(new)s, filed in the inbox: %(filed)s, "
-        "left out: %(unmatched)s, seen before: %(skipped)s, not fetched: %(failed)s.",
-        **counts,
-    ),
+    "feeds": lambda counts: feeds_summary(counts),
     "purge": lambda counts: _(
         "Import uploads deleted: %(uploads)s; job results deleted: %(results)s; run records deleted: %(runs)s.",
         **counts,
     ),
 }
+
+
+def feeds_summary(counts: dict[str, Any]) -> str:
+    """What a feeds run found, and (since items left out are scored again) how many of those it filed now."""
+    read = _(
+        "Feeds read: %(feeds)s (failed: %(feeds_failed)s); new items: %(new)s, filed in the inbox: %(filed)s, "
+        "left out: %(unmatched)s, seen before: %(skipped)s, not fetched: %(failed)s.",
+        **counts,
+    )
+    if "refiled" not in counts:
+        return str(read)
+    again = _("Left out before and scored again: %(rescored)s, now in the inbox: %(refiled)s.", **counts)
+    return f"{read} {again}"
+
+
+def backup_summary(counts: dict[str, Any]) -> object:
+    """What a backup run wrote; runs recorded before documents were backed up did not count them."""
+    if "documents" in counts:
+        return _(
+            "Backup %(file)s (%(size)s bytes), new documents copied beside it: %(documents)s; older backups deleted: "
+            "%(deleted)s.",
+            **counts,
+        )
+    return _("Backup %(file)s (%(size)s bytes); older backups deleted: %(deleted)s.", **counts)
 
 
 def recheck_summary(counts: dict[str, Any]) -> object:
