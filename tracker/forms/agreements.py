@@ -128,11 +128,12 @@ class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[mis
     finder: PartyFinder | None = None
 
     def set_choices(self, finder: PartyFinder, sector_choices: list[tuple[int, str]]) -> None:
-        """Offer the sectors, resolve party rows against `finder`, and leave a few blank party rows to fill in."""
+        """Offer the sectors, resolve party rows against `finder`, and leave a few blank party rows on a new page."""
         self.sectors.choices = options(sector_choices)
-        blank_rows = sum(1 for row in self.parties if row.form.is_blank())
-        for _row in range(BLANK_PARTY_ROWS - blank_rows):
-            self.add_row()
+        if not self.is_submitted():  # a form sent back keeps the rows it had ("Add row" adds one)
+            blank_rows = sum(1 for row in self.parties if row.form.is_blank())
+            for _row in range(BLANK_PARTY_ROWS - blank_rows):
+                self.add_row()
         for row in self.parties.entries:
             row.form.set_finder(finder)
         self.finder = finder

@@ -146,15 +146,15 @@ class PartyRoleForm(Form):
 
 
 def create_parties(rows: list[PartyRoleForm], create: Callable[[PartyData], int]) -> None:
-    """Create the new parties the rows ask for (`create` returns the new party's id); a refusal is shown next to its
-    row's party and raised again."""
+    """Create the new parties the rows ask for (`create` returns the new party's id); a refusal is raised again as
+    naming its row's party field."""
     for row in rows:
         if not row.creates:
             continue
         try:
             row.chosen_id = create(row.new_party())
         except TrackerError as error:
-            row.party.errors = [*row.party.errors, error.message]
+            error.field = row.party.name
             raise
 
 
