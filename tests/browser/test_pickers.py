@@ -66,7 +66,9 @@ def test_type_kemenp_pick_the_ministry_add_rows_without_saving_create_a_party_an
     assert posts == []
     expect(page).to_have_url(re.compile(r"/agreements/new$"))
     expect(party_inputs.nth(4)).to_be_focused()
-    expect(page.get_by_label("Title", exact=True)).to_have_value("Technology development cooperation with AITEC and BRIN")
+    expect(page.get_by_label("Title", exact=True)).to_have_value(
+        "Technology development cooperation with AITEC and BRIN"
+    )
 
     # A party not yet recorded: its name, "Create a new party", its kind; created when the agreement is saved.
     party_inputs.nth(4).fill("Badan Riset dan Inovasi Nasional")

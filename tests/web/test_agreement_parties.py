@@ -157,7 +157,9 @@ def test_a_new_party_refused_or_an_agreement_refused_saves_neither_and_keeps_the
 
 
 def test_the_edit_form_shows_the_parties_by_label_and_saves_them_unchanged(client, session, parties, make_agreement):
-    agreement = make_agreement(parties=[(parties["ministry"], PartyRole.SIGNATORY), (parties["bppt"], PartyRole.WITNESS)])
+    agreement = make_agreement(
+        parties=[(parties["ministry"], PartyRole.SIGNATORY), (parties["bppt"], PartyRole.WITNESS)]
+    )
     action = f"/agreements/{agreement.id}/edit"
     html = client.get(action).get_data(as_text=True)
     pairs = form_values(html, action)

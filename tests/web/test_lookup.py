@@ -39,7 +39,9 @@ def test_labels_and_details_are_in_the_reader_s_language(client_as, make_party):
     client.post("/language", data={"locale": "id", "next": "/"})
     found = client.get("/lookup/parties?q=jepang").json
     assert [item["id"] for item in found] == [japan.id]
-    assert found[0]["label"] == "Government of Japan (Jepang)" and found[0]["detail"] == "Jepang · Negara atau pemerintah"
+    assert (
+        found[0]["label"] == "Government of Japan (Jepang)" and found[0]["detail"] == "Jepang · Negara atau pemerintah"
+    )
 
 
 def test_the_limit_is_kept_and_bad_queries_are_400_problems(client_as, make_party):
