@@ -3,7 +3,7 @@
    1. Search as you type in long choice lists. The page marks them with data-filter="<label of the search box>"
       and data-filter-count="{shown} of {total} shown" (both translated by the server):
         - a <fieldset data-filter> of checkboxes (the sectors): non-matching boxes are hidden, ticked ones stay;
-        - a <select data-filter> (a party): non-matching options are taken out, the chosen one and the blank
+        - a <select data-filter> (an officer, a unit): non-matching options are taken out, the chosen one and the blank
           "none" option stay.
       The script puts a labelled <input type="search" id="<list id>-filter"> in front of the list and a live
       count <p id="<list id>-filter-count" aria-live="polite">. Enter in the box never submits the form: in a
