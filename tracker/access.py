@@ -58,6 +58,10 @@ RULES: dict[str, str | UserRole] = {
     "sources.detail": VIEWER,
     "sources.links_to_look_at": VIEWER,
     "sectors.index": VIEWER,
+    # The pickers' look-ups (names, titles and numbers of what the reader may see anyway).
+    "lookup.parties": VIEWER,
+    "lookup.agreements": VIEWER,
+    "lookup.sources": VIEWER,
     # Everyone who can see a record can see its history; the feed over all records is the admins'.
     "history.agreement": VIEWER,
     "history.party": VIEWER,

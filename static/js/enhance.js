@@ -3,7 +3,7 @@
    1. Search as you type in long choice lists. The page marks them with data-filter="<label of the search box>"
       and data-filter-count="{shown} of {total} shown" (both translated by the server):
         - a <fieldset data-filter> of checkboxes (the sectors): non-matching boxes are hidden, ticked ones stay;
-        - a <select data-filter> (a party): non-matching options are taken out, the chosen one and the blank
+        - a <select data-filter> (an officer, a unit): non-matching options are taken out, the chosen one and the blank
           "none" option stay.
       The script puts a labelled <input type="search" id="<list id>-filter"> in front of the list and a live
       count <p id="<list id>-filter-count" aria-live="polite">. Enter in the box never submits the form: in a
@@ -28,6 +28,18 @@
       aria-expanded aria-controls="site-menu"> that shows and hides the menu, which follows it in the page, so Tab
       goes on into the menu. Escape closes an open menu and, when the focus was in it, gives the focus back to the
       button (an Escape already used, e.g. by a search box to empty itself, is left alone).
+   7. Pickers that search on the server. A text input marked data-lookup="<URL>" (the agreement form's party rows,
+      the list's party filter; templates/agreements/_party_rows.html, _filters.html) becomes a combobox: 150 ms
+      after the last key it asks GET <URL>?q=<text>&limit=10 (tracker/web/lookup.py) and lists the answers
+      (label and detail) in a listbox under it; Arrow keys move, Enter or a click picks, Escape closes. Picking
+      writes the party's id into the hidden input data-lookup-target names (a party row's `party_id`); typing
+      empties it, so the server resolves the text instead. Without a target (the filter) the input gives its name
+      to a new hidden input that sends the id picked (data-lookup-value at first) or else the text typed. With
+      data-lookup-new="Create a new party “{name}”" the list ends with that option; picking it sets the target to
+      "new" and copies the kind and country inputs of <template id="new-party-template"> into the row. A new text
+      takes away the row's "did you mean" list. A button data-add-row="<table id>" adds a row copied from
+      <template id="<table id>-template"> (`__row__` replaced by the next row number) instead of submitting;
+      without this script it submits and the server shows the form again with one more row.
 */
 (function () {
   "use strict";
@@ -294,10 +306,226 @@
     });
   }
 
+  var LOOKUP_DELAY_MS = 150;
+  var LOOKUP_LIMIT = 10;
+  var ROW_PLACEHOLDER = /__row__/g;
+  var RENAMED = ["id", "name", "for", "aria-describedby", "aria-controls", "data-lookup-target"];
+
+  /** Every element of `root` (itself included) with `__row__` in its names replaced by `number`. */
+  function renumber(root, number) {
+    var elements = [root].concat(Array.prototype.slice.call(root.querySelectorAll("*")));
+    elements.forEach(function (element) {
+      RENAMED.forEach(function (name) {
+        var value = element.getAttribute && element.getAttribute(name);
+        if (value) { element.setAttribute(name, value.replace(ROW_PLACEHOLDER, number)); }
+      });
+    });
+  }
+
+  /** The row prefix of a party row's input ("parties-3-" of "parties-3-party"). */
+  function rowPrefix(input) {
+    var match = /^(.*-)[^-]+$/.exec(input.id);
+    return match ? match[1] : "";
+  }
+
+  /** Show (or take away) the new party's kind and country inputs in the input's row. */
+  function showNewParty(input, on) {
+    var cell = input.closest("td") || input.parentNode;
+    var added = cell.querySelector("[data-lookup-added]");
+    if (!on) {
+      if (added) { added.remove(); }
+      return;
+    }
+    var template = document.getElementById("new-party-template");
+    if (added || !template) { return; }
+    var fields = template.content.firstElementChild.cloneNode(true);
+    fields.setAttribute("data-lookup-added", "");
+    var number = /-(\d+)-$/.exec(rowPrefix(input));
+    renumber(fields, number ? number[1] : "0");
+    cell.appendChild(fields);
+  }
+
+  function enhanceLookup(input) {
+    if (input.hasAttribute("data-lookup-ready")) { return; }
+    input.setAttribute("data-lookup-ready", "");
+    var targetId = input.getAttribute("data-lookup-target");
+    var target = targetId ? document.getElementById(targetId) : null;
+    var sendsText = !target;
+    if (!target) {  // the filter: a hidden input of the same name sends the id picked, or the text typed
+      target = document.createElement("input");
+      target.type = "hidden";
+      target.name = input.name;
+      target.value = input.getAttribute("data-lookup-value") || input.value;
+      input.removeAttribute("name");
+      input.parentNode.insertBefore(target, input.nextSibling);
+    }
+    var list = document.createElement("ul");
+    list.id = input.id + "-options";
+    list.className = "lookup-options";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", input.getAttribute("data-lookup-label") || "");
+    list.hidden = true;
+    var status = document.createElement("p");
+    status.id = input.id + "-status";
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    input.parentNode.insertBefore(list, input.nextSibling);
+    input.parentNode.insertBefore(status, list.nextSibling);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+
+    var items = [];
+    var active = -1;
+    var timer = null;
+    var asked = 0;
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      active = index;
+      Array.prototype.forEach.call(list.children, function (option, position) {
+        option.setAttribute("aria-selected", position === index ? "true" : "false");
+      });
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", list.children[index].id);
+        list.children[index].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function choose(item) {
+      input.value = item.label;
+      target.value = String(item.id);
+      close();
+      showNewParty(input, item.id === "new");
+      status.textContent = item.label;
+    }
+
+    function option(item, index) {
+      var entry = document.createElement("li");
+      entry.id = list.id + "-" + index;
+      entry.setAttribute("role", "option");
+      entry.setAttribute("aria-selected", "false");
+      var name = document.createElement("span");
+      name.className = "lookup-label";
+      name.textContent = item.text || item.label;
+      entry.appendChild(name);
+      if (item.detail) {
+        var detail = document.createElement("span");
+        detail.className = "lookup-detail";
+        detail.textContent = item.detail;
+        entry.appendChild(detail);
+      }
+      entry.addEventListener("mousedown", function (event) { event.preventDefault(); });  // keep the focus
+      entry.addEventListener("click", function () { choose(item); });
+      return entry;
+    }
+
+    function show(found, text) {
+      items = found.slice();
+      var offerNew = input.getAttribute("data-lookup-new");
+      var typed = fold(text);
+      var named = found.some(function (item) { return fold(item.name || item.label) === typed; });
+      if (offerNew && typed !== "" && !named) {
+        items.push({ id: "new", label: text, text: offerNew.replace("{name}", text) });
+      }
+      list.replaceChildren.apply(list, items.map(option));
+      if (!items.length) {
+        var none = document.createElement("li");
+        none.className = "lookup-none";
+        none.textContent = input.getAttribute("data-lookup-none") || "";
+        list.appendChild(none);
+      }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      highlight(found.length ? 0 : -1);
+      status.textContent = String(found.length);
+    }
+
+    function ask() {
+      var text = input.value.trim();
+      var ticket = ++asked;
+      if (text === "") { close(); return; }
+      var url = input.getAttribute("data-lookup") + "?q=" + encodeURIComponent(text) + "&limit=" + LOOKUP_LIMIT;
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (found) {
+          if (ticket !== asked || document.activeElement !== input) { return; }  // a newer text is on its way
+          if (found) { show(found, text); }  // refused or signed out: the server resolves the text on saving
+        })
+        .catch(function () { /* offline: the text is still resolved by the server */ });
+    }
+
+    input.addEventListener("input", function () {
+      target.value = sendsText ? input.value : "";
+      showNewParty(input, false);
+      var cell = input.closest("td");
+      var stale = cell && cell.querySelector(".did-you-mean");
+      if (stale) { stale.remove(); }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, LOOKUP_DELAY_MS);
+    });
+    input.addEventListener("keydown", function (event) {
+      var open = !list.hidden && items.length > 0;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!open) { if (input.value.trim() !== "") { ask(); } return; }
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        highlight((active + step + items.length) % items.length);
+      } else if (event.key === "Enter" && open && active >= 0) {
+        event.preventDefault();  // pick, rather than submit the form
+        choose(items[active]);
+      } else if (event.key === "Escape" && !list.hidden) {
+        event.preventDefault();
+        close();
+      }
+    });
+    input.addEventListener("blur", close);
+  }
+
+  /** "Add another party": a row copied from the table's template, numbered after the last one, no submission. */
+  function enhanceAddRow(button) {
+    var table = document.getElementById(button.getAttribute("data-add-row"));
+    var template = document.getElementById(button.getAttribute("data-add-row") + "-template");
+    if (!table || !template) { return; }
+    var body = table.tBodies[0];
+    var most = parseInt(table.getAttribute("data-max-rows") || "50", 10);
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var numbers = Array.prototype.map.call(body.querySelectorAll("input[data-lookup]"), function (input) {
+        var found = /-(\d+)-[^-]+$/.exec(input.id);
+        return found ? parseInt(found[1], 10) : -1;
+      });
+      if (numbers.length >= most) { return; }
+      var next = numbers.length ? Math.max.apply(null, numbers) + 1 : 0;
+      var row = template.content.firstElementChild.cloneNode(true);
+      renumber(row, String(next));
+      body.appendChild(row);
+      row.querySelectorAll("input[data-lookup]").forEach(enhanceLookup);
+      var first = row.querySelector("input[data-lookup]");
+      if (first) { first.focus(); }
+      if (numbers.length + 1 >= most) { button.disabled = true; }
+    });
+  }
+
+  function enhanceLookups() {
+    document.querySelectorAll("input[data-lookup][id]").forEach(enhanceLookup);
+    document.querySelectorAll("button[data-add-row]").forEach(enhanceAddRow);
+  }
+
   function start() {
     enhanceMenu();
     document.querySelectorAll("form[data-bulk-count]").forEach(enhanceBulkForm);
     enhancePickers();
+    enhanceLookups();
     enhanceDateInputs();
     document.querySelectorAll("[data-job-status]").forEach(followJob);
     focusErrorSummary();

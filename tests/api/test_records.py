@@ -108,7 +108,9 @@ def test_a_sector_reads_by_slug_with_keywords(editor, get_sector):
 
 
 def test_agreement_list_takes_the_query_pages_filters(editor, make_agreement, make_party, get_sector):
-    korea = make_party(name="Korea Institute", kind=PartyKind.RESEARCH_INSTITUTE, country_code="KR")
+    korea = make_party(
+        name="Korea Institute", kind=PartyKind.RESEARCH_INSTITUTE, country_code="KR", aliases=["Lembaga Korea"]
+    )
     ev = get_sector("electric-vehicles")
     wanted = make_agreement(
         title="Battery research",
@@ -124,6 +126,9 @@ def test_agreement_list_takes_the_query_pages_filters(editor, make_agreement, ma
     queries = [
         "q=battery",
         f"party={korea.id}",
+        "party=korea%20institute",  # a party by its name, alias or label as well as its id
+        "party=LEMBAGA%20KOREA",
+        "party=Korea%20Institute%20(Korea%20Selatan)",
         "country=KR",
         "sector=electric-vehicles",
         "status=signed&status=expired",

@@ -6,8 +6,6 @@ from tracker.models import AgreementStatus, InstrumentType, PartyKind, PartyRole
 from tracker.queries.agreements import (
     AgreementFilters,
     SortOrder,
-    party_exists,
-    party_filter_choices,
     search_agreements,
 )
 
@@ -214,16 +212,3 @@ def test_succession_chain_follows_renewals_both_ways(session, make_agreement):
         assert [a.title for a in succession_chain(session, member.id)] == ["2006–2018", "2019–2023", "2024–2028"]
     assert succession_chain(session, amendment.id) == []
     assert succession_chain(session, loner.id) == []
-
-
-def test_party_filter_choices_sorted_by_the_database_with_the_country(session, make_party):
-    make_party(name="beta institute", country_code="JP")
-    make_party(name="Alpha Agency", country_code=None)
-    make_party(name="Beta Institute", country_code="DE")
-    labels = [label for _id, label in party_filter_choices(session)]
-    assert labels == ["Alpha Agency", "Beta Institute (Germany)", "beta institute (Japan)"]
-
-
-def test_party_exists_looks_the_id_up(session, make_party):
-    party = make_party(name="Alpha Agency")
-    assert party_exists(session, party.id) and not party_exists(session, party.id + 1)

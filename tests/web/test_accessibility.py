@@ -74,11 +74,11 @@ NOT_PAGES = {
     "jobs.download",
     "documents.download",
 }
-NOT_PAGES_PREFIXES = ("api.",)
+NOT_PAGES_PREFIXES = ("api.", "lookup.")
 
 # Pages shown again with their query string made invalid, so their errors are checked too.
 INVALID_QUERIES = {
-    "agreements.index": "active_in=abc&ends_from=99999&party=-5",
+    "agreements.index": "active_in=abc&ends_from=99999&party=co",  # a party's "did you mean" list too
     "expiring.index": "months=0&as_of=yesterday",
     "history.activity": "date_from=not-a-day",
     "parties.index": "page=abc",
@@ -229,7 +229,14 @@ def review(client: FlaskClient):
 INVALID_POSTS: list[tuple[str, dict[str, str]]] = [
     (
         "/agreements/new",
-        {"title": "", "signed": "2006-13", "end": "soon", "parties-0-party": "999999", "duration_months-years": "-1"},
+        {
+            "title": "",
+            "signed": "2006-13",
+            "end": "soon",
+            "parties-0-party": "999999",
+            "parties-1-party": "indus",  # "did you mean", with a new party's kind and country
+            "duration_months-years": "-1",
+        },
     ),
     ("/agreements/{agreement_id}/edit", {"title": "", "start": "20066", "sectors": "abc", "version": "1"}),
     ("/agreements/{agreement_id}/relations", {"kind": "nonsense", "other": ""}),
@@ -507,11 +514,13 @@ def test_the_agreement_form_marks_its_pickers_and_works_without_script(admin: Fl
     sectors = doc.get_element_by_id("sectors")
     picker = next(sectors.iterancestors("fieldset"))
     assert picker.get("data-filter") and picker.get("data-filter-count")
-    select = doc.get_element_by_id("parties-0-party")
-    assert select.tag == "select" and select.get("data-filter")
+    # A party is typed (the script offers the look-up's answers as one types): a labelled text input, no list of all.
+    typed = doc.get_element_by_id("parties-0-party")
+    assert typed.tag == "input" and typed.get("data-lookup") == "/lookup/parties" and typed.get("role") is None
+    assert doc.xpath("//label[@for='parties-0-party']") and not doc.xpath("//select[contains(@id, '-party')]")
     assert not doc.xpath("//*[contains(@id, '-filter')]"), "the filter boxes are made by the script, not the page"
     sector = get_sector("electric-vehicles")
-    values = replaced(form_values(page, "/agreements/new"), title="Plain form", **{"parties-0-party": str(party.id)})
+    values = replaced(form_values(page, "/agreements/new"), title="Plain form", **{"parties-0-party": "aitec co., ltd"})
     response = admin.post("/agreements/new", data=MultiDict([*values, ("sectors", str(sector.id))]))
     assert response.status_code == 302, response.get_data(as_text=True)
     saved = admin.get(response.headers["Location"]).get_data(as_text=True)

@@ -161,8 +161,8 @@ def test_create_redirects_and_saves(client, session, make_party, get_sector):
         ({"status": "alive"}, "Not a valid choice"),
         ({"sectors": ["999999"]}, "Not a valid choice"),
         ({"sectors": ["abc"]}, "Invalid Choice"),
-        ({"parties-0-party": "999999", "parties-0-role": "signatory"}, "Choose a party"),
-        ({"parties-0-party": "x", "parties-0-role": "signatory"}, "Choose a party"),
+        ({"parties-0-party": "999999", "parties-0-role": "signatory"}, "No party has the number 999999"),
+        ({"parties-0-party": "x", "parties-0-role": "signatory"}, "No party is called"),
         ({"title": "x" * 501}, "500"),
     ],
 )

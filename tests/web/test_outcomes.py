@@ -41,7 +41,7 @@ def test_the_renewal_form_is_pre_filled_and_saving_builds_the_chain(client_as, s
         "2023",
     )
     assert (value_of(pairs, "duration_months-years"), value_of(pairs, "duration_months-months")) == ("5", "0")
-    assert value_of(pairs, "parties-0-party") == str(ministry.id) and value_of(pairs, "version") == str(old.version)
+    assert value_of(pairs, "parties-0-party_id") == str(ministry.id) and value_of(pairs, "version") == str(old.version)
     response = editor.post(action, data=MultiDict(replaced(pairs, old_status="superseded")))
     assert response.status_code == 302
     old = fresh(session, Agreement, old.id)

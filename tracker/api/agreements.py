@@ -14,8 +14,9 @@ from tracker.api.representations import agreement_input, agreement_json
 from tracker.api.resources import Records, register
 from tracker.forms.agreements import AgreementQueryForm
 from tracker.http.agreements import agreement_page
+from tracker.http.parties import party_finder
 from tracker.models import Agreement
-from tracker.queries.agreements import agreement_detail, party_exists
+from tracker.queries.agreements import agreement_detail
 from tracker.queries.links import links_by_agreement
 from tracker.queries.pagination import Page
 from tracker.queries.sectors import sector_choices
@@ -25,7 +26,7 @@ from tracker.services import agreements as service
 def agreement_listing(session: Session) -> Page:
     """The agreements matching the query page's filters, one page."""
     form = AgreementQueryForm(formdata=request.args)
-    form.set_lookups(lambda party_id: party_exists(session, party_id), sector_choices(session))
+    form.set_choices(lambda: party_finder(session), sector_choices(session))
     if not form.validate():
         raise form_problem(form)
     return agreement_page(session, form)

@@ -786,7 +786,12 @@ AGREEMENT_FILTERS = [
         " an inflected English word the other forms of its stem (batteries: battery), and a sector's name or keyword"
         " the sector's other names and keywords (baterai: battery).",
     ),
-    query("party", an_id(), "A party id: agreements it or any unit under it takes part in."),
+    query(
+        "party",
+        text(500),
+        "A party: agreements it or any unit under it takes part in. Its id, or its name, another name it goes by or"
+        " its label 'Name (Country)', accents and case aside; a name several parties go by, or none, is a 400 problem.",
+    ),
     query("country", {"type": "string", "pattern": "^[A-Z]{2}$"}, "A partner's ISO 3166-1 alpha-2 country."),
     query("sector", {"type": "string"}, "A sector slug; repeat for any of several.", repeatable=True),
     query("status", {"enum": values(AgreementStatus)}, "Any of these statuses.", repeatable=True),

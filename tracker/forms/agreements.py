@@ -10,7 +10,6 @@ from markupsafe import Markup, escape
 from wtforms import (
     Field,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -36,7 +35,8 @@ from tracker.forms.base import (
 )
 from tracker.forms.contract import DATE_HINT, contract_form, fill_plain, limit, plain_data
 from tracker.forms.periods import YearsMonthsField
-from tracker.i18n import FormTranslations, _
+from tracker.forms.pickers import PartyFilterField, PartyRoleForm
+from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import (
     AgreementStatus,
@@ -49,10 +49,13 @@ from tracker.models import (
     RenewalIntent,
 )
 from tracker.queries.agreements import SortOrder
+from tracker.queries.lookup import PartyFinder
 from tracker.records.agreement import AgreementData, RelationData
 from tracker.records.fields import max_length, spec_of
 
 BLANK_PARTY_ROWS = 3
+# The row number in the blank row the script copies.
+ROW_PLACEHOLDER = "__row__"
 PLACE_MAX = max_length(AgreementData, "place_of_signing")
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 OWNER_PATTERN = r"^(me|[0-9]{1,9})$"
@@ -95,17 +98,6 @@ class LongSelect(Select):
         return f'<option {selected}value="{escape(choice.value)}">{label}</option>'
 
 
-class PartyRoleForm(Form):
-    """One row of the parties table: a party and its role; a blank party means an unused row."""
-
-    class Meta:
-        def get_translations(self, form: Any) -> FormTranslations:
-            return FormTranslations()  # a sub-form does not inherit BaseForm's meta: WTForms' messages translated
-
-    party = SelectField(_("Party"), coerce=optional_id, invalid_choice_message=_("Choose a party from the list."))
-    role = SelectField(_("Role"), choices=options(choices(PartyRole)), default=PartyRole.SIGNATORY.value)
-
-
 def years_and_months(name: str, label: Any, hint: Any) -> YearsMonthsField:
     """A span of the terms kept in months, typed as years and months, within the contract's bounds."""
     spec = spec_of(AgreementData, name)
@@ -133,17 +125,39 @@ class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[mis
     sectors = CheckboxListField(_("Sectors"), coerce=int)
     parties = FieldList(FormField(PartyRoleForm), label=_("Parties"), min_entries=1, max_entries=50)
     version = VersionField()
+    finder: PartyFinder | None = None
 
-    def set_choices(self, party_choices: list[tuple[int, str]], sector_choices: list[tuple[int, str]]) -> None:
-        """Offer the parties and sectors that exist, and a few blank party rows to fill in."""
+    def set_choices(self, finder: PartyFinder, sector_choices: list[tuple[int, str]]) -> None:
+        """Offer the sectors, resolve party rows against `finder`, and leave a few blank party rows on a new page."""
         self.sectors.choices = options(sector_choices)
-        blank_rows = sum(1 for row in self.parties if row.party.data is None)
-        for _row in range(BLANK_PARTY_ROWS - blank_rows):
-            if len(self.parties) >= self.parties.max_entries:
-                break
-            self.parties.append_entry()
+        if not self.is_submitted():  # a form sent back keeps the rows it had ("Add row" adds one)
+            blank_rows = sum(1 for row in self.parties if row.form.is_blank())
+            for _row in range(BLANK_PARTY_ROWS - blank_rows):
+                self.add_row()
         for row in self.parties.entries:
-            row.form.party.choices = options([("", _("— none —")), *party_choices])
+            row.form.set_finder(finder)
+        self.finder = finder
+
+    def add_row(self) -> bool:
+        """One more blank party row, unless the table is full."""
+        if len(self.parties) >= self.parties.max_entries:
+            return False
+        self.parties.append_entry()
+        if self.finder is not None:
+            self.parties.entries[-1].form.set_finder(self.finder)
+        return True
+
+    def template_row(self) -> PartyRoleForm:
+        """A blank party row named `parties-__row__-…`, which the script copies (with the row's number) for another
+        row; also the new party's inputs it copies into a row."""
+        row = PartyRoleForm(prefix=f"{self.parties.name}-{ROW_PLACEHOLDER}-")
+        if self.finder is not None:
+            row.set_finder(self.finder)
+        return row
+
+    def party_rows(self) -> list[PartyRoleForm]:
+        """The party rows' forms."""
+        return [row.form for row in self.parties.entries]
 
     def set_owner_choices(self, user_choices: list[tuple[int, str]], unit_choices: list[tuple[int, str]]) -> None:
         """Offer the users as responsible officers and the home parties as responsible units."""
@@ -158,7 +172,7 @@ class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[mis
         while self.parties.entries:
             self.parties.pop_entry()
         for link in agreement.party_links:
-            self.parties.append_entry({"party": link.party_id, "role": link.role.value})
+            self.parties.append_entry({"party_id": str(link.party_id), "role": link.role.value})
 
     def to_data(self) -> AgreementData:
         """The validated input as the service's input type; a blank place of signing is the place the signing date
@@ -171,7 +185,9 @@ class AgreementForm(contract_form(BaseForm, AgreementData)):  # type: ignore[mis
             owner_id=self.owner_id.data,
             unit_id=self.unit_id.data,
             sector_ids=list(self.sectors.data or []),
-            parties=[(row.party.data, PartyRole(row.role.data)) for row in self.parties if row.party.data is not None],
+            parties=[
+                (row.chosen_id, PartyRole(row.role.data)) for row in self.party_rows() if row.chosen_id is not None
+            ],
         )
 
 
@@ -212,13 +228,9 @@ class AgreementQueryForm(QueryForm):
     """The agreement list's filters, read from the query string so every query is a link."""
 
     q = StringField(_("Text"), validators=[Optional(), Length(max=200)])
-    party = SelectField(
-        _("Party (with its units)"),
-        coerce=optional_id,
-        invalid_choice_message=_("There is no such party."),
-        widget=LongSelect(),
+    party = PartyFilterField(
+        _("Party (with its units)"), description=_("Its name, another name it goes by, or its number.")
     )
-    party_exists: Callable[[int], bool] | None = None
     country = SelectField(_("Partner country"), validators=[Optional()], widget=LongSelect())
     sector = CheckboxListField(_("Sector"))
     status = CheckboxListField(_("Status"), choices=options(choices(AgreementStatus)))
@@ -276,27 +288,15 @@ class AgreementQueryForm(QueryForm):
         _("Per page"), coerce=int, choices=options((n, str(n)) for n in PER_PAGE_CHOICES), default=25
     )
 
-    def set_choices(self, party_choices: list[tuple[int, str]], sector_choices: list[tuple[str, str]]) -> None:
-        """Offer what exists: parties, sectors (by slug) and countries."""
-        self.party.choices = options([("", _("Any party")), *party_choices])
+    def set_choices(self, party_finder: Callable[[], PartyFinder], sector_choices: list[tuple[str, str]]) -> None:
+        """Offer what exists: sectors (by slug) and countries; a party is looked up by `party_finder` when given."""
+        self.party.finder = party_finder
         self.sector.choices = options(sector_choices)
         self.country.choices = options([("", _("Any country")), *country_choices()])
 
     def set_owner_choices(self, user_choices: list[tuple[int, str]]) -> None:
         """Offer "anyone", "me" and the users as responsible officers (the list page)."""
         self.owner.choices = options([("", _("Anyone")), (ME, _("Me")), *user_choices])
-
-    def set_lookups(self, party_exists: Callable[[int], bool], sector_choices: list[tuple[str, str]]) -> None:
-        """For callers that show no form (API, exports): a party id is looked up, not offered from a list of all."""
-        self.party.validate_choice = False
-        self.party_exists = party_exists
-        self.sector.choices = options(sector_choices)
-        self.country.choices = options([("", _("Any country")), *country_choices()])
-
-    def validate_party(self, field: Any) -> None:
-        """Without a list of choices, the party must still exist."""
-        if field.data is not None and self.party_exists is not None and not self.party_exists(field.data):
-            raise ValidationError(_("There is no such party."))
 
     def validate_ends_to(self, field: Any) -> None:
         """ "Ends by" may not come before "ends from"."""

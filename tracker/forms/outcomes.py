@@ -38,7 +38,7 @@ class RenewalForm(AgreementForm):
         while self.parties.entries:
             self.parties.pop_entry()
         for party_id, role in data.parties:
-            self.parties.append_entry({"party": party_id, "role": role.value})
+            self.parties.append_entry({"party_id": str(party_id), "role": role.value})
 
     def old_status_data(self) -> AgreementStatus:
         """The chosen status of the old agreement."""

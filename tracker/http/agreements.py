@@ -42,7 +42,7 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
     """The validated query form as query filters; `me` is whom `owner=me` names (default: the signed-in user)."""
     return AgreementFilters(
         text=form.q.data or "",
-        party_id=form.party.data,
+        party_id=form.party.record_id,
         country=form.country.data or None,
         sectors=form.sector.data or [],
         statuses=[AgreementStatus(value) for value in form.status.data or []],

@@ -11,8 +11,6 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker import search
 from tracker.archiving import INCLUDE_ARCHIVED
-from tracker.countries import country_name
-from tracker.i18n import current_language
 from tracker.models import (
     MAX_ID,
     Agreement,
@@ -340,27 +338,6 @@ def succession_chain(session: Session, agreement_id: int) -> list[Agreement]:
 
 
 RELATION_SUGGESTIONS = 25
-
-
-def party_filter_choices(session: Session) -> list[tuple[int, str]]:
-    """(id, "Name (Country)") of every party for the query page's filter: one lean query, sorted by the database."""
-    rows = session.execute(
-        select(Party.id, Party.name, Party.country_code).order_by(
-            func.lower(Party.name), func.coalesce(Party.country_code, ""), Party.id
-        )
-    )
-    language = current_language()
-    return [
-        (row.id, f"{row.name} ({country_name(row.country_code, language)})" if row.country_code else row.name)
-        for row in rows
-    ]
-
-
-def party_exists(session: Session, party_id: int) -> bool:
-    """Whether a party has this id: how a filter is checked without loading every party."""
-    if not 1 <= party_id <= MAX_ID:
-        return False  # PostgreSQL refuses to compare a 32-bit id column with a larger number
-    return session.scalar(select(Party.id).where(Party.id == party_id)) is not None
 
 
 def relation_suggestions(session: Session, agreement_id: int) -> list[tuple[int, str]]:

@@ -44,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
         inbox,
         ingest,
         jobs,
+        lookup,
         mine,
         newsfeeds,
         outcomes,
@@ -59,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     for module in (dashboard, agreements, expiring, parties, sectors, sources, ingest, archive, history, users):
         app.register_blueprint(module.bp)
-    for module in (calendars, digest, dates):
+    for module in (calendars, digest, dates, lookup):
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)

@@ -15,23 +15,25 @@ from tracker.forms.agreements import AgreementForm, AgreementQueryForm, Relation
 from tracker.forms.base import EDITING
 from tracker.forms.documents import DocumentForm
 from tracker.forms.expiring import AsOfForm
+from tracker.forms.pickers import create_parties
 from tracker.http.agreements import agreement_page
+from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.models import Agreement, RelationKind
 from tracker.queries.agreements import (
     agreement_detail,
     agreements_named,
-    party_filter_choices,
     relation_suggestions,
     succession_chain,
 )
 from tracker.queries.archive import archiver
 from tracker.queries.documents import live_documents
-from tracker.queries.parties import home_party_choices, party_choices
+from tracker.queries.parties import home_party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
 from tracker.queries.timelines import agreements_timeline
 from tracker.queries.users import owner_filter_choices, user_choices
 from tracker.services import agreements as service
+from tracker.services import parties as party_service
 from tracker.terms import current_term, terms_of
 from tracker.termwords import decision_sentence
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
@@ -48,7 +50,7 @@ def index():
     """List agreements matching the filters in the query string."""
     session = get_session()
     form = AgreementQueryForm(request.args)
-    form.set_choices(party_filter_choices(session), sector_choices(session))
+    form.set_choices(lambda: party_finder(session), sector_choices(session))
     form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 400
@@ -67,7 +69,7 @@ def timeline():
     """The agreements matching the query string's filters, a page at a time, as a timeline; `?as_of` moves "today"."""
     session = get_session()
     form = AgreementQueryForm(request.args)
-    form.set_choices(party_filter_choices(session), sector_choices(session))
+    form.set_choices(lambda: party_finder(session), sector_choices(session))
     form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     day_form = AsOfForm(request.args)
     if not all([form.validate(), day_form.validate()]):
@@ -140,7 +142,7 @@ def agreement_form(formdata=None, agreement: Agreement | None = None) -> Agreeme
     form = AgreementForm(formdata=formdata, obj=agreement)
     if agreement is not None and formdata is None:
         form.fill_from(agreement)
-    form.set_choices(party_choices(session), sector_id_choices(session))
+    form.set_choices(party_finder(session), sector_id_choices(session))
     units = home_party_choices(session, current_app.config["TRACKER_HOME_COUNTRY"])
     form.set_owner_choices(user_choices(session, keep=agreement.owner_id if agreement else None), units)
     return form
@@ -152,14 +154,31 @@ def new():
     return render_template("agreements/form.html", form=agreement_form(), agreement=None)
 
 
+def adding_row(form: AgreementForm) -> bool:
+    """Whether the plain form asked for one more party row ("Add row" without the script): then the form is shown
+    again with everything typed and one more row, and nothing is saved."""
+    if "add_row" not in request.form:
+        return False
+    form.add_row()
+    return True
+
+
+def save_new_parties(session, form: AgreementForm) -> None:
+    """Create the parties the rows ask for, in the agreement's transaction; a refusal is shown next to its row."""
+    create_parties(form.party_rows(), lambda data: party_service.create_party(session, data).id)
+
+
 @bp.post("/new")
 def create():
-    """Record a new agreement."""
+    """Record a new agreement (and the new parties its rows ask for)."""
     form = agreement_form(request.form)
+    if adding_row(form):
+        return render_template("agreements/form.html", form=form, agreement=None)
     if not form.validate():
         return render_invalid("agreements/form.html", form, agreement=None)
     session = get_session()
     try:
+        save_new_parties(session, form)
         agreement = service.create_agreement(session, form.to_data())
     except TrackerError as error:
         session.rollback()
@@ -182,9 +201,12 @@ def update(agreement_id: int):
     session = get_session()
     agreement = get_or_404(session, Agreement, agreement_id)
     form = agreement_form(request.form, agreement)
+    if adding_row(form):
+        return render_template("agreements/form.html", form=form, agreement=agreement)
     if not form.validate(extra_validators=EDITING):
         return render_invalid("agreements/form.html", form, agreement=agreement)
     try:
+        save_new_parties(session, form)
         service.update_agreement(session, agreement, form.to_data(), form.version.data)
     except ConflictError as error:
         return render_conflict("agreements/form.html", form, error, agreement, agreement=agreement)

@@ -23,13 +23,13 @@ from tracker.feeds import action_events, feed_events
 from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.alerts import CalendarFeedForm
 from tracker.http.agreements import filters_from
+from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.ics import calendar_bytes
 from tracker.locale import user_locale
 from tracker.models import CalendarFeed, User
 from tracker.queries.agreements import AgreementFilters
 from tracker.queries.calendars import feed_actions, feed_agreements, feed_by_token, feeds_of
-from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices
 from tracker.services import calendars as service
 from tracker.web.helpers import render_invalid
@@ -49,7 +49,7 @@ def saved_filters(session: Session, query: str, me: int | None = None) -> Agreem
     """The agreement filters of a query string, checked by the query page's own form and choices; `owner=me` is the
     feed's owner (`me`), as it was the signed-in user where the query was made."""
     form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query)))
-    form.set_choices(party_choices(session), sector_choices(session))
+    form.set_choices(lambda: party_finder(session), sector_choices(session))
     if not form.validate():
         problems = (f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
         raise QueryError(" ".join(problems))

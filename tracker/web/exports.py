@@ -31,10 +31,10 @@ from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.parties import PartyQueryForm
 from tracker.forms.sources import SourceQueryForm
 from tracker.http.agreements import filters_from
+from tracker.http.parties import party_finder
 from tracker.models import Job
 from tracker.queries import exports as queries
 from tracker.queries.agreements import AgreementFilters, SortOrder
-from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_choices
 from tracker.web.jobs import submit_job
 
@@ -87,7 +87,7 @@ def closing(pieces: Iterator[bytes], session: Session) -> Iterator[bytes]:
 def agreement_query_form(session: Session, args: MultiDict) -> AgreementQueryForm:
     """The agreement list's query form on `args`, with its choices, validated by the caller."""
     form = AgreementQueryForm(formdata=args)
-    form.set_choices(party_choices(session), sector_choices(session))
+    form.set_choices(lambda: party_finder(session), sector_choices(session))
     return form
 
 

@@ -24,9 +24,23 @@ def get_or_404(session: Session, model: type[T], record_id: int) -> T:
     return record
 
 
+def field_named(form: Any, name: str) -> Any:
+    """The form's field with this name, also inside rows ("parties-1-party"); None when it has none."""
+    for field in form:
+        if field.name == name:
+            return field
+        if field.type == "FieldList":
+            found = next((entry for entry in field if entry.name == name), None)
+            found = found or next((field_named(entry.form, name) for entry in field if entry.type == "FormField"), None)
+            if found is not None:
+                return found
+    return None
+
+
 def attach_error(form: FlaskForm, error: TrackerError) -> None:
-    """Show a domain error next to the field it names, or above the form when it names none."""
-    field = getattr(form, error.field, None) if error.field else None
+    """Show a domain error next to the field it names (a row's field by its full name), or above the form when it
+    names none."""
+    field = (getattr(form, error.field, None) or field_named(form, error.field)) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:

@@ -11,12 +11,14 @@ from tracker.db import get_session
 from tracker.errors import ConflictError, TrackerError
 from tracker.forms.base import EDITING
 from tracker.forms.outcomes import NonRenewalForm, RenewalForm, TerminationForm
+from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.models import Agreement
-from tracker.queries.parties import home_party_choices, party_choices
+from tracker.queries.parties import home_party_choices
 from tracker.queries.sectors import sector_id_choices
 from tracker.queries.users import user_choices
 from tracker.services import outcomes as service
+from tracker.web.agreements import adding_row, save_new_parties
 from tracker.web.conflicts import render_conflict
 from tracker.web.helpers import get_or_404, render_invalid
 
@@ -38,7 +40,7 @@ def renewal_form(old: Agreement, formdata=None) -> RenewalForm:
     if formdata is None:
         form.fill_from_data(service.renewal_data(old, local_today()))
         form.version.reset(old.version)
-    form.set_choices(party_choices(session), sector_id_choices(session))
+    form.set_choices(party_finder(session), sector_id_choices(session))
     units = home_party_choices(session, current_app.config["TRACKER_HOME_COUNTRY"])
     form.set_owner_choices(user_choices(session, keep=old.owner_id), units)
     return form
@@ -58,9 +60,12 @@ def save_renewal(agreement_id: int):
     old = live_or_404(agreement_id)
     form = renewal_form(old, request.form)
     context = {"agreement": None, "renewing": old}
+    if adding_row(form):
+        return render_template("agreements/form.html", form=form, **context)
     if not form.validate(extra_validators=EDITING):
         return render_invalid("agreements/form.html", form, **context)
     try:
+        save_new_parties(session, form)
         new = service.record_renewal(session, old, form.to_data(), form.old_status_data(), form.version.data)
     except ConflictError as error:
         return render_conflict("agreements/form.html", form, error, old, **context)
