@@ -218,7 +218,7 @@ def test_keyboard_only_sign_in_and_record_an_agreement(new_context, make_user, m
     for sector in ("Technology", "Electric vehicles"):
         tab_to(page, page.get_by_role("checkbox", name=sector))
         keyboard.press("Space")
-    # The party pickers ask the server as one types (static/js/enhance.js section 5): Enter picks the first match.
+    # The party pickers ask the server as one types (static/js/enhance.js section 7): Enter picks the first match.
     parties = page.get_by_label("Party", exact=True)
     for row, typed, name in ((0, "Ministry", "Ministry of Industry"), (1, "aitec", "AITEC Co., Ltd")):
         tab_to(page, parties.nth(row))
