@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.errors import ValidationError
 from tracker.forms.agreements import ME, NOTICE_RECORDED, AgreementQueryForm, earliest, latest
 from tracker.http.paging import chosen_per_page
+from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.models import (
     AgreementStatus,
@@ -21,7 +22,7 @@ from tracker.models import (
     Ratification,
     RenewalIntent,
 )
-from tracker.queries.agreements import AgreementFilters, SortOrder, matching_ids, party_exists, search_agreements
+from tracker.queries.agreements import AgreementFilters, SortOrder, matching_ids, search_agreements
 from tracker.queries.pagination import Page
 from tracker.queries.sectors import sector_choices
 
@@ -76,7 +77,7 @@ def agreement_page(session: Session, form: AgreementQueryForm) -> Page:
 def query_form(session: Session, query: str) -> AgreementQueryForm:
     """The list's query string (as a bulk action carries it) read by the list's form, its party looked up."""
     form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query, keep_blank_values=True)))
-    form.set_lookups(lambda party_id: party_exists(session, party_id), sector_choices(session))
+    form.set_choices(lambda: party_finder(session), sector_choices(session))
     return form
 
 
