@@ -46,9 +46,9 @@ def test_load_demo_adds_the_story(session):
     assert demo.is_empty(session)
     summary = demo.load_demo(session)
     session.commit()
-    assert summary == "3 agreements, 5 parties, 2 sources"
+    assert summary == "3 agreements, 6 parties, 3 sources"
     assert not demo.is_empty(session)
-    assert (count(session, Agreement), count(session, Party), count(session, Source)) == (3, 5, 2)
+    assert (count(session, Agreement), count(session, Party), count(session, Source)) == (3, 6, 3)
     # The migration's sectors are reused, not duplicated.
     assert count(session, Sector) == 4
 
@@ -139,7 +139,7 @@ def test_second_load_adds_nothing(session):
     demo.load_demo(session)
     session.commit()
     assert demo.load_demo(session) == "nothing new, every demo record already exists"
-    assert (count(session, Agreement), count(session, Party), count(session, Source)) == (3, 5, 2)
+    assert (count(session, Agreement), count(session, Party), count(session, Source)) == (3, 6, 3)
 
 
 def test_missing_sector_is_recreated(session, get_sector):
