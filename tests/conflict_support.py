@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tracker.ingest.extract import extract_html
 from tracker.ingest.extract.decoding import decode_html
 from tracker.ingest.extract.result import Extracted
-from tracker.models import Agreement, SnapshotMethod, Source, SourceKind
+from tracker.models import Agreement, Conflict, SnapshotMethod, Source, SourceKind
 from tracker.services import snapshots, sources
 from tracker.urls import normalize_url
 
@@ -55,3 +55,36 @@ def link_page(session: Session, agreement: Agreement, url: str, note: str = "") 
     sources.link_source(session, agreement, source, note)
     session.commit()
     return source
+
+
+def sample_conflict(agreement: Agreement, source: Source) -> Conflict:
+    """An open conflict on the parties between the record and a source, as detection would keep it (not added)."""
+    claims = [
+        {
+            "origin": "record",
+            "id": None,
+            "label": "",
+            "value": ["Ministry of Industry", "AITEC Co., Ltd"],
+            "agrees": True,
+        },
+        {
+            "origin": "source",
+            "id": source.id,
+            "label": source.outlet or source.title,
+            "value": ["Ministry of Industry", "Korea Institute of Industrial Technology"],
+            "agrees": False,
+        },
+    ]
+    return Conflict(agreement=agreement, fact="party", fingerprint="0" * 64, claims=claims)
+
+
+def demo_story(session: Session) -> Agreement:
+    """The demo loaded (tirto.id and Mahata News linked to the AITEC agreement: its conflicts found); the AITEC
+    agreement."""
+    from sqlalchemy import select
+
+    from tracker import demo
+
+    demo.load_demo(session)
+    session.commit()
+    return session.scalars(select(Agreement).where(Agreement.title == demo.AGREEMENTS[0].title)).one()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conflict_support import MAHATA_URL, TIRTO_URL, link_page, page_source
+from tests.conflict_support import MAHATA_URL, TIRTO_URL, link_page
 from tracker import demo
 from tracker.errors import StateError, ValidationError
 from tracker.models import (
@@ -38,18 +38,22 @@ def parties(make_party):
     )
     return {
         "ministry": ministry,
-        "directorate": make_party(
-            "Directorate General KPAII", parent=ministry, aliases=["Ditjen KPAII"]
+        "directorate": make_party("Directorate General KPAII", parent=ministry, aliases=["Ditjen KPAII"]),
+        "aitec": make_party(
+            "AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC", "AITEC Co.Ltd"]
         ),
-        "aitec": make_party("AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC", "AITEC Co.Ltd"]),
         "kitech": make_party(
             "Korea Institute of Industrial Technology",
             kind=PartyKind.RESEARCH_INSTITUTE,
             country_code="KR",
             aliases=["KITECH"],
         ),
-        "korea": make_party("Government of the Republic of Korea", kind=PartyKind.STATE, country_code="KR",
-                            aliases=["Korea Selatan", "Korsel"]),
+        "korea": make_party(
+            "Government of the Republic of Korea",
+            kind=PartyKind.STATE,
+            country_code="KR",
+            aliases=["Korea Selatan", "Korsel"],
+        ),
     }
 
 
@@ -93,7 +97,10 @@ def test_mahata_disagrees_on_the_counterpart_instrument_and_renewal_side_by_side
     assert said(party) == {
         "": ["Ministry of Industry of the Republic of Indonesia", "AITEC Co., Ltd"],
         "tirto.id": ["Ministry of Industry of the Republic of Indonesia", "AITEC Co., Ltd"],
-        "Mahata News": ["Ministry of Industry of the Republic of Indonesia", "Korea Institute of Industrial Technology"],
+        "Mahata News": [
+            "Ministry of Industry of the Republic of Indonesia",
+            "Korea Institute of Industrial Technology",
+        ],
     }
     assert [(c["origin"], c["id"], c["agrees"]) for c in party.claims] == [
         ("record", None, True),
@@ -112,7 +119,11 @@ def test_resolving_records_the_choice_in_the_history_and_stays_resolved(session,
     party = conflicts_of(session, aitec)["party"]
     resolve_conflict(session, party, f"source:{mahata.id}", "The ministry's 2017 annual report names KITECH.")
     session.commit()
-    assert (party.state, party.resolved_by_id, party.preferred) == (ConflictState.RESOLVED, editor.id, f"source:{mahata.id}")
+    assert (party.state, party.resolved_by_id, party.preferred) == (
+        ConflictState.RESOLVED,
+        editor.id,
+        f"source:{mahata.id}",
+    )
     entry = session.scalars(
         select(Change).where(Change.record_type == "agreement", Change.record_id == aitec.id).order_by(Change.id.desc())
     ).first()
@@ -154,7 +165,11 @@ def test_a_new_different_claim_opens_a_new_conflict_and_the_old_one_is_no_longer
         (ConflictState.OPEN, True),
     ]
     assert rows[1].claims[-1] == {
-        "origin": "source", "id": mahata.id, "label": "Mahata News", "value": "KITECH, not AITEC", "agrees": False,
+        "origin": "source",
+        "id": mahata.id,
+        "label": "Mahata News",
+        "value": "KITECH, not AITEC",
+        "agrees": False,
         "cited": True,
     }
 
@@ -222,13 +237,18 @@ def test_a_period_in_different_years_disagrees(session, aitec, make_source):
     assert said(found["end"]) == {"": "2018", "Kabar Industri": "2016"}
 
 
-def test_two_reports_disagree_with_each_other_where_the_record_says_nothing(session, make_agreement, parties, make_source):
+def test_two_reports_disagree_with_each_other_where_the_record_says_nothing(
+    session, make_agreement, parties, make_source
+):
     agreement = make_agreement(
-        "AITEC without dates", parties=[(parties["ministry"], PartyRole.SIGNATORY), (parties["aitec"], PartyRole.SIGNATORY)]
+        "AITEC without dates",
+        parties=[(parties["ministry"], PartyRole.SIGNATORY), (parties["aitec"], PartyRole.SIGNATORY)],
     )
     for number, years in enumerate(("2006–2018", "2006–2016")):
         text = f"Kerja sama Kemenperin dengan AITEC berlaku {years}."
-        source = make_source(url=f"https://example.org/b/{number}", outlet=f"Outlet {number}", title="AITEC", excerpt=text)
+        source = make_source(
+            url=f"https://example.org/b/{number}", outlet=f"Outlet {number}", title="AITEC", excerpt=text
+        )
         sources.link_source(session, agreement, source)
     found = conflicts_of(session, agreement)
     assert set(found) == {"end"}
@@ -261,7 +281,9 @@ def test_detection_reads_a_bounded_number_of_sources_with_a_bounded_number_of_st
 ):
     def add(number: int) -> None:
         text = "Kerja sama Kemenperin dengan KITECH berlaku 2006–2018."
-        source = make_source(url=f"https://example.org/n/{number}", outlet=f"Outlet {number}", title="KITECH", excerpt=text)
+        source = make_source(
+            url=f"https://example.org/n/{number}", outlet=f"Outlet {number}", title="KITECH", excerpt=text
+        )
         sources.link_source(session, aitec, source)
 
     add(0)

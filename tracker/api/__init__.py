@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     from tracker.api import (  # noqa: F401  (routes)
         actions,
         agreements,
+        conflicts,
         docs,
         documents,
         links,

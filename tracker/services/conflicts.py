@@ -118,7 +118,9 @@ def readings(
     session: Session, agreement_id: int, record: rules.RecordFacts, directory: PartyDirectory
 ) -> list[rules.Reading]:
     """What each live source (its latest snapshot, else its excerpt) and live document of the agreement says."""
-    texts = [(rules.SOURCE, source.id, source_label(source), text) for source, text in _source_texts(session, agreement_id)]
+    texts = [
+        (rules.SOURCE, source.id, source_label(source), text) for source, text in _source_texts(session, agreement_id)
+    ]
     documents = session.scalars(
         select(Document)
         .where(Document.agreement_id == agreement_id)
@@ -194,7 +196,9 @@ def cited_claims(session: Session, agreement_id: int) -> list[rules.Cited]:
 def _detect(session: Session, agreement: Agreement, directory: PartyDirectory) -> None:
     """Keep the agreement's disagreements: found again (current), new (open), or no longer found (not current)."""
     record = record_facts(agreement, directory)
-    found = rules.disagreements(record, readings(session, agreement.id, record, directory), cited_claims(session, agreement.id))
+    found = rules.disagreements(
+        record, readings(session, agreement.id, record, directory), cited_claims(session, agreement.id)
+    )
     existing = {
         (row.fact, row.fingerprint): row
         for row in session.scalars(select(Conflict).where(Conflict.agreement_id == agreement.id))
@@ -264,6 +268,7 @@ def resolve_conflict(session: Session, conflict: Conflict, preferred: str, reaso
     conflict.resolved_at = utcnow()
     conflict.resolved_by_id = session.info.get("actor_id")
     session.flush()
+    session.expire(conflict, ["resolved_by"])  # loaded as nobody by the page that read it
     return conflict
 
 
@@ -273,4 +278,3 @@ def preferred_label(conflict: Conflict) -> str | None:
         if claim_key(claim) == conflict.preferred and claim["origin"] != rules.RECORD:
             return claim["label"]
     return None
-
