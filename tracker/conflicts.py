@@ -248,6 +248,8 @@ def _record_value(record: RecordFacts, fact: CitedFact) -> Any:
     """The record's value of a fact; None where it records none."""
     if fact is CitedFact.RENEWAL_INTENT:
         return None if record.renewal is RenewalIntent.NOT_RECORDED else record.renewal
+    if fact is CitedFact.INSTRUMENT and record.instrument is InstrumentType.OTHER:
+        return None  # "other" is a form the list does not name, or one not known yet: texts cannot contradict it
     return {
         CitedFact.SIGNED: record.signed,
         CitedFact.START: record.start,
@@ -288,10 +290,7 @@ def disagreements(record: RecordFacts, readings: Sequence[Reading], cited: Seque
     record says nothing; in the order of FACTS."""
     found = []
     for fact in FACTS:
-        if fact is CitedFact.PARTY:
-            claims = _party_claims(record, readings)
-        else:
-            claims = _value_claims(fact, record, readings)
+        claims = _party_claims(record, readings) if fact is CitedFact.PARTY else _value_claims(fact, record, readings)
         notes = [claim(c.origin, c.id, c.label, c.says, False, cited=True) for c in cited if c.fact is fact]
         if notes and not claims:
             claims = [claim(RECORD, None, "", _record_text(record, fact), True)]

@@ -23,9 +23,10 @@ from tracker.models import (
     SnapshotMethod,
     SourceSnapshot,
 )
+from tracker.queries.evidence import MAX_SOURCES
 from tracker.records.citation import CitationData
 from tracker.services import citations, sources
-from tracker.services.conflicts import MAX_SOURCES, detect_conflicts, resolve_conflict
+from tracker.services.conflicts import detect_conflicts, resolve_conflict
 
 AITEC_TITLE = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
 

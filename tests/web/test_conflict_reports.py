@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from tests.conflict_support import demo_story
+from tests.conflict_support import FIXTURES, MAHATA_URL, demo_story, extracted
 from tracker.models import Conflict, UserRole
+from tracker.services import sources
 
 
 def party_conflict(session, agreement) -> Conflict:
@@ -26,16 +27,14 @@ def test_the_agreement_page_shows_the_conflicts_side_by_side_and_an_editor_resol
     editor = client_as(UserRole.EDITOR)
     page = text_of(editor.get(f"/agreements/{aitec.id}").get_data(as_text=True))
     assert "Conflicting reports" in page
-    assert (
-        "Record tirto.id Mahata News Ministry of Industry of the Republic of Indonesia; AITEC Co., Ltd;"
-        in page
-    )
+    assert "Record tirto.id Mahata News Ministry of Industry of the Republic of Indonesia; AITEC Co., Ltd;" in page
     assert "Ministry of Industry of the Republic of Indonesia; Korea Institute of Industrial Technology differs" in page
     assert "Instrument Open" in page and "Agreement Memorandum of understanding differs" in page
     assert "Renewal Open" in page
 
     prefix = f"conflict-{conflict.id}-"
-    refused = editor.post(f"/conflicts/{conflict.id}/resolve", data={prefix + "preferred": "record", prefix + "reason": ""})
+    blank = {prefix + "preferred": "record", prefix + "reason": ""}
+    refused = editor.post(f"/conflicts/{conflict.id}/resolve", data=blank)
     assert refused.status_code == 422
     assert "Say why this claim is preferred." in refused.get_data(as_text=True)
     mahata = next(claim for claim in conflict.claims if claim["label"] == "Mahata News")
@@ -67,7 +66,8 @@ def test_the_list_shows_open_first_and_filters_by_state(session, client_as):
     conflict = party_conflict(session, aitec)
     editor = client_as(UserRole.EDITOR)
     prefix = f"conflict-{conflict.id}-"
-    editor.post(f"/conflicts/{conflict.id}/resolve", data={prefix + "preferred": "record", prefix + "reason": "Signed text."})
+    data = {prefix + "preferred": "record", prefix + "reason": "Signed text."}
+    editor.post(f"/conflicts/{conflict.id}/resolve", data=data)
     open_page = text_of(editor.get("/conflicts").get_data(as_text=True))
     assert open_page.count("Open") >= 2 and "Parties :" not in open_page
     resolved = text_of(editor.get("/conflicts?state=resolved").get_data(as_text=True))
@@ -84,3 +84,29 @@ def test_the_dashboard_counts_the_open_conflicts(session, client_as):
     page = text_of(client_as(UserRole.VIEWER).get("/?as_of=2017-12-01").get_data(as_text=True))
     assert "Conflicting reports 3 conflicts are open." in page
     assert "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd : Parties" in page
+
+
+def test_the_review_screen_shows_where_a_page_differs_before_linking(session, client_as):
+    aitec = demo_story(session)
+    pasted = extracted(MAHATA_URL).text
+    # Only tirto.id linked: the Mahata report is the page under review.
+    mahata = next(link for link in aitec.source_links if link.source.outlet == "Mahata News")
+    sources.unlink_source(session, mahata)
+    session.commit()
+    editor = client_as(UserRole.EDITOR)
+    page = text_of(editor.post("/sources/add", data={"pasted": pasted}).get_data(as_text=True))
+    assert "Where this page differs from what is recorded" in page
+    section = page[page.index("Where this page differs") : page.index("Link the source to existing agreements")]
+    assert aitec.title in section
+    assert "Parties What each says about: Parties Record tirto.id This page" in section
+    assert "Korea Institute of Industrial Technology differs" in section
+    assert "Record tirto.id This page Renewal intended Renewal intended fits the record Renewed differs" in section
+    # The moulds and dies cooperation records its instrument as "other": the page's MoU is no disagreement.
+    assert "Other instrument" not in section
+
+
+def test_the_review_screen_says_nothing_where_the_page_agrees(session, client_as):
+    demo_story(session)
+    pasted = (FIXTURES / "seed_article.txt").read_text(encoding="utf-8")
+    page = client_as(UserRole.EDITOR).post("/sources/add", data={"pasted": pasted}).get_data(as_text=True)
+    assert "Where this page differs" not in page

@@ -3,10 +3,8 @@ kept as `conflict` rows, and resolving them.
 
 Detection runs inside the services that change the evidence or the record (a source linked or unlinked, a new
 snapshot of a linked source, a citation written, a document attached or archived, the agreement edited), in their
-transaction: explicit calls, so imports and bulk jobs, which call none of them, pay nothing. Its cost per agreement is
-bounded: the party directory (three queries), the agreement, its first MAX_SOURCES live sources with their latest
-snapshots (one query each), its first MAX_DOCUMENTS live documents, its citations that differ, its conflicts; the
-texts are read by the suggester's own matching (tracker/conflicts.py).
+transaction: explicit calls, so imports and bulk jobs, which call none of them, pay nothing. What the evidence says is
+read by queries/evidence.py (its cost per agreement bounded there), compared by tracker/conflicts.py.
 """
 
 from __future__ import annotations
@@ -14,63 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload, undefer
+from sqlalchemy.orm import Session
 
 from tracker import conflicts as rules
 from tracker.errors import StateError, ValidationError
 from tracker.i18n import _
-from tracker.ingest.suggest.phrases import PhraseIndex
-from tracker.ingest.suggest.words import suggestion_text, tokens
-from tracker.models import (
-    Agreement,
-    AgreementParty,
-    AgreementSource,
-    Citation,
-    CitationStance,
-    Conflict,
-    ConflictState,
-    Document,
-    Party,
-    Source,
-    SourceSnapshot,
-    utcnow,
-)
-from tracker.queries.suggestions import party_index
+from tracker.models import Agreement, AgreementSource, Conflict, ConflictState, utcnow
+from tracker.queries.evidence import PartyDirectory, agreement_to_compare, disagreements_of
 
-# At most this many sources and documents of one agreement are read at each detection (the first linked).
-MAX_SOURCES = 20
-MAX_DOCUMENTS = 20
 REASON_MAX = 2000
-
-
-class PartyDirectory:
-    """Every live party as the comparison needs it, and the suggester's index of their names and aliases."""
-
-    def __init__(self, session: Session) -> None:
-        rows = session.execute(select(Party.id, Party.name, Party.country_code, Party.kind, Party.parent_id)).all()
-        parents = {row.id: row.parent_id for row in rows}
-        self.parties = {
-            row.id: rules.PartyFacts(row.id, row.name, row.country_code, row.kind, _lineage(row.id, parents))
-            for row in rows
-        }
-        self.index: PhraseIndex = party_index(session)
-
-    def named_in(self, text: str) -> list[rules.PartyFacts]:
-        """The live parties the text names, in the order they first appear."""
-        found = self.index.find(text, tokens(text))
-        return [self.parties[party_id] for party_id in found if party_id in self.parties]
-
-
-def _lineage(party_id: int, parents: dict[int, int | None]) -> frozenset[int]:
-    """The party's id and its parents' ids (a cycle, which the services refuse, stops the walk)."""
-    seen: list[int] = []
-    current: int | None = party_id
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = parents.get(current)
-    return frozenset(seen)
 
 
 def detect_conflicts(session: Session, agreement_ids: Iterable[int]) -> None:
@@ -81,11 +33,7 @@ def detect_conflicts(session: Session, agreement_ids: Iterable[int]) -> None:
     session.flush()
     directory = PartyDirectory(session)
     for agreement_id in ids:
-        agreement = session.scalar(
-            select(Agreement)
-            .where(Agreement.id == agreement_id)
-            .options(selectinload(Agreement.party_links).selectinload(AgreementParty.party))
-        )
+        agreement = agreement_to_compare(session, agreement_id)
         if agreement is not None:  # archived agreements keep the conflicts they had
             _detect(session, agreement, directory)
 
@@ -96,109 +44,9 @@ def detect_for_source(session: Session, source_id: int) -> None:
     detect_conflicts(session, session.scalars(linked))
 
 
-def record_facts(agreement: Agreement, directory: PartyDirectory) -> rules.RecordFacts:
-    """The agreement's record as the comparison reads it."""
-    parties = tuple(
-        directory.parties.get(link.party_id)
-        or rules.PartyFacts(link.party_id, link.party.name, link.party.country_code, link.party.kind)
-        for link in agreement.party_links
-    )
-    return rules.RecordFacts(
-        parties=tuple(dict.fromkeys(parties)),
-        signed=agreement.signed,
-        start=agreement.start,
-        end=agreement.end,
-        instrument=agreement.instrument_type,
-        status=agreement.status,
-        renewal=agreement.renewal_intent,
-    )
-
-
-def readings(
-    session: Session, agreement_id: int, record: rules.RecordFacts, directory: PartyDirectory
-) -> list[rules.Reading]:
-    """What each live source (its latest snapshot, else its excerpt) and live document of the agreement says."""
-    texts = [
-        (rules.SOURCE, source.id, source_label(source), text) for source, text in _source_texts(session, agreement_id)
-    ]
-    documents = session.scalars(
-        select(Document)
-        .where(Document.agreement_id == agreement_id)
-        .options(undefer(Document.text))
-        .order_by(Document.id)
-        .limit(MAX_DOCUMENTS)
-    )
-    texts += [(rules.DOCUMENT, document.id, document.filename, document.text) for document in documents]
-    return [
-        rules.read(origin, record_id, label, text, record, directory.named_in)
-        for origin, record_id, label, text in texts
-        if text.strip()
-    ]
-
-
-def _source_texts(session: Session, agreement_id: int) -> list[tuple[Source, str]]:
-    """The first MAX_SOURCES live sources linked to the agreement, each with its title and latest kept text."""
-    sources = list(
-        session.scalars(
-            select(Source)
-            .join(AgreementSource, AgreementSource.source_id == Source.id)
-            .where(AgreementSource.agreement_id == agreement_id)
-            .order_by(AgreementSource.created_at, Source.id)
-            .limit(MAX_SOURCES)
-        )
-    )
-    if not sources:
-        return []
-    ranked = select(
-        SourceSnapshot.id,
-        func.row_number()
-        .over(
-            partition_by=SourceSnapshot.source_id,
-            order_by=(SourceSnapshot.retrieved_at.desc(), SourceSnapshot.id.desc()),
-        )
-        .label("rank"),
-    ).where(SourceSnapshot.source_id.in_([source.id for source in sources]))
-    latest = ranked.subquery()
-    rows = session.execute(
-        select(SourceSnapshot.source_id, SourceSnapshot.title, SourceSnapshot.text)
-        .join(latest, latest.c.id == SourceSnapshot.id)
-        .where(latest.c.rank == 1)
-    )
-    kept = {source_id: suggestion_text(title, text) for source_id, title, text in rows}
-    return [(source, kept.get(source.id) or suggestion_text(source.title, source.excerpt)) for source in sources]
-
-
-def source_label(source: Source) -> str:
-    """How a claim names a source: its outlet, else its title."""
-    return source.outlet or source.title
-
-
-def cited_claims(session: Session, agreement_id: int) -> list[rules.Cited]:
-    """The agreement's citations whose passage says something else, in the words of who cited them."""
-    found = session.scalars(
-        select(Citation)
-        .where(Citation.agreement_id == agreement_id, Citation.stance == CitationStance.DIFFERS)
-        .options(selectinload(Citation.source), selectinload(Citation.document))
-        .order_by(Citation.id)
-    )
-    claims = []
-    for citation in found:
-        if citation.document_id is not None and citation.document is not None:
-            origin, origin_id, label = rules.DOCUMENT, citation.document_id, citation.document.filename
-        elif citation.source is not None:
-            origin, origin_id, label = rules.SOURCE, citation.source_id, source_label(citation.source)
-        else:
-            continue  # its origin is archived: no longer evidence
-        claims.append(rules.Cited(origin, origin_id, label, citation.fact, citation.says))
-    return claims
-
-
 def _detect(session: Session, agreement: Agreement, directory: PartyDirectory) -> None:
     """Keep the agreement's disagreements: found again (current), new (open), or no longer found (not current)."""
-    record = record_facts(agreement, directory)
-    found = rules.disagreements(
-        record, readings(session, agreement.id, record, directory), cited_claims(session, agreement.id)
-    )
+    found = disagreements_of(session, agreement, directory)
     existing = {
         (row.fact, row.fingerprint): row
         for row in session.scalars(select(Conflict).where(Conflict.agreement_id == agreement.id))

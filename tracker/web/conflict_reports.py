@@ -20,9 +20,11 @@ from tracker.formatting import partial_date
 from tracker.forms.conflicts import ConflictFilterForm, ResolveForm
 from tracker.http.paging import page_size
 from tracker.i18n import _
+from tracker.ingest.suggest.words import suggestion_text
 from tracker.labels import label
 from tracker.models import AgreementStatus, CitedFact, Conflict, ConflictState, InstrumentType, RenewalIntent
 from tracker.queries.conflicts import agreement_conflicts, conflict_detail, conflict_page
+from tracker.queries.evidence import page_disagreements
 from tracker.services import conflicts as service
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error
 
@@ -140,6 +142,37 @@ def conflicts_context(agreement_id: int, archived: bool = False) -> dict[str, An
     resolvable = may_resolve(archived)
     rows = agreement_conflicts(get_session(), agreement_id)
     return {"conflicts": [conflict_view(row, resolvable=resolvable) for row in rows]}
+
+
+@dataclass(frozen=True)
+class PageDisagreement:
+    """Where a page under review would disagree about one fact of a recorded agreement, worded."""
+
+    fact: str
+    claims: list[ClaimView]
+
+
+# How many of the agreements the review suggests are compared with the page (the best first).
+REVIEW_AGREEMENTS = 3
+
+
+def review_conflicts(agreement_ids: list[int], outlet: str, title: str, text: str) -> dict[str, Any]:
+    """What the review screen shows before linking (templates/ingest/_conflicts.html): for each candidate agreement,
+    where the page differs from its record and its linked sources, side by side."""
+    label = outlet or str(_("This page"))
+    found = page_disagreements(get_session(), agreement_ids[:REVIEW_AGREEMENTS], label, suggestion_text(title, text))
+    return {
+        "page_conflicts": [
+            (agreement, [_page_view(disagreement) for disagreement in disagreements])
+            for agreement, disagreements in found
+        ]
+    }
+
+
+def _page_view(disagreement: Any) -> PageDisagreement:
+    """A page's disagreement, worded; the page is named "This page" when its outlet is unknown."""
+    claims = [claim_view(disagreement.fact, claim) for claim in disagreement.claims]
+    return PageDisagreement(str(label(disagreement.fact)), claims)
 
 
 # --- pages -----------------------------------------------------------------------------------------------------
