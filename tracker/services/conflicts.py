@@ -108,7 +108,7 @@ def resolve_conflict(session: Session, conflict: Conflict, preferred: str, reaso
     if not reason:
         raise ValidationError(str(_("Say why this claim is preferred.")), field="reason")
     if len(reason) > REASON_MAX:
-        message = _("At most %(num)d characters.", num=REASON_MAX)
+        message = _("At most %(limit)s characters.", limit=REASON_MAX)
         raise ValidationError(str(message), field="reason")
     conflict.state = ConflictState.RESOLVED
     conflict.preferred = preferred
