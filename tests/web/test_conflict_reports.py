@@ -47,6 +47,7 @@ def test_the_agreement_page_shows_the_conflicts_side_by_side_and_an_editor_resol
     assert "preferred Mahata News. Why: Kemenperin's 2017 report names KITECH." in page
     history = text_of(editor.get(f"/agreements/{aitec.id}/history").get_data(as_text=True))
     assert "Conflict resolved: Parties, preferred Mahata News" in history
+    assert "Conflict — Parties Preferred — Mahata News Reason — Kemenperin's 2017 report names KITECH." in history
     again = editor.post(f"/conflicts/{conflict.id}/resolve", data=data)
     assert again.status_code == 409 and "already resolved" in again.get_data(as_text=True)
 
