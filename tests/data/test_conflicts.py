@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tests.conflict_support import MAHATA_URL, TIRTO_URL, link_page
 from tracker import demo
 from tracker.errors import StateError, ValidationError
+from tracker.ingest.extract import extract_text
 from tracker.models import (
     Agreement,
     Change,
@@ -16,16 +17,16 @@ from tracker.models import (
     CitedFact,
     Conflict,
     ConflictState,
+    DocumentKind,
     InstrumentType,
     PartyKind,
     PartyRole,
     RenewalIntent,
     SnapshotMethod,
-    SourceSnapshot,
 )
 from tracker.queries.evidence import MAX_SOURCES
 from tracker.records.citation import CitationData
-from tracker.services import citations, sources
+from tracker.services import citations, documents, snapshots, sources
 from tracker.services.conflicts import detect_conflicts, resolve_conflict
 
 AITEC_TITLE = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
@@ -191,18 +192,23 @@ def test_a_new_snapshot_of_a_linked_source_is_read_again(session, aitec, make_so
     sources.link_source(session, aitec, source)
     session.commit()
     assert conflicts_of(session, aitec) == {}
-    session.add(
-        SourceSnapshot(
-            source=source,
-            method=SnapshotMethod.PASTE,
-            title=source.title,
-            text="Kerja sama Kemenperin dengan AITEC berlangsung sejak 2007 dan berakhir 2018.",
-            content_hash="1",
-        )
+    page = extract_text(
+        "Kerja sama AITEC\nKerja sama Kemenperin dengan AITEC berlangsung sejak 2007 dan berakhir 2018."
     )
-    session.flush()
-    detect_conflicts(session, [aitec.id])  # what add_snapshot does for a fetched page
+    snapshots.add_snapshot(session, source, page, SnapshotMethod.PASTE, None)
     assert said(conflicts_of(session, aitec)["start"]) == {"": "2006", "Kabar Industri": "2007"}
+
+
+def test_a_document_attached_and_archived_is_read_then_left_out(session, aitec, tmp_path):
+    text = "NOTA KESEPAHAMAN antara Kementerian Perindustrian dan AITEC Co., Ltd, berlaku sejak 2006 hingga 2016."
+    upload = documents.Upload("Nota Kesepahaman AITEC.txt", text.encode())
+    data = documents.DocumentData(DocumentKind.SIGNED_TEXT, "id", None)
+    document = documents.attach_document(session, aitec, upload, data, tmp_path, 1_000_000)
+    found = conflicts_of(session, aitec)
+    assert said(found["end"]) == {"": "2018", "Nota Kesepahaman AITEC.txt": "2016"}
+    assert found["end"].claims[1]["origin"] == "document"
+    documents.archive_document(session, document)
+    assert conflicts_of(session, aitec) == {}
 
 
 @pytest.mark.parametrize(
