@@ -146,5 +146,5 @@ def test_missing_sector_is_recreated(session, get_sector):
     # The app never deletes a sector; a database may still lack one (removed by hand, older versions).
     session.connection().execute(delete(Sector.__table__).where(Sector.__table__.c.slug == "moulds-and-dies"))
     session.commit()
-    assert demo.load_demo(session) == "3 agreements, 5 parties, 2 sources, 1 sector"
+    assert demo.load_demo(session) == "3 agreements, 6 parties, 3 sources, 1 sector"
     assert get_sector("moulds-and-dies").name == "Moulds and dies"

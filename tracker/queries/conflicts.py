@@ -6,8 +6,6 @@ Conflicts of archived agreements are left out with their agreements (the join to
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
@@ -25,12 +23,24 @@ def _ordered(statement: Select) -> Select:
     return statement.order_by(is_open, is_current, Conflict.detected_at.desc(), Conflict.id.desc())
 
 
-def agreement_conflicts(session: Session, agreement_id: int) -> list[Conflict]:
-    """Every conflict of the agreement, open first, with who resolved each."""
-    statement = (
-        select(Conflict).where(Conflict.agreement_id == agreement_id).options(selectinload(Conflict.resolved_by))
+def in_page_order(conflicts: list[Conflict]) -> list[Conflict]:
+    """An agreement's conflicts as loaded with it, in the order of the lists: open first, found now first, newest
+    first."""
+
+    def key(conflict: Conflict) -> tuple:
+        return (conflict.state is not ConflictState.OPEN, not conflict.current, -conflict.detected_at.timestamp())
+
+    return sorted(conflicts, key=lambda conflict: (key(conflict), -conflict.id))
+
+
+def open_count() -> Select:
+    """SQL: how many conflicts of live agreements are open and still found (the dashboard's figures)."""
+    return (
+        select(func.count())
+        .select_from(Conflict)
+        .join(Conflict.agreement)
+        .where(Conflict.state == ConflictState.OPEN, Conflict.current.is_(True))
     )
-    return list(session.scalars(_ordered(statement)))
 
 
 def _listing(state: ConflictState | None, agreement_id: int | None) -> Select:
@@ -59,23 +69,15 @@ def conflict_detail(session: Session, conflict_id: int) -> Conflict | None:
     return session.scalars(_listing(None, None).where(Conflict.id == conflict_id)).first()
 
 
-@dataclass(frozen=True)
-class OpenConflicts:
-    """The dashboard's panel: how many conflicts are open, and the newest few."""
-
-    total: int
-    first: list[Conflict]
-
-
-def open_conflicts(session: Session, limit: int = DASHBOARD_CONFLICTS) -> OpenConflicts:
-    """The open conflicts still found and the newest few, in one statement (the count rides on each row)."""
+def open_conflicts(session: Session, limit: int = DASHBOARD_CONFLICTS) -> list[Conflict]:
+    """The newest few open conflicts still found, with their agreements (the dashboard asks only when its figures
+    count some)."""
     statement = (
-        select(Conflict, func.count().over().label("total"))
+        select(Conflict)
         .join(Conflict.agreement)
         .options(contains_eager(Conflict.agreement))
         .where(Conflict.state == ConflictState.OPEN, Conflict.current.is_(True))
         .order_by(Conflict.detected_at.desc(), Conflict.id.desc())
         .limit(limit)
     )
-    rows = session.execute(statement).all()
-    return OpenConflicts(rows[0].total if rows else 0, [row.Conflict for row in rows])
+    return list(session.scalars(statement))

@@ -108,7 +108,7 @@ def render_detail(
         "documents": live_documents(agreement),
         "document_form": document_form or (DocumentForm(formdata=None, prefix="document") if can_attach else None),
     }
-    context.update(conflicts_context(agreement_id, agreement.is_archived))  # templates/agreements/_conflicts.html
+    context.update(conflicts_context(agreement))  # templates/agreements/_conflicts.html
     return render_template("agreements/detail.html", **context), status
 
 

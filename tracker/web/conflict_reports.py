@@ -22,8 +22,16 @@ from tracker.http.paging import page_size
 from tracker.i18n import _
 from tracker.ingest.suggest.words import suggestion_text
 from tracker.labels import label
-from tracker.models import AgreementStatus, CitedFact, Conflict, ConflictState, InstrumentType, RenewalIntent
-from tracker.queries.conflicts import agreement_conflicts, conflict_detail, conflict_page
+from tracker.models import (
+    Agreement,
+    AgreementStatus,
+    CitedFact,
+    Conflict,
+    ConflictState,
+    InstrumentType,
+    RenewalIntent,
+)
+from tracker.queries.conflicts import conflict_detail, conflict_page, in_page_order
 from tracker.queries.evidence import page_disagreements
 from tracker.services import conflicts as service
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error
@@ -137,10 +145,11 @@ def may_resolve(archived: bool) -> bool:
     return not archived and can("conflict_reports.resolve")
 
 
-def conflicts_context(agreement_id: int, archived: bool = False) -> dict[str, Any]:
-    """What the agreement page's conflicts section needs (templates/agreements/_conflicts.html)."""
-    resolvable = may_resolve(archived)
-    rows = agreement_conflicts(get_session(), agreement_id)
+def conflicts_context(agreement: Agreement) -> dict[str, Any]:
+    """What the agreement page's conflicts section needs (templates/agreements/_conflicts.html), from the conflicts
+    loaded with the agreement (queries/agreements.agreement_detail: no statement of their own)."""
+    resolvable = may_resolve(agreement.is_archived)
+    rows = in_page_order(agreement.conflicts)
     return {"conflicts": [conflict_view(row, resolvable=resolvable) for row in rows]}
 
 

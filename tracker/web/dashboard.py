@@ -41,8 +41,8 @@ def index():
         "charts": charts(board),
         "overdue_actions": board.overdue_actions,
         "implementation": implementation_rows(board),
-        # Conflicting reports (issue 17): the open count and the newest few, one statement.
-        "conflicts": open_conflicts(get_session()),
+        # Conflicting reports (issue 17): counted with the figures; the newest few read only when there are some.
+        "conflicts": open_conflicts(get_session()) if board.totals.open_conflicts else [],
         "conflict_facts": {fact.value: label(fact) for fact in CitedFact},
     }
     return render_template("dashboard/index.html", form=form, **context)
