@@ -120,7 +120,9 @@ PARTIES = (
         notes="South Korean electronics company.",
     ),
     PartySpec(GOVERNMENT_KR, PartyKind.STATE, "KR", aliases=("Korea Selatan", "Korsel", "South Korea")),
-    PartySpec(KITECH, PartyKind.RESEARCH_INSTITUTE, "KR", aliases=("KITECH",), notes="South Korean research institute."),
+    PartySpec(
+        KITECH, PartyKind.RESEARCH_INSTITUTE, "KR", aliases=("KITECH",), notes="South Korean research institute."
+    ),
 )
 
 SOURCES = (

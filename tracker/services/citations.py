@@ -20,10 +20,10 @@ from tracker.models import (
     Source,
 )
 from tracker.queries.snapshots import latest_snapshot
-from tracker.services.conflicts import detect_conflicts
 from tracker.records import citation as contract
 from tracker.records.citation import CitationData
 from tracker.records.problems import raise_problems
+from tracker.services.conflicts import detect_conflicts
 from tracker.text import contains_quote
 
 
