@@ -3,6 +3,8 @@ its record and with each other; kept as conflicts, resolved with the history say
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from tracker.errors import StateError, ValidationError
 from tracker.ingest.extract import extract_text
 from tracker.models import (
     Agreement,
+    AgreementStatus,
     Change,
     CitationStance,
     CitedFact,
@@ -26,7 +29,7 @@ from tracker.models import (
 )
 from tracker.queries.evidence import MAX_SOURCES
 from tracker.records.citation import CitationData
-from tracker.services import citations, documents, snapshots, sources
+from tracker.services import citations, documents, outcomes, snapshots, sources
 from tracker.services.conflicts import detect_conflicts, resolve_conflict
 
 AITEC_TITLE = "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd"
@@ -316,3 +319,15 @@ def test_the_demo_shows_the_seed_conflict(session):
     assert said(found["party"])["Mahata News"] == ["Ministry of Industry of the Republic of Indonesia", demo.KITECH]
     others = session.scalars(select(Conflict).where(Conflict.agreement_id != aitec.id)).all()
     assert others == []
+
+
+def test_recording_the_renewal_settles_the_renewal_disagreement(session, aitec):
+    link_page(session, aitec, MAHATA_URL)
+    assert "renewal_intent" in conflicts_of(session, aitec)
+    data = outcomes.renewal_data(aitec, date(2018, 1, 2))
+    outcomes.record_renewal(session, aitec, data, AgreementStatus.EXPIRED)
+    session.commit()
+    # Mahata News says "extended", as the record now does: no longer found, still listed.
+    assert "renewal_intent" not in conflicts_of(session, aitec)
+    row = session.scalars(select(Conflict).where(Conflict.fact == "renewal_intent")).one()
+    assert row.current is False and row.state is ConflictState.OPEN
