@@ -103,7 +103,7 @@ def test_demo_loads_into_a_freshly_migrated_database(scratch_url):
         assert "demo data not loaded" in invoke(app, "load-demo", "--if-empty")
         with app.extensions["tracker.sessionmaker"]() as session:
             counts = [session.scalar(select(func.count()).select_from(m)) for m in (Agreement, Party, Source, Sector)]
-        assert counts == [3, 5, 2, 4]
+        assert counts == [3, 6, 3, 4]
     finally:
         app.extensions["tracker.engine"].dispose()
 
