@@ -103,6 +103,11 @@ RULES: dict[str, str | UserRole] = {
     "documents.archive": EDITOR,
     "documents.suggestions": EDITOR,
     "documents.fill": EDITOR,
+    # Conflicting reports (issue 17): whoever sees the agreements sees where their evidence disagrees; editors
+    # resolve.
+    "conflict_reports.index": VIEWER,
+    "conflict_reports.detail": VIEWER,
+    "conflict_reports.resolve": EDITOR,
     # Recording what happened (issue 15): a renewal, a termination, a non-renewal are edits of the agreement.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,
@@ -217,6 +222,9 @@ RULES: dict[str, str | UserRole] = {
     "api.update_citation": EDITOR,
     "api.delete_citation": EDITOR,
     "api.list_documents": VIEWER,
+    "api.list_conflicts": VIEWER,
+    "api.get_conflict": VIEWER,
+    "api.resolve_conflict": EDITOR,
     "api.get_document": VIEWER,
     "api.download_document": VIEWER,
     "api.upload_document": EDITOR,

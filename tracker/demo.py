@@ -1,7 +1,9 @@
 """Demo data: the 2017 story of the Ministry of Industry's cooperation with AITEC and Korea, from tirto.id.
 
 Loaded through the models like any other record. Records that already exist (same party name, agreement
-title, source URL, sector slug) are reused, so loading twice adds nothing. The Antara URL is illustrative.
+title, source URL, sector slug) are reused, so loading twice adds nothing. The Antara URL is illustrative; the
+Mahata News report (November 2017) names KITECH and an extended MoU for the same years, so the AITEC agreement shows
+its conflicting reports.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from tracker.models import (
     Source,
     SourceKind,
 )
+from tracker.services.conflicts import detect_conflicts
 from tracker.urls import normalize_url
 
 GOVERNMENT_ID = "Government of the Republic of Indonesia"
@@ -38,9 +41,11 @@ MINISTRY = "Ministry of Industry of the Republic of Indonesia"
 DIRECTORATE = "Directorate General for Resilience and Development of International Industrial Access"
 AITEC = "AITEC Co., Ltd"
 GOVERNMENT_KR = "Government of the Republic of Korea"
+KITECH = "Korea Institute of Industrial Technology"
 
 TIRTO_URL = "https://tirto.id/indonesia-ingin-lanjutkan-kerja-sama-teknologi-dengan-korsel-cxcL"
 ANTARA_URL = "https://www.antaranews.com/berita/656400/indonesia-ingin-perpanjang-kerja-sama-teknologi-dengan-korea"
+MAHATA_URL = "https://mahatanews.example/ekonomi/2017/11/kemenperin-kitech-perpanjang-kerja-sama-pusat-teknologi"
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,9 @@ PARTIES = (
         notes="South Korean electronics company.",
     ),
     PartySpec(GOVERNMENT_KR, PartyKind.STATE, "KR", aliases=("Korea Selatan", "Korsel", "South Korea")),
+    PartySpec(
+        KITECH, PartyKind.RESEARCH_INSTITUTE, "KR", aliases=("KITECH",), notes="South Korean research institute."
+    ),
 )
 
 SOURCES = (
@@ -138,6 +146,20 @@ SOURCES = (
         title="Indonesia ingin perpanjang kerja sama teknologi dengan Korea",
         outlet="Antara",
         published_on=date(2017, 10, 4),
+    ),
+    SourceSpec(
+        url=MAHATA_URL,
+        title="Kemenperin dan KITECH Perpanjang Kerja Sama Pusat Teknologi",
+        outlet="Mahata News",
+        author="Rina Kusumawardani",
+        published_on=date(2017, 11, 14),
+        excerpt=(
+            "Kementerian Perindustrian (Kemenperin) dan Korea Institute of Industrial Technology (KITECH) sepakat "
+            "melanjutkan kerja sama pengembangan pusat teknologi industri di Indonesia.\n\n"
+            "Kerja sama Kemenperin dengan KITECH telah berjalan sejak 2006, ketika kedua pihak menandatangani nota "
+            "kesepahaman (MoU) tentang pembangunan pusat teknologi bagi industri kecil dan menengah. MoU tersebut "
+            "telah diperpanjang dan kini mencakup pelatihan tenaga ahli serta uji mutu produk."
+        ),
     ),
 )
 
@@ -184,6 +206,11 @@ AGREEMENTS = (
             (
                 ANTARA_URL,
                 "The original report: tirto.id quotes Harjanto’s statement “sebagaimana dilansir dari Antara”.",
+            ),
+            (
+                MAHATA_URL,
+                "Reports the 2006 cooperation as an MoU with KITECH on a technology centre, since extended: another "
+                "counterpart and instrument than tirto.id's.",
             ),
         ),
     ),
@@ -353,4 +380,6 @@ def load_demo(session: Session) -> str:
     for spec in AGREEMENTS:
         _agreement(session, spec, parties, sources, added)
     session.flush()
+    titles = [spec.title for spec in AGREEMENTS]
+    detect_conflicts(session, session.scalars(select(Agreement.id).where(Agreement.title.in_(titles))))
     return _summary(added)

@@ -11,6 +11,8 @@ from tracker.models import (
     AgreementStatus,
     AutoRenewal,
     ChangeAction,
+    CitedFact,
+    ConflictState,
     DocumentKind,
     ImplementationStatus,
     InstrumentType,
@@ -110,6 +112,16 @@ LABELS: dict[enum.Enum, object] = {
     ChangeAction.UNLINK: _("Unlinked"),
     ChangeAction.ARCHIVE: _("Archived"),
     ChangeAction.RESTORE: _("Restored"),
+    CitedFact.PARTY: _("Parties"),
+    CitedFact.SIGNED: _("Signed"),
+    CitedFact.START: _("Start"),
+    CitedFact.END: _("End"),
+    CitedFact.STATUS: _("Status"),
+    CitedFact.RENEWAL_INTENT: _("Renewal"),
+    CitedFact.INSTRUMENT: _("Instrument"),
+    CitedFact.TERMS: _("Terms"),
+    ConflictState.OPEN: _("Open"),
+    ConflictState.RESOLVED: _("Resolved"),
 }
 
 # How a relation reads from each side: "renews X" on the subject, "renewed by Y" on the object.

@@ -572,6 +572,10 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         back_populates="agreement",
         order_by=lambda: (Document.dated_on.is_(None), Document.dated_on, Document.id),
     )
+    # Conflicting reports about its facts (issue 17); an agreement is never deleted (the foreign key cascades).
+    conflicts: Mapped[list[Conflict]] = relationship(
+        back_populates="agreement", order_by=lambda: Conflict.id, passive_deletes=True
+    )
 
     citations: Mapped[list[Citation]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan", order_by=lambda: Citation.id
@@ -823,7 +827,7 @@ class Conflict(TimestampMixin, Base):
     preferred: Mapped[str] = mapped_column(String(40), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
 
-    agreement: Mapped[Agreement] = relationship()
+    agreement: Mapped[Agreement] = relationship(back_populates="conflicts")
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
 
 

@@ -470,7 +470,7 @@ def pg_environment(server_url) -> dict[str, str]:
 def test_make_run_migrates_loads_the_demo_and_serves(newcomer):
     output = newcomer.make_run_output
     assert "Database at revision head." in output
-    assert "Demo data loaded: 3 agreements, 5 parties, 2 sources." in output
+    assert "Demo data loaded: 3 agreements, 6 parties, 3 sources." in output
     assert re.search(rf"Sign in as {re.escape(ADMIN)} with the password \S{{12,}}", output)
     with urllib.request.urlopen(f"http://127.0.0.1:{newcomer.port}/sign-in") as page:
         assert page.status == 200 and "Sign in" in page.read().decode()

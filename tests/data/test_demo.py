@@ -46,9 +46,9 @@ def test_load_demo_adds_the_story(session):
     assert demo.is_empty(session)
     summary = demo.load_demo(session)
     session.commit()
-    assert summary == "3 agreements, 5 parties, 2 sources"
+    assert summary == "3 agreements, 6 parties, 3 sources"
     assert not demo.is_empty(session)
-    assert (count(session, Agreement), count(session, Party), count(session, Source)) == (3, 5, 2)
+    assert (count(session, Agreement), count(session, Party), count(session, Source)) == (3, 6, 3)
     # The migration's sectors are reused, not duplicated.
     assert count(session, Sector) == 4
 
@@ -139,12 +139,12 @@ def test_second_load_adds_nothing(session):
     demo.load_demo(session)
     session.commit()
     assert demo.load_demo(session) == "nothing new, every demo record already exists"
-    assert (count(session, Agreement), count(session, Party), count(session, Source)) == (3, 5, 2)
+    assert (count(session, Agreement), count(session, Party), count(session, Source)) == (3, 6, 3)
 
 
 def test_missing_sector_is_recreated(session, get_sector):
     # The app never deletes a sector; a database may still lack one (removed by hand, older versions).
     session.connection().execute(delete(Sector.__table__).where(Sector.__table__.c.slug == "moulds-and-dies"))
     session.commit()
-    assert demo.load_demo(session) == "3 agreements, 5 parties, 2 sources, 1 sector"
+    assert demo.load_demo(session) == "3 agreements, 6 parties, 3 sources, 1 sector"
     assert get_sector("moulds-and-dies").name == "Moulds and dies"

@@ -100,11 +100,11 @@ def test_demo_loads_into_a_freshly_migrated_database(scratch_url):
     app = create_app({"DATABASE_URL": scratch_url, "TESTING": True, "SECRET_KEY": "test"})
     try:
         assert "Database at revision head" in invoke(app, "upgrade-db")
-        assert "Demo data loaded: 3 agreements, 5 parties, 2 sources." in invoke(app, "load-demo", "--if-empty")
+        assert "Demo data loaded: 3 agreements, 6 parties, 3 sources." in invoke(app, "load-demo", "--if-empty")
         assert "demo data not loaded" in invoke(app, "load-demo", "--if-empty")
         with app.extensions["tracker.sessionmaker"]() as session:
             counts = [session.scalar(select(func.count()).select_from(m)) for m in (Agreement, Party, Source, Sector)]
-        assert counts == [3, 5, 2, 4]
+        assert counts == [3, 6, 3, 4]
     finally:
         app.extensions["tracker.engine"].dispose()
 

@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from tests.conflict_support import sample_conflict
 from tests.conftest import sign_in_client
 from tests.inbox_support import inbox_records
 from tracker import access, create_app
@@ -107,6 +108,9 @@ EXPECTED: dict[str, str | UserRole] = {
     "documents.archive": EDITOR,
     "documents.suggestions": EDITOR,
     "documents.fill": EDITOR,
+    "conflict_reports.index": VIEWER,
+    "conflict_reports.detail": VIEWER,
+    "conflict_reports.resolve": EDITOR,
     # Recording a renewal, a termination or a non-renewal changes the agreement: editors' work.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,
@@ -229,6 +233,9 @@ EXPECTED: dict[str, str | UserRole] = {
     "api.update_citation": EDITOR,
     "api.delete_citation": EDITOR,
     "api.list_documents": VIEWER,
+    "api.list_conflicts": VIEWER,
+    "api.get_conflict": VIEWER,
+    "api.resolve_conflict": EDITOR,
     "api.get_document": VIEWER,
     "api.download_document": VIEWER,
     "api.upload_document": EDITOR,
@@ -297,7 +304,8 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         agreement=agreement, filename="MoU.pdf", media_type="application/pdf", size=5, sha256="0" * 64, text="MoU"
     )
     citation = Citation(agreement=agreement, fact=CitedFact.START, source=source, quote="since 2006")
-    session.add_all([relation, action, document, citation])
+    conflict = sample_conflict(agreement, source)
+    session.add_all([relation, action, document, citation, conflict])
     session.commit()
     target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
     preset = ImportPreset(name="Access test", mapping={})
@@ -322,6 +330,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "upload_token": "no-such-upload",
         "feed_id": feed.id,
         "job_id": job.id,
+        "conflict_id": conflict.id,
         "token": token,
         "name": "purge",  # a schedule
         **inbox_records(session),

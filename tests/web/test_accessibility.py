@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from lxml.html import HtmlElement
 from werkzeug.datastructures import MultiDict
 
+from tests.conflict_support import sample_conflict
 from tests.html_forms import form_values, replaced
 from tests.import_support import AITEC_ROW, csv_file, rows_of
 from tests.inbox_support import inbox_records
@@ -84,6 +85,7 @@ INVALID_QUERIES = {
     "parties.index": "page=abc",
     "sources.index": "year=abc&page=0",
     "dashboard.index": "as_of=2026-02-30",
+    "conflict_reports.index": "state=nonsense&page=0",
     "imports.preview": "columns-0=nonsense&columns-1=title&columns-2=title&default_status=none",
     "bulk_actions.confirm": "selected=1:1&action=set_status&value=nope",
 }
@@ -126,7 +128,8 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         text="Nota Kesepahaman ini berlaku sejak tanggal 15 Maret 2006 selama 12 (dua belas) tahun.",
     )
     document.dated = PartialDate.parse("2006-03-15")
-    session.add_all([relation, preset, action, document])
+    conflict = sample_conflict(agreement, source)
+    session.add_all([relation, preset, action, document, conflict])
     session.commit()
     feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
     api_token, _text = create_token(session, target)
@@ -149,6 +152,7 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         "token": token,
         "entry_id": entry.id,
         "job_id": job.id,
+        "conflict_id": conflict.id,
         **inbox_records(session),
     }
 
@@ -241,6 +245,10 @@ INVALID_POSTS: list[tuple[str, dict[str, str]]] = [
     ("/agreements/{agreement_id}/edit", {"title": "", "start": "20066", "sectors": "abc", "version": "1"}),
     ("/agreements/{agreement_id}/relations", {"kind": "nonsense", "other": ""}),
     ("/agreements/{agreement_id}/documents", {"document-kind": "nonsense", "document-dated": "2006-13"}),
+    (
+        "/conflicts/{conflict_id}/resolve",
+        {"conflict-{conflict_id}-preferred": "nonsense", "conflict-{conflict_id}-reason": ""},
+    ),
     ("/parties/new", {"name": "", "country_code": "XX"}),
     ("/parties/{party_id}/edit", {"name": "", "parent_id": "-3", "version": "1"}),
     ("/sectors/new", {"name": "", "slug": "Not a slug!"}),
@@ -508,7 +516,7 @@ def test_the_script_is_served_and_allowed(admin: FlaskClient):
 
 
 def test_the_agreement_form_marks_its_pickers_and_works_without_script(admin: FlaskClient, make_party, get_sector):
-    party = make_party(name="AITEC Co., Ltd", country_code="KR")
+    make_party(name="AITEC Co., Ltd", country_code="KR")
     page = admin.get("/agreements/new").get_data(as_text=True)
     doc = parse(page)
     sectors = doc.get_element_by_id("sectors")

@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         agreements,
         bulk_changes,
         citations,
+        conflicts,
         docs,
         documents,
         inbox,

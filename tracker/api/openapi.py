@@ -20,6 +20,7 @@ from tracker.models import (
     AutoRenewal,
     CitationStance,
     CitedFact,
+    ConflictState,
     DocumentKind,
     EvidenceLevel,
     ImplementationStatus,
@@ -333,6 +334,55 @@ DOCUMENT_UPLOAD = {
         },
     },
     "required": ["file"],
+}
+# Conflicting reports (issue 17): claims as stored; resolving names the preferred claim and why.
+CLAIM = output(
+    {
+        "origin": {"enum": ["record", "source", "document"]},
+        "id": {"type": ["integer", "null"], "description": "The source's or document's id; null for the record."},
+        "label": {"type": "string", "description": "The outlet, title or file name; empty for the record."},
+        "value": {
+            "type": ["string", "array", "null"],
+            "items": {"type": "string"},
+            "description": "Party names (parties), a date at its precision (signed, start, end), an enum value "
+            "(instrument, status, renewal_intent) or, for a citation, its words; null where nothing is recorded.",
+        },
+        "agrees": {"type": "boolean", "description": "Whether it fits the record (the record always does)."},
+        "cited": {"type": "boolean", "description": "From a citation that differs, in the words of who cited it."},
+    },
+    "Who says what about one fact of the agreement.",
+)
+CONFLICT = output(
+    {
+        "id": an_id(),
+        "agreement_id": an_id("The agreement whose evidence disagrees."),
+        "agreement_title": {"type": "string"},
+        "fact": {"enum": values(CitedFact)},
+        "state": {"enum": values(ConflictState)},
+        "current": {"type": "boolean", "description": "False once the evidence no longer says it (still listed)."},
+        "detected_at": TIMESTAMP,
+        "claims": {"type": "array", "items": ref("Claim"), "description": "The record's claim first."},
+        "preferred": {
+            "type": ["string", "null"],
+            "description": "The claim preferred when resolved: record, source:<id> or document:<id>.",
+        },
+        "reason": {"type": "string", "description": "Why it was preferred; empty while open."},
+        "resolved_at": {**TIMESTAMP, "type": ["string", "null"], "description": "ISO 8601, UTC; null while open."},
+        "resolved_by": {"type": ["string", "null"], "description": "The e-mail of who resolved it."},
+        "url": {"type": "string"},
+    },
+    "Where what an agreement's sources, documents or citations say about one fact differs from its record or from "
+    "each other.",
+)
+CONFLICT_RESOLUTION = {
+    "type": "object",
+    "description": "Which claim is preferred, and why.",
+    "properties": {
+        "preferred": {"type": "string", "pattern": "^(record|source:[0-9]+|document:[0-9]+)$", "maxLength": 40},
+        "reason": text(2000, "Why this claim: the signed text, a later or official report…", min_length=1),
+    },
+    "required": ["preferred", "reason"],
+    "additionalProperties": False,
 }
 NAMED_MATCH = output(
     {"id": an_id(), "name": {"type": "string"}, "matched": {"type": "array", "items": {"type": "string"}}},
@@ -710,6 +760,10 @@ SCHEMAS: dict[str, Schema] = {
     "DocumentPage": page_of("Document"),
     "DocumentSuggestions": DOCUMENT_SUGGESTIONS,
     "DocumentFill": DOCUMENT_FILL,
+    "Claim": CLAIM,
+    "Conflict": CONFLICT,
+    "ConflictPage": page_of("Conflict"),
+    "ConflictResolution": CONFLICT_RESOLUTION,
     "NamedMatch": NAMED_MATCH,
     "InboxItem": INBOX_ITEM,
     "InboxItemPage": page_of("InboxItem"),
@@ -774,6 +828,7 @@ PARAMETERS: dict[str, Schema] = {
     "document_id": path_id("document_id"),
     "citation_id": path_id("citation_id"),
     "item_id": path_id("item_id"),
+    "conflict_id": path_id("conflict_id"),
 }
 LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 AGREEMENT_FILTERS = [
@@ -1250,6 +1305,47 @@ def inbox_paths() -> dict[str, Schema]:
     }
 
 
+def conflict_paths() -> dict[str, Schema]:
+    """Conflicting reports: listed open first, read, resolved (editors and admins)."""
+    item = [{"$ref": "#/components/parameters/conflict_id"}]
+    filters = [
+        query("state", {"enum": values(ConflictState)}, "Only open or only resolved conflicts (default: both)."),
+        query("agreement", an_id(), "Only the conflicts of this agreement."),
+    ]
+    tags = ["Conflict"]
+    return {
+        "/conflicts": {
+            "get": {
+                "operationId": "list_conflicts",
+                "summary": "Conflicts of live agreements: open first (found now before no longer found), newest first.",
+                "tags": tags,
+                "parameters": filters + LIST_PARAMETERS,
+                "responses": {**ok("ConflictPage", "One page.", etag=False), **problems(400, 401)},
+            },
+        },
+        "/conflicts/{conflict_id}": {
+            "parameters": item,
+            "get": {
+                "operationId": "get_conflict",
+                "summary": "One conflict with its claims.",
+                "tags": tags,
+                "responses": {**ok("Conflict", "The conflict.", etag=False), **problems(401, 404)},
+            },
+        },
+        "/conflicts/{conflict_id}/resolve": {
+            "parameters": item,
+            "post": {
+                "operationId": "resolve_conflict",
+                "summary": "Resolve the conflict (editors and admins): the preferred claim and why; the agreement's "
+                "history records it. 409 when already resolved.",
+                "tags": tags,
+                "requestBody": body("ConflictResolution"),
+                "responses": {**ok("Conflict", "Resolved.", etag=False), **problems(400, 401, 403, 404, 409, 415, 422)},
+            },
+        },
+    }
+
+
 def outcome_paths() -> dict[str, Schema]:
     """Recording a renewal, a termination or a non-renewal of an agreement: If-Match names its version."""
     agreement = {"$ref": "#/components/parameters/agreement_id"}
@@ -1341,6 +1437,7 @@ def document() -> Schema:
         **agreement_part_paths(ACTIONS),
         **agreement_part_paths(CITATIONS),
         **document_paths(),
+        **conflict_paths(),
         **outcome_paths(),
         **inbox_paths(),
         **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),

@@ -33,7 +33,7 @@ from tracker.history.recorder import (
     is_deletion,
 )
 from tracker.history.text import field_label, summarize
-from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction, Citation, Document
+from tracker.models import AgreementRelation, AgreementSource, Change, ChangeAction, Citation, Conflict, Document
 
 __all__ = [
     "LABEL_ATTRIBUTES",
@@ -151,6 +151,8 @@ def after_flush(session: Session, _context: Any) -> None:
             recorder.updated(obj)
         if isinstance(obj, Document) and archive_action(inspect(obj)) is not None:
             recorder.document(obj, archive_action(inspect(obj)))
+        if isinstance(obj, Conflict):
+            recorder.conflict(obj)
     for obj in session.deleted:
         if type(obj) in DELETIONS_RECORDED:
             recorder.deleted(obj)

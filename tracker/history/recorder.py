@@ -19,6 +19,8 @@ from tracker.models import (
     AgreementSource,
     ChangeAction,
     Citation,
+    Conflict,
+    ConflictState,
     Document,
     FollowUpAction,
     GlossaryEntry,
@@ -372,6 +374,25 @@ class Recorder:
             if values.get(key):
                 changes[key] = pair(plain(values.get(key)))
         self.add_on(Agreement, agreement_id, None, action, changes, origin)
+
+    def conflict(self, conflict: Conflict) -> None:
+        """A conflicting report resolved, on its agreement: the fact, the claim preferred and why (as data: the
+        fact by its value, the preferred claim by its origin's name, "record" for the record)."""
+        state = inspect(conflict)
+        history = state.attrs.state.history
+        if _after(history) is not ConflictState.RESOLVED or _before(history) is ConflictState.RESOLVED:
+            return
+        values = state.dict
+        preferred = next(
+            (c.get("label") for c in values.get("claims") or [] if f"{c['origin']}:{c['id']}" == values["preferred"]),
+            values.get("preferred"),
+        )
+        changes = {
+            "conflict": [None, values.get("fact")],
+            "preferred": [None, preferred],
+            "reason": [None, values.get("reason")],
+        }
+        self.add_on(Agreement, values.get("agreement_id"), None, ChangeAction.UPDATE, changes, values.get("fact"))
 
     def relation(self, kind: str, relation: AgreementRelation) -> None:
         """A relation between two agreements made or removed, on both."""

@@ -7,7 +7,8 @@ from typing import Any
 
 from tracker.history.recorder import CITATION_FIELDS, DELETED, Entry, is_deletion
 from tracker.i18n import _
-from tracker.models import ChangeAction
+from tracker.labels import label
+from tracker.models import ChangeAction, CitedFact
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import specs
 from tracker.records.party import PartyData
@@ -43,6 +44,10 @@ FIELD_LABELS: dict[str, object] = {
     "quote": _("quote"),
     "stance": _("what the passage says"),
     "says": _("what it says instead"),
+    # A conflicting report resolved (issue 17).
+    "conflict": _("conflict"),
+    "preferred": _("preferred"),
+    "reason": _("reason"),
     DELETED: _("deleted"),
 }
 
@@ -78,6 +83,8 @@ def summarize(entry: Entry) -> str:
         text = _("Deleted")
     elif entry.summary is not None:
         text = entry.summary
+    elif action is ChangeAction.UPDATE and keys[:1] == ["conflict"]:
+        text = conflict_summary(entry.changes["conflict"][1], entry.changes["preferred"][1])
     elif action is ChangeAction.UPDATE and keys == ["source note"] and entry.subject:
         text = _("Edited the note on source “%(name)s”", name=entry.subject)
     elif action is ChangeAction.UPDATE and entry.subject and set(keys) <= set(CITATION_FIELDS):
@@ -113,3 +120,9 @@ def termination_summary(on: str, notice_by: object | None) -> object:
 def non_renewal_summary() -> object:
     """ "Not renewed"."""
     return _("Not renewed")
+
+
+def conflict_summary(fact: str, preferred: str) -> object:
+    """ "Conflict resolved: Parties, preferred Mahata News" ("the record" for the record)."""
+    claim = _("the record") if preferred == "record" else preferred
+    return _("Conflict resolved: %(fact)s, preferred %(claim)s", fact=label(CitedFact(fact)), claim=claim)

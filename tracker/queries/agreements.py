@@ -20,6 +20,7 @@ from tracker.models import (
     AgreementStatus,
     AgreementTerm,
     AutoRenewal,
+    Conflict,
     Document,
     FollowUpAction,
     ImplementationStatus,
@@ -304,6 +305,8 @@ def agreement_detail(session: Session, agreement_id: int, include_archived: bool
             joinedload(Agreement.actions).joinedload(FollowUpAction.assignee),
             # Likewise its documents, without their text (deferred).
             joinedload(Agreement.documents).joinedload(Document.uploaded_by),
+            # And its conflicting reports (issue 17), a few at most, with who resolved each.
+            joinedload(Agreement.conflicts).joinedload(Conflict.resolved_by),
         )
     )
     found = session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived})

@@ -21,6 +21,7 @@ from tracker.models import (
     AgreementParty,
     AgreementStatus,
     Change,
+    Conflict,
     ImplementationStatus,
     Party,
     Sector,
@@ -29,6 +30,7 @@ from tracker.models import (
     agreement_sector,
 )
 from tracker.queries.actions import overdue_count
+from tracker.queries.conflicts import open_count
 from tracker.queries.expiring import (
     ATTENTION_GROUPS,
     DEFAULT_MONTHS,
@@ -55,6 +57,8 @@ class Totals:
     agreements: int
     parties: int
     sources: int
+    # Conflicting reports open and still found (issue 17), counted with the others.
+    open_conflicts: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,12 +94,13 @@ def totals_and_attention(
             ending,
             overdue,
             links,
+            open_count().scalar_subquery(),
             *groups,
         )
     ).one()
     # The groups never overlap (tracker/queries/expiring.py), so their counts add up to the agreements needing it.
-    by_group = dict(zip(ATTENTION_GROUPS, (int(count) for count in row[6:]), strict=True))
-    return Totals(*row[:3]), sum(by_group.values()), row[3], row[4], by_group, row[5]
+    by_group = dict(zip(ATTENTION_GROUPS, (int(count) for count in row[7:]), strict=True))
+    return Totals(*row[:3], open_conflicts=row[6]), sum(by_group.values()), row[3], row[4], by_group, row[5]
 
 
 # Why the counts below add up "every row" and subtract "rows of archived agreements" instead of joining live ones:
@@ -325,6 +330,8 @@ def data_version(session: Session) -> tuple:
         select(func.max(Sector.updated_at)).scalar_subquery(),
         select(func.max(Source.id)).scalar_subquery(),
         select(func.max(SourceCheck.id)).scalar_subquery(),
+        # A conflict found by a re-check of a source writes no history of its own.
+        select(func.max(Conflict.id)).scalar_subquery(),
     ).execution_options(**WITH_ARCHIVED)
     return tuple(session.execute(statement).one())
 

@@ -80,7 +80,7 @@ def suggest(session: Session, title: str, text: str) -> Suggestions:
     )
 
 
-def _party_index(session: Session) -> PhraseIndex:
+def party_index(session: Session) -> PhraseIndex:
     """Every live party's name and aliases (archived parties are left out by the session)."""
     index = PhraseIndex()
     for party_id, name in session.execute(select(Party.id, Party.name)):
@@ -93,7 +93,7 @@ def _party_index(session: Session) -> PhraseIndex:
 
 def _party_suggestions(session: Session, text: str, words: Sequence[Token]) -> list[PartySuggestion]:
     """The live parties named in the text, in the order they first appear."""
-    found = _party_index(session).find(text, words)
+    found = party_index(session).find(text, words)
     if not found:
         return []
     parties = {party.id: party for party in session.scalars(select(Party).where(Party.id.in_(list(found))))}

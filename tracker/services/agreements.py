@@ -25,6 +25,7 @@ from tracker.records.agreement import AgreementData, check
 from tracker.records.fields import plain_values
 from tracker.records.problems import raise_problems
 from tracker.services.archive import archive, restore
+from tracker.services.conflicts import detect_conflicts
 from tracker.services.terms import sync_terms
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
@@ -46,6 +47,7 @@ def update_agreement(
     with versioned_update(session, agreement, expected_version):
         _apply(session, agreement, data)
     sync_terms(session, agreement)
+    detect_conflicts(session, [agreement.id])
     return agreement
 
 

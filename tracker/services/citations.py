@@ -23,6 +23,7 @@ from tracker.queries.snapshots import latest_snapshot
 from tracker.records import citation as contract
 from tracker.records.citation import CitationData
 from tracker.records.problems import raise_problems
+from tracker.services.conflicts import detect_conflicts
 from tracker.text import contains_quote
 
 
@@ -37,6 +38,7 @@ def cite(session: Session, agreement: Agreement, data: CitationData) -> Citation
     session.add(citation)
     session.flush()
     refresh_evidence(session, [agreement.id])
+    detect_conflicts(session, [agreement.id])
     return citation
 
 
@@ -48,6 +50,7 @@ def update_citation(session: Session, citation: Citation, data: CitationData) ->
     _apply(session, citation, data)
     session.flush()
     refresh_evidence(session, [agreement.id])
+    detect_conflicts(session, [agreement.id])
     return citation
 
 
@@ -57,6 +60,7 @@ def remove_citation(session: Session, citation: Citation) -> None:
     session.delete(citation)
     session.flush()
     refresh_evidence(session, [agreement_id])
+    detect_conflicts(session, [agreement_id])
 
 
 def _checked(session: Session, agreement: Agreement, data: CitationData) -> CitationData:

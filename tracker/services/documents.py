@@ -19,6 +19,7 @@ from tracker.records.source import check_language
 from tracker.services.agreements import update_agreement
 from tracker.services.archive import archive, restore
 from tracker.services.citations import refresh_evidence
+from tracker.services.conflicts import detect_conflicts
 
 # Characters a file name keeps none of (a header or a log line would break on them).
 CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
@@ -80,6 +81,7 @@ def attach_document(
     # transaction that then fails to commit is harmless: it is found by its hash when attached again.
     session.flush()
     documents.store(folder, upload.data, read.sha256)
+    detect_conflicts(session, [agreement.id])
     return document
 
 
@@ -108,6 +110,7 @@ def archive_document(session: Session, document: Document) -> None:
     it stay too, but no longer count for the agreement's evidence level."""
     archive(session, document)
     refresh_evidence(session, [document.agreement_id])
+    detect_conflicts(session, [document.agreement_id])
 
 
 def restore_document(session: Session, document: Document) -> None:

@@ -37,6 +37,7 @@ from tracker.models import (
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import max_length
 from tracker.services.agreements import add_relation, create_agreement
+from tracker.services.conflicts import detect_conflicts
 from tracker.services.terms import sync_terms
 from tracker.services.versions import versioned_update
 from tracker.terms import next_term, renewal_period, terms_of
@@ -105,6 +106,7 @@ def record_renewal(
     add_relation(session, new, old.id, RelationKind.RENEWS)
     note_summary(session, old, renewal_summary(new.title))
     note_summary(session, new, renewing_summary(old.title))
+    detect_conflicts(session, [old.id])  # its renewal and status changed: what its sources say is compared again
     return new
 
 
@@ -140,6 +142,7 @@ def record_termination(
     notice_by = termination.notice_by
     party = label(notice_by) if notice_by is not NoticeParty.NOT_RECORDED else None
     note_summary(session, agreement, termination_summary(on.iso(), party))
+    detect_conflicts(session, [agreement.id])
     return agreement
 
 
@@ -164,6 +167,7 @@ def record_non_renewal(
             line = _with_reason(str(_("Not renewed (recorded %(day)s)", day=today.isoformat())), reason)
             agreement.notes = _appended(agreement.notes, line)
     note_summary(session, agreement, non_renewal_summary())
+    detect_conflicts(session, [agreement.id])
     return agreement
 
 

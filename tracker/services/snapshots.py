@@ -18,6 +18,7 @@ from tracker.ingest.extract.result import Extracted
 from tracker.models import SnapshotMethod, Source, SourceKind, SourceSnapshot
 from tracker.records.fields import max_length
 from tracker.records.source import SourceData, check_language
+from tracker.services.conflicts import detect_for_source
 from tracker.services.sources import DuplicateSourceError
 from tracker.text import shorten
 from tracker.urls import InvalidURLError, normalize_url
@@ -85,6 +86,7 @@ def add_snapshot(
     )
     session.add(snapshot)
     session.flush()
+    detect_for_source(session, source.id)
     return snapshot
 
 

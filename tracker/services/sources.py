@@ -18,6 +18,7 @@ from tracker.records.problems import raise_problems
 from tracker.records.source import SourceData
 from tracker.services.archive import archive, restore
 from tracker.services.citations import citing_agreements, refresh_evidence
+from tracker.services.conflicts import detect_conflicts, detect_for_source
 from tracker.services.usage import named_rows
 from tracker.services.versions import versioned_update
 from tracker.urls import InvalidURLError, normalize_url
@@ -129,6 +130,7 @@ def update_source(session: Session, source: Source, data: SourceData, expected_v
             _apply(source, data, normalized)
     if source.kind is not kind:  # a news report found to be a press release: the citing agreements' evidence moves
         refresh_evidence(session, citing_agreements(session, source_id=source.id))
+    detect_for_source(session, source.id)  # its excerpt or outlet may have changed what it says, or who says it
     return source
 
 
@@ -195,6 +197,7 @@ def link_source(session: Session, agreement: Agreement, source: Source, note: st
     except IntegrityError:
         _refuse_linked(session, agreement, source)  # linked concurrently: say so
         raise
+    detect_conflicts(session, [agreement.id])
     return link
 
 
@@ -233,4 +236,5 @@ def unlink_source(session: Session, link: AgreementSource) -> None:
         )
         raise InUseError(str(message))
     session.delete(link)
+    detect_conflicts(session, [link.agreement_id])
     session.flush()

@@ -32,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
         archive,
         bulk_actions,
         calendars,
+        conflict_reports,
         dashboard,
         dates,
         digest,
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (actions, mine, outcomes, sso, jobs, schedules, documents, inbox, newsfeeds, bulk_actions):
         app.register_blueprint(module.bp)
+    app.register_blueprint(conflict_reports.bp)  # conflicting reports (issue 17)
 
 
 def register_error_handlers(app: Flask) -> None:

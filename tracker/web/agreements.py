@@ -38,6 +38,7 @@ from tracker.terms import current_term, terms_of
 from tracker.termwords import decision_sentence
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
 from tracker.web.bulk_actions import offered_actions
+from tracker.web.conflict_reports import conflicts_context
 from tracker.web.conflicts import render_conflict
 from tracker.web.exports import PAGING
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
@@ -119,6 +120,7 @@ def render_detail(
         "documents": live_documents(agreement),
         "document_form": document_form or (DocumentForm(formdata=None, prefix="document") if can_attach else None),
     }
+    context.update(conflicts_context(agreement))  # templates/agreements/_conflicts.html
     return render_template("agreements/detail.html", **context), status
 
 

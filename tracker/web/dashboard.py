@@ -13,6 +13,8 @@ from tracker.db import get_session
 from tracker.forms.expiring import AsOfForm, default_months
 from tracker.i18n import _, _n
 from tracker.labels import label
+from tracker.models import CitedFact
+from tracker.queries.conflicts import open_conflicts
 from tracker.queries.dashboard import Dashboard, FiguresCache, dashboard
 
 bp = Blueprint("dashboard", __name__)
@@ -39,6 +41,9 @@ def index():
         "charts": charts(board),
         "overdue_actions": board.overdue_actions,
         "implementation": implementation_rows(board),
+        # Conflicting reports (issue 17): counted with the figures; the newest few read only when there are some.
+        "conflicts": open_conflicts(get_session()) if board.totals.open_conflicts else [],
+        "conflict_facts": {fact.value: label(fact) for fact in CitedFact},
     }
     return render_template("dashboard/index.html", form=form, **context)
 

@@ -22,6 +22,7 @@ from tracker.labels import label
 from tracker.models import (
     ActionStatus,
     Change,
+    CitedFact,
     Document,
     DocumentKind,
     GlossaryEntry,
@@ -45,6 +46,8 @@ ENUM_FIELDS: dict[tuple[str, str], Any] = {
     ("source", "kind"): SourceKind,
     ("action", "status"): ActionStatus,
     ("document", "kind"): DocumentKind,
+    # A conflicting report resolved names its fact (issue 17).
+    ("agreement", "conflict"): CitedFact,
 }
 RECORD_TYPE_LABELS = dict(RECORD_TYPE_CHOICES)
 # Recorded as ISO text at their precision ("2006", "2006-03"), shown like everywhere else ("Mar 2006").

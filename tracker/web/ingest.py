@@ -31,6 +31,7 @@ from tracker.queries.suggestions import Suggestions, suggest
 from tracker.services import inbox, snapshots
 from tracker.services.ingest import ReviewDecision, recorded_source, save_review
 from tracker.services.sources import DuplicateSourceError
+from tracker.web.conflict_reports import review_conflicts
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
 from tracker.web.jobs import submit_job
 
@@ -101,6 +102,9 @@ def render_review(
     suggestions = recent_agreement_suggestions(session)
     known = recorded_source(session, pending)
     context = {"form": form, "pending": pending, "found": found, "suggestions": suggestions, "known": known}
+    page = pending.extracted
+    candidates = [suggestion.agreement.id for suggestion in found.agreements]
+    context.update(review_conflicts(candidates, page.outlet or "", page.title or "", page.text or ""))
     return render_template("ingest/review.html", **context), status
 
 
