@@ -20,6 +20,7 @@ from tracker.models import (
     AgreementParty,
     AgreementSource,
     AgreementStatus,
+    CitedFact,
     ImplementationStatus,
     InstrumentType,
     Party,
@@ -31,6 +32,8 @@ from tracker.models import (
     Source,
     SourceKind,
 )
+from tracker.records.citation import CitationData
+from tracker.services.citations import cite
 from tracker.urls import normalize_url
 
 GOVERNMENT_ID = "Government of the Republic of Indonesia"
@@ -69,6 +72,16 @@ class SourceSpec:
 
 
 @dataclass(frozen=True)
+class CitationSpec:
+    """A fact of a demo agreement cited to a demo source with the passage that says it; a party's fact names it."""
+
+    fact: CitedFact
+    source_url: str
+    quote: str
+    party: str | None = None
+
+
+@dataclass(frozen=True)
 class AgreementSpec:
     """A demo agreement; parties by name, sectors by slug, evidence as (source URL, note) pairs."""
 
@@ -88,6 +101,7 @@ class AgreementSpec:
     implementation: ImplementationStatus = ImplementationStatus.NOT_RECORDED
     implementation_note: str = ""
     implementation_as_of: str | None = None
+    citations: tuple[CitationSpec, ...] = ()
 
 
 PARTIES = (
@@ -184,6 +198,30 @@ AGREEMENTS = (
             (
                 ANTARA_URL,
                 "The original report: tirto.id quotes Harjanto’s statement “sebagaimana dilansir dari Antara”.",
+            ),
+        ),
+        # Each fact the report states, with its words (looked up in the source's excerpt: no page is fetched).
+        citations=(
+            CitationSpec(
+                CitedFact.PARTY,
+                TIRTO_URL,
+                "Kementerian Perindustrian, Harjanto mengungkapkan akan melanjutkan kerja sama",
+                party=MINISTRY,
+            ),
+            CitationSpec(
+                CitedFact.PARTY,
+                TIRTO_URL,
+                "kerja sama antara Indonesia dengan industri elektronika Korea Selatan AITEC Co.Ltd dalam bidang "
+                "pengembangan teknologi",
+                party=AITEC,
+            ),
+            CitationSpec(CitedFact.START, TIRTO_URL, "Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006"),
+            CitationSpec(CitedFact.END, TIRTO_URL, "kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018"),
+            CitationSpec(CitedFact.STATUS, TIRTO_URL, "Kita dengan AITEC kan kerja samanya sudah berlangsung"),
+            CitationSpec(
+                CitedFact.RENEWAL_INTENT,
+                TIRTO_URL,
+                "Kami ingin memperpanjang kerja sama pengembangan teknologi ini, karena masih dibutuhkan",
             ),
         ),
     ),
@@ -303,11 +341,11 @@ def _agreement(
     parties: dict[str, Party],
     sources: dict[str, Source],
     added: Counter[str],
-) -> None:
+) -> Agreement | None:
     """Create the agreement with its parties, sectors and evidence, unless one with its title exists."""
     existing = select(Agreement.id).where(Agreement.title == spec.title)
     if session.scalars(existing, execution_options=WITH_ARCHIVED).first() is not None:
-        return
+        return None
     # Sectors first: looking them up flushes, and the new agreement's links must not be half-built then.
     sectors = [_sector(session, slug, added) for slug in spec.sectors]
     agreement = Agreement(
@@ -329,6 +367,21 @@ def _agreement(
     agreement.source_links = [AgreementSource(source=sources[url], note=note) for url, note in spec.evidence]
     session.add(agreement)
     added["agreements"] += 1
+    return agreement
+
+
+def _cite(
+    session: Session, agreement: Agreement, spec: AgreementSpec, parties: dict[str, Party], sources: dict[str, Source]
+) -> None:
+    """Cite the new agreement's facts to its sources, as an editor would (the quotes looked up, the level kept)."""
+    for citation in spec.citations:
+        data = CitationData(
+            fact=citation.fact,
+            party_id=parties[citation.party].id if citation.party else None,
+            source_id=sources[citation.source_url].id,
+            quote=citation.quote,
+        )
+        cite(session, agreement, data)
 
 
 def _summary(added: Counter[str]) -> str:
@@ -350,7 +403,9 @@ def load_demo(session: Session) -> str:
     for spec in PARTIES:
         parties[spec.name] = _party(session, spec, parties, added)
     sources = {spec.url: _source(session, spec, added) for spec in SOURCES}
-    for spec in AGREEMENTS:
-        _agreement(session, spec, parties, sources, added)
+    made = [(spec, _agreement(session, spec, parties, sources, added)) for spec in AGREEMENTS]
     session.flush()
+    for spec, agreement in made:
+        if agreement is not None:
+            _cite(session, agreement, spec, parties, sources)
     return _summary(added)

@@ -11,7 +11,10 @@ from tracker.models import (
     AgreementStatus,
     AutoRenewal,
     ChangeAction,
+    CitationStance,
+    CitedFact,
     DocumentKind,
+    EvidenceLevel,
     ImplementationStatus,
     InstrumentType,
     NoticeParty,
@@ -110,6 +113,21 @@ LABELS: dict[enum.Enum, object] = {
     ChangeAction.UNLINK: _("Unlinked"),
     ChangeAction.ARCHIVE: _("Archived"),
     ChangeAction.RESTORE: _("Restored"),
+    # Facts of an agreement cited to its evidence, and how strong that evidence is (issue 17).
+    CitedFact.PARTY: _("Party"),
+    CitedFact.SIGNED: _("Signed"),
+    CitedFact.START: _("Start"),
+    CitedFact.END: _("End"),
+    CitedFact.STATUS: _("Status"),
+    CitedFact.RENEWAL_INTENT: _("Renewal intent"),
+    CitedFact.INSTRUMENT: _("Instrument"),
+    CitedFact.TERMS: _("Terms"),
+    CitationStance.SUPPORTS: _("Supports the record"),
+    CitationStance.DIFFERS: _("Says something else"),
+    EvidenceLevel.NONE: _("None"),
+    EvidenceLevel.NEWS: _("News report"),
+    EvidenceLevel.OFFICIAL: _("Official statement"),
+    EvidenceLevel.SIGNED_TEXT: _("Signed text"),
 }
 
 # How a relation reads from each side: "renews X" on the subject, "renewed by Y" on the object.

@@ -19,6 +19,8 @@ from tests.inbox_support import inbox_records
 from tracker import access, create_app
 from tracker.models import (
     AgreementRelation,
+    Citation,
+    CitedFact,
     Document,
     FollowUpAction,
     GlossaryEntry,
@@ -27,6 +29,8 @@ from tracker.models import (
     JobState,
     PartyRole,
     RelationKind,
+    SnapshotMethod,
+    SourceSnapshot,
     UserRole,
 )
 from tracker.services.calendars import FeedData, create_feed
@@ -101,6 +105,14 @@ EXPECTED: dict[str, str | UserRole] = {
     "documents.archive": EDITOR,
     "documents.suggestions": EDITOR,
     "documents.fill": EDITOR,
+    # Citations (issue 17): read by everyone with the source's kept texts, written by editors.
+    "sources.snapshot": VIEWER,
+    "citations.new": EDITOR,
+    "citations.create": EDITOR,
+    "citations.edit": EDITOR,
+    "citations.update": EDITOR,
+    "citations.confirm_remove": EDITOR,
+    "citations.remove": EDITOR,
     # Recording a renewal, a termination or a non-renewal changes the agreement: editors' work.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,
@@ -274,7 +286,9 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     document = Document(
         agreement=agreement, filename="MoU.pdf", media_type="application/pdf", size=5, sha256="0" * 64, text="MoU"
     )
-    session.add_all([relation, action, document])
+    snapshot = SourceSnapshot(source=source, method=SnapshotMethod.PASTE, text="Kerja sama 2006–2018.", content_hash="0")
+    citation = Citation(agreement=agreement, fact=CitedFact.END, source=source, snapshot=snapshot, quote="2006–2018")
+    session.add_all([relation, action, document, citation])
     session.commit()
     target = make_user(UserRole.VIEWER, email="target@kemenperin.example")
     preset = ImportPreset(name="Access test", mapping={})
@@ -292,6 +306,8 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "relation_id": relation.id,
         "action_id": action.id,
         "document_id": document.id,
+        "citation_id": citation.id,
+        "snapshot_id": snapshot.id,
         "user_id": target.id,
         "token_id": create_token(session, target)[0].id,
         "preset_id": preset.id,

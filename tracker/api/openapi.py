@@ -18,6 +18,7 @@ from tracker.models import (
     AgreementStatus,
     AutoRenewal,
     DocumentKind,
+    EvidenceLevel,
     ImplementationStatus,
     InstrumentType,
     NoticeParty,
@@ -625,6 +626,13 @@ AGREEMENT_FILTERS = [
         "implementation",
         {"enum": values(ImplementationStatus)},
         "Any of these implementation statuses (kept apart from the legal status).",
+        repeatable=True,
+    ),
+    query(
+        "evidence",
+        {"enum": values(EvidenceLevel)},
+        "Any of these evidence levels: the strongest origin among the citations that support the record's facts"
+        " (signed_text > official > news > none); 'none' lists the agreements that still need a source.",
         repeatable=True,
     ),
     query(

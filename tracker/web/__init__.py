@@ -31,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         agreements,
         archive,
         calendars,
+        citations,
         dashboard,
         dates,
         digest,
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (actions, mine, outcomes, sso, jobs, schedules, documents, inbox, newsfeeds):
         app.register_blueprint(module.bp)
+    app.register_blueprint(citations.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
