@@ -98,6 +98,9 @@ def new(agreement_id: int):
     form = citation_form(agreement)
     if request.args.get("fact") in {value for value, _label in fact_choices(agreement)}:
         form.fact.data = request.args["fact"]
+    origins = citable_origins(agreement)
+    if len(origins) == 1:  # nothing to choose between
+        form.origin.data = origins[0].value
     return render_form(agreement, form)
 
 
