@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 
-from tracker.models import PartyKind, PartyRole, SnapshotMethod, SourceSnapshot, UserRole
+from tests.citation_support import aitec_story
+from tracker.models import UserRole
 
 from .helpers import expect
 
 # The report as kept: other news above the passage, so that reaching it needs the text fragment's scroll.
 EARLIER = "\n\n".join(
-    f"Paragraf {n}: Kementerian Perindustrian terus mendorong pengembangan industri elektronika nasional." for n in range(60)
+    f"Paragraf {n}: Kementerian Perindustrian terus mendorong pengembangan industri elektronika nasional."
+    for n in range(60)
 )
 TIRTO_TEXT = (
     f"{EARLIER}\n\n“Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018. Kami ingin "
@@ -23,17 +25,8 @@ QUOTE = '"Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006\ndan a
 
 
 def test_cite_the_end_to_the_tirto_report(page_as, session, make_party, make_agreement, make_source):
-    ministry = make_party("Kementerian Perindustrian", aliases=["Kemenperin"])
-    aitec = make_party("AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC"])
-    agreement = make_agreement(
-        "Technology development cooperation between the Ministry of Industry and AITEC Co., Ltd",
-        start="2006",
-        end="2018",
-        parties=[(ministry, PartyRole.SIGNATORY), (aitec, PartyRole.SIGNATORY)],
-    )
-    source = make_source(agreements=[(agreement, "Start, end and the wish to extend")])
-    session.add(SourceSnapshot(source=source, method=SnapshotMethod.FETCH, text=TIRTO_TEXT, content_hash="0"))
-    session.commit()
+    story = aitec_story(session, make_party, make_agreement, make_source, text=TIRTO_TEXT)
+    agreement, source = story["agreement"], story["source"]
     page, _editor = page_as(UserRole.EDITOR)
     page.goto(f"/agreements/{agreement.id}")
     end = page.locator("tr.fact-end")

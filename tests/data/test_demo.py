@@ -99,7 +99,9 @@ def test_the_aitec_facts_are_cited_to_the_tirto_report(session):
     demo.load_demo(session)
     session.commit()
     record = agreement(session, AITEC_TITLE)
-    cited = {(citation.fact, citation.party.name if citation.party else None): citation for citation in record.citations}
+    cited = {
+        (citation.fact, citation.party.name if citation.party else None): citation for citation in record.citations
+    }
     assert set(cited) == {
         (CitedFact.PARTY, demo.MINISTRY),
         (CitedFact.PARTY, demo.AITEC),

@@ -26,7 +26,10 @@ def test_shortening_drops_the_punctuation_left_before_the_ellipsis():
     ("quote", "start"),
     [
         # The quote's first eight words, without the quotation mark the page may write otherwise.
-        ("“Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006", "Kita dengan AITEC kan kerja samanya sudah berlangsung"),
+        (
+            "“Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006",
+            "Kita dengan AITEC kan kerja samanya sudah berlangsung",
+        ),
         ('"akan berakhir 2018."', "akan berakhir 2018"),
         # Up to a word ending in a mark, or before one holding a mark or an ellipsis.
         ("Harjanto, “Kita dengan AITEC", "Harjanto"),

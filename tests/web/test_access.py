@@ -286,7 +286,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     document = Document(
         agreement=agreement, filename="MoU.pdf", media_type="application/pdf", size=5, sha256="0" * 64, text="MoU"
     )
-    snapshot = SourceSnapshot(source=source, method=SnapshotMethod.PASTE, text="Kerja sama 2006–2018.", content_hash="0")
+    snapshot = SourceSnapshot(source=source, method=SnapshotMethod.PASTE, text="Kerja sama 2006-2018", content_hash="0")
     citation = Citation(agreement=agreement, fact=CitedFact.END, source=source, snapshot=snapshot, quote="2006–2018")
     session.add_all([relation, action, document, citation])
     session.commit()

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.citation_support import aitec_story
 from tracker.models import (
     Change,
     ChangeAction,
@@ -20,8 +21,6 @@ from tracker.models import (
     EvidenceLevel,
     PartyKind,
     PartyRole,
-    SnapshotMethod,
-    SourceSnapshot,
     UserRole,
 )
 from tracker.records.citation import CitationData
@@ -29,33 +28,14 @@ from tracker.records.problems import InvalidRecord, Problem
 from tracker.services.citations import cite
 from tracker.services.documents import archive_document
 
-# The seed article's words as tirto.id printed them (curly quotes, the date in brackets).
-TIRTO_TEXT = (
-    "Dirjen KPAII Kementerian Perindustrian, Harjanto mengungkapkan akan melanjutkan kerja sama antara Indonesia\n"
-    "dengan industri elektronika Korea Selatan AITEC Co.Ltd dalam bidang pengembangan teknologi. “Kita dengan AITEC "
-    "kan kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018. Kami ingin memperpanjang kerja sama "
-    "pengembangan teknologi ini, karena masih dibutuhkan,” kata Harjanto di Jakarta, Rabu (4/10/2017)."
-)
 # Typed as a person would: straight quotes, another case.
 END_QUOTE = '"Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006 dan akan BERAKHIR 2018.'
 
 
 @pytest.fixture
 def story(session, make_party, make_agreement, make_source):
-    """The AITEC agreement with the ministry and AITEC as signatories, its tirto.id source linked with a snapshot."""
-    ministry = make_party("Kementerian Perindustrian", aliases=["Kemenperin"])
-    aitec = make_party("AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC"])
-    agreement = make_agreement(
-        "Kerja sama pengembangan teknologi Kemenperin – AITEC",
-        start="2006",
-        end="2018",
-        parties=[(ministry, PartyRole.SIGNATORY), (aitec, PartyRole.SIGNATORY)],
-    )
-    source = make_source(agreements=[(agreement, "Start and end")])
-    snapshot = SourceSnapshot(source=source, method=SnapshotMethod.FETCH, text=TIRTO_TEXT, content_hash="0")
-    session.add(snapshot)
-    session.commit()
-    return {"agreement": agreement, "source": source, "snapshot": snapshot, "ministry": ministry, "aitec": aitec}
+    """The AITEC agreement with its parties and its tirto.id source, linked, with the page's text kept."""
+    return aitec_story(session, make_party, make_agreement, make_source)
 
 
 def row(html: str, fact: str, name: str = "") -> str:
@@ -109,9 +89,13 @@ def test_an_editor_cites_the_end_and_its_mark_opens_on_the_quote(client_as, sess
     assert "Citation added." in html
     end = row(html, "end")
     assert "not sourced" not in end and "not sourced" in row(html, "start")
-    assert '<span class="mark-number" aria-hidden="true">[1]</span><span class="visually-hidden">Citation 1:</span>' in end
+    assert (
+        '<span class="mark-number" aria-hidden="true">[1]</span><span class="visually-hidden">Citation 1:</span>' in end
+    )
     assert "Quote found in the kept text" in end
-    source = f'Source: <a href="/sources/{story["source"].id}">Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel'
+    source = (
+        f'Source: <a href="/sources/{story["source"].id}">Indonesia Ingin Lanjutkan Kerja Sama Teknologi dengan Korsel'
+    )
     assert f"{source}</a>, tirto.id, 4 Oct 2017" in end
     link = f"/sources/{story['source'].id}/snapshots/{snapshot.id}"
     assert f'href="{link}#:~:text=Kita%20dengan%20AITEC%20kan%20kerja%20samanya%20sudah%20berlangsung"' in end
@@ -122,7 +106,9 @@ def test_an_editor_cites_the_end_and_its_mark_opens_on_the_quote(client_as, sess
     kept = client_as(UserRole.VIEWER).get(link)
     assert kept.status_code == 200
     assert "Kita dengan AITEC kan kerja samanya sudah berlangsung" in kept.text
-    assert client_as(UserRole.VIEWER).get(f"/sources/{story['source'].id}/snapshots/{snapshot.id + 1}").status_code == 404
+    assert (
+        client_as(UserRole.VIEWER).get(f"/sources/{story['source'].id}/snapshots/{snapshot.id + 1}").status_code == 404
+    )
 
 
 def test_refusals_are_shown_next_to_their_fields(client_as, session, story):
@@ -236,7 +222,9 @@ def test_a_signed_text_citation_opens_the_download_and_tops_the_evidence(client_
     session.commit()
     editor = client_as(UserRole.EDITOR)
     data = {"fact": "signed", "origin": f"document:{document.id}", "quote": "sejak tanggal 15 Maret 2006"}
-    assert editor.post(f"/agreements/{agreement.id}/citations/new", data={**data, "stance": "supports"}).status_code == 302
+    assert (
+        editor.post(f"/agreements/{agreement.id}/citations/new", data={**data, "stance": "supports"}).status_code == 302
+    )
     html = editor.get(f"/agreements/{agreement.id}").text
     signed = row(html, "signed")
     assert f'href="/documents/{document.id}/download" download>Nota Kesepahaman AITEC.pdf</a>' in signed
@@ -283,7 +271,7 @@ def test_without_sources_or_documents_the_form_says_to_link_one_first(client_as,
     assert "link a source or attach a document first" in html
     assert f'href="/agreements/{agreement.id}/sources/new"' in html
     assert f'href="/agreements/{agreement.id}#documents"' in html
-    assert "<form method=\"post\"" not in html.split('<main id="main">')[1]
+    assert '<form method="post"' not in html.split('<main id="main">')[1]
 
 
 def test_viewers_may_not_cite(client_as, story):
@@ -303,8 +291,13 @@ def three_levels(session, make_agreement, make_source):
     source = make_source(agreements=[(news, "")])
     signed = make_agreement(title="Signed MoU on moulds and dies", end="2030")
     document = Document(
-        agreement_id=signed.id, kind=DocumentKind.SIGNED_TEXT, filename="mou.pdf", media_type="application/pdf",
-        size=3, sha256="1" * 64, text="",
+        agreement_id=signed.id,
+        kind=DocumentKind.SIGNED_TEXT,
+        filename="mou.pdf",
+        media_type="application/pdf",
+        size=3,
+        sha256="1" * 64,
+        text="",
     )
     session.add(document)
     session.flush()
@@ -329,9 +322,10 @@ def test_the_list_shows_each_rows_evidence_and_filters_by_it(client_as, three_le
     assert listed(viewer.get("/agreements/?evidence=none").text) == ["Textile LoI, not yet sourced"]
     both = viewer.get("/agreements/?evidence=news&evidence=signed_text&sort=title").text
     assert listed(both) == ["MoU kendaraan listrik", "Signed MoU on moulds and dies"]
-    assert '<input checked id="evidence-0" name="evidence" type="checkbox" value="none">' in viewer.get(
-        "/agreements/?evidence=none"
-    ).text
+    assert (
+        '<input checked id="evidence-0" name="evidence" type="checkbox" value="none">'
+        in viewer.get("/agreements/?evidence=none").text
+    )
     wrong = viewer.get("/agreements/?evidence=rumour")
     assert wrong.status_code == 400 and 'id="evidence-error"' in wrong.text
 
@@ -352,13 +346,22 @@ def test_the_timeline_export_and_api_take_the_evidence_filter(client_as, api_as,
     assert api.get("/agreements?evidence=rumour").status_code == 400
 
 
-def test_the_page_reads_1_or_20_citations_in_as_many_statements(client_as, session, story, make_party, count_statements):
+def test_the_page_reads_1_or_20_citations_in_as_many_statements(
+    client_as, session, story, make_party, count_statements
+):
     agreement, source, aitec, ministry = story["agreement"], story["source"], story["aitec"], story["ministry"]
     document = Document(
-        agreement_id=agreement.id, kind=DocumentKind.LETTER, filename="Surat.pdf", media_type="application/pdf",
-        size=3, sha256="2" * 64, text="Surat Dirjen KPAII tentang perpanjangan kerja sama dengan AITEC Co.Ltd",
+        agreement_id=agreement.id,
+        kind=DocumentKind.LETTER,
+        filename="Surat.pdf",
+        media_type="application/pdf",
+        size=3,
+        sha256="2" * 64,
+        text="Surat Dirjen KPAII tentang perpanjangan kerja sama dengan AITEC Co.Ltd",
     )
-    kitech = make_party("Korea Institute of Industrial Technology", kind=PartyKind.RESEARCH_INSTITUTE, aliases=["KITECH"])
+    kitech = make_party(
+        "Korea Institute of Industrial Technology", kind=PartyKind.RESEARCH_INSTITUTE, aliases=["KITECH"]
+    )
     session.add(document)
     session.commit()
     cite(session, agreement, CitationData(fact=CitedFact.END, source_id=source.id, quote="akan berakhir 2018"))
@@ -384,7 +387,9 @@ def test_the_page_reads_1_or_20_citations_in_as_many_statements(client_as, sessi
         CitationData(fact=CitedFact.PARTY, party_id=party.id, source_id=source.id, quote="AITEC Co.Ltd")
         for party in (ministry, aitec)
     ]
-    datas += [CitationData(fact=CitedFact.PARTY, party_id=party.id, document_id=document.id) for party in (ministry, aitec)]
+    datas += [
+        CitationData(fact=CitedFact.PARTY, party_id=party.id, document_id=document.id) for party in (ministry, aitec)
+    ]
     agreement.party_links.append(type(agreement.party_links[0])(party=kitech, role=PartyRole.SIGNATORY))
     session.flush()
     datas += [

@@ -157,4 +157,3 @@ def citation_of(session: Session, citation_id: int, include_archived: bool = Fal
     )
     options = WITH_ARCHIVED if include_archived else {}
     return session.scalars(statement, execution_options=options).first()
-
