@@ -3,9 +3,10 @@ tirto.id report linked with the page's text kept as a snapshot."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from tracker.models import PartyKind, PartyRole, SnapshotMethod, SourceSnapshot
+from tracker.models import Document, DocumentKind, PartyKind, PartyRole, SnapshotMethod, SourceSnapshot
 
 # The seed article's words as tirto.id printed them (curly quotes, the date in brackets).
 TIRTO_TEXT = (
@@ -29,3 +30,15 @@ def aitec_story(session, make_party, make_agreement, make_source, text: str = TI
     session.add(snapshot)
     session.commit()
     return {"agreement": agreement, "source": source, "snapshot": snapshot, "ministry": ministry, "aitec": aitec}
+
+
+def attached(session, agreement_id: int, filename: str, text: str, kind: DocumentKind = DocumentKind.SIGNED_TEXT):
+    """A document row of the agreement (no file kept: the page only links its download), added and flushed."""
+    digest = hashlib.sha256(filename.encode()).hexdigest()
+    document = Document(
+        agreement_id=agreement_id, kind=kind, language="id", filename=filename, media_type="application/pdf",
+        size=len(text) or 1, sha256=digest, text=text,
+    )  # fmt: skip
+    session.add(document)
+    session.flush()
+    return document

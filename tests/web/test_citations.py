@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.citation_support import aitec_story
+from tests.citation_support import aitec_story, attached
 from tracker.models import (
     Change,
     ChangeAction,
@@ -208,17 +208,8 @@ def test_citations_of_a_party_no_longer_on_the_record_are_shown_apart(client_as,
 
 def test_a_signed_text_citation_opens_the_download_and_tops_the_evidence(client_as, session, story):
     agreement = story["agreement"]
-    document = Document(
-        agreement_id=agreement.id,
-        kind=DocumentKind.SIGNED_TEXT,
-        language="id",
-        filename="Nota Kesepahaman AITEC.pdf",
-        media_type="application/pdf",
-        size=48_213,
-        sha256="5f" * 32,
-        text="Nota Kesepahaman ini berlaku sejak tanggal 15 Maret 2006 selama 12 (dua belas) tahun.",
-    )
-    session.add(document)
+    words = "Nota Kesepahaman ini berlaku sejak tanggal 15 Maret 2006 selama 12 (dua belas) tahun."
+    document = attached(session, agreement.id, "Nota Kesepahaman AITEC.pdf", words)
     session.commit()
     editor = client_as(UserRole.EDITOR)
     data = {"fact": "signed", "origin": f"document:{document.id}", "quote": "sejak tanggal 15 Maret 2006"}
@@ -290,17 +281,7 @@ def three_levels(session, make_agreement, make_source):
     news = make_agreement(title="MoU kendaraan listrik", end="2030")
     source = make_source(agreements=[(news, "")])
     signed = make_agreement(title="Signed MoU on moulds and dies", end="2030")
-    document = Document(
-        agreement_id=signed.id,
-        kind=DocumentKind.SIGNED_TEXT,
-        filename="mou.pdf",
-        media_type="application/pdf",
-        size=3,
-        sha256="1" * 64,
-        text="",
-    )
-    session.add(document)
-    session.flush()
+    document = attached(session, signed.id, "mou.pdf", "")
     cite(session, news, CitationData(fact=CitedFact.END, source_id=source.id))
     cite(session, signed, CitationData(fact=CitedFact.SIGNED, document_id=document.id))
     bare = make_agreement(title="Textile LoI, not yet sourced", end="2030")
@@ -350,19 +331,11 @@ def test_the_page_reads_1_or_20_citations_in_as_many_statements(
     client_as, session, story, make_party, count_statements
 ):
     agreement, source, aitec, ministry = story["agreement"], story["source"], story["aitec"], story["ministry"]
-    document = Document(
-        agreement_id=agreement.id,
-        kind=DocumentKind.LETTER,
-        filename="Surat.pdf",
-        media_type="application/pdf",
-        size=3,
-        sha256="2" * 64,
-        text="Surat Dirjen KPAII tentang perpanjangan kerja sama dengan AITEC Co.Ltd",
-    )
+    words = "Surat Dirjen KPAII tentang perpanjangan kerja sama dengan AITEC Co.Ltd"
+    document = attached(session, agreement.id, "Surat.pdf", words, DocumentKind.LETTER)
     kitech = make_party(
         "Korea Institute of Industrial Technology", kind=PartyKind.RESEARCH_INSTITUTE, aliases=["KITECH"]
     )
-    session.add(document)
     session.commit()
     cite(session, agreement, CitationData(fact=CitedFact.END, source_id=source.id, quote="akan berakhir 2018"))
     session.commit()
