@@ -108,6 +108,15 @@ RULES: dict[str, str | UserRole] = {
     "conflict_reports.index": VIEWER,
     "conflict_reports.detail": VIEWER,
     "conflict_reports.resolve": EDITOR,
+    # Facts cited to sources and documents (issue 17): everyone sees the citations and a source's kept texts; editors
+    # cite, change and remove.
+    "sources.snapshot": VIEWER,
+    "citations.new": EDITOR,
+    "citations.create": EDITOR,
+    "citations.edit": EDITOR,
+    "citations.update": EDITOR,
+    "citations.confirm_remove": EDITOR,
+    "citations.remove": EDITOR,
     # Recording what happened (issue 15): a renewal, a termination, a non-renewal are edits of the agreement.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,

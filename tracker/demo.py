@@ -22,6 +22,7 @@ from tracker.models import (
     AgreementParty,
     AgreementSource,
     AgreementStatus,
+    CitedFact,
     ImplementationStatus,
     InstrumentType,
     Party,
@@ -33,6 +34,8 @@ from tracker.models import (
     Source,
     SourceKind,
 )
+from tracker.records.citation import CitationData
+from tracker.services.citations import cite
 from tracker.services.conflicts import detect_conflicts
 from tracker.urls import normalize_url
 
@@ -74,6 +77,16 @@ class SourceSpec:
 
 
 @dataclass(frozen=True)
+class CitationSpec:
+    """A fact of a demo agreement cited to a demo source with the passage that says it; a party's fact names it."""
+
+    fact: CitedFact
+    source_url: str
+    quote: str
+    party: str | None = None
+
+
+@dataclass(frozen=True)
 class AgreementSpec:
     """A demo agreement; parties by name, sectors by slug, evidence as (source URL, note) pairs."""
 
@@ -93,6 +106,7 @@ class AgreementSpec:
     implementation: ImplementationStatus = ImplementationStatus.NOT_RECORDED
     implementation_note: str = ""
     implementation_as_of: str | None = None
+    citations: tuple[CitationSpec, ...] = ()
 
 
 PARTIES = (
@@ -213,6 +227,30 @@ AGREEMENTS = (
                 "counterpart and instrument than tirto.id's.",
             ),
         ),
+        # Each fact the report states, with its words (looked up in the source's excerpt: no page is fetched).
+        citations=(
+            CitationSpec(
+                CitedFact.PARTY,
+                TIRTO_URL,
+                "Kementerian Perindustrian, Harjanto mengungkapkan akan melanjutkan kerja sama",
+                party=MINISTRY,
+            ),
+            CitationSpec(
+                CitedFact.PARTY,
+                TIRTO_URL,
+                "kerja sama antara Indonesia dengan industri elektronika Korea Selatan AITEC Co.Ltd dalam bidang "
+                "pengembangan teknologi",
+                party=AITEC,
+            ),
+            CitationSpec(CitedFact.START, TIRTO_URL, "Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006"),
+            CitationSpec(CitedFact.END, TIRTO_URL, "kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018"),
+            CitationSpec(CitedFact.STATUS, TIRTO_URL, "Kita dengan AITEC kan kerja samanya sudah berlangsung"),
+            CitationSpec(
+                CitedFact.RENEWAL_INTENT,
+                TIRTO_URL,
+                "Kami ingin memperpanjang kerja sama pengembangan teknologi ini, karena masih dibutuhkan",
+            ),
+        ),
     ),
     AgreementSpec(
         title="MoU with Korea on renewable energy and electric vehicles",
@@ -330,11 +368,11 @@ def _agreement(
     parties: dict[str, Party],
     sources: dict[str, Source],
     added: Counter[str],
-) -> None:
+) -> Agreement | None:
     """Create the agreement with its parties, sectors and evidence, unless one with its title exists."""
     existing = select(Agreement.id).where(Agreement.title == spec.title)
     if session.scalars(existing, execution_options=WITH_ARCHIVED).first() is not None:
-        return
+        return None
     # Sectors first: looking them up flushes, and the new agreement's links must not be half-built then.
     sectors = [_sector(session, slug, added) for slug in spec.sectors]
     agreement = Agreement(
@@ -356,6 +394,21 @@ def _agreement(
     agreement.source_links = [AgreementSource(source=sources[url], note=note) for url, note in spec.evidence]
     session.add(agreement)
     added["agreements"] += 1
+    return agreement
+
+
+def _cite(
+    session: Session, agreement: Agreement, spec: AgreementSpec, parties: dict[str, Party], sources: dict[str, Source]
+) -> None:
+    """Cite the new agreement's facts to its sources, as an editor would (the quotes looked up, the level kept)."""
+    for citation in spec.citations:
+        data = CitationData(
+            fact=citation.fact,
+            party_id=parties[citation.party].id if citation.party else None,
+            source_id=sources[citation.source_url].id,
+            quote=citation.quote,
+        )
+        cite(session, agreement, data)
 
 
 def _summary(added: Counter[str]) -> str:
@@ -377,9 +430,11 @@ def load_demo(session: Session) -> str:
     for spec in PARTIES:
         parties[spec.name] = _party(session, spec, parties, added)
     sources = {spec.url: _source(session, spec, added) for spec in SOURCES}
-    for spec in AGREEMENTS:
-        _agreement(session, spec, parties, sources, added)
+    made = [(spec, _agreement(session, spec, parties, sources, added)) for spec in AGREEMENTS]
     session.flush()
+    for spec, agreement in made:
+        if agreement is not None:
+            _cite(session, agreement, spec, parties, sources)
     titles = [spec.title for spec in AGREEMENTS]
     detect_conflicts(session, session.scalars(select(Agreement.id).where(Agreement.title.in_(titles))))
     return _summary(added)

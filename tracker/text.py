@@ -6,6 +6,7 @@ Pure: no Flask, no database, so that every layer may use it.
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import quote as quote_url
 
 
 def fold(text: str) -> str:
@@ -55,3 +56,31 @@ def contains_quote(text: str, quote: str) -> bool:
             return False
         position = found + len(part)
     return bool(parts)
+
+
+# Characters that end the run of a quote's words a text fragment may look for: quotation marks and dashes that the
+# page may write in another style, and an ellipsis, past which the quote leaves words out.
+FRAGMENT_STOPS = frozenset("\"'“”„‟‘’‚‛«»‹›「」‐‑‒–—―…")
+FRAGMENT_WORDS = 8
+
+
+def text_fragment(quote: str) -> str:
+    """The URL fragment directive (`:~:text=…`) that makes a browser scroll to and mark a quote's first words in a
+    page holding its text; "" when the quote gives none. Only the words before any quotation mark, dash or ellipsis
+    are used, as those are written alike in the quote and the page (the quote may have straight quotes where the
+    page has curly ones)."""
+    stops = "".join(FRAGMENT_STOPS)
+    words = quote.replace("[...]", "…").replace("...", "…").strip().lstrip(stops).split()
+    start: list[str] = []
+    for word in words[:FRAGMENT_WORDS]:
+        kept = word.rstrip(stops)
+        if not kept or FRAGMENT_STOPS.intersection(kept):
+            break
+        start.append(kept)
+        if kept != word:  # the word ends in a mark: the words after it may be written otherwise
+            break
+    snippet = " ".join(start).strip(" ,.;:!?()[]")
+    if not snippet:
+        return ""
+    # Commas and hyphens are the directive's own syntax: escaped like every other character but letters and digits.
+    return ":~:text=" + quote_url(snippet, safe="").replace("-", "%2D")

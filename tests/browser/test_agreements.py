@@ -70,9 +70,12 @@ def test_add_an_agreement_with_two_parties_two_sectors_and_years(page_as, make_p
     expect(main.get_by_text(PERIOD_2006_2018)).to_be_visible()
     expect(main.get_by_role("link", name="Technology", exact=True)).to_be_visible()
     expect(main.get_by_role("link", name="Electric vehicles")).to_be_visible()
-    expect(main.get_by_role("row").filter(has_text="Ministry of Industry")).to_contain_text("Signatory")
-    expect(main.get_by_role("row").filter(has_text="AITEC Co., Ltd")).to_contain_text("Implementing agency")
-    expect(main.get_by_role("link", name="Ministry of Industry")).to_have_attribute("href", f"/parties/{ministry.id}")
+    # The parties table (the facts table lists each party too, with its evidence).
+    parties = main.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Role"))
+    expect(parties.get_by_role("row").filter(has_text="Ministry of Industry")).to_contain_text("Signatory")
+    expect(parties.get_by_role("row").filter(has_text="AITEC Co., Ltd")).to_contain_text("Implementing agency")
+    ministry_link = parties.get_by_role("link", name="Ministry of Industry")
+    expect(ministry_link).to_have_attribute("href", f"/parties/{ministry.id}")
 
 
 def test_query_by_sector_and_country_and_share_the_link(
@@ -235,4 +238,5 @@ def test_keyboard_only_sign_in_and_record_an_agreement(new_context, make_user, m
     main = page.get_by_role("main")
     expect(main.get_by_text(PERIOD_2006_2018)).to_be_visible()
     expect(main.get_by_role("link", name="Electric vehicles")).to_be_visible()
-    expect(main.get_by_role("link", name="AITEC Co., Ltd")).to_be_visible()
+    parties = main.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Role"))
+    expect(parties.get_by_role("link", name="AITEC Co., Ltd")).to_be_visible()

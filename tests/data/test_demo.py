@@ -11,6 +11,9 @@ from tracker.dates import Precision
 from tracker.models import (
     Agreement,
     AgreementStatus,
+    Citation,
+    CitedFact,
+    EvidenceLevel,
     ImplementationStatus,
     InstrumentType,
     Party,
@@ -90,6 +93,31 @@ def test_aitec_agreement(session):
     assert "Antara" in notes
     assert record.implementation is ImplementationStatus.IMPLEMENTED
     assert record.implementation_as_of.iso() == "2017-10-04" and "Carried out since 2006" in record.implementation_note
+
+
+def test_the_aitec_facts_are_cited_to_the_tirto_report(session):
+    demo.load_demo(session)
+    session.commit()
+    record = agreement(session, AITEC_TITLE)
+    cited = {
+        (citation.fact, citation.party.name if citation.party else None): citation for citation in record.citations
+    }
+    assert set(cited) == {
+        (CitedFact.PARTY, demo.MINISTRY),
+        (CitedFact.PARTY, demo.AITEC),
+        (CitedFact.START, None),
+        (CitedFact.END, None),
+        (CitedFact.STATUS, None),
+        (CitedFact.RENEWAL_INTENT, None),
+    }
+    # Every quote is the report's own words, found in its excerpt (the demo fetches no page).
+    assert all(citation.quote_found and citation.source.outlet == "tirto.id" for citation in cited.values())
+    assert "akan berakhir 2018" in cited[(CitedFact.END, None)].quote
+    assert record.evidence is EvidenceLevel.NEWS
+    others = session.scalars(select(Agreement).where(Agreement.title != AITEC_TITLE)).all()
+    assert [other.evidence for other in others] == [EvidenceLevel.NONE, EvidenceLevel.NONE]
+    demo.load_demo(session)
+    assert count(session, Citation) == 6
 
 
 def test_implementation_by_partner_country_shows_in_the_demo(session):

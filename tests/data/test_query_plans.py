@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import case, event, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.dates import Precision
@@ -20,6 +20,7 @@ from tracker.models import (
     AgreementParty,
     AgreementStatus,
     AgreementTerm,
+    EvidenceLevel,
     ImplementationStatus,
     InstrumentType,
     PartyKind,
@@ -272,3 +273,19 @@ def test_ends_per_quarter_as_of_a_day_are_counted_from_the_index_alone(session):
     # Every term deciding in the window (one per term, issue 15): a range of the decision index, never every term.
     assert "ix_agreement_term_decision_on" in text_of_plan, text_of_plan
     assert not re.search(r"SCAN agreement_term|Seq Scan on agreement_term", text_of_plan), text_of_plan
+
+
+def test_agreements_needing_a_source_are_counted_from_the_evidence_index(session):
+    as_of_rows(session)
+    # A tenth still needs a source; the others are cited to news, official statements or their signed text.
+    levels = case(*[(Agreement.id % 10 == n, level.value) for n, level in enumerate(EvidenceLevel)], else_="news")
+    session.execute(update(Agreement).values(evidence=levels).execution_options(synchronize_session=False))
+    session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE agreement")
+    filters = AgreementFilters(evidence=[EvidenceLevel.NONE])
+    statements = executed(session, lambda: search_agreements(session, filters))
+    sql, parameters = next((sql, params) for sql, params in statements if "count(" in sql)
+    # `evidence=none` (issue 17) counts the live agreements still needing a source from ix_agreement_evidence alone.
+    assert_index_only(plan(session, sql, parameters, index_only=True), "ix_agreement_evidence")

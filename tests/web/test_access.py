@@ -30,6 +30,8 @@ from tracker.models import (
     JobState,
     PartyRole,
     RelationKind,
+    SnapshotMethod,
+    SourceSnapshot,
     UserRole,
 )
 from tracker.services.calendars import FeedData, create_feed
@@ -111,6 +113,14 @@ EXPECTED: dict[str, str | UserRole] = {
     "conflict_reports.index": VIEWER,
     "conflict_reports.detail": VIEWER,
     "conflict_reports.resolve": EDITOR,
+    # Citations (issue 17): read by everyone with the source's kept texts, written by editors.
+    "sources.snapshot": VIEWER,
+    "citations.new": EDITOR,
+    "citations.create": EDITOR,
+    "citations.edit": EDITOR,
+    "citations.update": EDITOR,
+    "citations.confirm_remove": EDITOR,
+    "citations.remove": EDITOR,
     # Recording a renewal, a termination or a non-renewal changes the agreement: editors' work.
     "outcomes.renewal": EDITOR,
     "outcomes.save_renewal": EDITOR,
@@ -303,7 +313,8 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     document = Document(
         agreement=agreement, filename="MoU.pdf", media_type="application/pdf", size=5, sha256="0" * 64, text="MoU"
     )
-    citation = Citation(agreement=agreement, fact=CitedFact.START, source=source, quote="since 2006")
+    snapshot = SourceSnapshot(source=source, method=SnapshotMethod.PASTE, text="Kerja sama 2006-2018", content_hash="0")
+    citation = Citation(agreement=agreement, fact=CitedFact.END, source=source, snapshot=snapshot, quote="2006–2018")
     conflict = sample_conflict(agreement, source)
     session.add_all([relation, action, document, citation, conflict])
     session.commit()
@@ -324,6 +335,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "action_id": action.id,
         "document_id": document.id,
         "citation_id": citation.id,
+        "snapshot_id": snapshot.id,
         "user_id": target.id,
         "token_id": create_token(session, target)[0].id,
         "preset_id": preset.id,

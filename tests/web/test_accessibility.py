@@ -46,6 +46,8 @@ from tests.web.a11y_html import parse, problems_of, text_of
 from tracker.dates import PartialDate
 from tracker.models import (
     AgreementRelation,
+    CitationStance,
+    CitedFact,
     Document,
     DocumentKind,
     FollowUpAction,
@@ -54,9 +56,13 @@ from tracker.models import (
     JobState,
     PartyRole,
     RelationKind,
+    SnapshotMethod,
+    SourceSnapshot,
     UserRole,
 )
+from tracker.records.citation import CitationData
 from tracker.services.calendars import FeedData, create_feed
+from tracker.services.citations import cite
 from tracker.services.glossary import create_entry
 from tracker.services.tokens import create_token
 
@@ -128,8 +134,28 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         text="Nota Kesepahaman ini berlaku sejak tanggal 15 Maret 2006 selama 12 (dua belas) tahun.",
     )
     document.dated = PartialDate.parse("2006-03-15")
+    snapshot = SourceSnapshot(
+        source=source,
+        method=SnapshotMethod.FETCH,
+        text="“Kita dengan AITEC kan kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018.”",
+        content_hash="0",
+    )
     conflict = sample_conflict(agreement, source)
-    session.add_all([relation, preset, action, document, conflict])
+    session.add_all([relation, preset, action, document, snapshot, conflict])
+    session.flush()
+    # Every kind of mark: supported by the kept text, by a document, differing, and of a party off the record.
+    end = cite(session, agreement, CitationData(fact=CitedFact.END, source_id=source.id, quote="akan berakhir 2018"))
+    cite(session, agreement, CitationData(fact=CitedFact.SIGNED, document_id=document.id, quote="15 Maret 2006"))
+    differs = CitationData(
+        fact=CitedFact.PARTY,
+        party_id=aitec.id,
+        source_id=source.id,
+        quote="AITEC",
+        stance=CitationStance.DIFFERS,
+        says="KITECH",
+    )
+    cite(session, agreement, differs)
+    agreement.party_links = [link for link in agreement.party_links if link.party_id != aitec.id]
     session.commit()
     feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
     api_token, _text = create_token(session, target)
@@ -145,6 +171,8 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         "relation_id": relation.id,
         "action_id": action.id,
         "document_id": document.id,
+        "citation_id": end.id,
+        "snapshot_id": snapshot.id,
         "user_id": target.id,
         "token_id": api_token.id,
         "preset_id": preset.id,
@@ -249,6 +277,8 @@ INVALID_POSTS: list[tuple[str, dict[str, str]]] = [
         "/conflicts/{conflict_id}/resolve",
         {"conflict-{conflict_id}-preferred": "nonsense", "conflict-{conflict_id}-reason": ""},
     ),
+    ("/agreements/{agreement_id}/citations/new", {"fact": "nonsense", "origin": "source:0", "stance": "differs"}),
+    ("/citations/{citation_id}/edit", {"fact": "end", "origin": "", "quote": "x" * 2001, "stance": "differs"}),
     ("/parties/new", {"name": "", "country_code": "XX"}),
     ("/parties/{party_id}/edit", {"name": "", "parent_id": "-3", "version": "1"}),
     ("/sectors/new", {"name": "", "slug": "Not a slug!"}),

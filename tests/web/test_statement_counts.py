@@ -21,6 +21,7 @@ from tracker.models import (
     AgreementRelation,
     AgreementSource,
     Change,
+    Citation,
     Party,
     PartyAlias,
     Sector,
@@ -35,7 +36,8 @@ MOST_STATEMENTS = 10
 # The party page answers four questions (its page of agreements with a count, partners, newest sources with their
 # total) and reads the party's tree and archived ids once each, so that every aggregate reads narrow indexes: a few
 # more statements, the same for any number of agreements (the ministry's page at 100,000: 1.8 s to 0.6 s).
-MOST_STATEMENTS_OF = {"party page": 12}
+# The agreement's page also reads its facts' citations with what they name (issue 17): one statement, however many.
+MOST_STATEMENTS_OF = {"party page": 12, "agreement detail": 11}
 FEW, MANY = 10, 500
 # The largest page the lists offer (tracker/forms/agreements.py PER_PAGE_CHOICES).
 LARGEST_PAGE = 100
@@ -128,6 +130,18 @@ class World:
             AgreementSource, [{"agreement_id": a, "source_id": s, "note": "", "created_at": now} for a, s in pairs]
         )
 
+    def cite(self, agreement: int, parties: list[int], sources: list[int]) -> None:
+        """Each party of the agreement cited to a source, and its end to every source (issue 17's marks)."""
+        rows = [
+            {"agreement_id": agreement, "fact": "party", "party_id": party, "source_id": source, "quote": f"P{party}"}
+            for party, source in zip(parties, sources, strict=False)
+        ]
+        rows += [
+            {"agreement_id": agreement, "fact": "end", "party_id": None, "source_id": source, "quote": "2018"}
+            for source in sources
+        ]
+        self.insert(Citation, rows)
+
     def relate(self, subject: int, objects: list[int], kind: str = "amends") -> None:
         """Relations from one agreement to others."""
         rows = [{"subject_id": subject, "object_id": other, "kind": kind, "note": ""} for other in objects]
@@ -179,10 +193,13 @@ def lists(path: str, query: str = "") -> Callable[[World, int], str]:
 
 
 def detail(world: World, size: int) -> str:
-    """An agreement with `size` parties, sectors, sources, relations both ways and history entries."""
+    """An agreement with `size` parties, sectors, sources, relations both ways, history entries, and citations of its
+    parties and end."""
     agreement_id = world.made.setdefault("agreement", world.agreements(1))[0]
     others = world.agreements(size)
-    world.link([agreement_id], parties=world.parties(size), sectors=world.sectors(size), sources=world.sources(size))
+    parties, sources = world.parties(size), world.sources(size)
+    world.link([agreement_id], parties=parties, sectors=world.sectors(size), sources=sources)
+    world.cite(agreement_id, parties, sources)
     world.relate(agreement_id, others[: size // 2])
     for other in others[size // 2 :]:
         world.relate(other, [agreement_id], "renews")

@@ -859,6 +859,13 @@ AGREEMENT_FILTERS = [
         repeatable=True,
     ),
     query(
+        "evidence",
+        {"enum": values(EvidenceLevel)},
+        "Any of these evidence levels: the strongest origin among the citations that support the record's facts"
+        " (signed_text > official > news > none); 'none' lists the agreements that still need a source.",
+        repeatable=True,
+    ),
+    query(
         "owner",
         {"type": "string", "pattern": "^(me|[0-9]{1,9})$"},
         "The responsible officer: a user's id, or 'me' (the token's user).",

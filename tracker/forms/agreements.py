@@ -41,6 +41,7 @@ from tracker.labels import choices
 from tracker.models import (
     AgreementStatus,
     AutoRenewal,
+    EvidenceLevel,
     ImplementationStatus,
     InstrumentType,
     PartyRole,
@@ -237,6 +238,8 @@ class AgreementQueryForm(QueryForm):
     instrument = CheckboxListField(_("Instrument"), choices=options(choices(InstrumentType)))
     renewal = CheckboxListField(_("Renewal"), choices=options(choices(RenewalIntent)))
     implementation = CheckboxListField(_("Implementation"), choices=options(choices(ImplementationStatus)))
+    # The strongest evidence cited for the record (issue 17); "none" lists the agreements that need a source.
+    evidence = CheckboxListField(_("Evidence"), choices=options(choices(EvidenceLevel)))
     auto_renewal = SelectField(
         _("Automatic renewal"), choices=options([("", _("Any")), *choices(AutoRenewal)]), default=""
     )

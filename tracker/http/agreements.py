@@ -17,6 +17,7 @@ from tracker.i18n import _
 from tracker.models import (
     AgreementStatus,
     AutoRenewal,
+    EvidenceLevel,
     ImplementationStatus,
     InstrumentType,
     Ratification,
@@ -50,6 +51,7 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
         instruments=[InstrumentType(value) for value in form.instrument.data or []],
         renewals=[RenewalIntent(value) for value in form.renewal.data or []],
         implementations=[ImplementationStatus(value) for value in form.implementation.data or []],
+        evidence=[EvidenceLevel(value) for value in form.evidence.data or []],
         auto_renewal=AutoRenewal(form.auto_renewal.data) if form.auto_renewal.data else None,
         notice_recorded=form.notice_period.data == NOTICE_RECORDED if form.notice_period.data else None,
         decision_from=earliest(form.decision_after),

@@ -20,8 +20,10 @@ from tracker.models import (
     AgreementStatus,
     AgreementTerm,
     AutoRenewal,
+    Citation,
     Conflict,
     Document,
+    EvidenceLevel,
     FollowUpAction,
     ImplementationStatus,
     InstrumentType,
@@ -65,6 +67,7 @@ class AgreementFilters:
     instruments: list[InstrumentType] = field(default_factory=list)
     renewals: list[RenewalIntent] = field(default_factory=list)
     implementations: list[ImplementationStatus] = field(default_factory=list)
+    evidence: list[EvidenceLevel] = field(default_factory=list)  # any of these evidence levels (issue 17)
     auto_renewal: AutoRenewal | None = None
     notice_recorded: bool | None = None  # whether a notice period is recorded
     # Days, both included: a decision date of any of the agreement's terms; the entry into force's earliest day.
@@ -135,6 +138,8 @@ def filter_conditions(
         conditions.append(Agreement.renewal_intent.in_(filters.renewals))
     if filters.implementations:
         conditions.append(Agreement.implementation.in_(filters.implementations))
+    if filters.evidence:  # read from ix_agreement_evidence; kept by services/citations.refresh_evidence
+        conditions.append(Agreement.evidence.in_(filters.evidence))
     conditions.extend(term_conditions(filters))
     if filters.ratifications:
         conditions.append(Agreement.ratification.in_(filters.ratifications))
@@ -286,7 +291,7 @@ def sort_columns(sort: SortOrder) -> list:
 
 
 def agreement_detail(session: Session, agreement_id: int, include_archived: bool = False) -> Agreement | None:
-    """An agreement with its parties, sectors, sources and related agreements loaded.
+    """An agreement with its parties, sectors, sources, related agreements, actions, documents and citations loaded.
 
     A live agreement shows only live records; an archived one (`include_archived`) shows all it links to.
     """
@@ -307,6 +312,10 @@ def agreement_detail(session: Session, agreement_id: int, include_archived: bool
             joinedload(Agreement.documents).joinedload(Document.uploaded_by),
             # And its conflicting reports (issue 17), a few at most, with who resolved each.
             joinedload(Agreement.conflicts).joinedload(Conflict.resolved_by),
+            # The facts' citations with what they name, in one statement however many (the snapshot by its id only).
+            selectinload(Agreement.citations).options(
+                joinedload(Citation.party), joinedload(Citation.source), joinedload(Citation.document)
+            ),
         )
     )
     found = session.scalars(statement, execution_options={INCLUDE_ARCHIVED: include_archived})

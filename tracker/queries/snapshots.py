@@ -50,3 +50,10 @@ def latest_snapshot(session: Session, source_id: int) -> SourceSnapshot | None:
         .execution_options(populate_existing=True)
     )
     return session.scalar(statement)
+
+
+def snapshot_of(session: Session, source_id: int, snapshot_id: int) -> SourceSnapshot | None:
+    """One snapshot of the source, with its text, or None when the source has no such snapshot."""
+    statement = select(SourceSnapshot).where(SourceSnapshot.id == snapshot_id, SourceSnapshot.source_id == source_id)
+    # The source's page may have loaded it without its text: load it in full.
+    return session.scalar(statement.execution_options(populate_existing=True))

@@ -32,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
         archive,
         bulk_actions,
         calendars,
+        citations,
         conflict_reports,
         dashboard,
         dates,
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (actions, mine, outcomes, sso, jobs, schedules, documents, inbox, newsfeeds, bulk_actions):
         app.register_blueprint(module.bp)
     app.register_blueprint(conflict_reports.bp)  # conflicting reports (issue 17)
+    app.register_blueprint(citations.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

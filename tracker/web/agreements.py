@@ -27,6 +27,7 @@ from tracker.queries.agreements import (
     succession_chain,
 )
 from tracker.queries.archive import archiver
+from tracker.queries.citations import facts_of
 from tracker.queries.documents import live_documents
 from tracker.queries.parties import home_party_choices
 from tracker.queries.sectors import sector_choices, sector_id_choices
@@ -118,6 +119,7 @@ def render_detail(
         "action_form": action_form or (new_action_form() if can("actions.create") else None),
         "status_form": ActionStatusForm(),
         "documents": live_documents(agreement),
+        "facts": facts_of(agreement),
         "document_form": document_form or (DocumentForm(formdata=None, prefix="document") if can_attach else None),
     }
     context.update(conflicts_context(agreement))  # templates/agreements/_conflicts.html

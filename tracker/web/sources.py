@@ -112,6 +112,16 @@ def detail(source_id: int):
     )
 
 
+@bp.get("/sources/<id:source_id>/snapshots/<id:snapshot_id>")
+def snapshot(source_id: int, snapshot_id: int):
+    """One kept text of a source on a page of its own: what a citation's mark opens, at its quote (a text fragment)."""
+    source = detail_or_404(queries.source_detail, source_id)
+    kept = snapshot_queries.snapshot_of(get_session(), source.id, snapshot_id)
+    if kept is None:
+        abort(404)
+    return render_template("sources/snapshot.html", source=source, snapshot=kept)
+
+
 @bp.get("/sources/links")
 def links_to_look_at():
     """The links to look at: sources whose last check found the page gone or moved, or failing twice in a row."""
