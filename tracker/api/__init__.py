@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         links,
         outcomes,
         parties,
+        saved_queries,
         sectors,
         sources,
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask_login import current_user
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from tracker.forms.agreements import ME, NOTICE_RECORDED, AgreementQueryForm, earliest, latest
 from tracker.http.paging import chosen_per_page
@@ -15,8 +18,13 @@ from tracker.models import (
     Ratification,
     RenewalIntent,
 )
-from tracker.queries.agreements import AgreementFilters, SortOrder, search_agreements
+from tracker.i18n import _
+from tracker.queries.agreements import AgreementFilters, SortOrder, party_exists, search_agreements
 from tracker.queries.pagination import Page
+from tracker.queries.sectors import sector_choices
+
+# The longest query string a calendar feed or a saved query keeps (their columns' length).
+MAX_QUERY_LENGTH = 2000
 
 
 def owner_from(value: str | None, me: int | None = None) -> int | None:
@@ -63,3 +71,35 @@ def agreement_page(session: Session, form: AgreementQueryForm) -> Page:
     """The page of agreements a validated query form asks for."""
     page = form.page.data or 1
     return search_agreements(session, filters_from(form), page=page, per_page=chosen_per_page(form.per_page.data))
+
+
+class QueryError(Exception):
+    """A stored or typed agreement query that the query page would refuse; the message says why."""
+
+
+def stored_query_form(session: Session, query: str, sectors: list[tuple[str, str]] | None = None) -> AgreementQueryForm:
+    """A query string read by the list's own form; a party is looked up rather than offered from a list of all
+    (`sectors`: the sector choices when the caller has them already)."""
+    form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query)))
+    form.set_lookups(lambda party_id: party_exists(session, party_id), sectors if sectors is not None else sector_choices(session))
+    return form
+
+
+def saved_filters(
+    session: Session, query: str, me: int | None = None, sectors: list[tuple[str, str]] | None = None
+) -> AgreementFilters:
+    """The agreement filters of a stored query string, checked by the query page's own form; `owner=me` is the
+    query's owner (`me`), as it was the signed-in user where the query was made."""
+    form = stored_query_form(session, query, sectors)
+    if not form.validate():
+        problems = (f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
+        raise QueryError(" ".join(problems))
+    return filters_from(form, me=me)
+
+
+def checked_query(session: Session, query: str) -> str:
+    """A normalised query string as it may be kept; QueryError saying why the query page would refuse it."""
+    saved_filters(session, query)
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(str(_("This query is too long to save.")))
+    return query

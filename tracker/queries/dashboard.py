@@ -334,9 +334,11 @@ class FiguresCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[tuple, float, Figures]] = OrderedDict()
 
-    def get(self, session: Session, as_of: date, home_country: str, months: int) -> Figures:
-        """The figures, from the cache when the data has not changed since they were computed."""
-        key, version, now = (as_of, home_country, months), data_version(session), self._clock()
+    def get(self, session: Session, as_of: date, home_country: str, months: int, version: tuple | None = None) -> Figures:
+        """The figures, from the cache when the data has not changed since they were computed (`version`: the data
+        version when the caller has read it already)."""
+        version = version if version is not None else data_version(session)
+        key, now = (as_of, home_country, months), self._clock()
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and entry[0] == version and now - entry[1] < self.MAX_AGE:
@@ -356,9 +358,14 @@ def dashboard(
     home_country: str,
     months: int = DEFAULT_MONTHS,
     cache: FiguresCache | None = None,
+    version: tuple | None = None,
 ) -> Dashboard:
-    """The dashboard as seen on `as_of`, with agreements ending within `months` of it (counts from `cache` if given)."""
-    counts = cache.get(session, as_of, home_country, months) if cache else figures(session, as_of, home_country, months)
+    """The dashboard as seen on `as_of`, with agreements ending within `months` of it (counts from `cache` if given,
+    checked against the data `version` if given)."""
+    if cache:
+        counts = cache.get(session, as_of, home_country, months, version)
+    else:
+        counts = figures(session, as_of, home_country, months)
     figures_now = {item.name: getattr(counts, item.name) for item in fields(Figures)}
     return Dashboard(
         **figures_now,

@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
         newsfeeds,
         outcomes,
         parties,
+        saved_queries,
         schedules,
         sectors,
         sources,
@@ -58,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     for module in (dashboard, agreements, expiring, parties, sectors, sources, ingest, archive, history, users):
         app.register_blueprint(module.bp)
-    for module in (calendars, digest, dates):
+    for module in (calendars, digest, dates, saved_queries):
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)

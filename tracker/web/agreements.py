@@ -13,6 +13,7 @@ from tracker.forms.agreements import AgreementForm, AgreementQueryForm, Relation
 from tracker.forms.base import EDITING
 from tracker.forms.documents import DocumentForm
 from tracker.forms.expiring import AsOfForm
+from tracker.forms.saved_queries import SavedQueryForm
 from tracker.http.agreements import agreement_page
 from tracker.i18n import _
 from tracker.models import Agreement, RelationKind
@@ -30,6 +31,7 @@ from tracker.queries.sectors import sector_choices, sector_id_choices
 from tracker.queries.timelines import agreements_timeline
 from tracker.queries.users import owner_filter_choices, user_choices
 from tracker.services import agreements as service
+from tracker.services.saved_queries import kept_query
 from tracker.terms import current_term, terms_of
 from tracker.termwords import decision_sentence
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
@@ -49,7 +51,8 @@ def index():
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 400
     page = agreement_page(session, form)
-    return render_template("agreements/index.html", form=form, page=page)
+    save_form = SavedQueryForm(formdata=None, query=kept_query(request.query_string.decode("utf-8", "replace")))
+    return render_template("agreements/index.html", form=form, page=page, save_form=save_form)
 
 
 @bp.get("/timeline")
