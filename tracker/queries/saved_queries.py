@@ -82,8 +82,10 @@ def query_section(
     among = select(Agreement.id).where(*filter_conditions(session, filters), Agreement.id.in_(ids))
     matching = set(session.scalars(among)) if ids else set()
     ending = [row for row in expiring if row.agreement.id in matching]
-    since = datetime.combine(as_of - timedelta(days=NEW_DAYS), time(0), tzinfo=UTC)
-    recent = select(Agreement).where(*filter_conditions(session, filters), Agreement.created_at >= since)
+    since = datetime.combine(as_of - timedelta(days=NEW_DAYS - 1), time(0), tzinfo=UTC)
+    until = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC)
+    recorded = [Agreement.created_at >= since, Agreement.created_at < until]  # the NEW_DAYS days up to `as_of`
+    recent = select(Agreement).where(*filter_conditions(session, filters), *recorded)
     total = select(func.count()).select_from(recent.subquery())
     new = list(session.scalars(recent.order_by(Agreement.created_at.desc(), Agreement.id.desc()).limit(DIGEST_ROWS)))
     new_total = len(new) if len(new) < DIGEST_ROWS else session.scalar(total) or 0
