@@ -68,7 +68,6 @@ EXPECTED: dict[str, str | UserRole] = {
     "saved_queries.index": VIEWER,
     "saved_queries.new": VIEWER,
     "saved_queries.create": VIEWER,
-    "saved_queries.open_query": VIEWER,
     "saved_queries.edit": VIEWER,
     "saved_queries.update": VIEWER,
     "saved_queries.delete": VIEWER,

@@ -70,8 +70,9 @@ def test_save_this_query_from_the_list(session, korea, officer, browser_of):
     assert (saved.name, saved.query, saved.shared, saved.owner_id) == ("EV dengan Korea", QUERY, False, officer.id)
     listing = client.get("/saved-queries").text
     assert "EV dengan Korea" in listing and re.search(r'<td class="number">\s*2\s*</td>', listing)
-    opened = client.get(f"/saved-queries/{saved.id}")
-    assert dict(parse_qsl(urlsplit(opened.headers["Location"]).query)) == dict(parse_qsl(QUERY))
+    link = unescape(re.search(r'<td><a href="([^"]+)">EV dengan Korea</a>', listing).group(1))
+    assert dict(parse_qsl(urlsplit(link).query)) == dict(parse_qsl(QUERY))
+    assert "2 agreements" in client.get(link).text
 
 
 @pytest.mark.parametrize(
@@ -105,7 +106,7 @@ def test_rename_share_unshare_and_delete_by_the_owner_only(session, korea, offic
     colleague = browser_of(make_user(UserRole.EDITOR))
     admin = browser_of(make_user(UserRole.ADMIN))
     assert "Korea" not in colleague.get("/saved-queries").text
-    assert colleague.get(f"/saved-queries/{saved.id}").status_code == 404
+    assert colleague.get(f"/saved-queries/{saved.id}/edit").status_code == 404
 
     edit = form_values(client.get(f"/saved-queries/{saved.id}/edit").text, f"/saved-queries/{saved.id}/edit")
     changed = [*replaced(edit, name="Korea (shared)"), ("shared", "y")]
@@ -121,7 +122,7 @@ def test_rename_share_unshare_and_delete_by_the_owner_only(session, korea, offic
     assert saved_rows(session)[0].name == "Korea (shared)"
 
     client.post(f"/saved-queries/{saved.id}/edit", data={"name": "Korea", "query": "country=KR"})  # unshared
-    assert colleague.get(f"/saved-queries/{saved.id}").status_code == 404
+    assert colleague.get(f"/saved-queries/{saved.id}/edit").status_code == 404
     assert admin.post(f"/saved-queries/{saved.id}/delete").status_code == 404
     assert client.post(f"/saved-queries/{saved.id}/delete").status_code == 302
     assert saved_rows(session) == []

@@ -1,6 +1,6 @@
 """Saved queries (issue 18): the "Save this query" button of the agreement list, the page listing one's own and the
-shared ones with their current counts, and rename / share / unshare / delete. Opening one opens the list with its
-query; "Calendar feed" opens the new-calendar form pre-filled with it (the feed keeps its own copy, see
+shared ones with their current counts, and rename / share / unshare / delete. Its name links to the agreement list
+with its query; "Calendar feed" opens the new-calendar form pre-filled with it (the feed keeps its own copy, see
 docs/architecture.md)."""
 
 from __future__ import annotations
@@ -57,13 +57,6 @@ def create():
     session.commit()
     flash(_("Query “%(name)s” saved.", name=saved.name), "success")
     return redirect(url_for(".index"))
-
-
-@bp.get("/<id:saved_id>")
-def open_query(saved_id: int):
-    """The agreement list with the saved query's filters."""
-    saved = visible_or_404(get_session(), saved_id)
-    return redirect(list_url(saved))
 
 
 @bp.get("/<id:saved_id>/edit")
@@ -144,8 +137,3 @@ def own_or_abort(session: Session, saved_id: int) -> SavedQuery:
         abort(403)
     return saved
 
-
-def list_url(saved: SavedQuery) -> str:
-    """The agreement list's address with the saved query."""
-    base = url_for("agreements.index")
-    return f"{base}?{saved.query}" if saved.query else base
