@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 from flask import Flask, render_template
 from flask_babel import force_locale
-
 from sqlalchemy.orm import Session
 
 from tracker.http.agreements import QueryError, saved_filters
@@ -128,9 +127,7 @@ def build_digests(app: Flask, as_of: date, sender: str, only: int | None = None)
     return run
 
 
-def saved_sections(
-    session: Session, user: User, reports: dict[int, ExpiringReport], as_of: date
-) -> list[QuerySection]:
+def saved_sections(session: Session, user: User, reports: dict[int, ExpiringReport], as_of: date) -> list[QuerySection]:
     """A section per saved query the user's digest follows (at most DIGEST_QUERIES) that has something to say: its
     agreements ending within the user's window and its new ones; or why the query no longer works."""
     expiring = reports[digest_window(user)].expiring

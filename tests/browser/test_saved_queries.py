@@ -16,12 +16,13 @@ def test_save_a_query_see_its_count_and_subscribe_to_it(page_as, make_party, mak
     ev = get_sector("electric-vehicles")
     hyundai = make_party(name="Hyundai Motor Company", kind=PartyKind.COMPANY, country_code="KR")
     toyota = make_party(name="Toyota Motor Corporation", kind=PartyKind.COMPANY, country_code="JP")
-    make_agreement(title="Kerja sama kendaraan listrik", end="2031-03", parties=[(hyundai, PartyRole.SIGNATORY)],
-                   sectors=[ev])
-    make_agreement(title="EV battery recycling MoU", end="2032", parties=[(hyundai, PartyRole.SIGNATORY)],
-                   sectors=[ev])
-    make_agreement(title="Hybrid vehicles training", end="2031-06", parties=[(toyota, PartyRole.SIGNATORY)],
-                   sectors=[ev])
+    make_agreement(
+        title="Kerja sama kendaraan listrik", end="2031-03", parties=[(hyundai, PartyRole.SIGNATORY)], sectors=[ev]
+    )
+    make_agreement(title="EV battery recycling MoU", end="2032", parties=[(hyundai, PartyRole.SIGNATORY)], sectors=[ev])
+    make_agreement(
+        title="Hybrid vehicles training", end="2031-06", parties=[(toyota, PartyRole.SIGNATORY)], sectors=[ev]
+    )
     page, _officer = page_as(UserRole.VIEWER)
 
     page.goto("/agreements/?sector=electric-vehicles&country=KR")

@@ -42,13 +42,14 @@ def korea(session, make_party, make_agreement, get_sector):
     kr = make_party(name="Korea Automotive Technology Institute", kind=PartyKind.COMPANY, country_code="KR")
     jp = make_party(name="Japan External Trade Organization (JETRO)", kind=PartyKind.COMPANY, country_code="JP")
     made = [
-        make_agreement(title="Kerja sama kendaraan listrik", end="2018-03", parties=[(kr, PartyRole.SIGNATORY)],
-                       sectors=[ev]),
-        make_agreement(title="EV battery recycling MoU", end="2019", parties=[(kr, PartyRole.SIGNATORY)],
-                       sectors=[ev]),
+        make_agreement(
+            title="Kerja sama kendaraan listrik", end="2018-03", parties=[(kr, PartyRole.SIGNATORY)], sectors=[ev]
+        ),
+        make_agreement(title="EV battery recycling MoU", end="2019", parties=[(kr, PartyRole.SIGNATORY)], sectors=[ev]),
         make_agreement(title="Pelatihan cetakan dan perkakas", parties=[(kr, PartyRole.FUNDER)]),
-        make_agreement(title="Moulds and dies training", end="2018-01", parties=[(jp, PartyRole.SIGNATORY)],
-                       sectors=[ev]),
+        make_agreement(
+            title="Moulds and dies training", end="2018-01", parties=[(jp, PartyRole.SIGNATORY)], sectors=[ev]
+        ),
     ]
     return made
 
@@ -127,8 +128,11 @@ def test_counts_match_the_list_and_are_kept_until_the_data_changes(
         assert cache.counts(session, queries, data_version(session))[ev_korea.id] == 2
     assert len(statements) == 1, statements  # the data version only
 
-    make_agreement(title="Kerja sama baterai EV", parties=[(korea[0].party_links[0].party, PartyRole.SIGNATORY)],
-                   sectors=korea[0].sectors)
+    make_agreement(
+        title="Kerja sama baterai EV",
+        parties=[(korea[0].party_links[0].party, PartyRole.SIGNATORY)],
+        sectors=korea[0].sectors,
+    )
     assert cache.counts(session, queries, data_version(session))[ev_korea.id] == 3
 
 
@@ -159,7 +163,7 @@ def test_the_digest_has_a_section_per_followed_query(app, session, people, korea
     assert sections["EV with Korea"].new_total == 0
     text = run.digests[0].message.get_body(("plain",)).get_content()
     assert "SAVED QUERY “EV with Korea”" in text and "Moulds and dies training" in text
-    assert "Your saved queries: 2 ending soon, 0 new" == run.digests[0].message["Subject"]
+    assert run.digests[0].message["Subject"] == "Your saved queries: 2 ending soon, 0 new"
 
 
 def test_the_digest_counts_new_matches_and_stays_bounded(app, session, people, make_agreement):

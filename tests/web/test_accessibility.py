@@ -132,7 +132,9 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
     api_token, _text = create_token(session, target)
     entry = create_entry(session, ["semikonduktor", "semiconductor"])  # with a history to show
     job = Job(kind="agreement_export", parameters={}, user=target, state=JobState.RUNNING, done=40, total=100)
-    saved = SavedQuery(owner_id=target.id, name="EV dengan Korea", query="sector=electric-vehicles&country=KR", shared=True)
+    saved = SavedQuery(
+        owner_id=target.id, name="EV dengan Korea", query="sector=electric-vehicles&country=KR", shared=True
+    )
     session.add_all([job, saved])
     session.commit()
     return {

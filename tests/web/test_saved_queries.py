@@ -9,10 +9,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlalchemy import select
-
-from tests.conftest import sign_in_client
 from werkzeug.datastructures import MultiDict
 
+from tests.conftest import sign_in_client
 from tests.html_forms import form_values, replaced
 from tracker.models import PartyKind, PartyRole, SavedQuery, UserRole
 from tracker.queries.saved_queries import DASHBOARD_SHOWN
@@ -27,7 +26,9 @@ def korea(make_party, make_agreement, get_sector):
     ev = get_sector("electric-vehicles")
     kr = make_party(name="Hyundai Motor Company", kind=PartyKind.COMPANY, country_code="KR")
     jp = make_party(name="Toyota Motor Corporation", kind=PartyKind.COMPANY, country_code="JP")
-    make_agreement(title="Kerja sama kendaraan listrik", end="2030-03", parties=[(kr, PartyRole.SIGNATORY)], sectors=[ev])
+    make_agreement(
+        title="Kerja sama kendaraan listrik", end="2030-03", parties=[(kr, PartyRole.SIGNATORY)], sectors=[ev]
+    )
     make_agreement(title="EV battery recycling MoU", end="2031", parties=[(kr, PartyRole.SIGNATORY)], sectors=[ev])
     make_agreement(title="Hybrid vehicles training", end="2030-06", parties=[(jp, PartyRole.SIGNATORY)], sectors=[ev])
 
@@ -162,7 +163,9 @@ def test_the_dashboard_counts_within_its_statement_budget(
 
     def add(number: int) -> None:
         parties.append(make_party(name=f"Mitra {number}", country_code=["KR", "JP", "DE"][number % 3]))
-        make_agreement(title=f"Perjanjian {number}", end="2030", parties=[(parties[-1], PartyRole.SIGNATORY)], sectors=[ev])
+        make_agreement(
+            title=f"Perjanjian {number}", end="2030", parties=[(parties[-1], PartyRole.SIGNATORY)], sectors=[ev]
+        )
 
     add(0)
     client.get("/")  # a client's first request does more (the session's first look-up)
@@ -172,7 +175,9 @@ def test_the_dashboard_counts_within_its_statement_budget(
     with count_statements() as without:
         client.get("/")
     for number in range(DASHBOARD_SHOWN + 4):
-        query = ["sector=electric-vehicles", "country=KR", "q=perjanjian", f"party={parties[number % 2].id}"][number % 4]
+        query = ["sector=electric-vehicles", "country=KR", "q=perjanjian", f"party={parties[number % 2].id}"][
+            number % 4
+        ]
         create_saved_query(session, officer, SavedQueryData(f"Query {number:02d}", query))
     session.commit()
     add(2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-
 from urllib.parse import parse_qsl
 
 from flask import request

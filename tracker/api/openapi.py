@@ -770,7 +770,10 @@ def ok(schema: str, description: str, status: str = "200", etag: bool = True) ->
     if etag:
         response["headers"] = dict(ETAG_HEADER)
     if status == "201":
-        response.setdefault("headers", {})["Location"] = {"description": "The new record's URL.", "schema": {"type": "string"}}
+        response.setdefault("headers", {})["Location"] = {
+            "description": "The new record's URL.",
+            "schema": {"type": "string"},
+        }
     return {status: response}
 
 

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.forms.agreements import ME, NOTICE_RECORDED, AgreementQueryForm, earliest, latest
 from tracker.http.paging import chosen_per_page
+from tracker.i18n import _
 from tracker.models import (
     AgreementStatus,
     AutoRenewal,
@@ -18,7 +19,6 @@ from tracker.models import (
     Ratification,
     RenewalIntent,
 )
-from tracker.i18n import _
 from tracker.queries.agreements import AgreementFilters, SortOrder, party_exists, search_agreements
 from tracker.queries.pagination import Page
 from tracker.queries.sectors import sector_choices
@@ -81,7 +81,9 @@ def stored_query_form(session: Session, query: str, sectors: list[tuple[str, str
     """A query string read by the list's own form; a party is looked up rather than offered from a list of all
     (`sectors`: the sector choices when the caller has them already)."""
     form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query)))
-    form.set_lookups(lambda party_id: party_exists(session, party_id), sectors if sectors is not None else sector_choices(session))
+    form.set_lookups(
+        lambda party_id: party_exists(session, party_id), sectors if sectors is not None else sector_choices(session)
+    )
     return form
 
 

@@ -334,7 +334,9 @@ class FiguresCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple, tuple[tuple, float, Figures]] = OrderedDict()
 
-    def get(self, session: Session, as_of: date, home_country: str, months: int, version: tuple | None = None) -> Figures:
+    def get(
+        self, session: Session, as_of: date, home_country: str, months: int, version: tuple | None = None
+    ) -> Figures:
         """The figures, from the cache when the data has not changed since they were computed (`version`: the data
         version when the caller has read it already)."""
         version = version if version is not None else data_version(session)

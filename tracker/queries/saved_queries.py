@@ -90,4 +90,3 @@ def query_section(
     new = list(session.scalars(recent.order_by(Agreement.created_at.desc(), Agreement.id.desc()).limit(DIGEST_ROWS)))
     new_total = len(new) if len(new) < DIGEST_ROWS else session.scalar(total) or 0
     return QuerySection(saved, ending[:DIGEST_ROWS], len(ending), new, new_total)
-

@@ -12,9 +12,9 @@ from tracker.charts.styles import group_of
 from tracker.countries import country_name
 from tracker.db import get_session
 from tracker.forms.expiring import AsOfForm, default_months
+from tracker.http.saved_queries import counts_cache
 from tracker.i18n import _, _n
 from tracker.labels import label
-from tracker.http.saved_queries import counts_cache
 from tracker.queries.dashboard import Dashboard, FiguresCache, dashboard, data_version
 from tracker.queries.saved_queries import DASHBOARD_SHOWN, visible_saved_queries
 

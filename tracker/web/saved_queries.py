@@ -136,4 +136,3 @@ def own_or_abort(session: Session, saved_id: int) -> SavedQuery:
     if not service.may_edit(current_user, saved):
         abort(403)
     return saved
-
