@@ -45,18 +45,7 @@ def new():
 def create():
     """Save the query under its name (the list's "Save this query" posts here); 422 with the reason next to the
     field when the list would refuse the query or the name is taken."""
-    form = SavedQueryForm()
-    session = get_session()
-    query = form_query(session, form)
-    if query is None:
-        return render_template("saved_queries/form.html", form=form, saved=None), INVALID_FORM_STATUS
-    try:
-        saved = service.create_saved_query(session, session.get(User, current_user.id), data_of(form, query))
-    except TrackerError as error:
-        return refused(session, form, error, None)
-    session.commit()
-    flash(_("Query “%(name)s” saved.", name=saved.name), "success")
-    return redirect(url_for(".index"))
+    return save(None)
 
 
 @bp.get("/<id:saved_id>/edit")
@@ -70,16 +59,27 @@ def edit(saved_id: int):
 @bp.post("/<id:saved_id>/edit")
 def update(saved_id: int):
     """Save the changes to one's own saved query."""
-    session = get_session()
-    saved = own_or_abort(session, saved_id)
+    return save(own_or_abort(get_session(), saved_id))
+
+
+def save(saved: SavedQuery | None):
+    """Save the form as a new saved query, or into one's own `saved`; the form again with the reasons next to the
+    fields when refused."""
     form = SavedQueryForm()
+    session = get_session()
     query = form_query(session, form)
     if query is None:
         return render_template("saved_queries/form.html", form=form, saved=saved), INVALID_FORM_STATUS
+    user = session.get(User, current_user.id)
     try:
-        service.update_saved_query(session, session.get(User, current_user.id), saved_id, data_of(form, query))
+        if saved is None:
+            saved = service.create_saved_query(session, user, data_of(form, query))
+        else:
+            service.update_saved_query(session, user, saved.id, data_of(form, query))
     except TrackerError as error:
-        return refused(session, form, error, saved)
+        session.rollback()
+        attach_error(form, error)
+        return render_template("saved_queries/form.html", form=form, saved=saved), error.status_code
     session.commit()
     flash(_("Query “%(name)s” saved.", name=saved.name), "success")
     return redirect(url_for(".index"))
@@ -113,13 +113,6 @@ def form_query(session: Session, form: SavedQueryForm) -> str | None:
 def data_of(form: SavedQueryForm, query: str) -> service.SavedQueryData:
     """The validated form as the service takes it."""
     return service.SavedQueryData(form.name.data, query, bool(form.shared.data), bool(form.in_digest.data))
-
-
-def refused(session: Session, form: SavedQueryForm, error: TrackerError, saved: SavedQuery | None):
-    """The form again with the service's reason next to its field."""
-    session.rollback()
-    attach_error(form, error)
-    return render_template("saved_queries/form.html", form=form, saved=saved), error.status_code
 
 
 def visible_or_404(session: Session, saved_id: int) -> SavedQuery:
