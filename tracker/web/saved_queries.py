@@ -30,7 +30,8 @@ def index():
     session = get_session()
     queries = visible_saved_queries(session, current_user.id)
     counts = counts_cache().counts(session, queries, data_version(session)) if queries else {}
-    return render_template("saved_queries/index.html", queries=queries, counts=counts)
+    deletable = {saved.id for saved in queries if service.may_delete(current_user, saved)}
+    return render_template("saved_queries/index.html", queries=queries, counts=counts, deletable=deletable)
 
 
 @bp.get("/new")
