@@ -46,6 +46,14 @@ RULES: dict[str, str | UserRole] = {
     # The digest on demand: one's own to oneself; everyone's, as the scheduled run would send it, by an admin.
     "digest.send": SIGNED_IN,
     "digest.send_all": ADMIN,
+    # Saved queries of the agreement list (issue 18): whoever may read the list; the views let only the owner change
+    # one (an admin may also delete a shared one), and a personal one is nobody else's (404).
+    "saved_queries.index": VIEWER,
+    "saved_queries.new": VIEWER,
+    "saved_queries.create": VIEWER,
+    "saved_queries.edit": VIEWER,
+    "saved_queries.update": VIEWER,
+    "saved_queries.delete": VIEWER,
     # Reading and querying.
     "dashboard.index": VIEWER,
     "expiring.index": VIEWER,
@@ -260,6 +268,11 @@ RULES: dict[str, str | UserRole] = {
     "api.update_source": EDITOR,
     "api.archive_source": EDITOR,
     "api.restore_source": ADMIN,
+    "api.list_saved_queries": VIEWER,
+    "api.get_saved_query": VIEWER,
+    "api.create_saved_query": VIEWER,
+    "api.update_saved_query": VIEWER,
+    "api.delete_saved_query": VIEWER,
     "api.list_sectors": VIEWER,
     "api.get_sector": VIEWER,
     "api.create_sector": ADMIN,

@@ -48,3 +48,9 @@ class StateError(TrackerError):
     """The record is not in a state that allows the action: archiving an archived record, restoring a live one."""
 
     status_code = 409
+
+
+class ForbiddenError(TrackerError):
+    """The user may see the record but not change it (someone else's shared saved query)."""
+
+    status_code = 403

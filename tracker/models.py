@@ -1002,6 +1002,24 @@ class CalendarFeed(Base):
     user: Mapped[User] = relationship()
 
 
+class SavedQuery(TimestampMixin, Base):
+    """A named agreement query (issue 18): personal, or shared with everyone; its owner alone edits it."""
+
+    __tablename__ = "saved_query"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # The agreement query string it names, as the list takes it ("sector=ev&country=KR"); empty for every agreement.
+    query: Mapped[str] = mapped_column(String(2000), default="")
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # Whether the owner's digest has a section of this query's agreements ending soon and new ones.
+    in_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    owner: Mapped[User] = relationship()
+
+
 class ImportPreset(Base):
     """A saved column mapping for importing spreadsheets of agreements (e.g. the foreign ministry's treaty list)."""
 

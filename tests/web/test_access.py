@@ -30,6 +30,7 @@ from tracker.models import (
     JobState,
     PartyRole,
     RelationKind,
+    SavedQuery,
     SnapshotMethod,
     SourceSnapshot,
     UserRole,
@@ -70,6 +71,12 @@ EXPECTED: dict[str, str | UserRole] = {
     "digest.send": SIGNED_IN,
     "digest.send_all": ADMIN,
     # Reading.
+    "saved_queries.index": VIEWER,
+    "saved_queries.new": VIEWER,
+    "saved_queries.create": VIEWER,
+    "saved_queries.edit": VIEWER,
+    "saved_queries.update": VIEWER,
+    "saved_queries.delete": VIEWER,
     "dashboard.index": VIEWER,
     "expiring.index": VIEWER,
     "agreements.index": VIEWER,
@@ -272,6 +279,11 @@ EXPECTED: dict[str, str | UserRole] = {
     "api.update_source": EDITOR,
     "api.archive_source": EDITOR,
     "api.restore_source": ADMIN,
+    "api.list_saved_queries": VIEWER,
+    "api.get_saved_query": VIEWER,
+    "api.create_saved_query": VIEWER,
+    "api.update_saved_query": VIEWER,
+    "api.delete_saved_query": VIEWER,
     "api.list_sectors": VIEWER,
     "api.get_sector": VIEWER,
     "api.create_sector": ADMIN,
@@ -322,6 +334,8 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
     preset = ImportPreset(name="Access test", mapping={})
     session.add(preset)
     feed, token = create_feed(session, target, FeedData(name="Ends", query="", lead_months=[6]))
+    saved = SavedQuery(owner_id=target.id, name="Target's own", query="sector=electric-vehicles")
+    session.add(saved)
     job = Job(kind="agreement_export", parameters={}, user=target, state=JobState.QUEUED, done=0, message="")
     session.add(job)
     session.commit()
@@ -343,6 +357,7 @@ def records(session, make_agreement, make_party, make_source, get_sector, make_u
         "feed_id": feed.id,
         "job_id": job.id,
         "conflict_id": conflict.id,
+        "saved_id": saved.id,  # personal to another user: 404 for everyone who may use the route
         "token": token,
         "name": "purge",  # a schedule
         **inbox_records(session),

@@ -56,6 +56,7 @@ from tracker.models import (
     JobState,
     PartyRole,
     RelationKind,
+    SavedQuery,
     SnapshotMethod,
     SourceSnapshot,
     UserRole,
@@ -161,7 +162,10 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
     api_token, _text = create_token(session, target)
     entry = create_entry(session, ["semikonduktor", "semiconductor"])  # with a history to show
     job = Job(kind="agreement_export", parameters={}, user=target, state=JobState.RUNNING, done=40, total=100)
-    session.add(job)
+    saved = SavedQuery(
+        owner_id=target.id, name="EV dengan Korea", query="sector=electric-vehicles&country=KR", shared=True
+    )
+    session.add_all([job, saved])
     session.commit()
     return {
         "agreement_id": agreement.id,
@@ -181,6 +185,7 @@ def records(app: Flask, session, make_agreement, make_party, make_source, get_se
         "entry_id": entry.id,
         "job_id": job.id,
         "conflict_id": conflict.id,
+        "saved_id": saved.id,
         **inbox_records(session),
     }
 
@@ -296,6 +301,7 @@ INVALID_POSTS: list[tuple[str, dict[str, str]]] = [
     ("/account/password", {"current": "", "password": "short", "confirm": "other"}),
     ("/account/tokens", {"name": "x" * 500}),
     ("/account/calendars/new", {"name": "", "lead_months": "abc"}),
+    ("/saved-queries/new", {"name": "", "query": "ends_from=2020&ends_to=2019"}),
     ("/account/digest", {"months": "abc", "lead_months": "0"}),
 ]
 
@@ -573,3 +579,19 @@ def test_the_script_is_valid_javascript():
     script = ROOT / "static" / PICKER_SCRIPT
     result = subprocess.run([str(node), "--check", str(script)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_saved_query_pages_pass_the_checks(admin: FlaskClient, records):
+    """The saved queries' own pages as their owner sees them: the list with its buttons, the edit form, the list's
+    "Save this query" form and the dashboard's section."""
+    created = admin.post("/saved-queries/new", data={"name": "Kendaraan listrik", "query": "sector=electric-vehicles"})
+    assert created.status_code == 302
+    index = admin.get("/saved-queries").get_data(as_text=True)
+    edit_url = re.search(r'href="(/saved-queries/[0-9]+/edit)"', index).group(1)
+    pages = [html_page(f"GET {url}", admin.get(url)) for url in (*SAVED_QUERY_PAGES, edit_url)]
+    assert [page.status for page in pages] == [200] * len(pages)
+    assert "Kendaraan listrik" in pages[-2].text and "Save this query" in pages[-3].text
+    assert report(pages) == ""
+
+
+SAVED_QUERY_PAGES = ("/saved-queries", "/saved-queries/new?query=country%3DKR", "/agreements/", "/")

@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         links,
         outcomes,
         parties,
+        saved_queries,
         sectors,
         sources,
     )

@@ -653,6 +653,46 @@ SECTOR_INPUT = input_schema(
     "A sector as written: PUT replaces every field, missing optional ones become empty.",
 )
 
+SAVED_QUERY_PROPERTIES: dict[str, Schema] = {
+    "id": {"type": "integer", "readOnly": True},
+    "name": {"type": "string"},
+    "query": {"type": "string", "description": "The agreement list's query string (the filters of GET /agreements)."},
+    "shared": {"type": "boolean", "description": "Seen (not changed) by everyone."},
+    "in_digest": {"type": "boolean", "description": "The owner's e-mail digest has a section of its agreements."},
+    "owner_id": {"type": "integer"},
+    "mine": {"type": "boolean", "description": "Saved by the token's user (who alone may change it)."},
+    "agreements_url": {"type": "string", "description": "Its agreements: GET /agreements?saved=<id>."},
+    "created_at": {"type": "string", "format": "date-time"},
+    "updated_at": {"type": "string", "format": "date-time"},
+}
+SAVED_QUERY = output(SAVED_QUERY_PROPERTIES, "A named query of the agreement list, personal or shared.")
+SAVED_QUERY_COUNTED = output(
+    {
+        **SAVED_QUERY_PROPERTIES,
+        "count": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "How many agreements it matches now; null when the query no longer works (a sector gone).",
+        },
+    },
+    "A saved query with its current count.",
+)
+SAVED_QUERY_INPUT = input_schema(
+    {
+        "name": text(100, "Unique among the owner's saved queries.", min_length=1),
+        "query": text(
+            2000,
+            "The agreement list's filters as a query string (sector=electric-vehicles&country=KR), or the list's"
+            " address; checked as GET /agreements checks them (422 on `query`). Empty: every agreement.",
+        ),
+        "shared": {"type": "boolean", "default": False},
+        "in_digest": {"type": "boolean", "default": False},
+    },
+    ["name"],
+    ("id", "owner_id", "mine", "agreements_url", "created_at", "updated_at", "count"),
+    "A saved query as written: PUT replaces every field, missing optional ones become empty or false.",
+)
+
 PROBLEM: Schema = {
     "type": "object",
     "description": "RFC 9457 problem details (application/problem+json).",
@@ -735,6 +775,10 @@ SCHEMAS: dict[str, Schema] = {
     "AgreementParty": AGREEMENT_PARTY,
     "AgreementPartyInput": AGREEMENT_PARTY_INPUT,
     "AgreementPage": page_of("Agreement"),
+    "SavedQuery": SAVED_QUERY,
+    "SavedQueryCounted": SAVED_QUERY_COUNTED,
+    "SavedQueryInput": SAVED_QUERY_INPUT,
+    "SavedQueryPage": page_of("SavedQuery"),
     "Party": PARTY,
     "PartyInput": PARTY_INPUT,
     "PartyPatch": patch_of(PARTY_INPUT),
@@ -829,6 +873,7 @@ PARAMETERS: dict[str, Schema] = {
     "citation_id": path_id("citation_id"),
     "item_id": path_id("item_id"),
     "conflict_id": path_id("conflict_id"),
+    "saved_query_id": path_id("saved_id"),
 }
 LIST_PARAMETERS = [{"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"}]
 AGREEMENT_FILTERS = [
@@ -903,6 +948,12 @@ AGREEMENT_FILTERS = [
     query("signed_to", YEAR, "Signed in this year or earlier (not before signed_from)."),
     query("id", an_id(), f"These agreements only (at most {MAX_SELECTION}).", repeatable=True),
     query(
+        "saved",
+        an_id(),
+        "A saved query's id (GET /saved-queries): its filters replace the others given; page, per_page and sort"
+        " still apply (sort: else the saved one). 400 naming `saved` when the token's user sees no such query.",
+    ),
+    query(
         "sort",
         {"enum": values(SortOrder), "default": SortOrder.RELEVANCE.value},
         "The order; '-' descends, unknown dates last either way; relevance puts the best matches of q first"
@@ -958,7 +1009,10 @@ def ok(schema: str, description: str, status: str = "200", etag: bool = True) ->
     if etag:
         response["headers"] = dict(ETAG_HEADER)
     if status == "201":
-        response["headers"]["Location"] = {"description": "The new record's URL.", "schema": {"type": "string"}}
+        response.setdefault("headers", {})["Location"] = {
+            "description": "The new record's URL.",
+            "schema": {"type": "string"},
+        }
     return {status: response}
 
 
@@ -1401,6 +1455,52 @@ def bulk_paths() -> dict[str, Schema]:
     return {"/agreements/bulk": {"post": post}}
 
 
+def saved_query_paths() -> dict[str, Schema]:
+    """Saved queries: one's own and the shared ones; only the owner replaces one (no If-Match: not versioned)."""
+    tags = ["SavedQuery"]
+    writes = problems(400, 401, 403, 404, 409, 415, 422)
+    return {
+        "/saved-queries": {
+            "get": {
+                "operationId": "list_saved_queries",
+                "summary": "The token's user's saved queries, then those others share, by name.",
+                "tags": tags,
+                "parameters": LIST_PARAMETERS,
+                "responses": {**ok("SavedQueryPage", "One page.", etag=False), **problems(400, 401)},
+            },
+            "post": {
+                "operationId": "create_saved_query",
+                "summary": "Save a query of the agreement list under a name (any role).",
+                "tags": tags,
+                "requestBody": body("SavedQueryInput"),
+                "responses": {**ok("SavedQuery", "Saved.", "201", etag=False), **problems(400, 401, 409, 415, 422)},
+            },
+        },
+        "/saved-queries/{saved_id}": {
+            "parameters": [{"$ref": "#/components/parameters/saved_query_id"}],
+            "get": {
+                "operationId": "get_saved_query",
+                "summary": "One's own or a shared saved query, with how many agreements it matches now.",
+                "tags": tags,
+                "responses": {**ok("SavedQueryCounted", "The saved query.", etag=False), **problems(401, 404)},
+            },
+            "put": {
+                "operationId": "update_saved_query",
+                "summary": "Replace one's own saved query: rename, re-point, share or unshare (403: someone else's).",
+                "tags": tags,
+                "requestBody": body("SavedQueryInput"),
+                "responses": {**ok("SavedQuery", "Saved.", etag=False), **writes},
+            },
+            "delete": {
+                "operationId": "delete_saved_query",
+                "summary": "Delete one's own saved query; admins may delete a shared one.",
+                "tags": tags,
+                "responses": {**NO_CONTENT, **problems(401, 403, 404)},
+            },
+        },
+    }
+
+
 def resource_paths(kind: str, name: str, plural: str, filters: list[Schema], who: str) -> dict[str, Schema]:
     """Collection, item and restore paths of one kind of record."""
     id_name = f"{kind}_id"
@@ -1450,6 +1550,7 @@ def document() -> Schema:
         **resource_paths("party", "Party", "parties", PARTY_FILTERS, "editors and admins"),
         **resource_paths("source", "Source", "sources", SOURCE_FILTERS, "editors and admins"),
         **resource_paths("sector", "Sector", "sectors", [], "admins"),
+        **saved_query_paths(),
     }
     return {
         "openapi": "3.1.0",

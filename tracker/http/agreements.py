@@ -27,6 +27,9 @@ from tracker.queries.agreements import AgreementFilters, SortOrder, matching_ids
 from tracker.queries.pagination import Page
 from tracker.queries.sectors import sector_choices
 
+# The longest query string a calendar feed or a saved query keeps (their columns' length).
+MAX_QUERY_LENGTH = 2000
+
 
 def owner_from(value: str | None, me: int | None = None) -> int | None:
     """The responsible officer a query names: a user's id, or "me" (`me`, else the signed-in user; no one when
@@ -97,3 +100,7 @@ def all_matching(session: Session, query: str, field: str = "query", me: int | N
             _("A bulk action takes at most %(count)s agreements; narrow the query.", count=limit), field
         )
     return ids
+
+
+# The longest query string a calendar feed or a saved query keeps (their columns' length).
+MAX_QUERY_LENGTH = 2000

@@ -336,12 +336,10 @@ def data_version(session: Session) -> tuple:
     return tuple(session.execute(statement).one())
 
 
-class FiguresCache:
-    """The dashboard's counts per (as_of, home country, months), kept while the data stays the same.
-
-    At 100,000 agreements the counts take 0.1-0.2 s (each reads every agreement or link), while a page view costs
-    one look-up of `data_version`. One per process; a new version, or `MAX_AGE` seconds, means computing afresh.
-    """
+class VersionedCache:
+    """Values kept per key with the data version they were computed at (`data_version`): a value is current while
+    the version stays the same, for `MAX_AGE` seconds at most (rows written without the app are seen then). One per
+    process; the least recently stored go beyond `SIZE`."""
 
     MAX_AGE = 300.0
     SIZE = 16
@@ -349,22 +347,42 @@ class FiguresCache:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple, tuple[tuple, float, Figures]] = OrderedDict()
+        self._entries: OrderedDict[Any, tuple[tuple, float, Any]] = OrderedDict()
 
-    def get(self, session: Session, as_of: date, home_country: str, months: int) -> Figures:
-        """The figures, from the cache when the data has not changed since they were computed."""
-        key, version, now = (as_of, home_country, months), data_version(session), self._clock()
+    def current(self, key: Any, version: tuple) -> tuple[bool, Any]:
+        """(True, value) when a value for `key` is still current at `version`; (False, None) otherwise."""
         with self._lock:
             entry = self._entries.get(key)
-        if entry is not None and entry[0] == version and now - entry[1] < self.MAX_AGE:
-            return entry[2]
-        fresh = figures(session, as_of, home_country, months)
+        if entry is not None and entry[0] == version and self._clock() - entry[1] < self.MAX_AGE:
+            return True, entry[2]
+        return False, None
+
+    def keep(self, key: Any, version: tuple, value: Any) -> Any:
+        """Keep a value computed at `version`, and return it."""
         with self._lock:
-            self._entries[key] = (version, now, fresh)
+            self._entries[key] = (version, self._clock(), value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.SIZE:
                 self._entries.popitem(last=False)
-        return fresh
+        return value
+
+
+class FiguresCache(VersionedCache):
+    """The dashboard's counts per (as_of, home country, months), kept while the data stays the same.
+
+    At 100,000 agreements the counts take 0.1-0.2 s (each reads every agreement or link), while a page view costs
+    one look-up of `data_version`.
+    """
+
+    def get(
+        self, session: Session, as_of: date, home_country: str, months: int, version: tuple | None = None
+    ) -> Figures:
+        """The figures, from the cache when the data has not changed since they were computed (`version`: the data
+        version when the caller has read it already)."""
+        version = version if version is not None else data_version(session)
+        key = (as_of, home_country, months)
+        found, figures_then = self.current(key, version)
+        return figures_then if found else self.keep(key, version, figures(session, as_of, home_country, months))
 
 
 def dashboard(
@@ -373,9 +391,14 @@ def dashboard(
     home_country: str,
     months: int = DEFAULT_MONTHS,
     cache: FiguresCache | None = None,
+    version: tuple | None = None,
 ) -> Dashboard:
-    """The dashboard as seen on `as_of`, with agreements ending within `months` of it (counts from `cache` if given)."""
-    counts = cache.get(session, as_of, home_country, months) if cache else figures(session, as_of, home_country, months)
+    """The dashboard as seen on `as_of`, with agreements ending within `months` of it (counts from `cache` if given,
+    checked against the data `version` if given)."""
+    if cache:
+        counts = cache.get(session, as_of, home_country, months, version)
+    else:
+        counts = figures(session, as_of, home_country, months)
     figures_now = {item.name: getattr(counts, item.name) for item in fields(Figures)}
     return Dashboard(
         **figures_now,

@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.dates import add_months
-from tracker.models import ActionStatus, Agreement, FollowUpAction, User
+from tracker.models import ActionStatus, Agreement, FollowUpAction, SavedQuery, User
 from tracker.queries.actions import my_work
 from tracker.queries.expiring import ExpiringAgreement, ExpiringReport, expiring_report
 
@@ -18,14 +18,15 @@ MAX_DIGEST_MONTHS = 24
 
 
 def digest_recipients(session: Session) -> list[User]:
-    """Active users who asked for the digest, or who own agreements or have open actions and did not opt out of
-    hearing about them, by e-mail address; deactivated accounts never get mail."""
+    """Active users who asked for the digest, or whose digest follows a saved query, or who own agreements or have
+    open actions and did not opt out of hearing about them, by e-mail address; deactivated accounts never get mail."""
     owners = select(Agreement.owner_id).where(Agreement.owner_id.is_not(None))
     assignees = select(FollowUpAction.assignee_id).where(
         FollowUpAction.assignee_id.is_not(None), FollowUpAction.status == ActionStatus.OPEN
     )
     responsible = and_(User.owner_digest.is_(True), or_(User.id.in_(owners), User.id.in_(assignees)))
-    statement = select(User).where(User.active.is_(True), or_(User.digest_opt_in.is_(True), responsible))
+    following = User.id.in_(select(SavedQuery.owner_id).where(SavedQuery.in_digest.is_(True)))
+    statement = select(User).where(User.active.is_(True), or_(User.digest_opt_in.is_(True), following, responsible))
     return list(session.scalars(statement.order_by(User.email)))
 
 
@@ -58,7 +59,10 @@ def digest_window(user: User) -> int:
     return max(MIN_DIGEST_MONTHS, min(MAX_DIGEST_MONTHS, user.digest_months))
 
 
-def reports_by_window(session: Session, as_of: date, users: list[User]) -> dict[int, ExpiringReport]:
-    """One expiring report per window the opted-in users chose: users sharing a window share its report."""
-    windows = sorted({digest_window(user) for user in users if user.digest_opt_in})
+def reports_by_window(
+    session: Session, as_of: date, users: list[User], followers: frozenset[int] = frozenset()
+) -> dict[int, ExpiringReport]:
+    """One expiring report per window the opted-in users (and those whose digest follows a saved query, `followers`:
+    its section narrows the report) chose: users sharing a window share its report."""
+    windows = sorted({digest_window(user) for user in users if user.digest_opt_in or user.id in followers})
     return {months: expiring_report(session, as_of, months) for months in windows}

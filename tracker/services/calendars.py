@@ -46,12 +46,13 @@ def format_lead_months(months: list[int]) -> str:
     return ",".join(str(month) for month in months)
 
 
-def normalize_query(text: str) -> str:
-    """The filters of an agreement query as a query string; a pasted link keeps only its part after "?"."""
+def normalize_query(text: str, dropped: frozenset[str] = NOT_FILTERS) -> str:
+    """The filters of an agreement query as a query string, without blank values and the `dropped` parameters; a
+    pasted link keeps only its part after "?"."""
     text = (text or "").strip().split("#", 1)[0]
     if "?" in text:
         text = text.split("?", 1)[1]
-    pairs = [(key, value) for key, value in parse_qsl(text) if key not in NOT_FILTERS and value.strip()]
+    pairs = [(key, value) for key, value in parse_qsl(text) if key not in dropped and value.strip()]
     return urlencode(pairs)
 
 

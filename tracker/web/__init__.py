@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
         newsfeeds,
         outcomes,
         parties,
+        saved_queries,
         schedules,
         sectors,
         sources,
@@ -62,7 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     for module in (dashboard, agreements, expiring, parties, sectors, sources, ingest, archive, history, users):
         app.register_blueprint(module.bp)
-    for module in (calendars, digest, dates, lookup):
+    for module in (calendars, digest, dates, lookup, saved_queries):
         app.register_blueprint(module.bp)
     for module in (imports, exports, tokens, glossary):
         app.register_blueprint(module.bp)

@@ -16,6 +16,7 @@ from tracker.forms.base import EDITING
 from tracker.forms.documents import DocumentForm
 from tracker.forms.expiring import AsOfForm
 from tracker.forms.pickers import create_parties
+from tracker.forms.saved_queries import SavedQueryForm
 from tracker.http.agreements import agreement_page
 from tracker.http.parties import party_finder
 from tracker.i18n import _
@@ -35,6 +36,7 @@ from tracker.queries.timelines import agreements_timeline
 from tracker.queries.users import owner_filter_choices, user_choices
 from tracker.services import agreements as service
 from tracker.services import parties as party_service
+from tracker.services.saved_queries import kept_query
 from tracker.terms import current_term, terms_of
 from tracker.termwords import decision_sentence
 from tracker.web.archive import detail_or_404, get_any_or_404, render_confirmation
@@ -57,7 +59,8 @@ def index():
     if not form.validate():
         return render_template("agreements/index.html", form=form, page=None), 400
     page = agreement_page(session, form)
-    return render_template("agreements/index.html", form=form, page=page, **bulk_context())
+    save_form = SavedQueryForm(formdata=None, query=kept_query(request.query_string.decode("utf-8", "replace")))
+    return render_template("agreements/index.html", form=form, page=page, save_form=save_form, **bulk_context())
 
 
 def bulk_context() -> dict:

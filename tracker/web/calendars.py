@@ -7,53 +7,32 @@ its secret token instead, which is shown once at creation and stored only as a S
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import MultiDict
 
 from tracker.access import role_allows
 from tracker.clock import local_today
 from tracker.db import get_session
 from tracker.errors import TrackerError
 from tracker.feeds import action_events, feed_events
-from tracker.forms.agreements import AgreementQueryForm
 from tracker.forms.alerts import CalendarFeedForm
-from tracker.http.agreements import filters_from
-from tracker.http.parties import party_finder
+from tracker.http.agreements import QueryError, checked_query, saved_filters
 from tracker.i18n import _
 from tracker.ics import calendar_bytes
 from tracker.locale import user_locale
 from tracker.models import CalendarFeed, User
-from tracker.queries.agreements import AgreementFilters
 from tracker.queries.calendars import feed_actions, feed_agreements, feed_by_token, feeds_of
-from tracker.queries.sectors import sector_choices
 from tracker.services import calendars as service
 from tracker.web.helpers import render_invalid
 
 bp = Blueprint("calendars", __name__)
 log = logging.getLogger("tracker.security")
 
-MAX_QUERY_LENGTH = 2000
 ICS_TYPE = "text/calendar; charset=utf-8"
-
-
-class QueryError(Exception):
-    """A stored or typed agreement query that the query page would refuse; the message says why."""
-
-
-def saved_filters(session: Session, query: str, me: int | None = None) -> AgreementFilters:
-    """The agreement filters of a query string, checked by the query page's own form and choices; `owner=me` is the
-    feed's owner (`me`), as it was the signed-in user where the query was made."""
-    form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query)))
-    form.set_choices(lambda: party_finder(session), sector_choices(session))
-    if not form.validate():
-        problems = (f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
-        raise QueryError(" ".join(problems))
-    return filters_from(form, me=me)
 
 
 @bp.get("/account/calendars")
@@ -64,8 +43,10 @@ def index():
 
 @bp.get("/account/calendars/new")
 def new():
-    """The new-calendar form, its query pre-filled from `?query=` (the query page's "Subscribe" link)."""
-    form = CalendarFeedForm(formdata=None, query=service.normalize_query(request.args.get("query", "")))
+    """The new-calendar form, its query (and name) pre-filled from `?query=` (and `?name=`): the query page's
+    "Subscribe" link, a saved query's "Calendar feed"."""
+    query = service.normalize_query(request.args.get("query", ""))
+    form = CalendarFeedForm(formdata=None, query=query, name=request.args.get("name", "")[:100])
     return render_template("calendars/new.html", form=form)
 
 
@@ -75,7 +56,7 @@ def create():
     form = CalendarFeedForm()
     session = get_session()
     valid = form.validate()
-    query = checked_query(session, form)
+    query = feed_query(session, form)
     if not valid or query is None:
         return render_invalid("calendars/new.html", form)
     data = service.FeedData(
@@ -90,18 +71,18 @@ def create():
     return secret_shown(feed, token)
 
 
-def checked_query(session: Session, form: CalendarFeedForm) -> str | None:
+def feed_query(session: Session, form: CalendarFeedForm) -> str | None:
     """The form's query normalised, or None with the reason next to the field when the query page would refuse it."""
-    query = service.normalize_query(form.query.data)
     try:
-        saved_filters(session, query)
+        return checked_query(session, service.normalize_query(form.query.data))
     except QueryError as error:
-        form.query.errors = [*form.query.errors, _("This query does not work: %(problem)s", problem=str(error))]
+        form.query.errors = [*form.query.errors, query_problem(error)]
         return None
-    if len(query) > MAX_QUERY_LENGTH:
-        form.query.errors = [*form.query.errors, _("This query is too long to save.")]
-        return None
-    return query
+
+
+def query_problem(error: QueryError) -> str:
+    """The message next to a query field the query page would refuse."""
+    return str(_("This query does not work: %(problem)s", problem=str(error)))
 
 
 def secret_shown(feed: CalendarFeed, token: str):

@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_login import current_user
 
 from tracker.charts.bars import BarChart, BarEntry, build_bar_chart, fold_rest
 from tracker.charts.styles import group_of
 from tracker.countries import country_name
 from tracker.db import get_session
 from tracker.forms.expiring import AsOfForm, default_months
+from tracker.http.saved_queries import counts_cache
 from tracker.i18n import _, _n
 from tracker.labels import label
 from tracker.models import CitedFact
 from tracker.queries.conflicts import open_conflicts
-from tracker.queries.dashboard import Dashboard, FiguresCache, dashboard
+from tracker.queries.dashboard import Dashboard, FiguresCache, dashboard, data_version
+from tracker.queries.saved_queries import DASHBOARD_SHOWN, visible_saved_queries
 
 bp = Blueprint("dashboard", __name__)
 
@@ -35,8 +38,13 @@ def index():
         return render_template("dashboard/index.html", form=form, board=None), BAD_QUERY_STATUS
     home_country = current_app.config["TRACKER_HOME_COUNTRY"]
     cache = current_app.extensions.setdefault("tracker.dashboard_figures", FiguresCache())
-    board = dashboard(get_session(), form.as_of.data, home_country, default_months(), cache)
+    session = get_session()
+    version = data_version(session)  # one look-up serves the figures' cache and the saved queries' counts
+    board = dashboard(session, form.as_of.data, home_country, default_months(), cache, version)
+    saved = visible_saved_queries(session, current_user.id, DASHBOARD_SHOWN)
     context = {
+        "saved_queries": saved,
+        "saved_counts": counts_cache().counts(session, saved, version) if saved else {},
         "board": board,
         "charts": charts(board),
         "overdue_actions": board.overdue_actions,
