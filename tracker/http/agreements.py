@@ -79,10 +79,12 @@ def agreement_page(session: Session, form: AgreementQueryForm) -> Page:
     return search_agreements(session, filters_from(form), page=page, per_page=chosen_per_page(form.per_page.data))
 
 
-def query_form(session: Session, query: str) -> AgreementQueryForm:
-    """The list's query string (as a bulk action carries it) read by the list's form, its party looked up."""
+def query_form(session: Session, query: str, sectors: list[tuple[str, str]] | None = None) -> AgreementQueryForm:
+    """A list query string (a bulk action's, a saved query's, a calendar feed's) read by the list's own form, as the
+    list reads its request (blank fields kept), its party looked up (`sectors`: the choices when the caller has
+    them already)."""
     form = AgreementQueryForm(formdata=MultiDict(parse_qsl(query, keep_blank_values=True)))
-    form.set_choices(lambda: party_finder(session), sector_choices(session))
+    form.set_choices(lambda: party_finder(session), sectors if sectors is not None else sector_choices(session))
     return form
 
 
@@ -102,5 +104,25 @@ def all_matching(session: Session, query: str, field: str = "query", me: int | N
     return ids
 
 
-# The longest query string a calendar feed or a saved query keeps (their columns' length).
-MAX_QUERY_LENGTH = 2000
+class QueryError(Exception):
+    """A stored or typed agreement query that the query page would refuse; the message says why."""
+
+
+def saved_filters(
+    session: Session, query: str, me: int | None = None, sectors: list[tuple[str, str]] | None = None
+) -> AgreementFilters:
+    """The agreement filters of a stored query string, checked by the query page's own form; `owner=me` is the
+    query's owner (`me`), as it was the signed-in user where the query was made."""
+    form = query_form(session, query, sectors)
+    if not form.validate():
+        problems = (f"{form[name].label.text}: {' '.join(map(str, errors))}" for name, errors in form.errors.items())
+        raise QueryError(" ".join(problems))
+    return filters_from(form, me=me)
+
+
+def checked_query(session: Session, query: str) -> str:
+    """A normalised query string as it may be kept; QueryError saying why the query page would refuse it."""
+    saved_filters(session, query)
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(str(_("This query is too long to save.")))
+    return query
