@@ -930,12 +930,14 @@ def copy_database(source_url: str, target: Path) -> sqlite3.Connection:
 
 
 def fill(folder: Path) -> None:
-    """Write a file until the file system has no space left."""
-    with open(folder / "filler", "wb") as filler:
+    """Write a file until the file system has no space left.
+
+    Unbuffered: a buffered file keeps what a short write left over and writes it again on closing, which fails on
+    the full disk (whenever the free space was no multiple of the chunk, which depends on the database's size)."""
+    with open(folder / "filler", "wb", buffering=0) as filler:
         try:
             while True:
                 filler.write(bytes(65536))
-                filler.flush()
         except OSError as error:
             assert error.errno == errno.ENOSPC
 
