@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InternalError, Operationa
 from werkzeug.datastructures import MultiDict
 
 from tests.api_support import PROBLEM, ApiClient
+from tests.conflict_support import sample_conflict
 from tests.conftest import TEST_PASSWORD, postgres_url, sign_in_client
 from tests.document_support import mou_pdf
 from tests.html_forms import FormReader, form_values
@@ -50,6 +51,7 @@ from tracker.models import (
     AgreementRelation,
     ApiToken,
     Change,
+    CitedFact,
     Document,
     ImportPreset,
     InboxItem,
@@ -59,17 +61,22 @@ from tracker.models import (
     PartyKind,
     PartyRole,
     RelationKind,
+    SavedQuery,
     ScheduleRun,
     SignInFailure,
+    SnapshotMethod,
     Source,
+    SourceSnapshot,
     User,
     UserRole,
 )
 from tracker.records.action import ActionData
+from tracker.records.citation import CitationData
 from tracker.services.accounts import Throttle
 from tracker.services.actions import create_action
 from tracker.services.archive import archive
 from tracker.services.calendars import FeedData, create_feed
+from tracker.services.citations import cite
 from tracker.services.documents import DocumentData, Upload, attach_document
 from tracker.services.glossary import create_entry
 from tracker.services.tokens import create_token
@@ -184,6 +191,15 @@ def world(
     action = create_action(session, agreement, ActionData(title="Annual implementation report", due=None))
     upload = Upload("MoU.pdf", mou_pdf())
     document = attach_document(session, agreement, upload, DocumentData(), tmp_path / "world-documents", 10**6)
+    # The evidence pages (issue 17): a kept text, a fact cited to it, a conflict; and a saved query (issue 18).
+    snapshot = SourceSnapshot(source=source, method=SnapshotMethod.PASTE, text="Kerja sama 2006-2018", content_hash="0")
+    session.add(snapshot)
+    session.flush()
+    # Cited to the document: the source stays free to unlink.
+    citation = cite(session, agreement, CitationData(fact=CitedFact.SIGNED, document_id=document.id, quote="MoU"))
+    conflict = sample_conflict(agreement, source)
+    saved = SavedQuery(owner_id=admin.id, name="Korea", query="country=KR")
+    session.add_all([conflict, saved])
     # A queued export for the job pages (never handed to a queue here).
     job = create_job(session, admin, "agreement_export", {"query": "country=KR", "format": "xlsx", "locale": "id"})
     session.commit()
@@ -209,6 +225,10 @@ def world(
         "entry_id": entry.id,
         "action_id": action.id,
         "document_id": document.id,
+        "snapshot_id": snapshot.id,
+        "citation_id": citation.id,
+        "conflict_id": conflict.id,
+        "saved_id": saved.id,
         "job_id": job.id,
         "spare_entry_id": spare_entry.id,
         "user_id": other.id,
