@@ -644,7 +644,11 @@ def test_backup(newcomer, tmp_path):
         assert result.returncode == 1 and "pg_restore" in result.stdout + result.stderr
     else:
         assert result.returncode == 0, result.stdout + result.stderr
-        assert [path.name for path in folder.iterdir()] == [f"tracker-{time.strftime('%Y-%m-%d')}.db"]
+        # The copy, and the documents folder beside it (the demo has no documents yet: empty).
+        assert sorted(path.name for path in folder.iterdir()) == [
+            "documents",
+            f"tracker-{time.strftime('%Y-%m-%d')}.db",
+        ]
 
 
 def test_backup_with_retention(newcomer, tmp_path):
@@ -658,8 +662,8 @@ def test_backup_with_retention(newcomer, tmp_path):
         assert len(list(tmp_path.iterdir())) == 16
         return
     assert result.returncode == 0, result.stdout + result.stderr
-    notes, *kept = sorted(path.name for path in tmp_path.iterdir())
-    assert notes == "notes.txt" and kept[:-1] == older[2:]
+    documents, notes, *kept = sorted(path.name for path in tmp_path.iterdir())
+    assert (documents, notes) == ("documents", "notes.txt") and kept[:-1] == older[2:]
     assert re.fullmatch(r"tracker-\d{4}-\d\d-\d\dT\d{6}Z\.db", kept[-1]) and (tmp_path / kept[-1]).stat().st_size
     assert "Kept the newest 14 backups" in result.stdout and older[0] in result.stdout
 

@@ -30,7 +30,7 @@ def test_the_agreement_page_shows_the_conflicts_side_by_side_and_an_editor_resol
     assert "Record tirto.id Mahata News Ministry of Industry of the Republic of Indonesia; AITEC Co., Ltd;" in page
     assert "Ministry of Industry of the Republic of Indonesia; Korea Institute of Industrial Technology differs" in page
     assert "Instrument Open" in page and "Agreement Memorandum of understanding differs" in page
-    assert "Renewal Open" in page
+    assert "Renewal intent Open" in page
 
     prefix = f"conflict-{conflict.id}-"
     blank = {prefix + "preferred": "record", prefix + "reason": ""}

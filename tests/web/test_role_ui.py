@@ -202,7 +202,8 @@ OFFERED = {
         UserRole.VIEWER: {"history.sector", "agreements.index"},
         UserRole.ADMIN: {"sectors.new", "sectors.edit", "sectors.confirm_delete"},
     },
-    "/agreements/new": {UserRole.EDITOR: {"agreements.create", "parties.new"}},
+    # A new party is made from the form itself (issue 18's pickers), not on the parties' page.
+    "/agreements/new": {UserRole.EDITOR: {"agreements.create"}},
     "/archive": {
         UserRole.EDITOR: {"agreements.detail", "parties.detail", "sources.detail"},
         UserRole.ADMIN: {"archive.restore_agreement", "archive.restore_party", "archive.restore_source"},
