@@ -111,7 +111,7 @@ def test_query_by_sector_and_country_and_share_the_link(
     page, _editor = page_as(UserRole.EDITOR)
 
     page.goto("/agreements/")
-    expect(page.get_by_text("4 agreements")).to_be_visible()
+    expect(page.get_by_text("4 agreements", exact=True)).to_be_visible()
     search = page.get_by_role("search", name="Filter agreements")
     search.get_by_text("More filters and sorting").click()  # folded away below the text search: results first
     search.get_by_role("checkbox", name="Technology").check()
@@ -120,7 +120,7 @@ def test_query_by_sector_and_country_and_share_the_link(
     search.get_by_role("button", name="Search").click()
 
     expect(page).to_have_url(re.compile(r"sector=technology"))
-    expect(page.get_by_text("2 agreements")).to_be_visible()
+    expect(page.get_by_text("2 agreements", exact=True)).to_be_visible()
     assert result_titles(page) == ["AITEC moulds training", "AITEC technology cooperation"]
     shared = page.url
     assert "country=KR" in shared
@@ -139,7 +139,7 @@ def test_query_by_sector_and_country_and_share_the_link(
     colleague_search.get_by_text("More filters and sorting").click()
     expect(colleague_search.get_by_role("checkbox", name="Technology")).to_be_checked()
     expect(colleague_search.get_by_label("Partner country")).to_have_value("KR")
-    expect(other.get_by_text("2 agreements")).to_be_visible()
+    expect(other.get_by_text("2 agreements", exact=True)).to_be_visible()
     assert result_titles(other) == result_titles(page)
 
 

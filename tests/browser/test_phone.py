@@ -171,14 +171,14 @@ def test_the_menu_opens_and_closes_by_keyboard(page_as):
 
 
 def test_an_escape_used_by_a_search_box_leaves_the_menu_open(page_as, make_party):
-    """Escape empties a party search box first (static/js/enhance.js 1.); only a second one closes the menu."""
+    """Escape empties a list's search box first (static/js/enhance.js 1.); only a second one closes the menu."""
     make_party(name="AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR")
     page, _editor = page_as(UserRole.EDITOR, viewport=PHONE)
     page.goto("/agreements/new")
     menu_button = page.get_by_role("button", name="Menu")
     menu_button.click()
-    search = page.get_by_label("Find a party").first
-    search.fill("aitec")
+    search = page.get_by_label("Find a sector").first
+    search.fill("vehic")
     search.press("Escape")
     expect(search).to_have_value("")
     expect(menu_button).to_have_attribute("aria-expanded", "true")
@@ -291,7 +291,7 @@ def test_the_list_shows_results_before_the_filters(
     search.get_by_text("More filters and sorting").click()
     search.get_by_role("checkbox", name="In force").check()
     search.get_by_role("button", name="Search").click()
-    expect(page.get_by_text("2 agreements")).to_be_visible()
+    expect(page.get_by_text("2 agreements", exact=True)).to_be_visible()
     expect(search.locator("summary")).to_contain_text("in use: Status")
     expect(page.locator("table.agreements tbody tr").first.get_by_role("link").first).to_be_in_viewport()
 

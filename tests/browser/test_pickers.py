@@ -81,10 +81,14 @@ def test_type_kemenp_pick_the_ministry_add_rows_without_saving_create_a_party_an
 
     expect(page).to_have_url(re.compile(r"/agreements/\d+$"))
     main = page.get_by_role("main")
-    expect(main.get_by_role("row").filter(has_text="Ministry of Industry of the Republic")).to_contain_text("Signatory")
-    expect(main.get_by_role("row").filter(has_text="AITEC Co., Ltd")).to_contain_text("Implementing agency")
-    expect(main.get_by_role("row").filter(has_text="Badan Riset dan Inovasi Nasional")).to_contain_text("Witness")
-    main.get_by_role("link", name="Badan Riset dan Inovasi Nasional").click()
+    # The parties table (the facts table lists each party too, with its evidence).
+    parties = main.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Role"))
+    expect(parties.get_by_role("row").filter(has_text="Ministry of Industry of the Republic")).to_contain_text(
+        "Signatory"
+    )
+    expect(parties.get_by_role("row").filter(has_text="AITEC Co., Ltd")).to_contain_text("Implementing agency")
+    expect(parties.get_by_role("row").filter(has_text="Badan Riset dan Inovasi Nasional")).to_contain_text("Witness")
+    parties.get_by_role("link", name="Badan Riset dan Inovasi Nasional").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Badan Riset dan Inovasi Nasional")
 
 
@@ -95,6 +99,7 @@ def test_the_list_filter_finds_the_ministry_as_one_types_and_links_by_id(page_as
     page, _viewer = page_as(UserRole.VIEWER)
     page.goto("/agreements/")
     search = page.get_by_role("search", name="Filter agreements")
+    search.get_by_text("More filters and sorting").click()  # folded away below the text search: results first
     party = search.get_by_label("Party (with its units)")
     party.fill("kementerian perin")
     search.get_by_role("listbox").get_by_role("option").first.click()
