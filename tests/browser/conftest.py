@@ -80,6 +80,24 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+def answered_whole(app: Flask) -> Callable[..., Any]:
+    """The app with every response body read (and closed) before the first byte is sent.
+
+    Werkzeug's development server calls the body's close() only after draining the socket, and a browser context
+    closed mid-response (the favicon) resets it, so the drain raises and the static file is left open.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app: Flask, database_url: str) -> Iterator[str]:
     """The real app (CSRF on, as in production) on a free port of 127.0.0.1, in a background thread.
@@ -89,7 +107,7 @@ def live_server(app: Flask, database_url: str) -> Iterator[str]:
     folders = ("TRACKER_JOBS_URL", "TRACKER_JOBS_DIR", "TRACKER_EXPORT_JOB_ROWS", "TRACKER_DOCUMENTS_DIR")
     jobs = {key: app.config[key] for key in folders}
     served = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-tests", **jobs})
-    server = make_server("127.0.0.1", 0, served, threaded=True)
+    server = make_server("127.0.0.1", 0, answered_whole(served), threaded=True)
     # Request threads are kept track of (socketserver joins them at server_close), so that a request still being
     # answered when the test ends (the favicon's file) finishes before the app is taken apart.
     server.daemon_threads = False
