@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.citation_support import aitec_story, attached
 from tracker.errors import DuplicateError, InUseError, StateError, ValidationError
 from tracker.models import (
     AgreementStatus,
@@ -14,48 +15,23 @@ from tracker.models import (
     Citation,
     CitationStance,
     CitedFact,
-    Document,
-    DocumentKind,
     EvidenceLevel,
     PartyKind,
-    PartyRole,
-    SnapshotMethod,
     SourceKind,
-    SourceSnapshot,
 )
 from tracker.records.citation import CitationData
 from tracker.records.source import SourceData
 from tracker.services import citations, sources
 from tracker.services.documents import archive_document
 
-TIRTO_TEXT = (
-    "Dirjen KPAII Kementerian Perindustrian, Harjanto mengungkapkan akan melanjutkan kerja sama antara Indonesia\n"
-    "dengan industri elektronika Korea Selatan AITEC Co.Ltd dalam bidang pengembangan teknologi. “Kita dengan AITEC "
-    "kan kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018. Kami ingin memperpanjang kerja sama "
-    "pengembangan teknologi ini, karena masih dibutuhkan,” kata Harjanto di Jakarta, Rabu (4/10/2017)."
-)
 END_QUOTE = "kerja samanya sudah berlangsung dari 2006 dan akan berakhir 2018"
 
 
 @pytest.fixture
 def story(session, make_party, make_agreement, make_source):
     """The AITEC agreement with the ministry and AITEC, its tirto.id source (with a snapshot) linked."""
-    ministry = make_party("Kementerian Perindustrian", aliases=["Kemenperin"])
-    aitec = make_party("AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC"])
-    agreement = make_agreement(
-        "Kerja sama pengembangan teknologi Kemenperin – AITEC",
-        start="2006",
-        end="2018",
-        parties=[(ministry, PartyRole.SIGNATORY), (aitec, PartyRole.SIGNATORY)],
-    )
-    source = make_source(agreements=[(agreement, "")])
-    session.add(
-        SourceSnapshot(
-            source=source, method=SnapshotMethod.FETCH, title=source.title, text=TIRTO_TEXT, content_hash="0"
-        )
-    )
-    session.commit()
-    return agreement, source, ministry, aitec
+    made = aitec_story(session, make_party, make_agreement, make_source)
+    return made["agreement"], made["source"], made["ministry"], made["aitec"]
 
 
 def test_a_cited_fact_finds_its_quote_in_the_snapshot_and_raises_the_evidence_level(session, story):
@@ -130,17 +106,8 @@ def test_the_evidence_level_is_the_strongest_supporting_origin(session, story):
     session.flush()
     citations.refresh_evidence(session, citations.citing_agreements(session, source_id=source.id))
     assert agreement.evidence is EvidenceLevel.OFFICIAL
-    signed = Document(
-        agreement_id=agreement.id,
-        kind=DocumentKind.SIGNED_TEXT,
-        filename="mou.pdf",
-        media_type="application/pdf",
-        size=3,
-        sha256="0" * 64,
-        text="Memorandum of Understanding between the Ministry of Industry and AITEC Co., Ltd",
-    )
-    session.add(signed)
-    session.flush()
+    memorandum = "Memorandum of Understanding between the Ministry of Industry and AITEC Co., Ltd"
+    signed = attached(session, agreement.id, "mou.pdf", memorandum)
     citation = citations.cite(
         session,
         agreement,
@@ -226,17 +193,7 @@ def test_the_source_kind_and_archived_documents_move_the_level(session, story):
     )
     session.commit()
     assert agreement.evidence is EvidenceLevel.OFFICIAL
-    signed = Document(
-        agreement_id=agreement.id,
-        kind=DocumentKind.SIGNED_TEXT,
-        filename="mou.pdf",
-        media_type="application/pdf",
-        size=3,
-        sha256="1" * 64,
-        text="",
-    )
-    session.add(signed)
-    session.flush()
+    signed = attached(session, agreement.id, "mou.pdf", "")
     citations.cite(session, agreement, CitationData(fact=CitedFact.SIGNED, document_id=signed.id))
     assert agreement.evidence is EvidenceLevel.SIGNED_TEXT
     archive_document(session, signed)
