@@ -9,12 +9,16 @@ text says so: a reader must not take 1 January for the real day.
 UIDs: an agreement without terms keeps `agreement-<id>-end`; with terms, its events are those of its current term
 (`agreement-<id>-term-<n>`), so an edit of the agreement or its notice updates the same events in calendar apps
 (SEQUENCE is the agreement's version), and the next term's events are new ones once it is current.
+
+A feed holds what falls within its horizon (queries/calendars.py `Horizon`), at most so many agreements and actions:
+when the horizon holds more, an event the day after the last one shown says how many more there are and links to
+the query in the tracker (`more_event`), and the calendar's description says so too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_skeleton
 from flask_babel import get_locale
@@ -202,3 +206,27 @@ def feed_events(
         events.append(end_event(entry, link, domain))
         events.extend(review_event(entry, months, link, domain) for months in lead_months)
     return events
+
+
+def more_event(uid: str, summary: str, after: date, url: str, today: date) -> AllDayEvent:
+    """The event the day after the last one shown saying how many more the tracker holds, linking to them: a feed
+    that stops at its limit must not look complete."""
+    note = str(_("The calendar shows only the first ones; the tracker lists all."))
+    return AllDayEvent(
+        uid=uid,
+        day=after + timedelta(days=1),
+        summary=summary,
+        description="\n".join([summary, note, url]),
+        url=url,
+        modified=datetime.combine(today, time(0), tzinfo=UTC),
+    )
+
+
+def more_agreements_summary(count: int) -> str:
+    """ "12 more agreements in the tracker"."""
+    return str(_n("%(num)d more agreement in the tracker", "%(num)d more agreements in the tracker", count))
+
+
+def more_actions_summary(count: int) -> str:
+    """ "3 more actions in the tracker"."""
+    return str(_n("%(num)d more action in the tracker", "%(num)d more actions in the tracker", count))

@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import icalendar
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import sign_in_client
 from tracker.dates import PartialDate
 from tracker.models import ActionStatus, CalendarFeed, FollowUpAction, UserRole
 from tracker.services.calendars import FeedData, create_feed
+
+
+@pytest.fixture(autouse=True)
+def in_2027(feed_today):
+    """The feeds here are fetched on 1 January 2027: their horizon runs to 1 January 2030."""
+    feed_today(date(2027, 1, 1))
 
 
 def feed_of(session, user, query: str = "", include_actions: bool = True) -> str:
