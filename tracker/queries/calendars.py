@@ -46,7 +46,7 @@ class Horizon:
     @classmethod
     def around(cls, today: date) -> Horizon:
         """The horizon of a feed fetched on `today`: it moves every day."""
-        return cls(today - timedelta(days=PAST_DAYS), add_months(today, AHEAD_MONTHS))
+        return cls(today - timedelta(days=PAST_DAYS), add_months(today, AHEAD_MONTHS), MAX_AGREEMENTS, MAX_ACTIONS)
 
 
 @dataclass(frozen=True)
