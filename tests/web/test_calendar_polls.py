@@ -7,13 +7,16 @@ from datetime import date
 
 import icalendar
 import pytest
+from sqlalchemy import func, select
 
 from tests.unit.test_ics import library_bytes
 from tracker.feeds import feed_events
-from tracker.models import PartyRole
+from tracker.models import Agreement, AgreementTerm, AutoRenewal, PartyRole
 from tracker.queries.agreements import AgreementFilters
-from tracker.queries.calendars import Horizon, feed_agreements
+from tracker.queries.calendars import Horizon, feed_agreements, horizon_days
+from tracker.queries.expiring import OPEN_STATUSES
 from tracker.services.calendars import FeedData, create_feed
+from tracker.services.terms import sync_terms
 
 TODAY = date(2018, 1, 1)
 
@@ -76,6 +79,48 @@ def test_the_feed_is_what_the_icalendar_library_writes_for_its_events(app, sessi
         events = feed_events(rows, [6], lambda key: f"http://localhost/agreements/{key}", "localhost")
     assert len(events) == 8
     assert response.data == library_bytes("All, of them", str(written["DESCRIPTION"]), events)
+
+
+def feed_day(as_of: date):
+    """The day every agreement goes by as of `as_of`, as `dated_entry` reckons it, in SQL reading each agreement's
+    terms: the plain rule `horizon_days` must agree with."""
+    terms = select(func.min(AgreementTerm.decision_on)).where(AgreementTerm.agreement_id == Agreement.id)
+    running = terms.where(AgreementTerm.end_on >= as_of).scalar_subquery()
+    last = select(func.max(AgreementTerm.decision_on)).where(AgreementTerm.agreement_id == Agreement.id)
+    return func.coalesce(running, last.scalar_subquery(), Agreement.end_on)
+
+
+def test_the_horizon_is_read_from_index_ranges_as_each_agreements_day_says(session, make_agreement):
+    for n, (start, months, renews, notice) in enumerate(
+        [("2014-01-01", 60, AutoRenewal.YES, 6), ("2015-03-01", 24, AutoRenewal.NO, 3), ("2016", 36, AutoRenewal.NO, 0)]
+    ):
+        sync_terms(
+            session,
+            make_agreement(
+                title=f"Termed {n}",
+                start=start,
+                duration_months=months,
+                auto_renewal=renews,
+                notice_period=notice or None,
+            ),
+        )
+    for end in ("2016-05-01", "2017-12-31", "2019", "2020-02", "2023-06-30", None):
+        make_agreement(title=f"Plain {end}", end=end)
+    session.commit()
+    for day in (date(2016, 1, 1), date(2017, 6, 1), date(2018, 1, 1), date(2018, 9, 1), date(2019, 2, 1)):
+        horizon = Horizon.around(day)
+        days = horizon_days(day, horizon)
+        fast = set(
+            session.execute(
+                select(days.c.agreement_id, days.c.day)
+                .join(Agreement, Agreement.id == days.c.agreement_id)
+                .where(Agreement.status.in_(OPEN_STATUSES))
+            )
+        )
+        dated = select(Agreement.id, feed_day(day).label("day")).where(Agreement.status.in_(OPEN_STATUSES)).subquery()
+        plain = set(session.execute(select(dated).where(dated.c.day >= horizon.since, dated.c.day <= horizon.until)))
+        assert fast == plain, day
+        assert fast
 
 
 def test_a_poll_with_the_etag_or_after_last_modified_gets_304(app, token, make_agreement):

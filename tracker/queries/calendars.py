@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, Subquery, func, select, union_all
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from tracker.dates import add_months
 from tracker.models import ActionStatus, Agreement, AgreementTerm, CalendarFeed, FollowUpAction, User
 from tracker.queries.agreements import AgreementFilters, filter_conditions
-from tracker.queries.expiring import OPEN_STATUSES, ExpiringAgreement, _with_parties, dated_entry
+from tracker.queries.expiring import OPEN_STATUSES, ExpiringAgreement, _with_page_parties, dated_entry
+from tracker.queries.planner import checked_only
 
 # Tokens are 43 characters; anything much longer is not one of ours and is not worth hashing.
 MAX_TOKEN_LENGTH = 128
@@ -114,20 +115,49 @@ def feed_actions(session: Session, filters: AgreementFilters, horizon: Horizon) 
     return Bounded(rows, session.scalar(counted) or 0)
 
 
-def feed_day(as_of: date) -> ColumnElement[date]:
-    """The day an agreement goes by as of `as_of`, in SQL as `dated_entry` reckons it in Python: the decision date of
-    its current term (the first not ended by `as_of`, else its last), else its recorded end."""
-    terms = select(func.min(AgreementTerm.decision_on)).where(AgreementTerm.agreement_id == Agreement.id)
-    running = terms.where(AgreementTerm.end_on >= as_of).scalar_subquery()
-    last = select(func.max(AgreementTerm.decision_on)).where(AgreementTerm.agreement_id == Agreement.id)
-    return func.coalesce(running, last.scalar_subquery(), Agreement.end_on)
+def horizon_days(as_of: date, horizon: Horizon) -> Subquery:
+    """(agreement_id, day) of every agreement whose day as of `as_of` (as `dated_entry` reckons it) falls within the
+    horizon, from three index ranges rather than every agreement's terms: those whose current term decides within it
+    (the least decision of the terms not ended by `as_of` deciding by its end, as `expiring_days` finds them), those
+    whose terms all ended, by their last term's decision (that term ends within the horizon's past), and those without
+    terms by their end. The three never share an agreement. Reading each agreement's terms instead took 1-2 s at
+    100,000 agreements, this 0.15-0.3 s (issue 19)."""
+    since, until = horizon.since, horizon.until
+    running = (
+        select(AgreementTerm.agreement_id, func.min(AgreementTerm.decision_on).label("day"))
+        .where(AgreementTerm.end_on >= as_of, AgreementTerm.decision_on <= until)
+        .group_by(checked_only(AgreementTerm.agreement_id))
+        .having(func.min(AgreementTerm.decision_on) >= since)
+    )
+    later = aliased(AgreementTerm)
+    running_later = (
+        select(later.agreement_id)
+        .where(later.agreement_id == AgreementTerm.agreement_id, later.end_on >= as_of)
+        .exists()
+    )
+    ended = (
+        select(AgreementTerm.agreement_id, func.max(AgreementTerm.decision_on).label("day"))
+        .where(AgreementTerm.end_on >= since, AgreementTerm.end_on < as_of, ~running_later)
+        .group_by(checked_only(AgreementTerm.agreement_id))
+        .having(func.max(AgreementTerm.decision_on) >= since)
+    )
+    termless = select(Agreement.id, Agreement.end_on).where(
+        Agreement.status.in_(OPEN_STATUSES),
+        Agreement.end_on >= since,
+        Agreement.end_on <= until,
+        ~select(AgreementTerm.agreement_id).where(AgreementTerm.agreement_id == Agreement.id).exists(),
+    )
+    return union_all(running, ended, termless).subquery("horizon_day")
 
 
 def within_horizon(session: Session, filters: AgreementFilters, as_of: date, horizon: Horizon) -> Select:
     """SELECT (id, day) of the open agreements matching the filters whose day falls within the horizon."""
-    chosen = select(Agreement.id.label("id"), feed_day(as_of).label("day"))
-    dated = chosen.where(*filter_conditions(session, filters), Agreement.status.in_(OPEN_STATUSES)).subquery("dated")
-    return select(dated).where(dated.c.day >= horizon.since, dated.c.day <= horizon.until)
+    days = horizon_days(as_of, horizon)
+    return (
+        select(days.c.agreement_id.label("id"), days.c.day)
+        .join(Agreement, Agreement.id == days.c.agreement_id)
+        .where(*filter_conditions(session, filters), Agreement.status.in_(OPEN_STATUSES))
+    )
 
 
 def feed_agreements(
@@ -135,12 +165,17 @@ def feed_agreements(
 ) -> Bounded[ExpiringAgreement]:
     """Agreements matching the filters that are still open (archived ones never show) whose day as of `as_of` falls
     within the horizon, each dated as the expiring list dates it (its current term's decision date, else its end), by
-    that day: the first `horizon.max_agreements`, and how many the horizon holds."""
+    that day: the first `horizon.max_agreements`, and how many the horizon holds.
+
+    The first ids and the total come in one statement (a window count), their agreements and parties in a fixed few
+    more, whatever the number of matches."""
     dated = within_horizon(session, filters, as_of, horizon).subquery("within")
-    first = select(dated.c.id).order_by(dated.c.day, dated.c.id).limit(horizon.max_agreements).subquery("first")
-    statement = _with_parties(select(Agreement).join(first, first.c.id == Agreement.id))
+    first = select(dated.c.id, func.count().over()).order_by(dated.c.day, dated.c.id).limit(horizon.max_agreements)
+    found = session.execute(first).all()
+    if not found:
+        return Bounded([], 0)
+    ids = [row[0] for row in found]
+    statement = _with_page_parties(select(Agreement).where(Agreement.id.in_(ids)))
     entries = [dated_entry(agreement, as_of) for agreement in session.scalars(statement)]
     rows = sorted((entry for entry in entries if entry), key=lambda entry: (entry.day, entry.agreement.id))
-    if len(rows) < horizon.max_agreements:
-        return Bounded(rows, len(rows))
-    return Bounded(rows, session.scalar(select(func.count()).select_from(dated)) or 0)
+    return Bounded(rows, found[0][1])
