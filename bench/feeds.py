@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select, update
 
@@ -116,16 +119,35 @@ def digest_figures(app, user_id: int, as_of: date) -> dict[str, str]:
     return figures
 
 
-def main(path: str) -> int:
-    """Measure and print."""
+def measure(path: str) -> dict[str, str]:
+    """Every figure on the SQLite database at `path` (which it changes: give it a copy), each with the load."""
     url = f"sqlite:///{os.path.abspath(path)}"
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "TRACKER_BASE_URL": BASE_URL})
     token, user_id = prepare(app)
     with app.app_context(), app.test_request_context():
         as_of = local_today()
-    print(f"database {path}, as of {as_of.isoformat()}, load {load():.2f}")
-    for name, value in {**feed_figures(app, token), **digest_figures(app, user_id, as_of)}.items():
-        print(f"{name:28} {value}   (load {load():.2f})")
+    figures = {"as of": f"{as_of.isoformat()} (load {load():.2f})"}
+    for name, value in feed_figures(app, token).items():
+        figures[name] = f"{value} (load {load():.2f})"
+    for name, value in digest_figures(app, user_id, as_of).items():
+        figures[name] = f"{value} (load {load():.2f})"
+    app.extensions["tracker.engine"].dispose()
+    return figures
+
+
+def measure_copy(source: Path) -> dict[str, str]:
+    """`measure` on a copy of the database at `source` (the copy is removed afterwards): `make bench`'s phase."""
+    with tempfile.TemporaryDirectory(prefix="bench-feeds-") as folder:
+        copy = Path(folder) / source.name
+        shutil.copyfile(source, copy)
+        return measure(str(copy))
+
+
+def main(path: str) -> int:
+    """Measure and print."""
+    print(f"database {path}")
+    for name, value in measure(path).items():
+        print(f"{name:28} {value}")
     return 0
 
 
