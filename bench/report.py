@@ -228,6 +228,18 @@ def seed_rows(results: dict) -> list[str]:
             *(f"| {label} | {seconds:.0f} |" for label, seconds in built.items())]  # fmt: skip
 
 
+def feeds_rows(results: dict) -> list[str]:
+    """Issue 19's calendar feed and digest (bench/feeds.py), one column per database."""
+    found = results.get("feeds") or {}
+    if not found:
+        return []
+    labels = list(found)
+    names = list(next(iter(found.values())))
+    rows = [f"| Calendar feed and digest (issue 19) | {' | '.join(labels)} |", "|---|" + "---|" * len(labels)]
+    rows += [f"| {name} | {' | '.join(found[label].get(name, '') for label in labels)} |" for name in names]
+    return rows
+
+
 def table(results: dict) -> str:
     """The whole table as Markdown (it reads well in a terminal too)."""
     parts = [
@@ -236,6 +248,7 @@ def table(results: dict) -> str:
         export_memory_rows(results),
         load_rows(results),
         import_rows(results),
+        feeds_rows(results),
         seed_rows(results),
     ]
     return "\n\n".join("\n".join(part) for part in parts if part) + "\n"

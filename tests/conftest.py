@@ -332,6 +332,16 @@ def count_statements(app: Flask) -> Callable[[], AbstractContextManager[list[str
 
 
 @pytest.fixture
+def feed_today(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
+    """`feed_today(date(2018, 1, 1))`: calendar feeds are written as of that day (their horizon moves with it)."""
+
+    def set_day(day: date) -> None:
+        monkeypatch.setattr("tracker.web.calendars.local_today", lambda: day)
+
+    return set_day
+
+
+@pytest.fixture
 def metadata() -> MetaData:
     """The models' metadata."""
     return Base.metadata

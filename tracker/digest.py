@@ -25,8 +25,15 @@ from tracker.http.agreements import QueryError, saved_filters
 from tracker.i18n import _, _n
 from tracker.locale import user_locale
 from tracker.models import User
-from tracker.queries.digest import OwnWork, digest_recipients, digest_window, own_work, reports_by_window
-from tracker.queries.expiring import ExpiringReport
+from tracker.queries.digest import (
+    DIGEST_ROWS,
+    DigestReport,
+    OwnWork,
+    digest_recipients,
+    digest_window,
+    own_work,
+    reports_by_window,
+)
 from tracker.queries.saved_queries import QuerySection, digest_followers, digest_queries, query_section
 
 
@@ -35,7 +42,7 @@ class Digest:
     """One user's digest: the report it is made of and the message that carries it."""
 
     email: str
-    report: ExpiringReport | None  # None for a user who only hears about their own agreements and actions
+    report: DigestReport | None  # None for a user who only hears about their own agreements and actions
     message: EmailMessage
     work: OwnWork = field(default_factory=lambda: OwnWork([], []))
     sections: list[QuerySection] = field(default_factory=list)
@@ -50,13 +57,13 @@ class DigestRun:
     quiet: int = 0
 
 
-def has_news(report: ExpiringReport | None, work: OwnWork | None = None, sections: list | None = None) -> bool:
+def has_news(report: DigestReport | None, work: OwnWork | None = None, sections: list | None = None) -> bool:
     """Whether there is anything to tell: a user with nothing ending, nothing overdue, nothing of their own to do and
     nothing in their saved queries gets no mail."""
-    return bool(report and (report.expiring or report.needs_attention)) or bool(work) or any(sections or [])
+    return bool(report and (report.expiring_total or report.attention_total)) or bool(work) or any(sections or [])
 
 
-def subject(report: ExpiringReport | None, work: OwnWork | None = None, sections: list | None = None) -> str:
+def subject(report: DigestReport | None, work: OwnWork | None = None, sections: list | None = None) -> str:
     """ "Expiring agreements: 3 ending soon, 1 needing attention", or for one's own part only "Your agreements and
     actions: 2 agreements, 1 action", or for saved queries only "Your saved queries: 3 ending soon, 2 new"."""
     if report is None and not work and sections:
@@ -69,8 +76,8 @@ def subject(report: ExpiringReport | None, work: OwnWork | None = None, sections
         return str(
             _("Your agreements and actions: %(agreements)s, %(actions)s", agreements=agreements, actions=actions)
         )
-    ending = _n("%(num)d ending soon", "%(num)d ending soon", len(report.expiring))
-    attention = _n("%(num)d needing attention", "%(num)d needing attention", len(report.needs_attention))
+    ending = _n("%(num)d ending soon", "%(num)d ending soon", report.expiring_total)
+    attention = _n("%(num)d needing attention", "%(num)d needing attention", report.attention_total)
     return str(_("Expiring agreements: %(ending)s, %(attention)s", ending=ending, attention=attention))
 
 
@@ -81,7 +88,7 @@ def recipient(user: User) -> Address:
 
 def compose(
     user: User,
-    report: ExpiringReport | None,
+    report: DigestReport | None,
     sender: str,
     domain: str,
     work: OwnWork | None = None,
@@ -93,7 +100,7 @@ def compose(
 
 
 def compose_message(
-    user: User, report: ExpiringReport | None, sender: str, domain: str, work: OwnWork, sections: list[QuerySection]
+    user: User, report: DigestReport | None, sender: str, domain: str, work: OwnWork, sections: list[QuerySection]
 ) -> EmailMessage:
     """The digest message in the current locale."""
     message = EmailMessage()
@@ -104,7 +111,7 @@ def compose_message(
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
     as_of = as_of_of(report, work)
-    context = {"user": user, "report": report, "work": work, "sections": sections, "as_of": as_of}
+    context = {"user": user, "report": report, "work": work, "sections": sections, "as_of": as_of, "shown": DIGEST_ROWS}
     message.set_content(render_template("mail/digest.txt", **context))
     message.add_alternative(render_template("mail/digest.html", **context), subtype="html")
     return message
@@ -119,18 +126,18 @@ def build_digests(app: Flask, as_of: date, sender: str, only: int | None = None)
     with app.test_request_context(base_url=base_url), app.extensions["tracker.sessionmaker"]() as session:
         users = [user for user in digest_recipients(session) if only is None or user.id == only]
         followers = frozenset(digest_followers(session))
-        reports = reports_by_window(session, as_of, users, followers)
+        reports = reports_by_window(session, as_of, users)
         for user in users:
             report = reports[digest_window(user)] if user.digest_opt_in else None
-            sections = saved_sections(session, user, reports, as_of) if user.id in followers else []
+            sections = saved_sections(session, user, as_of) if user.id in followers else []
             add_digest(run, user, report, sender, domain, own_work(session, user, as_of), sections)
     return run
 
 
-def saved_sections(session: Session, user: User, reports: dict[int, ExpiringReport], as_of: date) -> list[QuerySection]:
+def saved_sections(session: Session, user: User, as_of: date) -> list[QuerySection]:
     """A section per saved query the user's digest follows (at most DIGEST_QUERIES) that has something to say: its
     agreements ending within the user's window and its new ones; or why the query no longer works."""
-    expiring = reports[digest_window(user)].expiring
+    months = digest_window(user)
     sections = []
     for saved in digest_queries(session, user.id):
         try:
@@ -138,13 +145,13 @@ def saved_sections(session: Session, user: User, reports: dict[int, ExpiringRepo
         except QueryError as error:
             sections.append(QuerySection(saved, problem=str(error)))
             continue
-        section = query_section(session, saved, filters, expiring, as_of)
+        section = query_section(session, saved, filters, as_of, months)
         if section:
             sections.append(section)
     return sections
 
 
-def as_of_of(report: ExpiringReport | None, work: OwnWork) -> date | None:
+def as_of_of(report: DigestReport | None, work: OwnWork) -> date | None:
     """The day the digest counts from (the report's; for one's own part only, the day it was read for)."""
     return report.as_of if report else work.as_of
 
@@ -152,7 +159,7 @@ def as_of_of(report: ExpiringReport | None, work: OwnWork) -> date | None:
 def add_digest(
     run: DigestRun,
     user: User,
-    report: ExpiringReport | None,
+    report: DigestReport | None,
     sender: str,
     domain: str,
     work: OwnWork | None = None,

@@ -9,12 +9,16 @@ text says so: a reader must not take 1 January for the real day.
 UIDs: an agreement without terms keeps `agreement-<id>-end`; with terms, its events are those of its current term
 (`agreement-<id>-term-<n>`), so an edit of the agreement or its notice updates the same events in calendar apps
 (SEQUENCE is the agreement's version), and the next term's events are new ones once it is current.
+
+A feed holds what falls within its horizon (queries/calendars.py `Horizon`), at most so many agreements and actions:
+when the horizon holds more, an event the day after the last one shown says how many more there are and links to
+the query in the tracker (`more_event`), and the calendar's description says so too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_skeleton
 from flask_babel import get_locale
@@ -63,20 +67,36 @@ def date_line(entry: ExpiringAgreement) -> str:
     return str(_("Ends: %(when)s", when=end_wording(entry.end, entry.day)))
 
 
-def description(entry: ExpiringAgreement, url: str, reminder: str | None = None) -> str:
-    """The lines every event of an agreement carries: its date, parties, status, renewal, link."""
-    agreement = entry.agreement
-    lines = [
+# Phrases already translated while writing one feed, by what they depend on: a feed of a thousand agreements says
+# "Status: In force" a thousand times, and each translation looks up the locale and the catalogue afresh.
+Phrases = dict[tuple, str]
+
+
+def phrase(memo: Phrases, key: tuple, make: Callable[[], object]) -> str:
+    """The phrase for `key`, translated once per feed."""
+    if key not in memo:
+        memo[key] = str(make())
+    return memo[key]
+
+
+def facts(entry: ExpiringAgreement, memo: Phrases | None = None) -> list[str]:
+    """The lines every event of an agreement opens with: its title, date, parties, status, renewal (written once per
+    agreement: its end and each reminder share them)."""
+    agreement, memo = entry.agreement, {} if memo is None else memo
+    status, renewal = agreement.status, agreement.renewal_intent
+    return [
         agreement.title,
         date_line(entry),
         str(_("Parties: %(names)s", names="; ".join(party.name for party in entry.parties) or "—")),
-        str(_("Status: %(status)s", status=label(agreement.status))),
-        str(_("Renewal: %(renewal)s", renewal=label(agreement.renewal_intent))),
+        phrase(memo, ("status", status), lambda: _("Status: %(status)s", status=label(status))),
+        phrase(memo, ("renewal", renewal), lambda: _("Renewal: %(renewal)s", renewal=label(renewal))),
     ]
-    if reminder:
-        lines.append(reminder)
-    lines.append(url)
-    return "\n".join(lines)
+
+
+def description(entry: ExpiringAgreement, url: str, reminder: str | None = None, known: list[str] | None = None) -> str:
+    """The lines every event of an agreement carries (`known`: its `facts` when already written), then the reminder
+    if any, then the link."""
+    return "\n".join([*(known if known is not None else facts(entry)), *([reminder] if reminder else []), url])
 
 
 def end_summary(entry: ExpiringAgreement) -> str:
@@ -117,7 +137,7 @@ def uid_stem(entry: ExpiringAgreement) -> str:
     return f"{stem}-term-{entry.term.number}" if entry.term else stem
 
 
-def end_event(entry: ExpiringAgreement, link: LinkBuilder, domain: str) -> AllDayEvent:
+def end_event(entry: ExpiringAgreement, link: LinkBuilder, domain: str, known: list[str] | None = None) -> AllDayEvent:
     """The all-day event on the agreement's date: its decision date, or its end (its earliest possible day)."""
     agreement = entry.agreement
     url = link(agreement.id)
@@ -125,35 +145,48 @@ def end_event(entry: ExpiringAgreement, link: LinkBuilder, domain: str) -> AllDa
         uid=f"{uid_stem(entry)}@{domain}" if entry.term else f"{uid_stem(entry)}-end@{domain}",
         day=entry.day,
         summary=end_summary(entry),
-        description=description(entry, url),
+        description=description(entry, url, known=known),
         url=url,
         modified=agreement.updated_at,
         sequence=agreement.version,
     )
 
 
-def review_event(entry: ExpiringAgreement, months: int, link: LinkBuilder, domain: str) -> AllDayEvent:
+def review_event(
+    entry: ExpiringAgreement,
+    months: int,
+    link: LinkBuilder,
+    domain: str,
+    known: list[str] | None = None,
+    memo: Phrases | None = None,
+) -> AllDayEvent:
     """A reminder `months` before the agreement's date, to review it while there is time to decide or renew."""
     agreement = entry.agreement
     url = link(agreement.id)
-    if entry.notice_due:
-        reminder = _n(
-            "Review reminder: %(num)d month before the decision date.",
-            "Review reminder: %(num)d months before the decision date.",
-            months,
-        )
-    else:
-        reminder = _n(
-            "Review reminder: %(num)d month before the end.", "Review reminder: %(num)d months before the end.", months
-        )
+    reminder = phrase(
+        {} if memo is None else memo, ("reminder", months, entry.notice_due), lambda: reminder_note(entry, months)
+    )
     return AllDayEvent(
         uid=f"{uid_stem(entry)}-review-{months}m@{domain}",
         day=add_months(entry.day, -months),
         summary=review_summary(entry, months),
-        description=description(entry, url, str(reminder)),
+        description=description(entry, url, reminder, known),
         url=url,
         modified=agreement.updated_at,
         sequence=agreement.version,
+    )
+
+
+def reminder_note(entry: ExpiringAgreement, months: int) -> object:
+    """ "Review reminder: 6 months before the end." (or before the decision date)."""
+    if entry.notice_due:
+        return _n(
+            "Review reminder: %(num)d month before the decision date.",
+            "Review reminder: %(num)d months before the decision date.",
+            months,
+        )
+    return _n(
+        "Review reminder: %(num)d month before the end.", "Review reminder: %(num)d months before the end.", months
     )
 
 
@@ -198,7 +231,33 @@ def feed_events(
 ) -> list[AllDayEvent]:
     """The date of each agreement and its review reminders, in the order of the entries."""
     events: list[AllDayEvent] = []
+    memo: Phrases = {}
     for entry in entries:
-        events.append(end_event(entry, link, domain))
-        events.extend(review_event(entry, months, link, domain) for months in lead_months)
+        known = facts(entry, memo)
+        events.append(end_event(entry, link, domain, known))
+        events.extend(review_event(entry, months, link, domain, known, memo) for months in lead_months)
     return events
+
+
+def more_event(uid: str, summary: str, after: date, url: str, today: date) -> AllDayEvent:
+    """The event the day after the last one shown saying how many more the tracker holds, linking to them: a feed
+    that stops at its limit must not look complete."""
+    note = str(_("The calendar shows only the first ones; the tracker lists all."))
+    return AllDayEvent(
+        uid=uid,
+        day=after + timedelta(days=1),
+        summary=summary,
+        description="\n".join([summary, note, url]),
+        url=url,
+        modified=datetime.combine(today, time(0), tzinfo=UTC),
+    )
+
+
+def more_agreements_summary(count: int) -> str:
+    """ "12 more agreements in the tracker"."""
+    return str(_n("%(num)d more agreement in the tracker", "%(num)d more agreements in the tracker", count))
+
+
+def more_actions_summary(count: int) -> str:
+    """ "3 more actions in the tracker"."""
+    return str(_n("%(num)d more action in the tracker", "%(num)d more actions in the tracker", count))

@@ -19,6 +19,12 @@ from tracker.services.calendars import FeedData, create_feed, normalize_query, p
 TOKEN_IN_PAGE = re.compile(r"/calendar/([A-Za-z0-9_-]+)\.ics")
 
 
+@pytest.fixture(autouse=True)
+def in_2018(feed_today):
+    """The feeds here are fetched on 1 January 2018: their horizon runs from October 2017 to January 2021."""
+    feed_today(date(2018, 1, 1))
+
+
 @pytest.fixture
 def owner(make_user):
     """The viewer who owns the feeds: the least role may read every agreement."""

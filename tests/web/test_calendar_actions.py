@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import icalendar
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import sign_in_client
 from tracker.dates import PartialDate
 from tracker.models import ActionStatus, CalendarFeed, FollowUpAction, UserRole
 from tracker.services.calendars import FeedData, create_feed
+
+
+@pytest.fixture(autouse=True)
+def in_2027(feed_today):
+    """The feeds here are fetched on 1 January 2027: their horizon runs to 1 January 2030."""
+    feed_today(date(2027, 1, 1))
 
 
 def feed_of(session, user, query: str = "", include_actions: bool = True) -> str:
@@ -60,6 +67,21 @@ def test_the_option_adds_open_dated_actions_on_their_due_dates(app, session, mak
     assert set(events(app, feed_of(session, officer, include_actions=False))) == {
         f"agreement-{agreement.id}-end@{host}"
     }
+
+
+def test_actions_outside_the_horizon_stay_out_and_beyond_the_limit_are_counted(
+    app, session, make_agreement, make_user, monkeypatch
+):
+    monkeypatch.setattr("tracker.queries.calendars.MAX_ACTIONS", 2)
+    officer = make_user(UserRole.VIEWER)
+    agreement = make_agreement(title="AITEC technology cooperation", end="2029")
+    due = [action(session, agreement, f"Step {n}", f"2027-0{n + 1}-10") for n in range(4)]
+    action(session, agreement, "Long overdue", "2026-09-01")  # more than 90 days before 1 January 2027
+    action(session, agreement, "Far ahead", "2030-02-01")  # more than three years ahead
+    found = events(app, feed_of(session, officer))
+    assert {uid for uid in found if uid.startswith("action-")} == {f"action-{made.id}@localhost" for made in due[:2]}
+    [more] = [event for uid, event in found.items() if "-more-actions@" in uid]
+    assert str(more["SUMMARY"]) == "2 more actions in the tracker" and more["DTSTART"].dt == date(2027, 2, 11)
 
 
 def test_owner_me_in_a_feed_is_the_feed_owner(app, session, make_agreement, make_user):

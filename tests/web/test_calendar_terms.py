@@ -11,7 +11,7 @@ import pytest
 from tracker.feeds import feed_events
 from tracker.models import AutoRenewal, NoticeUnit
 from tracker.queries.agreements import AgreementFilters
-from tracker.queries.calendars import feed_agreements
+from tracker.queries.calendars import Horizon, feed_agreements
 from tracker.services.calendars import FeedData, create_feed
 from tracker.services.terms import sync_terms
 
@@ -43,7 +43,7 @@ def feed(app, session, user, lead_months: list[int]) -> dict[str, icalendar.Even
 def as_of(app, session, day: date, lead_months: list[int] = ()) -> dict[str, icalendar.Event]:
     """The events a feed of every agreement holds when fetched on `day`, by UID (rendered as the view does)."""
     with app.test_request_context():
-        entries = feed_agreements(session, AgreementFilters(), day)
+        entries = feed_agreements(session, AgreementFilters(), day, Horizon.around(day)).rows
         events = feed_events(entries, list(lead_months), lambda key: f"http://localhost/agreements/{key}", "localhost")
     return {event.uid: event for event in events}
 
@@ -53,7 +53,10 @@ def lines(event) -> list[str]:
     return str(event["DESCRIPTION"] if isinstance(event, icalendar.Event) else event.description).splitlines()
 
 
-def test_a_notice_deadline_is_the_event_and_says_which_date_it_is(app, session, termed, make_agreement, make_user):
+def test_a_notice_deadline_is_the_event_and_says_which_date_it_is(
+    app, session, termed, make_agreement, make_user, feed_today
+):
+    feed_today(date(2018, 1, 1))
     # "Ends 31 December 2018 unless six months' notice": the last day to give notice is 1 July 2018, whatever today is.
     mou = termed(end="2018-12-31", notice_period=6, duration_months=None)
     plain = make_agreement(title="Technology development cooperation", end="2018")
@@ -71,7 +74,8 @@ def test_a_notice_deadline_is_the_event_and_says_which_date_it_is(app, session, 
     assert f"agreement-{plain.id}-review-6m@localhost" in found
 
 
-def test_an_auto_renewing_agreement_without_a_recorded_end_is_in_the_feed(app, session, termed, make_user):
+def test_an_auto_renewing_agreement_without_a_recorded_end_is_in_the_feed(app, session, termed, make_user, feed_today):
+    feed_today(date(2033, 1, 1))  # the decision in 2034 is within the three years ahead
     mou = termed(
         start="2030-01-01",
         duration_months=60,
@@ -93,9 +97,12 @@ def test_each_term_has_its_own_events_and_an_edit_updates_them(app, session, ter
         f"agreement-{mou.id}-term-1-review-3m@localhost": date(2018, 4, 1),
     }
     # The term still runs after its decision date: the same event stays, the decision now overdue.
-    assert set(as_of(app, session, date(2018, 12, 31))) == {f"agreement-{mou.id}-term-1@localhost"}
+    assert set(as_of(app, session, date(2018, 9, 29))) == {f"agreement-{mou.id}-term-1@localhost"}
+    # More than 90 days overdue, it leaves the calendar's horizon (the expiring list still has it).
+    assert set(as_of(app, session, date(2018, 12, 31))) == set()
     # Once the second term is current, its events are new ones: a calendar keeps the first term's as history.
-    second = as_of(app, session, date(2019, 1, 1))
+    assert set(as_of(app, session, date(2019, 1, 1))) == set()  # its decision is more than three years ahead
+    second = as_of(app, session, date(2020, 8, 1))
     assert {uid: event.day for uid, event in second.items()} == {
         f"agreement-{mou.id}-term-2@localhost": date(2023, 7, 1)
     }

@@ -4,6 +4,7 @@ share / delete by the owner only, the dashboard's list within its statement budg
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
@@ -203,7 +204,8 @@ def test_the_list_offers_no_save_button_for_a_refused_query(officer, browser_of)
     assert "/saved-queries/new" not in page.text
 
 
-def test_a_calendar_is_made_from_a_saved_query(session, korea, officer, browser_of):
+def test_a_calendar_is_made_from_a_saved_query(session, korea, officer, browser_of, feed_today):
+    feed_today(date(2029, 1, 1))  # the ends in 2030 and 2031 are within the feed's three years ahead
     create_saved_query(session, officer, SavedQueryData("EV with Korea", "sector=electric-vehicles&country=KR"))
     session.commit()
     client = browser_of(officer)

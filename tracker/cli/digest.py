@@ -11,8 +11,7 @@ from flask.cli import with_appcontext
 from tracker.clock import local_today
 from tracker.digest import DigestRun, build_digests
 from tracker.mail import Delivery, MailServerError, SmtpSettings, send_messages, sender_address
-from tracker.queries.digest import OwnWork
-from tracker.queries.expiring import ExpiringReport
+from tracker.queries.digest import DigestReport, OwnWork
 
 
 @click.command("send-digest")
@@ -37,11 +36,11 @@ def send_digest_command(as_of: datetime | None, dry_run: bool) -> None:
         send(run, day, settings)
 
 
-def report_counts(report: ExpiringReport | None, work: OwnWork | None = None) -> str:
+def report_counts(report: DigestReport | None, work: OwnWork | None = None) -> str:
     """ "3 ending, 1 needing attention", and one's own agreements and actions, for the command's output."""
     parts = []
     if report is not None:
-        ending, attention = len(report.expiring), len(report.needs_attention)
+        ending, attention = report.expiring_total, report.attention_total
         parts.append(f"{ending} ending within {report.months} months, {attention} needing attention")
     if work:
         parts.append(f"own: {len(work.agreements)} agreement(s), {len(work.actions)} action(s)")

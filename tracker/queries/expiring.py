@@ -238,9 +238,13 @@ def expiring_statement(as_of: date, months: int) -> Select:
     )
 
 
-def first_expiring(session: Session, as_of: date, months: int, limit: int) -> list[ExpiringAgreement]:
-    """The first `limit` agreements `expiring_agreements` would list (at most MAX_PER_PAGE)."""
-    statement = _with_page_parties(expiring_statement(as_of, months).limit(min(limit, MAX_PER_PAGE)))
+def first_expiring(
+    session: Session, as_of: date, months: int, limit: int, conditions: Sequence[ColumnElement[bool]] = ()
+) -> list[ExpiringAgreement]:
+    """The first `limit` agreements `expiring_agreements` would list (at most MAX_PER_PAGE), of those meeting the
+    `conditions` if given."""
+    statement = expiring_statement(as_of, months).where(*conditions).limit(min(limit, MAX_PER_PAGE))
+    statement = _with_page_parties(statement)
     return [_entry(agreement, as_of, by_terms=True) for agreement in session.scalars(statement)]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from tracker.models import Agreement, SavedQuery
 from tracker.queries.agreements import AgreementFilters, filter_conditions
-from tracker.queries.expiring import ExpiringAgreement
+from tracker.queries.expiring import ExpiringAgreement, expiring_statement, first_expiring
 
 # Saved queries the dashboard lists with their counts; the saved queries page lists them all.
 DASHBOARD_SHOWN = 8
@@ -74,19 +74,21 @@ class QuerySection:
 
 
 def query_section(
-    session: Session, saved: SavedQuery, filters: AgreementFilters, expiring: list[ExpiringAgreement], as_of: date
+    session: Session, saved: SavedQuery, filters: AgreementFilters, as_of: date, months: int
 ) -> QuerySection:
-    """The section of a saved query: `expiring` (the window's rows, already read for the digest) narrowed to its
-    matches by one statement over their ids, and its new matches by another, at most DIGEST_ROWS loaded."""
-    ids = [row.agreement.id for row in expiring]
-    among = select(Agreement.id).where(*filter_conditions(session, filters), Agreement.id.in_(ids))
-    matching = set(session.scalars(among)) if ids else set()
-    ending = [row for row in expiring if row.agreement.id in matching]
+    """The section of a saved query: its matches ending within `months` of `as_of` in the expiring list's order, and
+    its new matches, each the first DIGEST_ROWS read with their number (counted only when there are more)."""
+    conditions = filter_conditions(session, filters)
+    ending = first_expiring(session, as_of, months, DIGEST_ROWS, conditions)
+    ending_total = len(ending)
+    if ending_total == DIGEST_ROWS:
+        counted = expiring_statement(as_of, months).where(*conditions).subquery()
+        ending_total = session.scalar(select(func.count()).select_from(counted)) or 0
     since = datetime.combine(as_of - timedelta(days=NEW_DAYS - 1), time(0), tzinfo=UTC)
     until = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC)
     recorded = [Agreement.created_at >= since, Agreement.created_at < until]  # the NEW_DAYS days up to `as_of`
-    recent = select(Agreement).where(*filter_conditions(session, filters), *recorded)
+    recent = select(Agreement).where(*conditions, *recorded)
     total = select(func.count()).select_from(recent.subquery())
     new = list(session.scalars(recent.order_by(Agreement.created_at.desc(), Agreement.id.desc()).limit(DIGEST_ROWS)))
     new_total = len(new) if len(new) < DIGEST_ROWS else session.scalar(total) or 0
-    return QuerySection(saved, ending[:DIGEST_ROWS], len(ending), new, new_total)
+    return QuerySection(saved, ending, ending_total, new, new_total)
