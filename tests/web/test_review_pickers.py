@@ -97,9 +97,11 @@ def test_an_unclear_party_offers_did_you_mean_and_an_unknown_one_says_so(client_
     fields = {"create_new": "y", "new_title": "Unclear", "new_parties": ticked_parties(page)}
     unclear = confirm_with(editor, page, **fields, add_party="filler body 01", adding_party="Add")
     html = unclear.get_data(as_text=True)
-    assert unclear.status_code == 422 and "Did you mean" in html and 'name="add_party_choice"' in html
+    assert unclear.status_code == 422 and "Did you mean" in html and 'name="add_party-choice"' in html
     assert "Filler body 010" in html and "Filler body 200" not in html
-    chosen = confirm_with(editor, html, **fields, add_party="filler body 01", add_party_choice=str(many_parties[12].id))
+    chosen = confirm_with(
+        editor, html, **fields, add_party="filler body 01", **{"add_party-choice": str(many_parties[12].id)}
+    )
     assert chosen.status_code == 302, chosen.get_data(as_text=True)
     unknown = confirm_with(editor, page, **fields, add_party="Nobody at all", adding_party="Add")
     assert unknown.status_code == 422 and "No party is called “Nobody at all”." in unknown.get_data(as_text=True)

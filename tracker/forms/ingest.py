@@ -84,17 +84,9 @@ class ReviewForm(BaseForm):
     add_party = PartyFilterField(
         _("Another party"), description=_("Its name, an alias or its number; “Add” keeps it ticked above.")
     )
-    # The "did you mean" radio under `add_party` when the typed name was unknown or ambiguous: a party's id.
-    add_party_choice = HiddenField()
     # The "Add" button next to `add_party`: show the review again with that party ticked, saving nothing.
     adding_party = SubmitField(_("Add"))
     new_sectors = CheckboxListField(_("Sectors"), coerce=optional_id)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choice = (self.add_party_choice.data or "").strip()
-        if choice.isdigit():  # a party chosen from "did you mean" stands for the text typed
-            self.add_party.data, self.add_party_choice.data = f"#{choice}", ""
 
     def set_choices(
         self,
