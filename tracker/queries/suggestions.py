@@ -150,8 +150,10 @@ def _candidates(session: Session, party_ids: list[int], sector_ids: list[int]) -
     rows = session.execute(columns.join(Agreement.party_links).where(AgreementParty.party_id.in_(party_ids)))
     candidates: dict[int, Candidate] = {}
     for agreement_id, title, title_local, start_on, start_p, end_on, end_p, party_id in rows:
-        start, end = PartialDate.from_columns(start_on, start_p), PartialDate.from_columns(end_on, end_p)
-        candidate = candidates.setdefault(agreement_id, Candidate(agreement_id, (title, title_local), start, end))
+        candidate = candidates.get(agreement_id)
+        if candidate is None:  # a ministry's agreements come once per party found: read the dates once
+            start, end = PartialDate.from_columns(start_on, start_p), PartialDate.from_columns(end_on, end_p)
+            candidate = candidates[agreement_id] = Candidate(agreement_id, (title, title_local), start, end)
         candidate.party_ids.add(party_id)
     if sector_ids and candidates:
         held = select(AgreementParty.agreement_id).where(AgreementParty.party_id.in_(party_ids))
