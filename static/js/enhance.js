@@ -34,7 +34,11 @@
       (label and detail) in a listbox under it; Arrow keys move, Enter or a click picks, Escape closes. Picking
       writes the party's id into the hidden input data-lookup-target names (a party row's `party_id`); typing
       empties it, so the server resolves the text instead. Without a target (the filter) the input gives its name
-      to a new hidden input that sends the id picked (data-lookup-value at first) or else the text typed. With
+      to a new hidden input that sends the id picked (data-lookup-value at first) or else the text typed; with
+      data-lookup-reference (an agreement or source typed by number or title, templates/_macros.html
+      reference_field) it sends "#<id> <label>", and the datalist of recent records is dropped. With
+      data-lookup-add="<list id>" (the review screen's "Another party") picking ticks the party's box in that list,
+      adding the box when the party is not shown yet, and empties the input for the next one. With
       data-lookup-new="Create a new party “{name}”" the list ends with that option; picking it sets the target to
       "new" and copies the kind and country inputs of <template id="new-party-template"> into the row. A new text
       takes away the row's "did you mean" list. A button data-add-row="<table id>" adds a row copied from
@@ -351,6 +355,8 @@
     var targetId = input.getAttribute("data-lookup-target");
     var target = targetId ? document.getElementById(targetId) : null;
     var sendsText = !target;
+    var addTo = document.getElementById(input.getAttribute("data-lookup-add") || "");
+    input.removeAttribute("list");  // the server's answers replace the datalist of recent records
     if (!target) {  // the filter: a hidden input of the same name sends the id picked, or the text typed
       target = document.createElement("input");
       target.type = "hidden";
@@ -401,9 +407,35 @@
       }
     }
 
+    /** The review's party list: tick the picked party there (added as a new box if not shown yet). */
+    function tick(item) {
+      var box = addTo.querySelector('input[type="checkbox"][value="' + String(item.id) + '"]');
+      if (!box) {
+        var entry = document.createElement("li");
+        box = document.createElement("input");
+        box.type = "checkbox";
+        box.name = addTo.id;
+        box.value = String(item.id);
+        box.id = addTo.id + "-added-" + String(item.id);
+        var name = document.createElement("label");
+        name.htmlFor = box.id;
+        name.textContent = item.label;
+        entry.appendChild(box);
+        entry.appendChild(document.createTextNode(" "));
+        entry.appendChild(name);
+        addTo.appendChild(entry);
+      }
+      box.checked = true;
+      input.value = "";
+      target.value = "";
+      close();
+      status.textContent = item.label;
+    }
+
     function choose(item) {
+      if (addTo) { tick(item); return; }
       input.value = item.label;
-      target.value = String(item.id);
+      target.value = input.hasAttribute("data-lookup-reference") ? "#" + item.id + " " + item.label : String(item.id);
       close();
       showNewParty(input, item.id === "new");
       status.textContent = item.label;
@@ -467,8 +499,8 @@
     input.addEventListener("input", function () {
       target.value = sendsText ? input.value : "";
       showNewParty(input, false);
-      var cell = input.closest("td");
-      var stale = cell && cell.querySelector(".did-you-mean");
+      var cell = input.closest("td") || input.closest(".add-party");
+      var stale = cell ? cell.querySelector(".did-you-mean") : document.getElementById(input.id + "-choice");
       if (stale) { stale.remove(); }
       window.clearTimeout(timer);
       timer = window.setTimeout(ask, LOOKUP_DELAY_MS);

@@ -142,7 +142,8 @@ def test_new_form_renders(client, make_party):
     response = client.get("/parties/new")
     assert response.status_code == 200
     assert 'name="aliases"' in response.text
-    assert "Ministry of Industry (Indonesia)" in response.text
+    # The parent is typed or picked (GET /lookup/parties), never chosen from a list of every party.
+    assert "Ministry of Industry (Indonesia)" not in response.text and 'data-lookup="/lookup/parties"' in response.text
 
 
 def test_create_party_redirects_and_saves(client, session, make_party):
@@ -163,8 +164,8 @@ def test_create_party_redirects_and_saves(client, session, make_party):
         ({"name": "A" * 301}, 422, "Field cannot be longer than 300 characters"),
         ({"kind": "emperor"}, 422, "Not a valid choice"),
         ({"country_code": "XX"}, 422, "Not a valid choice"),
-        ({"parent_id": "abc"}, 422, "Not a valid choice"),
-        ({"parent_id": "999999"}, 422, "Not a valid choice"),
+        ({"parent_id": "abc"}, 422, "No party is called “abc”."),
+        ({"parent_id": "999999"}, 422, "There is no such party."),
         ({"aliases": "AITEC\n" + "B" * 301}, 422, "Keep each alias to 300 characters"),
     ],
 )

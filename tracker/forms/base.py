@@ -9,6 +9,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, IntegerField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
@@ -144,6 +145,10 @@ def reference_id(text: str) -> int | None:
 
 
 Finder = Callable[[int | None, str], list[int]]
+# The records a typed text could mean, best first, as (value to send back: "#id Title", label, detail).
+Searcher = Callable[[str, int], list[tuple[str, str, str]]]
+# How many records a "did you mean" list offers.
+DID_YOU_MEAN = 8
 
 
 class ReferenceField(StringField):
@@ -159,10 +164,36 @@ class ReferenceField(StringField):
         super().__init__(label, **kwargs)
         self.not_found, self.ambiguous, self.required = not_found, ambiguous, required
         self.find: Finder | None = None
+        # Given by the view: what an unknown or ambiguous text could mean (the "did you mean" list).
+        self.search: Searcher | None = None
         self.record_id: int | None = None
+        self.candidates: list[tuple[str, str, str]] = []
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """The text typed, or the record chosen from a "did you mean" list (`<name>-choice`, "#id Title")."""
+        super().process_formdata(valuelist)
+        choice = self.choice_data
+        if choice is not None and reference_id(choice) is not None:
+            self.data = choice
+
+    @property
+    def choice_name(self) -> str:
+        """The name of the "did you mean" radios."""
+        return f"{self.name}-choice"
+
+    @property
+    def choice_data(self) -> str | None:
+        """The "did you mean" radio posted, if any."""
+        formdata = getattr(self, "_formdata", None)
+        return clean_text(formdata.get(self.choice_name)) if formdata is not None else None
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        """Keep the posted data so that `process_formdata` can read the "did you mean" choice."""
+        self._formdata = formdata
+        super().process(formdata, data, extra_filters)
 
     def pre_validate(self, form: Any) -> None:
-        """Resolve the text to one record."""
+        """Resolve the text to one record; else say why, with what it could mean."""
         text = " ".join((self.data or "").split())
         if not text:
             if self.required:
@@ -171,8 +202,9 @@ class ReferenceField(StringField):
         if self.find is None:
             return
         matches = self.find(reference_id(text), text)
-        if not matches:
-            raise StopValidation(str(self.not_found))
-        if len(matches) > 1:
-            raise StopValidation(str(self.ambiguous))
-        self.record_id = matches[0]
+        if len(matches) == 1:
+            self.record_id = matches[0]
+            return
+        if self.search is not None and reference_id(text) is None:
+            self.candidates = self.search(text, DID_YOU_MEAN)
+        raise StopValidation(str(self.ambiguous if matches else self.not_found))

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import Length, Optional
 
 from tracker.forms.agreements import CheckboxListField, agreement_reference
 from tracker.forms.base import (
     BaseForm,
     Finder,
+    Searcher,
     optional_id,
     options,
     partial_date_or_none,
 )
 from tracker.forms.contract import form_field, limit
+from tracker.forms.pickers import PartyFilterField
 from tracker.i18n import _
 from tracker.models import AgreementStatus, InstrumentType, PartyRole, RenewalIntent
+from tracker.queries.lookup import PartyFinder
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import spec_of
 from tracker.records.source import LinkData, SourceData
@@ -74,20 +78,54 @@ class ReviewForm(BaseForm):
     new_renewal = form_field(spec_of(AgreementData, "renewal_intent"))
     new_start = form_field(spec_of(AgreementData, "start"))
     new_end = form_field(spec_of(AgreementData, "end"))
+    # The ticked and suggested parties as checkboxes (any live party's id is accepted), and one more typed or picked:
+    # never every party (thousands), which would hide the few ticked ones.
     new_parties = CheckboxListField(_("Parties (as signatories)"), coerce=optional_id)
+    add_party = PartyFilterField(
+        _("Another party"), description=_("Its name, an alias or its number; “Add” keeps it ticked above.")
+    )
+    # The "Add" button next to `add_party`: show the review again with that party ticked, saving nothing.
+    adding_party = SubmitField(_("Add"))
     new_sectors = CheckboxListField(_("Sectors"), coerce=optional_id)
 
     def set_choices(
-        self, find_agreements: Finder, parties: list[tuple[int, str]], sectors: list[tuple[int, str]]
+        self,
+        find_agreements: Finder,
+        parties: Callable[[], PartyFinder],
+        sectors: list[tuple[int, str]],
+        search_agreements: Searcher | None = None,
     ) -> None:
-        """Offer every live party and sector; agreements are looked up (`find_agreements(number, title)`), never
-        listed whole: the page shows the suggested ones and a field for any other."""
+        """Offer every live sector; agreements and parties are looked up (`find_agreements(number, title)`, the
+        party finder), never listed whole: the page shows the suggested ones and a field for any other."""
         self.link_agreements.validate_choice = False
         self.link_agreements.choices = []
         self.find_agreements = find_agreements
         self.link_other.find = find_agreements
-        self.new_parties.choices = options(parties)
+        self.link_other.search = search_agreements
+        self.party_finder = parties
+        self.add_party.finder = parties
+        self.new_parties.validate_choice = False
+        self.new_parties.choices = []
         self.new_sectors.choices = options(sectors)
+
+    def show_parties(self, suggested: list[int]) -> None:
+        """The checkboxes shown: the ticked parties first, then the suggested ones not ticked, each with its label."""
+        finder = self.party_finder()
+        ticked = [party_id for party_id in self.new_parties.data or [] if party_id is not None]
+        shown = [finder.get(party_id) for party_id in dict.fromkeys([*ticked, *suggested])]
+        self.new_parties.choices = options([(entry.id, entry.label) for entry in shown if entry is not None])
+
+    def validate_new_parties(self, field: Any) -> None:
+        """Each ticked party must be a live party (the checkboxes are the suggested and added ones)."""
+        finder = self.party_finder()
+        if any(party_id is None or finder.get(party_id) is None for party_id in field.data or []):
+            raise ValidationError(_("This party is no longer recorded: choose another one."))
+
+    def keep_added_party(self) -> None:
+        """Tick the party typed or picked in `add_party` and empty the field, for the next one."""
+        if self.add_party.record_id is not None:
+            self.new_parties.data = list(dict.fromkeys([*(self.new_parties.data or []), self.add_party.record_id]))
+        self.add_party.data, self.add_party.raw_data, self.add_party.record_id = "", [""], None
 
     def validate_link_agreements(self, field: Any) -> None:
         """Each ticked agreement must exist (the checkboxes are the suggestions shown with the form)."""
@@ -102,6 +140,7 @@ class ReviewForm(BaseForm):
     def validate(self, extra_validators: Any = None) -> bool:
         """The fields, then a title for a new agreement (checked here: Optional() skips inline checks)."""
         valid = super().validate(extra_validators)
+        self.keep_added_party()  # shown ticked if the form comes back; `chosen_parties` is the same
         if self.create_new.data and not self.new_title.data:
             self.new_title.errors = [*self.new_title.errors, _("Give the new agreement a title.")]
             return False
@@ -124,5 +163,10 @@ class ReviewForm(BaseForm):
             start=partial_date_or_none(self.new_start),
             end=partial_date_or_none(self.new_end),
             sector_ids=list(self.new_sectors.data or []),
-            parties=[(party_id, PartyRole.SIGNATORY) for party_id in self.new_parties.data or []],
+            parties=[(party_id, PartyRole.SIGNATORY) for party_id in self.chosen_parties()],
         )
+
+    def chosen_parties(self) -> list[int]:
+        """The ticked parties and the one typed or picked in `add_party`, each once."""
+        chosen = [*(self.new_parties.data or []), self.add_party.record_id]
+        return list(dict.fromkeys(party_id for party_id in chosen if party_id is not None))

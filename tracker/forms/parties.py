@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, NumberRange, Optional
 
 from tracker.countries import country_choices
-from tracker.forms.base import BaseForm, QueryForm, VersionField, optional_id, options
+from tracker.forms.base import BaseForm, QueryForm, VersionField, options
 from tracker.forms.contract import form_field
+from tracker.forms.pickers import PartyFilterField
 from tracker.i18n import _
 from tracker.labels import choices
 from tracker.models import MAX_ID, Party, PartyKind
-from tracker.queries.parties import PartyFilters
+from tracker.queries.lookup import PartyFinder
+from tracker.queries.parties import PartyFilters, party_label
 from tracker.records.fields import max_length, spec_of
 from tracker.records.party import PartyData, alias_problems
 
@@ -37,23 +40,23 @@ class PartyForm(BaseForm):
     name = form_field(spec_of(PartyData, "name"))
     kind = form_field(spec_of(PartyData, "kind"))
     country_code = SelectField(_("Country"), filters=[upper])
-    parent_id = SelectField(_("Part of"), coerce=optional_id)
+    # Typed or picked (static/js/enhance.js section 7), resolved on the server: never a select of every party.
+    parent_id = PartyFilterField(_("Part of"))
     aliases = TextAreaField(_("Other names"), validators=[Optional(), Length(max=ALIASES_TEXT_MAX)])
     notes = form_field(spec_of(PartyData, "notes"))
     version = VersionField()
 
-    def set_choices(self, party_choices: list[tuple[int, str]], party: Party | None = None) -> None:
-        """Offer the countries and, as parents, every party but this one."""
+    def set_choices(self, parties: Callable[[], PartyFinder]) -> None:
+        """Offer the countries; the parent is looked up among the live parties (the service refuses a cycle)."""
         self.country_code.choices = options([("", _("— none (international body) —")), *country_choices()])
-        offered = [(value, label) for value, label in party_choices if party is None or value != party.id]
-        self.parent_id.choices = options([("", _("— none —")), *offered])
+        self.parent_id.finder = parties
 
     def fill_from(self, party: Party) -> None:
         """Pre-fill the form from an existing party (for GET of the edit page)."""
         self.name.data = party.name
         self.kind.data = party.kind.value
         self.country_code.data = party.country_code or ""
-        self.parent_id.data = party.parent_id
+        self.parent_id.data = party_label(party.parent.name, party.parent.country_code) if party.parent else ""
         self.aliases.data = "\n".join(alias.alias for alias in party.aliases)
         self.notes.data = party.notes
         self.version.data = party.version
@@ -70,7 +73,7 @@ class PartyForm(BaseForm):
             name=self.name.data,
             kind=PartyKind(self.kind.data),
             country_code=self.country_code.data or None,
-            parent_id=self.parent_id.data,
+            parent_id=self.parent_id.record_id,
             aliases=alias_lines(self.aliases.data),
             notes=self.notes.data or "",
         )

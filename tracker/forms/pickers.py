@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wtforms import Form, HiddenField, SelectField, StringField, ValidationError
+from wtforms.utils import unset_value
 from wtforms.validators import Length, Optional
 
 from tracker.countries import country_choices
@@ -170,6 +171,18 @@ class PartyFilterField(StringField):
         self.record_id: int | None = None
         self.shown: PartyEntry | None = None
         self.candidates: tuple[PartyEntry, ...] = ()
+
+    @property
+    def choice_name(self) -> str:
+        """The name of the "did you mean" radios a form (not the GET filter, whose list is links) offers."""
+        return f"{self.name}-choice"
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        """The text typed, or the party chosen from a "did you mean" list (`<name>-choice`: its id)."""
+        super().process(formdata, data, extra_filters)
+        choice = (formdata.get(self.choice_name) or "").strip() if formdata is not None else ""
+        if choice.isdigit():
+            self.data = f"#{choice}"
 
     def pre_validate(self, form: Any) -> None:
         """Resolve the text to one live party."""

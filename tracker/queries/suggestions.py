@@ -55,6 +55,8 @@ class Suggestions:
     statuses: list[CueSuggestion] = field(default_factory=list)
     renewals: list[CueSuggestion] = field(default_factory=list)
     sectors: list[SectorSuggestion] = field(default_factory=list)
+    # How many more agreements of the parties found there are than `agreements` shows (the best ones).
+    more_agreements: int = 0
 
     def quote(self, text: str) -> str:
         """A note for the link: the first sentence of the text naming the period or a party found."""
@@ -69,9 +71,11 @@ def suggest(session: Session, title: str, text: str) -> Suggestions:
     parties = _party_suggestions(session, content, words)
     sectors = _sector_suggestions(session, content, words)
     periods = find_periods(content)
+    agreements, candidates = _agreement_suggestions(session, parties, sectors, periods, {w.key for w in words})
     return Suggestions(
         parties=parties,
-        agreements=_agreement_suggestions(session, parties, sectors, periods, {word.key for word in words}),
+        agreements=agreements,
+        more_agreements=max(0, candidates - len(agreements)),
         periods=periods,
         instruments=find_cues(content, INSTRUMENT_CUES),
         statuses=find_cues(content, STATUS_CUES),
@@ -116,17 +120,19 @@ def _agreement_suggestions(
     sectors: list[SectorSuggestion],
     periods: list[PeriodSuggestion],
     text_words: set[str],
-) -> list[AgreementSuggestion]:
-    """The live agreements of the parties found, best first, at most scoring.MAX_AGREEMENTS."""
+) -> tuple[list[AgreementSuggestion], int]:
+    """The live agreements of the parties found, best first, at most scoring.MAX_AGREEMENTS; and how many there
+    are in all."""
     party_ids = [suggestion.party.id for suggestion in parties]
     if not party_ids:
-        return []
+        return [], 0
     candidates = _candidates(session, party_ids, [suggestion.sector.id for suggestion in sectors])
     names = {suggestion.party.id: suggestion.party.name for suggestion in parties}
     sector_names = {suggestion.sector.id: suggestion.sector.name for suggestion in sectors}
     top = rank(candidates.values(), names, sector_names, periods, text_words)
     agreements = _load_agreements(session, [candidate.id for _score, _reasons, candidate in top])
-    return [AgreementSuggestion(agreements[c.id], score, reasons) for score, reasons, c in top if c.id in agreements]
+    found = [AgreementSuggestion(agreements[c.id], score, reasons) for score, reasons, c in top if c.id in agreements]
+    return found, len(candidates)
 
 
 def _candidates(session: Session, party_ids: list[int], sector_ids: list[int]) -> dict[int, Candidate]:
@@ -144,8 +150,10 @@ def _candidates(session: Session, party_ids: list[int], sector_ids: list[int]) -
     rows = session.execute(columns.join(Agreement.party_links).where(AgreementParty.party_id.in_(party_ids)))
     candidates: dict[int, Candidate] = {}
     for agreement_id, title, title_local, start_on, start_p, end_on, end_p, party_id in rows:
-        start, end = PartialDate.from_columns(start_on, start_p), PartialDate.from_columns(end_on, end_p)
-        candidate = candidates.setdefault(agreement_id, Candidate(agreement_id, (title, title_local), start, end))
+        candidate = candidates.get(agreement_id)
+        if candidate is None:  # a ministry's agreements come once per party found: read the dates once
+            start, end = PartialDate.from_columns(start_on, start_p), PartialDate.from_columns(end_on, end_p)
+            candidate = candidates[agreement_id] = Candidate(agreement_id, (title, title_local), start, end)
         candidate.party_ids.add(party_id)
     if sector_ids and candidates:
         held = select(AgreementParty.agreement_id).where(AgreementParty.party_id.in_(party_ids))

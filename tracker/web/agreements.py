@@ -45,6 +45,7 @@ from tracker.web.conflict_reports import conflicts_context
 from tracker.web.conflicts import render_conflict
 from tracker.web.exports import PAGING
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
+from tracker.web.lookup import agreement_choices
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -133,6 +134,7 @@ def relation_form_for(agreement: Agreement, formdata=None) -> RelationForm:
     """The "relate to another agreement" form, which looks the other agreement up by number or title."""
     form = RelationForm(formdata=formdata)
     form.other.find = lambda other_id, title: agreements_named(get_session(), other_id, title)
+    form.other.search = agreement_choices
     return form
 
 

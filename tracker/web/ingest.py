@@ -9,6 +9,7 @@ from functools import partial
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale, get_locale
 from sqlalchemy.orm import Session
+from wtforms import ValidationError
 
 from tracker import jobs, linkcheck
 from tracker.db import get_session
@@ -16,6 +17,7 @@ from tracker.errors import TrackerError
 from tracker.forms.base import optional_id
 from tracker.forms.ingest import AddSourceForm, ReviewForm
 from tracker.history.recorder import ACTOR
+from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.ingest import acquire
 from tracker.ingest.extract.result import ExtractError
@@ -24,7 +26,6 @@ from tracker.ingest.fetch.policy import FetchError, policy_from_config
 from tracker.ingest.review import PendingSource, ReviewExpired, seal, unseal
 from tracker.models import AgreementStatus, InstrumentType, Job, RenewalIntent, Source
 from tracker.queries.agreements import agreements_named
-from tracker.queries.parties import party_choices
 from tracker.queries.sectors import sector_id_choices
 from tracker.queries.sources import recent_agreement_suggestions
 from tracker.queries.suggestions import Suggestions, suggest
@@ -34,6 +35,7 @@ from tracker.services.sources import DuplicateSourceError
 from tracker.web.conflict_reports import review_conflicts
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404
 from tracker.web.jobs import submit_job
+from tracker.web.lookup import agreement_choices
 
 bp = Blueprint("ingest", __name__)
 
@@ -99,6 +101,7 @@ def render_review(
         form.inbox_item.data = str(inbox_item or "")
     form.payload.data = seal(pending, current_app.config["SECRET_KEY"])
     set_choices(session, form)
+    form.show_parties([suggestion.party.id for suggestion in found.parties])
     suggestions = recent_agreement_suggestions(session)
     known = recorded_source(session, pending)
     context = {"form": form, "pending": pending, "found": found, "suggestions": suggestions, "known": known}
@@ -109,9 +112,9 @@ def render_review(
 
 
 def set_choices(session: Session, form: ReviewForm) -> None:
-    """Parties and sectors to choose from; agreements looked up by number or title."""
+    """Sectors to choose from; agreements and parties looked up by number, title or name."""
     find = partial(agreements_named, session)
-    form.set_choices(find, party_choices(session), sector_id_choices(session))
+    form.set_choices(find, partial(party_finder, session), sector_id_choices(session), agreement_choices)
 
 
 def prefill(form: ReviewForm, found: Suggestions, pending: PendingSource) -> None:
@@ -143,6 +146,8 @@ def confirm():
     except ReviewExpired:
         flash(_("The review was too old or incomplete; add the source again."), "error")
         return redirect(url_for(".add"))
+    if form.adding_party.data:
+        return add_party(pending, form)
     if not form.validate():
         return render_review(pending, form, INVALID_FORM_STATUS)
     decision = ReviewDecision(form.agreements_to_link(), form.note.data or "", form.new_agreement())
@@ -166,6 +171,19 @@ def confirm():
     if form.inbox_item.data:
         return redirect(url_for("inbox.index"))
     return redirect(url_for("sources.detail", source_id=source.id))
+
+
+def add_party(pending: PendingSource, form: ReviewForm):
+    """The review again with the party typed in "Another party" ticked (the way to add several without the script);
+    nothing is saved. A name that is unknown or ambiguous is said next to the field, with what it could mean."""
+    form.add_party.errors = []
+    try:
+        form.add_party.pre_validate(form)
+    except ValidationError as error:
+        form.add_party.errors = [str(error)]
+        return render_review(pending, form, INVALID_FORM_STATUS)
+    form.keep_added_party()
+    return render_review(pending, form)
 
 
 @bp.post("/sources/<id:source_id>/refetch")

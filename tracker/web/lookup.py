@@ -105,3 +105,18 @@ def agreements():
 def sources():
     """Sources by number, or by the words of their title, outlet or address."""
     return answer(sources_found)
+
+
+def reference_choices(items: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Picker items as a "did you mean" list offers them: ("#id Label", label, detail)."""
+    return [(f"#{item['id']} {item['label']}", item["label"], item["detail"]) for item in items]
+
+
+def agreement_choices(text: str, limit: int) -> list[tuple[str, str, str]]:
+    """What an agreement reference typed without the script could mean (forms/base.ReferenceField.search)."""
+    return reference_choices(agreements_found(get_session(), text, limit))
+
+
+def source_choices(text: str, limit: int) -> list[tuple[str, str, str]]:
+    """What a source reference typed without the script could mean (forms/base.ReferenceField.search)."""
+    return reference_choices(sources_found(get_session(), text, limit))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from tracker.clock import local_today
@@ -10,6 +12,7 @@ from tracker.errors import ConflictError, TrackerError
 from tracker.forms.base import EDITING, PageForm
 from tracker.forms.parties import PartyForm, PartyQueryForm
 from tracker.http.paging import page_size
+from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.models import Party
 from tracker.queries import parties as queries
@@ -84,7 +87,7 @@ def create():
 def edit(party_id: int):
     """The party form, filled in."""
     party = get_or_404(get_session(), Party, party_id)
-    form = party_form(party)
+    form = party_form()
     form.fill_from(party)
     return render_template("parties/form.html", form=form, party=party)
 
@@ -94,7 +97,7 @@ def update(party_id: int):
     """Save changes to a party, unless someone else saved it since the form was opened (409)."""
     session = get_session()
     party = get_or_404(session, Party, party_id)
-    form = party_form(party)
+    form = party_form()
     if not form.validate(extra_validators=EDITING):
         return render_invalid("parties/form.html", form, party=party)
     try:
@@ -132,8 +135,8 @@ def delete(party_id: int):
     return redirect(url_for("parties.index"))
 
 
-def party_form(party: Party | None = None) -> PartyForm:
+def party_form() -> PartyForm:
     """The party form (read from the request on POST) with its choices offered."""
     form = PartyForm()
-    form.set_choices(queries.party_choices(get_session()), party)
+    form.set_choices(partial(party_finder, get_session()))
     return form

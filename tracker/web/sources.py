@@ -35,6 +35,7 @@ from tracker.services.sources import DuplicateSourceError
 from tracker.web.archive import detail_or_404, get_any_or_404
 from tracker.web.conflicts import render_conflict
 from tracker.web.helpers import get_or_404, render_invalid
+from tracker.web.lookup import agreement_choices, source_choices
 
 bp = Blueprint("sources", __name__)
 
@@ -228,6 +229,7 @@ def link_from_source_form() -> LinkFromSourceForm:
     """The form linking a source to an agreement, which looks the agreement up by number or title."""
     form = LinkFromSourceForm()
     form.agreement_id.find = lambda number, title: agreements_named(get_session(), number, title)
+    form.agreement_id.search = agreement_choices
     return form
 
 
@@ -267,6 +269,7 @@ def link_to_agreement_form() -> LinkToAgreementForm:
     """The form adding a source to an agreement, which looks a recorded source up by number, address or title."""
     form = LinkToAgreementForm()
     form.source_id.find = lambda number, text: queries.sources_named(get_session(), number, text)
+    form.source_id.search = source_choices
     return form
 
 

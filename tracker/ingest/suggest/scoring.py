@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,10 +48,77 @@ def rank(
     periods: list[PeriodSuggestion],
     text_words: set[str],
 ) -> list[tuple[float, list[str], Candidate]]:
-    """The best MAX_AGREEMENTS candidates with their scores and reasons, best first (then by English title and id)."""
-    scored = [(*score_candidate(c, party_names, sector_names, periods, text_words), c) for c in candidates]
-    scored.sort(key=lambda item: (-item[0], item[2].titles[0].casefold(), item[2].id))
+    """The best MAX_AGREEMENTS candidates with their scores and reasons, best first (then by English title and id).
+
+    A party found in the text may hold tens of thousands of agreements (a ministry): they are taken most shared
+    parties and sectors first, and a candidate is scored only while it could still beat the tenth best (what the
+    period and title can add is bounded); only the best are worded with their reasons.
+    """
+    best = sorted(best_scores(candidates, periods, text_words), key=lambda item: _order(item[0], item[1]))
+    scored = [(*score_candidate(c, party_names, sector_names, periods, text_words), c) for _score, c in best]
+    scored.sort(key=lambda item: _order(item[0], item[2]))
     return scored[:MAX_AGREEMENTS]
+
+
+def _order(score: float, candidate: Candidate) -> tuple[float, str, int]:
+    """Best first, then by English title and id."""
+    return -score, candidate.titles[0].casefold(), candidate.id
+
+
+def best_scores(
+    candidates: Iterable[Candidate], periods: list[PeriodSuggestion], text_words: set[str]
+) -> list[tuple[float, Candidate]]:
+    """The MAX_AGREEMENTS best (score, candidate), unordered, as `score_candidate` scores them, scoring as few as the
+    bounds allow: a candidate whose shared parties and sectors plus the most a period and a title can add stay below
+    the tenth best score so far (ties kept: the title decides them) is not scored further, nor any after it."""
+    most_period = max((_period_value_bound(period) for period in periods), default=0.0)
+    ordered = sorted(((_base_value(c), c) for c in candidates), key=lambda item: -item[0])
+    kept: list[tuple[tuple[float, _Reversed, int], float, Candidate]] = []  # a heap of the best, worst on top
+    for base, candidate in ordered:
+        floor = kept[0][1] if len(kept) == MAX_AGREEMENTS else None
+        if floor is not None and base + most_period + WEIGHT_TITLE < floor:
+            break
+        partial = base + max((_period_part(candidate, period)[0] for period in periods), default=0.0)
+        if floor is not None and partial + WEIGHT_TITLE < floor:
+            continue
+        score = round(partial + _title_part(candidate, text_words)[0], 3)
+        entry = (_worst_first(score, candidate), score, candidate)
+        if len(kept) < MAX_AGREEMENTS:
+            heapq.heappush(kept, entry)
+        elif entry[0] > kept[0][0]:
+            heapq.heapreplace(kept, entry)
+    return [(score, candidate) for _key, score, candidate in kept]
+
+
+def _worst_first(score: float, candidate: Candidate) -> tuple[float, _Reversed, int]:
+    """A heap key whose smallest is the worst of the kept candidates (lowest score, then last by title and id)."""
+    return score, _Reversed(candidate.titles[0].casefold()), -candidate.id
+
+
+@dataclass(frozen=True, order=False)
+class _Reversed:
+    """A string compared the other way round (a later title is "smaller": it is dropped first among equal scores)."""
+
+    text: str
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return self.text > other.text
+
+    def __gt__(self, other: _Reversed) -> bool:
+        return self.text < other.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.text == other.text
+
+
+def _base_value(candidate: Candidate) -> float:
+    """What the shared parties and sectors add, without wording the reasons."""
+    return WEIGHT_PARTY * len(candidate.party_ids) + WEIGHT_SECTOR * len(candidate.sector_ids)
+
+
+def _period_value_bound(period: PeriodSuggestion) -> float:
+    """The most a period of the text can add: its start and end both matched."""
+    return WEIGHT_DATE * (bool(period.start) + bool(period.end)) or WEIGHT_OVERLAP
 
 
 def score_candidate(
@@ -67,7 +135,7 @@ def score_candidate(
         max((_period_part(candidate, period) for period in periods), key=lambda part: part[0], default=(0.0, [])),
         _title_part(candidate, text_words),
     ]
-    reasons = [reason for _score, part_reasons in parts for reason in part_reasons]
+    reasons = [str(reason) for _score, part_reasons in parts for reason in part_reasons]
     return round(sum(score for score, _reasons in parts), 3), reasons
 
 
@@ -99,13 +167,13 @@ def _period_part(candidate: Candidate, period: PeriodSuggestion) -> tuple[float,
     score, reasons = 0.0, []
     if candidate.start and period.start and _same(candidate.start, period.start):
         score += WEIGHT_DATE
-        reasons.append(str(_("Starts in %(date)s, as the text says", date=candidate.start.iso())))
+        reasons.append(_("Starts in %(date)s, as the text says", date=candidate.start.iso()))
     if candidate.end and period.end and _same(candidate.end, period.end):
         score += WEIGHT_DATE
-        reasons.append(str(_("Ends in %(date)s, as the text says", date=candidate.end.iso())))
+        reasons.append(_("Ends in %(date)s, as the text says", date=candidate.end.iso()))
     if not reasons and _periods_overlap(candidate, period):
         score += WEIGHT_OVERLAP
-        reasons.append(str(_("Runs during the text's period, %(period)s", period=_span(period))))
+        reasons.append(_("Runs during the text's period, %(period)s", period=_span(period)))
     return score, reasons
 
 
@@ -138,4 +206,4 @@ def _title_part(candidate: Candidate, text_words: set[str]) -> tuple[float, list
     share, found = best
     if not found:
         return 0.0, []
-    return WEIGHT_TITLE * share, [str(_("Words of its title in the text: %(words)s", words=", ".join(found)))]
+    return WEIGHT_TITLE * share, [_("Words of its title in the text: %(words)s", words=", ".join(found))]
