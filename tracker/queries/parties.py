@@ -20,6 +20,7 @@ from tracker.models import (
     Source,
 )
 from tracker.queries.agreements import party_tree
+from tracker.queries.live import archived_agreement_ids, live_link_counts
 from tracker.queries.pagination import Page, paginate
 from tracker.text import normalise_name
 
@@ -79,15 +80,12 @@ def name_matches(term: str) -> ColumnElement[bool]:
 
 
 def agreement_counts(session: Session, party_ids: list[int]) -> dict[int, int]:
-    """Party id -> number of distinct agreements it takes part in, for the given parties."""
+    """Party id -> number of distinct live agreements it takes part in, for the given parties."""
     if not party_ids:
         return {}
-    rows = session.execute(
-        select(AgreementParty.party_id, func.count(func.distinct(AgreementParty.agreement_id)))
-        .where(AgreementParty.party_id.in_(party_ids))
-        .group_by(AgreementParty.party_id)
-    )
-    return dict(rows.all())
+    # The link table, not the entity: its archive rule would probe both ends of each link (tracker/queries/live.py).
+    counts = live_link_counts(PARTY_LINK, PARTY_LINK.c.party_id, PARTY_LINK.c.party_id.in_(party_ids))
+    return dict(session.execute(select(counts.c.key, counts.c.live)).all())
 
 
 def party_detail(session: Session, party_id: int, include_archived: bool = False) -> Party | None:
@@ -191,9 +189,9 @@ def party_overview(
 
 
 def not_archived(agreement_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """The agreement is live: its id is not among the archived ones, which are few and listed from an index alone
-    (testing each agreement's own row instead reads 86,000 wide rows for the ministry)."""
-    return agreement_id.not_in(select(AGREEMENT.c.id).where(AGREEMENT.c.archived_at.is_not(None)))
+    """The agreement is live: its id is not among the archived ones, which are few and listed from their partial
+    index (testing each agreement's own row instead reads 86,000 wide rows for the ministry)."""
+    return agreement_id.not_in(archived_agreement_ids())
 
 
 def their_agreements(tree: set[int], include_archived: bool) -> Select:
