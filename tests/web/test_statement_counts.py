@@ -266,6 +266,7 @@ PAGES = {
     "expiring": (expiring, AGREEMENT),
     "dashboard": (dashboard, None),
     "party list": (lists("/parties/"), "Partner "),
+    "sector list": (lists("/sectors/"), None),
     "party page": (party_page, AGREEMENT),
     "source list": (lists("/sources/"), "Cooperation report "),
     "source page": (source_page, AGREEMENT),

@@ -8,19 +8,49 @@ found from the partial index `ix_agreement_archived` (0032), are taken off.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ColumnElement, Select, Subquery, Table, func, select
+from typing import Any
 
-from tracker.models import Agreement
+from sqlalchemy import Column, ColumnElement, Subquery, Table, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
-AGREEMENT = Agreement.__table__
+
+class archived_agreement(FunctionElement[Any]):  # named as the condition it reads as where it is used
+    """`<agreement id column> IN (the archived agreements' ids)`, the ids read from their partial index.
+
+    Named on SQLite (INDEXED BY): without statistics for it (ANALYZE records nothing while no agreement is archived)
+    the planner guesses the partial index large and scans a 100,000-row index instead. PostgreSQL's planner sees its
+    size.
+    """
+
+    inherit_cache = True
+    name = "archived_agreement"
 
 
-def archived_agreement_ids() -> Select:
-    """SELECT the ids of the archived agreements, from their partial index."""
-    # Named on SQLite: with no archived agreement ANALYZE records nothing for the index, and the planner, guessing it
-    # large, scanned a 100,000-row index instead (PostgreSQL's statistics see that it is small).
-    statement = select(AGREEMENT.c.id).where(AGREEMENT.c.archived_at.is_not(None))
-    return statement.with_hint(AGREEMENT, "INDEXED BY ix_agreement_archived", "sqlite")
+class live_agreement(archived_agreement):
+    """`<agreement id column> NOT IN (the archived agreements' ids)`."""
+
+    inherit_cache = True
+    name = "live_agreement"
+
+
+ARCHIVED_IDS = "SELECT agreement.id FROM agreement{hint} WHERE agreement.archived_at IS NOT NULL"
+
+
+def _render(element: archived_agreement, compiler: Any, hint: str, **kw: Any) -> str:
+    column = compiler.process(next(iter(element.clauses)), **kw)
+    operator = "NOT IN" if isinstance(element, live_agreement) else "IN"
+    return f"{column} {operator} ({ARCHIVED_IDS.format(hint=hint)})"
+
+
+@compiles(archived_agreement)
+def _plain(element: archived_agreement, compiler: Any, **kw: Any) -> str:
+    return _render(element, compiler, "", **kw)
+
+
+@compiles(archived_agreement, "sqlite")
+def _indexed_by(element: archived_agreement, compiler: Any, **kw: Any) -> str:
+    return _render(element, compiler, " INDEXED BY ix_agreement_archived", **kw)
 
 
 def live_link_counts(links: Table, key: Column, *where: ColumnElement[bool]) -> Subquery:
@@ -30,7 +60,7 @@ def live_link_counts(links: Table, key: Column, *where: ColumnElement[bool]) -> 
     every = select(key.label("key"), linked).where(*where).group_by(key).subquery("every_link")
     archived = (
         select(key.label("key"), linked)
-        .where(*where, links.c.agreement_id.in_(archived_agreement_ids()))
+        .where(*where, archived_agreement(links.c.agreement_id))
         .group_by(key)
         .subquery("archived_link")
     )

@@ -20,7 +20,7 @@ from tracker.models import (
     Source,
 )
 from tracker.queries.agreements import party_tree
-from tracker.queries.live import archived_agreement_ids, live_link_counts
+from tracker.queries.live import live_agreement, live_link_counts
 from tracker.queries.pagination import Page, paginate
 from tracker.text import normalise_name
 
@@ -191,7 +191,7 @@ def party_overview(
 def not_archived(agreement_id: ColumnElement[int]) -> ColumnElement[bool]:
     """The agreement is live: its id is not among the archived ones, which are few and listed from their partial
     index (testing each agreement's own row instead reads 86,000 wide rows for the ministry)."""
-    return agreement_id.not_in(archived_agreement_ids())
+    return live_agreement(agreement_id)
 
 
 def their_agreements(tree: set[int], include_archived: bool) -> Select:
