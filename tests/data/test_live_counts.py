@@ -17,7 +17,7 @@ SIGNATORY = PartyRole.SIGNATORY
 
 @pytest.fixture
 def linked(session, make_agreement, make_party, get_sector):
-    """Four agreements of a ministry and a partner in the technology sector , the ministry twice in one; one archived."""
+    """Four agreements of a ministry and a partner in technology, the ministry twice in one; one archived."""
     ministry = make_party("Ministry of Industry")
     partner = make_party("Partner Co.", PartyKind.COMPANY, "KR")
     technology = get_sector("technology")
