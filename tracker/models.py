@@ -36,6 +36,9 @@ MAX_ID = 2**31 - 1
 
 # The condition of the partial indexes over live (not archived) rows.
 LIVE_ROW = sql_text("archived_at IS NULL")
+# The archived rows, which are few: aggregates over links count every link and take off those of archived agreements
+# listed from this partial index, rather than probing each linked agreement's row (0032).
+ARCHIVED_ROW = sql_text("archived_at IS NOT NULL")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -478,6 +481,8 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         Index("ix_agreement_updated_at", "updated_at", "archived_at"),
         # The list's orders over live agreements, ties broken by id in the same direction (migration 0007).
         Index("ix_agreement_live_updated", "updated_at", "id", sqlite_where=LIVE_ROW, postgresql_where=LIVE_ROW),
+        # The archived agreements' ids, from a small index (0032): tracker/queries/live.py takes their links off.
+        Index("ix_agreement_archived", "id", sqlite_where=ARCHIVED_ROW, postgresql_where=ARCHIVED_ROW),
         # Open agreements past their end with no renewal decided ("needs attention"), counted from it (0009), as of
         # a day too: the signing and the start say whether an agreement existed then (0016). `archived_at` is always
         # NULL here, yet SQLite counts from an index alone only when it holds every column the statement names.

@@ -350,12 +350,31 @@ def succession_chain(session: Session, agreement_id: int) -> list[Agreement]:
 
 
 RELATION_SUGGESTIONS = 25
+# Up to this many parties, each party's newest agreements are read from its (party_id, agreement_id) index, a few
+# each; beyond it (a rare agreement naming dozens of parties) one IN over their links, as SQLite takes at most 500
+# SELECTs in one compound statement.
+PER_PARTY_SUGGESTIONS = 20
 
 
-def relation_suggestions(session: Session, agreement_id: int) -> list[tuple[int, str]]:
-    """(id, title) of the most recently recorded other agreements sharing a party: a short list, never all."""
-    own_parties = select(AgreementParty.party_id).where(AgreementParty.agreement_id == agreement_id)
-    shared = select(AgreementParty.agreement_id).where(AgreementParty.party_id.in_(own_parties))
+def relation_suggestions(
+    session: Session, agreement_id: int, party_ids: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """(id, title) of the most recently recorded other live agreements sharing a live party: a short list, never all.
+
+    `party_ids`: the agreement's live parties when the caller has them loaded. Not one IN over every agreement of its
+    parties: the ministry's 86,000 at 100,000 agreements were gathered and sorted to show 25 (76 ms of the page).
+    """
+    if party_ids is None:
+        party_ids = list(
+            session.scalars(select(AgreementParty.party_id).where(AgreementParty.agreement_id == agreement_id))
+        )
+    party_ids = sorted(set(party_ids))
+    if not party_ids:
+        return []
+    if len(party_ids) <= PER_PARTY_SUGGESTIONS:
+        shared = union_all(*(newest_of_party(party_id, agreement_id).subquery().select() for party_id in party_ids))
+    else:
+        shared = select(PARTY_LINK.c.agreement_id).where(PARTY_LINK.c.party_id.in_(party_ids))
     rows = session.execute(
         select(Agreement.id, Agreement.title)
         .where(Agreement.id != agreement_id, Agreement.id.in_(shared))
@@ -363,6 +382,23 @@ def relation_suggestions(session: Session, agreement_id: int) -> list[tuple[int,
         .limit(RELATION_SUGGESTIONS)
     )
     return [(row.id, row.title) for row in rows]
+
+
+def newest_of_party(party_id: int, agreement_id: int) -> Select:
+    """SELECT the ids of the RELATION_SUGGESTIONS newest live agreements of the party other than `agreement_id`,
+    walking its links' index backwards."""
+    agreement = Agreement.__table__
+    return (
+        select(PARTY_LINK.c.agreement_id)
+        .join(agreement, agreement.c.id == PARTY_LINK.c.agreement_id)
+        .where(
+            PARTY_LINK.c.party_id == party_id,
+            PARTY_LINK.c.agreement_id != agreement_id,
+            agreement.c.archived_at.is_(None),
+        )
+        .order_by(PARTY_LINK.c.agreement_id.desc())
+        .limit(RELATION_SUGGESTIONS)
+    )
 
 
 def agreements_named(session: Session, agreement_id: int | None, title: str) -> list[int]:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Agreement, Sector, agreement_sector
+from tracker.models import Sector, agreement_sector
+from tracker.queries.live import live_link_counts
 
 
 def all_sectors(session: Session) -> Sequence[Sector]:
@@ -27,13 +28,11 @@ def sector_id_choices(session: Session) -> list[tuple[int, str]]:
 
 def sectors_with_counts(session: Session) -> list[tuple[Sector, int]]:
     """Every sector, by name, with the number of live agreements filed under it."""
-    # Counting `Agreement` rather than the core link table lets the archive filter leave archived agreements out.
-    count = func.count(Agreement.id)
+    # Not through `Agreement`, whose archive rule would probe each linked agreement's row (tracker/queries/live.py).
+    counts = live_link_counts(agreement_sector, agreement_sector.c.sector_id)
     statement = (
-        select(Sector, count)
-        .outerjoin(agreement_sector, agreement_sector.c.sector_id == Sector.id)
-        .outerjoin(Agreement, Agreement.id == agreement_sector.c.agreement_id)
-        .group_by(Sector.id)
+        select(Sector, func.coalesce(counts.c.live, 0))
+        .outerjoin(counts, counts.c.key == Sector.id)
         .order_by(func.lower(Sector.name), Sector.id)
     )
     return [(sector, total) for sector, total in session.execute(statement)]

@@ -106,7 +106,8 @@ def render_detail(
     form = relation_form or relation_form_for(agreement)
     chain = succession_chain(get_session(), agreement_id)
     archived_by = archiver(get_session(), agreement)
-    suggestions = relation_suggestions(get_session(), agreement_id)
+    live_parties = [link.party_id for link in agreement.party_links if link.party and not link.party.is_archived]
+    suggestions = relation_suggestions(get_session(), agreement_id, live_parties)
     terms = terms_of(agreement)
     term = current_term(terms, local_today())
     can_attach = can("documents.attach")

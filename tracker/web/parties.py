@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from tracker.clock import local_today
 from tracker.db import get_session
@@ -48,7 +48,8 @@ def detail(party_id: int):
     form = PageForm(request.args)
     valid = form.validate()
     page = form.page.data if valid and form.page.data else 1
-    overview = queries.party_overview(session, party.id, include_archived=party.is_archived, page=page)
+    cache = current_app.extensions.setdefault("tracker.party_figures", queries.PartyFiguresCache())
+    overview = queries.party_overview(session, party.id, include_archived=party.is_archived, page=page, cache=cache)
     if page > overview.agreements.pages:  # past the last page (the list got shorter): show the last one
         return redirect(url_for(".detail", party_id=party.id, page=overview.agreements.pages))
     # The timeline of the agreements on this page reads oldest first, so renewals follow what they renew.
