@@ -125,6 +125,11 @@ def choice_words(field: Field) -> dict[str, str]:
     return {str(choice.value): str(choice.label) for choice in getattr(field, "choices", None) or []}
 
 
+def cleared_url() -> str:
+    """The list without any filter, in the same order and page size ("Clear all")."""
+    return list_url([(key, value) for key, value in query_pairs() if key in NOT_FILTERS])
+
+
 def query_pairs() -> list[tuple[str, str]]:
     """The request's query string as (name, value) pairs, without the page: a changed query starts at page 1."""
     return [(key, value) for key, value in request.args.items(multi=True) if key not in ("page", "facet")]
