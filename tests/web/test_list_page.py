@@ -49,7 +49,8 @@ def world(make_party, make_agreement, get_sector, make_user):
     korea = make_party(name="AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR")
     japan = make_party(name="JICA", kind=PartyKind.STATE, country_code="JP")
     officer = make_user(UserRole.EDITOR)
-    technology, energy, vehicles = get_sector("technology"), get_sector("renewable-energy"), get_sector("electric-vehicles")
+    technology, energy = get_sector("technology"), get_sector("renewable-energy")
+    vehicles = get_sector("electric-vehicles")
     rows = [
         (AgreementStatus.IN_FORCE, InstrumentType.AGREEMENT, [korea], [technology, energy], officer),
         (AgreementStatus.IN_FORCE, InstrumentType.MOU, [korea, japan], [technology], officer),
@@ -74,7 +75,10 @@ def world(make_party, make_agreement, get_sector, make_user):
     return {"officer": officer}
 
 
-@pytest.mark.parametrize("query", ["", "status=in_force&status=signed", "sector=technology", "country=KR&q=cooperation"])
+QUERIES = ["", "status=in_force&status=signed", "sector=technology", "country=KR&q=cooperation"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
 def test_each_facet_value_leads_to_as_many_agreements_as_it_counts(client, world, query):
     """Following a value's link (a value not chosen yet, in a facet with nothing chosen) lists exactly its count."""
     html = client.get(f"/agreements/?{query}").get_data(as_text=True)
@@ -97,7 +101,7 @@ def test_one_value_per_agreement_sums_to_the_total_and_several_values_are_said(c
     for name in ("status", "instrument", "renewal", "evidence"):
         assert sum(count for _w, count, _c, _h in facets[name]) == total, name
     assert sum(count for _w, count, _c, _h in facets["sector"]) == 12  # 2+1+1+2+0+1+3+1+1
-    assert dict((w, c) for w, c, _ch, _h in facets["country"]) == {"South Korea": 5, "Japan": 4}
+    assert {w: c for w, c, _ch, _h in facets["country"]} == {"South Korea": 5, "Japan": 4}
     assert [c for _w, c, _ch, _h in facets["owner"]] == [4]  # the others have no officer
     captions = [text_of(p) for p in parse(html).xpath("//p[contains(@class, 'facet-caption')]")]
     assert captions == [
@@ -155,8 +159,10 @@ def test_the_counts_follow_a_change_of_the_data(client, make_agreement):
 def test_chips_name_each_filter_and_removing_one_keeps_the_rest(client, world):
     html = client.get("/agreements/?status=in_force&status=signed&country=KR&sort=title&per_page=10&page=2")
     doc = parse(html.get_data(as_text=True))
-    chips = {text_of(a).split(" ×")[0].removesuffix(" (remove this filter)"): a.get("href") for a in
-             doc.xpath("//ul[@class='filter-chips']//a")}
+    chips = {
+        text_of(a).split(" ×")[0].removesuffix(" (remove this filter)"): a.get("href")
+        for a in doc.xpath("//ul[@class='filter-chips']//a")
+    }
     assert set(chips) == {"Status: In force", "Status: Signed", "Partner country: South Korea", "Clear all"}
     kept = query_of(chips["Status: In force"])
     assert ("status", "signed") in kept and ("country", "KR") in kept and ("status", "in_force") not in kept

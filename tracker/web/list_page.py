@@ -88,8 +88,12 @@ def facet_view(form: AgreementQueryForm, name: str, values: list[FacetValue], ch
     words = choice_words(form[name])
     view = FacetView(name=name, heading=str(form[name].label.text), caption=str(CAPTIONS.get(name, "")))
     view.links = [
-        FacetLink(value.label or str(words.get(value.value, value.value)), value.count, value.value in chosen,
-                  facet_href(name, value.value, value.value in chosen))
+        FacetLink(
+            value.label or str(words.get(value.value, value.value)),
+            value.count,
+            value.value in chosen,
+            facet_href(name, value.value, value.value in chosen),
+        )
         for value in shown
     ]
     view.more = len(values) - len(shown)
