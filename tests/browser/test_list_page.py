@@ -59,6 +59,14 @@ def open_facets(page, viewport) -> object:
     return panel
 
 
+def choose(page, viewport, facet: str, value: str, count: int) -> None:
+    """Follow a facet's value, which counts `count` agreements; the list then says as many."""
+    values = open_facets(page, viewport).get_by_role("region", name=facet)
+    expect(values.get_by_role("listitem").filter(has_text=value)).to_contain_text(str(count))
+    values.get_by_role("link", name=value).click()
+    expect(page.get_by_text(f"{count} agreements", exact=True)).to_be_visible()
+
+
 @pytest.mark.parametrize("viewport", [pytest.param(LAPTOP, id="1366x768"), pytest.param(PHONE, id="390x844")])
 def test_facet_chip_sort_and_go_to_page(page_as, make_party, make_agreement, get_sector, viewport):
     """Filter by a facet, take the chip away, sort by a heading, then go to page 2 of 10 rows a page."""
@@ -70,21 +78,13 @@ def test_facet_chip_sort_and_go_to_page(page_as, make_party, make_agreement, get
     accessible(page)
 
     # A facet's value, with its count, adds the filter: the list then has as many rows as the count said.
-    panel = open_facets(page, viewport)
-    sector = panel.get_by_role("region", name="Sector")
-    expect(sector.get_by_role("listitem").filter(has_text="Technology")).to_contain_text("7")
-    sector.get_by_role("link", name="Technology").click()
-    expect(page.get_by_text("7 agreements", exact=True)).to_be_visible()
+    choose(page, viewport, "Sector", "Technology", 7)
     chips = page.get_by_role("list", name="Filters in use")
     expect(chips.get_by_role("link", name=re.compile("Sector: Technology"))).to_be_visible()
     accessible(page)
 
     # A second facet narrows further; its chip taken away keeps the sector.
-    panel = open_facets(page, viewport)
-    status = panel.get_by_role("region", name="Status")
-    expect(status.get_by_role("listitem").filter(has_text="In force")).to_contain_text("3")
-    status.get_by_role("link", name="In force").click()
-    expect(page.get_by_text("3 agreements", exact=True)).to_be_visible()
+    choose(page, viewport, "Status", "In force", 3)
     chips.get_by_role("link", name=re.compile("Status: In force")).click()
     expect(page.get_by_text("7 agreements", exact=True)).to_be_visible()
     expect(chips.get_by_role("link", name=re.compile("Status"))).to_have_count(0)
