@@ -44,6 +44,10 @@
       takes away the row's "did you mean" list. A button data-add-row="<table id>" adds a row copied from
       <template id="<table id>-template"> (`__row__` replaced by the next row number) instead of submitting;
       without this script it submits and the server shows the form again with one more row.
+   8. The agreement list's facets on smaller screens (templates/agreements/_facets.html). The <a class="drawer-toggle"
+      href="#list-panel"> opens the drawer as the page's target without this script; here it becomes a button with
+      aria-expanded that opens it (class "open") and moves the focus into it; "Close" and Escape close it and give
+      the focus back to the button. On a wide screen the panel is always shown and the button hidden.
 */
 (function () {
   "use strict";
@@ -285,28 +289,58 @@
   }
 
 
-  /** The "Menu" link to the folded-away menu becomes a button that shows and hides it. */
-  function enhanceMenu() {
-    var link = document.querySelector("a.menu-toggle[href^='#']");
-    var menu = link && document.getElementById(link.getAttribute("href").slice(1));
-    if (!menu) { return; }
+  /** A link to a folded-away part of the page (`#id`) becomes a button with aria-expanded that shows and hides it;
+      Escape closes it and, when the focus was in it, gives the focus back to the button (an Escape already used,
+      e.g. by a search box to empty itself, is left alone). `onChange(open)` runs after each change. */
+  function toggleFor(link, onChange) {
+    var part = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!part) { return null; }
     var button = document.createElement("button");
     button.type = "button";
     button.className = link.className;
     button.textContent = link.textContent;
-    button.setAttribute("aria-controls", menu.id);
+    button.setAttribute("aria-controls", part.id);
     button.setAttribute("aria-expanded", "false");
     link.parentNode.replaceChild(button, link);
 
     function isOpen() { return button.getAttribute("aria-expanded") === "true"; }
-    function setOpen(open) { button.setAttribute("aria-expanded", String(open)); }
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", String(open));
+      if (onChange) { onChange(open); }
+    }
 
     button.addEventListener("click", function () { setOpen(!isOpen()); });
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape" || event.defaultPrevented || !isOpen()) { return; }
-      var wasInside = menu.contains(document.activeElement);
+      var wasInside = part.contains(document.activeElement);
       setOpen(false);
       if (wasInside) { button.focus(); }  // the focused link is hidden now: start again from the button
+    });
+    return {button: button, part: part, setOpen: setOpen};
+  }
+
+  /** The "Menu" link to the folded-away menu becomes a button that shows and hides it. */
+  function enhanceMenu() {
+    toggleFor(document.querySelector("a.menu-toggle[href^='#']"));
+  }
+
+  /** The list's "Counts by value" link becomes a button that opens the facets' drawer, with the focus in it; its
+      "Close" link becomes a button that closes it and gives the focus back. */
+  function enhanceDrawer() {
+    var toggle = toggleFor(document.querySelector("a.drawer-toggle[href^='#']"), function (open) {
+      toggle.part.classList.toggle("open", open);
+      if (open) { toggle.part.focus(); }
+    });
+    var close = toggle && toggle.part.querySelector("a.drawer-close");
+    if (!close) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = close.className + " secondary";
+    button.textContent = close.textContent;
+    close.parentNode.replaceChild(button, close);
+    button.addEventListener("click", function () {
+      toggle.setOpen(false);
+      toggle.button.focus();
     });
   }
 
@@ -555,6 +589,7 @@
 
   function start() {
     enhanceMenu();
+    enhanceDrawer();
     document.querySelectorAll("form[data-bulk-count]").forEach(enhanceBulkForm);
     enhancePickers();
     enhanceLookups();

@@ -26,8 +26,8 @@ def pick_party(page, row: int, typed: str, name: str) -> None:
 
 
 def result_titles(page) -> list[str]:
-    """The titles in the list of agreements, in order."""
-    rows = page.get_by_role("table").last.get_by_role("row")
+    """The titles in the list of agreements, in order (the headings' sort links left out)."""
+    rows = page.get_by_role("table").last.locator("tbody").get_by_role("row")
     return [title.strip() for title in rows.get_by_role("link").all_inner_texts()]
 
 

@@ -27,6 +27,18 @@ class Page(Generic[T]):
         """How many pages there are; at least one, so "page 1 of 1" reads right when empty."""
         return max(1, math.ceil(self.total / self.per_page))
 
+    def window(self, around: int = 2) -> list[int | None]:
+        """The page numbers to link: the first, the last and `around` either side of this one; None where numbers
+        are left out (an ellipsis). A page past the end links the last few."""
+        current = min(self.page, self.pages)
+        shown = {1, self.pages, *range(max(1, current - around), min(self.pages, current + around) + 1)}
+        numbers: list[int | None] = []
+        for number in sorted(shown):
+            if numbers and number - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(number)
+        return numbers
+
 
 def paginate(session: Session, statement: Select, page: int, per_page: int) -> Page:
     """Run `statement` for one page of ORM entities, with the total count from a COUNT query of its own, which an

@@ -17,7 +17,7 @@ from tracker.forms.documents import DocumentForm
 from tracker.forms.expiring import AsOfForm
 from tracker.forms.pickers import create_parties
 from tracker.forms.saved_queries import SavedQueryForm
-from tracker.http.agreements import agreement_page
+from tracker.http.agreements import agreement_page, filters_from
 from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.models import Agreement, RelationKind
@@ -45,6 +45,7 @@ from tracker.web.conflict_reports import conflicts_context
 from tracker.web.conflicts import render_conflict
 from tracker.web.exports import PAGING
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
+from tracker.web.list_page import active_chips, cleared_url, facet_panel
 from tracker.web.lookup import agreement_choices
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -58,10 +59,13 @@ def index():
     form.set_choices(lambda: party_finder(session), sector_choices(session))
     form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     if not form.validate():
-        return render_template("agreements/index.html", form=form, page=None), 400
+        context = {"page": None, "chips": active_chips(form), "clear_href": cleared_url()}
+        return render_template("agreements/index.html", form=form, **context), 400
     page = agreement_page(session, form)
     save_form = SavedQueryForm(formdata=None, query=kept_query(request.query_string.decode("utf-8", "replace")))
-    return render_template("agreements/index.html", form=form, page=page, save_form=save_form, **bulk_context())
+    facets = facet_panel(session, form, filters_from(form))
+    context = {"page": page, "save_form": save_form, "facets": facets, "clear_href": cleared_url()}
+    return render_template("agreements/index.html", form=form, chips=active_chips(form), **context, **bulk_context())
 
 
 def bulk_context() -> dict:

@@ -1,0 +1,152 @@
+"""The agreement list's side panel and chips (issue 18): facets whose values are links that add or take away a
+filter, and the filters in use as removable chips; every link is the list's own query string changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app, request, url_for
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+from wtforms import Field
+
+from tracker.forms.agreements import AgreementQueryForm
+from tracker.i18n import _
+from tracker.queries.agreements import AgreementFilters
+from tracker.queries.facets import FACETS, FacetCache, FacetValue
+
+# A facet shows its most frequent values (and those chosen); the rest are counted, and `?facet=<name>` lists them all.
+FACET_SHOWN = 6
+# Filters that choose one value: a facet's value replaces the one chosen. The others take several (any of them).
+SINGLE = {"country", "owner"}
+# Query parameters that are no filter: never a chip; a changed filter starts again at page 1.
+NOT_FILTERS = ("sort", "per_page", "page", "facet", "format")
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    """A facet's value as shown: its words, its count, whether it is chosen, and the list with it added or removed."""
+
+    text: str
+    count: int
+    selected: bool
+    href: str
+
+
+@dataclass
+class FacetView:
+    """One facet of the panel: its name and heading, a caption where one agreement counts under several values, the
+    values shown, how many more there are and the link listing them all."""
+
+    name: str
+    heading: str
+    caption: str = ""
+    links: list[FacetLink] = field(default_factory=list)
+    more: int = 0
+    more_href: str = ""
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A filter in use ("Status: In force") and the list without it."""
+
+    label: str
+    text: str
+    href: str
+
+
+def facet_cache() -> FacetCache:
+    """The process's cache of facet counts, one per app."""
+    return current_app.extensions.setdefault("tracker.facet_counts", FacetCache())
+
+
+def facet_panel(session: Session, form: AgreementQueryForm, filters: AgreementFilters) -> list[FacetView]:
+    """The panel's facets for the list's validated query: counts from the cache (one statement when current)."""
+    counts = facet_cache().get(session, filters)
+    chosen = chosen_values(form, filters)
+    return [facet_view(form, name, counts[name], chosen[name]) for name in FACETS]
+
+
+def chosen_values(form: AgreementQueryForm, filters: AgreementFilters) -> dict[str, set[str]]:
+    """The values each facet's filter has chosen (the officer as the id "me" stands for)."""
+    chosen = {name: set(form[name].data or []) for name in FACETS if name not in SINGLE}
+    chosen["country"] = {filters.country} if filters.country else set()
+    chosen["owner"] = {str(filters.owner_id)} if filters.owner_id is not None else set()
+    return chosen
+
+
+CAPTIONS = {
+    "sector": _("An agreement in several sectors counts under each."),
+    "country": _("An agreement counts under the country of each of its partners."),
+}
+
+
+def facet_view(form: AgreementQueryForm, name: str, values: list[FacetValue], chosen: set[str]) -> FacetView:
+    """A facet's most frequent values and those chosen (all of them when the query asks for this facet whole)."""
+    whole = request.args.get("facet") == name
+    shown = [v for index, v in enumerate(values) if whole or index < FACET_SHOWN or v.value in chosen]
+    words = choice_words(form[name])
+    view = FacetView(name=name, heading=str(form[name].label.text), caption=str(CAPTIONS.get(name, "")))
+    view.links = [
+        FacetLink(
+            value.label or str(words.get(value.value, value.value)),
+            value.count,
+            value.value in chosen,
+            facet_href(name, value.value, value.value in chosen),
+        )
+        for value in shown
+    ]
+    view.more = len(values) - len(shown)
+    view.more_href = list_url(query_pairs(), facet=name) + "#list-panel" if view.more else ""
+    return view
+
+
+def facet_href(name: str, value: str, selected: bool) -> str:
+    """The list with the value taken away (chosen), added to those chosen, or chosen alone (a single filter)."""
+    pairs = query_pairs()
+    if selected:
+        return list_url(without(pairs, name, value))
+    if name in SINGLE:
+        pairs = [(key, kept) for key, kept in pairs if key != name]
+    return list_url([*pairs, (name, value)])
+
+
+def active_chips(form: AgreementQueryForm) -> list[Chip]:
+    """A chip per filter value in the query string, each linking to the list without that value."""
+    pairs = query_pairs()
+    chips = []
+    for key, value in pairs:
+        if key in NOT_FILTERS or key not in form or not value.strip():
+            continue
+        words = choice_words(form[key])
+        text = words.get(value, value)
+        chips.append(Chip(str(form[key].label.text), str(text), list_url(without(pairs, key, value))))
+    return chips
+
+
+def choice_words(field: Field) -> dict[str, str]:
+    """What a choice field's values read as ({} for a field without choices)."""
+    return {str(choice.value): str(choice.label) for choice in getattr(field, "choices", None) or []}
+
+
+def cleared_url() -> str:
+    """The list without any filter, in the same order and page size ("Clear all")."""
+    return list_url([(key, value) for key, value in query_pairs() if key in NOT_FILTERS])
+
+
+def query_pairs() -> list[tuple[str, str]]:
+    """The request's query string as (name, value) pairs, without the page: a changed query starts at page 1."""
+    return [(key, value) for key, value in request.args.items(multi=True) if key not in ("page", "facet")]
+
+
+def without(pairs: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    """The pairs without this one."""
+    return [(key, kept) for key, kept in pairs if (key, kept) != (name, value)]
+
+
+def list_url(pairs: list[tuple[str, str]], **more: str) -> str:
+    """The current list page with this query string."""
+    args = MultiDict(pairs)
+    for key, value in more.items():
+        args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
