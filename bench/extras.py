@@ -6,6 +6,7 @@ without arguments (an Atom or RSS list, when one is added), and the digest (`fla
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import time
 
@@ -16,6 +17,8 @@ from bench.latency import signed_in_client
 from tracker import create_app
 
 FEED_REPEAT = 5
+# A feed's URL ends like one (/admin/feeds, the page that manages news feeds, is not one).
+FEED_URL = re.compile(r"(\.atom|\.rss|\.xml|/feed)$")
 
 
 def feed_paths(url: str, feed_token: str) -> dict[str, str]:
@@ -23,8 +26,7 @@ def feed_paths(url: str, feed_token: str) -> dict[str, str]:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     found = {"calendar feed": f"/calendar/{feed_token}.ics"}
     for rule in app.url_map.iter_rules():
-        named_feed = any(word in rule.rule for word in (".atom", ".rss", "/feed"))
-        if named_feed and not rule.arguments and "GET" in (rule.methods or ()):
+        if FEED_URL.search(rule.rule) and not rule.arguments and "GET" in (rule.methods or ()):
             found[f"feed {rule.rule}"] = rule.rule
     app.extensions["tracker.engine"].dispose()
     return found

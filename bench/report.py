@@ -200,10 +200,14 @@ def load_settings_text(results: dict) -> str:
     if not found:
         return "–"
     settings = found["settings"]
+    waited = ", ".join(
+        f"{size} {found['settings']['waited']:.0f} s" for size, found in results["load"].items() if "settings" in found
+    )
     return (
         f"{settings['rounds']} per side, interleaved (tracker, Datasette, …), {settings['seconds']} s of wrk each; "
         f"a round starts at a load average ≤ {settings['load_max']} (waiting up to {settings['load_wait']:.0f} s, "
-        f"{settings['load_tries']} tries, then kept as noisy)"
+        f"{settings['load_tries']} tries, then kept as noisy; at most {settings['wait_budget']:.0f} s of waiting per "
+        f"size); waited: {waited}"
     )
 
 

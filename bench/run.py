@@ -8,7 +8,8 @@ per page, 60), BENCH_REBUILD (0), BENCH_IMPORT_ROWS (rows of the import CSV, def
 BENCH_SKIP ("", any of: latency heavy extras load import), BENCH_DOC (docs/benchmarks.md; written only when the run
 covers 100,000 agreements unless BENCH_DOC is given). The throughput rounds (bench/load.py): BENCH_LOAD_SECONDS (10
 per wrk run), BENCH_ROUNDS (5 per side), BENCH_CONNECTIONS ("8 32"), BENCH_LOAD_MAX (2.5: a round starts at a 1-minute
-load average at most this), BENCH_LOAD_WAIT (90 s of waiting for it per try), BENCH_LOAD_TRIES (3, then kept as noisy).
+load average at most this), BENCH_LOAD_WAIT (90 s of waiting for it per try), BENCH_LOAD_TRIES (3, then kept as noisy),
+BENCH_LOAD_WAIT_BUDGET (600 s of waiting per size at most).
 Exits 1 when a phase failed (the servers' answers differ, or a request failed under load).
 """
 
@@ -136,6 +137,7 @@ def load_settings() -> load.Settings:
         load_max=float(setting("LOAD_MAX", "2.5")),
         load_wait=float(setting("LOAD_WAIT", "90")),
         load_tries=int(setting("LOAD_TRIES", "3")),
+        wait_budget=float(setting("LOAD_WAIT_BUDGET", "600")),
     )
 
 
