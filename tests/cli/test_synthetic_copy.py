@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import Engine, Table, func, select, text
 
 from bench import synthetic
 from tracker import migrate, search
@@ -47,6 +47,17 @@ def test_the_search_index_is_in_step_with_the_records(app: Flask, engine: Engine
         assert search.stale_documents(connection) == []
         indexed = connection.scalar(select(func.count()).select_from(agreement_search))
     assert indexed == AGREEMENTS
+
+
+def test_the_indexes_built_after_loading_are_the_schemas(app: Flask, engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps its indexes while loading")
+    listing = text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1")
+    with engine.connect() as connection:
+        before = connection.execute(listing).all()
+    seed(engine)
+    with engine.connect() as connection:
+        assert connection.execute(listing).all() == before
 
 
 def test_postgresql_copy_writes_the_rows_sqlite_inserts(app: Flask, engine: Engine, tmp_path: Path) -> None:
