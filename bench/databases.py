@@ -13,9 +13,11 @@ from pathlib import Path
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
+from bench.latency import Ids
+from bench.synthetic import MINISTRY
 from tracker import create_app
 from tracker.db import get_session
-from tracker.models import Agreement, User, UserRole
+from tracker.models import Agreement, Party, PartyKind, User, UserRole
 from tracker.services import accounts, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +44,9 @@ class Database:
 
 
 def size_label(size: int) -> str:
-    """10000 -> "10k", 2500 -> "2500"."""
+    """10000 -> "10k", 1000000 -> "1M", 2500 -> "2500"."""
+    if size % 1_000_000 == 0:
+        return f"{size // 1_000_000}M"
     return f"{size // 1000}k" if size % 1000 == 0 else str(size)
 
 
@@ -148,19 +152,32 @@ def analyse(url: str) -> None:
     engine.dispose()
 
 
-def viewer_credentials(url: str) -> tuple[int, int, str]:
-    """A viewer account and a fresh API token for it: (user id, session version, token)."""
+def viewer_credentials(url: str, role: UserRole = UserRole.VIEWER) -> tuple[int, int, str]:
+    """An account of the role (a viewer unless asked) and a new API token: (user id, session version, token)."""
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
+    email = VIEWER_EMAIL if role == UserRole.VIEWER else f"bench-{role.value}@example.org"
     with app.app_context():
         session = get_session()
-        user = session.scalar(select(User).where(User.email == VIEWER_EMAIL))
+        user = session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = accounts.create_user(session, VIEWER_EMAIL, accounts.random_password(), UserRole.VIEWER)
+            user = accounts.create_user(session, email, accounts.random_password(), role)
         _token, token_text = tokens.create_token(session, user, "benchmark")
         session.commit()
         credentials = (user.id, user.session_version, token_text)
     app.extensions["tracker.engine"].dispose()
     return credentials
+
+
+def page_ids(url: str) -> Ids:
+    """The records the latency pages open: the middle agreement, a partner state (Japan), the ministry."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        japan = connection.scalar(
+            select(Party.id).where(Party.country_code == "JP", Party.kind == PartyKind.STATE).order_by(Party.id)
+        )
+        ministry = connection.scalar(select(Party.id).where(Party.name == MINISTRY))
+    engine.dispose()
+    return Ids(middle_agreement(url), japan, ministry)
 
 
 def middle_agreement(url: str) -> int:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import math
 import statistics
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import create_engine, select, update
 
 from bench import synthetic
 from tracker import create_app
+from tracker.models import Agreement
 
 # The filtered query of the issue: sector + country + status + ends between (the same for the API list).
 FILTER = "sector=technology&country=JP&status=in_force&ends_from=2020&ends_to=2030"
@@ -25,18 +31,44 @@ class Timing:
     status: int  # the last answer's status; a page that does not answer 200 is not timed
 
 
-def pages(agreement_id: int) -> dict[str, str]:
-    """Name -> URL of every page measured."""
+@dataclass(frozen=True)
+class Ids:
+    """The records the pages are about: an agreement in the middle, any party (a partner state), the ministry."""
+
+    agreement: int
+    party: int
+    ministry: int
+
+
+def pages(ids: Ids) -> dict[str, str]:
+    """Name -> URL of every page measured (issue 19's list), as a viewer unless EDITOR_PAGES names it."""
     return {
         "list": "/agreements/",
         "filtered": f"/agreements/?{FILTER}",
         "search rare": f"/agreements/?q={synthetic.RARE_WORD}",
         "search common": f"/agreements/?q={synthetic.COMMON_WORD}",
+        "search common page 50": f"/agreements/?q={synthetic.COMMON_WORD}&page=50",
         "expiring": f"/expiring/?as_of={AS_OF}",
-        "detail": f"/agreements/{agreement_id}",
+        "detail": f"/agreements/{ids.agreement}",
+        "edit form": f"/agreements/{ids.agreement}/edit",
+        "party page": f"/parties/{ids.party}",
+        "party page (the ministry)": f"/parties/{ids.ministry}",
+        "parties": "/parties/",
+        "sectors": "/sectors/",
+        "sources": "/sources/",
+        "timeline": "/agreements/timeline",
         "dashboard": f"/?as_of={AS_OF}",
+        "dashboard after a write": f"/?as_of={AS_OF}",
+        "api list 25": "/api/v1/agreements?per_page=25",
+        "api list 100": "/api/v1/agreements?per_page=100",
         "api filtered": f"/api/v1/agreements?{FILTER}",
     }
+
+
+# Pages an editor opens (a viewer is refused them); the rest are measured as a viewer.
+EDITOR_PAGES = frozenset({"edit form"})
+# Pages measured as the first view after a write: each sample follows a change to an agreement's updated_at.
+AFTER_WRITE_PAGES = frozenset({"dashboard after a write"})
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -56,23 +88,65 @@ def signed_in_client(url: str, user: tuple[int, int]):
 
 
 def measure_pages(
-    url: str, user: tuple[int, int], token: str, agreement_id: int, repeat: int, warmup: int, budget: float
+    url: str, users: dict[str, tuple[int, int]], token: str, ids: Ids, repeat: int, warmup: int, budget: float
 ) -> dict[str, Timing]:
-    """p50/p95 of every page; a page slower than the time budget is measured fewer times (at least 5)."""
-    client = signed_in_client(url, user)
+    """p50/p95 of every page; a page slower than the time budget is measured fewer times (at least 5).
+
+    `users` holds a viewer's and an editor's (id, session version)."""
+    viewer, editor = signed_in_client(url, users["viewer"]), signed_in_client(url, users["editor"])
     results = {}
-    for name, path in pages(agreement_id).items():
+    for name, path in pages(ids).items():
         headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {}
-        results[name] = measure(client, path, headers, repeat, warmup, budget)
-    client.application.extensions["tracker.engine"].dispose()
+        client = editor if name in EDITOR_PAGES else viewer
+        if name in AFTER_WRITE_PAGES:
+            with touch_agreement(url, ids.agreement) as write:
+                results[name] = measure(client, path, headers, repeat, warmup, budget, write)
+        else:
+            results[name] = measure(client, path, headers, repeat, warmup, budget)
+    for client in (viewer, editor):
+        client.application.extensions["tracker.engine"].dispose()
     return results
 
 
-def measure(client, path: str, headers: dict[str, str], repeat: int, warmup: int, budget: float) -> Timing:
-    """Time one page after a warm-up (cut short, after one request, when it would eat a third of the budget)."""
+@contextmanager
+def touch_agreement(url: str, agreement_id: int) -> Iterator[Callable[[], None]]:
+    """A write to run before each sample: the agreement's updated_at moves on (every write moves the data version the
+    dashboard's figures are cached under). The original value is put back at the end: the next run sees the same data.
+    """
+    engine = create_engine(url)
+    table = Agreement.__table__
+    row = table.c.id == agreement_id  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        original = connection.scalar(select(table.c.updated_at).where(row))  # type: ignore[attr-defined]
+
+    def write() -> None:
+        with engine.begin() as connection:
+            connection.execute(update(table).where(row).values(updated_at=datetime.now(UTC)))
+
+    try:
+        yield write
+    finally:
+        with engine.begin() as connection:
+            connection.execute(update(table).where(row).values(updated_at=original))
+        engine.dispose()
+
+
+def measure(
+    client,
+    path: str,
+    headers: dict[str, str],
+    repeat: int,
+    warmup: int,
+    budget: float,
+    before: Callable[[], None] | None = None,
+) -> Timing:
+    """Time one page after a warm-up (cut short, after one request, when it would eat a third of the budget); `before`
+    runs before each request, untimed."""
+    before = before or (lambda: None)
     status = 0
     warm_until = time.perf_counter() + budget / 3
     for _ in range(warmup):
+        before()
         status = client.get(path, headers=headers).status_code
         if status != 200:
             return Timing(None, None, 0, status)
@@ -81,6 +155,7 @@ def measure(client, path: str, headers: dict[str, str], repeat: int, warmup: int
     samples: list[float] = []
     deadline = time.perf_counter() + budget
     while len(samples) < repeat and (len(samples) < 5 or time.perf_counter() < deadline):
+        before()
         started = time.perf_counter()
         response = client.get(path, headers=headers)
         samples.append((time.perf_counter() - started) * 1000)

@@ -1,11 +1,16 @@
-"""`make bench`: build the benchmark databases, measure everything issue 6 lists, print and record the table.
+"""`make bench`: build the benchmark databases, measure everything issues 6, 12 and 19 list, print and record the table.
 
-Settings (environment, all optional): BENCH_SIZES ("10000 100000"), BENCH_DATABASES ("sqlite postgresql"),
+Settings (environment, all optional): BENCH_SIZES ("10000 100000"; 1000000 is the PostgreSQL-only scale simulation:
+sizes from BENCH_PG_ONLY_FROM, 1000000, are built on PostgreSQL alone), BENCH_DATABASES ("sqlite postgresql"),
 BENCH_PG_SERVER (postgresql+psycopg://postgres@127.0.0.1:5432/postgres), BENCH_PG_SIZES (the sizes also built on
-PostgreSQL; default BENCH_SIZES), BENCH_SEED (1), BENCH_REPEAT (50), BENCH_WARMUP (5), BENCH_PAGE_BUDGET (seconds
-per page, 60), BENCH_LOAD_SECONDS (10), BENCH_REBUILD (0), BENCH_IMPORT_ROWS (rows of the import CSV, default the
-largest size), BENCH_SKIP ("", any of: latency heavy load import feeds), BENCH_DOC (docs/benchmarks.md; written only
-when the run covers 100,000 agreements unless BENCH_DOC is given).
+PostgreSQL; default BENCH_SIZES), BENCH_SEED (1), BENCH_REPEAT (50), BENCH_WARMUP (5), BENCH_PAGE_BUDGET (seconds per
+page, 60), BENCH_REBUILD (0), BENCH_IMPORT_ROWS (rows of the import CSV, default the largest SQLite size), BENCH_SKIP
+("", any of: latency heavy feeds extras load import), BENCH_DOC (docs/benchmarks.md; written only when the run covers
+100,000 agreements unless BENCH_DOC is given). The throughput rounds (bench/load.py): BENCH_LOAD_SECONDS (10 per wrk
+run), BENCH_ROUNDS (5 per side), BENCH_CONNECTIONS ("8 32"), BENCH_LOAD_MAX (2.5: a round starts at a 1-minute load
+average at most this), BENCH_LOAD_WAIT (90 s of waiting for it per try), BENCH_LOAD_TRIES (3, then kept as noisy),
+BENCH_LOAD_WAIT_BUDGET (600 s of waiting per size at most). Exits 1 when a phase failed (the servers' answers differ, or
+a request failed under load).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from bench import databases, feeds, heavy, imports, latency, load, report
+from bench import databases, extras, feeds, heavy, imports, latency, load, report, soak
+from tracker.models import UserRole
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -34,7 +40,9 @@ def main() -> int:
     server = setting("PG_SERVER", PG_SERVER)
     results: dict = {"meta": report.machine(server if "postgresql" in kinds else None), "sizes": sizes}
     results["meta"]["started"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["meta"]["load_start"] = os.getloadavg()
     dbs = build(sizes, kinds, server, results)
+    sqlite_sizes = [db.size for db in dbs if db.kind == "sqlite"]
     if "latency" not in skip:
         results["latency"] = {db.label: measure_latency(db) for db in dbs}
     if "heavy" not in skip:
@@ -42,15 +50,35 @@ def main() -> int:
         results["export_memory"] = {db.label: heavy.command_line_export(db) for db in dbs if db.kind == "sqlite"}
     if "feeds" not in skip:
         results["feeds"] = {db.label: measure_feeds(db) for db in dbs if db.kind == "sqlite" and db.path}
-    if "load" not in skip and "sqlite" in kinds:
-        results["load"] = {databases.size_label(size): measure_load(size, dbs) for size in sizes}
-    if "import" not in skip and "sqlite" in kinds:
-        results["import"] = measure_import(max(sizes))
+    if "extras" not in skip:
+        results["extras"] = {db.label: measure_extras(db) for db in dbs}
+    if "load" not in skip and sqlite_sizes:
+        results["load"] = {
+            databases.size_label(size): phase(results, f"load {databases.size_label(size)}", measure_load, size)
+            for size in sqlite_sizes
+        }
+        failed = [size for size, found in results["load"].items() if found.get("errors")]
+        results.setdefault("failures", []).extend(f"load {size}: requests failed under load" for size in failed)
+    if "import" not in skip and sqlite_sizes:
+        results["import"] = measure_import(max(sqlite_sizes))
     results["meta"]["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["meta"]["load_end"] = os.getloadavg()
     table = report.table(results)
     print(table)
     save(results, table, sizes)
-    return 0
+    for failure in results.get("failures", []):
+        log(f"FAILED {failure}")
+    return 1 if results.get("failures") else 0
+
+
+def phase(results: dict, name: str, measure, *args) -> dict:
+    """Run one measurement; a failure is recorded (and the run exits 1) instead of ending the other phases."""
+    try:
+        return measure(*args)
+    except (load.Unfair, RuntimeError) as error:
+        log(f"FAILED {name}: {error}")
+        results.setdefault("failures", []).append(f"{name}: {error}")
+        return {"failed": str(error)}
 
 
 def build(sizes: list[int], kinds: list[str], server: str, results: dict) -> list[databases.Database]:
@@ -58,8 +86,10 @@ def build(sizes: list[int], kinds: list[str], server: str, results: dict) -> lis
     dbs = []
     rebuild = setting("REBUILD", "0") == "1"
     pg_sizes = [int(size) for size in setting("PG_SIZES", " ".join(map(str, sizes))).replace(",", " ").split()]
+    pg_only_from = int(setting("PG_ONLY_FROM", "1000000"))
     for size in sizes:
-        for kind in (kind for kind in kinds if kind == "sqlite" or size in pg_sizes):
+        wanted = [kind for kind in kinds if (kind == "sqlite" and size < pg_only_from) or size in pg_sizes]
+        for kind in wanted:
             db = databases.sqlite_database(size) if kind == "sqlite" else databases.postgres_database(size, server)
             log(f"database {db.label}")
             databases.ensure(db, server, int(setting("SEED", "1")), rebuild)
@@ -69,14 +99,15 @@ def build(sizes: list[int], kinds: list[str], server: str, results: dict) -> lis
 
 
 def measure_latency(db: databases.Database) -> dict:
-    """Latency of every page on one database."""
+    """Latency of every page on one database (a viewer's, the edit form an editor's)."""
     log(f"latency {db.label}")
-    user_id, version, token = databases.viewer_credentials(db.url)
+    viewer, viewer_version, token = databases.viewer_credentials(db.url)
+    editor, editor_version, _token = databases.viewer_credentials(db.url, UserRole.EDITOR)
     timings = latency.measure_pages(
         db.url,
-        (user_id, version),
+        {"viewer": (viewer, viewer_version), "editor": (editor, editor_version)},
         token,
-        databases.middle_agreement(db.url),
+        databases.page_ids(db.url),
         int(setting("REPEAT", "50")),
         int(setting("WARMUP", "5")),
         float(setting("PAGE_BUDGET", "60")),
@@ -99,19 +130,37 @@ def measure_feeds(db: databases.Database) -> dict:
     return feeds.measure_copy(db.path)
 
 
-def measure_load(size: int, dbs: list[databases.Database]) -> dict:
-    """Throughput of the filtered API list on gunicorn (each database of this size) and of Datasette (SQLite)."""
-    seconds = int(setting("LOAD_SECONDS", "10"))
-    found = {}
-    for db in (db for db in dbs if db.size == size):
-        log(f"load tracker {db.label}")
-        _user, _version, token = databases.viewer_credentials(db.url)
-        found[f"tracker {db.kind}"] = asdict(load.tracker_load(db.url, token, seconds))
-    sqlite_db = databases.sqlite_database(size)
-    log(f"load datasette {sqlite_db.label}")
-    found["datasette sqlite"] = asdict(load.datasette_load(sqlite_db.path, seconds))
-    if len({measured["rows"] for measured in found.values()}) != 1:
-        log(f"WARNING: the servers' filters match different numbers of rows: {found}")
+def measure_extras(db: databases.Database) -> dict:
+    """The feeds, the CLI export and the digest on one database."""
+    log(f"feeds, export and digest {db.label}")
+    user_id, version, _token = databases.viewer_credentials(db.url)
+    return extras.measure(db, (user_id, version))
+
+
+def load_settings() -> load.Settings:
+    """The throughput rounds' settings (BENCH_LOAD_SECONDS, _ROUNDS, _CONNECTIONS, _LOAD_MAX, _LOAD_WAIT, _TRIES)."""
+    return load.Settings(
+        seconds=int(setting("LOAD_SECONDS", "10")),
+        rounds=int(setting("ROUNDS", "5")),
+        connections=tuple(int(n) for n in setting("CONNECTIONS", "8 32").replace(",", " ").split()),
+        load_max=float(setting("LOAD_MAX", "2.5")),
+        load_wait=float(setting("LOAD_WAIT", "90")),
+        load_tries=int(setting("LOAD_TRIES", "3")),
+        wait_budget=float(setting("LOAD_WAIT_BUDGET", "600")),
+    )
+
+
+def measure_load(size: int) -> dict:
+    """The filtered API list and signed-in HTML list on gunicorn against a fair Datasette, on the SQLite file."""
+    db = databases.sqlite_database(size)
+    log(f"load: tracker and Datasette, interleaved rounds, {db.label}")
+    cookie, token, _feed = soak.credentials(db.url)
+    found = load.measure(db.path, db.url, token, cookie, load_settings())  # type: ignore[arg-type]
+    found["errors"] = sum(
+        comparison["summary"][side]["errors"]
+        for comparison in found["comparisons"]
+        for side in ("tracker", "datasette")
+    )
     return found
 
 
