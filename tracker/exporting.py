@@ -150,7 +150,6 @@ def safe_cell(text: str) -> str:
     return neutralise(text) if text[:1] in NEUTRALISED_STARTS else text
 
 
-
 def csv_chunks(columns: tuple[str, ...], rows: Iterable[list[str]]) -> Iterator[bytes]:
     """A CSV file in UTF-8 with a byte order mark (so that Excel reads it as UTF-8), formulas neutralised."""
     buffer = io.StringIO()
@@ -167,6 +166,15 @@ def csv_chunks(columns: tuple[str, ...], rows: Iterable[list[str]]) -> Iterator[
             buffer.truncate()
     if buffer.tell():
         yield buffer.getvalue().encode("utf-8")
+
+
+def incomplete_line() -> bytes:
+    """The last line of a CSV file whose export failed midway: one cell that says so, in the user's language."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(
+        [f"# {_('Incomplete file: the export stopped with an error. Export again.')}"]
+    )
+    return buffer.getvalue().encode("utf-8")
 
 
 def xlsx_chunks(columns: tuple[str, ...], rows: Iterable[list[str]], sheet_title: str) -> Iterator[bytes]:
