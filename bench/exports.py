@@ -43,12 +43,14 @@ FIRST_BYTE_TARGET_S, TOTAL_TARGET_S, RSS_TARGET_MB = 1.0, 15.0, 150.0
 
 @dataclass
 class Export:
-    """One export: seconds to the first byte and in all, bytes, peak RSS (MB), and the load average."""
+    """One export: seconds to the first byte and in all, CPU seconds of the serving process (what the time would be
+    on an idle machine, less the database's waits), bytes, peak RSS (MB), and the load average."""
 
     surface: str
     file_format: str
     first_byte: float
     seconds: float
+    cpu_seconds: float
     size: int
     peak_rss_mb: float
     idle_rss_mb: float | None
@@ -62,6 +64,12 @@ def resident_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU time so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def session_cookie(url: str, user: tuple[int, int]) -> str:
@@ -97,16 +105,16 @@ def web_export(url: str, cookie: str, file_format: str) -> Export:
     command = [GUNICORN, "-w", "1", "-b", f"127.0.0.1:{PORT}", "--timeout", "600", "app:app"]
     with server(command, f"http://127.0.0.1:{PORT}/health", env_for(url)) as process:
         (worker,) = children(process.pid)
-        idle = resident_mb(worker)
+        idle, cpu_before = resident_mb(worker), cpu_seconds(worker)
         first, seconds, size, status = download(f"/agreements/export?format={file_format}", cookie)
-        peak = peak_rss_mb(worker)
-    return Export("web", file_format, first, seconds, size, peak, idle, status, os.getloadavg()[0])
+        peak, cpu = peak_rss_mb(worker), cpu_seconds(worker) - cpu_before
+    return Export("web", file_format, first, seconds, cpu, size, peak, idle, status, os.getloadavg()[0])
 
 
 def command_line_export(url: str, file_format: str) -> Export:
     """`flask export --format F -`, its output read from a pipe as it comes."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        command = [GNU_TIME, "-f", "%M", "-o", rss.name, *FLASK, "export", "--format", file_format, "-"]
+        command = [GNU_TIME, "-f", "%M %U %S", "-o", rss.name, *FLASK, "export", "--format", file_format, "-"]
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, env=env_for(url), stdout=subprocess.PIPE)
         first, size = None, 0
@@ -115,9 +123,10 @@ def command_line_export(url: str, file_format: str) -> Export:
             size += len(piece)
         status = process.wait()
         seconds = time.perf_counter() - started
-        peak_kb = int(rss.read().split()[-1])
+        peak_kb, user, system = rss.read().split()[-3:]
     first = first if first is not None else seconds
-    return Export("cli", file_format, first, seconds, size, peak_kb / 1024, None, status, os.getloadavg()[0])
+    cpu = float(user) + float(system)
+    return Export("cli", file_format, first, seconds, cpu, size, int(peak_kb) / 1024, None, status, os.getloadavg()[0])
 
 
 def prepare(database: Path) -> str:
@@ -154,15 +163,16 @@ def verdict(export: Export) -> str:
 
 
 def table(exports: list[Export]) -> str:
-    """A Markdown table of the measurements."""
+    """A Markdown table of the measurements (the command line's first byte includes starting Python and the app)."""
     lines = [
-        "| export | first byte | total | size | peak RSS | RSS before | load avg | targets (1 s, 15 s, 150 MB) |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| export | first byte | total | CPU | size | peak RSS | RSS before | load avg | targets (1 s, 15 s, 150 MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for export in exports:
         idle = f"{export.idle_rss_mb:.0f} MB" if export.idle_rss_mb is not None else "–"
         lines.append(
             f"| {export.surface} {export.file_format.upper()} | {export.first_byte:.2f} s | {export.seconds:.1f} s "
+            f"| {export.cpu_seconds:.1f} s "
             f"| {export.size / 1e6:.0f} MB | {export.peak_rss_mb:.0f} MB | {idle} | {export.load:.1f} "
             f"| {verdict(export)} |"
         )

@@ -4,8 +4,8 @@ Settings (environment, all optional): BENCH_SIZES ("10000 100000"), BENCH_DATABA
 BENCH_PG_SERVER (postgresql+psycopg://postgres@127.0.0.1:5432/postgres), BENCH_PG_SIZES (the sizes also built on
 PostgreSQL; default BENCH_SIZES), BENCH_SEED (1), BENCH_REPEAT (50), BENCH_WARMUP (5), BENCH_PAGE_BUDGET (seconds
 per page, 60), BENCH_LOAD_SECONDS (10), BENCH_REBUILD (0), BENCH_IMPORT_ROWS (rows of the import CSV, default the
-largest size), BENCH_SKIP ("", any of: latency heavy load import), BENCH_DOC (docs/benchmarks.md; written only when the
-run covers 100,000 agreements unless BENCH_DOC is given).
+largest size), BENCH_SKIP ("", any of: latency heavy exports load import), BENCH_DOC (docs/benchmarks.md; written
+only when the run covers 100,000 agreements unless BENCH_DOC is given).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from bench import databases, heavy, imports, latency, load, report
+from bench import databases, exports, heavy, imports, latency, load, report
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -40,6 +40,8 @@ def main() -> int:
     if "heavy" not in skip:
         results["heavy"] = {db.label: measure_heavy(db) for db in dbs}
         results["export_memory"] = {db.label: heavy.command_line_export(db) for db in dbs if db.kind == "sqlite"}
+    if "exports" not in skip and "sqlite" in kinds:
+        results["exports"] = measure_exports(max(sizes))
     if "load" not in skip and "sqlite" in kinds:
         results["load"] = {databases.size_label(size): measure_load(size, dbs) for size in sizes}
     if "import" not in skip and "sqlite" in kinds:
@@ -88,6 +90,13 @@ def measure_heavy(db: databases.Database) -> dict:
     user_id, version, _token = databases.viewer_credentials(db.url)
     found = heavy.measure(db.url, (user_id, version), heavy.ministry_id(db.url))
     return {name: asdict(measured) for name, measured in found.items()}
+
+
+def measure_exports(size: int) -> list[dict]:
+    """Issue 19's exports (CSV, XLSX, JSON; gunicorn and `flask export`) of the largest SQLite database."""
+    db = databases.sqlite_database(size)
+    log(f"exports {db.label}")
+    return [asdict(measured) for measured in exports.measure(db.url)]
 
 
 def measure_load(size: int, dbs: list[databases.Database]) -> dict:
