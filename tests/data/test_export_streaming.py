@@ -171,7 +171,13 @@ def test_command_line_export_writes_the_pieces(app, session, small_chunks, tmp_p
 
 @pytest.mark.parametrize(
     "records",
-    [[], [{"a": 1}], [{"title": "Line\nbreak “quoted”", "parties": [], "sectors": ["x", "y"]}, {"nested": [{}]}]],
+    [
+        [],
+        [{"a": 1}],
+        [{"title": "Line\nbreak “quoted”", "parties": [], "sectors": ["x", "y"]}, {"nested": [{}]}],
+        [{"n": 1.5, "yes": True, "no": False, "none": None, "deep": {"a": [[], {}, [1, {"b": "\u00e9\t\\"}]]}}],
+        [{1: "a number as a key", "tuple": (1, "two")}],
+    ],
 )
 def test_json_pieces_are_the_text_of_one_dump(records):
     text = b"".join(exporting.json_chunks(iter(records))).decode("utf-8")
