@@ -227,7 +227,14 @@ def indented(value: Any, margin: str) -> str:
     if isinstance(value, list) and value:
         inner = margin + "  "
         return "[" + inner + ("," + inner).join(indented(item, inner) for item in value) + margin + "]"
-    # Numbers, true, false, null, empty containers and anything unusual: as json.dumps writes it alone.
+    # Most of the rest, cheaply: no date, a flag, a whole number.
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    # Floats, empty containers, keys other than text and anything unusual: as json.dumps writes it alone.
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", margin)
 
 
