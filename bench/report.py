@@ -305,6 +305,15 @@ def export_memory_rows(results: dict) -> list[str]:
     return rows
 
 
+def exports_rows(results: dict) -> list[str]:
+    """Issue 19's exports of the largest SQLite database, on gunicorn and the command line (bench/exports.py)."""
+    from bench.exports import Export
+    from bench.exports import table as exports_table
+
+    found = results.get("exports")
+    return exports_table([Export(**measured) for measured in found]).splitlines() if found else []
+
+
 def seed_rows(results: dict) -> list[str]:
     """How long generating each database took (only databases this run built)."""
     built = {label: seconds for label, seconds in results.get("seed_seconds", {}).items() if seconds}
@@ -333,6 +342,7 @@ def table(results: dict) -> str:
         heavy_rows(results),
         export_memory_rows(results),
         extras_rows(results),
+        exports_rows(results),
         load_rows(results),
         import_rows(results),
         feeds_rows(results),

@@ -5,9 +5,9 @@ sizes from BENCH_PG_ONLY_FROM, 1000000, are built on PostgreSQL alone), BENCH_DA
 BENCH_PG_SERVER (postgresql+psycopg://postgres@127.0.0.1:5432/postgres), BENCH_PG_SIZES (the sizes also built on
 PostgreSQL; default BENCH_SIZES), BENCH_SEED (1), BENCH_REPEAT (50), BENCH_WARMUP (5), BENCH_PAGE_BUDGET (seconds per
 page, 60), BENCH_REBUILD (0), BENCH_IMPORT_ROWS (rows of the import CSV, default the largest SQLite size), BENCH_SKIP
-("", any of: latency heavy feeds extras load import), BENCH_DOC (docs/benchmarks.md; written only when the run covers
-100,000 agreements unless BENCH_DOC is given). The throughput rounds (bench/load.py): BENCH_LOAD_SECONDS (10 per wrk
-run), BENCH_ROUNDS (5 per side), BENCH_CONNECTIONS ("8 32"), BENCH_LOAD_MAX (2.5: a round starts at a 1-minute load
+("", any of: latency heavy feeds extras exports load import), BENCH_DOC (docs/benchmarks.md; written only when the run
+covers 100,000 agreements unless BENCH_DOC is given). The throughput rounds (bench/load.py): BENCH_LOAD_SECONDS (10 per
+wrk run), BENCH_ROUNDS (5 per side), BENCH_CONNECTIONS ("8 32"), BENCH_LOAD_MAX (2.5: a round starts at a 1-minute load
 average at most this), BENCH_LOAD_WAIT (90 s of waiting for it per try), BENCH_LOAD_TRIES (3, then kept as noisy),
 BENCH_LOAD_WAIT_BUDGET (600 s of waiting per size at most). Exits 1 when a phase failed (the servers' answers differ, or
 a request failed under load).
@@ -21,7 +21,7 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from bench import databases, extras, feeds, heavy, imports, latency, load, report, soak
+from bench import databases, exports, extras, feeds, heavy, imports, latency, load, report, soak
 from tracker.models import UserRole
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -52,6 +52,8 @@ def main() -> int:
         results["feeds"] = {db.label: measure_feeds(db) for db in dbs if db.kind == "sqlite" and db.path}
     if "extras" not in skip:
         results["extras"] = {db.label: measure_extras(db) for db in dbs}
+    if "exports" not in skip and sqlite_sizes:
+        results["exports"] = measure_exports(max(sqlite_sizes))
     if "load" not in skip and sqlite_sizes:
         results["load"] = {
             databases.size_label(size): phase(results, f"load {databases.size_label(size)}", measure_load, size)
@@ -135,6 +137,13 @@ def measure_extras(db: databases.Database) -> dict:
     log(f"feeds, export and digest {db.label}")
     user_id, version, _token = databases.viewer_credentials(db.url)
     return extras.measure(db, (user_id, version))
+
+
+def measure_exports(size: int) -> list[dict]:
+    """Issue 19's exports (CSV, XLSX, JSON; gunicorn and `flask export`) of the largest SQLite database."""
+    db = databases.sqlite_database(size)
+    log(f"exports {db.label}")
+    return [asdict(measured) for measured in exports.measure(db.url)]
 
 
 def load_settings() -> load.Settings:

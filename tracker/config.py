@@ -122,14 +122,16 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None, deb
         # Redis) and its name there, where results are written (default instance/jobs) and for how many hours they
         # are kept, after how many seconds without progress a running job counts as lost with its worker, after how
         # many minutes a queued job missing from the queue is sent again (and failed when missing again), and from
-        # how many agreements an export, and from how many rows a web import's commit, becomes a job.
+        # how many agreements an export, and from how many rows a web import's commit, becomes a job. An export
+        # streams in the same memory whatever its size, so it becomes a job only where it would hold a web worker
+        # for long: 100,000 agreements take about 10 s (bench/exports.py).
         "TRACKER_JOBS_URL": os.environ.get("TRACKER_JOBS_URL", ""),
         "TRACKER_JOBS_QUEUE": os.environ.get("TRACKER_JOBS_QUEUE", "tracker"),
         "TRACKER_JOBS_DIR": os.environ.get("TRACKER_JOBS_DIR", ""),
         "TRACKER_JOBS_KEEP_HOURS": whole_number("TRACKER_JOBS_KEEP_HOURS", 24),
         "TRACKER_JOBS_STALE_SECONDS": whole_number("TRACKER_JOBS_STALE_SECONDS", 120),
         "TRACKER_JOBS_LOST_MINUTES": whole_number("TRACKER_JOBS_LOST_MINUTES", 10),
-        "TRACKER_EXPORT_JOB_ROWS": whole_number("TRACKER_EXPORT_JOB_ROWS", 5000),
+        "TRACKER_EXPORT_JOB_ROWS": whole_number("TRACKER_EXPORT_JOB_ROWS", 250_000),
         # The most agreements one bulk action changes (the list's "all matching"; tracker/web/bulk_actions.py), and
         # above how many the page's change is a job (measured on a loaded 2-core machine: 200 in 0.3-1.5 s, 5,000 in
         # 10-19 s; the ORM's versioned UPDATE and the history's listeners cost per agreement).

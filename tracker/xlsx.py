@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
@@ -22,6 +21,8 @@ ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 # Rows written between hand-outs of the compressed bytes (zlib itself holds back a few tens of kilobytes).
 ROWS_PER_CHUNK = 200
 SHEET_TITLE_LIMIT = 31
+# zlib's fastest level: a third of the time of its default (6) on a sheet's repetitive XML, for a file a fifth larger.
+COMPRESS_LEVEL = 1
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -70,15 +71,14 @@ class _Sink(io.RawIOBase):
 def workbook_chunks(sheets: Sequence[Sheet]) -> Iterator[bytes]:
     """The XLSX file of the sheets (title, rows; each sheet's first row is its header), piece by piece."""
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as archive:
         titles = [title[:SHEET_TITLE_LIMIT] for title, _rows in sheets]
         for name, text in package_parts(titles).items():
             archive.writestr(name, text)
         yield sink.take()
         for number, (_title, rows) in enumerate(sheets, start=1):
-            entry = zipfile.ZipInfo(f"xl/worksheets/sheet{number}.xml", time.localtime()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(entry, "w") as part:
+            # Opened by name, the entry takes the archive's compression and level, and the time now.
+            with archive.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
                 yield from sheet_chunks(part, rows, sink)
     yield sink.take()
 

@@ -19,6 +19,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -386,3 +387,49 @@ def test_nginx_in_front_of_gunicorn(served_behind_nginx):
     refused = [line for line in app_lines if line["message"] == "refused anonymous GET /"]
     assert [line["request_id"] for line in refused] == [page_id] and refused[0]["logger"] == "tracker.security"
     assert not any("a-secret-feed-token" in json.dumps(line) for line in app_lines)
+
+
+# A WSGI app whose download fails after its first piece, as an export whose database goes away midway.
+CUT_SHORT_APP = """
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/csv"), ("X-Accel-Buffering", "no")])
+
+    def pieces():
+        yield b"title\\r\\nfirst row\\r\\n"
+        raise RuntimeError("the database went away")
+
+    return pieces()
+"""
+
+
+def test_a_download_cut_short_behind_nginx_fails_at_the_browser(tmp_path, certificate):
+    ports = {"http": free_port(), "https": free_port(), "app": free_port()}
+    (tmp_path / "cut_short.py").write_text(CUT_SHORT_APP)
+    config = nginx_config(tmp_path, site_for_test(tmp_path, certificate, ports))
+    command = [str(Path(sys.executable).with_name("gunicorn")), "-b", f"127.0.0.1:{ports['app']}", "cut_short:app"]
+    with (tmp_path / "gunicorn.log").open("w") as log:
+        app = subprocess.Popen(command, cwd=tmp_path, stdout=log, stderr=log)
+    nginx = subprocess.Popen(
+        [program("nginx"), "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(app, ports["app"], tmp_path / "gunicorn.log")
+        wait_for_port(nginx, ports["https"], tmp_path / "error.log")
+        context = ssl.create_default_context(cafile=str(certificate[0]))
+        connection = http.client.HTTPSConnection("127.0.0.1", ports["https"], context=context, timeout=60)
+        connection.request("GET", "/agreements/export?format=csv", headers={"Host": SERVER_NAME})
+        answer = connection.getresponse()
+        assert answer.status == 200 and answer.headers["Transfer-Encoding"] == "chunked"
+        # Over HTTP/1.1 gunicorn cuts the chunked body, and nginx passes the cut on: the client cannot take the
+        # first rows for the whole file (over HTTP/1.0 the cut would end the response as if it were complete).
+        with pytest.raises(http.client.IncompleteRead) as cut:
+            answer.read()
+        assert cut.value.partial.startswith(b"title\r\nfirst row")
+        connection.close()
+    finally:
+        nginx.send_signal(signal.SIGQUIT)
+        nginx.wait(timeout=60)
+        app.terminate()
+        app.wait(timeout=60)

@@ -4,6 +4,7 @@ checks the files' content)."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -170,7 +171,13 @@ def test_command_line_export_writes_the_pieces(app, session, small_chunks, tmp_p
 
 @pytest.mark.parametrize(
     "records",
-    [[], [{"a": 1}], [{"title": "Line\nbreak “quoted”", "parties": [], "sectors": ["x", "y"]}, {"nested": [{}]}]],
+    [
+        [],
+        [{"a": 1}],
+        [{"title": "Line\nbreak “quoted”", "parties": [], "sectors": ["x", "y"]}, {"nested": [{}]}],
+        [{"n": 1.5, "yes": True, "no": False, "none": None, "deep": {"a": [[], {}, [1, {"b": "\u00e9\t\\"}]]}}],
+        [{1: "a number as a key", "tuple": (1, "two")}],
+    ],
 )
 def test_json_pieces_are_the_text_of_one_dump(records):
     text = b"".join(exporting.json_chunks(iter(records))).decode("utf-8")
@@ -220,3 +227,128 @@ def test_workbook_cells_keep_their_text():
     ]
     assert sheet["A1"].font.b and not sheet["A2"].font.b
     assert all(cell.data_type == "s" for row in sheet.iter_rows(min_row=2) for cell in row if cell.value)
+
+
+# --- issue 19: bounded statements, streamed downloads, failures that do not pass for whole files ---------------
+
+
+def link_selects(statements: list[str]) -> list[str]:
+    """The statements that read a chunk's links (parties, sectors, sources)."""
+    links = ("agreement_party", "agreement_sector", "agreement_source")
+    return [statement for statement in selects(statements) if statement.split("FROM", 1)[-1].split()[0] in links]
+
+
+def download_statements(client, count_statements, file_format: str) -> tuple[int, bytes]:
+    """(SELECT statements, body) of one whole export download."""
+    with count_statements() as statements:
+        response = client.get(f"/agreements/export?format={file_format}", buffered=False)
+        body = b"".join(response.response)
+        response.close()
+    assert response.status_code == 200
+    return len(selects(statements)), body
+
+
+@pytest.mark.parametrize("file_format", exporting.FORMATS)
+def test_the_same_statements_at_10_and_500_agreements(client_as, session, count_statements, file_format):
+    client = client_as(UserRole.VIEWER)
+    add_agreements(session, 10)
+    at_10, _body = download_statements(client, count_statements, file_format)
+    add_agreements(session, 490, first=10)
+    at_500, body = download_statements(client, count_statements, file_format)
+    assert at_500 == at_10  # 500 agreements are one chunk (CHUNK = 1000): no statement per agreement
+    assert len(parsed(body, file_format)) == 500
+
+
+def test_the_links_are_read_chunk_by_chunk_as_the_download_goes(
+    client_as, small_chunks, session, count_statements, monkeypatch
+):
+    monkeypatch.setattr(exporting, "PIECE", 100)  # a piece per record
+    add_agreements(session, 45)
+    client = client_as(UserRole.VIEWER)
+    with count_statements() as statements:
+        response = client.get("/agreements/export?format=json", buffered=False)
+        pieces = iter(response.response)
+        assert next(pieces) == b"["  # the first piece, before any row was read
+        assert link_selects(statements) == []
+        first_record = next(pieces)
+        after_first = len(link_selects(statements))
+        rest = b"".join(pieces)
+        response.close()
+    assert after_first == 3  # only the first chunk's three link statements when its first record went out
+    assert len(link_selects(statements)) == 3 * math.ceil(45 / CHUNK)
+    assert len(json.loads(b"[" + first_record + rest)) == 45
+
+
+def parsed(body: bytes, file_format: str) -> list:
+    """The records of a downloaded file: CSV and XLSX rows without the header, JSON objects."""
+    if file_format == "json":
+        return json.loads(body)
+    if file_format == "xlsx":
+        return list(
+            load_workbook(io.BytesIO(body), read_only=True).worksheets[0].iter_rows(min_row=2, values_only=True)
+        )
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1:]
+
+
+@pytest.mark.parametrize("file_format", exporting.FORMATS)
+def test_every_format_parses_back_with_every_agreement(client_as, small_chunks, session, file_format):
+    add_agreements(session, 45)
+    response = client_as(UserRole.VIEWER).get(f"/agreements/export?format={file_format}")
+    assert response.headers["Content-Type"] == exporting.MIMETYPES[file_format]  # one charset, not two
+    records = parsed(response.data, file_format)
+    assert len(records) == 45
+    titles = [record["title"] if file_format == "json" else record[0] for record in records]
+    assert titles == sorted(titles, key=str.lower) and len(set(titles)) == 45
+    parties = [len(record["parties"]) if file_format == "json" else record[22].count(";") + 1 for record in records]
+    assert set(parties) == {2}
+
+
+def failing_after_the_first_chunk(monkeypatch) -> None:
+    """Make the second chunk's links fail, as a database gone midway would."""
+    calls = []
+    with_links = exports.with_links
+
+    def flaky(session, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return with_links(session, rows)
+
+    monkeypatch.setattr(exports, "with_links", flaky)
+
+
+@pytest.mark.parametrize("file_format", exporting.FORMATS)
+def test_a_failure_midway_is_not_a_whole_file(client_as, small_chunks, session, monkeypatch, app, file_format):
+    monkeypatch.setattr(exporting, "PIECE", 100)
+    add_agreements(session, 45)
+    failing_after_the_first_chunk(monkeypatch)
+    response = client_as(UserRole.VIEWER).get(f"/agreements/export?format={file_format}", buffered=False)
+    assert response.status_code == 200  # sent with the first piece, before the failure
+    received = []
+    with pytest.raises(RuntimeError, match="went away"):  # to the server, which cuts the connection short
+        for piece in response.response:
+            received.append(piece)
+    response.close()
+    body = b"".join(received)
+    if file_format == "csv":  # the only format that would read as whole: its last line says it is not
+        last = body.decode("utf-8-sig").splitlines()[-1]
+        assert last.startswith("# Incomplete file") and last.count(",") == 0
+    elif file_format == "json":
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(body)
+    else:
+        with pytest.raises(zipfile.BadZipFile):
+            zipfile.ZipFile(io.BytesIO(body))
+    assert app.extensions["tracker.engine"].pool.checkedout() == 0
+
+
+def test_a_command_line_export_failing_midway_leaves_no_file(app, session, small_chunks, monkeypatch, tmp_path):
+    add_agreements(session, 45)
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "agreements.csv"
+    out.write_text("yesterday's export\n")
+    failing_after_the_first_chunk(monkeypatch)
+    result = app.test_cli_runner().invoke(args=["export", str(out)])
+    assert result.exit_code != 0
+    assert out.read_text() == "yesterday's export\n"  # not replaced by a file cut short
+    assert [path.name for path in out.parent.iterdir()] == ["agreements.csv"]  # and no partial file left

@@ -51,18 +51,35 @@ def export_command(out: str, file_format: str | None, query: str) -> None:
         if out == "-":
             write(pieces, sys.stdout.buffer)
             return
-        with Path(out).open("wb") as file:
-            size = write(pieces, file)
+        size = write_file(pieces, Path(out))
     click.echo(f"Wrote {out} ({file_format.upper()}, {size} bytes).", err=True)
 
 
 def write(pieces: Iterator[bytes], file: BinaryIO) -> int:
-    """Write the pieces as they come; the number of bytes written."""
+    """Write the pieces as they come, each passed on at once (a pipe's reader gets the header before the rows are
+    read, not when a buffer fills); the number of bytes written."""
     size = 0
     for piece in pieces:
         file.write(piece)
+        file.flush()
         size += len(piece)
-    file.flush()
+    return size
+
+
+def write_file(pieces: Iterator[bytes], out: Path) -> int:
+    """Write the file all or nothing: under a temporary name beside it, renamed once complete, so that an export
+    failing midway leaves no file that looks whole (and an earlier file of that name as it was). A device or pipe
+    (/dev/null, a FIFO) is written directly."""
+    if out.exists() and not out.is_file():
+        with out.open("wb") as file:
+            return write(pieces, file)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with partial.open("wb") as file:
+            size = write(pieces, file)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
     return size
 
 

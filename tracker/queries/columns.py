@@ -6,7 +6,7 @@ name. Reads that stream many rows select these columns rather than whole objects
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.orm import InstrumentedAttribute
@@ -29,6 +29,29 @@ def columns_of(model: type, specs: Sequence[Spec]) -> list[InstrumentedAttribute
 def values_of(row: Any, specs: Sequence[Spec]) -> dict[str, Any]:
     """The fields' values, by name, from a row selected with `columns_of`."""
     return {spec.name: value_of(row, spec) for spec in specs}
+
+
+def values_reader(specs: Sequence[Spec], start: int = 0) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """`values_of` for rows read by position, the `columns_of` columns from `start` on: for reads of many rows,
+    where looking each column up by name costs more than the rest of the row's work."""
+    plan: list[tuple[str, int, int | None]] = []
+    index = start
+    for spec in specs:
+        if spec.kind is Kind.PARTIAL_DATE:
+            plan.append((spec.name, index, index + 1))
+            index += 2
+        else:
+            plan.append((spec.name, index, None))
+            index += 1
+
+    def read(row: Sequence[Any]) -> dict[str, Any]:
+        """The fields' values, by name."""
+        return {
+            name: row[first] if second is None else PartialDate.from_columns(row[first], row[second])
+            for name, first, second in plan
+        }
+
+    return read
 
 
 def value_of(row: Any, spec: Spec) -> Any:

@@ -36,7 +36,7 @@ from tracker.models import (
 from tracker.queries import parties as party_queries
 from tracker.queries import sources as source_queries
 from tracker.queries.agreements import AgreementFilters, filter_conditions, sort_columns
-from tracker.queries.columns import columns_of, values_of
+from tracker.queries.columns import columns_of, values_reader
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import plain_specs
 
@@ -95,6 +95,8 @@ class PartyRow:
 
 
 AGREEMENT_COLUMNS = (Agreement.id, *columns_of(Agreement, plain_specs(AgreementData)))
+# The agreement's values from a row of AGREEMENT_COLUMNS (then the owner's e-mail and the unit's name), by position.
+AGREEMENT_VALUES = values_reader(plain_specs(AgreementData), start=1)
 OWNER = User.__table__.alias("owner_user")
 UNIT = Party.__table__.alias("unit_party")
 
@@ -133,11 +135,13 @@ def with_links(session: Session, rows: Sequence[Any]) -> list[AgreementRow]:
     """A chunk of agreement rows completed with their links: three statements, whatever the chunk's size."""
     by_id = {row.id: agreement_row(row) for row in rows}
     ids = list(by_id)
-    for agreement_id, *party in session.execute(party_links(ids)):
+    # Each link statement's rows fetched at once (a chunk's links are a few thousand short rows): row by row
+    # through the result costs more than the statement.
+    for agreement_id, *party in session.execute(party_links(ids)).all():
         by_id[agreement_id].parties.append(LinkedParty(*party))
-    for agreement_id, slug in session.execute(sector_links(ids)):
+    for agreement_id, slug in session.execute(sector_links(ids)).all():
         by_id[agreement_id].sectors.append(slug)
-    for agreement_id, url in session.execute(source_links(ids)):
+    for agreement_id, url in session.execute(source_links(ids)).all():
         by_id[agreement_id].sources.append(url)
     for agreement in by_id.values():
         agreement.sources.sort()  # in Python: the same order whatever the database's collation
@@ -146,7 +150,7 @@ def with_links(session: Session, rows: Sequence[Any]) -> list[AgreementRow]:
 
 def agreement_row(row: Any) -> AgreementRow:
     """An agreement's own values from its row."""
-    return AgreementRow(values_of(row, plain_specs(AgreementData)), owner=row.owner_email, unit=row.unit_name)
+    return AgreementRow(AGREEMENT_VALUES(row), owner=row.owner_email, unit=row.unit_name)
 
 
 def party_links(ids: list[int]) -> Select:

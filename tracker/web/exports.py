@@ -70,16 +70,29 @@ def download(pieces: Iterator[bytes], session: Session, file_format: str, stem: 
     next statement reopens. It is closed again after the last piece, or when the download is cut short.
     """
     name = f"{stem}-{date.today().isoformat()}.{file_format}"
-    response = Response(stream_with_context(closing(pieces, session)), mimetype=exporting.MIMETYPES[file_format])
+    response = Response(
+        stream_with_context(closing(pieces, session, file_format)), content_type=exporting.MIMETYPES[file_format]
+    )
     response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["X-Accel-Buffering"] = "no"  # a proxy (nginx) passes each piece on rather than collecting them
     return response
 
 
-def closing(pieces: Iterator[bytes], session: Session) -> Iterator[bytes]:
-    """The pieces, then the session closed (its connection back in the pool)."""
+def closing(pieces: Iterator[bytes], session: Session, file_format: str) -> Iterator[bytes]:
+    """The pieces, then the session closed (its connection back in the pool).
+
+    A failure after the first piece cannot change the 200 already sent: the error is raised on to the server, which
+    then cuts the connection before the chunked body's end, and the browser reports the download as failed. A JSON
+    or XLSX file cut short does not open anyway (no closing bracket, no ZIP directory); a CSV file would, so it
+    first gets a last line saying it is incomplete, in case a proxy ends the response as if it were whole.
+    """
     try:
         yield from pieces
+    except Exception:
+        current_app.logger.exception("An export failed after its download had begun")
+        if file_format == "csv":
+            yield exporting.incomplete_line()
+        raise
     finally:
         session.close()
 
