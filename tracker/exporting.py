@@ -171,9 +171,9 @@ def csv_chunks(columns: tuple[str, ...], rows: Iterable[list[str]]) -> Iterator[
 def incomplete_line() -> bytes:
     """The last line of a CSV file whose export failed midway: one cell that says so, in the user's language."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(
-        [f"# {_('Incomplete file: the export stopped with an error. Export again.')}"]
-    )
+    # Outside an f-string, where the message extractor would not see it.
+    message = _("Incomplete file: the export stopped with an error. Export again.")
+    csv.writer(buffer, lineterminator="\r\n").writerow([f"# {message}"])
     return buffer.getvalue().encode("utf-8")
 
 

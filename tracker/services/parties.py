@@ -134,7 +134,8 @@ def _with_archived_hint(message: str, existing: NameOwner) -> str:
     """Say when the party that has the name is archived, since it shows in no list."""
     if not existing.archived:
         return str(message)
-    return f"{message} {_('That party is archived; an admin can restore it.')!s}"
+    hint = _("That party is archived; an admin can restore it.")
+    return f"{message} {hint!s}"
 
 
 def _names_in_country(session: Session, country_code: str | None, exclude_id: int | None) -> dict[str, NameOwner]:

@@ -90,4 +90,5 @@ def _with_archived_hint(message: str, other: Sector) -> str:
     """Say when the sector in the way is archived, since it shows in no list."""
     if not other.is_archived:
         return str(message)
-    return f"{message} {_('That sector is archived; an admin can restore it.')!s}"
+    hint = _("That sector is archived; an admin can restore it.")
+    return f"{message} {hint!s}"

@@ -153,7 +153,8 @@ def create():
         with saving(session):
             source = services.create_source(session, form.to_data())
     except DuplicateSourceError as error:
-        flash(f"{error.message} {_('It is shown here instead of being recorded twice.')!s}", "warning")
+        shown_instead = _("It is shown here instead of being recorded twice.")
+        flash(f"{error.message} {shown_instead!s}", "warning")
         return redirect(url_for("sources.detail", source_id=error.source_id))
     except TrackerError as error:
         return render_invalid("sources/form.html", form, error=error, source=None)
