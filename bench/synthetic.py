@@ -38,7 +38,6 @@ from tracker.countries import country_name
 from tracker.dates import Precision
 from tracker.importing.countries import NAMES as INDONESIAN_COUNTRY_NAMES
 from tracker.models import (
-    SEARCH_COLUMNS,
     Agreement,
     AgreementParty,
     AgreementRelation,
@@ -370,14 +369,14 @@ def write_batch(connection: Connection, rows: Rows, counts: dict[str, int]) -> N
             write(connection, table, batch)
             counts[name] = counts.get(name, 0) + len(batch)
     if connection.dialect.name == "postgresql" and rows.agreement:
-        index_agreements(connection, rows.agreement[0]["id"], rows.agreement[-1]["id"])
+        search.index_agreements(connection, rows.agreement[0]["id"], rows.agreement[-1]["id"])
 
 
 @contextmanager
 def search_triggers_off(connection: Connection) -> Iterator[None]:
     """PostgreSQL: the search triggers that follow each row are off while loading (as in tracker.search.bulk_load).
 
-    A trigger per link row rewrote the agreement's document up to ten times; `index_agreements` writes each once,
+    A trigger per link row rewrote the agreement's document up to ten times; `search.index_agreements` writes each once,
     batch by batch, while the next batch is drawn. SQLite's triggers cannot be turned off and index row by row.
     """
     if connection.dialect.name != "postgresql":
@@ -425,20 +424,6 @@ def indexes_built_after(connection: Connection) -> Iterator[None]:
     connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))  # the GIN build's sort in memory
     for _name, definition in indexes:
         connection.exec_driver_sql(definition)
-
-
-def index_agreements(connection: Connection, first: int, last: int) -> None:
-    """The search documents of the agreements with ids first..last, computed as tracker.search.rebuild does."""
-    fresh = search._document_sql(connection.dialect.name, "a.id")  # the one definition of the text
-    columns = ", ".join(SEARCH_COLUMNS)
-    connection.execute(
-        text(
-            f"INSERT INTO agreement_search (agreement_id, {columns}) "
-            f"SELECT a.id, {', '.join(fresh[name] for name in SEARCH_COLUMNS)} FROM agreement a "
-            "WHERE a.id BETWEEN :first AND :last"
-        ),
-        {"first": first, "last": last},
-    )
 
 
 def write(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -192,21 +192,29 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine for test setup and checks."""
+def engine(database_url: str, seed_rows: dict[str, list[dict[str, Any]]]) -> Iterator[Engine]:
+    """An engine for test setup and checks; the seed rows are read before any test can write through it."""
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def seed_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """What the migrations put in each table (the sector vocabulary), to restore before each test."""
-    with engine.connect() as connection:
-        return {
-            table.name: [dict(row._mapping) for row in connection.execute(select(table))]
-            for table in Base.metadata.sorted_tables
-        }
+def seed_rows(database_url: str) -> dict[str, list[dict[str, Any]]]:
+    """What the migrations put in each table (the sector vocabulary), to restore before each test.
+
+    Read straight after the migrations: read later, the rows a test wrote through `engine` without resetting the
+    database (tests/data/test_bulk.py) would become seed rows, and every later reset would fail on them.
+    """
+    reader = make_engine(database_url)
+    try:
+        with reader.connect() as connection:
+            return {
+                table.name: [dict(row._mapping) for row in connection.execute(select(table))]
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        reader.dispose()
 
 
 def reset_database(engine: Engine, seed_rows: dict[str, list[dict[str, Any]]]) -> None:

@@ -506,14 +506,22 @@ def _indexed_columns(connection: Connection) -> list[str]:
 
 def rebuild(connection: Connection) -> None:
     """Recompute every agreement's indexed text from the records (after a bulk load, or to repair the index)."""
+    connection.execute(text("DELETE FROM agreement_search"))
+    index_agreements(connection)
+
+
+def index_agreements(connection: Connection, first: int | None = None, last: int | None = None) -> None:
+    """Write the indexed text of the agreements with ids first..last (every agreement without a range), which have
+    none yet."""
     fresh = _document_sql(connection.dialect.name, "a.id")
     columns = ", ".join(SEARCH_COLUMNS)
-    connection.execute(text("DELETE FROM agreement_search"))
+    within = " WHERE a.id BETWEEN :first AND :last" if first is not None and last is not None else ""
     connection.execute(
         text(
             f"INSERT INTO agreement_search (agreement_id, {columns}) "
-            f"SELECT a.id, {', '.join(fresh[name] for name in SEARCH_COLUMNS)} FROM agreement a"
-        )
+            f"SELECT a.id, {', '.join(fresh[name] for name in SEARCH_COLUMNS)} FROM agreement a{within}"
+        ),
+        {"first": first, "last": last} if within else {},
     )
 
 
