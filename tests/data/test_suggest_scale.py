@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from random import Random
 
+import pytest
 from sqlalchemy import event, select
 
 from tests.citation_support import TIRTO_TEXT
@@ -132,9 +133,14 @@ def random_date(rng: Random) -> PartialDate | None:
 
 
 ARTICLE = TIRTO_TEXT + " Robotika industri."
+# Three periods (the database takes the greatest of their bounds), one of them open-ended.
+MORE_PERIODS = ARTICLE + " Kerja sama lain berlaku sejak 2012 hingga 2015. Yang ketiga mulai 2019."
 
 
-def test_the_database_s_order_and_date_bounds_rank_as_scoring_every_agreement(session, make_party, make_sector):
+@pytest.mark.parametrize("article", [ARTICLE, MORE_PERIODS], ids=["one-period", "three-periods"])
+def test_the_database_s_order_and_date_bounds_rank_as_scoring_every_agreement(
+    session, make_party, make_sector, article
+):
     parties = [
         make_party("Kementerian Perindustrian", aliases=["Kemenperin"]),
         make_party("AITEC Co., Ltd", kind=PartyKind.COMPANY, country_code="KR", aliases=["AITEC"]),
@@ -159,9 +165,10 @@ def test_the_database_s_order_and_date_bounds_rank_as_scoring_every_agreement(se
         agreement.start, agreement.end = random_date(rng), random_date(rng)
         session.add(agreement)
     session.commit()
-    found = suggestions.suggest(session, "", ARTICLE)
+    found = suggestions.suggest(session, "", article)
     sector_names = {suggested.sector.id: suggested.sector.name for suggested in found.sectors}
     assert sector.id in sector_names
+    assert len(found.periods) == (1 if article == ARTICLE else 3)
     everything = [
         Candidate(
             a.id,
@@ -174,7 +181,7 @@ def test_the_database_s_order_and_date_bounds_rank_as_scoring_every_agreement(se
         for a in session.scalars(select(Agreement))
     ]
     names = {party.id: party.name for party in parties}
-    words = {word.key for word in tokens(suggestion_text("", ARTICLE))}
+    words = {word.key for word in tokens(suggestion_text("", article))}
     expected = brute_force(everything, names, sector_names, found.periods, words)
     assert [(a.agreement.id, a.score, a.reasons) for a in found.agreements] == [
         (c.id, score, reasons) for score, reasons, c in expected

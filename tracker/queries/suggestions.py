@@ -237,7 +237,7 @@ class greatest(GenericFunction[float]):  # named as the SQL function it renders
 
 @compiles(greatest, "sqlite")
 def _greatest_on_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
-    return f"max({compiler.process(element.clause_expr, **kw)})"  # max(a) alone would be the aggregate: 2+ args
+    return f"max({compiler.process(element.clauses, **kw)})"  # max(a) alone would be the aggregate: 2+ args
 
 
 def _candidate(row: Row[Any]) -> Candidate:
