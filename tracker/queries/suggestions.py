@@ -5,18 +5,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Float, Row, Select, String, and_, case, cast, func, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.functions import GenericFunction
 
 from tracker.dates import PartialDate
 from tracker.ingest.suggest.cues import INSTRUMENT_CUES, RENEWAL_CUES, STATUS_CUES, CueSuggestion, find_cues
 from tracker.ingest.suggest.periods import PeriodSuggestion, find_periods
 from tracker.ingest.suggest.phrases import PhraseIndex
 from tracker.ingest.suggest.quotes import best_quote
-from tracker.ingest.suggest.scoring import Candidate, rank
+from tracker.ingest.suggest.scoring import (
+    WEIGHT_DATE,
+    WEIGHT_OVERLAP,
+    WEIGHT_PARTY,
+    WEIGHT_SECTOR,
+    Candidate,
+    rank,
+)
 from tracker.ingest.suggest.words import Token, suggestion_text, tokens
 from tracker.models import Agreement, AgreementParty, Party, PartyAlias, Sector, agreement_sector
+
+# How many ranked agreements are fetched at a time: ranking usually stops within the first page.
+CANDIDATE_PAGE = 200
 
 
 @dataclass
@@ -126,44 +141,116 @@ def _agreement_suggestions(
     party_ids = [suggestion.party.id for suggestion in parties]
     if not party_ids:
         return [], 0
-    candidates = _candidates(session, party_ids, [suggestion.sector.id for suggestion in sectors])
-    names = {suggestion.party.id: suggestion.party.name for suggestion in parties}
-    sector_names = {suggestion.sector.id: suggestion.sector.name for suggestion in sectors}
-    top = rank(candidates.values(), names, sector_names, periods, text_words)
+    result = session.execute(_ranked(party_ids, [suggestion.sector.id for suggestion in sectors], periods))
+    try:
+        rows = iter(result)
+        first = next(rows, None)
+        names = {suggestion.party.id: suggestion.party.name for suggestion in parties}
+        sector_names = {suggestion.sector.id: suggestion.sector.name for suggestion in sectors}
+        ranked = (_candidate(row) for row in chain([first] if first else [], rows))
+        top = rank(ranked, names, sector_names, periods, text_words, ordered=True)
+    finally:
+        result.close()  # ranking stops early: the rest of the ranked rows is never read
     agreements = _load_agreements(session, [candidate.id for _score, _reasons, candidate in top])
     found = [AgreementSuggestion(agreements[c.id], score, reasons) for score, reasons, c in top if c.id in agreements]
-    return found, len(candidates)
+    return found, first.total if first else 0
 
 
-def _candidates(session: Session, party_ids: list[int], sector_ids: list[int]) -> dict[int, Candidate]:
-    """The agreements the parties hold, with the matched parties and suggested sectors of each (two queries)."""
-    columns = select(
-        Agreement.id,
-        Agreement.title,
-        Agreement.title_local,
-        Agreement.start_on,
-        Agreement.start_precision,
-        Agreement.end_on,
-        Agreement.end_precision,
-        AgreementParty.party_id,
-    )
-    rows = session.execute(columns.join(Agreement.party_links).where(AgreementParty.party_id.in_(party_ids)))
-    candidates: dict[int, Candidate] = {}
-    for agreement_id, title, title_local, start_on, start_p, end_on, end_p, party_id in rows:
-        candidate = candidates.get(agreement_id)
-        if candidate is None:  # a ministry's agreements come once per party found: read the dates once
-            start, end = PartialDate.from_columns(start_on, start_p), PartialDate.from_columns(end_on, end_p)
-            candidate = candidates[agreement_id] = Candidate(agreement_id, (title, title_local), start, end)
-        candidate.party_ids.add(party_id)
-    if sector_ids and candidates:
-        held = select(AgreementParty.agreement_id).where(AgreementParty.party_id.in_(party_ids))
-        links = select(agreement_sector.c.agreement_id, agreement_sector.c.sector_id).where(
-            agreement_sector.c.sector_id.in_(sector_ids), agreement_sector.c.agreement_id.in_(held)
+def _ranked(party_ids: list[int], sector_ids: list[int], periods: list[PeriodSuggestion]) -> Select[Any]:
+    """The live agreements the parties hold, in the order `rank` reads them: most shared parties and sectors, plus
+    the most their dates can add, first; each with the parties and sectors found among its own and how many there
+    are in all. Streamed: ranking reads a few pages of a ministry's 50,000, not every agreement-party row.
+    """
+    held = AgreementParty.__table__
+    parties = (
+        select(
+            held.c.agreement_id,
+            func.count(held.c.party_id.distinct()).label("shared"),
+            func.aggregate_strings(cast(held.c.party_id, String), ",").label("party_ids"),
         )
-        for agreement_id, sector_id in session.execute(links):
-            if agreement_id in candidates:
-                candidates[agreement_id].sector_ids.add(sector_id)
-    return candidates
+        .where(held.c.party_id.in_(party_ids))
+        .group_by(held.c.agreement_id)
+        .subquery("held")
+    )
+    filed = (
+        select(
+            agreement_sector.c.agreement_id,
+            func.count().label("sectors"),
+            func.aggregate_strings(cast(agreement_sector.c.sector_id, String), ",").label("sector_ids"),
+        )
+        .where(agreement_sector.c.sector_id.in_(sector_ids or [-1]))
+        .group_by(agreement_sector.c.agreement_id)
+        .subquery("filed")
+    )
+    value = parties.c.shared * WEIGHT_PARTY + func.coalesce(filed.c.sectors, 0) * WEIGHT_SECTOR
+    dates = _period_bound(periods)
+    return (
+        select(
+            Agreement.id,
+            Agreement.title,
+            Agreement.title_local,
+            Agreement.start_on,
+            Agreement.start_precision,
+            Agreement.end_on,
+            Agreement.end_precision,
+            parties.c.party_ids,
+            filed.c.sector_ids,
+            dates.label("period_bound"),
+            func.count().over().label("total"),
+        )
+        .join(parties, parties.c.agreement_id == Agreement.id)
+        .outerjoin(filed, filed.c.agreement_id == Agreement.id)
+        .order_by((value + dates).desc(), Agreement.id)
+        .execution_options(yield_per=CANDIDATE_PAGE)
+    )
+
+
+def _period_bound(periods: list[PeriodSuggestion]) -> ColumnElement[float]:
+    """The most an agreement's dates can add for the text's periods (scoring._period_part), from the years alone:
+    a start or end matches only in its year; periods overlap only if the agreement starts before one ends and ends
+    in or after the year it starts."""
+    bounds = [_one_period_bound(period) for period in periods]
+    if not bounds:
+        return literal(0.0)
+    return bounds[0] if len(bounds) == 1 else greatest(*bounds)
+
+
+def _one_period_bound(period: PeriodSuggestion) -> ColumnElement[float]:
+    """The most an agreement's dates can add for one period of the text."""
+    matched: ColumnElement[float] = literal(0.0)
+    for column, end in ((Agreement.start_on, period.start), (Agreement.end_on, period.end)):
+        if end is not None:
+            in_year = column.between(date(end.value.year, 1, 1), date(end.value.year, 12, 31))
+            matched = matched + case((in_year, WEIGHT_DATE), else_=0.0)
+    if period.start is None or period.end is None:
+        return matched
+    overlaps = and_(Agreement.start_on <= period.end.latest, Agreement.end_on >= date(period.start.value.year, 1, 1))
+    return case((matched > 0, matched), (overlaps, WEIGHT_OVERLAP), else_=0.0)
+
+
+class greatest(GenericFunction[float]):  # named as the SQL function it renders
+    """The largest of its arguments: GREATEST on PostgreSQL, the many-argument scalar max() on SQLite."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(greatest, "sqlite")
+def _greatest_on_sqlite(element: greatest, compiler: Any, **kw: Any) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"  # max(a) alone would be the aggregate: 2+ args
+
+
+def _candidate(row: Row[Any]) -> Candidate:
+    """A ranked agreement as scoring reads it."""
+    start = PartialDate.from_columns(row.start_on, row.start_precision)
+    end = PartialDate.from_columns(row.end_on, row.end_precision)
+    party_ids, sector_ids = _ids(row.party_ids), _ids(row.sector_ids)
+    return Candidate(row.id, (row.title, row.title_local), start, end, party_ids, sector_ids, row.period_bound)
+
+
+def _ids(joined: str | None) -> set[int]:
+    """The ids of a comma-joined list (a party in two roles comes twice)."""
+    return {int(part) for part in joined.split(",")} if joined else set()
 
 
 def _load_agreements(session: Session, ids: list[int]) -> dict[int, Agreement]:

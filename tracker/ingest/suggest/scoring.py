@@ -39,6 +39,8 @@ class Candidate:
     end: PartialDate | None
     party_ids: set[int] = field(default_factory=set)
     sector_ids: set[int] = field(default_factory=set)
+    # The most its dates can add for the text's periods, when the database worked it out (from the years alone).
+    period_bound: float | None = None
 
 
 def rank(
@@ -47,14 +49,16 @@ def rank(
     sector_names: dict[int, str],
     periods: list[PeriodSuggestion],
     text_words: set[str],
+    ordered: bool = False,
 ) -> list[tuple[float, list[str], Candidate]]:
     """The best MAX_AGREEMENTS candidates with their scores and reasons, best first (then by English title and id).
 
     A party found in the text may hold tens of thousands of agreements (a ministry): they are taken most shared
     parties and sectors first, and a candidate is scored only while it could still beat the tenth best (what the
-    period and title can add is bounded); only the best are worded with their reasons.
+    period and title can add is bounded); only the best are worded with their reasons. `ordered` says the
+    candidates already come most shared parties and sectors first (then they are read only as far as needed).
     """
-    best = sorted(best_scores(candidates, periods, text_words), key=lambda item: _order(item[0], item[1]))
+    best = sorted(best_scores(candidates, periods, text_words, ordered), key=lambda item: _order(item[0], item[1]))
     scored = [(*score_candidate(c, party_names, sector_names, periods, text_words), c) for _score, c in best]
     scored.sort(key=lambda item: _order(item[0], item[2]))
     return scored[:MAX_AGREEMENTS]
@@ -66,17 +70,20 @@ def _order(score: float, candidate: Candidate) -> tuple[float, str, int]:
 
 
 def best_scores(
-    candidates: Iterable[Candidate], periods: list[PeriodSuggestion], text_words: set[str]
+    candidates: Iterable[Candidate], periods: list[PeriodSuggestion], text_words: set[str], ordered: bool = False
 ) -> list[tuple[float, Candidate]]:
     """The MAX_AGREEMENTS best (score, candidate), unordered, as `score_candidate` scores them, scoring as few as the
     bounds allow: a candidate whose shared parties and sectors plus the most a period and a title can add stay below
-    the tenth best score so far (ties kept: the title decides them) is not scored further, nor any after it."""
+    the tenth best score so far (ties kept: the title decides them) is not scored further, nor any after it.
+    `ordered`: the candidates come already in that order (by their shared parties and sectors plus their own
+    `period_bound`, when they have one), and none after the stop is read."""
     most_period = max((_period_value_bound(period) for period in periods), default=0.0)
-    ordered = sorted(((_base_value(c), c) for c in candidates), key=lambda item: -item[0])
+    valued = ((_base_value(c), c) for c in candidates)
     kept: list[tuple[tuple[float, _Reversed, int], float, Candidate]] = []  # a heap of the best, worst on top
-    for base, candidate in ordered:
+    for base, candidate in valued if ordered else sorted(valued, key=lambda item: -item[0]):
         floor = kept[0][1] if len(kept) == MAX_AGREEMENTS else None
-        if floor is not None and base + most_period + WEIGHT_TITLE < floor:
+        most = most_period if candidate.period_bound is None else candidate.period_bound
+        if floor is not None and base + most + WEIGHT_TITLE < floor:
             break
         partial = base + max((_period_part(candidate, period)[0] for period in periods), default=0.0)
         if floor is not None and partial + WEIGHT_TITLE < floor:
