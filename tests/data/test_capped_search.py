@@ -60,3 +60,9 @@ def test_the_api_says_its_total_is_a_lower_bound(api_as, common):
     schema = viewer.get("/openapi.json").get_json()
     envelope = schema["components"]["schemas"]["AgreementPage"]["properties"]
     assert envelope["total_is_lower_bound"]["type"] == "boolean"
+
+
+def test_the_timeline_says_more_than(client, common):
+    page = parse(client.get("/agreements/timeline?q=moulds&per_page=10").get_data(as_text=True))
+    assert "More than 3 agreements" in text_of(page)
+    assert "of more than 3" in text_of(page)
