@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.a11y_html import parse, problems_of, text_of
-from tracker.models import UserRole
+from tracker.models import GlossaryEntry, UserRole
 from tracker.queries import agreements
 from tracker.queries.agreements import AgreementFilters, search_agreements
 
@@ -66,3 +66,11 @@ def test_the_timeline_says_more_than(client, common):
     page = parse(client.get("/agreements/timeline?q=moulds&per_page=10").get_data(as_text=True))
     assert "More than 3 agreements" in text_of(page)
     assert "of more than 3" in text_of(page)
+
+
+def test_the_glossary_widens_a_search_within_the_limit_counted_in_full(session, common, make_agreement):
+    session.add(GlossaryEntry(phrases="dies\ncetakan"))
+    session.commit()
+    make_agreement(title="Cetakan")
+    found = search_agreements(session, AgreementFilters(text="dies"))
+    assert ([a.title for a in found.items], found.total, found.total_is_lower_bound) == (["Dies", "Cetakan"], 2, False)

@@ -99,12 +99,16 @@ def search_agreements(session: Session, filters: AgreementFilters, page: int = 1
     """One page of the agreements matching `filters`, with parties and sectors loaded for the list."""
     loads = selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors)
     if ranks_by_words(filters):
+        glossary = search.glossary_of(session)
         others = filter_conditions(session, filters, match_words=False)
         typed = ranked(search.ranked_hits(filters.text), others).options(*loads)
         # Counted by id: a LIMIT keeps the subquery whole, and every column of each agreement would be read.
-        if count_of(session, typed.with_only_columns(Agreement.id), RANKED_AT_MOST + 1) > RANKED_AT_MOST:
+        found = count_of(session, typed.with_only_columns(Agreement.id), RANKED_AT_MOST + 1)
+        if found > RANKED_AT_MOST:
             return best_ranked(session, typed, page, per_page)
-        statement = ranked(search.ranked_hits(filters.text, search.glossary_of(session)), others)
+        if not search.widens(filters.text, glossary):
+            return paginate(session, typed, page, per_page, total=found)  # the typed words are the whole search
+        statement = ranked(search.ranked_hits(filters.text, glossary), others)
     else:
         statement = select(Agreement).where(*filter_conditions(session, filters)).order_by(*sort_columns(filters.sort))
     return paginate(session, statement.options(*loads), page, per_page)

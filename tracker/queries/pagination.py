@@ -42,11 +42,11 @@ class Page(Generic[T]):
         return numbers
 
 
-def paginate(session: Session, statement: Select, page: int, per_page: int) -> Page:
+def paginate(session: Session, statement: Select, page: int, per_page: int, total: int | None = None) -> Page:
     """Run `statement` for one page of ORM entities, with the total count from a COUNT query of its own, which an
-    index often answers alone."""
+    index often answers alone (unless the caller counted already: `total`)."""
     offset = (page - 1) * per_page
-    total = count_of(session, statement)
+    total = count_of(session, statement) if total is None else total
     items = session.scalars(statement.limit(per_page).offset(offset)).all()
     return Page(items=items, total=total, page=page, per_page=per_page)
 
