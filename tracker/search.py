@@ -394,6 +394,11 @@ def matches(id_column: ColumnElement[int], text_: str, glossary: Glossary = NO_G
     return _Matches(id_column, groups=glossary.groups(search_terms(text_)))
 
 
+def widens(text_: str, glossary: Glossary) -> bool:
+    """Whether the glossary gives any phrase of `text_` other phrases that stand for it (then more may match)."""
+    return any(len(group) > 1 for group in glossary.groups(search_terms(text_)))
+
+
 def ranked_hits(text_: str, glossary: Glossary = NO_GLOSSARY) -> TableValuedAlias:
     """The agreements `matches` finds, as `hits` (agreement_id, rank): join it to filter and order by `rank`
     ascending, best first. Callers check `search_terms(text_)` first."""

@@ -730,6 +730,12 @@ def page_of(item: str) -> Schema:
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "enum": list(PER_PAGE_CHOICES)},
             "pages": {"type": "integer", "minimum": 1},
+            "total_is_lower_bound": {
+                "type": "boolean",
+                "description": "True when more than `total` items match and the pages hold only the first `total`: "
+                "a search of agreements for words in more than 10,000 of them ranks the 10,000 that best match the "
+                "words as typed. Add words or filters to see the rest.",
+            },
         },
         f"One page of {item} records.",
     )

@@ -15,12 +15,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """Items of page `page` (1-based) out of `total` items, `per_page` at a time."""
+    """Items of page `page` (1-based) out of `total` items, `per_page` at a time; with `total_is_lower_bound`, more
+    than `total` match and only the first `total` are on the pages (a search too common to rank in full)."""
 
     items: Sequence[T]
     total: int
     page: int
     per_page: int
+    total_is_lower_bound: bool = False
 
     @property
     def pages(self) -> int:
@@ -40,15 +42,18 @@ class Page(Generic[T]):
         return numbers
 
 
-def paginate(session: Session, statement: Select, page: int, per_page: int) -> Page:
+def paginate(session: Session, statement: Select, page: int, per_page: int, total: int | None = None) -> Page:
     """Run `statement` for one page of ORM entities, with the total count from a COUNT query of its own, which an
-    index often answers alone."""
+    index often answers alone (unless the caller counted already: `total`)."""
     offset = (page - 1) * per_page
-    total = count_of(session, statement)
+    total = count_of(session, statement) if total is None else total
     items = session.scalars(statement.limit(per_page).offset(offset)).all()
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
-def count_of(session: Session, statement: Select) -> int:
-    """How many rows the statement selects."""
-    return session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+def count_of(session: Session, statement: Select, limit: int | None = None) -> int:
+    """How many rows the statement selects; at most `limit` when given (the count stops reading there)."""
+    statement = statement.order_by(None)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
