@@ -338,7 +338,9 @@ def seed(
     world.first_agreement_id = world.next_ids["agreement"]
     # One thread draws the next batch while this one writes the last (the server's work overlaps the drawing); the
     # drawing stays in one thread and in order, so a seed gives the same rows.
-    with search_triggers_off(connection), indexes_built_after(connection), ThreadPoolExecutor(1) as drawer:
+    # A trigger per link row rewrote the agreement's document up to ten times; `search.index_agreements` writes each
+    # once, batch by batch, while the next batch is drawn.
+    with search.triggers_off(connection), indexes_built_after(connection), ThreadPoolExecutor(1) as drawer:
         starts = range(0, agreements, BATCH)
         pending = drawer.submit(draw_batch, world, 0, min(BATCH, agreements))
         for start in starts:
@@ -370,29 +372,6 @@ def write_batch(connection: Connection, rows: Rows, counts: dict[str, int]) -> N
             counts[name] = counts.get(name, 0) + len(batch)
     if connection.dialect.name == "postgresql" and rows.agreement:
         search.index_agreements(connection, rows.agreement[0]["id"], rows.agreement[-1]["id"])
-
-
-@contextmanager
-def search_triggers_off(connection: Connection) -> Iterator[None]:
-    """PostgreSQL: the search triggers that follow each row are off while loading (as in tracker.search.bulk_load).
-
-    A trigger per link row rewrote the agreement's document up to ten times; `search.index_agreements` writes each once,
-    batch by batch, while the next batch is drawn. SQLite's triggers cannot be turned off and index row by row.
-    """
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    triggers = connection.execute(
-        text(
-            "SELECT tgrelid::regclass::text, quote_ident(tgname) FROM pg_trigger WHERE NOT tgisinternal "
-            "AND tgname LIKE 'search!_%' ESCAPE '!' AND tgrelid <> 'agreement_search'::regclass"
-        )
-    ).all()
-    for table, name in triggers:
-        connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {name}"))
-    yield
-    for table, name in triggers:
-        connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
 
 
 # Tables whose secondary indexes are built once after loading on PostgreSQL: the search documents' statement reads

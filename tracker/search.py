@@ -532,11 +532,22 @@ def index_agreements(connection: Connection, first: int | None = None, last: int
 
 @contextmanager
 def bulk_load(connection: Connection) -> Iterator[None]:
-    """Load many rows inside the block, then index them all at once.
+    """Load many rows inside the block, then index them all at once (`triggers_off`, then `rebuild` on PostgreSQL).
 
-    On PostgreSQL the triggers that follow each row are off inside the block (ALTER TABLE: it locks the tables
-    until the transaction ends, so this is for loading tools, not for the running app) and `rebuild` runs after
-    it. SQLite's triggers cannot be turned off; they keep the index up to date row by row as usual.
+    SQLite's triggers cannot be turned off; they keep the index up to date row by row as usual.
+    """
+    with triggers_off(connection):
+        yield
+    if connection.dialect.name == "postgresql":
+        rebuild(connection)
+
+
+@contextmanager
+def triggers_off(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, the search triggers that follow each row are off inside the block; elsewhere nothing changes.
+
+    ALTER TABLE locks the tables until the transaction ends: this is for loading tools, not for the running app.
+    The caller indexes what it loaded (`rebuild`, `index_agreements`).
     """
     if connection.dialect.name != "postgresql":
         yield
@@ -553,4 +564,3 @@ def bulk_load(connection: Connection) -> Iterator[None]:
     yield
     for table, name in triggers:
         connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
-    rebuild(connection)
