@@ -446,6 +446,27 @@ class PartyAlias(Base):
     party: Mapped[Party] = relationship(back_populates="aliases")
 
 
+# The party page's order, latest start (or signing) first and unknown ones last (tracker/queries/parties.py), per
+# engine: SQLite's CREATE INDEX takes no NULLS LAST and needs none (NULLs sort first ascending, so last descending);
+# PostgreSQL's DESC puts NULLs first unless told, and its planner uses an index only for exactly the order it holds.
+LATEST_START = {
+    "sqlite": "coalesce(start_on, signed_on) DESC",
+    "postgresql": "coalesce(start_on, signed_on) DESC NULLS LAST",
+}
+
+
+def live_began_index(dialect: str, began: str) -> Index:
+    """The index of live agreements in the party page's order, as `dialect` writes it."""
+    return Index(
+        "ix_agreement_live_began",
+        sql_text(began),
+        func.lower(sql_text("title")),
+        "id",
+        sqlite_where=LIVE_ROW,
+        postgresql_where=LIVE_ROW,
+    ).ddl_if(dialect=dialect)
+
+
 class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
     """A cooperation agreement: an MoU, a technology-cooperation agreement, a letter of intent..."""
 
@@ -504,6 +525,8 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
             sqlite_where=LIVE_ROW,
             postgresql_where=LIVE_ROW,
         ),
+        # A party page's order, latest start first (0033): a party on most agreements reads one page from it.
+        *(live_began_index(dialect, began) for dialect, began in LATEST_START.items()),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
