@@ -37,6 +37,7 @@ from tracker.queries.expiring import (
     group_count,
     needing_attention_count,
 )
+from tracker.queries.parties import party_overview
 
 INDEX_OF_ORDER = {
     SortOrder.RELEVANCE: "ix_agreement_live_updated",  # without words: last updated first
@@ -289,3 +290,16 @@ def test_agreements_needing_a_source_are_counted_from_the_evidence_index(session
     sql, parameters = next((sql, params) for sql, params in statements if "count(" in sql)
     # `evidence=none` (issue 17) counts the live agreements still needing a source from ix_agreement_evidence alone.
     assert_index_only(plan(session, sql, parameters, index_only=True), "ix_agreement_evidence")
+
+
+def test_a_page_of_a_party_on_most_agreements_is_read_in_the_order_of_the_live_index(session, make_party):
+    ministry = make_party(name="Ministry of Industry")
+    unit = make_party(name="Directorate of Access", parent=ministry)
+    other = make_party(name="Government of Korea", kind=PartyKind.STATE, country_code="KR")
+    as_of_rows(session, [ministry.id, ministry.id, unit.id, other.id])
+    statements = executed(session, lambda: party_overview(session, ministry.id, page=3))
+    sql, parameters = next((sql, params) for sql, params in statements if "coalesce(" in sql and "EXISTS" in sql)
+    text_of_plan = plan(session, sql, parameters)
+    # Its 2,250 agreements are not sorted to show 25: the walk stops after about 100 entries of the index.
+    assert "ix_agreement_live_began" in text_of_plan, text_of_plan
+    assert "TEMP B-TREE" not in text_of_plan and "Sort" not in text_of_plan, text_of_plan
