@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,3 +64,15 @@ def tab_to(page: Page, target: Any, limit: int = 120) -> None:
         if target.evaluate("element => element === document.activeElement"):
             return
     raise AssertionError(f"{target} never got the focus after {limit} presses of Tab")
+
+
+def wait_until_scrolled_past(page: Page, pixels: int, seconds: float = 10) -> None:
+    """Wait until the page has scrolled more than `pixels` down.
+
+    Polled from here: Playwright's wait_for_function polls by evaluating a string in the page, which the app's
+    content security policy (no 'unsafe-eval') refuses whenever the first check is not already true.
+    """
+    deadline = time.monotonic() + seconds
+    while page.evaluate("window.scrollY") <= pixels:
+        assert time.monotonic() < deadline, f"the page did not scroll past {pixels} px in {seconds} s"
+        page.wait_for_timeout(50)

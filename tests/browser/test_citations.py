@@ -8,7 +8,7 @@ import re
 from tests.citation_support import aitec_story
 from tracker.models import UserRole
 
-from .helpers import expect
+from .helpers import expect, wait_until_scrolled_past
 
 # The report as kept: other news above the passage, so that reaching it needs the text fragment's scroll.
 EARLIER = "\n\n".join(
@@ -65,4 +65,4 @@ def test_cite_the_end_to_the_tirto_report(page_as, session, make_party, make_agr
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Saved text of “{source.title}”")
     expect(page.locator(".snapshot-text")).to_contain_text("dan akan berakhir 2018")
     # Chromium found the quote's first words sixty paragraphs down and scrolled there.
-    page.wait_for_function("window.scrollY > 1000")
+    wait_until_scrolled_past(page, 1000)
