@@ -16,7 +16,7 @@ from markupsafe import Markup
 from tracker import messages
 from tracker.countries import country_name
 from tracker.dates import PartialDate, Precision
-from tracker.i18n import catalog, gettext, plural_text
+from tracker.i18n import catalog, gettext, grouped_number, plural_text
 from tracker.labels import RELATION_PHRASES, label
 
 # Babel skeletons, so the order and month names follow the locale ("4 October 2017", "4 Oktober 2017").
@@ -43,7 +43,7 @@ def full_date(value: Date | None, format: str | None = None) -> str:
 
 def number(value: int | float | None) -> str:
     """A number with the locale's grouping: "1,234" in English, "1.234" in Indonesian."""
-    return "" if value is None else format_decimal(value)
+    return "" if value is None else grouped_number(value)
 
 
 def file_size(size: int) -> str:

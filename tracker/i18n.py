@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from flask import g
@@ -76,9 +78,21 @@ def current_language() -> str:
     return locale.language if locale else "en"
 
 
+def grouped_number(num: float, locale: Locale | str | None = None) -> str:
+    """A number with the digit grouping of `locale` (default: the request's): "1,234", "1.234"."""
+    locale = locale or get_locale() or "en"
+    return grouped_integer(num, locale) if type(num) is int else format_decimal(num, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def grouped_integer(num: int, locale: Locale | str) -> str:
+    """A whole number written out by Babel, remembered: pages write the same counts and days over and over."""
+    return format_decimal(num, locale=locale)
+
+
 def plural_text(singular: str, plural: str, num: int) -> str:
     """The translated form for `num`, its count already written out ("1.234 perjanjian"), other placeholders left."""
-    grouped = format_decimal(num, locale=get_locale() or "en")
+    grouped = grouped_number(num)
     return NUM_PLACEHOLDER.sub(lambda match: grouped, catalog().ungettext(singular, plural, num))
 
 
@@ -126,6 +140,7 @@ __all__ = [
     "catalog",
     "csrf_reason",
     "gettext",
+    "grouped_number",
     "ngettext",
     "plural_text",
 ]
