@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import parse_qsl
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from tracker.errors import ValidationError
 from tracker.forms.agreements import ME, NOTICE_RECORDED, AgreementQueryForm, earliest, latest
+from tracker.http.counts import kept_counts
 from tracker.http.paging import chosen_per_page
 from tracker.http.parties import party_finder
 from tracker.i18n import _
@@ -26,9 +25,8 @@ from tracker.models import (
     RenewalIntent,
 )
 from tracker.queries.agreements import AgreementFilters, SortOrder, matching_ids, search_agreements
-from tracker.queries.dashboard import VersionedCache, data_version
 from tracker.queries.facets import query_key
-from tracker.queries.pagination import Page, count_of
+from tracker.queries.pagination import Page
 from tracker.queries.sectors import sector_choices
 
 # The longest query string a calendar feed or a saved query keeps (their columns' length).
@@ -80,31 +78,8 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
 def agreement_page(session: Session, form: AgreementQueryForm) -> Page:
     """The page of agreements a validated query form asks for, its count kept while the data stays the same."""
     filters, page, per_page = filters_from(form), form.page.data or 1, chosen_per_page(form.per_page.data)
-    return search_agreements(session, filters, page, per_page, count=list_counts().counter(session, filters))
-
-
-class ListCounts(VersionedCache):
-    """How many agreements each list query matches, kept per data version (`data_version`) as the facets beside them
-    are: at 100,000 agreements counting took a quarter of the list's time (4.5 ms of CPU unfiltered, 11 ms for the
-    benchmark's filtered query, on every page of it), while a view of unchanged data costs one look-up of the
-    version. The order and the page do not change a count (facets.query_key)."""
-
-    SIZE = 64
-
-    def counter(self, session: Session, filters: AgreementFilters) -> Callable[[Select], int]:
-        """A `count` for search_agreements: the kept count of these filters, or the statement's, then kept."""
-
-        def count(statement: Select) -> int:
-            version, key = data_version(session), query_key(filters)
-            found, total = self.current(key, version)
-            return total if found else self.keep(key, version, count_of(session, statement))
-
-        return count
-
-
-def list_counts() -> ListCounts:
-    """The process's cache of list counts, one per app."""
-    return current_app.extensions.setdefault("tracker.list_counts", ListCounts())
+    count = kept_counts().counter(session, ("agreements", query_key(filters)))
+    return search_agreements(session, filters, page, per_page, count=count)
 
 
 def query_form(session: Session, query: str, sectors: list[tuple[str, str]] | None = None) -> AgreementQueryForm:

@@ -104,7 +104,7 @@ def search_agreements(
     count: Callable[[Select], int] | None = None,
 ) -> Page:
     """One page of the agreements matching `filters`, with parties and sectors loaded for the list; a query not ranked
-    by words is counted by `count` when given (the list's cache of counts: http/agreements.ListCounts)."""
+    by words is counted by `count` when given (the lists' kept counts: http/counts.KeptCounts)."""
     loads = selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors)
     if ranks_by_words(filters):
         glossary = search.glossary_of(session)
