@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date as Date
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -29,7 +30,7 @@ def partial_date(value: PartialDate | None) -> str:
         return ""
     if value.precision is Precision.YEAR:
         return str(value.value.year)
-    return format_skeleton(SKELETONS[value.precision], value.value, locale=get_locale())
+    return worded_date(value.precision, value.value, get_locale())
 
 
 def full_date(value: Date | None, format: str | None = None) -> str:
@@ -38,7 +39,14 @@ def full_date(value: Date | None, format: str | None = None) -> str:
         return ""
     if format:
         return format_date(value, format)
-    return format_skeleton(SKELETONS[Precision.DAY], value, locale=get_locale())
+    return worded_date(Precision.DAY, value, get_locale())
+
+
+@lru_cache(maxsize=8192)
+def worded_date(precision: Precision, value: Date, locale: Locale | None) -> str:
+    """A month or day written by Babel in the locale's words, remembered: Babel finds the pattern for its skeleton
+    anew each time, and the same dates recur across rows and pages."""
+    return format_skeleton(SKELETONS[precision], value, locale=locale)
 
 
 def number(value: int | float | None) -> str:
