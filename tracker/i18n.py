@@ -3,12 +3,48 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal
-from flask_babel import get_locale, get_translations, gettext
+from babel.support import NullTranslations
+from flask import g
+from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
+
+# Where a request keeps the catalog it found, beside Flask-Babel's own per-request values: (locale, catalog).
+CATALOG_KEY = "tracker_catalog"
+
+
+def catalog() -> NullTranslations:
+    """The request's translations, found once per request and locale.
+
+    Flask-Babel finds them anew for every message (some ten context look-ups and the locale written out as a
+    string), and a page shows hundreds of messages: a tenth of a list page's time. They are kept in Flask-Babel's
+    per-request namespace (`g._flask_babel`, where `get_locale` keeps the locale) for the locale object they were
+    found for: `force_locale` and `refresh` put another locale object there, which finds its own.
+    """
+    try:
+        babel = g._flask_babel
+        locale = babel.babel_locale or get_locale()
+    except (AttributeError, RuntimeError):  # before the request's first get_locale, or outside an app context
+        locale = get_locale()
+        if locale is None:
+            return get_translations()  # Flask-Babel's untranslated catalog
+        babel = g._flask_babel
+    kept = getattr(babel, CATALOG_KEY, None)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        setattr(babel, CATALOG_KEY, kept)
+    return kept[1]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's gettext (the message translated, then `variables` filled in), from the kept catalog."""
+    text = catalog().ugettext(string)
+    return text % variables if variables else text
 
 
 class EscapedLazyString(LazyString):
@@ -42,10 +78,22 @@ def current_language() -> str:
     return locale.language if locale else "en"
 
 
+def grouped_number(num: float, locale: Locale | str | None = None) -> str:
+    """A number with the digit grouping of `locale` (default: the request's): "1,234", "1.234"."""
+    locale = locale or get_locale() or "en"
+    return grouped_integer(num, locale) if type(num) is int else format_decimal(num, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def grouped_integer(num: int, locale: Locale | str) -> str:
+    """A whole number written out by Babel, remembered: pages write the same counts and days over and over."""
+    return format_decimal(num, locale=locale)
+
+
 def plural_text(singular: str, plural: str, num: int) -> str:
     """The translated form for `num`, its count already written out ("1.234 perjanjian"), other placeholders left."""
-    grouped = format_decimal(num, locale=get_locale() or "en")
-    return NUM_PLACEHOLDER.sub(lambda match: grouped, get_translations().ungettext(singular, plural, num))
+    grouped = grouped_number(num)
+    return NUM_PLACEHOLDER.sub(lambda match: grouped, catalog().ungettext(singular, plural, num))
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
@@ -62,10 +110,10 @@ class FormTranslations:
     """
 
     def gettext(self, string: str) -> str:
-        return get_translations().ugettext(string)
+        return catalog().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return get_translations().ungettext(singular, plural, n)
+        return catalog().ungettext(singular, plural, n)
 
 
 # Flask-WTF's reasons for refusing a form's CSRF token, as the error page words them.
@@ -83,4 +131,16 @@ def csrf_reason(description: str) -> object:
     return CSRF_REASONS.get(description, description)
 
 
-__all__ = ["CSRF_REASONS", "EscapedLazyString", "FormTranslations", "_", "_n", "csrf_reason", "ngettext", "plural_text"]
+__all__ = [
+    "CSRF_REASONS",
+    "EscapedLazyString",
+    "FormTranslations",
+    "_",
+    "_n",
+    "catalog",
+    "csrf_reason",
+    "gettext",
+    "grouped_number",
+    "ngettext",
+    "plural_text",
+]

@@ -9,12 +9,13 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
 from flask import flash, render_template_string
+from flask_babel import force_locale
 from jinja2 import nodes
 from markupsafe import Markup
 
 from tracker import catalogs, create_app, errors
 from tracker.errors import InUseError
-from tracker.i18n import _
+from tracker.i18n import _, catalog, gettext
 
 
 def test_lazy_message_with_user_text_is_escaped(app):
@@ -36,6 +37,32 @@ def test_domain_error_message_is_escaped_next_to_a_field(app):
     with app.test_request_context():
         html = render_template_string("{{ error.message }}", error=error)
     assert "<img" not in html
+
+
+def test_a_request_keeps_its_catalog_and_a_forced_locale_gets_its_own(app):
+    with app.test_request_context(headers={"Accept-Language": "id"}):
+        assert catalog() is catalog()
+        assert gettext("Agreements") == "Perjanjian"
+        with force_locale("en"):
+            assert gettext("Agreements") == "Agreements"
+            assert render_template_string("{{ _('Agreements') }}") == "Agreements"
+        assert gettext("Agreements") == "Perjanjian"
+        assert render_template_string("{{ _('Agreements') }}") == "Perjanjian"
+    with app.app_context(), force_locale("id"):  # a digest or job: no request
+        assert gettext("Agreements") == "Perjanjian"
+    assert gettext("Agreements") == "Agreements"  # outside any context: untranslated
+
+
+def test_template_messages_are_formatted_as_jinja_formats_them(app):
+    """`_()` in templates: Markup in an escaping template (variables escaped), a format string even without variables,
+    plain text where the template does not escape (the mail's text part)."""
+    with app.test_request_context():
+        assert render_template_string("{{ _('as of %(when)s', when='<b>') }}") == "as of &lt;b&gt;"
+        assert render_template_string("{{ _('100%%') }}") == "100%"
+        assert render_template_string("{{ _('a & b') }}") == "a & b"
+        plain = "{% autoescape false %}{{ _('as of %(when)s', when='<b>') }}{% endautoescape %}"
+        plain = app.jinja_env.from_string(plain)
+        assert plain.render() == "as of <b>"
 
 
 def test_plain_markup_still_trusted(app):

@@ -256,3 +256,17 @@ def test_a_refused_query_still_shows_its_chips(client):
     assert response.status_code == 400
     chips = parse(response.get_data(as_text=True)).xpath("//ul[@class='filter-chips']//a/span[1]")
     assert [text_of(chip) for chip in chips] == ["Active in year: abc", "Status: In force"]
+
+
+def test_the_kept_count_follows_every_write(client, session, make_agreement):
+    """The list's count is kept per data version (http/counts.KeptCounts): a new, edited or archived agreement shows."""
+    first = make_agreement(title="Kept count one")
+    assert total_of(client.get("/agreements/?q=&status=in_force").get_data(as_text=True)) == 1
+    make_agreement(title="Kept count two")
+    assert total_of(client.get("/agreements/?q=&status=in_force").get_data(as_text=True)) == 2
+    first.status = AgreementStatus.EXPIRED
+    session.commit()
+    assert total_of(client.get("/agreements/?q=&status=in_force").get_data(as_text=True)) == 1
+    assert total_of(client.get("/agreements/?q=&status=expired").get_data(as_text=True)) == 1
+    assert client.post(f"/agreements/{first.id}/delete").status_code == 302  # archived
+    assert total_of(client.get("/agreements/?q=&status=expired").get_data(as_text=True)) == 0

@@ -43,7 +43,8 @@ MOST_STATEMENTS = 10
 # data version (tests/web/test_saved_queries.py bounds them).
 # The agreement list counts its facets (issue 18): one look-up of the data version and, when the counts are not
 # cached, one statement for them all, whose filters read the search glossary and the party, country and sector ids
-# once more (two small statements, the same for any number of rows).
+# once more (two small statements, the same for any number of rows). Its count is kept per data version likewise
+# (http/agreements.ListCounts): one more look-up of the version.
 MOST_STATEMENTS_OF = {"party page": 16, "agreement detail": 11, "dashboard": 11, "query page": 13}
 FEW, MANY = 10, 500
 # The largest page the lists offer (tracker/forms/agreements.py PER_PAGE_CHOICES).
@@ -308,15 +309,22 @@ def page_size(app, size: int) -> int:
     return min(size, LARGEST_PAGE)
 
 
+def forget_counts(app) -> None:
+    """Drop the counts the list keeps per data version (its facets' and its own)."""
+    for cache in ("tracker.facet_counts", "tracker.list_counts"):
+        app.extensions.pop(cache, None)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_pages(app, client_as, world, count_statements, page):
     build, marker = PAGES[page]
     client = client_as(UserRole.VIEWER)
     client.get("/")  # a client's first request may do more (the session's first look-up)
-    # The list's facet counts are cached per data version and query: both requests count them (the worst case).
-    app.extensions.pop("tracker.facet_counts", None)
+    # The list's facet counts and its count are cached per data version and query: both requests count them (the
+    # worst case).
+    forget_counts(app)
     few = counted(count_statements, client.get, build(world, FEW), marker, page_size(app, FEW))
-    app.extensions.pop("tracker.facet_counts", None)
+    forget_counts(app)
     many = counted(count_statements, client.get, build(world, MANY), marker, page_size(app, MANY))
     assert_bounded(few, many, MOST_STATEMENTS_OF.get(page, MOST_STATEMENTS))
 
@@ -328,5 +336,6 @@ def test_api_lists(app, api_as, world, count_statements, endpoint):
     client.get("/sectors")  # the token's first use is noted once
     few = counted(count_statements, client.get, build(world, FEW).removeprefix("/api/v1"), marker, page_size(app, FEW))
     url = build(world, MANY).removeprefix("/api/v1")
+    forget_counts(app)  # the agreement list's count is kept per data version, as on the page
     many = counted(count_statements, client.get, url, marker, page_size(app, MANY))
     assert_bounded(few, many)

@@ -18,17 +18,18 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import Length, NumberRange, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget, Select
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.countries import country_choices
 from tracker.dates import MAX_YEAR, MIN_YEAR, PartialDate
 from tracker.datewords import MAX_DATE_LENGTH, place_before_date
 from tracker.forms.base import (
     BaseForm,
+    LongSelect,
     PartialDateValidator,
     QueryForm,
     ReferenceField,
     VersionField,
+    country_options,
     optional_id,
     options,
     partial_date_or_none,
@@ -83,20 +84,6 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = LeanCheckbox()
-
-
-class LongSelect(Select):
-    """A select of hundreds of options (parties, countries) rendered lean: WTForms' generic option rendering
-    costs tens of milliseconds per page for lists this long. The HTML is the same."""
-
-    @classmethod
-    def render_option(cls, choice: Any, **kwargs: Any) -> str:
-        """One option, as WTForms writes it (attributes in name order)."""
-        if choice.render_kw or kwargs or isinstance(choice.value, bool):
-            return Select.render_option(choice, **kwargs)
-        selected = "selected " if choice.selected else ""
-        label = escape(choice.label or choice.value)
-        return f'<option {selected}value="{escape(choice.value)}">{label}</option>'
 
 
 def years_and_months(name: str, label: Any, hint: Any) -> YearsMonthsField:
@@ -295,7 +282,7 @@ class AgreementQueryForm(QueryForm):
         """Offer what exists: sectors (by slug) and countries; a party is looked up by `party_finder` when given."""
         self.party.finder = party_finder
         self.sector.choices = options(sector_choices)
-        self.country.choices = options([("", _("Any country")), *country_choices()])
+        self.country.choices = country_options(_("Any country"))
 
     def set_owner_choices(self, user_choices: list[tuple[int, str]]) -> None:
         """Offer "anyone", "me" and the users as responsible officers (the list page)."""

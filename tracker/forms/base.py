@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from flask_wtf import FlaskForm
+from markupsafe import escape
 from wtforms import Field, FieldList, FormField, IntegerField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import Length, NumberRange, Optional, StopValidation
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, Select
 
+from tracker.countries import sorted_country_choices
 from tracker.dates import PartialDate, PartialDateError
 from tracker.datewords import read_date
-from tracker.i18n import FormTranslations, _
+from tracker.i18n import FormTranslations, _, current_language
 from tracker.models import MAX_ID
 
 
@@ -83,6 +86,32 @@ class PartialDateValidator:
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as select options; WTForms deprecates plain tuples."""
     return [SelectChoice(value=str(value), label=label) for value, label in pairs]
+
+
+def country_options(blank: Any) -> list[SelectChoice]:
+    """A country select's options: `blank` (the label of the empty value), then every country by name in the
+    request's language."""
+    return [SelectChoice(value="", label=blank), *countries_as_options(current_language())]
+
+
+@cache
+def countries_as_options(language: str) -> tuple[SelectChoice, ...]:
+    """The countries as select options in `language`, made once: a form with party rows offers them in every row."""
+    return tuple(options(sorted_country_choices(language)))
+
+
+class LongSelect(Select):
+    """A select of hundreds of options (parties, countries) rendered lean: WTForms' generic option rendering
+    costs tens of milliseconds per page for lists this long. The HTML is the same."""
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> str:
+        """One option, as WTForms writes it (attributes in name order)."""
+        if choice.render_kw or kwargs or isinstance(choice.value, bool):
+            return Select.render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return f'<option {selected}value="{escape(choice.value)}">{label}</option>'
 
 
 def optional_id(value: Any) -> int | None:

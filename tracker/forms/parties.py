@@ -8,8 +8,7 @@ from typing import Any
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import Length, NumberRange, Optional
 
-from tracker.countries import country_choices
-from tracker.forms.base import BaseForm, QueryForm, VersionField, options
+from tracker.forms.base import BaseForm, LongSelect, QueryForm, VersionField, country_options, options
 from tracker.forms.contract import form_field
 from tracker.forms.pickers import PartyFilterField
 from tracker.i18n import _
@@ -39,7 +38,7 @@ class PartyForm(BaseForm):
 
     name = form_field(spec_of(PartyData, "name"))
     kind = form_field(spec_of(PartyData, "kind"))
-    country_code = SelectField(_("Country"), filters=[upper])
+    country_code = SelectField(_("Country"), filters=[upper], widget=LongSelect())
     # Typed or picked (static/js/enhance.js section 7), resolved on the server: never a select of every party.
     parent_id = PartyFilterField(_("Part of"))
     aliases = TextAreaField(_("Other names"), validators=[Optional(), Length(max=ALIASES_TEXT_MAX)])
@@ -48,7 +47,7 @@ class PartyForm(BaseForm):
 
     def set_choices(self, parties: Callable[[], PartyFinder]) -> None:
         """Offer the countries; the parent is looked up among the live parties (the service refuses a cycle)."""
-        self.country_code.choices = options([("", _("— none (international body) —")), *country_choices()])
+        self.country_code.choices = country_options(_("— none (international body) —"))
         self.parent_id.finder = parties
 
     def fill_from(self, party: Party) -> None:
@@ -84,12 +83,12 @@ class PartyQueryForm(QueryForm):
 
     q = StringField(_("Name or other name"), validators=[Optional(), Length(max=NAME_MAX)])
     kind = SelectField(_("Kind"), choices=options([("", _("Any kind")), *choices(PartyKind)]), default="")
-    country = SelectField(_("Country"), filters=[upper], default="")
+    country = SelectField(_("Country"), filters=[upper], default="", widget=LongSelect())
     page = IntegerField(_("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
     def set_choices(self) -> None:
         """Offer every country."""
-        self.country.choices = options([("", _("Any country")), *country_choices()])
+        self.country.choices = country_options(_("Any country"))
 
     def filters(self) -> PartyFilters:
         """The validated filters as the query's input type."""

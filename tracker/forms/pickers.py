@@ -11,9 +11,8 @@ from wtforms import Form, HiddenField, SelectField, StringField, ValidationError
 from wtforms.utils import unset_value
 from wtforms.validators import Length, Optional
 
-from tracker.countries import country_choices
 from tracker.errors import TrackerError
-from tracker.forms.base import options, reference_id
+from tracker.forms.base import LongSelect, country_options, options, reference_id
 from tracker.i18n import FormTranslations, _
 from tracker.labels import choices
 from tracker.models import PartyKind, PartyRole
@@ -54,7 +53,7 @@ class PartyRoleForm(Form):
     new_kind = SelectField(
         _("Kind of the new party"), choices=options([("", _("— choose —")), *choices(PartyKind)]), default=""
     )
-    new_country = SelectField(_("Country of the new party"), default="")
+    new_country = SelectField(_("Country of the new party"), default="", widget=LongSelect())
 
     finder: PartyFinder | None = None
     resolved: PartyEntry | None = None
@@ -67,7 +66,7 @@ class PartyRoleForm(Form):
     def set_finder(self, finder: PartyFinder) -> None:
         """Resolve against these parties; show a picked party's label when only its id was given (an edit)."""
         self.finder = finder
-        self.new_country.choices = options([("", _("— none —")), *country_choices()])
+        self.new_country.choices = country_options(_("— none —"))
         picked = (self.party_id.data or "").strip()
         if picked.isdigit() and not (self.party.data or "").strip():
             entry = finder.get(int(picked))

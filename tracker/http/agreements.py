@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from tracker.errors import ValidationError
 from tracker.forms.agreements import ME, NOTICE_RECORDED, AgreementQueryForm, earliest, latest
+from tracker.http.counts import kept_counts
 from tracker.http.paging import chosen_per_page
 from tracker.http.parties import party_finder
 from tracker.i18n import _
@@ -24,6 +25,7 @@ from tracker.models import (
     RenewalIntent,
 )
 from tracker.queries.agreements import AgreementFilters, SortOrder, matching_ids, search_agreements
+from tracker.queries.facets import query_key
 from tracker.queries.pagination import Page
 from tracker.queries.sectors import sector_choices
 
@@ -74,9 +76,10 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
 
 
 def agreement_page(session: Session, form: AgreementQueryForm) -> Page:
-    """The page of agreements a validated query form asks for."""
-    page = form.page.data or 1
-    return search_agreements(session, filters_from(form), page=page, per_page=chosen_per_page(form.per_page.data))
+    """The page of agreements a validated query form asks for, its count kept while the data stays the same."""
+    filters, page, per_page = filters_from(form), form.page.data or 1, chosen_per_page(form.per_page.data)
+    count = kept_counts().counter(session, ("agreements", query_key(filters)))
+    return search_agreements(session, filters, page, per_page, count=count)
 
 
 def query_form(session: Session, query: str, sectors: list[tuple[str, str]] | None = None) -> AgreementQueryForm:

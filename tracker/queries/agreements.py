@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -95,8 +96,15 @@ class AgreementFilters:
 RANKED_AT_MOST = 10_000
 
 
-def search_agreements(session: Session, filters: AgreementFilters, page: int = 1, per_page: int = 25) -> Page:
-    """One page of the agreements matching `filters`, with parties and sectors loaded for the list."""
+def search_agreements(
+    session: Session,
+    filters: AgreementFilters,
+    page: int = 1,
+    per_page: int = 25,
+    count: Callable[[Select], int] | None = None,
+) -> Page:
+    """One page of the agreements matching `filters`, with parties and sectors loaded for the list; a query not ranked
+    by words is counted by `count` when given (the lists' kept counts: http/counts.KeptCounts)."""
     loads = selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors)
     if ranks_by_words(filters):
         glossary = search.glossary_of(session)
@@ -111,6 +119,8 @@ def search_agreements(session: Session, filters: AgreementFilters, page: int = 1
         statement = ranked(search.ranked_hits(filters.text, glossary), others)
     else:
         statement = select(Agreement).where(*filter_conditions(session, filters)).order_by(*sort_columns(filters.sort))
+        total = count(statement) if count else None
+        return paginate(session, statement.options(*loads), page, per_page, total)
     return paginate(session, statement.options(*loads), page, per_page)
 
 

@@ -17,7 +17,7 @@ and their counts add up; overdue follow-up actions are the fourth group (tracker
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -460,25 +460,37 @@ def _entries_page(
     per_page: int,
     by_terms: bool = False,
     group: str | None = None,
+    count: Callable[[Select], int] | None = None,
 ) -> Page[ExpiringAgreement]:
-    """One page of `statement`'s agreements with their parties, wrapped as expiring entries."""
-    found = paginate(session, _with_page_parties(statement), page, min(per_page, MAX_PER_PAGE))
+    """One page of `statement`'s agreements with their parties, wrapped as expiring entries (counted by `count`
+    when given)."""
+    total = count(statement) if count else None
+    found = paginate(session, _with_page_parties(statement), page, min(per_page, MAX_PER_PAGE), total)
     items = [_entry(agreement, as_of, by_terms, group) for agreement in found.items]
     return Page(items=items, total=found.total, page=found.page, per_page=found.per_page)
 
 
 def expiring_view(
-    session: Session, as_of: date, months: int, page: int, per_page: int, attention: bool | str = False
+    session: Session,
+    as_of: date,
+    months: int,
+    page: int,
+    per_page: int,
+    attention: bool | str = False,
+    counter: Callable[[Hashable], Callable[[Select], int]] | None = None,
 ) -> ExpiringView:
     """A page of the agreements ending within `months` of `as_of`, or (`attention`: a group's key, True for the
-    first) of one group of those needing attention, with the first rows of each group otherwise."""
+    first) of one group of those needing attention, with the first rows of each group otherwise; the listed rows
+    counted by `counter(key)` when given (the lists' kept counts: http/counts.KeptCounts)."""
     until = add_months(as_of, months)
     if attention:
         group = attention if attention in ATTENTION_GROUPS else STALE
         statement = attention_statement(as_of, group)
-        listed = _entries_page(session, statement, as_of, page, per_page, group == DECISION_PASSED, group)
+        count = counter(("attention", as_of, group)) if counter else None
+        listed = _entries_page(session, statement, as_of, page, per_page, group == DECISION_PASSED, group, count)
         return ExpiringView(as_of, months, until, group, listed, listed.total, [], [])
-    listed = _entries_page(session, expiring_statement(as_of, months), as_of, page, per_page, by_terms=True)
+    count = counter(("expiring", as_of, months)) if counter else None
+    listed = _entries_page(session, expiring_statement(as_of, months), as_of, page, per_page, True, count=count)
     groups = attention_groups(session, as_of)
     total = sum(group.total for group in groups)
     preview = [row for group in groups for row in group.rows]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.archiving import INCLUDE_ARCHIVED
@@ -34,19 +35,31 @@ class SourceFilters:
     sort: str = DEFAULT_SORT
 
 
-def source_list(session: Session, filters: SourceFilters, page: int = 1, per_page: int = 25) -> Page[Source]:
-    """One page of the sources matching `filters`, with their links loaded for the citation count."""
+def source_list(
+    session: Session,
+    filters: SourceFilters,
+    page: int = 1,
+    per_page: int = 25,
+    count: Callable[[Select], int] | None = None,
+) -> Page[Source]:
+    """One page of the sources matching `filters`, with their links loaded for the citation count; counted by `count`
+    when given (the lists' kept counts: http/counts.KeptCounts)."""
     statement = (
         select(Source)
         .where(*filter_conditions(filters))
         .order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
         .options(selectinload(Source.agreement_links))
     )
-    result = paginate(session, statement, page, per_page)
+    result = paginate(session, statement, page, per_page, count(statement) if count else None)
     if result.page > result.pages:
         # An old link past the last page shows the last page rather than nothing.
-        result = paginate(session, statement, result.pages, per_page)
+        result = paginate(session, statement, result.pages, per_page, result.total)
     return result
+
+
+def count_key(filters: SourceFilters) -> SourceFilters:
+    """The filters as the key of their count: the order does not change it."""
+    return replace(filters, sort=DEFAULT_SORT)
 
 
 def filter_conditions(filters: SourceFilters) -> list[ColumnElement[bool]]:

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from tracker.db import get_session
 from tracker.forms.expiring import ExpiringForm
+from tracker.http.counts import kept_counts
 from tracker.http.paging import page_size
 from tracker.queries.actions import OVERDUE_PREVIEW, count_overdue_actions, overdue_actions
 from tracker.queries.expiring import ATTENTION_GROUPS, ATTENTION_PREVIEW, MAX_PER_PAGE, QUICK_MONTHS, expiring_view
@@ -37,13 +38,15 @@ def index():
     context = {"form": form, "quick_months": QUICK_MONTHS, "max_per_page": MAX_PER_PAGE, "preview": ATTENTION_PREVIEW}
     if not form.validate():
         return render_template("expiring/index.html", view=None, **context), BAD_QUERY_STATUS
+    session = get_session()
     view = expiring_view(
-        get_session(),
+        session,
         as_of=form.as_of.data,
         months=form.months.data,
         page=whole_number("page", 1, 100_000),
         per_page=whole_number("per_page", page_size(), MAX_PER_PAGE),
         attention=shown if (shown := request.args.get("show")) in ATTENTION_GROUPS else False,
+        counter=lambda key: kept_counts().counter(session, key),
     )
     return render_template("expiring/index.html", view=view, actions=overdue_group(form.as_of.data), **context)
 

@@ -21,6 +21,7 @@ from tracker.forms.sources import (
     SourceForm,
     SourceQueryForm,
 )
+from tracker.http.counts import kept_counts
 from tracker.http.paging import page_size
 from tracker.i18n import _
 from tracker.models import Agreement, AgreementSource, Source
@@ -89,7 +90,9 @@ def index():
     suggestions = {"outlets": queries.known_outlets(session), "languages": queries.known_languages(session)}
     if not form.validate():
         return render_template("sources/index.html", form=form, page=None, **suggestions), INVALID_QUERY_STATUS
-    page = queries.source_list(session, form.filters(), page=form.page.data or 1, per_page=page_size())
+    filters = form.filters()
+    count = kept_counts().counter(session, ("sources", queries.count_key(filters)))
+    page = queries.source_list(session, filters, page=form.page.data or 1, per_page=page_size(), count=count)
     return render_template("sources/index.html", form=form, page=page, **suggestions)
 
 

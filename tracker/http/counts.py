@@ -1,0 +1,37 @@
+"""Counts of list queries kept while the data stays the same, shared by the pages and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from flask import current_app
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from tracker.queries.dashboard import VersionedCache, data_version
+from tracker.queries.pagination import count_of
+
+
+class KeptCounts(VersionedCache):
+    """How many rows each list query matches, kept per data version (`data_version`) as the agreement list's facets
+    are. At 100,000 agreements counting took a quarter of the agreement list's CPU (4.5 ms unfiltered, 11 ms for the
+    benchmark's filtered query), half of the source list's (12 ms over 276,000 sources) and 20 ms of the expiring
+    page's, on every page of them; a view of unchanged data costs one look-up of the version instead."""
+
+    SIZE = 64
+
+    def counter(self, session: Session, key: Hashable) -> Callable[[Select], int]:
+        """A `count` for a list query (key: what it counts, without its order or page): the kept count, or the
+        statement's, then kept."""
+
+        def count(statement: Select) -> int:
+            version = data_version(session)
+            found, total = self.current(key, version)
+            return total if found else self.keep(key, version, count_of(session, statement))
+
+        return count
+
+
+def kept_counts() -> KeptCounts:
+    """The process's kept counts, one cache per app."""
+    return current_app.extensions.setdefault("tracker.list_counts", KeptCounts())
