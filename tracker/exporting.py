@@ -16,18 +16,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from json.encoder import encode_basestring
 from typing import Any
-
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tracker import xlsx
 from tracker.i18n import _
 from tracker.importing.fields import COLUMNS, target_label
 from tracker.importing.values import ESCAPED_STARTS, neutralise
 from tracker.queries.exports import AgreementRow, LinkedParty, PartyRow
+
+# The control characters XML 1.0 forbids, as openpyxl's ILLEGAL_CHARACTERS_RE has them; kept here so that an export
+# does not load openpyxl (~20 MB in the worker) for one pattern.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 from tracker.records.agreement import AgreementData
 from tracker.records.fields import Spec, json_value, plain_specs
 

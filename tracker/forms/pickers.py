@@ -14,7 +14,7 @@ from wtforms.validators import Length, Optional
 from tracker.errors import TrackerError
 from tracker.forms.base import LongSelect, country_options, options, reference_id
 from tracker.i18n import FormTranslations, _
-from tracker.labels import choices
+from tracker.labels import choices, label
 from tracker.models import PartyKind, PartyRole
 from tracker.queries.lookup import PartyEntry, PartyFinder
 from tracker.records.fields import max_length
@@ -158,6 +158,11 @@ def create_parties(rows: list[PartyRoleForm], create: Callable[[PartyData], int]
             raise
 
 
+def party_hint(entry: PartyEntry) -> str:
+    """What tells a party from its namesakes in a list: its aliases and its kind."""
+    return " · ".join(part for part in (", ".join(entry.aliases), str(label(entry.kind))) if part)
+
+
 class PartyFilterField(StringField):
     """The agreement query's party: its number (`?party=12`, as links and the API have always given it), or a name,
     alias or label typed in the plain form; `record_id` is the party found, `candidates` what an ambiguous or
@@ -175,6 +180,11 @@ class PartyFilterField(StringField):
     def choice_name(self) -> str:
         """The name of the "did you mean" radios a form (not the GET filter, whose list is links) offers."""
         return f"{self.name}-choice"
+
+    @property
+    def offered(self) -> list[tuple[str, str, str]]:
+        """The candidates as "did you mean" radios: (the id sent, the label, a hint of aliases and kind)."""
+        return [(str(entry.id), entry.label, party_hint(entry)) for entry in self.candidates]
 
     def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
         """The text typed, or the party chosen from a "did you mean" list (`<name>-choice`: its id)."""

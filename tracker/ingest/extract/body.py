@@ -7,8 +7,6 @@ import re
 import unicodedata
 from typing import Any
 
-import trafilatura
-
 from tracker.ingest.extract.head import Head
 from tracker.ingest.extract.text import clean
 from tracker.text import shorten
@@ -47,6 +45,8 @@ def make_excerpt(text: str, title: str = "") -> str:
 
 def _trafilatura(page: str, url: str | None, precise: bool = False) -> dict[str, Any]:
     """trafilatura's JSON output, as a dict (empty when it found nothing)."""
+    import trafilatura  # imported when a page is read: it and its helpers hold ~28 MB in every worker otherwise
+
     output = trafilatura.extract(
         page,
         url=url,
