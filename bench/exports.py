@@ -138,6 +138,7 @@ def prepare(database: Path) -> str:
 
 def measure(url: str) -> list[Export]:
     """Every format on the web and on the command line."""
+    subprocess.run([*FLASK, "--help"], cwd=ROOT, env=env_for(url), check=True, stdout=subprocess.DEVNULL)  # bytecode
     user_id, version, _token = viewer_credentials(url)
     cookie = session_cookie(url, (user_id, version))
     found = []

@@ -687,3 +687,12 @@ def test_csrf_refusals_are_logged(app, client, caplog):
     with caplog.at_level("WARNING", logger="tracker.security"):
         assert client.post("/agreements/new", data={"title": "x"}).status_code == 400
     assert any("refused POST /agreements/new" in record.getMessage() for record in caplog.records)
+
+
+def test_an_unknown_account_is_checked_against_a_hash_of_the_same_cost() -> None:
+    """The written-out dummy hash has the method and cost of every stored one, so its check takes as long."""
+    from werkzeug.security import generate_password_hash
+
+    method_and_cost = generate_password_hash("any password at all", method=accounts.HASH_METHOD).split("$")[0]
+    assert accounts.DUMMY_HASH.split("$")[0] == method_and_cost
+    assert not check_password_hash(accounts.DUMMY_HASH, "")
