@@ -48,9 +48,12 @@ def content(session: Any) -> dict[str, list[tuple]]:
     return dumped
 
 
-def triggers(session: Any) -> list[tuple[str, str]]:
-    """The database's triggers and their SQL."""
-    return list(session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")))
+def triggers(session: Any) -> list[tuple]:
+    """The database's triggers: their SQL on SQLite, whether each is enabled on PostgreSQL."""
+    if session.connection().dialect.name == "sqlite":
+        return list(session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")))
+    statement = "SELECT tgrelid::regclass::text, tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2"
+    return list(session.execute(text(statement)))
 
 
 @pytest.fixture
@@ -88,8 +91,7 @@ def test_an_import_with_a_problem_leaves_nothing_and_the_triggers(session):
     assert not plan.ok and result is None
     assert content(session)["agreement_search"] == documents
     assert search.stale_documents(session.connection()) == []
-    if session.connection().dialect.name == "sqlite":
-        assert triggers(session) == before
+    assert triggers(session) == before
 
 
 def test_an_error_while_writing_rolls_the_import_back(session, monkeypatch):
@@ -108,5 +110,4 @@ def test_an_error_while_writing_rolls_the_import_back(session, monkeypatch):
         imported(session, shared_sources_file(BATCH + 50))
     assert content(session)["agreement_search"] == documents
     assert search.stale_documents(session.connection()) == []
-    if session.connection().dialect.name == "sqlite":
-        assert triggers(session) == before
+    assert triggers(session) == before
