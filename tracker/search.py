@@ -543,6 +543,34 @@ def bulk_load(connection: Connection) -> Iterator[None]:
 
 
 @contextmanager
+def sqlite_triggers_dropped(connection: Connection) -> Iterator[None]:
+    """On SQLite, the search triggers that follow each row are gone inside the block and made again from their own
+    SQL at its end; elsewhere nothing changes. The caller indexes what it wrote (`index_agreements`).
+
+    SQLite cannot turn a trigger off, but its DDL is transactional: the triggers are dropped within the caller's
+    transaction, so other connections keep seeing them, and a rollback (of the transaction or of a savepoint around
+    the block) brings them back with everything written. The triggers that keep the FTS table in step with
+    `agreement_search` stay: indexing a document goes through them.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    triggers = connection.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search!_%' ESCAPE '!' "
+            "AND tbl_name <> 'agreement_search' ORDER BY name"
+        )
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    finally:  # also after an error: a caller that commits anyway must not lose the triggers
+        for _name, sql in triggers:
+            connection.exec_driver_sql(sql)
+
+
+@contextmanager
 def triggers_off(connection: Connection) -> Iterator[None]:
     """On PostgreSQL, the search triggers that follow each row are off inside the block; elsewhere nothing changes.
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from tracker import search
 from tracker.importing.apply import ImportResult, Writer
 from tracker.importing.catalogue import Catalogue
 from tracker.importing.mapping import Mapping
@@ -71,12 +72,20 @@ def import_table(
     """
     session.flush()
     savepoint = session.begin_nested()
-    catalogue = Catalogue.load(session)
-    writer = Writer(session, catalogue)
-    plan = plan_import(session, table, mapping, home_country, progress, writer, catalogue)
-    if not plan.ok:
+    try:
+        # SQLite: the search triggers are dropped for the import and each batch indexed once (apply.py); a rollback
+        # of the savepoint brings them back. PostgreSQL keeps its triggers: turning them off (ALTER TABLE) would
+        # lock the tables against every other writer until the import commits.
+        with search.sqlite_triggers_dropped(session.connection()):
+            catalogue = Catalogue.load(session)
+            writer = Writer(session, catalogue, indexes_batches=session.connection().dialect.name == "sqlite")
+            plan = plan_import(session, table, mapping, home_country, progress, writer, catalogue)
+            result = writer.finish() if plan.ok else None
+    except BaseException:
+        savepoint.rollback()  # all or nothing, whatever the caller does next
+        raise
+    if result is None:
         savepoint.rollback()
         return plan, None
-    result = writer.finish()
     savepoint.commit()
     return plan, result

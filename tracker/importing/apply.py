@@ -4,7 +4,9 @@ Every check ran in the plan (bulk look-ups, one catalogue per import); the write
 soon as it is checked and writes a batch of BATCH rows at a time: new parties and sources first (ids come back
 with RETURNING), then the agreements, their party, sector and source links, the citations of the facts a row's
 quote states (importing/citations.py) and their evidence level, and their history. Nothing is an ORM object, so
-memory stays flat however long the file is.
+memory stays flat however long the file is. On SQLite the search triggers are dropped for the import
+(`search.sqlite_triggers_dropped`, in the import's savepoint) and each batch's agreements are indexed in one
+statement once their links are written: a trigger per row, run from an executemany, cost nearly three times as much.
 
 The history says what the session listeners would have said, in fewer rows (one `Change` row per record, not
 one per link on the agreement's side): a CREATE entry per agreement (every field, its parties, sectors, sources
@@ -23,11 +25,12 @@ from flask_babel import gettext
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from tracker import search
 from tracker.bulk import insert_rows
 from tracker.history.recorder import ACTOR, blank, plain
 from tracker.history.text import SUMMARY_MAX
 from tracker.i18n import _
-from tracker.importing.catalogue import Catalogue, KnownParty
+from tracker.importing.catalogue import Catalogue, KnownParty, chunks
 from tracker.importing.citations import quoted_facts
 from tracker.importing.plan import NewParty, NewSector, PartyTarget, RowData, SectorTarget
 from tracker.importing.rows import SourceDetails
@@ -82,14 +85,20 @@ class Writer:
     pending: list[RowData] = field(default_factory=list)
     # New parties by `id()` of their NewParty: the id written and the kind written with it.
     party_ids: dict[int, tuple[NewParty, int, PartyKind]] = field(default_factory=dict)
-    # Sources written by this import: id by normalised URL.
+    # Sources this import wrote that the batch being written links: id by normalised URL. Only the batch's: an
+    # earlier batch's source is looked up in the database when a later row links it again (`write_sources`), so
+    # that memory does not grow with the file.
     source_ids: dict[str, int] = field(default_factory=dict)
+    sources: int = 0
     sector_names: dict[int, str] = field(default_factory=dict)
     # Sectors this import added to the vocabulary: id by `id()` of their NewSector.
     new_sector_ids: dict[int, int] = field(default_factory=dict)
     # Recorded parties' names and aliases by id, for finding them in quotes (built when first needed).
     known_names: dict[int, list[str]] | None = None
     agreements: int = 0
+    # Whether the search triggers are off (search.sqlite_triggers_dropped) and each batch's agreements are indexed
+    # here, once each with all their links, in one statement.
+    indexes_batches: bool = False
 
     def __post_init__(self) -> None:
         self.user_id = self.session.info.get(ACTOR)
@@ -120,7 +129,7 @@ class Writer:
             if changed:
                 self.connection.execute(update(Party).where(Party.id == party_id).values(**changed))
         self.write_party_history()
-        return ImportResult(self.agreements, len(self.party_ids), len(self.source_ids), len(self.new_sector_ids))
+        return ImportResult(self.agreements, len(self.party_ids), self.sources, len(self.new_sector_ids))
 
     # --- one batch -------------------------------------------------------------------------------
 
@@ -134,14 +143,16 @@ class Writer:
         new_sources = self.write_sources(rows)
         values = [self.agreement_values(data) for data in rows]
         if self.on_sqlite:
-            # Links first, then the agreements: each link's search trigger finds no document yet and does
-            # nothing, and each agreement's own trigger indexes it once with all its links (not once per link).
+            # Links first, then the agreements (SQLite checks the keys at commit): where the search triggers are on,
+            # each agreement's own trigger then indexes it once with all its links (not once per link).
             ids = self.next_ids(Agreement, len(values))
             cited = self.write_links(rows, ids)
             self.inserted_ids(Agreement, values, ids)
         else:
             ids = self.inserted_ids(Agreement, values)
             cited = self.write_links(rows, ids)
+        if self.indexes_batches:
+            search.index_agreements(self.connection, ids[0], ids[-1])
         refresh_evidence(self.session, cited)
         terms = term_rows(
             (agreement_id, terms_of(SimpleNamespace(**data.values)))
@@ -222,16 +233,30 @@ class Writer:
         fresh: dict[str, tuple[str, SourceDetails | None]] = {}
         for data in rows:
             for url, written in data.source_links():
-                if url not in self.catalogue.sources and url not in self.source_ids:
+                if url not in self.catalogue.sources:
                     fresh.setdefault(url, (written, data.source_details))
-        values = [source_values(url, written, details) for url, (written, details) in fresh.items()]
+        self.source_ids = self.written_sources(list(fresh))
+        values = [
+            source_values(url, written, details)
+            for url, (written, details) in fresh.items()
+            if url not in self.source_ids
+        ]
         changes = {}
         for row, source_id in zip(values, self.inserted_ids(Source, values), strict=True):
             self.source_ids[row["url_normalized"]] = source_id
+            self.sources += 1
             fields = {key: [None, plain(row[key])] for key in SOURCE_HISTORY if not blank(row.get(key))}
             change = self.change("source", source_id, ChangeAction.CREATE, fields, 1, self.created)
             changes[row["url_normalized"]] = change
         return changes
+
+    def written_sources(self, urls: list[str]) -> dict[str, int]:
+        """The ids of the sources among these URLs that earlier batches of this import wrote (by URL)."""
+        found: dict[str, int] = {}
+        for chunk in chunks(urls):
+            statement = select(Source.url_normalized, Source.id).where(Source.url_normalized.in_(chunk))
+            found.update(dict(self.connection.execute(statement).all()))
+        return found
 
     def write_links(self, rows: list[RowData], ids: list[int]) -> list[int]:
         """Each agreement's parties with their roles, sectors, sources, and the facts its quote cites to them;

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from tracker.records.fields import Kind, plain_specs, spec_of
 from tracker.text import normalise_name
 
 CHUNK = 500
+Item = TypeVar("Item")
 
 
 @lru_cache(maxsize=65536)
@@ -203,9 +204,9 @@ def _known_agreement(row: Any, party_ids: frozenset[int]) -> KnownAgreement:
     return KnownAgreement(row.id, values, row.archived_at is not None, party_ids, row.owner_id, row.unit_id)
 
 
-def chunks(items: Iterable[int], size: int = CHUNK) -> Iterable[list[int]]:
+def chunks(items: Iterable[Item], size: int = CHUNK) -> Iterable[list[Item]]:
     """Items in lists of at most `size`, for IN lists every database accepts."""
-    batch: list[int] = []
+    batch: list[Item] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:

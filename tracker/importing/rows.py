@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from tracker.dates import Precision
+from tracker.dates import PartialDate, Precision
 from tracker.datewords import place_before_date
 from tracker.i18n import _
 from tracker.importing.fields import NUMBERED_PARTS, PARTY_LISTS, numbered, numbered_target
@@ -84,6 +84,8 @@ class RowInput:
         return self.values.get("title", "")
 
 
+# How many dates a reader remembers (PartialDate is immutable, so one can stand for every cell of the same text).
+DATES_KEPT = 20_000
 # The file column of each plain field, by the field's name: where a problem of the field is shown.
 PLAIN_TARGETS = {spec.name: spec.file_key for spec in plain_specs(AgreementData)}
 
@@ -98,6 +100,8 @@ class RowReader:
         self.home_country = home_country
         self.vocabulary = Vocabulary()
         self.numbers = sorted({parts[1] for target in columns if (parts := numbered(target)) and parts[0] == "party"})
+        # Dates read, by the cell's text: a file repeats its dates (reading them was a sixth of reading a row).
+        self.dates: dict[str, PartialDate | None] = {}
 
     def raw(self, cells: dict[str, Any], target: str) -> Any:
         """The cell of the column mapped to `target` (None when none is), strings restored from neutralising."""
@@ -116,6 +120,17 @@ class RowReader:
         except CellError as error:
             self.problem(row, target, str(error))
             return None
+
+    def date(self, raw: Any) -> PartialDate | None:
+        """The date a cell spells (`parse_date`), read once per text while at most DATES_KEPT are remembered."""
+        text = cell_text(raw)
+        if text in self.dates:
+            return self.dates[text]
+        found = parse_date(text)  # a CellError is raised again for every cell that has it, not remembered
+        if len(self.dates) >= DATES_KEPT:
+            self.dates.clear()
+        self.dates[text] = found
+        return found
 
     def problem(self, row: RowInput, target: str | None, message: Any) -> None:
         """Note a problem of the row, at the column mapped to `target`."""
@@ -150,7 +165,7 @@ class RowReader:
         title, outlet, quote = (
             self.text(cells, target) for target in ("source_title", "source_outlet", "source_quote")
         )
-        published = self.value(row, cells, "source_published", lambda raw: parse_date(cell_text(raw)))
+        published = self.value(row, cells, "source_published", self.date)
         if not (title or outlet or quote or published):
             return None
         if published is not None and published.precision is not Precision.DAY:
@@ -177,7 +192,7 @@ class RowReader:
             found = self.value(row, cells, target, lambda raw: self.vocabulary.choice(spec.choices, cell_text(raw)))
             return found or spec.default
         if spec.kind is Kind.PARTIAL_DATE:
-            return self.value(row, cells, target, lambda raw: parse_date(cell_text(raw)))
+            return self.value(row, cells, target, self.date)
         if spec.kind is Kind.NUMBER:
             return self.value(row, cells, target, parse_number)
         if spec.name == "place_of_signing":  # else the place the signing date names ("Jakarta, 22-Apr-1992")
