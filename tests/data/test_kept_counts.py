@@ -19,7 +19,9 @@ from tracker.models import (
     PartyRole,
     Sector,
 )
+from tracker.queries.agreements import AgreementFilters
 from tracker.queries.dashboard import KeptFigures, kept_figures, sector_and_country_counts, status_counts
+from tracker.queries.facets import facet_counts
 from tracker.records.agreement import AgreementData
 from tracker.records.party import PartyData
 from tracker.services.agreements import archive_agreement, create_agreement, restore_agreement, update_agreement
@@ -100,6 +102,9 @@ def test_kept_counts_equal_a_recount_after_any_writes(app, engine, seed_rows, sc
         for step in script:
             apply(session, step, parties, sector_rows)
             assert kept_figures(session, HOME) == recount(session), step
+            # The whole list's facets read the kept counts; a filter every agreement passes counts them afresh.
+            every_status = AgreementFilters(statuses=list(AgreementStatus))
+            assert facet_counts(session, AgreementFilters()) == facet_counts(session, every_status), step
 
 
 def test_the_same_party_twice_or_two_parties_of_a_country_count_an_agreement_once(session, make_agreement, get_sector):
