@@ -68,7 +68,9 @@ def agreement_data(changes: dict, parties: list[Party], sector_rows: list[Sector
 
 def apply(session, step: tuple, parties: list[Party], sector_rows: list[Sector]) -> None:
     """Run one write through the services and commit it."""
-    agreements = list(session.scalars(select(Agreement).execution_options(include_archived=True).order_by(Agreement.id)))
+    agreements = list(
+        session.scalars(select(Agreement).execution_options(include_archived=True).order_by(Agreement.id))
+    )
     kind = step[0]
     if kind == "create":
         create_agreement(session, agreement_data(step[1], parties, sector_rows, f"Agreement {len(agreements)}"))

@@ -271,7 +271,9 @@ def kept_figures(session: Session, home_country: str) -> KeptFigures:
             found[kind][key] = total
     by_sector.sort(key=lambda sector: (-sector.count, sector.name))
     by_country = sorted(found["country"].items(), key=lambda row: (-row[1], row[0]))
-    statuses = [(status, found["status"][status.value]) for status in AgreementStatus if status.value in found["status"]]
+    statuses = [
+        (status, found["status"][status.value]) for status in AgreementStatus if status.value in found["status"]
+    ]
     implemented = found["implemented"]
     implementation = [CountryImplementation(code, total, implemented.get(code, 0)) for code, total in by_country]
     return KeptFigures(statuses, by_sector, by_country, implementation)

@@ -88,7 +88,9 @@ def kept_facets() -> Select:
         )
         .outerjoin(Sector, sector_row)
         # A sector's facet value is its slug (an archived sector is none); the country facet leaves out empty codes.
-        .where(KeptCount.kind.in_(["status", "sector", "country"]), KeptCount.total > 0, value.is_not(None), value != "")
+        .where(
+            KeptCount.kind.in_(["status", "sector", "country"]), KeptCount.total > 0, value.is_not(None), value != ""
+        )
         .where(or_(KeptCount.kind != "sector", Sector.archived_at.is_(None)))
     )
 
