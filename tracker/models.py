@@ -990,6 +990,22 @@ agreement_search = Table(
 )
 
 
+class KeptCount(Base):
+    """How many live agreements count under a key of the dashboard's figures, kept by the database's triggers
+    (migration 0036) in the writing transaction: kind "status" (key: the status), "sector" (the sector's id),
+    "country" (a partner's country code, each agreement once), "implemented" (the same, implemented ones only) and
+    "total" (key "source": the live sources).
+
+    A count is never written by the app; a key whose agreements are all gone stays with 0.
+    """
+
+    __tablename__ = "kept_count"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer)
+
+
 class ApiToken(Base):
     """A personal token for the JSON API; only its hash is kept, the token itself is shown once."""
 

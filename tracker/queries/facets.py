@@ -8,10 +8,24 @@ import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, String, cast, distinct, func, literal_column, null, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from tracker.models import Agreement, Party, Sector, User, agreement_sector
+from tracker.models import Agreement, KeptCount, Party, Sector, User, agreement_sector
 from tracker.queries.agreements import PARTY_LINK, AgreementFilters, SortOrder, filter_conditions
 from tracker.queries.dashboard import VersionedCache, data_version
 
@@ -42,19 +56,43 @@ def facet_counts(session: Session, filters: AgreementFilters) -> dict[str, list[
         .where(*filter_conditions(session, filters))
         .cte("hits")
     )
+    unfiltered = dataclasses.replace(filters, sort=SortOrder.RELEVANCE) == AgreementFilters()
     parts = [
-        by_column("status", hits.c.status, hits),
         by_column("instrument", hits.c.instrument_type, hits),
         by_column("renewal", hits.c.renewal_intent, hits),
         by_column("evidence", hits.c.evidence, hits),
-        by_sector(hits),
-        by_country(hits),
         by_owner(hits),
     ]
+    if unfiltered:
+        parts.append(kept_facets())
+    else:
+        parts += [by_column("status", hits.c.status, hits), by_sector(hits), by_country(hits)]
     found: dict[str, list[FacetValue]] = {name: [] for name in FACETS}
     for facet, value, label, count in session.execute(union_all(*parts)):
         found[facet].append(FacetValue(value=value, label=label, count=count))
     return {name: sorted(values, key=lambda v: (-v.count, v.value)) for name, values in found.items()}
+
+
+def kept_facets() -> Select:
+    """The status, sector and country facets of every live agreement as the database's triggers keep them
+    (`KeptCount`, migration 0036; its kinds are named as these facets): the unfiltered list's partner-country facet
+    alone read every link and party (0.3-0.7 s of CPU at 100,000 agreements after each write)."""
+    sector_row = and_(KeptCount.kind == "sector", KeptCount.key == cast(Sector.id, String))
+    value = case((KeptCount.kind == "sector", Sector.slug), else_=KeptCount.key)
+    return (
+        select(
+            cast(KeptCount.kind, String).label("facet"),
+            cast(value, String).label("value"),
+            cast(Sector.name, String).label("label"),
+            KeptCount.total.label("count"),
+        )
+        .outerjoin(Sector, sector_row)
+        # A sector's facet value is its slug (an archived sector is none); the country facet leaves out empty codes.
+        .where(
+            KeptCount.kind.in_(["status", "sector", "country"]), KeptCount.total > 0, value.is_not(None), value != ""
+        )
+        .where(or_(KeptCount.kind != "sector", Sector.archived_at.is_(None)))
+    )
 
 
 def tagged(name: str, value: ColumnElement, label: ColumnElement, count: ColumnElement) -> Select:
