@@ -502,6 +502,18 @@ class Agreement(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         Index("ix_agreement_updated_at", "updated_at", "archived_at"),
         # The list's orders over live agreements, ties broken by id in the same direction (migration 0007).
         Index("ix_agreement_live_updated", "updated_at", "id", sqlite_where=LIVE_ROW, postgresql_where=LIVE_ROW),
+        # A status filter in the list's default order (last updated first), ties by id (0035): the benchmark's filtered
+        # query reads its page in order, checking the end from the index, rather than sorting every match by
+        # `updated_at` (13 ms at 100,000 agreements).
+        Index(
+            "ix_agreement_live_status_updated",
+            "status",
+            "updated_at",
+            "id",
+            "end_on",
+            sqlite_where=LIVE_ROW,
+            postgresql_where=LIVE_ROW,
+        ),
         # The archived agreements' ids, from a small index (0032): tracker/queries/live.py takes their links off.
         Index("ix_agreement_archived", "id", sqlite_where=ARCHIVED_ROW, postgresql_where=ARCHIVED_ROW),
         # Open agreements past their end with no renewal decided ("needs attention"), counted from it (0009), as of

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select
@@ -30,6 +31,20 @@ class KeptCounts(VersionedCache):
             return total if found else self.keep(key, version, count_of(session, statement))
 
         return count
+
+    def keeper(self, session: Session) -> Callable[[Hashable, Callable[[], Any]], Any]:
+        """A `keep(key, compute)` for one request: the value kept for `key` at the data version (read once, on first
+        use), else `compute()`'s, then kept. The expiring page keeps its page's ids and the groups of needs
+        attention this way, besides its counts."""
+        versions: list[tuple] = []
+
+        def keep(key: Hashable, compute: Callable[[], Any]) -> Any:
+            if not versions:
+                versions.append(data_version(session))
+            found, value = self.current(key, versions[0])
+            return value if found else self.keep(key, versions[0], compute())
+
+        return keep
 
 
 def kept_counts() -> KeptCounts:

@@ -37,7 +37,7 @@ from tracker.models import (
     agreement_sector,
 )
 from tracker.queries.pagination import Page, count_of, paginate
-from tracker.queries.planner import checked_only
+from tracker.queries.planner import checked_day, checked_only
 
 
 class SortOrder(enum.Enum):
@@ -186,9 +186,20 @@ def filter_conditions(
         conditions.append(Agreement.id.in_(filters.ids))
     if filters.active_in is not None:
         conditions.append(active_in_year(filters.active_in))
-    conditions.extend(in_years(Agreement.end_on, filters.ends_from, filters.ends_to))
+    conditions.extend(in_years(ends_column(filters), filters.ends_from, filters.ends_to))
     conditions.extend(in_years(Agreement.signed_on, filters.signed_from, filters.signed_to))
     return conditions
+
+
+def ends_column(filters: AgreementFilters) -> ColumnElement[date]:
+    """The end as the end filter names it: checked row by row on SQLite (`checked_day`) when one status is asked for in
+    the last-updated order, so that ix_agreement_live_status_updated (0035) gives the page in order with the end
+    checked from it; SQLite otherwise read the status's years from ix_agreement_status_end_on and sorted every match
+    by `updated_at` (13 ms for the benchmark's filtered query at 100,000 agreements, against 3 for the walk)."""
+    by_update = filters.sort in (SortOrder.UPDATED, SortOrder.UPDATED_DESC) or (
+        filters.sort is SortOrder.RELEVANCE and not search.search_terms(filters.text)
+    )
+    return checked_day(Agreement.end_on) if by_update and len(filters.statuses) == 1 else Agreement.end_on
 
 
 def in_years(day: ColumnElement[date], first: int | None, last: int | None) -> list[ColumnElement[bool]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer
+from sqlalchemy import ColumnElement, Date, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -32,3 +32,11 @@ def _as_is(element: checked_only, compiler: Any, **kw: Any) -> str:
 @compiles(checked_only, "sqlite")
 def _unary_plus(element: checked_only, compiler: Any, **kw: Any) -> str:
     return "+" + _as_is(element, compiler, **kw)
+
+
+class checked_day(checked_only):
+    """`checked_only` for a date column, compared with days."""
+
+    type = Date()
+    inherit_cache = True
+    name = "checked_day"

@@ -46,7 +46,7 @@ def index():
         page=whole_number("page", 1, 100_000),
         per_page=whole_number("per_page", page_size(), MAX_PER_PAGE),
         attention=shown if (shown := request.args.get("show")) in ATTENTION_GROUPS else False,
-        counter=lambda key: kept_counts().counter(session, key),
+        keep=kept_counts().keeper(session),
     )
     return render_template("expiring/index.html", view=view, actions=overdue_group(form.as_of.data), **context)
 
