@@ -10,7 +10,7 @@ An increment is an upsert, a decrement an UPDATE of the row the increment made: 
 take them off while the agreement is still there to say whether it was live), then takes off its status.
 
 Revision ID: 0036
-Revises: 0033
+Revises: 0035
 Create Date: 2026-12-07 03:00:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0036"
-down_revision: str | Sequence[str] | None = "0033"
+down_revision: str | Sequence[str] | None = "0035"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
