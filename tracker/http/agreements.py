@@ -24,7 +24,7 @@ from tracker.models import (
     Ratification,
     RenewalIntent,
 )
-from tracker.queries.agreements import AgreementFilters, SortOrder, matching_ids, ranks_by_words, search_agreements
+from tracker.queries.agreements import AgreementFilters, SortOrder, matching_ids, search_agreements
 from tracker.queries.facets import query_key
 from tracker.queries.pagination import Page
 from tracker.queries.sectors import sector_choices
@@ -78,8 +78,7 @@ def filters_from(form: AgreementQueryForm, me: int | None = None) -> AgreementFi
 def agreement_page(session: Session, form: AgreementQueryForm) -> Page:
     """The page of agreements a validated query form asks for, its count kept while the data stays the same."""
     filters, page, per_page = filters_from(form), form.page.data or 1, chosen_per_page(form.per_page.data)
-    # A search ranked by words counts its typed words' matches up to a cap: a number of its own.
-    count = kept_counts().counter(session, ("agreements", ranks_by_words(filters), query_key(filters)))
+    count = kept_counts().counter(session, ("agreements", query_key(filters)))
     return search_agreements(session, filters, page, per_page, count=count)
 
 

@@ -104,9 +104,8 @@ def search_agreements(
     per_page: int = 25,
     count: Callable[[Select], int] | None = None,
 ) -> Page:
-    """One page of the agreements matching `filters`, with parties and sectors loaded for the list, counted by `count`
-    when given (the lists' kept counts: http/counts.KeptCounts); for a query ranked by words it counts the matches of
-    the words as typed, up to RANKED_AT_MOST + 1 (the caller keys it apart from the same filters' other orders)."""
+    """One page of the agreements matching `filters`, with parties and sectors loaded for the list; a query not ranked
+    by words is counted by `count` when given (the lists' kept counts: http/counts.KeptCounts)."""
     loads = list_loads()
     if ranks_by_words(filters):
         glossary = search.glossary_of(session)
@@ -115,7 +114,7 @@ def search_agreements(
         # Counted by id: a LIMIT keeps the subquery whole, and every column of each agreement would be read. Joined
         # to the matches as they are found (no rank computed): SQLite stops reading them at the limit.
         capped = typed.with_only_columns(Agreement.id).limit(RANKED_AT_MOST + 1)
-        found = count(capped) if count else count_of(session, capped)
+        found = count_of(session, capped)
         if found > RANKED_AT_MOST:
             return latest_of_common(session, filters.text, others, page, per_page)
         statement = ranked(search.ranked_hits(filters.text, glossary), others).options(*loads)
