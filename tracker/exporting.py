@@ -27,12 +27,12 @@ from tracker.i18n import _
 from tracker.importing.fields import COLUMNS, target_label
 from tracker.importing.values import ESCAPED_STARTS, neutralise
 from tracker.queries.exports import AgreementRow, LinkedParty, PartyRow
+from tracker.records.agreement import AgreementData
+from tracker.records.fields import Spec, json_value, plain_specs
 
 # The control characters XML 1.0 forbids, as openpyxl's ILLEGAL_CHARACTERS_RE has them; kept here so that an export
 # does not load openpyxl (~20 MB in the worker) for one pattern.
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-from tracker.records.agreement import AgreementData
-from tracker.records.fields import Spec, json_value, plain_specs
 
 FORMATS = ("csv", "xlsx", "json")
 MIMETYPES = {

@@ -27,6 +27,7 @@ from tracker.models import (
     PartyRole,
     RenewalIntent,
 )
+from tracker.queries import agreements
 from tracker.queries.agreements import AgreementFilters, SortOrder, involves_any_party, search_agreements
 from tracker.queries.dashboard import expiries_by_quarter, sector_and_country_counts
 from tracker.queries.expiring import (
@@ -38,6 +39,7 @@ from tracker.queries.expiring import (
     needing_attention_count,
 )
 from tracker.queries.parties import party_overview
+from tracker.queries.planner import checked_only, mostly_true
 
 INDEX_OF_ORDER = {
     SortOrder.RELEVANCE: "ix_agreement_live_updated",  # without words: last updated first
@@ -320,3 +322,31 @@ def test_one_status_with_ends_in_years_is_read_in_the_order_of_its_index(session
     assert re.search(r"ix_agreement_live_status_updated|Index Scan Backward using ix_agreement_live_updated",
                      text_of_plan), text_of_plan  # fmt: skip
     assert "TEMP B-TREE" not in text_of_plan and "Sort" not in text_of_plan, text_of_plan
+
+
+def test_a_search_too_common_to_rank_walks_the_last_update_index_with_another_filter(session, monkeypatch):
+    """With more matches than are ranked (and a status filter, whose index SQLite would otherwise start from and then
+    sort), the page is read in the order of the live last-update index, each row checked against the matches."""
+    monkeypatch.setattr(agreements, "RANKED_AT_MOST", 3)
+    rows = [
+        {"title": f"Moulds programme {n}", "instrument_type": InstrumentType.MOU, "status": AgreementStatus.IN_FORCE}
+        for n in range(MANY)
+    ]
+    session.execute(insert(Agreement), [row | {"renewal_intent": RenewalIntent.NONE} for row in rows])
+    session.commit()
+    filters = AgreementFilters(text="moulds", statuses=[AgreementStatus.IN_FORCE])
+    statements = executed(session, lambda: search_agreements(session, filters))
+    sql, parameters = next((sql, params) for sql, params in statements if "OFFSET" in sql and "count(" not in sql)
+    text_of_plan = plan(session, sql, parameters)
+    assert "ix_agreement_live_updated" in text_of_plan, text_of_plan
+    assert "TEMP B-TREE" not in text_of_plan and "Sort" not in text_of_plan, text_of_plan
+
+
+def test_a_search_too_common_to_rank_checks_its_matches_and_filters_on_sqlite():
+    conditions = [agreements.search.matches(checked_only(Agreement.id), "moulds"), mostly_true(Agreement.id > 3)]
+    on_sqlite = [str(condition.compile(dialect=sqlite.dialect())) for condition in conditions]
+    on_postgresql = [str(condition.compile(dialect=postgresql.dialect())) for condition in conditions]
+    assert on_sqlite[0].startswith("+agreement.id IN (SELECT rowid FROM agreement_fts"), on_sqlite
+    assert on_sqlite[1] == "likely(agreement.id > ?)", on_sqlite
+    assert on_postgresql[0].startswith("agreement.id IN (SELECT search.agreement_id"), on_postgresql
+    assert on_postgresql[1].startswith("agreement.id > %(id_1)s"), on_postgresql

@@ -733,8 +733,14 @@ def page_of(item: str) -> Schema:
             "total_is_lower_bound": {
                 "type": "boolean",
                 "description": "True when more than `total` items match and the pages hold only the first `total`: "
-                "a search of agreements for words in more than 10,000 of them ranks the 10,000 that best match the "
-                "words as typed. Add words or filters to see the rest.",
+                "a search of agreements for words in more than 10,000 of them lists 10,000 (see `ordered_by_update`). "
+                "Add words or filters to see the rest.",
+            },
+            "ordered_by_update": {
+                "type": "boolean",
+                "description": "True when the words searched for are in more than 10,000 agreements, too many to rank "
+                "by relevance: the pages list the agreements with the words as typed by last update, newest first "
+                "(as `sort=-updated` would), the first 10,000 of them. False whenever the order is the one asked for.",
             },
         },
         f"One page of {item} records.",

@@ -142,7 +142,7 @@ def sector_json(sector: Sector) -> dict[str, Any]:
 def page_json(page: Page, items: list[dict[str, Any]]) -> dict[str, Any]:
     """The list envelope: the items of one page and the total."""
     envelope = {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page, "pages": page.pages}
-    return envelope | {"total_is_lower_bound": page.total_is_lower_bound}
+    return envelope | {"total_is_lower_bound": page.total_is_lower_bound, "ordered_by_update": page.ordered_by_update}
 
 
 def version_etag(version: int) -> str:

@@ -37,7 +37,7 @@ from tracker.models import (
     agreement_sector,
 )
 from tracker.queries.pagination import Page, count_of, paginate
-from tracker.queries.planner import checked_day, checked_only
+from tracker.queries.planner import checked_day, checked_only, mostly_true
 
 
 class SortOrder(enum.Enum):
@@ -88,11 +88,12 @@ class AgreementFilters:
     ids: list[int] = field(default_factory=list)  # these agreements only (a bulk action's selection, exported)
 
 
-# A search whose typed words alone match more agreements than this is not ranked in full: at 100,000 agreements
-# ranking every match of "technology" (in 77 % of them, and with the glossary's other phrases for the Technology
-# sector 1,350 characters of prefixes matching all) cost 355-577 ms of CPU. Such a search ranks the matches of the
-# words as typed (the glossary's other phrases only ever rank after them) and pages through the best RANKED_AT_MOST,
-# its count saying "more than" (Page.total_is_lower_bound); counting them stops there too.
+# A search whose typed words alone match more agreements than this is not ranked: at 100,000 agreements ranking every
+# match of "technology" (in 77 % of them) cost 85 ms of CPU on SQLite (bm25 alone 40 ms) and 610 ms on PostgreSQL
+# even without the glossary's other phrases (with them, 1,350 characters of prefixes, 355-577 ms on SQLite). Such a
+# search lists the matches of the words as typed by last update, newest first, as a filter would
+# (Page.ordered_by_update), through the first RANKED_AT_MOST, its count saying "more than"
+# (Page.total_is_lower_bound); counting them stops there too.
 RANKED_AT_MOST = 10_000
 
 
@@ -105,23 +106,30 @@ def search_agreements(
 ) -> Page:
     """One page of the agreements matching `filters`, with parties and sectors loaded for the list; a query not ranked
     by words is counted by `count` when given (the lists' kept counts: http/counts.KeptCounts)."""
-    loads = selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors)
+    loads = list_loads()
     if ranks_by_words(filters):
         glossary = search.glossary_of(session)
         others = filter_conditions(session, filters, match_words=False)
-        typed = ranked(search.ranked_hits(filters.text), others).options(*loads)
-        # Counted by id: a LIMIT keeps the subquery whole, and every column of each agreement would be read.
-        found = count_of(session, typed.with_only_columns(Agreement.id), RANKED_AT_MOST + 1)
+        typed = ranked(search.ranked_hits(filters.text), others)
+        # Counted by id: a LIMIT keeps the subquery whole, and every column of each agreement would be read. Joined
+        # to the matches as they are found (no rank computed): SQLite stops reading them at the limit.
+        capped = typed.with_only_columns(Agreement.id).limit(RANKED_AT_MOST + 1)
+        found = count_of(session, capped)
         if found > RANKED_AT_MOST:
-            return best_ranked(session, typed, page, per_page)
+            return latest_of_common(session, filters.text, others, page, per_page)
+        statement = ranked(search.ranked_hits(filters.text, glossary), others).options(*loads)
         if not search.widens(filters.text, glossary):
-            return paginate(session, typed, page, per_page, total=found)  # the typed words are the whole search
-        statement = ranked(search.ranked_hits(filters.text, glossary), others)
+            return paginate(session, statement, page, per_page, total=found)  # the typed words are the whole search
     else:
         statement = select(Agreement).where(*filter_conditions(session, filters)).order_by(*sort_columns(filters.sort))
         total = count(statement) if count else None
         return paginate(session, statement.options(*loads), page, per_page, total)
-    return paginate(session, statement.options(*loads), page, per_page)
+    return paginate(session, statement, page, per_page)
+
+
+def list_loads() -> tuple:
+    """The loader options of a list's rows: their parties and sectors, loaded with the page."""
+    return selectinload(Agreement.party_links).joinedload(AgreementParty.party), selectinload(Agreement.sectors)
 
 
 def ranked(hits: TableValuedAlias, conditions: list[ColumnElement[bool]]) -> Select:
@@ -130,12 +138,26 @@ def ranked(hits: TableValuedAlias, conditions: list[ColumnElement[bool]]) -> Sel
     return joined.where(*conditions).order_by(hits.c.rank, Agreement.id)
 
 
-def best_ranked(session: Session, statement: Select, page: int, per_page: int) -> Page:
-    """A page of the first RANKED_AT_MOST agreements of the ranked statement, its total a lower bound."""
+def latest_of_common(
+    session: Session, text: str, conditions: list[ColumnElement[bool]], page: int, per_page: int
+) -> Page:
+    """A page of the first RANKED_AT_MOST agreements with the words of `text` as typed meeting the conditions (a search
+    too common to rank) by last update, newest first, its total a lower bound."""
     offset = (page - 1) * per_page
     shown = max(0, min(per_page, RANKED_AT_MOST - offset))
-    items = session.scalars(statement.limit(shown).offset(offset)).all() if shown else []
-    return Page(items=items, total=RANKED_AT_MOST, page=page, per_page=per_page, total_is_lower_bound=True)
+    # More than RANKED_AT_MOST agreements meet every condition: walking the last-update index meets a page's rows
+    # soon, each checked against the matches (SQLite: listed once) rather than looked up from them and sorted.
+    checked = [search.matches(checked_only(Agreement.id), text), *map(mostly_true, conditions)]
+    latest = select(Agreement).where(*checked).order_by(*sort_columns(SortOrder.UPDATED_DESC))
+    items = session.scalars(latest.options(*list_loads()).limit(shown).offset(offset)).all() if shown else []
+    return Page(
+        items=items,
+        total=RANKED_AT_MOST,
+        page=page,
+        per_page=per_page,
+        total_is_lower_bound=True,
+        ordered_by_update=True,
+    )
 
 
 def matching_ids(session: Session, filters: AgreementFilters, limit: int) -> list[int]:

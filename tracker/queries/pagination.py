@@ -16,13 +16,15 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """Items of page `page` (1-based) out of `total` items, `per_page` at a time; with `total_is_lower_bound`, more
-    than `total` match and only the first `total` are on the pages (a search too common to rank in full)."""
+    than `total` match and only the first `total` are on the pages; with `ordered_by_update`, a search too common to
+    rank lists them by last update instead of relevance."""
 
     items: Sequence[T]
     total: int
     page: int
     per_page: int
     total_is_lower_bound: bool = False
+    ordered_by_update: bool = False
 
     @property
     def pages(self) -> int:
