@@ -83,5 +83,6 @@ register(
         listing=agreement_listing,
         detail=agreement_detail,
         represent_page=listed,
+        kept_list=True,
     )
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Protocol
 
-from flask import Response, request, url_for
+from flask import Response, json, request, url_for
 from sqlalchemy.orm import Session
 
 from tracker.api.blueprint import bp
@@ -24,6 +24,7 @@ from tracker.api.representations import content_etag, page_json, version_etag
 from tracker.archiving import WITH_ARCHIVED
 from tracker.db import get_session
 from tracker.http.archived import sees_archived
+from tracker.http.fragments import kept
 from tracker.queries.pagination import Page
 
 Json = dict[str, Any]
@@ -78,6 +79,8 @@ class Records:
     detail: Callable[..., Any] | None = None  # the detail query; None: the row alone
     represent_page: Callable[[Session, Sequence[Any]], list[Json]] | None = None  # a page's items, in bulk
     versioned: bool = True
+    # The list's answers are kept per data version and query (tracker/http/fragments.py): a list read often.
+    kept_list: bool = False
     delete_verb = "archive"
     restorable = True
 
@@ -179,8 +182,18 @@ def route(path: str, endpoint: str, methods: list[str], handler: Callable[..., R
 
 def list_records(resource: Resource, **parent: int) -> Response:
     """One page of the resource's records, with the total."""
-    page, items = resource.list_page(get_session(), **parent)
-    return json_response(page_json(page, items))
+    session = get_session()
+    if not getattr(resource, "kept_list", False):  # only Records declare it
+        page, items = resource.list_page(session, **parent)
+        return json_response(page_json(page, items))
+    text, status = kept(session, f"api.{resource.plural}", lambda: (list_text(resource, session, parent), 200))
+    return Response(text, status=status, mimetype="application/json")
+
+
+def list_text(resource: Resource, session: Session, parent: dict[str, int]) -> str:
+    """One page of the resource's records with the total, as JSON text (a refused query raises its problem)."""
+    page, items = resource.list_page(session, **parent)
+    return json.dumps(page_json(page, items))
 
 
 def get_record(resource: Resource, **ids: int) -> Response:

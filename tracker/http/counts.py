@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from tracker.db import SAFE_METHODS
 from tracker.queries.dashboard import VersionedCache, data_version
 from tracker.queries.pagination import count_of
 
@@ -26,7 +27,7 @@ class KeptCounts(VersionedCache):
         statement's, then kept."""
 
         def count(statement: Select) -> int:
-            version = data_version(session)
+            version = request_data_version(session)
             found, total = self.current(key, version)
             return total if found else self.keep(key, version, count_of(session, statement))
 
@@ -50,3 +51,13 @@ class KeptCounts(VersionedCache):
 def kept_counts() -> KeptCounts:
     """The process's kept counts, one cache per app."""
     return current_app.extensions.setdefault("tracker.list_counts", KeptCounts())
+
+
+def request_data_version(session: Session) -> tuple:
+    """The data version, read once per GET request: a list's kept results, count and facets go by one look-up.
+    A request that may write reads it afresh each time (its own writes move it)."""
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        return data_version(session)
+    if "data_version" not in g:
+        g.data_version = data_version(session)
+    return g.data_version

@@ -160,9 +160,12 @@ class FacetCache(VersionedCache):
 
     SIZE = 64
 
-    def get(self, session: Session, filters: AgreementFilters) -> dict[str, list[FacetValue]]:
-        """The counts, from the cache when the data has not changed since they were counted for this query."""
-        version = data_version(session)
+    def get(
+        self, session: Session, filters: AgreementFilters, version: tuple | None = None
+    ) -> dict[str, list[FacetValue]]:
+        """The counts, from the cache when the data has not changed since they were counted for this query
+        (`version`: the data version when the caller has read it already)."""
+        version = version if version is not None else data_version(session)
         key = query_key(filters)
         found, counts = self.current(key, version)
         return counts if found else self.keep(key, version, facet_counts(session, filters))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from tracker.auth import can
 from tracker.clock import local_today
@@ -18,6 +19,7 @@ from tracker.forms.expiring import AsOfForm
 from tracker.forms.pickers import create_parties
 from tracker.forms.saved_queries import SavedQueryForm
 from tracker.http.agreements import agreement_page, filters_from
+from tracker.http.fragments import kept
 from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.models import Agreement, RelationKind
@@ -49,23 +51,31 @@ from tracker.web.list_page import active_chips, cleared_url, facet_panel
 from tracker.web.lookup import agreement_choices
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+# The list's content without the page around it (kept per data version: tracker/http/fragments.py).
+LIST_CONTENT = "agreements/_list_content.html"
 
 
 @bp.get("/")
 def index():
-    """List agreements matching the filters in the query string."""
+    """List agreements matching the filters in the query string (the results kept per data version)."""
     session = get_session()
+    content, status = kept(session, "agreements.index", lambda: list_content(session))
+    return render_template("agreements/index.html", list_content=Markup(content)), status
+
+
+def list_content(session) -> tuple[str, int]:
+    """The list's content rendered and its status: 400 when a filter is refused."""
     form = AgreementQueryForm(request.args)
     form.set_choices(lambda: party_finder(session), sector_choices(session))
     form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     if not form.validate():
         context = {"page": None, "chips": active_chips(form), "clear_href": cleared_url()}
-        return render_template("agreements/index.html", form=form, **context), 400
+        return render_template(LIST_CONTENT, form=form, **context), 400
     page = agreement_page(session, form)
     save_form = SavedQueryForm(formdata=None, query=kept_query(request.query_string.decode("utf-8", "replace")))
     facets = facet_panel(session, form, filters_from(form))
     context = {"page": page, "save_form": save_form, "facets": facets, "clear_href": cleared_url()}
-    return render_template("agreements/index.html", form=form, chips=active_chips(form), **context, **bulk_context())
+    return render_template(LIST_CONTENT, form=form, chips=active_chips(form), **context, **bulk_context()), 200
 
 
 def bulk_context() -> dict:

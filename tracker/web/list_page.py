@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field
 
 from tracker.forms.agreements import AgreementQueryForm
+from tracker.http.counts import request_data_version
 from tracker.i18n import _
 from tracker.queries.agreements import AgreementFilters
 from tracker.queries.facets import FACETS, FacetCache, FacetValue
@@ -62,7 +63,7 @@ def facet_cache() -> FacetCache:
 
 def facet_panel(session: Session, form: AgreementQueryForm, filters: AgreementFilters) -> list[FacetView]:
     """The panel's facets for the list's validated query: counts from the cache (one statement when current)."""
-    counts = facet_cache().get(session, filters)
+    counts = facet_cache().get(session, filters, request_data_version(session))
     chosen = chosen_values(form, filters)
     return [facet_view(form, name, counts[name], chosen[name]) for name in FACETS]
 
