@@ -12,8 +12,10 @@ Rows are written with SQLAlchemy Core (executemany, in batches of agreements) wi
 without reading ids back; on PostgreSQL through COPY (psycopg's cursor.copy), with the same values. Core inserts bypass
 the ORM flush listener that records history (tracker/history): synthetic data has no history entries, as if it had
 been recorded before history existed. The full-text index is kept: SQLite's triggers fire row by row; on PostgreSQL
-the triggers are off while loading and each batch's documents are written once, as `tracker.search.rebuild` computes
-them. Nothing is archived, and no user is needed.
+the triggers are off while loading and each agreement's document is written once, as `tracker.search.rebuild` computes
+them. The command's PostgreSQL path (`seed_in_parallel`) commits the rows every CHUNK agreements and computes each
+committed chunk's documents in CONNECTIONS other connections meanwhile (they are most of the database's work), then
+builds the dropped indexes in parallel and runs ANALYZE. Nothing is archived, and no user is needed.
 """
 
 from __future__ import annotations
