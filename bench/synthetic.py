@@ -494,7 +494,7 @@ def analyze(engine: Engine, connections: int) -> None:
         with engine.begin() as connection:
             connection.execute(text(f'ANALYZE "{table}"'))
 
-    tables = ["party", "party_alias", *TABLES, "agreement_search"]
+    tables = ["sector", "party", "party_alias", *TABLES, "agreement_search"]
     with ThreadPoolExecutor(connections) as workers:
         for future in [workers.submit(run, table) for table in tables]:
             future.result()
