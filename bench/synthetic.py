@@ -12,8 +12,10 @@ Rows are written with SQLAlchemy Core (executemany, in batches of agreements) wi
 without reading ids back; on PostgreSQL through COPY (psycopg's cursor.copy), with the same values. Core inserts bypass
 the ORM flush listener that records history (tracker/history): synthetic data has no history entries, as if it had
 been recorded before history existed. The full-text index is kept: SQLite's triggers fire row by row; on PostgreSQL
-the triggers are off while loading and each batch's documents are written once, as `tracker.search.rebuild` computes
-them. Nothing is archived, and no user is needed.
+the triggers are off while loading and each agreement's document is written once, as `tracker.search.rebuild` computes
+them. The command's PostgreSQL path (`seed_in_parallel`) commits the rows every CHUNK agreements and computes each
+committed chunk's documents in CONNECTIONS other connections meanwhile (they are most of the database's work), then
+builds the dropped indexes in parallel and runs ANALYZE. Nothing is archived, and no user is needed.
 """
 
 from __future__ import annotations
@@ -21,16 +23,17 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 from random import Random
+from time import perf_counter
 from typing import Any
 
 import pycountry
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, text
 
 from bench import facts
 from tracker import search
@@ -355,6 +358,148 @@ def seed(
     return counts
 
 
+# --- PostgreSQL in parallel connections: rows committed in chunks, their search documents computed alongside ---
+
+# Agreements per committed chunk: each chunk's search documents are computed in another connection once it is
+# committed, so the documents of the first chunks are done while the last are still being copied.
+CHUNK = 10 * BATCH
+# Connections computing search documents (and building indexes at the end): one per core of the 2-core machine.
+CONNECTIONS = 2
+
+
+def seed_in_parallel(
+    engine: Engine,
+    agreements: int,
+    seed_value: int = 0,
+    progress: Callable[[int], None] | None = None,
+    connections: int = CONNECTIONS,
+    phase: Callable[[str, float], None] | None = None,
+) -> dict[str, int]:
+    """PostgreSQL: `seed`'s rows, committed chunk by chunk, with each chunk's search documents written in one of
+    `connections` other connections and the plain indexes built after loading, also in parallel; then ANALYZE.
+
+    The result is the same as `seed`'s; not one transaction: a failure leaves what was committed (the triggers and
+    indexes are put back). For an empty database that nothing else writes to meanwhile: the search triggers are off
+    until the end.
+    """
+    timer = Phases(phase)
+    with engine.begin() as connection:
+        indexes = plain_indexes(connection)
+        for name, _definition in indexes:
+            connection.execute(text(f"DROP INDEX {name}"))
+        triggers = search.disable_triggers(connection)
+    try:
+        with ThreadPoolExecutor(connections) as indexers:
+            pending: list[Future[None]] = []
+
+            def committed(first: int, last: int) -> None:
+                pending.append(indexers.submit(index_range, engine, first, last))
+
+            counts = write_rows_in_chunks(engine, agreements, seed_value, progress, committed)
+            timer.done("rows")
+            for future in pending:
+                future.result()
+            timer.done("search documents (after the rows)")
+    finally:
+        with engine.begin() as connection:
+            search.enable_triggers(connection, triggers)
+        build_indexes(engine, [definition for _name, definition in indexes], connections)
+        timer.done("indexes")
+    analyze(engine, connections)
+    timer.done("ANALYZE")
+    return counts
+
+
+class Phases:
+    """Reports the seconds since the last phase ended to an optional callback."""
+
+    def __init__(self, report: Callable[[str, float], None] | None) -> None:
+        self.report = report
+        self.last = perf_counter()
+
+    def done(self, label: str) -> None:
+        """The phase named `label` ended now."""
+        now = perf_counter()
+        if self.report:
+            self.report(label, now - self.last)
+        self.last = now
+
+
+def write_rows_in_chunks(
+    engine: Engine,
+    agreements: int,
+    seed_value: int,
+    progress: Callable[[int], None] | None,
+    committed: Callable[[int, int], None],
+) -> dict[str, int]:
+    """Write the parties, then the agreements with everything around them, committing every CHUNK agreements and
+    telling `committed` the range of agreement ids just committed; returns the rows written per table."""
+    with engine.connect() as connection:
+        world = World(
+            rng=Random(seed_value),
+            party_rng=Random(PARTY_SEED),
+            facts_rng=facts.facts_random(seed_value),
+            next_ids=next_ids(connection),
+            sector_ids=ensure_sectors(connection),
+        )
+        counts = write_parties(connection, world)
+        connection.commit()
+        world.first_agreement_id = world.next_ids["agreement"]
+        with ThreadPoolExecutor(1) as drawer:
+            pending = drawer.submit(draw_batch, world, 0, min(BATCH, agreements))
+            for chunk in range(0, agreements, CHUNK):
+                # An explicit transaction: COPY goes through the driver's cursor, which SQLAlchemy does not see begin
+                # one, so a bare commit() would commit nothing until the next statement of its own.
+                with connection.begin():
+                    for start in range(chunk, min(chunk + CHUNK, agreements), BATCH):
+                        rows = pending.result()
+                        following = start + BATCH
+                        if following < agreements:
+                            pending = drawer.submit(draw_batch, world, following, min(following + BATCH, agreements))
+                        write_tables(connection, rows, counts)
+                        if progress:
+                            progress(len(rows.agreement))
+                first = world.first_agreement_id + chunk
+                committed(first, first + min(CHUNK, agreements - chunk) - 1)
+        reset_sequences(connection)
+        connection.commit()
+    return counts
+
+
+def index_range(engine: Engine, first: int, last: int) -> None:
+    """Write the search documents of the committed agreements first..last, in a connection of its own."""
+    with engine.begin() as connection:
+        search.index_agreements(connection, first, last)
+
+
+def build_indexes(engine: Engine, definitions: list[str], connections: int) -> None:
+    """Run the CREATE INDEX statements, spread over `connections` connections."""
+
+    def build(definition: str) -> None:
+        with engine.begin() as connection:
+            connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))  # the GIN build's sort in memory
+            connection.exec_driver_sql(definition)
+
+    # The full-text GIN index is the longest build: started first, the others share the other connections.
+    ordered = sorted(definitions, key=lambda definition: "USING gin" not in definition)
+    with ThreadPoolExecutor(connections) as builders:
+        for future in [builders.submit(build, definition) for definition in ordered]:
+            future.result()
+
+
+def analyze(engine: Engine, connections: int) -> None:
+    """Fresh planner statistics for every table the generator writes, spread over `connections` connections."""
+
+    def run(table: str) -> None:
+        with engine.begin() as connection:
+            connection.execute(text(f'ANALYZE "{table}"'))
+
+    tables = ["sector", "party", "party_alias", *TABLES, "agreement_search"]
+    with ThreadPoolExecutor(connections) as workers:
+        for future in [workers.submit(run, table) for table in tables]:
+            future.result()
+
+
 def draw_batch(world: World, start: int, stop: int) -> Rows:
     """The rows of the agreements numbered start to stop - 1."""
     rows = Rows()
@@ -365,13 +510,18 @@ def draw_batch(world: World, start: int, stop: int) -> Rows:
 
 def write_batch(connection: Connection, rows: Rows, counts: dict[str, int]) -> None:
     """Write one batch, parents first, and (PostgreSQL) index its agreements; add to the counts per table."""
+    write_tables(connection, rows, counts)
+    if connection.dialect.name == "postgresql" and rows.agreement:
+        search.index_agreements(connection, rows.agreement[0]["id"], rows.agreement[-1]["id"])
+
+
+def write_tables(connection: Connection, rows: Rows, counts: dict[str, int]) -> None:
+    """Write one batch's rows, parents first; add to the counts per table."""
     for name, table in TABLES.items():
         batch = getattr(rows, name)
         if batch:
             write(connection, table, batch)
             counts[name] = counts.get(name, 0) + len(batch)
-    if connection.dialect.name == "postgresql" and rows.agreement:
-        search.index_agreements(connection, rows.agreement[0]["id"], rows.agreement[-1]["id"])
 
 
 # Tables whose secondary indexes are built once after loading on PostgreSQL: the search documents' statement reads
@@ -387,7 +537,18 @@ def indexes_built_after(connection: Connection) -> Iterator[None]:
     if connection.dialect.name != "postgresql":
         yield
         return
-    indexes = connection.execute(
+    indexes = plain_indexes(connection)
+    for name, _definition in indexes:
+        connection.execute(text(f"DROP INDEX {name}"))
+    yield
+    connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))  # the GIN build's sort in memory
+    for _name, definition in indexes:
+        connection.exec_driver_sql(definition)
+
+
+def plain_indexes(connection: Connection) -> list[Any]:
+    """(quoted name, CREATE INDEX statement) of the plain (not unique, no constraint) indexes of REINDEXED_TABLES."""
+    return connection.execute(
         text(
             "SELECT quote_ident(c.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i "
             "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
@@ -397,12 +558,6 @@ def indexes_built_after(connection: Connection) -> Iterator[None]:
         ).bindparams(bindparam("tables", expanding=True)),
         {"tables": list(REINDEXED_TABLES)},
     ).all()
-    for name, _definition in indexes:
-        connection.execute(text(f"DROP INDEX {name}"))
-    yield
-    connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))  # the GIN build's sort in memory
-    for _name, definition in indexes:
-        connection.exec_driver_sql(definition)
 
 
 def write(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

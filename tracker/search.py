@@ -580,15 +580,30 @@ def triggers_off(connection: Connection) -> Iterator[None]:
     if connection.dialect.name != "postgresql":
         yield
         return
-    triggers = connection.execute(
-        text(
-            # regclass and quote_ident give names ready for SQL.
-            "SELECT tgrelid::regclass::text, quote_ident(tgname) FROM pg_trigger WHERE NOT tgisinternal "
-            "AND tgname LIKE 'search!_%' ESCAPE '!' AND tgrelid <> 'agreement_search'::regclass"
+    triggers = disable_triggers(connection)
+    yield
+    enable_triggers(connection, triggers)
+
+
+def disable_triggers(connection: Connection) -> list[tuple[str, str]]:
+    """PostgreSQL: turn off the search triggers that follow each row (not agreement_search's own, which computes the
+    tsvectors); returns them as (table, trigger) for `enable_triggers`. They stay off once committed."""
+    triggers = [
+        (table, name)
+        for table, name in connection.execute(
+            text(
+                # regclass and quote_ident give names ready for SQL.
+                "SELECT tgrelid::regclass::text, quote_ident(tgname) FROM pg_trigger WHERE NOT tgisinternal "
+                "AND tgname LIKE 'search!_%' ESCAPE '!' AND tgrelid <> 'agreement_search'::regclass"
+            )
         )
-    ).all()
+    ]
     for table, name in triggers:
         connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {name}"))
-    yield
+    return triggers
+
+
+def enable_triggers(connection: Connection, triggers: list[tuple[str, str]]) -> None:
+    """PostgreSQL: turn the triggers `disable_triggers` turned off on again."""
     for table, name in triggers:
         connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))

@@ -1,4 +1,5 @@
-"""seed-synthetic on PostgreSQL (COPY, search documents written per batch) writes what SQLite's INSERTs write."""
+"""seed-synthetic on PostgreSQL (COPY, search documents written per batch, or in parallel connections after each
+committed chunk) writes what SQLite's INSERTs write."""
 
 from __future__ import annotations
 
@@ -26,6 +27,23 @@ def seed(engine: Engine) -> None:
     """AGREEMENTS synthetic agreements of seed SEED, written as the command writes them (one transaction)."""
     with engine.begin() as connection:
         synthetic.seed(connection, AGREEMENTS, SEED)
+
+
+def seed_in_parallel(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same agreements through the command's PostgreSQL path, in small batches and chunks so that several chunks
+    are indexed by both connections."""
+    monkeypatch.setattr(synthetic, "BATCH", 10)
+    monkeypatch.setattr(synthetic, "CHUNK", 20)
+    synthetic.seed_in_parallel(engine, AGREEMENTS, SEED, connections=2)
+
+
+def search_documents(engine: Engine) -> list[tuple]:
+    """Every agreement's indexed text and tsvectors, by agreement id."""
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(DOCUMENTS))]
+
+
+DOCUMENTS = "SELECT *, document::text, rank_document::text FROM agreement_search ORDER BY agreement_id"
 
 
 def contents(engine: Engine) -> dict[str, list[tuple]]:
@@ -76,3 +94,33 @@ def test_postgresql_copy_writes_the_rows_sqlite_inserts(app: Flask, engine: Engi
     assert {name: len(rows) for name, rows in copied.items()} == {name: len(rows) for name, rows in expected.items()}
     for name in TABLES:
         assert copied[name] == expected[name], name
+
+
+def test_the_parallel_path_writes_what_the_serial_path_writes(
+    app: Flask, engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the parallel connections are PostgreSQL's path")
+    listing = text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1")
+    triggers = text("SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1")
+    with engine.connect() as connection:
+        schema_before = connection.execute(listing).all(), connection.execute(triggers).all()
+    seed_in_parallel(engine, monkeypatch)
+    with engine.connect() as connection:
+        assert (connection.execute(listing).all(), connection.execute(triggers).all()) == schema_before
+        assert search.stale_documents(connection) == []
+    parallel = search_documents(engine)
+    assert len(parallel) == AGREEMENTS
+    with engine.connect() as connection:
+        search.rebuild(connection)  # the serial path, uncommitted: read back in this transaction
+        assert [tuple(row) for row in connection.execute(text(DOCUMENTS))] == parallel
+        connection.rollback()
+    sqlite_url = f"sqlite:///{tmp_path / 'insert.db'}"
+    migrate.upgrade(sqlite_url)
+    sqlite = make_engine(sqlite_url)
+    try:
+        seed(sqlite)
+        expected = contents(sqlite)
+    finally:
+        sqlite.dispose()
+    assert contents(engine) == expected

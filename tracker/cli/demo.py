@@ -51,20 +51,35 @@ def create_demo_admin(session) -> None:
 def seed_synthetic_command(count: int, seed_value: int, append: bool) -> None:
     """Fill the database with synthetic agreements, parties, sectors and sources, for benchmarks and trials.
 
-    Written with bulk inserts in one transaction: nothing is written if it fails. No history is recorded for them.
+    SQLite: bulk inserts in one transaction, nothing is written if it fails. PostgreSQL: COPY, committed in chunks
+    while other connections compute the search documents; a failure leaves what was committed (start again on a new
+    database). No history is recorded for them.
     """
     # A development tool, imported only when the command runs: the app itself never loads bench/ at start-up.
-    from bench.synthetic import has_agreements, seed
+    from bench.synthetic import has_agreements, seed, seed_in_parallel
 
     engine = current_app.extensions["tracker.write_engine"]
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         if has_agreements(connection) and not append:
             raise click.ClickException(
                 "The database already holds agreements: synthetic data is meant for an empty database "
                 "(flask --app app upgrade-db on a new one). Use --append to add to it anyway."
             )
-        started = perf_counter()
-        with click.progressbar(length=count, label="Writing agreements") as bar:
-            counts = seed(connection, count, seed_value, bar.update)
+    started = perf_counter()
+    phases: list[str] = []
+    with click.progressbar(length=count, label="Writing agreements") as bar:
+        if engine.dialect.name == "postgresql":
+            counts = seed_in_parallel(
+                engine,
+                count,
+                seed_value,
+                bar.update,
+                phase=lambda label, seconds: phases.append(f"{label} {seconds:.1f} s"),
+            )
+        else:
+            with engine.begin() as connection:
+                counts = seed(connection, count, seed_value, bar.update)
     rows = ", ".join(f"{number} {table}" for table, number in counts.items())
     click.echo(f"Wrote {rows} in {perf_counter() - started:.1f} s (seed {seed_value}).")
+    if phases:
+        click.echo("Phases: " + "; ".join(phases) + ".")
