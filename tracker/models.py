@@ -455,6 +455,20 @@ LATEST_START = {
 }
 
 
+LATEST_PUBLISHED = {"sqlite": "published_on DESC", "postgresql": "published_on DESC NULLS LAST"}
+
+
+def live_published_index(dialect: str, published: str) -> Index:
+    """The index of live sources in the source list's order, as `dialect` writes it."""
+    return Index(
+        "ix_source_live_published",
+        sql_text(published),
+        sql_text("id DESC"),
+        sqlite_where=LIVE_ROW,
+        postgresql_where=LIVE_ROW,
+    ).ddl_if(dialect=dialect)
+
+
 def live_began_index(dialect: str, began: str) -> Index:
     """The index of live agreements in the party page's order, as `dialect` writes it."""
     return Index(
@@ -919,6 +933,8 @@ class Source(VersionedMixin, ArchivableMixin, TimestampMixin, Base):
         # The outlets and languages the source list suggests, read by skipping through them (migration 0008).
         Index("ix_source_live_outlet", "outlet", sqlite_where=LIVE_ROW, postgresql_where=LIVE_ROW),
         Index("ix_source_live_language", "language", sqlite_where=LIVE_ROW, postgresql_where=LIVE_ROW),
+        # The source list's order, latest publication first (0037): its first page read in order, never sorted.
+        *(live_published_index(dialect, published) for dialect, published in LATEST_PUBLISHED.items()),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

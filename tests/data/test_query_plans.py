@@ -26,6 +26,7 @@ from tracker.models import (
     PartyKind,
     PartyRole,
     RenewalIntent,
+    Source,
 )
 from tracker.queries import agreements
 from tracker.queries.agreements import AgreementFilters, SortOrder, involves_any_party, search_agreements
@@ -40,6 +41,7 @@ from tracker.queries.expiring import (
 )
 from tracker.queries.parties import party_overview
 from tracker.queries.planner import checked_only, mostly_true
+from tracker.queries.sources import SourceFilters, source_list
 
 INDEX_OF_ORDER = {
     SortOrder.RELEVANCE: "ix_agreement_live_updated",  # without words: last updated first
@@ -351,3 +353,27 @@ def test_a_search_too_common_to_rank_checks_its_matches_and_filters_on_sqlite():
     assert on_sqlite[1] == "likely(agreement.id > ?)", on_sqlite
     assert on_postgresql[0].startswith("agreement.id IN (SELECT search.agreement_id"), on_postgresql
     assert on_postgresql[1].startswith("agreement.id > %(id_1)s"), on_postgresql
+
+
+def test_the_source_list_reads_its_first_page_in_the_order_of_an_index(session):
+    """Latest publication first, unknown dates last (0037): the first page of live sources is read in order, not
+    sorted; PostgreSQL's plain index on the day would put unknown dates first when walked backwards."""
+    rows = [
+        {
+            "url": f"https://news.example/{n}",
+            "url_normalized": f"https://news.example/{n}",
+            "title": f"Kerja sama industri {n}",
+            "published_on": None if n % 7 == 0 else date(2000, 1, 1) + timedelta(days=n % 5000),
+            "archived_at": datetime(2020, 1, 1, tzinfo=UTC) if n % 11 == 0 else None,
+        }
+        for n in range(MANY)
+    ]
+    session.execute(insert(Source), rows)
+    session.commit()
+    session.execute(text("ANALYZE"))
+    session.commit()
+    statements = executed(session, lambda: source_list(session, SourceFilters()))
+    sql, parameters = next((sql, params) for sql, params in statements if "LIMIT" in sql and "count(" not in sql)
+    text_of_plan = plan(session, sql, parameters)
+    assert "ix_source_live_published" in text_of_plan, text_of_plan
+    assert "TEMP B-TREE" not in text_of_plan and "Sort" not in text_of_plan, text_of_plan
