@@ -105,6 +105,7 @@ def test_the_timeline_says_more_than(client, common):
     page = parse(client.get("/agreements/timeline?q=moulds&per_page=10").get_data(as_text=True))
     assert "More than 3 agreements" in text_of(page)
     assert "of more than 3" in text_of(page)
+    assert "listed by last update, newest first" in text_of(page.xpath("//p[@class='notice']")[0])
 
 
 def test_the_glossary_widens_a_search_within_the_limit_counted_in_full(session, common, make_agreement):
