@@ -3,8 +3,6 @@ nothing, and a refusal when a selected agreement changed since it was listed."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select, update
 
@@ -65,11 +63,9 @@ def test_a_status_change_of_200_agreements_is_one_transaction_with_one_entry_eac
     agreements = many(session, 200)
     ids = [agreement.id for agreement in agreements]
     change = bulk_change(session, "set_status", "expired")
-    started = time.perf_counter()
     with count_statements() as statements:
         outcome = apply_change(session, change, seen(agreements))
         session.commit()
-    elapsed = time.perf_counter() - started
     assert outcome.changed == ids and outcome.unchanged == []
     entries = changes_of(session, ids)
     assert len(entries) == 200
@@ -81,8 +77,7 @@ def test_a_status_change_of_200_agreements_is_one_transaction_with_one_entry_eac
     # Beside each agreement's own versioned UPDATE (the ORM's optimistic lock, which the history's listeners
     # watch), a fixed few: the load, the history's one INSERT, the transaction.
     assert len(row_updates(statements)) == 200
-    assert len(statements) - 200 < 8, others(statements)
-    assert elapsed < 5, elapsed
+    assert len(statements) - 200 < 8, others(statements)  # its speed is the benchmark's to say, not a timed test
 
 
 def test_the_statements_do_not_grow_with_the_selection(session, count_statements, make_sector):

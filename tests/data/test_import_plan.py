@@ -3,7 +3,6 @@ all or nothing, the treaty-list preset, and a big file checked with a bounded nu
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -313,16 +312,15 @@ def test_the_treaty_list_is_recognised_by_its_headers():
 BIG_ROWS = 20_000
 
 
-def test_a_big_file_is_checked_quickly_with_few_queries(session, count_statements):
+def test_a_big_file_is_checked_with_few_queries(session, count_statements):
+    # How fast is the benchmark's to say (bench/imports.py, docs/benchmarks.md): a time limit here failed only when the
+    # machine was busy. What a test can hold is that the checks do not query per row.
     data = csv_file(generated_rows(BIG_ROWS))
-    began = time.perf_counter()
     with count_statements() as statements:
         plan = plan_of(session, data)
-    elapsed = time.perf_counter() - began
     assert plan.ok and plan.count(Outcome.CREATE) == BIG_ROWS
     assert len(plan.new_parties) == 3001 and len(plan.new_sources) == BIG_ROWS
     assert len(statements) < 15
-    assert elapsed < 60, f"{BIG_ROWS} rows took {elapsed:.1f} s"
 
 
 def test_rows_are_written_in_batches_and_a_kind_given_later_is_kept(session, monkeypatch):
