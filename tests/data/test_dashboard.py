@@ -206,6 +206,21 @@ def test_cached_counts_are_reused_until_the_app_writes(session, world, make_agre
     assert cached_totals(session, cache).agreements == 5
 
 
+def test_a_kept_view_reads_the_first_expiring_agreements_by_id(session, world, make_agreement, count_statements):
+    """The agreements ending soon are kept as ids with the counts: a view of unchanged data reads those rows by id
+    (no search of the window's ends), and a write shows a new one at once."""
+    cache = FiguresCache()
+    assert [entry.agreement.title for entry in dashboard(session, AS_OF, "ID", cache=cache).expiring] == ["AITEC"]
+    with count_statements() as statements:
+        kept = dashboard(session, AS_OF, "ID", cache=cache)
+    assert [entry.agreement.title for entry in kept.expiring] == ["AITEC"]
+    assert not any("agreement_term" in statement for statement in statements), statements
+    make_agreement(title="A steel MoU", end="2018")
+    session.commit()
+    fresh = dashboard(session, AS_OF, "ID", cache=cache)
+    assert [entry.agreement.title for entry in fresh.expiring] == ["A steel MoU", "AITEC"]
+
+
 def test_cached_counts_follow_an_archived_agreement(session, world, count_statements):
     cache = FiguresCache()
     assert dict(dashboard(session, AS_OF, "ID", cache=cache).by_status)[AgreementStatus.EXPIRED] == 1

@@ -38,7 +38,8 @@ from tracker.queries.expiring import (
     ExpiringAgreement,
     by_end,
     expiring_count,
-    first_expiring,
+    expiring_entries,
+    first_expiring_ids,
     group_count,
     term_decisions,
 )
@@ -332,6 +333,9 @@ class Figures:
     implementation_by_country: list[CountryImplementation]
     # Open agreements' decision dates (one per term), else ends, per quarter from the one holding `as_of`: two years.
     by_quarter: list[tuple[Quarter, int]]
+    # The first EXPIRING_SHOWN agreements ending within the months, in the list's order: finding them read ~5,000
+    # agreements' ends and titles (23 ms at 100,000) on every view; kept with the counts, the rows are read by id.
+    expiring_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -362,6 +366,7 @@ def figures(session: Session, as_of: date, home_country: str, months: int = DEFA
         by_country=kept.by_country,
         implementation_by_country=kept.implementation_by_country,
         by_quarter=expiries_by_quarter(session, as_of),
+        expiring_ids=first_expiring_ids(session, as_of, months, EXPIRING_SHOWN),
     )
 
 
@@ -454,6 +459,6 @@ def dashboard(
         **figures_now,
         as_of=as_of,
         months=months,
-        expiring=first_expiring(session, as_of, months, EXPIRING_SHOWN),
+        expiring=expiring_entries(session, as_of, counts.expiring_ids),
         recent_sources=newest_sources(session),
     )

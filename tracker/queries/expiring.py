@@ -238,6 +238,19 @@ def expiring_statement(as_of: date, months: int) -> Select:
     )
 
 
+def first_expiring_ids(session: Session, as_of: date, months: int, limit: int) -> tuple[int, ...]:
+    """The ids of the first `limit` agreements `expiring_agreements` would list, in its order: what a view keeps per
+    data version (the dashboard's figures), loading the rows by id (`expiring_entries`)."""
+    statement = expiring_statement(as_of, months).with_only_columns(Agreement.id).limit(min(limit, MAX_PER_PAGE))
+    return tuple(session.scalars(statement))
+
+
+def expiring_entries(session: Session, as_of: date, ids: Sequence[int]) -> list[ExpiringAgreement]:
+    """The agreements with these ids as `first_expiring` lists them, in the order of `ids`; an id gone is left out."""
+    by_id = _agreements_by_id(session, ids)
+    return [_entry(by_id[agreement_id], as_of, by_terms=True) for agreement_id in ids if agreement_id in by_id]
+
+
 def first_expiring(
     session: Session, as_of: date, months: int, limit: int, conditions: Sequence[ColumnElement[bool]] = ()
 ) -> list[ExpiringAgreement]:
