@@ -47,12 +47,10 @@ from tracker.web.conflict_reports import conflicts_context
 from tracker.web.conflicts import render_conflict
 from tracker.web.exports import PAGING
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
-from tracker.web.list_page import active_chips, cleared_url, facet_panel
+from tracker.web.list_page import LIST_CONTENT, active_chips, cleared_url, facet_panel, refused_list_content
 from tracker.web.lookup import agreement_choices
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
-# The list's content without the page around it (kept per data version: tracker/http/fragments.py).
-LIST_CONTENT = "agreements/_list_content.html"
 
 
 @bp.get("/")
@@ -69,8 +67,7 @@ def list_content(session) -> tuple[str, int]:
     form.set_choices(lambda: party_finder(session), sector_choices(session))
     form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     if not form.validate():
-        context = {"page": None, "chips": active_chips(form), "clear_href": cleared_url()}
-        return render_template(LIST_CONTENT, form=form, **context), 400
+        return refused_list_content(form), 400
     page = agreement_page(session, form)
     save_form = SavedQueryForm(formdata=None, query=kept_query(request.query_string.decode("utf-8", "replace")))
     facets = facet_panel(session, form, filters_from(form))

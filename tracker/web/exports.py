@@ -37,6 +37,7 @@ from tracker.queries import exports as queries
 from tracker.queries.agreements import AgreementFilters, SortOrder
 from tracker.queries.sectors import sector_choices
 from tracker.web.jobs import submit_job
+from tracker.web.list_page import refused_list_page
 
 bp = Blueprint("exports", __name__)
 
@@ -119,7 +120,7 @@ def agreements():
     session = get_session()
     form = agreement_query_form(session, request.args)
     if not form.validate():
-        return render_template("agreements/index.html", form=form, page=None), INVALID_QUERY_STATUS
+        return refused_list_page(form), INVALID_QUERY_STATUS
     filters = export_filters(form, request.args)
     count = queries.agreement_count_for_export(session, filters)
     if count > current_app.config["TRACKER_EXPORT_JOB_ROWS"]:
@@ -142,7 +143,7 @@ def agreements_job():
     session = get_session()
     form = agreement_query_form(session, MultiDict(parse_qsl(query, keep_blank_values=True)))
     if not form.validate():  # as the direct download answers it, and no job is made
-        return render_template("agreements/index.html", form=form, page=None), INVALID_QUERY_STATUS
+        return refused_list_page(form), INVALID_QUERY_STATUS
     parameters = {"query": query, "format": file_format, "locale": str(get_locale())}
     return submit_job(AGREEMENT_EXPORT, parameters)
 

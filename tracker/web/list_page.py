@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app, request, url_for
+from flask import current_app, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import Field
@@ -151,3 +152,17 @@ def list_url(pairs: list[tuple[str, str]], **more: str) -> str:
     for key, value in more.items():
         args[key] = value
     return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
+
+
+# The list's content without the page around it (kept per data version: tracker/http/fragments.py).
+LIST_CONTENT = "agreements/_list_content.html"
+
+
+def refused_list_content(form: AgreementQueryForm) -> str:
+    """The list's content when its filters are refused: the form with each error beside its field, no results."""
+    return render_template(LIST_CONTENT, form=form, page=None, chips=active_chips(form), clear_href=cleared_url())
+
+
+def refused_list_page(form: AgreementQueryForm) -> str:
+    """The whole list page saying why the filters were refused (an export answers a query it cannot run so)."""
+    return render_template("agreements/index.html", list_content=Markup(refused_list_content(form)))
