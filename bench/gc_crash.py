@@ -9,7 +9,8 @@ traced to its owner. See docs/benchmarks.md, "The segmentation fault at 100,000"
 
     PYTHONPATH=. PYTHONFAULTHANDLER=1 .venv/bin/python bench/gc_crash.py /tmp/copy-of-100k.db [requests] [url]
 
-The database needs a user with id 1 (any role); the script signs in as that user without a password.
+The database (a SQLite file, or a database URL: PostgreSQL crashes too) needs a user with id 1 (any role, e.g. made by
+`flask create-user`); the script signs in as that user without a password.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def main() -> None:
     database = sys.argv[1]
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     url = sys.argv[3] if len(sys.argv) > 3 else "/expiring/?per_page=500"
-    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "gc-crash"})
+    url = database if "://" in database else f"sqlite:///{database}"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "gc-crash"})
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     with client.session_transaction() as session:
