@@ -326,17 +326,22 @@ def has_agreements(connection: Connection) -> bool:
     return connection.scalar(select(Agreement.id).limit(1)) is not None
 
 
-def seed(
-    connection: Connection, agreements: int, seed_value: int = 0, progress: Callable[[int], None] | None = None
-) -> dict[str, int]:
-    """Write `agreements` synthetic agreements with everything around them; returns the rows written per table."""
-    world = World(
+def new_world(connection: Connection, seed_value: int) -> World:
+    """The generator's state for `seed_value`, its ids following what the database holds."""
+    return World(
         rng=Random(seed_value),
         party_rng=Random(PARTY_SEED),
         facts_rng=facts.facts_random(seed_value),
         next_ids=next_ids(connection),
         sector_ids=ensure_sectors(connection),
     )
+
+
+def seed(
+    connection: Connection, agreements: int, seed_value: int = 0, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Write `agreements` synthetic agreements with everything around them; returns the rows written per table."""
+    world = new_world(connection, seed_value)
     counts = write_parties(connection, world)
     world.first_agreement_id = world.next_ids["agreement"]
     # One thread draws the next batch while this one writes the last (the server's work overlaps the drawing); the
@@ -435,13 +440,7 @@ def write_rows_in_chunks(
     """Write the parties, then the agreements with everything around them, committing every CHUNK agreements and
     telling `committed` the range of agreement ids just committed; returns the rows written per table."""
     with engine.connect() as connection:
-        world = World(
-            rng=Random(seed_value),
-            party_rng=Random(PARTY_SEED),
-            facts_rng=facts.facts_random(seed_value),
-            next_ids=next_ids(connection),
-            sector_ids=ensure_sectors(connection),
-        )
+        world = new_world(connection, seed_value)
         counts = write_parties(connection, world)
         connection.commit()
         world.first_agreement_id = world.next_ids["agreement"]
