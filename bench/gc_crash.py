@@ -26,8 +26,8 @@ def main() -> None:
     database = sys.argv[1]
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     url = sys.argv[3] if len(sys.argv) > 3 else "/expiring/?per_page=500"
-    url = database if "://" in database else f"sqlite:///{database}"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "gc-crash"})
+    database_url = database if "://" in database else f"sqlite:///{database}"
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "gc-crash"})
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     with client.session_transaction() as session:

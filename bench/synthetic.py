@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import accumulate
+from itertools import accumulate, islice
 from random import Random
 from time import perf_counter
 from typing import Any
@@ -344,18 +344,10 @@ def seed(
     world = new_world(connection, seed_value)
     counts = write_parties(connection, world)
     world.first_agreement_id = world.next_ids["agreement"]
-    # One thread draws the next batch while this one writes the last (the server's work overlaps the drawing); the
-    # drawing stays in one thread and in order, so a seed gives the same rows.
     # A trigger per link row rewrote the agreement's document up to ten times; `search.index_agreements` writes each
     # once, batch by batch, while the next batch is drawn.
-    with search.triggers_off(connection), indexes_built_after(connection), ThreadPoolExecutor(1) as drawer:
-        starts = range(0, agreements, BATCH)
-        pending = drawer.submit(draw_batch, world, 0, min(BATCH, agreements))
-        for start in starts:
-            rows = pending.result()
-            following = start + BATCH
-            if following < agreements:
-                pending = drawer.submit(draw_batch, world, following, min(following + BATCH, agreements))
+    with search.triggers_off(connection), indexes_built_after(connection):
+        for rows in drawn_batches(world, agreements):
             write_batch(connection, rows, counts)
             if progress:
                 progress(len(rows.agreement))
@@ -444,22 +436,17 @@ def write_rows_in_chunks(
         counts = write_parties(connection, world)
         connection.commit()
         world.first_agreement_id = world.next_ids["agreement"]
-        with ThreadPoolExecutor(1) as drawer:
-            pending = drawer.submit(draw_batch, world, 0, min(BATCH, agreements))
-            for chunk in range(0, agreements, CHUNK):
-                # An explicit transaction: COPY goes through the driver's cursor, which SQLAlchemy does not see begin
-                # one, so a bare commit() would commit nothing until the next statement of its own.
-                with connection.begin():
-                    for start in range(chunk, min(chunk + CHUNK, agreements), BATCH):
-                        rows = pending.result()
-                        following = start + BATCH
-                        if following < agreements:
-                            pending = drawer.submit(draw_batch, world, following, min(following + BATCH, agreements))
-                        write_tables(connection, rows, counts)
-                        if progress:
-                            progress(len(rows.agreement))
-                first = world.first_agreement_id + chunk
-                committed(first, first + min(CHUNK, agreements - chunk) - 1)
+        batches = drawn_batches(world, agreements)
+        for chunk in range(0, agreements, CHUNK):
+            # An explicit transaction: COPY goes through the driver's cursor, which SQLAlchemy does not see begin
+            # one, so a bare commit() would commit nothing until the next statement of its own.
+            with connection.begin():
+                for rows in islice(batches, len(range(chunk, min(chunk + CHUNK, agreements), BATCH))):
+                    write_tables(connection, rows, counts)
+                    if progress:
+                        progress(len(rows.agreement))
+            first = world.first_agreement_id + chunk
+            committed(first, first + min(CHUNK, agreements - chunk) - 1)
         reset_sequences(connection)
         connection.commit()
     return counts
@@ -497,6 +484,19 @@ def analyze(engine: Engine, connections: int) -> None:
     with ThreadPoolExecutor(connections) as workers:
         for future in [workers.submit(run, table) for table in tables]:
             future.result()
+
+
+def drawn_batches(world: World, agreements: int) -> Iterator[Rows]:
+    """The rows of `agreements` agreements, BATCH at a time, each batch drawn in a thread while the caller writes the
+    last (the server's work overlaps the drawing); one thread draws, in order, so a seed always gives the same rows."""
+    with ThreadPoolExecutor(1) as drawer:
+        pending = drawer.submit(draw_batch, world, 0, min(BATCH, agreements))
+        for start in range(0, agreements, BATCH):
+            rows = pending.result()
+            following = start + BATCH
+            if following < agreements:
+                pending = drawer.submit(draw_batch, world, following, min(following + BATCH, agreements))
+            yield rows
 
 
 def draw_batch(world: World, start: int, stop: int) -> Rows:

@@ -59,6 +59,18 @@ def contents(engine: Engine) -> dict[str, list[tuple]]:
         return found
 
 
+def inserted_by_sqlite(tmp_path: Path) -> dict[str, list[tuple]]:
+    """`contents` of a new SQLite database under tmp_path that the same agreements were INSERTed into."""
+    sqlite_url = f"sqlite:///{tmp_path / 'insert.db'}"
+    migrate.upgrade(sqlite_url)
+    sqlite = make_engine(sqlite_url)
+    try:
+        seed(sqlite)
+        return contents(sqlite)
+    finally:
+        sqlite.dispose()
+
+
 def test_the_search_index_is_in_step_with_the_records(app: Flask, engine: Engine) -> None:
     seed(engine)
     with engine.connect() as connection:
@@ -82,14 +94,7 @@ def test_postgresql_copy_writes_the_rows_sqlite_inserts(app: Flask, engine: Engi
     if engine.dialect.name != "postgresql":
         pytest.skip("COPY is PostgreSQL's path; the PostgreSQL run compares it with a SQLite database")
     seed(engine)
-    sqlite_url = f"sqlite:///{tmp_path / 'insert.db'}"
-    migrate.upgrade(sqlite_url)
-    sqlite = make_engine(sqlite_url)
-    try:
-        seed(sqlite)
-        expected = contents(sqlite)
-    finally:
-        sqlite.dispose()
+    expected = inserted_by_sqlite(tmp_path)
     copied = contents(engine)
     assert {name: len(rows) for name, rows in copied.items()} == {name: len(rows) for name, rows in expected.items()}
     for name in TABLES:
@@ -115,12 +120,4 @@ def test_the_parallel_path_writes_what_the_serial_path_writes(
         search.rebuild(connection)  # the serial path, uncommitted: read back in this transaction
         assert [tuple(row) for row in connection.execute(text(DOCUMENTS))] == parallel
         connection.rollback()
-    sqlite_url = f"sqlite:///{tmp_path / 'insert.db'}"
-    migrate.upgrade(sqlite_url)
-    sqlite = make_engine(sqlite_url)
-    try:
-        seed(sqlite)
-        expected = contents(sqlite)
-    finally:
-        sqlite.dispose()
-    assert contents(engine) == expected
+    assert contents(engine) == inserted_by_sqlite(tmp_path)
