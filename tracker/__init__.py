@@ -10,7 +10,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import archiving, db, jobs, logs, schedules, signing
+from tracker import archiving, db, jobs, logs, orm_states, schedules, signing
 from tracker.config import load_config
 from tracker.http import transactions
 from tracker.locale import select_locale
@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     signing.init_app(app)  # first: a server without SECRET_KEY stops here
     trust_proxies(app)
     logs.init_app(app)  # the request id in every answer and on error pages (the process's logging: app.py)
+    orm_states.keep_state_dicts()  # before any object is loaded: a crash of CPython 3.11 (tracker/orm_states.py)
     db.init_app(app)
     transactions.init_app(app)  # every view, of any blueprint, retried after a transient database failure
     archiving.init_app(app)
