@@ -123,8 +123,9 @@ def collector_eased() -> Iterator[None]:
 
 # SQLite's page cache for the import's connection, in KiB: the import writes ~1 GB at 100,000 rows in one
 # transaction, and with the default 2 MB the indexes' pages went to the write-ahead log and were read back from it
-# again and again (a quarter of the import's CPU time was the system's). A fixed size: memory stays flat.
-IMPORT_CACHE_KIB = 64 * 1024
+# again and again (a quarter of the import's CPU time was the system's; 64 MB halved that, and added 65 MB to the
+# peak). A fixed size: memory stays flat.
+IMPORT_CACHE_KIB = 32 * 1024
 
 
 @contextmanager
