@@ -11,6 +11,7 @@ catalogue.py  what is recorded, loaded in a few bulk queries
 plan.py       the dry run: each row created, already present, repeated or invalid, with every problem; rows
               stream through it, only the first ones are kept whole
 apply.py      the commit: rows to create written in batches with Core as the plan checks them
+kept.py       the dashboard's kept counts during a commit on SQLite: insert triggers off, each batch counted once
 storage.py    uploads kept on the server between the preview and the commit
 (`flask --app app import FILE` is tracker/cli/imports.py)
 """
