@@ -22,27 +22,29 @@ GNU_TIME = "/usr/bin/time"
 
 @dataclass
 class Run:
-    """Wall time and peak resident memory of one command."""
+    """Wall time, peak resident memory and CPU time (user + system) of one command."""
 
     seconds: float
     peak_rss_mb: float
+    # The fair comparison on a shared machine: wall time grows with the other processes' load, CPU time much less.
+    cpu_seconds: float = 0.0
 
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run a command to its end; its wall time and peak RSS in MB.
+    """Run a command to its end; its wall time, peak RSS in MB and CPU time.
 
     The peak comes from GNU time (/usr/bin/time), not from wait4 here: a child forked from this (large) process
     inherits its high-water mark, so its own rusage would report this process's memory, not the command's.
     """
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         started = time.perf_counter()
-        result = subprocess.run([GNU_TIME, "-f", "%M", "-o", rss.name, *command], cwd=ROOT, env=env,
+        result = subprocess.run([GNU_TIME, "-f", "%M %U %S", "-o", rss.name, *command], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL)  # fmt: skip
         elapsed = time.perf_counter() - started
-        peak_kb = int(rss.read().split()[-1])
+        peak_kb, user, system = rss.read().split()[-3:]
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:4])}… exited with {result.returncode}")
-    return Run(elapsed, peak_kb / 1024)
+    return Run(elapsed, int(peak_kb) / 1024, float(user) + float(system))
 
 
 def export_csv(database: Database) -> Path:

@@ -30,6 +30,7 @@ from tracker.bulk import insert_rows
 from tracker.history.recorder import ACTOR, blank, plain
 from tracker.history.text import SUMMARY_MAX
 from tracker.i18n import _
+from tracker.importing import kept
 from tracker.importing.catalogue import Catalogue, KnownParty, chunks
 from tracker.importing.citations import quoted_facts
 from tracker.importing.plan import NewParty, NewSector, PartyTarget, RowData, SectorTarget
@@ -99,6 +100,9 @@ class Writer:
     # Whether the search triggers are off (search.sqlite_triggers_dropped) and each batch's agreements are indexed
     # here, once each with all their links, in one statement.
     indexes_batches: bool = False
+    # Whether the kept counts' insert triggers are off (kept.sqlite_insert_triggers_dropped) and each batch is
+    # counted here.
+    counts_batches: bool = False
 
     def __post_init__(self) -> None:
         self.user_id = self.session.info.get(ACTOR)
@@ -153,6 +157,9 @@ class Writer:
             cited = self.write_links(rows, ids)
         if self.indexes_batches:
             search.index_agreements(self.connection, ids[0], ids[-1])
+        if self.counts_batches:
+            kept.count_agreements(self.connection, ids[0], ids[-1])
+            kept.count_sources(self.connection, len(new_sources))
         refresh_evidence(self.session, cited)
         terms = term_rows(
             (agreement_id, terms_of(SimpleNamespace(**data.values)))

@@ -292,7 +292,13 @@ class RowSink(Protocol):
 
 def field_hashes(data: RowData) -> tuple[int, ...]:
     """A hash of each field of `RowData.comparable()`, to tell an identical repeat from a differing one."""
-    return tuple(hash(repr(value)) for value in data.comparable().values())
+    return tuple(map(field_hash, data.comparable().values()))
+
+
+def field_hash(value: Any) -> int:
+    """A value's hash: text hashed itself (its repr would copy it first), anything else by its repr (lists are not
+    hashable), in a tuple so that the text "None" and None do not hash alike."""
+    return hash(value) if isinstance(value, str) else hash((repr(value),))
 
 
 def packed(number: int, hashes: tuple[int, ...]) -> bytes:

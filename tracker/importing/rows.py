@@ -102,6 +102,8 @@ class RowReader:
         self.numbers = sorted({parts[1] for target in columns if (parts := numbered(target)) and parts[0] == "party"})
         # Dates read, by the cell's text: a file repeats its dates (reading them was a sixth of reading a row).
         self.dates: dict[str, PartialDate | None] = {}
+        # Each plain field's reader, chosen once for the mapping rather than for every cell.
+        self.plain_readers = [(spec.name, self.plain_reader(spec)) for spec in plain_specs(AgreementData)]
 
     def raw(self, cells: dict[str, Any], target: str) -> Any:
         """The cell of the column mapped to `target` (None when none is), strings restored from neutralising."""
@@ -140,11 +142,11 @@ class RowReader:
         """Every mapped cell of a row, read, then checked by the agreement's contract."""
         row = RowInput(number)
         unreadable = set()  # fields whose cell did not parse: the contract's check has nothing to add about them
-        for spec in plain_specs(AgreementData):
+        for name, read_plain in self.plain_readers:
             before = len(row.problems)
-            row.values[spec.name] = self.plain(row, cells, spec)
+            row.values[name] = read_plain(row, cells)
             if len(row.problems) > before:
-                unreadable.add(spec.name)
+                unreadable.add(name)
         for problem in agreement_contract.check(row.values):
             if problem.field not in unreadable:
                 self.problem(row, PLAIN_TARGETS[problem.field], problem.message)
@@ -181,23 +183,43 @@ class RowReader:
             self.problem(row, "sources", message)
         return SourceDetails(title, outlet, published.value if published else None, quote)
 
-    def plain(self, row: RowInput, cells: dict[str, Any], spec: Spec) -> Any:
-        """One of the contract's plain fields read from its column (a problem noted when it does not parse)."""
+    def plain_reader(self, spec: Spec) -> Callable[[RowInput, dict[str, Any]], Any]:
+        """The reader of one of the contract's plain fields from its column (noting a problem when it does not
+        parse), as (row, cells) -> value."""
         target = spec.file_key
         if spec.name == "instrument_type":
-            return self.instrument(row, cells)
+            return self.instrument
         if spec.name == "status":
-            return self.status(row, cells)
+            return self.status
         if spec.kind is Kind.CHOICE:
-            found = self.value(row, cells, target, lambda raw: self.vocabulary.choice(spec.choices, cell_text(raw)))
-            return found or spec.default
+            choose = self.vocabulary.choice
+            return lambda row, cells: (
+                self.value(row, cells, target, lambda raw: choose(spec.choices, cell_text(raw))) or spec.default
+            )
         if spec.kind is Kind.PARTIAL_DATE:
-            return self.value(row, cells, target, self.date)
+            return lambda row, cells: self.value(row, cells, target, self.date)
         if spec.kind is Kind.NUMBER:
-            return self.value(row, cells, target, parse_number)
+            return lambda row, cells: self.value(row, cells, target, parse_number)
         if spec.name == "place_of_signing":  # else the place the signing date names ("Jakarta, 22-Apr-1992")
-            return self.text(cells, target) or place_before_date(self.text(cells, "signed"))[: spec.max_length]
-        return self.text(cells, target)
+            return lambda _row, cells: (
+                self.text(cells, target) or place_before_date(self.text(cells, "signed"))[: spec.max_length]
+            )
+        return self.text_reader(target)
+
+    def text_reader(self, target: str) -> Callable[[RowInput, dict[str, Any]], str]:
+        """`text` of the column mapped to `target`, with the column and the neutralising looked up once."""
+        header = self.columns.get(target)
+        if header is None:
+            return lambda _row, _cells: ""
+        neutralised = self.neutralised
+
+        def read(_row: RowInput, cells: dict[str, Any]) -> str:
+            value = cells.get(header)
+            if isinstance(value, str):  # nearly every cell: no call to cell_text
+                return (unneutralise(value) if neutralised else value).strip()
+            return cell_text(value).strip()
+
+        return read
 
     def instrument(self, row: RowInput, cells: dict[str, Any]) -> InstrumentType | None:
         """The instrument column, else the title's words (if the mapping says so), else the default."""

@@ -1,0 +1,74 @@
+"""The dashboard's kept counts (migration 0036) during an import on SQLite: counted once per batch, not per row.
+
+The insert triggers of `kept_count` ran four upserts with their look-ups for every agreement, one or two for every
+party and sector link and one for every source: 40 % of the import's writing. Inside the import they are dropped
+(SQLite's DDL is transactional: other connections keep them, a rollback brings them back) and each written batch
+adds its counts with one statement, the migration's recount limited to the batch's agreements. The result is the
+triggers' own: the import writes an agreement's links before the agreement (apply.py), so the link triggers found
+no agreement and the agreement's trigger counted it once with all its links, as the batch's count does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, text
+
+# The triggers that count rows as they are inserted; the update and delete triggers stay (an import inserts only).
+INSERT_TRIGGERS = ("kept_agreement_insert", "kept_party_link_insert", "kept_sector_link_insert", "kept_source_insert")
+
+UPSERT = (
+    "INSERT INTO kept_count (kind, key, total) SELECT kind, k, n FROM ({counts}) WHERE true "
+    "ON CONFLICT (kind, key) DO UPDATE SET total = kept_count.total + excluded.total"
+)
+# Per kind and key, the live agreements with ids from :first to :last, as agreement_keys() of migration 0036 counts.
+AGREEMENT_COUNTS = UPSERT.format(
+    counts="SELECT 'status' AS kind, status AS k, count(*) AS n FROM agreement "
+    "WHERE id BETWEEN :first AND :last AND archived_at IS NULL GROUP BY status "
+    "UNION ALL SELECT 'sector', CAST(s.sector_id AS VARCHAR(64)), count(*) FROM agreement_sector s "
+    "JOIN agreement a ON a.id = s.agreement_id WHERE a.id BETWEEN :first AND :last AND a.archived_at IS NULL "
+    "GROUP BY s.sector_id "
+    "UNION ALL SELECT 'country', p.country_code, count(DISTINCT a.id) FROM agreement_party l "
+    "JOIN party p ON p.id = l.party_id JOIN agreement a ON a.id = l.agreement_id "
+    "WHERE a.id BETWEEN :first AND :last AND a.archived_at IS NULL AND p.country_code IS NOT NULL "
+    "GROUP BY p.country_code "
+    "UNION ALL SELECT 'implemented', p.country_code, count(DISTINCT a.id) FROM agreement_party l "
+    "JOIN party p ON p.id = l.party_id JOIN agreement a ON a.id = l.agreement_id "
+    "WHERE a.id BETWEEN :first AND :last AND a.archived_at IS NULL AND p.country_code IS NOT NULL "
+    "AND a.implementation = 'implemented' GROUP BY p.country_code"
+)
+SOURCE_COUNT = UPSERT.format(counts="SELECT 'total' AS kind, 'source' AS k, :sources AS n WHERE :sources > 0")
+
+
+@contextmanager
+def sqlite_insert_triggers_dropped(connection: Connection) -> Iterator[bool]:
+    """On SQLite, the kept counts' insert triggers are gone inside the block; elsewhere nothing changes.
+
+    Yields whether any was dropped: the caller then counts what it wrote (`count_agreements`, `count_sources`). The
+    triggers are made again from their own SQL at the end, also after an error (as `search.sqlite_triggers_dropped`).
+    """
+    if connection.dialect.name != "sqlite":
+        yield False
+        return
+    names = ", ".join(f"'{name}'" for name in INSERT_TRIGGERS)
+    triggers = connection.execute(
+        text(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names}) ORDER BY name")
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield bool(triggers)
+    finally:
+        for _name, sql in triggers:
+            connection.exec_driver_sql(sql)
+
+
+def count_agreements(connection: Connection, first: int, last: int) -> None:
+    """Add the agreements with ids from `first` to `last`, written with all their links, to the kept counts."""
+    connection.execute(text(AGREEMENT_COUNTS), {"first": first, "last": last})
+
+
+def count_sources(connection: Connection, sources: int) -> None:
+    """Add that many new live sources to the kept total."""
+    connection.execute(text(SOURCE_COUNT), {"sources": sources})
