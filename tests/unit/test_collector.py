@@ -1,9 +1,12 @@
 """A worker's start-up objects are kept out of the garbage collector's full passes (app.py)."""
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tracker.importing import collector_eased
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,3 +25,21 @@ def test_what_starting_made_is_frozen(tmp_path: Path) -> None:
     assert frozen > 100_000  # the modules, routes and mappers
     assert frozen_after_request < frozen * 1.01  # the request's objects were not frozen
     assert 0 < tracked < frozen / 2
+
+
+def test_an_import_eases_the_collector_and_leaves_it_as_it_was() -> None:
+    """Unfrozen before: frozen inside the block and unfrozen after; frozen by app.py before: left frozen, not undone."""
+    threshold = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    with collector_eased():
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] > threshold[0]
+    assert (gc.get_freeze_count(), gc.get_threshold()) == (0, threshold)
+    gc.freeze()
+    try:
+        frozen_by_the_app = gc.get_freeze_count()
+        with collector_eased():
+            assert gc.get_freeze_count() == frozen_by_the_app
+        assert (gc.get_freeze_count(), gc.get_threshold()) == (frozen_by_the_app, threshold)
+    finally:
+        gc.unfreeze()

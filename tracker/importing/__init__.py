@@ -110,16 +110,21 @@ def collector_eased() -> Iterator[None]:
 
     The rows in a batch are thousands of live containers, so the collector ran ~18 times per 100 rows and went over
     the app's own objects (its models, routes, SQLAlchemy's mappings) each time it reached the oldest generation:
-    15 % of a 10,000-row import's CPU time, 5 % with this. Process-wide settings, put back at the end.
+    15 % of a 10,000-row import's CPU time, 5 % with this. Process-wide settings, put back at the end. A process
+    started through app.py has frozen its start-up objects already: then nothing is frozen here, since unfreezing
+    would undo app.py's freeze, and leaving this block's freeze would keep the request's objects (the upload) forever.
     """
     threshold = gc.get_threshold()
-    gc.freeze()
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
     gc.set_threshold(10_000, *threshold[1:])
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if freezing:
+            gc.unfreeze()
 
 
 # SQLite's page cache for the import's connection, in KiB: the import writes ~1 GB at 100,000 rows in one
