@@ -11,9 +11,20 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each holds 10-30 MB in every worker (docs/benchmarks.md, exports): loaded by the code that reads pages, feeds and
 # workbooks, never by the app starting.
 LOADED_WHEN_USED = ("trafilatura", "feedparser", "openpyxl", "pypdf", "docx")
-# A command's start (docs/benchmarks.md, exports): Huey loads redis and psycopg; the sign-on client requests and
-# authlib. Loaded by the jobs worker, a page or command enqueuing a job, and an installation with a provider.
-COMMAND_LOADS_WHEN_USED = ("huey", "redis", "psycopg", "requests", "authlib")
+# A command's start (docs/benchmarks.md, exports): Huey loads redis and psycopg, the sign-on client requests and
+# authlib. Loaded by the jobs worker or what enqueues a job, an installation with a provider, a migration (Alembic),
+# an API write (jsonschema), a search (the stemmers).
+COMMAND_LOADS_WHEN_USED = (
+    "huey",
+    "redis",
+    "psycopg",
+    "requests",
+    "authlib",
+    "alembic",
+    "jsonschema",
+    "snowballstemmer",
+    "Sastrawi",
+)
 
 
 def test_the_app_starts_without_the_heavy_readers(tmp_path: Path) -> None:
