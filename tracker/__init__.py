@@ -10,7 +10,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import archiving, db, jobs, logs, orm_states, schedules, signing
+from tracker import archiving, db, jobs, logs, orm_states, routing, schedules, signing
 from tracker.config import load_config
 from tracker.http import transactions
 from tracker.locale import select_locale
@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    app.url_rule_class = routing.LazyBuildRule  # before any rule is added: URL builders made when first used
     app.config.from_mapping(load_config(app.instance_path, test_config, debug=app.debug))
     signing.init_app(app)  # first: a server without SECRET_KEY stops here
     trust_proxies(app)
@@ -42,8 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
     csrf.init_app(app)
 
-    from tracker import api, auth, cli, faults, formatting
-    from tracker.sso import client as sso
+    from tracker import api, auth, cli, faults, formatting, sso
     from tracker.web import language, register_blueprints, register_error_handlers
 
     formatting.init_app(app)

@@ -31,23 +31,25 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from huey import Huey, RedisHuey, SqliteHuey, crontab
-from huey.api import TaskWrapper
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tracker import faults
 from tracker.models import Job, JobState, User, utcnow
+
+if TYPE_CHECKING:
+    from huey import Huey
+    from huey.api import TaskWrapper
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +65,33 @@ PARTIAL = ".partial"
 PROGRESS_FILE = "progress.json"
 
 
-@dataclass(frozen=True)
 class Runner:
-    """The app's queue and its one task, "run this job"."""
+    """The app's queue and its one task, "run this job", built at first use: importing Huey loads redis and psycopg,
+    a tenth of a second of every command's start, and most commands (an export, an import) never touch the queue."""
 
-    huey: Huey
-    run_task: TaskWrapper
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        # Called with (app, queue) as the queue is built: the schedules' periodic tasks (tracker/schedules.py).
+        self.on_build: list[Callable[[Flask, Huey], None]] = []
+        self._lock = threading.Lock()  # one queue per app, also when two threads enqueue first at once
+        self._built: tuple[Huey, TaskWrapper] | None = None
+
+    @property
+    def huey(self) -> Huey:
+        """The queue (the worker's consumer reads it)."""
+        return self.build()[0]
+
+    @property
+    def run_task(self) -> TaskWrapper:
+        """The task that runs a job."""
+        return self.build()[1]
+
+    def build(self) -> tuple[Huey, TaskWrapper]:
+        """The queue and its run task, made on the first call."""
+        with self._lock:
+            if self._built is None:
+                self._built = build_queue(self.app, self.on_build)
+            return self._built
 
 
 # kind -> the work: (job, progress) -> the result file's path relative to the jobs folder.
@@ -88,6 +111,8 @@ def kind(name: str) -> Callable[[Work], Work]:
 
 def make_huey(url: str, name: str, instance_path: str) -> Huey:
     """The queue the URL names: Redis for redis://…, else a SQLite file (instance/jobs.sqlite by default)."""
+    from huey import RedisHuey, SqliteHuey
+
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey(name, url=url, results=False)
     filename = url.removeprefix("sqlite:///") if url else str(Path(instance_path) / "jobs.sqlite")
@@ -96,7 +121,14 @@ def make_huey(url: str, name: str, instance_path: str) -> Huey:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the queue, with the task that runs a job and the minute's housekeeping, to the app."""
+    """Attach the queue to the app (made when first used: `Runner`)."""
+    app.extensions["tracker.jobs"] = Runner(app)
+
+
+def build_queue(app: Flask, on_build: Iterable[Callable[[Flask, Huey], None]]) -> tuple[Huey, TaskWrapper]:
+    """The app's queue with the task that runs a job, the minute's housekeeping and what `on_build` registers."""
+    from huey import crontab
+
     config = app.config
     huey = make_huey(config["TRACKER_JOBS_URL"], config["TRACKER_JOBS_QUEUE"], app.instance_path)
 
@@ -110,7 +142,9 @@ def init_app(app: Flask) -> None:
 
     run_task = huey.task(name="tracker.run_job")(run)
     huey.periodic_task(crontab(minute="*"), name="tracker.housekeeping")(housekeeping)
-    app.extensions["tracker.jobs"] = Runner(huey, run_task)
+    for register in on_build:
+        register(app, huey)
+    return huey, run_task
 
 
 def jobs_dir() -> Path:

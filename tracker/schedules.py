@@ -22,10 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from huey.api import TaskWrapper
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -41,6 +40,10 @@ from tracker.importing.storage import sweep
 from tracker.jobs import job_session, purge_results
 from tracker.mail import Delivery, SmtpSettings, send_messages, sender_address
 from tracker.models import ScheduleRun, ScheduleRunState, User, utcnow
+
+if TYPE_CHECKING:
+    from huey import Huey
+    from huey.api import TaskWrapper
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +196,12 @@ BY_NAME = {schedule.name: schedule for schedule in SCHEDULES}
 
 
 def init_app(app: Flask) -> None:
+    """Have the app's queue, when it is built (tracker/jobs.py `Runner`), carry the schedules' tasks."""
+    app.extensions["tracker.jobs"].on_build.append(register)
+
+
+def register(app: Flask, huey: Huey) -> None:
     """Register each schedule that is not off as a periodic task on the app's queue, and the Run now task."""
-    huey = app.extensions["tracker.jobs"].huey
     where = app.config["TRACKER_ZONE"]
     for schedule in SCHEDULES:
         when = cadence_of(app, schedule)
@@ -226,6 +233,7 @@ def in_app(app: Flask, function: Callable[..., Any], *bound: Any) -> Callable[..
 
 def run_now_task() -> TaskWrapper:
     """The queue's Run now task."""
+    current_app.extensions["tracker.jobs"].build()  # registers the task (`register`) the first time
     return current_app.extensions["tracker.schedules"]
 
 

@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import snowballstemmer
-from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from sqlalchemy import ColumnElement, Connection, Float, Integer, bindparam, column, inspect, select, text, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -46,7 +44,6 @@ MIN_PREFIX = 3
 MIN_STEM_PREFIX = 5
 # Only endings of inflection are taken off: "electric" → "electr" would find "electronics".
 INFLECTIONS = ("s", "es", "e", "ed", "ing")
-ENGLISH = snowballstemmer.stemmer("english")
 # An Indonesian root shorter than this is left alone: "pengadaan" → "ada" ("there is") would find half the index.
 MIN_ROOT = 4
 # The prefixes an Indonesian root takes, before its nasal or other sound changes (`_affixed`); suffixes (-an, -kan,
@@ -77,15 +74,27 @@ def _stem(word: str) -> str | None:
     """The English stem of an inflected word of letters ("batteries", "battery" → "batteri"), else None."""
     if not word.isalpha():
         return None
-    stem = ENGLISH.stemWord(word)
+    stem = _english().stemWord(word)
     if any(word == stem + ending for ending in INFLECTIONS) or (stem.endswith("i") and word == stem[:-1] + "y"):
         return stem
     return None
 
 
+# The stemmers are imported when first used (a search), not with the app: together ~110 modules, a tenth of a second
+# of every start, the command line's included.
+@cache
+def _english() -> Any:
+    """Snowball's English stemmer (made once)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
 @cache
 def _sastrawi() -> Any:
     """Sastrawi's dictionary-based Indonesian stemmer (made once: it loads a dictionary of 30,000 roots)."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
     return StemmerFactory().create_stemmer()
 
 

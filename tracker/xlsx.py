@@ -18,6 +18,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 # Control characters XML 1.0 does not allow (openpyxl's ILLEGAL_CHARACTERS_RE): dropped, as openpyxl would refuse them.
 ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# Joins a row's cells for escaping them at once: a control character no cell can hold (ILLEGAL removes it).
+SEPARATOR = "\x00"
+INLINE = '><is><t xml:space="preserve">'
 # Rows written between hand-outs of the compressed bytes (zlib itself holds back a few tens of kilobytes).
 ROWS_PER_CHUNK = 200
 SHEET_TITLE_LIMIT = 31
@@ -86,28 +89,39 @@ def workbook_chunks(sheets: Sequence[Sheet]) -> Iterator[bytes]:
 def sheet_chunks(part: io.BufferedIOBase, rows: Iterable[Sequence[str | None]], sink: _Sink) -> Iterator[bytes]:
     """Write a worksheet's XML into its archive entry, handing out the compressed bytes every few rows."""
     part.write(f'{HEAD}<worksheet xmlns="{MAIN}"><sheetData>'.encode())
+    pending: list[str] = []
     for number, cells in enumerate(rows, start=1):
-        part.write(row_xml(number, cells, bold=number == 1).encode())
+        pending.append(row_xml(number, cells, bold=number == 1))
         if number % ROWS_PER_CHUNK == 0:
+            # One write (one pass of zlib and of the checksum) per chunk of rows: per row, those calls cost more.
+            part.write("".join(pending).encode())
+            pending.clear()
             data = sink.take()
             if data:
                 yield data
+    part.write("".join(pending).encode())
     part.write(b"</sheetData></worksheet>")
 
 
 def row_xml(number: int, cells: Sequence[str | None], bold: bool = False) -> str:
     """One row: each non-empty cell a text cell (an inline string, never a formula)."""
-    style = ' s="1"' if bold else ""
-    parts = [f'<row r="{number}">']
-    for index, value in enumerate(cells, start=1):
-        text = ILLEGAL.sub("", value) if value else ""
-        if text:
-            # A carriage return as a character reference: XML readers turn a literal one into a line feed.
-            body = escape(text).replace("\r", "&#13;")
-            reference = f"{column_letter(index)}{number}"
-            parts.append(f'<c r="{reference}" t="inlineStr"{style}><is><t xml:space="preserve">{body}</t></is></c>')
-    parts.append("</row>")
-    return "".join(parts)
+    texts = [value or "" for value in cells]
+    if ILLEGAL.search("".join(texts)):  # rarely: one search of the row rather than one substitution per cell
+        texts = [ILLEGAL.sub("", text) for text in texts]
+    # The row's cells escaped together (the separator is one of the characters just removed), since per cell the
+    # calls cost more than the escaping. A carriage return as a character reference: XML readers turn a literal one
+    # into a line feed.
+    bodies = escape(SEPARATOR.join(texts)).replace("\r", "&#13;").split(SEPARATOR)
+    letters = column_letters(len(bodies))
+    opening = f'" t="inlineStr" s="1"{INLINE}' if bold else f'" t="inlineStr"{INLINE}'
+    row = "".join(
+        [
+            f'<c r="{letter}{number}{opening}{body}</t></is></c>'
+            for letter, body in zip(letters, bodies, strict=True)
+            if body
+        ]
+    )
+    return f'<row r="{number}">{row}</row>'
 
 
 @cache
@@ -118,6 +132,12 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(ord("A") + remainder) + letters
     return letters
+
+
+@cache
+def column_letters(count: int) -> tuple[str, ...]:
+    """The letters of a row's first `count` columns (computed once per row length)."""
+    return tuple(column_letter(index) for index in range(1, count + 1))
 
 
 def package_parts(titles: list[str]) -> dict[str, str]:

@@ -32,3 +32,25 @@ def test_the_check_wraps_each_command_once_however_many_apps_are_made():
     for _ in range(3):
         create_app({"DATABASE_URL": "sqlite://", "TESTING": True, "SECRET_KEY": "test"})
     assert [depth(command.callback) for command in ON_RECORDS] == before
+
+
+def test_the_head_read_from_the_files_is_alembics():
+    """The check's head revision, read without importing Alembic, is the one Alembic finds."""
+    assert migrate.head_revision() == migrate.alembic_head() != ""
+
+
+def test_the_databases_revision_is_alembics(tmp_path):
+    """None before any migration; then the revision Alembic wrote, on either side of the head."""
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'check.db'}"
+    engine = create_engine(url)
+    assert migrate.revisions(engine) == (None, migrate.head_revision())
+    for revision in ("0016", "head"):
+        migrate.upgrade(url, revision)
+        with engine.connect() as connection:
+            stored = MigrationContext.configure(connection).get_current_revision()
+        assert migrate.revisions(engine) == (stored, migrate.head_revision())
+    assert stored == migrate.head_revision()
+    engine.dispose()

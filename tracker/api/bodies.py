@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import request
-from jsonschema import Draft202012Validator
-from jsonschema import ValidationError as SchemaError
 
 from tracker.api.openapi import document
 from tracker.api.problems import ApiError, field_error
 from tracker.i18n import _
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema import ValidationError as SchemaError
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 
@@ -67,6 +69,9 @@ def join(path: str, key: Any) -> str:
 @cache
 def validator(schema_name: str) -> Draft202012Validator:
     """A JSON Schema 2020-12 validator for one component schema, resolving its references in the document."""
+    # Imported at the first API write, not with the app: jsonschema and its references are ~30 modules of every start.
+    from jsonschema import Draft202012Validator
+
     components = document()["components"]
     return Draft202012Validator({"$ref": f"#/components/schemas/{schema_name}", "components": components})
 

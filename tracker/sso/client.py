@@ -20,26 +20,15 @@ from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 
 from tracker.i18n import _
 from tracker.sso.identity import Identity, identity_of
+from tracker.sso.refusal import EXTENSION, SsoRefusal
 from tracker.sso.settings import SsoSettings
 
-EXTENSION = "tracker.sso"
 # Seconds to wait for each call to the provider: a sign-in must not hang on a provider that does not answer.
 TIMEOUT = 10
 # Seconds of difference allowed between the provider's clock and this server's when checking exp and iat.
 LEEWAY = 60
 # The user-info claims the tracker reads when the ID token leaves them out (providers may keep them there).
 USERINFO_CLAIMS = ("email", "email_verified")
-
-
-class SsoRefusal(Exception):
-    """A sign-in through the provider that was refused: `reason` for the log, `message` for the person."""
-
-    def __init__(self, reason: str, message: object, detail: str = "", email: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.message = message
-        self.detail = detail
-        self.email = email
 
 
 @dataclass

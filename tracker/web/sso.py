@@ -6,6 +6,7 @@ Every sign-in and every refusal is logged to `tracker.security`, as password sig
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user
@@ -14,9 +15,12 @@ from tracker.auth import client_address, safe_next, start_session
 from tracker.db import get_session
 from tracker.i18n import _
 from tracker.services import accounts
-from tracker.sso.client import EXTENSION, OpenIdProvider, SsoRefusal
 from tracker.sso.identity import Identity
+from tracker.sso.refusal import EXTENSION, SsoRefusal
 from tracker.web import devices
+
+if TYPE_CHECKING:
+    from tracker.sso.client import OpenIdProvider
 
 bp = Blueprint("sso", __name__, url_prefix="/sign-in/sso")
 log = logging.getLogger("tracker.security")
