@@ -1,8 +1,8 @@
 """Server-side latency of the pages issue 19 lists, measured in-process with Flask's test client as a viewer.
 
-Pages whose answer is kept per data version (the dashboard's figures, the list's, search's and the API list's results:
-tracker/http/fragments.py) are also measured as the first view after a write, which is what a user meets after any
-change; repeated views of the same URL measure the kept answer."""
+Pages whose answer is kept per data version (the dashboard's figures, the list's, search's, the API list's, the
+timeline's and the expiring page's results: tracker/http/fragments.py) are also measured as the first view after a
+write, which is what a user meets after any change; repeated views of the same URL measure the kept answer."""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ AFTER_WRITE = " after a write"
 # Pages whose answer (or its costly part) is kept per data version: each is measured again as "<name> after a write",
 # every sample following a change to an agreement's updated_at.
 AFTER_WRITE_OF = frozenset(
-    {"list", "filtered", "search rare", "search common", "search common page 50", "dashboard", "api list 25",
-     "api list 100", "api filtered"}
+    {"list", "filtered", "search rare", "search common", "search common page 50", "expiring", "timeline", "dashboard",
+     "api list 25", "api list 100", "api filtered"}
 )  # fmt: skip
 
 
