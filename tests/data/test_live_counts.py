@@ -11,7 +11,9 @@ from tracker.models import PartyKind, PartyRole
 from tracker.queries import agreements as agreement_queries
 from tracker.queries.parties import PartyFilters, agreement_counts, party_list
 from tracker.queries.sectors import sectors_with_counts
+from tracker.queries.sources import SourceFilters, live_source_total, source_list
 from tracker.services.agreements import archive_agreement
+from tracker.services.sources import archive_source
 
 SIGNATORY = PartyRole.SIGNATORY
 
@@ -99,3 +101,12 @@ def test_suggestions_read_a_few_links_per_party(session, linked):
     (statement, parameters), *_ = [found for found in executed(session, run) if "LIMIT" in found[0]]
     text_of_plan = plan(session, statement, parameters)
     assert "ix_agreement_party_party_id" in text_of_plan, text_of_plan
+
+
+def test_the_unfiltered_source_list_is_counted_from_the_kept_total(session, make_source):
+    """Every live source, as the triggers keep the total: an archived one is left out, a new one counted."""
+    made = [make_source(url=f"https://example.org/news/{n}") for n in range(3)]
+    session.commit()
+    archive_source(session, made[0])
+    session.commit()
+    assert live_source_total(session) == 2 == source_list(session, SourceFilters()).total
