@@ -1,4 +1,8 @@
-"""Server-side latency of the pages issue 6 lists, measured in-process with Flask's test client as a viewer."""
+"""Server-side latency of the pages issue 19 lists, measured in-process with Flask's test client as a viewer.
+
+Pages whose answer is kept per data version (the dashboard's figures, the list's, search's, the API list's, the
+timeline's and the expiring page's results: tracker/http/fragments.py) are also measured as the first view after a
+write, which is what a user meets after any change; repeated views of the same URL measure the kept answer."""
 
 from __future__ import annotations
 
@@ -41,7 +45,18 @@ class Ids:
 
 
 def pages(ids: Ids) -> dict[str, str]:
-    """Name -> URL of every page measured (issue 19's list), as a viewer unless EDITOR_PAGES names it."""
+    """Name -> URL of every page measured (issue 19's list), as a viewer unless EDITOR_PAGES names it; a page kept per
+    data version is followed by its first view after a write (AFTER_WRITE_OF)."""
+    found = {}
+    for name, path in base_pages(ids).items():
+        found[name] = path
+        if name in AFTER_WRITE_OF:
+            found[f"{name}{AFTER_WRITE}"] = path
+    return found
+
+
+def base_pages(ids: Ids) -> dict[str, str]:
+    """Name -> URL of every page, each measured as views of the same URL."""
     return {
         "list": "/agreements/",
         "filtered": f"/agreements/?{FILTER}",
@@ -58,7 +73,6 @@ def pages(ids: Ids) -> dict[str, str]:
         "sources": "/sources/",
         "timeline": "/agreements/timeline",
         "dashboard": f"/?as_of={AS_OF}",
-        "dashboard after a write": f"/?as_of={AS_OF}",
         "api list 25": "/api/v1/agreements?per_page=25",
         "api list 100": "/api/v1/agreements?per_page=100",
         "api filtered": f"/api/v1/agreements?{FILTER}",
@@ -67,8 +81,13 @@ def pages(ids: Ids) -> dict[str, str]:
 
 # Pages an editor opens (a viewer is refused them); the rest are measured as a viewer.
 EDITOR_PAGES = frozenset({"edit form"})
-# Pages measured as the first view after a write: each sample follows a change to an agreement's updated_at.
-AFTER_WRITE_PAGES = frozenset({"dashboard after a write"})
+AFTER_WRITE = " after a write"
+# Pages whose answer (or its costly part) is kept per data version: each is measured again as "<name> after a write",
+# every sample following a change to an agreement's updated_at.
+AFTER_WRITE_OF = frozenset(
+    {"list", "filtered", "search rare", "search common", "search common page 50", "expiring", "timeline", "dashboard",
+     "api list 25", "api list 100", "api filtered"}
+)  # fmt: skip
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -98,7 +117,7 @@ def measure_pages(
     for name, path in pages(ids).items():
         headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {}
         client = editor if name in EDITOR_PAGES else viewer
-        if name in AFTER_WRITE_PAGES:
+        if name.endswith(AFTER_WRITE):
             with touch_agreement(url, ids.agreement) as write:
                 results[name] = measure(client, path, headers, repeat, warmup, budget, write)
         else:
@@ -111,7 +130,7 @@ def measure_pages(
 @contextmanager
 def touch_agreement(url: str, agreement_id: int) -> Iterator[Callable[[], None]]:
     """A write to run before each sample: the agreement's updated_at moves on (every write moves the data version the
-    dashboard's figures are cached under). The original value is put back at the end: the next run sees the same data.
+    kept answers are kept under). The original value is put back at the end: the next run sees the same data.
     """
     engine = create_engine(url)
     table = Agreement.__table__

@@ -1,4 +1,4 @@
-"""The benchmark's table: measurements against issue 6's targets, with the ratios, and the machine it ran on."""
+"""The benchmark's table: measurements against issue 19's targets, with the ratios, and the machine it ran on."""
 
 from __future__ import annotations
 
@@ -14,12 +14,17 @@ from sqlalchemy import create_engine, text
 from bench.databases import ROOT, size_label
 
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-# Pages whose cost may grow at most 1.5x from the smallest to the largest size (paginated or filtered).
-SCALED_PAGES = ("list", "filtered", "search rare", "search common", "search common page 50", "expiring", "api filtered",
-                "api list 25", "api list 100", "parties", "sectors", "sources")  # fmt: skip
-P95_TARGET_MS = {"dashboard": 100.0, "dashboard after a write": 100.0, "party page (the ministry)": 2000.0}
-P95_DEFAULT_MS = 50.0
-SCALE_TARGET = PG_TARGET = 1.5
+# Issue 19: every page's p95 at 100,000 agreements within 25 ms, a search for any word on any page within 50 ms, the
+# dashboard within 50 ms; a page's first view after a write (the kept results thrown away) has the page's targets.
+P95_DEFAULT_MS = 25.0
+P95_TARGET_MS = {"dashboard": 50.0}
+SEARCH_TARGET_MS = 50.0
+AFTER_WRITE = " after a write"
+# Paginated pages, whose cost may grow at most 1.2x from the smallest to the largest size; PostgreSQL within 1.5x.
+SCALED_PAGES = ("list", "filtered", "search rare", "search common", "search common page 50", "expiring", "timeline",
+                "api filtered", "api list 25", "api list 100", "party page", "party page (the ministry)", "parties",
+                "sectors", "sources")  # fmt: skip
+SCALE_TARGET, PG_TARGET = 1.2, 1.5
 IMPORT_RATIO_TARGET, IMPORT_RSS_TARGET_MB = 3.0, 300.0
 # Issue 12: heavy pages within 2 s, downloads starting within 1 s with memory that does not grow with their size.
 HEAVY_TARGET_S, FIRST_BYTE_TARGET_S, EXPORT_RSS_GROWTH = 2.0, 1.0, 1.25
@@ -142,14 +147,31 @@ def timing_cell(timing: dict) -> str:
     return f"{ms(timing['p50'])} / {ms(timing['p95'])}"
 
 
+def base_page(page: str) -> str:
+    """The page a measurement is of: "list after a write" -> "list"."""
+    return page.removesuffix(AFTER_WRITE)
+
+
+def p95_limit(page: str) -> float:
+    """A page's p95 target in ms: a search's 50, the dashboard's 50, any other page's 25 (after a write as well)."""
+    page = base_page(page)
+    return SEARCH_TARGET_MS if page.startswith("search") else P95_TARGET_MS.get(page, P95_DEFAULT_MS)
+
+
+def is_scaled(page: str) -> bool:
+    """Whether the page is paginated, its growth from the smallest size to the largest bounded (SCALE_TARGET)."""
+    return base_page(page) in SCALED_PAGES
+
+
 def verdict(page: str, sqlite_p95: float | None, scale: str, base_p95: float | None, pg_p95: float | None) -> list[str]:
     """The target of a page and what misses it (PG is compared with SQLite's base_p95 of the same size)."""
-    limit = P95_TARGET_MS.get(page, P95_DEFAULT_MS)
-    target = f"p95 ≤ {limit:.0f} ms" + (", ≤ 1.5× 10k→100k" if page in SCALED_PAGES else "") + ", PG ≤ 1.5×"
+    limit = p95_limit(page)
+    growth = f", ≤ {SCALE_TARGET}× 10k→100k" if is_scaled(page) else ""
+    target = f"p95 ≤ {limit:.0f} ms{growth}, PG ≤ {PG_TARGET}×"
     misses = [] if sqlite_p95 is not None else ["failed on SQLite"]
     if sqlite_p95 is not None and sqlite_p95 > limit:
         misses.append(f"p95 {sqlite_p95 / limit:.1f}× the limit")
-    if page in SCALED_PAGES and scale != "–" and float(scale.rstrip("×")) > SCALE_TARGET:
+    if is_scaled(page) and scale != "–" and float(scale.rstrip("×")) > SCALE_TARGET:
         misses.append(f"grows {scale}")
     if base_p95 and pg_p95 and pg_p95 / base_p95 > PG_TARGET:
         misses.append(f"PG {pg_p95 / base_p95:.1f}×")

@@ -1,5 +1,6 @@
-"""Issue 19: the sector list, the party list and the agreement page's suggestions count and find live agreements from
-the link tables' indexes, taking off archived agreements listed from `ix_agreement_archived`, whatever their number."""
+"""Issue 19: the party list and the agreement page's suggestions count and find live agreements from the link tables'
+indexes, taking off archived agreements listed from `ix_agreement_archived`, whatever their number; the sector list
+reads the counts the database's triggers keep."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from tracker.models import PartyKind, PartyRole
 from tracker.queries import agreements as agreement_queries
 from tracker.queries.parties import PartyFilters, agreement_counts, party_list
 from tracker.queries.sectors import sectors_with_counts
+from tracker.queries.sources import SourceFilters, live_source_total, source_list
 from tracker.services.agreements import archive_agreement
+from tracker.services.sources import archive_source
 
 SIGNATORY = PartyRole.SIGNATORY
 
@@ -47,16 +50,28 @@ def test_party_counts_count_each_live_agreement_once(session, linked):
     assert listing.agreement_counts == {linked["partner"].id: 3}
 
 
-def test_sector_and_party_counts_never_read_agreement_rows(session, linked):
+def test_party_counts_never_read_agreement_rows(session, linked):
     """Each link is counted from its index; only the archived agreements' partial index is read, never a row."""
-    for run in (lambda: sectors_with_counts(session), lambda: agreement_counts(session, [linked["ministry"].id])):
-        (statement, parameters), *_ = [found for found in executed(session, run) if "count(" in found[0]]
-        text_of_plan = plan(session, statement, parameters)
-        assert "ix_agreement_archived" in text_of_plan, text_of_plan
-        if session.get_bind().dialect.name == "sqlite":
-            assert "SEARCH agreement USING INTEGER PRIMARY KEY" not in text_of_plan, text_of_plan
-            agreement_reads = [line for line in text_of_plan.splitlines() if line.startswith("SCAN agreement ")]
-            assert all("ix_agreement_archived" in line for line in agreement_reads), text_of_plan
+
+    def run() -> None:
+        agreement_counts(session, [linked["ministry"].id])
+
+    (statement, parameters), *_ = [found for found in executed(session, run) if "count(" in found[0]]
+    text_of_plan = plan(session, statement, parameters)
+    assert "ix_agreement_archived" in text_of_plan, text_of_plan
+    if session.get_bind().dialect.name == "sqlite":
+        assert "SEARCH agreement USING INTEGER PRIMARY KEY" not in text_of_plan, text_of_plan
+        agreement_reads = [line for line in text_of_plan.splitlines() if line.startswith("SCAN agreement ")]
+        assert all("ix_agreement_archived" in line for line in agreement_reads), text_of_plan
+
+
+def test_sector_counts_read_the_kept_counts_not_the_links(session, linked):
+    """One statement over the sectors and their kept counts (migration 0036): no link or agreement is read."""
+    run = executed(session, lambda: sectors_with_counts(session))
+    (statement, _parameters), *others = [found for found in run if found[0].startswith("SELECT")]
+    assert not others
+    assert "kept_count" in statement
+    assert "agreement_sector" not in statement and "FROM agreement" not in statement
 
 
 def test_suggestions_are_the_newest_live_agreements_sharing_a_party(session, linked, make_agreement, make_party):
@@ -86,3 +101,12 @@ def test_suggestions_read_a_few_links_per_party(session, linked):
     (statement, parameters), *_ = [found for found in executed(session, run) if "LIMIT" in found[0]]
     text_of_plan = plan(session, statement, parameters)
     assert "ix_agreement_party_party_id" in text_of_plan, text_of_plan
+
+
+def test_the_unfiltered_source_list_is_counted_from_the_kept_total(session, make_source):
+    """Every live source, as the triggers keep the total: an archived one is left out, a new one counted."""
+    made = [make_source(url=f"https://example.org/news/{n}") for n in range(3)]
+    session.commit()
+    archive_source(session, made[0])
+    session.commit()
+    assert live_source_total(session) == 2 == source_list(session, SourceFilters()).total

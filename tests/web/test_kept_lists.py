@@ -133,3 +133,20 @@ def test_an_officer_chosen_by_id_is_not_kept(app, client_as, make_user, listed):
     officer = make_user(UserRole.EDITOR)
     assert client_as(UserRole.VIEWER).get(f"/agreements/?owner={officer.id}").status_code == 200
     assert kept_count(app) == 0
+
+
+@pytest.mark.parametrize("path", ["/agreements/timeline?status=in_force", "/expiring/?as_of=2020-01-01&months=120"])
+def test_timeline_and_expiring_are_kept_until_a_write(app, client_as, listed, session, count_statements, path):
+    client = client_as(UserRole.VIEWER)
+    client.get("/")
+    rendered = client.get(path)
+    with count_statements() as second:
+        kept = client.get(path)
+    assert rendered.status_code == kept.status_code == 200
+    assert masked(kept.get_data(as_text=True)) == masked(rendered.get_data(as_text=True))
+    assert len([statement for statement in second if statement != "BEGIN"]) <= 2
+    listed[0].title = "Alpha steel cooperation, renamed"
+    session.commit()
+    with count_statements() as after_a_write:
+        client.get(path)
+    assert len([statement for statement in after_a_write if statement != "BEGIN"]) > 2  # rendered afresh

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
-from tracker.models import Sector, agreement_sector
-from tracker.queries.live import live_link_counts
+from tracker.models import KeptCount, Sector
 
 
 def all_sectors(session: Session) -> Sequence[Sector]:
@@ -28,11 +27,12 @@ def sector_id_choices(session: Session) -> list[tuple[int, str]]:
 
 def sectors_with_counts(session: Session) -> list[tuple[Sector, int]]:
     """Every sector, by name, with the number of live agreements filed under it."""
-    # Not through `Agreement`, whose archive rule would probe each linked agreement's row (tracker/queries/live.py).
-    counts = live_link_counts(agreement_sector, agreement_sector.c.sector_id)
+    # The database's triggers keep the count (`KeptCount`, migration 0036): counting the links on each view read all
+    # 141,000 of them at 100,000 agreements (19 ms of the page's p95, 2.8× its time at 10,000).
+    kept = and_(KeptCount.kind == "sector", KeptCount.key == cast(Sector.id, String))
     statement = (
-        select(Sector, func.coalesce(counts.c.live, 0))
-        .outerjoin(counts, counts.c.key == Sector.id)
+        select(Sector, func.coalesce(KeptCount.total, 0))
+        .outerjoin(KeptCount, kept)
         .order_by(func.lower(Sector.name), Sector.id)
     )
     return [(sector, total) for sector, total in session.execute(statement)]

@@ -51,6 +51,8 @@ from tracker.web.list_page import LIST_CONTENT, active_chips, cleared_url, facet
 from tracker.web.lookup import agreement_choices
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+# The timeline's content without the page around it (kept per data version: tracker/http/fragments.py).
+TIMELINE_CONTENT = "agreements/_timeline_content.html"
 
 
 @bp.get("/")
@@ -83,20 +85,27 @@ def bulk_context() -> dict:
 
 @bp.get("/timeline")
 def timeline():
-    """The agreements matching the query string's filters, a page at a time, as a timeline; `?as_of` moves "today"."""
+    """The agreements matching the query string's filters, a page at a time, as a timeline; `?as_of` moves "today"
+    (the content kept per data version)."""
     session = get_session()
+    content, status = kept(session, "agreements.timeline", lambda: timeline_content(session))
+    return render_template("agreements/timeline.html", content=Markup(content)), status
+
+
+def timeline_content(session) -> tuple[str, int]:
+    """The timeline's content rendered and its status: 400 when a filter or the day is refused."""
     form = AgreementQueryForm(request.args)
     form.set_choices(lambda: party_finder(session), sector_choices(session))
     form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
     day_form = AsOfForm(request.args)
     if not all([form.validate(), day_form.validate()]):
         context = {"form": form, "day_form": day_form, "page": None, "chart": None}
-        return render_template("agreements/timeline.html", **context), 400
+        return render_template(TIMELINE_CONTENT, **context), 400
     page = agreement_page(session, form)
     as_of = day_form.as_of.data
     chart = agreements_timeline(session, page.items, as_of)
     context = {"form": form, "day_form": day_form, "page": page, "chart": chart}
-    return render_template("agreements/timeline.html", as_of_is_today=as_of == local_today(), **context)
+    return render_template(TIMELINE_CONTENT, as_of_is_today=as_of == local_today(), **context), 200
 
 
 @bp.get("/<id:agreement_id>")

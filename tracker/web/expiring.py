@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from markupsafe import Markup
 
 from tracker.db import get_session
 from tracker.forms.expiring import ExpiringForm
 from tracker.http.counts import kept_counts
+from tracker.http.fragments import kept
 from tracker.http.paging import page_size
 from tracker.queries.actions import OVERDUE_PREVIEW, count_overdue_actions, overdue_actions
 from tracker.queries.expiring import ATTENTION_GROUPS, ATTENTION_PREVIEW, MAX_PER_PAGE, QUICK_MONTHS, expiring_view
@@ -19,6 +21,8 @@ BAD_QUERY_STATUS = 400
 # pages through one group of the agreements needing attention instead of those ending in the window.
 # `?show=actions` lists every overdue follow-up action (up to MAX_PER_PAGE) instead of the first few.
 SHOW_ACTIONS = "actions"
+# The page's content without the page around it (kept per data version: tracker/http/fragments.py).
+CONTENT = "expiring/_content.html"
 
 
 def whole_number(name: str, default: int, highest: int) -> int:
@@ -29,16 +33,23 @@ def whole_number(name: str, default: int, highest: int) -> int:
 
 @bp.get("/")
 def index():
-    """Agreements ending within `?months=N` (default 12) of `?as_of=YYYY-MM-DD` (default today), a page at a time.
+    """Agreements ending within `?months=N` (default 12) of `?as_of=YYYY-MM-DD` (default today), a page at a time
+    (the content kept per data version).
 
     `?page=` and `?per_page=` (at most 500, for printing a long list) page the list; `?show=attention` lists the
     agreements needing attention instead (`renewals` or `decisions` another of its groups).
     """
+    session = get_session()
+    content, status = kept(session, "expiring.index", lambda: expiring_content(session))
+    return render_template("expiring/index.html", content=Markup(content)), status
+
+
+def expiring_content(session) -> tuple[str, int]:
+    """The page's content rendered and its status: 400 when a query parameter is refused."""
     form = ExpiringForm(request.args)
     context = {"form": form, "quick_months": QUICK_MONTHS, "max_per_page": MAX_PER_PAGE, "preview": ATTENTION_PREVIEW}
     if not form.validate():
-        return render_template("expiring/index.html", view=None, **context), BAD_QUERY_STATUS
-    session = get_session()
+        return render_template(CONTENT, view=None, **context), BAD_QUERY_STATUS
     view = expiring_view(
         session,
         as_of=form.as_of.data,
@@ -48,7 +59,7 @@ def index():
         attention=shown if (shown := request.args.get("show")) in ATTENTION_GROUPS else False,
         keep=kept_counts().keeper(session),
     )
-    return render_template("expiring/index.html", view=view, actions=overdue_group(form.as_of.data), **context)
+    return render_template(CONTENT, view=view, actions=overdue_group(form.as_of.data), **context), 200
 
 
 def overdue_group(as_of) -> dict:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,9 +92,16 @@ def index():
     if not form.validate():
         return render_template("sources/index.html", form=form, page=None, **suggestions), INVALID_QUERY_STATUS
     filters = form.filters()
-    count = kept_counts().counter(session, ("sources", queries.count_key(filters)))
+    count = source_count(session, filters)
     page = queries.source_list(session, filters, page=form.page.data or 1, per_page=page_size(), count=count)
     return render_template("sources/index.html", form=form, page=page, **suggestions)
+
+
+def source_count(session, filters: queries.SourceFilters) -> Callable[[Select], int]:
+    """How the list is counted: every live source from the database's kept total, a filtered list per data version."""
+    if not queries.filter_conditions(filters):
+        return lambda _statement: queries.live_source_total(session)
+    return kept_counts().counter(session, ("sources", queries.count_key(filters)))
 
 
 @bp.get("/sources/<id:source_id>")
