@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import create_engine, select, update
 
@@ -59,6 +59,7 @@ def pages(ids: Ids) -> dict[str, str]:
         "timeline": "/agreements/timeline",
         "dashboard": f"/?as_of={AS_OF}",
         "dashboard after a write": f"/?as_of={AS_OF}",
+        "dashboard after a date change": f"/?as_of={AS_OF}",
         "api list 25": "/api/v1/agreements?per_page=25",
         "api list 100": "/api/v1/agreements?per_page=100",
         "api filtered": f"/api/v1/agreements?{FILTER}",
@@ -67,8 +68,9 @@ def pages(ids: Ids) -> dict[str, str]:
 
 # Pages an editor opens (a viewer is refused them); the rest are measured as a viewer.
 EDITOR_PAGES = frozenset({"edit form"})
-# Pages measured as the first view after a write: each sample follows a change to an agreement's updated_at.
-AFTER_WRITE_PAGES = frozenset({"dashboard after a write"})
+# Pages measured as the first view after a write: each sample follows a change to an agreement's updated_at, or to
+# its end (a write the dashboard's date-dependent figures read, so they are recounted: migration 0038).
+AFTER_WRITE_PAGES = frozenset({"dashboard after a write", "dashboard after a date change"})
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -99,7 +101,8 @@ def measure_pages(
         headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {}
         client = editor if name in EDITOR_PAGES else viewer
         if name in AFTER_WRITE_PAGES:
-            with touch_agreement(url, ids.agreement) as write:
+            writer = move_end if name == "dashboard after a date change" else touch_agreement
+            with writer(url, ids.agreement) as write:
                 results[name] = measure(client, path, headers, repeat, warmup, budget, write)
         else:
             results[name] = measure(client, path, headers, repeat, warmup, budget)
@@ -128,6 +131,31 @@ def touch_agreement(url: str, agreement_id: int) -> Iterator[Callable[[], None]]
     finally:
         with engine.begin() as connection:
             connection.execute(update(table).where(row).values(updated_at=original))
+        engine.dispose()
+
+
+@contextmanager
+def move_end(url: str, agreement_id: int) -> Iterator[Callable[[], None]]:
+    """A write to run before each sample: the agreement's end moves a day on, then back (its terms are left as they
+    are: the figures are recounted all the same). The original end is put back at the end."""
+    engine = create_engine(url)
+    table = Agreement.__table__
+    row = table.c.id == agreement_id  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        original = connection.scalar(select(table.c.end_on).where(row))  # type: ignore[attr-defined]
+    moved = [False]
+
+    def write() -> None:
+        moved[0] = not moved[0]
+        end = original + timedelta(days=1) if moved[0] and original else original
+        with engine.begin() as connection:
+            connection.execute(update(table).where(row).values(end_on=end))
+
+    try:
+        yield write
+    finally:
+        with engine.begin() as connection:
+            connection.execute(update(table).where(row).values(end_on=original))
         engine.dispose()
 
 
