@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 import time
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import create_engine, select, update
 
@@ -111,51 +113,41 @@ def measure_pages(
     return results
 
 
-@contextmanager
-def touch_agreement(url: str, agreement_id: int) -> Iterator[Callable[[], None]]:
+def touch_agreement(url: str, agreement_id: int):
     """A write to run before each sample: the agreement's updated_at moves on (every write moves the data version the
     dashboard's figures are cached under). The original value is put back at the end: the next run sees the same data.
     """
-    engine = create_engine(url)
-    table = Agreement.__table__
-    row = table.c.id == agreement_id  # type: ignore[attr-defined]
-    with engine.connect() as connection:
-        original = connection.scalar(select(table.c.updated_at).where(row))  # type: ignore[attr-defined]
+    return rewritten(url, agreement_id, "updated_at", lambda _original, _count: datetime.now(UTC))
 
-    def write() -> None:
-        with engine.begin() as connection:
-            connection.execute(update(table).where(row).values(updated_at=datetime.now(UTC)))
 
-    try:
-        yield write
-    finally:
-        with engine.begin() as connection:
-            connection.execute(update(table).where(row).values(updated_at=original))
-        engine.dispose()
+def move_end(url: str, agreement_id: int):
+    """A write to run before each sample: the agreement's end moves a day on, then back (its terms are left as they
+    are: the dashboard's date-dependent figures are recounted all the same). The original end is put back at the end."""
+    return rewritten(url, agreement_id, "end_on", lambda end, count: end + timedelta(days=count % 2) if end else end)
 
 
 @contextmanager
-def move_end(url: str, agreement_id: int) -> Iterator[Callable[[], None]]:
-    """A write to run before each sample: the agreement's end moves a day on, then back (its terms are left as they
-    are: the figures are recounted all the same). The original end is put back at the end."""
+def rewritten(
+    url: str, agreement_id: int, column: str, value: Callable[[Any, int], Any]
+) -> Iterator[Callable[[], None]]:
+    """A write setting the agreement's `column` to `value(original, how many writes so far)`; the original value is
+    put back at the end."""
     engine = create_engine(url)
     table = Agreement.__table__
     row = table.c.id == agreement_id  # type: ignore[attr-defined]
     with engine.connect() as connection:
-        original = connection.scalar(select(table.c.end_on).where(row))  # type: ignore[attr-defined]
-    moved = [False]
+        original = connection.scalar(select(table.c[column]).where(row))  # type: ignore[attr-defined]
+    count = itertools.count(1)
 
     def write() -> None:
-        moved[0] = not moved[0]
-        end = original + timedelta(days=1) if moved[0] and original else original
         with engine.begin() as connection:
-            connection.execute(update(table).where(row).values(end_on=end))
+            connection.execute(update(table).where(row).values({column: value(original, next(count))}))
 
     try:
         yield write
     finally:
         with engine.begin() as connection:
-            connection.execute(update(table).where(row).values(end_on=original))
+            connection.execute(update(table).where(row).values({column: original}))
         engine.dispose()
 
 
