@@ -427,6 +427,11 @@ def figures(
     )
 
 
+def date_part(figures_now: Figures) -> DateFigures:
+    """The date-dependent figures among `figures_now`."""
+    return DateFigures(**{item.name: getattr(figures_now, item.name) for item in fields(DateFigures)})
+
+
 # Moved on by the database's triggers with every write to what `date_figures` reads (migration 0038), whoever writes.
 DATES_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "dates").scalar_subquery()
 
@@ -514,9 +519,10 @@ class FiguresCache(VersionedCache):
         # Most writes leave the date-dependent figures as they were (80 ms of SQL at 100,000 agreements to recount).
         dates_key = ("dates", as_of, months)
         found, dates = self.current(dates_key, dates_version(version))
+        figures_now = figures(session, as_of, home_country, months, dates if found else None)
         if not found:
-            dates = self.keep(dates_key, dates_version(version), date_figures(session, as_of, months))
-        return self.keep(key, version, figures(session, as_of, home_country, months, dates))
+            self.keep(dates_key, dates_version(version), date_part(figures_now))
+        return self.keep(key, version, figures_now)
 
 
 def dashboard(
