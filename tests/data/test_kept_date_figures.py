@@ -162,7 +162,13 @@ def same_dates(agreement: Agreement, data: AgreementData, notes: str) -> Agreeme
 
 # Each example starts from the emptied database, with a cache of its own (a version counted again from the seed
 # could otherwise meet figures kept in an earlier example).
-@settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
+# No shrinking: a failing script is short already, and shrinking one against a database took over five minutes.
+@settings(
+    max_examples=30,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(script=st.lists(steps, min_size=1, max_size=14))
 def test_kept_date_figures_equal_the_figures_afresh_after_any_writes(app, engine, seed_rows, script):
     reset_database(engine, seed_rows)
