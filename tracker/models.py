@@ -1022,7 +1022,8 @@ class KeptCount(Base):
     """How many live agreements count under a key of the dashboard's figures, kept by the database's triggers
     (migration 0036) in the writing transaction: kind "status" (key: the status), "sector" (the sector's id),
     "country" (a partner's country code, each agreement once), "implemented" (the same, implemented ones only) and
-    "total" (key "source": the live sources).
+    "total" (key "source": the live sources) and "version" (key "dates": moved on by every write to what the
+    dashboard's date-dependent figures read, migration 0038).
 
     A count is never written by the app; a key whose agreements are all gone stays with 0.
     """

@@ -141,5 +141,6 @@ def test_a_deleted_agreement_leaves_no_count(session, engine, make_agreement, ma
     agreement = make_agreement(parties=[(korea, PartyRole.SIGNATORY)], sectors=[get_sector("technology")])
     with engine.begin() as connection:
         connection.execute(delete(Agreement.__table__).where(Agreement.__table__.c.id == agreement.id))
-    assert set(session.scalars(select(KeptCount.total))) <= {0}
+    # The dates version (0038) only ever moves on.
+    assert set(session.scalars(select(KeptCount.total).where(KeptCount.kind != "version"))) <= {0}
     assert kept_figures(session, HOME) == recount(session)

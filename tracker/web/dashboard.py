@@ -91,6 +91,12 @@ def implementation_rows(board: Dashboard) -> list[ImplementationRow]:
     ]
 
 
+def drawn(index: int) -> bool:
+    """Whether the entry at `index` (most first) gets a bar of its own: only those are named and linked, the rest are
+    added up (`fold_rest`). Linking every partner country cost 240 `url_for` calls at 100,000 agreements, 5 ms."""
+    return index < MAX_BARS
+
+
 def status_entries(board: Dashboard) -> list[BarEntry]:
     """A bar per status, drawn like the timeline draws that status."""
     return [
@@ -103,7 +109,9 @@ def sector_entries(board: Dashboard) -> list[BarEntry]:
     """A bar per sector in use, most used first."""
     entries = [
         BarEntry(sector.slug, sector.name, sector.count, url_for("agreements.index", sector=sector.slug))
-        for sector in board.by_sector
+        if drawn(index)
+        else BarEntry(sector.slug, sector.name, sector.count)
+        for index, sector in enumerate(board.by_sector)
     ]
     return fold_rest(entries, MAX_BARS, lambda n: _n("%(num)d other sector", "%(num)d other sectors", n))
 
@@ -112,7 +120,9 @@ def country_entries(board: Dashboard) -> list[BarEntry]:
     """A bar per partner country, most agreements first."""
     entries = [
         BarEntry(code, country_name(code), count, url_for("agreements.index", country=code))
-        for code, count in board.by_country
+        if drawn(index)
+        else BarEntry(code, code, count)
+        for index, (code, count) in enumerate(board.by_country)
     ]
     return fold_rest(entries, MAX_BARS, lambda n: _n("%(num)d other country", "%(num)d other countries", n))
 
