@@ -1,8 +1,9 @@
 """Server-side latency of the pages issue 19 lists, measured in-process with Flask's test client as a viewer.
 
 Pages whose answer is kept per data version (the dashboard's figures, the list's, search's, the API list's, the
-timeline's and the expiring page's results: tracker/http/fragments.py) are also measured as the first view after a
-write, which is what a user meets after any change; repeated views of the same URL measure the kept answer."""
+timeline's, the expiring page's and the party pages' results: tracker/http/fragments.py) are also measured as the
+first view after a write, which is what a user meets after any change; repeated views of the same URL measure the
+kept answer."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ AFTER_WRITE = " after a write"
 # every sample following a change to an agreement's updated_at.
 AFTER_WRITE_OF = frozenset(
     {"list", "filtered", "search rare", "search common", "search common page 50", "expiring", "timeline", "dashboard",
-     "api list 25", "api list 100", "api filtered"}
+     "api list 25", "api list 100", "api filtered", "party page", "party page (the ministry)", "parties"}
 )  # fmt: skip
 # The dashboard is also measured after a write its date-dependent figures read (an agreement's end moves a day), so
 # that they are recounted (migration 0038 keeps them under a dates version such writes move).

@@ -29,7 +29,8 @@ def test_a_first_view_after_a_write_has_its_pages_targets() -> None:
 
 def test_every_kept_page_is_also_measured_after_a_write() -> None:
     names = list(latency.pages(latency.Ids(1, 2, 3)))
-    kept = ("list", "filtered", "search rare", "search common", "expiring", "timeline", "dashboard", "api list 25")
+    kept = ("list", "filtered", "search rare", "search common", "expiring", "timeline", "dashboard", "api list 25",
+            "party page", "party page (the ministry)", "parties")  # fmt: skip
     for name in kept:
         assert names[names.index(name) + 1] == f"{name} after a write"
     assert all(report.base_page(name) in latency.base_pages(latency.Ids(1, 2, 3)) for name in names)
