@@ -214,9 +214,10 @@ def test_agreements_ending_after_a_day_are_counted_from_the_index_alone(session)
         r"COVERING INDEX ix_agreement_term_decision_on|Index Only Scan using ix_agreement_term_\w+ on agreement_term"
     )
     assert re.search(terms_alone, text_of_plan), text_of_plan
-    assert not re.search(r"current_term|HashAggregate|GroupAggregate|Seq Scan on agreement_term", text_of_plan), (
-        text_of_plan
-    )
+    # From the longest notice before the day on (0040): PostgreSQL may then make the few agreements of that range
+    # unique (a HashAggregate over it) and look each one up.
+    assert re.search(r"decision_on>\? AND decision_on<\?|decision_on >= COALESCE", text_of_plan), text_of_plan
+    assert not re.search(r"current_term|GroupAggregate|Seq Scan on agreement_term", text_of_plan), text_of_plan
 
 
 def renewing_terms(session) -> None:
