@@ -712,6 +712,9 @@ class AgreementTerm(Base):
         # deciding by the window's end that have not ended before its start (mostly the past, where the terms by end
         # run to 2100).
         Index("ix_agreement_term_decision_on", "decision_on", "end_on", "agreement_id"),
+        # Whether an agreement has a term running on a day, from the index alone (0040): the expiring list and the
+        # dashboard check every agreement ending in their window for one (the primary key read each term's row).
+        Index("ix_agreement_term_agreement_end", "agreement_id", "end_on"),
     )
 
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True)

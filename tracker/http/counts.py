@@ -33,15 +33,18 @@ class KeptCounts(VersionedCache):
 
         return count
 
-    def keeper(self, session: Session) -> Callable[[Hashable, Callable[[], Any]], Any]:
-        """A `keep(key, compute)` for one request: the value kept for `key` at the data version (read once, on first
-        use), else `compute()`'s, then kept. The expiring page keeps its page's ids and the groups of needs
-        attention this way, besides its counts."""
+    def keeper(
+        self, session: Session, part: Callable[[tuple], tuple] = tuple
+    ) -> Callable[[Hashable, Callable[[], Any]], Any]:
+        """A `keep(key, compute)` for one request: the value kept for `key` at `part` of the data version (read once,
+        on first use; all of it by default), else `compute()`'s, then kept. The expiring page keeps its page's ids
+        and the groups of needs attention this way, besides its counts, under the dates version alone
+        (`dates_version`): a write to what they do not read leaves them kept."""
         versions: list[tuple] = []
 
         def keep(key: Hashable, compute: Callable[[], Any]) -> Any:
             if not versions:
-                versions.append(data_version(session))
+                versions.append(part(request_data_version(session)))
             found, value = self.current(key, versions[0])
             return value if found else self.keep(key, versions[0], compute())
 

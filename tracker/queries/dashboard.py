@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracker.archiving import WITH_ARCHIVED
 from tracker.charts.quarters import QUARTERS_AHEAD, Quarter, count_by_quarter, window_end
+from tracker.dates import add_months
 from tracker.models import (
     Agreement,
     AgreementParty,
@@ -34,9 +35,13 @@ from tracker.queries.actions import overdue_count
 from tracker.queries.conflicts import open_count
 from tracker.queries.expiring import (
     ATTENTION_GROUPS,
+    DECISION_PASSED,
     DEFAULT_MONTHS,
+    OVERDUE_RENEWAL,
+    STALE,
     ExpiringAgreement,
     by_end,
+    deciding_count,
     expiring_count,
     expiring_entries,
     first_expiring_ids,
@@ -289,14 +294,32 @@ def expiries_by_quarter(session: Session, as_of: date, quarters: int = QUARTERS_
     Two parts, as the expiring count (queries/expiring.py says why): the ends from ix_agreement_status_end_on, the
     decision dates from a range of ix_agreement_term_decision_on; one statement.
     """
-    last = window_end(as_of, quarters)
+    ends, decisions = days_by_part(session, as_of, window_end(as_of, quarters))
+    return count_by_quarter([*ends, *decisions], as_of, quarters)
+
+
+def _ends_by_day(as_of: date, last: date) -> Select:
+    """SELECT (end, how many) of the agreements without a current term ending from `as_of` to `last`."""
     # The ends grouped by `+end_on` on SQLite: grouping by the column itself lures it to the index on `end_on` alone,
     # in the group's order, which reads each agreement's row for its status and dates (7x slower at 100,000 than
     # counting from the (status, end, archived, signed, start) index and grouping its entries afterwards).
-    ends = by_end(as_of, last, _day_counts).group_by(checked_only(Agreement.end_on))
-    decisions = term_decisions(as_of, last, _day_counts)
-    decisions = decisions.group_by(decisions.selected_columns[0])
-    return count_by_quarter(session.execute(union_all(ends, decisions)).all(), as_of, quarters)
+    return by_end(as_of, last, _day_counts).group_by(checked_only(Agreement.end_on))
+
+
+def days_by_part(
+    session: Session, as_of: date, last: date, decisions: bool = True
+) -> tuple[list[tuple[date, int]], list[tuple[date, int]]]:
+    """(day, how many) of the ends, and of the terms' decision dates (none unless `decisions`), from `as_of` to
+    `last`, as `expiries_by_quarter` counts them: one statement."""
+    ends = _ends_by_day(as_of, last).add_columns(literal(False).label("decision"))
+    statement: Select = ends
+    if decisions:
+        deciding = term_decisions(as_of, last, _day_counts).add_columns(literal(True).label("decision"))
+        statement = union_all(ends, deciding.group_by(deciding.selected_columns[0]))
+    found: tuple[list, list] = ([], [])
+    for day, count, is_decision in session.execute(statement):
+        found[bool(is_decision)].append((day, count))
+    return found
 
 
 def _day_counts(day: ColumnElement[date]) -> tuple[ColumnElement[Any], ...]:
@@ -361,33 +384,72 @@ class DateFigures:
     expiring_ids: tuple[int, ...]
 
 
-def date_counts(as_of: date, months: int) -> list[ScalarSelect]:
-    """The agreements ending within `months` of `as_of` and each group of needs attention, as scalar subqueries."""
-    groups = [group_count(as_of, group).scalar_subquery() for group in ATTENTION_GROUPS]
-    return [expiring_count(as_of, months).scalar_subquery(), *groups]
+@dataclass(frozen=True)
+class TermFigures:
+    """The parts of the date-dependent figures that read the agreements' terms and neither their ends nor their
+    titles: kept per (day, months) under the database's terms version (`terms_version`, migration 0040), so that a
+    write to an end or a title alone (an agreement without terms, a repair) recounts only the other parts: at
+    100,000 agreements the terms' parts took half of the recount (every term deciding in two years, each checked
+    against its agreement)."""
+
+    # Agreements whose current term decides by the window's end (the expiring count's second part).
+    deciding: int
+    # The group of needs attention whose current term's decision has passed (DECISION_PASSED).
+    decisions_passed: int
+    # (day, how many terms decide on it) over the quarters shown.
+    decisions_by_day: tuple[tuple[date, int], ...]
+
+
+def date_counts(as_of: date, months: int, terms: bool = True) -> list[ScalarSelect]:
+    """As scalar subqueries: the agreements ending within `months` of `as_of` without a current term, and the groups
+    of needs attention past the end; with `terms`, the agreements whose current term decides by then and the group
+    whose decision has passed (`TermFigures`). The expiring count is the sum of the two parts (`expiring_count`)."""
+    until = add_months(as_of, months)
+    counts = [
+        by_end(as_of, until, lambda _day: (func.count(),)).scalar_subquery(),
+        group_count(as_of, STALE).scalar_subquery(),
+        group_count(as_of, OVERDUE_RENEWAL).scalar_subquery(),
+    ]
+    if terms:
+        counts += [
+            deciding_count(as_of, until).scalar_subquery(),
+            group_count(as_of, DECISION_PASSED).scalar_subquery(),
+        ]
+    return counts
 
 
 def date_figures(
-    session: Session, as_of: date, months: int = DEFAULT_MONTHS, counts: Sequence[int] = ()
-) -> DateFigures:
-    """The date-dependent figures as seen on `as_of`, computed afresh (`counts`: `date_counts` when read already)."""
-    counts = counts or session.execute(select(*date_counts(as_of, months))).one()
-    # The groups never overlap (tracker/queries/expiring.py), so their counts add up to the agreements needing it.
-    by_group = dict(zip(ATTENTION_GROUPS, (int(count) for count in counts[1:]), strict=True))
-    return DateFigures(
+    session: Session,
+    as_of: date,
+    months: int = DEFAULT_MONTHS,
+    counts: Sequence[int] = (),
+    terms: TermFigures | None = None,
+) -> tuple[DateFigures, TermFigures]:
+    """The date-dependent figures as seen on `as_of`, computed afresh but for `terms` when given (`counts`:
+    `date_counts` when read already), and their terms' parts."""
+    counts = counts or session.execute(select(*date_counts(as_of, months, terms is None))).one()
+    ending, stale, overdue = (int(count) for count in counts[:3])
+    ends, decisions = days_by_part(session, as_of, window_end(as_of, QUARTERS_AHEAD), terms is None)
+    terms = terms or TermFigures(int(counts[3]), int(counts[4]), tuple(decisions))
+    by_group = {STALE: stale, OVERDUE_RENEWAL: overdue, DECISION_PASSED: terms.decisions_passed}
+    dates = DateFigures(
+        # The groups never overlap (tracker/queries/expiring.py), so their counts add up to the agreements needing it.
         needs_attention=sum(by_group.values()),
-        attention_groups=by_group,
-        expiring_total=counts[0],
-        by_quarter=expiries_by_quarter(session, as_of),
+        attention_groups={group: by_group[group] for group in ATTENTION_GROUPS},
+        expiring_total=ending + terms.deciding,
+        by_quarter=count_by_quarter([*ends, *terms.decisions_by_day], as_of, QUARTERS_AHEAD),
         expiring_ids=first_expiring_ids(session, as_of, months, EXPIRING_SHOWN),
     )
+    return dates, terms
 
 
-def other_figures(session: Session, as_of: date, months: int | None = None) -> tuple[Totals, int, int, tuple]:
+def other_figures(
+    session: Session, as_of: date, months: int | None = None, terms: bool = True
+) -> tuple[Totals, int, int, tuple]:
     """The totals, the follow-up actions overdue on `as_of` and the source links to look at, in one statement read
     from kept counts and small indexes (under 2 ms at 100,000 agreements): computed afresh when the data version moves.
-    Given `months`, the same statement reads `date_counts` too (the dashboard's statements stay within the bound
-    tests/web/test_statement_counts.py sets)."""
+    Given `months`, the same statement reads `date_counts` too, their terms' parts with `terms` (the dashboard's
+    statements stay within the bound tests/web/test_statement_counts.py sets)."""
     links = select(func.count()).select_from(problems().order_by(None).subquery())
     row = session.execute(
         select(
@@ -397,7 +459,7 @@ def other_figures(session: Session, as_of: date, months: int | None = None) -> t
             open_count().scalar_subquery(),
             overdue_count(as_of).scalar_subquery(),
             links.scalar_subquery(),
-            *(date_counts(as_of, months) if months is not None else ()),
+            *(date_counts(as_of, months, terms) if months is not None else ()),
         )
     ).one()
     return Totals(*row[:3], open_conflicts=row[3]), row[4], row[5], tuple(row[6:])
@@ -407,8 +469,22 @@ def figures(
     session: Session, as_of: date, home_country: str, months: int = DEFAULT_MONTHS, dates: DateFigures | None = None
 ) -> Figures:
     """The counts as seen on `as_of`, computed afresh (the date-dependent ones given as `dates` when kept)."""
-    counts, overdue, links, found = other_figures(session, as_of, None if dates else months)
-    dates = dates or date_figures(session, as_of, months, found)
+    return figures_and_terms(session, as_of, home_country, months, dates)[0]
+
+
+def figures_and_terms(
+    session: Session,
+    as_of: date,
+    home_country: str,
+    months: int = DEFAULT_MONTHS,
+    dates: DateFigures | None = None,
+    terms: TermFigures | None = None,
+) -> tuple[Figures, TermFigures | None]:
+    """`figures`, the terms' parts of the date-dependent ones given as `terms` when kept, and those parts (None when
+    `dates` are given)."""
+    counts, overdue, links, found = other_figures(session, as_of, None if dates else months, terms is None)
+    if not dates:
+        dates, terms = date_figures(session, as_of, months, found, terms)
     # Kept by the database (migration 0036): a recount of every agreement and link took 24 ms of SQL at 100,000.
     kept = kept_figures(session, home_country)
     return Figures(
@@ -424,7 +500,7 @@ def figures(
         implementation_by_country=kept.implementation_by_country,
         by_quarter=dates.by_quarter,
         expiring_ids=dates.expiring_ids,
-    )
+    ), terms
 
 
 def date_part(figures_now: Figures) -> DateFigures:
@@ -436,9 +512,18 @@ def date_part(figures_now: Figures) -> DateFigures:
 DATES_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "dates").scalar_subquery()
 
 
+# Moved on by the database's triggers with every write to what `TermFigures` read (migration 0040).
+TERMS_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "terms").scalar_subquery()
+
+
 def dates_version(version: tuple) -> tuple:
     """The part of a data version (`data_version`) the date-dependent figures are kept under."""
     return version[-1:]
+
+
+def terms_version(version: tuple) -> tuple:
+    """The part of a data version (`data_version`) the terms' parts of the date-dependent figures are kept under."""
+    return version[-2:-1]
 
 
 def data_version(session: Session) -> tuple:
@@ -458,6 +543,8 @@ def data_version(session: Session) -> tuple:
         select(func.max(SourceCheck.id)).scalar_subquery(),
         # A conflict found by a re-check of a source writes no history of its own.
         select(func.max(Conflict.id)).scalar_subquery(),
+        # Next to last, as `terms_version` reads it: moved by the database on every write `TermFigures` read.
+        TERMS_VERSION,
         # Last, as `dates_version` reads it: moved by the database on every write the date-dependent figures read.
         DATES_VERSION,
     ).execution_options(**WITH_ARCHIVED)
@@ -516,12 +603,16 @@ class FiguresCache(VersionedCache):
         found, figures_then = self.current(key, version)
         if found:
             return figures_then
-        # Most writes leave the date-dependent figures as they were (80 ms of SQL at 100,000 agreements to recount).
-        dates_key = ("dates", as_of, months)
+        # Most writes leave the date-dependent figures as they were (80 ms of SQL at 100,000 agreements to recount),
+        # and many of those that do leave their terms' parts (half of it).
+        dates_key, terms_key = ("dates", as_of, months), ("terms", as_of, months)
         found, dates = self.current(dates_key, dates_version(version))
-        figures_now = figures(session, as_of, home_country, months, dates if found else None)
+        terms_found, terms = (False, None) if found else self.current(terms_key, terms_version(version))
+        figures_now, terms = figures_and_terms(session, as_of, home_country, months, dates, terms)
         if not found:
             self.keep(dates_key, dates_version(version), date_part(figures_now))
+        if not found and not terms_found:
+            self.keep(terms_key, terms_version(version), terms)
         return self.keep(key, version, figures_now)
 
 

@@ -11,6 +11,7 @@ from tracker.http.counts import kept_counts
 from tracker.http.fragments import kept
 from tracker.http.paging import page_size
 from tracker.queries.actions import OVERDUE_PREVIEW, count_overdue_actions, overdue_actions
+from tracker.queries.dashboard import dates_version
 from tracker.queries.expiring import ATTENTION_GROUPS, ATTENTION_PREVIEW, MAX_PER_PAGE, QUICK_MONTHS, expiring_view
 
 bp = Blueprint("expiring", __name__, url_prefix="/expiring")
@@ -57,7 +58,8 @@ def expiring_content(session) -> tuple[str, int]:
         page=whole_number("page", 1, 100_000),
         per_page=whole_number("per_page", page_size(), MAX_PER_PAGE),
         attention=shown if (shown := request.args.get("show")) in ATTENTION_GROUPS else False,
-        keep=kept_counts().keeper(session),
+        # The ids and counts read only what moves the dates version (migration 0038); the rows are read afresh.
+        keep=kept_counts().keeper(session, dates_version),
     )
     return render_template(CONTENT, view=view, actions=overdue_group(form.as_of.data), **context), 200
 
