@@ -1,11 +1,12 @@
 """How far back a running term's decision date can lie, and a version of what the terms' figures read (issue 19).
 
 `kept_count` row ("bound", "notice days") holds an upper bound of every written-out term's end less its decision
-date (the longest notice period in days), raised by triggers on every insert and update of `agreement_term` in the writing transaction, whoever writes. A term running on
-a day decides no earlier than that day less the bound, so the expiring list, its count and the passed decisions read
-the terms deciding from then on (6,179 of 227,863 at 100,000 agreements) rather than every term deciding by the
-window's end (49,170). An index of the terms by agreement and end answers "has it a term running on the day?"
-from the index alone, for each agreement ending in the window (the primary key read each term's row for its end).
+date (the longest notice period in days), raised by triggers on every insert and update of `agreement_term` in the
+writing transaction, whoever writes. A term running on a day decides no earlier than that day less the bound, so the
+expiring list, its count and the passed decisions read the terms deciding from then on (6,179 of 227,863 at 100,000
+agreements) rather than every term deciding by the window's end (49,170). An index of the terms by agreement and end
+answers "has it a term running on the day?" from the index alone, for each agreement ending in the window (the
+primary key read each term's row for its end).
 
 `kept_count` row ("version", "terms") is moved on, as 0038's ("version", "dates"), by every write to what the
 dashboard's figures from the terms read (tracker/queries/dashboard.TermFigures): the terms, and the agreement's
