@@ -177,3 +177,21 @@ def test_without_the_dropped_indexes_no_statement_of_the_import_scans_more(on_sq
         if {step for step in plan - kept if step.startswith("SCAN ")}
     ]
     assert more_scans == []
+
+
+def test_the_indexes_are_built_with_a_small_page_cache(on_sqlite, monkeypatch):
+    session = on_sqlite
+    sizes: list[int] = []
+    execute = type(session.connection()).exec_driver_sql
+
+    def noted(connection: Any, statement: str, *args: Any, **kwargs: Any) -> Any:
+        if statement.startswith("CREATE INDEX"):
+            sizes.append(execute(connection, "PRAGMA cache_size").scalar())
+        return execute(connection, statement, *args, **kwargs)
+
+    size = session.execute(text("PRAGMA cache_size")).scalar()
+    monkeypatch.setattr(type(session.connection()), "exec_driver_sql", noted)
+    _plan, result = imported(session, shared_sources_file(BATCH + 10))
+    assert result is not None
+    assert sizes and set(sizes) == {-indexes.BUILD_CACHE_KIB}
+    assert session.execute(text("PRAGMA cache_size")).scalar() == size
