@@ -150,7 +150,7 @@ def test_without_the_dropped_indexes_no_statement_of_the_import_scans_more(on_sq
     imported(session, shared_sources_file(BATCH + 10))  # recorded rows, so that the planner has a choice
     statements: list[tuple[str, Any]] = []
 
-    def note(_connection, _cursor, statement, parameters, _context, executemany):  # noqa: PLR0913
+    def note(_connection, _cursor, statement, parameters, _context, executemany):
         if not executemany and statement.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE")):
             statements.append((statement, parameters))
 
