@@ -6,6 +6,8 @@ dropped indexes."""
 from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +22,8 @@ from tracker.importing.mapping import automatic
 from tracker.importing.reading import read_table
 
 DATES_INSERT_TRIGGERS = {"dates_agreement_insert", "dates_term_insert"}
+# A sheet as people write them: headers of their own, parties in several spellings, dates in words, shared sources.
+MESSY_SHEET = Path(__file__).parent.parent / "fixtures" / "ministry_sheet.csv"
 
 
 @pytest.fixture
@@ -69,12 +73,30 @@ def test_a_large_import_writes_what_a_row_by_row_import_writes(on_sqlite, monkey
     assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"  # the rebuilt indexes hold every row
     batched = content(session)
     session.rollback()
-    # Row by row: every index and trigger on, as before the import dropped any.
+    row_by_row(monkeypatch)
+    imported(session, data)
+    assert content(session) == batched
+
+
+def row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imports from here on keep every index and trigger, as before any was dropped."""
     monkeypatch.setattr(importing.search, "sqlite_triggers_dropped", lambda _connection: nullcontext())
     monkeypatch.setattr(importing.kept, "sqlite_insert_triggers_dropped", lambda _connection: nullcontext(False))
     monkeypatch.setattr(importing.indexes, "sqlite_indexes_deferred", lambda _connection, _rows: nullcontext(False))
     monkeypatch.setattr(importing, "Writer", lambda session, catalogue, **_: Writer(session, catalogue))
-    imported(session, data)
+
+
+def test_a_messy_sheet_is_written_as_row_by_row(on_sqlite, monkeypatch):
+    session = on_sqlite
+    monkeypatch.setattr(indexes, "LARGE_IMPORT_ROWS", 1)
+    table = read_table(MESSY_SHEET.read_bytes(), MESSY_SHEET.name)
+    mapping = replace(automatic(table.headers), create_sectors=True)
+    plan, result = import_table(session, table, mapping, "ID")
+    assert result is not None, plan.problems
+    batched = content(session)
+    session.rollback()
+    row_by_row(monkeypatch)
+    import_table(session, read_table(MESSY_SHEET.read_bytes(), MESSY_SHEET.name), mapping, "ID")
     assert content(session) == batched
 
 
