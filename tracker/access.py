@@ -60,6 +60,7 @@ RULES: dict[str, str | UserRole] = {
     "agreements.index": VIEWER,
     "agreements.detail": VIEWER,
     "agreements.timeline": VIEWER,
+    "agreements.facets": VIEWER,
     "parties.index": VIEWER,
     "parties.detail": VIEWER,
     "sources.index": VIEWER,

@@ -146,3 +146,18 @@ def test_without_script_the_drawer_is_a_link_to_itself(new_context, make_user, m
     expect(panel).to_be_visible()
     panel.get_by_role("link", name="Close").click()
     expect(panel).to_be_hidden()
+
+
+def test_the_counts_fill_in_after_the_list(page_as, make_party, make_agreement, get_sector):
+    """After a write a query's list comes first with a placeholder; static/js/facets.js then fills in its counts."""
+    seed(make_party, make_agreement, get_sector)
+    page, _viewer = page_as(UserRole.VIEWER, viewport=LAPTOP)
+    make_agreement(title="Korea cooperation 09", sectors=[get_sector("technology")])
+    with page.expect_response(re.compile(r"/agreements/facets\?sector=technology$")) as fetched:
+        page.goto("/agreements/?sector=technology")
+    assert fetched.value.ok
+    expect(page.get_by_text("8 agreements", exact=True)).to_be_visible()
+    status = page.get_by_role("complementary", name="Counts by value").get_by_role("region", name="Status")
+    expect(status.get_by_role("listitem").filter(has_text="In force")).to_contain_text("4")
+    expect(page.get_by_text("The counts are being computed.")).to_have_count(0)
+    accessible(page)

@@ -82,6 +82,7 @@ EXPECTED: dict[str, str | UserRole] = {
     "agreements.index": VIEWER,
     "agreements.detail": VIEWER,
     "agreements.timeline": VIEWER,
+    "agreements.facets": VIEWER,
     "lookup.parties": VIEWER,
     "lookup.agreements": VIEWER,
     "lookup.sources": VIEWER,

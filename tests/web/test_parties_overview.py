@@ -207,7 +207,9 @@ def test_the_page_costs_a_bounded_number_of_statements(
     with count_statements() as kept:
         again = client.get(f"/parties/{ministry.id}").text
     assert masked(again) == masked(page)  # the CSRF token in the sign-out form carries the second it was made
-    assert len(kept) == len(many) - 4, kept
+    # A view while the page's content is kept (tracker/http/fragments.py) reads the user (an admin: also the inbox's
+    # count), the party with its units and the data version: none of the agreements, partners, sources or timeline.
+    assert len([statement for statement in kept if statement != "BEGIN"]) <= 5 < len(many) - 4, kept
 
 
 def test_a_party_with_many_agreements_is_paged_and_lists_its_most_frequent_partners(

@@ -45,8 +45,10 @@ MOST_STATEMENTS = 10
 # The agreement list counts its facets (issue 18): one look-up of the data version and, when the counts are not
 # cached, one statement for them all, whose filters read the search glossary and the party, country and sector ids
 # once more (two small statements, the same for any number of rows). Its count is kept per data version likewise
-# (http/agreements.ListCounts): one more look-up of the version.
-MOST_STATEMENTS_OF = {"party page": 16, "agreement detail": 11, "dashboard": 11, "query page": 13}
+# (http/agreements.ListCounts): one more look-up of the version. Without `facets=1` a query's page leaves its facets
+# to their own endpoint (issue 19, tracker/web/list_page.py): the endpoint reads the form's choices, the version and
+# the counts.
+MOST_STATEMENTS_OF = {"party page": 16, "agreement detail": 11, "dashboard": 11, "query page with its counts": 13}
 # The API's agreement list keeps its answers per data version (issue 19, tracker/http/fragments.py): it reads the
 # version even when its page needs no count, one statement more than the other lists.
 MOST_API_STATEMENTS_OF = {"api agreements": 11, "api agreements query": 11}
@@ -272,6 +274,9 @@ AGREEMENT = "Cooperation "
 PAGES = {
     "agreement list": (lists("/agreements/"), AGREEMENT),
     "query page": (lists("/agreements/", QUERY), AGREEMENT),
+    "query page with its counts": (lists("/agreements/", f"{QUERY}&facets=1"), AGREEMENT),
+    "facet panel": (lists("/agreements/facets"), None),
+    "facet panel of a query": (lists("/agreements/facets", QUERY), None),
     "agreement detail": (detail, AGREEMENT),
     "expiring": (expiring, AGREEMENT),
     "dashboard": (dashboard, None),

@@ -40,11 +40,12 @@ def fragment_cache() -> FragmentCache:
     return current_app.extensions.setdefault("tracker.fragments", FragmentCache())
 
 
-def request_key(name: str) -> Hashable | None:
+def request_key(name: str, path: str | None = None, query_string: bytes | None = None) -> Hashable | None:
     """What the kept text depends on besides the data; None when the view must not be kept.
 
     The raw query string (not the parsed arguments): the page's links repeat it as written. An officer chosen by id
-    is not kept: user names are outside the data version."""
+    is not kept: user names are outside the data version. A text shown on several pages (the list's facet panel)
+    names the path and query string it is kept under."""
     owner = request.args.get("owner", "")
     if owner and owner != ME:
         return None
@@ -54,8 +55,8 @@ def request_key(name: str) -> Hashable | None:
         name,
         request.host_url,
         request.script_root,
-        request.path,
-        request.query_string,
+        request.path if path is None else path,
+        request.query_string if query_string is None else query_string,
         str(get_locale()),
         str(get_timezone()),
         local_today(),

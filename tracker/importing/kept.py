@@ -1,4 +1,4 @@
-"""The dashboard's kept counts (migration 0036) and dates version (migration 0038) during an import on SQLite:
+"""The kept counts (migrations 0036 and 0039) and the dates version (migration 0038) during an import on SQLite:
 moved once per batch, not per row.
 
 The insert triggers of `kept_count` ran four upserts with their look-ups for every agreement, one or two for every
@@ -25,6 +25,7 @@ INSERT_TRIGGERS = (
     "kept_party_link_insert",
     "kept_sector_link_insert",
     "kept_source_insert",
+    "kept_facet_insert",
     "dates_agreement_insert",
     "dates_term_insert",
 )
@@ -33,6 +34,13 @@ UPSERT = (
     "INSERT INTO kept_count (kind, key, total) SELECT kind, k, n FROM ({counts}) WHERE true "
     "ON CONFLICT (kind, key) DO UPDATE SET total = kept_count.total + excluded.total"
 )
+# The kinds of migration 0039 and the agreement's column each counts.
+FACET_COLUMNS = {
+    "instrument": "instrument_type",
+    "renewal": "renewal_intent",
+    "evidence": "evidence",
+    "owner": "owner_id",
+}
 # Per kind and key, the live agreements with ids from :first to :last, as agreement_keys() of migration 0036 counts.
 AGREEMENT_COUNTS = UPSERT.format(
     counts="SELECT 'status' AS kind, status AS k, count(*) AS n FROM agreement "
@@ -47,7 +55,13 @@ AGREEMENT_COUNTS = UPSERT.format(
     "UNION ALL SELECT 'implemented', p.country_code, count(DISTINCT a.id) FROM agreement_party l "
     "JOIN party p ON p.id = l.party_id JOIN agreement a ON a.id = l.agreement_id "
     "WHERE a.id BETWEEN :first AND :last AND a.archived_at IS NULL AND p.country_code IS NOT NULL "
-    "AND a.implementation = 'implemented' GROUP BY p.country_code"
+    "AND a.implementation = 'implemented' GROUP BY p.country_code "
+    # The list's facets of migration 0039: one key per agreement and kind.
+    + " ".join(
+        f"UNION ALL SELECT '{kind}', CAST({column} AS VARCHAR(64)), count(*) FROM agreement "
+        f"WHERE id BETWEEN :first AND :last AND archived_at IS NULL AND {column} IS NOT NULL GROUP BY {column}"
+        for kind, column in FACET_COLUMNS.items()
+    )
 )
 SOURCE_COUNT = UPSERT.format(counts="SELECT 'total' AS kind, 'source' AS k, :sources AS n WHERE :sources > 0")
 # The dates version moved on by one per inserted agreement and term, as migration 0038's insert triggers do.

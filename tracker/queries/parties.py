@@ -217,13 +217,14 @@ def party_overview(
     page: int = 1,
     per_page: int = 25,
     cache: PartyFiguresCache | None = None,
+    version: tuple | None = None,
 ) -> PartyOverview:
     """One page of the party's agreements (its units' too, as the query page's party filter counts them), latest
     start first, with its partners and sources, in a few statements however many agreements it has.
 
     The ministry itself takes part in most agreements: its page pages through them rather than listing 50,000, and
     every aggregate reads narrow indexes (at 100,000 agreements its page went from 1.8-2.9 s to 0.4-0.8 s); with a
-    `cache` the aggregates are computed once per data version.
+    `cache` the aggregates are computed once per data version (`version`, when the caller has read it already).
     """
     options = {INCLUDE_ARCHIVED: include_archived}
     tree = party_tree_ids(session, party_id, include_archived)
@@ -231,7 +232,7 @@ def party_overview(
         figures = party_figures(session, tree, include_archived)
         ids = page_ids(session, tree, figures, include_archived, page, per_page)
     else:
-        version = data_version(session)
+        version = version or data_version(session)
         figures = cache.get(session, party_id, include_archived, tree, version)
         ids = cache.kept(
             ("page", party_id, include_archived, page, per_page),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from tracker.auth import can
@@ -47,7 +47,17 @@ from tracker.web.conflict_reports import conflicts_context
 from tracker.web.conflicts import render_conflict
 from tracker.web.exports import PAGING
 from tracker.web.helpers import INVALID_FORM_STATUS, attach_error, get_or_404, render_invalid
-from tracker.web.list_page import LIST_CONTENT, active_chips, cleared_url, facet_panel, refused_list_content
+from tracker.web.list_page import (
+    LIST_CONTENT,
+    PANEL_MARK,
+    active_chips,
+    cleared_url,
+    kept_panel,
+    list_form,
+    list_panel,
+    refused_list_content,
+    rendered_panel,
+)
 from tracker.web.lookup import agreement_choices
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -57,23 +67,40 @@ TIMELINE_CONTENT = "agreements/_timeline_content.html"
 
 @bp.get("/")
 def index():
-    """List agreements matching the filters in the query string (the results kept per data version)."""
+    """List agreements matching the filters in the query string (the results kept per data version, the facet panel
+    put in per request: tracker/web/list_page.py)."""
     session = get_session()
     content, status = kept(session, "agreements.index", lambda: list_content(session))
+    if PANEL_MARK in content:
+        form, filters = g.pop("list_query", (None, None))
+        content = content.replace(PANEL_MARK, list_panel(session, form, filters))
     return render_template("agreements/index.html", list_content=Markup(content)), status
 
 
+@bp.get("/facets")
+def facets():
+    """The list's facet panel for the same query string (fetched where the list showed its placeholder), counted and
+    kept per data version and query; 400 for a query the list refuses."""
+    session = get_session()
+    found = kept_panel(session)
+    if found is not None:
+        return found
+    form = list_form(session)
+    if not form.validate():
+        abort(400)
+    return rendered_panel(session, form, filters_from(form))
+
+
 def list_content(session) -> tuple[str, int]:
-    """The list's content rendered and its status: 400 when a filter is refused."""
-    form = AgreementQueryForm(request.args)
-    form.set_choices(lambda: party_finder(session), sector_choices(session))
-    form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
+    """The list's content rendered without its facet panel (`PANEL_MARK`) and its status: 400 when a filter is
+    refused. The validated query is left for the panel (`g.list_query`)."""
+    form = list_form(session)
     if not form.validate():
         return refused_list_content(form), 400
     page = agreement_page(session, form)
     save_form = SavedQueryForm(formdata=None, query=kept_query(request.query_string.decode("utf-8", "replace")))
-    facets = facet_panel(session, form, filters_from(form))
-    context = {"page": page, "save_form": save_form, "facets": facets, "clear_href": cleared_url()}
+    g.list_query = (form, filters_from(form))
+    context = {"page": page, "save_form": save_form, "facet_panel": Markup(PANEL_MARK), "clear_href": cleared_url()}
     return render_template(LIST_CONTENT, form=form, chips=active_chips(form), **context, **bulk_context()), 200
 
 

@@ -1,8 +1,15 @@
 """The agreement list's side panel and chips (issue 18): facets whose values are links that add or take away a
-filter, and the filters in use as removable chips; every link is the list's own query string changed."""
+filter, and the filters in use as removable chips; every link is the list's own query string changed.
+
+The panel never holds the list up (issue 19): counting the facets of a query reads every matching agreement
+(0.1-0.5 s of CPU at 100,000 agreements), so the list is rendered and kept without it (`PANEL_MARK`) and the panel
+is put in per request: kept for this query and data version, or rendered at once when that costs no counting over
+the results, or else a placeholder whose script (static/js/facets.js) fetches it from `agreements.facets`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from flask import current_app, render_template, request, url_for
@@ -12,10 +19,15 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Field
 
 from tracker.forms.agreements import AgreementQueryForm
+from tracker.http.agreements import filters_from
 from tracker.http.counts import request_data_version
+from tracker.http.fragments import fragment_cache, request_key
+from tracker.http.parties import party_finder
 from tracker.i18n import _
 from tracker.queries.agreements import AgreementFilters
-from tracker.queries.facets import FACETS, FacetCache, FacetValue
+from tracker.queries.facets import FACETS, FacetCache, FacetValue, is_unfiltered, query_key
+from tracker.queries.sectors import sector_choices
+from tracker.queries.users import owner_filter_choices
 
 # A facet shows its most frequent values (and those chosen); the rest are counted, and `?facet=<name>` lists them all.
 FACET_SHOWN = 6
@@ -23,6 +35,13 @@ FACET_SHOWN = 6
 SINGLE = {"country", "owner"}
 # Query parameters that are no filter: never a chip; a changed filter starts again at page 1.
 NOT_FILTERS = ("sort", "per_page", "page", "facet", "format")
+# Asks for the facets' counts in the page itself: the placeholder's link, for a browser without script.
+INLINE = "facets"
+# Stands for the facet panel in the list's kept content: the panel is put in per request (`list_panel`).
+PANEL_MARK = "\x00facet-panel\x00"
+PANEL = "agreements/_facets.html"
+# Pages whose links are the list's: the panel fetched on its own links to the list.
+LIST_OF = {"agreements.facets": "agreements.index"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,79 @@ class Chip:
 def facet_cache() -> FacetCache:
     """The process's cache of facet counts, one per app."""
     return current_app.extensions.setdefault("tracker.facet_counts", FacetCache())
+
+
+def list_form(session: Session) -> AgreementQueryForm:
+    """The list's query form read from the request, its choices set (not validated yet)."""
+    form = AgreementQueryForm(request.args)
+    form.set_choices(lambda: party_finder(session), sector_choices(session))
+    form.set_owner_choices(owner_filter_choices(session, request.args.get("owner", "")))
+    return form
+
+
+def list_panel(
+    session: Session, form: AgreementQueryForm | None = None, filters: AgreementFilters | None = None
+) -> str:
+    """The facet panel this list request shows: kept for its query and data version; else rendered now where that
+    counts nothing over the results (asked for by `INLINE`, the whole list's kept counts, this query's counts kept);
+    else the placeholder fetching it (`form`, `filters`: the validated query when this request rendered the list)."""
+    found = kept_panel(session)
+    if found is not None:
+        return found
+    if form is None and (INLINE in request.args or lists_everything()):
+        form = list_form(session)
+        filters = filters_from(form) if form.validate() else None
+    if form is not None and filters is not None and counts_at_hand(session, filters):
+        return rendered_panel(session, form, filters)
+    return panel_placeholder()
+
+
+def panel_key() -> Hashable | None:
+    """What the rendered panel is kept under, on the list and its own endpoint alike: the list's query string without
+    the page (the panel's links start again at page 1) and `INLINE`."""
+    parts = request.query_string.split(b"&")
+    query = b"&".join(part for part in parts if part.split(b"=")[0] not in (b"page", INLINE.encode()))
+    return request_key(PANEL, url_for("agreements.index"), query)
+
+
+def kept_panel(session: Session) -> str | None:
+    """The panel kept for this query at the current data version, if any."""
+    key = panel_key()
+    if key is None:
+        return None
+    found, html = fragment_cache().current(key, request_data_version(session))
+    return html if found else None
+
+
+def rendered_panel(session: Session, form: AgreementQueryForm, filters: AgreementFilters) -> str:
+    """The panel for the validated query (its counts counted unless kept), kept for this query and data version."""
+    html = render_template(PANEL, facets=facet_panel(session, form, filters))
+    key = panel_key()
+    if key is not None:
+        fragment_cache().keep(key, request_data_version(session), html)
+    return html
+
+
+def lists_everything() -> bool:
+    """Whether the query string asks for no filter (read without the form: a kept list's view builds none)."""
+    return not any(value.strip() for key, value in request.args.items(multi=True) if key not in (*NOT_FILTERS, INLINE))
+
+
+def counts_at_hand(session: Session, filters: AgreementFilters) -> bool:
+    """Whether the panel can be shown now without counting over the results."""
+    if INLINE in request.args or is_unfiltered(filters):
+        return True
+    found, _counts = facet_cache().current(query_key(filters), request_data_version(session))
+    return found
+
+
+def panel_placeholder() -> str:
+    """The panel saying its counts are being computed: the script fills it from `agreements.facets`; without script
+    its link opens the list with the counts in it."""
+    pairs = [(key, value) for key, value in request.args.items(multi=True) if key != INLINE]
+    fetch_url = url_for("agreements.facets", **MultiDict(pairs).to_dict(flat=False))
+    inline_href = url_for("agreements.index", **MultiDict([*pairs, (INLINE, "1")]).to_dict(flat=False))
+    return render_template(PANEL, facets=None, facets_url=fetch_url, inline_href=inline_href + "#list-panel")
 
 
 def facet_panel(session: Session, form: AgreementQueryForm, filters: AgreementFilters) -> list[FacetView]:
@@ -138,7 +230,7 @@ def cleared_url() -> str:
 
 def query_pairs() -> list[tuple[str, str]]:
     """The request's query string as (name, value) pairs, without the page: a changed query starts at page 1."""
-    return [(key, value) for key, value in request.args.items(multi=True) if key not in ("page", "facet")]
+    return [(key, value) for key, value in request.args.items(multi=True) if key not in ("page", "facet", INLINE)]
 
 
 def without(pairs: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
@@ -151,7 +243,8 @@ def list_url(pairs: list[tuple[str, str]], **more: str) -> str:
     args = MultiDict(pairs)
     for key, value in more.items():
         args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
+    endpoint = LIST_OF.get(request.endpoint, request.endpoint)
+    return url_for(endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
 
 
 # The list's content without the page around it (kept per data version: tracker/http/fragments.py).
