@@ -29,10 +29,19 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     columns = []
     for name, convert in converters:
         cells = [defaults[name]] * len(rows) if name in defaults else [row[name] for row in rows]
-        columns.append(list(map(convert, cells)) if convert else cells)
+        columns.append(converted(cells, convert) if convert else cells)
     values = list(zip(*columns, strict=True))
     parameters = values if dialect.positional else [dict(zip(order, row, strict=True)) for row in values]
     connection.exec_driver_sql(str(compiled), parameters)
+
+
+def converted(cells: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """The column's cells converted; converted once when every cell is the same object (a batch's one time of
+    writing, a default: formatting a time for SQLite once per row was 3 % of an import)."""
+    first = cells[0]
+    if all(cell is first for cell in cells):
+        return [convert(first)] * len(cells)
+    return list(map(convert, cells))
 
 
 def python_defaults(table: Table, given: set[str]) -> dict[str, Callable[[], Any]]:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import insert, select
 
-from tracker.bulk import insert_rows
+from tracker.bulk import converted, insert_rows
 from tracker.models import Agreement, AgreementStatus, Change, ChangeAction, InstrumentType, Precision
 
 
@@ -76,3 +76,21 @@ def test_rows_must_name_the_same_columns(engine):
     with pytest.raises(KeyError), engine.begin() as connection:
         insert_rows(connection, Agreement.__table__, [agreement_rows("fine")[0], shorter])
     assert stored(engine, "fine") == []  # the transaction rolled back
+
+
+def test_a_value_shared_by_every_row_is_converted_once(engine):
+    calls = []
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    def counted(value):
+        calls.append(value)
+        return value
+
+    assert converted([when, when, when], counted) == [when, when, when] and calls == [when]
+    assert converted([when, None], counted) == [when, None] and calls == [when, when, None]
+    shared = {"record_type": "shared", "action": ChangeAction.CREATE, "summary": "", "changes": {}, "occurred_at": when}
+    with engine.begin() as connection:
+        insert_rows(connection, Change.__table__, [{**shared, "record_id": number} for number in range(3)])
+    with engine.connect() as connection:
+        times = connection.execute(select(Change.occurred_at).where(Change.record_type == "shared")).scalars().all()
+    assert times == [when] * 3

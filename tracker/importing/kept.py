@@ -1,4 +1,5 @@
-"""The kept counts (migrations 0036 and 0039) during an import on SQLite: counted once per batch, not per row.
+"""The kept counts (migrations 0036 and 0039) and the dates version (migration 0038) during an import on SQLite:
+moved once per batch, not per row.
 
 The insert triggers of `kept_count` ran four upserts with their look-ups for every agreement, one or two for every
 party and sector link and one for every source: 40 % of the import's writing. Inside the import they are dropped
@@ -6,6 +7,9 @@ party and sector link and one for every source: 40 % of the import's writing. In
 adds its counts with one statement, the migration's recount limited to the batch's agreements. The result is the
 triggers' own: the import writes an agreement's links before the agreement (apply.py), so the link triggers found
 no agreement and the agreement's trigger counted it once with all its links, as the batch's count does.
+
+The dates version's insert triggers (on `agreement` and `agreement_term`) moved the version on by one for every
+agreement and every term; the batch moves it on by as many in one statement, so it ends where the triggers left it.
 """
 
 from __future__ import annotations
@@ -16,8 +20,15 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, text
 
 # The triggers that count rows as they are inserted; the update and delete triggers stay (an import inserts only).
-INSERT_TRIGGERS = ("kept_agreement_insert", "kept_party_link_insert", "kept_sector_link_insert", "kept_source_insert")
-INSERT_TRIGGERS += ("kept_facet_insert",)
+INSERT_TRIGGERS = (
+    "kept_agreement_insert",
+    "kept_party_link_insert",
+    "kept_sector_link_insert",
+    "kept_source_insert",
+    "kept_facet_insert",
+    "dates_agreement_insert",
+    "dates_term_insert",
+)
 
 UPSERT = (
     "INSERT INTO kept_count (kind, key, total) SELECT kind, k, n FROM ({counts}) WHERE true "
@@ -53,13 +64,17 @@ AGREEMENT_COUNTS = UPSERT.format(
     )
 )
 SOURCE_COUNT = UPSERT.format(counts="SELECT 'total' AS kind, 'source' AS k, :sources AS n WHERE :sources > 0")
+# The dates version moved on by one per inserted agreement and term, as migration 0038's insert triggers do.
+DATES_BUMP = UPSERT.format(counts="SELECT 'version' AS kind, 'dates' AS k, :rows AS n WHERE :rows > 0")
 
 
 @contextmanager
 def sqlite_insert_triggers_dropped(connection: Connection) -> Iterator[bool]:
-    """On SQLite, the kept counts' insert triggers are gone inside the block; elsewhere nothing changes.
+    """On SQLite, the kept counts' and dates version's insert triggers are gone inside the block; elsewhere nothing
+    changes.
 
-    Yields whether any was dropped: the caller then counts what it wrote (`count_agreements`, `count_sources`). The
+    Yields whether any was dropped: the caller then counts what it wrote (`count_agreements`, `count_sources`,
+    `move_dates_version`). The
     triggers are made again from their own SQL at the end, also after an error (as `search.sqlite_triggers_dropped`).
     """
     if connection.dialect.name != "sqlite":
@@ -86,3 +101,8 @@ def count_agreements(connection: Connection, first: int, last: int) -> None:
 def count_sources(connection: Connection, sources: int) -> None:
     """Add that many new live sources to the kept total."""
     connection.execute(text(SOURCE_COUNT), {"sources": sources})
+
+
+def move_dates_version(connection: Connection, rows: int) -> None:
+    """Move the dates version on by `rows`, the agreements and terms inserted (one step each, as the triggers)."""
+    connection.execute(text(DATES_BUMP), {"rows": rows})
