@@ -21,7 +21,13 @@ from tracker.importing.apply import BATCH, Writer
 from tracker.importing.mapping import automatic
 from tracker.importing.reading import read_table
 
-DATES_INSERT_TRIGGERS = {"dates_agreement_insert", "dates_term_insert"}
+VERSIONS_INSERT_TRIGGERS = {
+    "dates_agreement_insert",
+    "dates_term_insert",
+    "terms_agreement_insert",
+    "terms_term_insert",
+    "notice_bound_insert",
+}
 # A sheet as people write them: headers of their own, parties in several spellings, dates in words, shared sources.
 MESSY_SHEET = Path(__file__).parent.parent / "fixtures" / "ministry_sheet.csv"
 
@@ -68,7 +74,7 @@ def test_a_large_import_writes_what_a_row_by_row_import_writes(on_sqlite, monkey
     seen = seen_while_writing(monkeypatch)
     _plan, result = imported(session, data)
     assert result is not None and result.agreements == BATCH + 300
-    assert seen and all(not (names & dropped) and not (names & DATES_INSERT_TRIGGERS) for names in seen)
+    assert seen and all(not (names & dropped) and not (names & VERSIONS_INSERT_TRIGGERS) for names in seen)
     assert schema(session, "index") == before_indexes and triggers(session) == before_triggers
     assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"  # the rebuilt indexes hold every row
     batched = content(session)
@@ -100,19 +106,24 @@ def test_a_messy_sheet_is_written_as_row_by_row(on_sqlite, monkeypatch):
     assert content(session) == batched
 
 
-def test_the_dates_version_moves_once_per_agreement_and_term(on_sqlite):
+def test_the_versions_move_once_per_agreement_and_term_and_the_bound_covers_every_notice(on_sqlite):
     session = on_sqlite
-    version = "SELECT total FROM kept_count WHERE kind = 'version' AND key = 'dates'"
-    before = session.execute(text(version)).scalar() or 0
+    versions = "SELECT key, total FROM kept_count WHERE kind = 'version' AND key IN ('dates', 'terms')"
+    before = dict(session.execute(text(versions)).all())
     rows = generated_rows(BATCH + 10)
-    rows[0] += ["duration_months", "auto_renewal"]
-    for row in rows[1:]:
-        row += ["24", "yes"]  # a term every two years from the start, on to the horizon
+    rows[0] += ["duration_months", "auto_renewal", "notice_period", "notice_unit"]
+    for number, row in enumerate(rows[1:]):
+        # A term every two years from the start, on to the horizon; notices of 30 to 149 days.
+        row += ["24", "yes", str(30 + number % 120), "days"]
     table = read_table(csv_file(rows), "terms.csv")
     _plan, result = import_table(session, table, automatic(table.headers), "ID")
     terms = session.execute(text("SELECT count(*) FROM agreement_term")).scalar()
     assert result is not None and terms > result.agreements
-    assert session.execute(text(version)).scalar() == before + result.agreements + terms
+    moved = result.agreements + terms
+    assert dict(session.execute(text(versions)).all()) == {key: before.get(key, 0) + moved for key in before}
+    longest = "SELECT max(CAST(julianday(end_on) - julianday(decision_on) AS INTEGER)) FROM agreement_term"
+    bound = "SELECT total FROM kept_count WHERE kind = 'bound' AND key = 'notice days'"
+    assert session.execute(text(bound)).scalar() >= session.execute(text(longest)).scalar() > 100
 
 
 def test_a_small_import_into_a_larger_table_keeps_the_indexes(on_sqlite, monkeypatch):

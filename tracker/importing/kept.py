@@ -1,5 +1,5 @@
-"""The kept counts (migrations 0036 and 0039) and the dates version (migration 0038) during an import on SQLite:
-moved once per batch, not per row.
+"""The kept counts (migrations 0036 and 0039), the dates and terms versions (0038, 0040) and the notice bound (0040)
+during an import on SQLite: moved once per batch, not per row.
 
 The insert triggers of `kept_count` ran four upserts with their look-ups for every agreement, one or two for every
 party and sector link and one for every source: 40 % of the import's writing. Inside the import they are dropped
@@ -8,8 +8,9 @@ adds its counts with one statement, the migration's recount limited to the batch
 triggers' own: the import writes an agreement's links before the agreement (apply.py), so the link triggers found
 no agreement and the agreement's trigger counted it once with all its links, as the batch's count does.
 
-The dates version's insert triggers (on `agreement` and `agreement_term`) moved the version on by one for every
-agreement and every term; the batch moves it on by as many in one statement, so it ends where the triggers left it.
+The versions' insert triggers (on `agreement` and `agreement_term`) moved each version on by one for every agreement
+and every term; the batch moves them on by as many in one statement, so they end where the triggers left them. The
+notice bound's insert trigger raised the bound to a longer term's notice; the batch raises it to its longest.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ INSERT_TRIGGERS = (
     "kept_facet_insert",
     "dates_agreement_insert",
     "dates_term_insert",
+    "terms_agreement_insert",
+    "terms_term_insert",
+    "notice_bound_insert",
 )
 
 UPSERT = (
@@ -64,8 +68,19 @@ AGREEMENT_COUNTS = UPSERT.format(
     )
 )
 SOURCE_COUNT = UPSERT.format(counts="SELECT 'total' AS kind, 'source' AS k, :sources AS n WHERE :sources > 0")
-# The dates version moved on by one per inserted agreement and term, as migration 0038's insert triggers do.
-DATES_BUMP = UPSERT.format(counts="SELECT 'version' AS kind, 'dates' AS k, :rows AS n WHERE :rows > 0")
+# The dates and terms versions moved on by one per inserted agreement and term, as the insert triggers of migrations
+# 0038 and 0040 do.
+VERSIONS_BUMP = UPSERT.format(
+    counts="SELECT 'version' AS kind, 'dates' AS k, :rows AS n WHERE :rows > 0 "
+    "UNION ALL SELECT 'version', 'terms', :rows WHERE :rows > 0"
+)
+# The longest notice of the batch's terms raises the bound of migration 0040 (only an existing row: without it the
+# queries read every term, and the triggers do not make it either).
+BOUND_RAISE = (
+    "UPDATE kept_count SET total = batch.notice FROM (SELECT max(CAST(julianday(end_on) - julianday(decision_on) "
+    "AS INTEGER)) AS notice FROM agreement_term WHERE agreement_id BETWEEN :first AND :last) AS batch "
+    "WHERE kind = 'bound' AND key = 'notice days' AND total < batch.notice"
+)
 
 
 @contextmanager
@@ -74,7 +89,7 @@ def sqlite_insert_triggers_dropped(connection: Connection) -> Iterator[bool]:
     changes.
 
     Yields whether any was dropped: the caller then counts what it wrote (`count_agreements`, `count_sources`,
-    `move_dates_version`). The
+    `move_versions`). The
     triggers are made again from their own SQL at the end, also after an error (as `search.sqlite_triggers_dropped`).
     """
     if connection.dialect.name != "sqlite":
@@ -103,6 +118,8 @@ def count_sources(connection: Connection, sources: int) -> None:
     connection.execute(text(SOURCE_COUNT), {"sources": sources})
 
 
-def move_dates_version(connection: Connection, rows: int) -> None:
-    """Move the dates version on by `rows`, the agreements and terms inserted (one step each, as the triggers)."""
-    connection.execute(text(DATES_BUMP), {"rows": rows})
+def move_versions(connection: Connection, first: int, last: int, rows: int) -> None:
+    """Move the dates and terms versions on by `rows`, the agreements and terms inserted (one step each, as the
+    triggers), and raise the notice bound to the longest notice of the terms of agreements `first` to `last`."""
+    connection.execute(text(VERSIONS_BUMP), {"rows": rows})
+    connection.execute(text(BOUND_RAISE), {"first": first, "last": last})
