@@ -1023,7 +1023,8 @@ class KeptCount(Base):
     (migration 0036) in the writing transaction: kind "status" (key: the status), "sector" (the sector's id),
     "country" (a partner's country code, each agreement once), "implemented" (the same, implemented ones only) and
     "total" (key "source": the live sources) and "version" (key "dates": moved on by every write to what the
-    dashboard's date-dependent figures read, migration 0038).
+    dashboard's date-dependent figures read, migration 0038; key "people": by every change of a user's name or e-mail
+    address, migration 0042).
 
     A count is never written by the app; a key whose agreements are all gone stays with 0.
     """
