@@ -1024,7 +1024,7 @@ class KeptCount(Base):
     "country" (a partner's country code, each agreement once), "implemented" (the same, implemented ones only) and
     "total" (key "source": the live sources) and "version" (key "dates": moved on by every write to what the
     dashboard's date-dependent figures read, migration 0038; key "people": by every change of a user's name or e-mail
-    address, migration 0042).
+    address, migration 0041).
 
     A count is never written by the app; a key whose agreements are all gone stays with 0.
     """

@@ -1,4 +1,4 @@
-"""Kept pages name officers as they are now (migration 0042): a change of a user's name or e-mail address moves the
+"""Kept pages name officers as they are now (migration 0041): a change of a user's name or e-mail address moves the
 data version, which every kept page goes by; a write that shows nowhere (a sign-in) does not."""
 
 from __future__ import annotations

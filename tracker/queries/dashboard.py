@@ -434,7 +434,7 @@ def date_part(figures_now: Figures) -> DateFigures:
 
 # Moved on by the database's triggers with every write to what `date_figures` reads (migration 0038), whoever writes.
 DATES_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "dates").scalar_subquery()
-# Moved on by the database whenever a user's name or e-mail address changes (migration 0042): user edits write no
+# Moved on by the database whenever a user's name or e-mail address changes (migration 0041): user edits write no
 # history, and kept pages name officers.
 PEOPLE_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "people").scalar_subquery()
 

@@ -2,8 +2,8 @@
 trigger whenever a user's name or e-mail address changes, in the writing transaction. The agreement list's officer
 facet names users by them, and user edits write no history: a kept list showed the old name for up to five minutes.
 
-Revision ID: 0042
-Revises: 0038
+Revision ID: 0041
+Revises: 0040
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0042"
-down_revision: str | Sequence[str] | None = "0038"
+revision: str = "0041"
+down_revision: str | Sequence[str] | None = "0040"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
