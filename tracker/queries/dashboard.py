@@ -510,6 +510,9 @@ def date_part(figures_now: Figures) -> DateFigures:
 
 # Moved on by the database's triggers with every write to what `date_figures` reads (migration 0038), whoever writes.
 DATES_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "dates").scalar_subquery()
+# Moved on by the database whenever a user's name or e-mail address changes (migration 0041): user edits write no
+# history, and kept pages name officers.
+PEOPLE_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "people").scalar_subquery()
 
 
 # Moved on by the database's triggers with every write to what `TermFigures` read (migration 0040).
@@ -543,6 +546,7 @@ def data_version(session: Session) -> tuple:
         select(func.max(SourceCheck.id)).scalar_subquery(),
         # A conflict found by a re-check of a source writes no history of its own.
         select(func.max(Conflict.id)).scalar_subquery(),
+        PEOPLE_VERSION,
         # Next to last, as `terms_version` reads it: moved by the database on every write `TermFigures` read.
         TERMS_VERSION,
         # Last, as `dates_version` reads it: moved by the database on every write the date-dependent figures read.
