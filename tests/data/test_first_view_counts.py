@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
-from tracker.models import Agreement, AgreementStatus, PartyRole
+from tracker.models import Agreement, AgreementSource, AgreementStatus, PartyRole
 from tracker.queries import agreements as queries
 from tracker.queries.agreements import AgreementFilters, SortOrder, filter_conditions, search_agreements, sort_columns
+from tracker.queries.links import links_by_agreement
 from tracker.services.agreements import archive_agreement
 
 STATUSES = [AgreementStatus.IN_FORCE, AgreementStatus.EXPIRED, AgreementStatus.SIGNED]
@@ -113,3 +114,16 @@ def test_count_takes_the_end_as_it_is(session, agreements):
 
     assert "+agreement.end_on" in compiled(ordered=True)
     assert "+agreement.end_on" not in compiled(ordered=False)
+
+
+def test_a_page_of_links_is_read_as_rows(session, agreements, make_source):
+    """The API list reads a page's source links as rows of their columns, not entities: none enters the session,
+    and each reads as its entity would (oldest first, only live sources)."""
+    first, second = agreements[0], agreements[1]
+    older = make_source(url="https://example.org/a", agreements=[(first, "first note"), (second, "")]).id
+    newer = make_source(url="https://example.org/b", agreements=[(first, "later")]).id
+    session.expunge_all()
+    found = links_by_agreement(session, [first.id, second.id, agreements[2].id])
+    assert [(row.source_id, row.note) for row in found[first.id]] == [(older, "first note"), (newer, "later")]
+    assert [row.note for row in found[second.id]] == [""] and found[agreements[2].id] == []
+    assert not [entity for entity in session.identity_map.values() if isinstance(entity, AgreementSource)]
