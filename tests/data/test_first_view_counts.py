@@ -93,14 +93,16 @@ def test_filters_without_links_are_counted(session, agreements, count_statements
 
 
 def test_unfiltered_count_reads_no_agreement_row(session, agreements, count_statements):
-    """The unfiltered list counts the table and the archived agreements' index, not `archived_at IS NULL` over every
-    agreement; the archived one is left out all the same."""
+    """On SQLite the unfiltered list counts the table and the archived agreements' index, not `archived_at IS NULL`
+    over every agreement; the archived one is left out all the same (PostgreSQL counts live rows as before)."""
+    on_sqlite = session.get_bind().dialect.name == "sqlite"
     with count_statements() as statements:
         page = search_agreements(session, AgreementFilters(), per_page=2)
     assert page.total == len(agreements) - 1
     counts = [" ".join(statement.split()) for statement in statements if "count(" in statement.lower()]
-    assert counts and all("archived_at IS NULL" not in statement for statement in counts)
-    assert all("archived_at IS NOT NULL" in statement for statement in counts)
+    assert len(counts) == 1
+    assert ("archived_at IS NULL" not in counts[0]) == on_sqlite
+    assert ("archived_at IS NOT NULL" in counts[0]) == on_sqlite
 
 
 def test_count_takes_the_end_as_it_is(session, agreements):

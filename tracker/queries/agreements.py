@@ -179,9 +179,10 @@ def agreements_by_ids(session: Session, ids: list[int]) -> list[Agreement]:
 
 
 def count_matches(session: Session, conditions: list[ColumnElement[bool]]) -> int:
-    """How many live agreements meet the conditions (`filter_conditions(..., ordered=False)`); without any, the live
-    agreements counted from the table and the archived ones' index (`live_agreement_count`)."""
-    if not conditions:
+    """How many live agreements meet the conditions (`filter_conditions(..., ordered=False)`); without any, on SQLite,
+    the live agreements counted from the table and the archived ones' index (`live_agreement_count`: PostgreSQL
+    counts every row either way, and that took 15-17 ms against 9-12 for `archived_at IS NULL` at 100,000)."""
+    if not conditions and session.get_bind().dialect.name == "sqlite":
         return live_agreement_count(session)
     return count_of(session, select(Agreement.id).where(*conditions))
 
