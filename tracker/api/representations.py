@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from tracker.clock import local_today
 from tracker.dates import PartialDate
 from tracker.models import Agreement, AgreementSource, Party, Sector, Source
@@ -36,8 +38,8 @@ def common(record: Any) -> dict[str, Any]:
     }
 
 
-def link_json(link: AgreementSource) -> dict[str, Any]:
-    """An agreement–source link."""
+def link_json(link: AgreementSource | Row) -> dict[str, Any]:
+    """An agreement–source link (the entity, or a row of its columns: queries/links.links_by_agreement)."""
     return {
         "agreement_id": link.agreement_id,
         "source_id": link.source_id,
@@ -51,7 +53,7 @@ def agreement_input(record: Agreement) -> dict[str, Any]:
     return agreement_contract.input_json(record)
 
 
-def agreement_json(agreement: Agreement, links: Sequence[AgreementSource]) -> dict[str, Any]:
+def agreement_json(agreement: Agreement, links: Sequence[AgreementSource | Row]) -> dict[str, Any]:
     """An agreement with its parties (and their roles), sector slugs and source links."""
     parties = [
         {

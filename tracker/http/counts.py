@@ -22,14 +22,16 @@ class KeptCounts(VersionedCache):
 
     SIZE = 64
 
-    def counter(self, session: Session, key: Hashable) -> Callable[[Select], int]:
-        """A `count` for a list query (key: what it counts, without its order or page): the kept count, or the
-        statement's, then kept."""
+    def counter(self, session: Session, key: Hashable) -> Callable[..., int]:
+        """A `count(statement, counted=None)` for a list query (key: what it counts, without its order or page): the
+        kept count, or the statement's (or `counted()`'s, a cheaper way to the same number), then kept."""
 
-        def count(statement: Select) -> int:
+        def count(statement: Select, counted: Callable[[], int] | None = None) -> int:
             version = request_data_version(session)
             found, total = self.current(key, version)
-            return total if found else self.keep(key, version, count_of(session, statement))
+            if found:
+                return total
+            return self.keep(key, version, counted() if counted else count_of(session, statement))
 
         return count
 

@@ -12,7 +12,10 @@ from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Subquery, Table, func, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
+
+from tracker.models import Agreement
 
 
 class archived_agreement(FunctionElement[Any]):  # named as the condition it reads as where it is used
@@ -70,3 +73,14 @@ def live_link_counts(links: Table, key: Column, *where: ColumnElement[bool]) -> 
         .outerjoin(archived, archived.c.key == every.c.key)
         .subquery("live_links")
     )
+
+
+def live_agreement_count(session: Session) -> int:
+    """How many agreements are live: every row, counted from the table's b-tree (SQLite reads no row for a bare
+    COUNT(*)), less the archived ones, read from their partial index. Not through the `Agreement` entity: the archive
+    rule makes that `WHERE archived_at IS NULL`, which reads a 100,000-entry index (4-5 ms of every unfiltered list's
+    first view after a write on SQLite, against 0.02; queries/agreements.count_matches uses it there alone)."""
+    agreement = Agreement.__table__
+    every = select(func.count()).select_from(agreement).scalar_subquery()
+    archived = select(func.count()).select_from(agreement).where(archived_agreement(agreement.c.id)).scalar_subquery()
+    return session.scalar(select(every - archived)) or 0
