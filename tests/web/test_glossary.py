@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tracker import search
 from tracker.models import GlossaryEntry, UserRole
+from tracker.search import Glossary
 
 
 def stored_entries(session) -> dict[str, str]:
@@ -112,3 +114,17 @@ def test_forms_and_delete_button_carry_a_csrf_token(app, client, session):
     token = html.split('name="csrf_token"')[1].split('value="')[1].split('"')[0]
     assert client.post(f"/glossary/{entry.id}/delete", data={"csrf_token": token}).status_code == 302
     assert "tekstil" in stored_entries(session) and "nikel" not in stored_entries(session)
+
+
+def test_searches_stem_the_glossary_once_until_an_entry_changes(client, session, monkeypatch, make_agreement):
+    make_agreement(title="Semiconductor packaging plant in Batam")
+    built = []
+    of = Glossary.of.__func__
+    monkeypatch.setattr(Glossary, "of", classmethod(lambda cls, entries: built.append(1) or of(cls, entries)))
+    search.glossary_from.cache_clear()
+    for word in ("baterai", "nikel", "battery"):
+        assert client.get(f"/agreements/?q={word}").status_code == 200
+    assert len(built) == 1
+    client.post("/glossary/new", data={"phrases": "semikonduktor\nsemiconductor"})
+    assert "Semiconductor packaging plant in Batam" in client.get("/agreements/?q=semikonduktor").text
+    assert len(built) == 2
