@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
-from tests.data.test_import_indexing import content, imported, shared_sources_file, triggers
+from tests.data.test_import_indexing import (
+    content,
+    fail_the_second_flush,
+    imported,
+    shared_sources_file,
+    triggers,
+)
 from tests.import_support import csv_file, generated_rows
 from tracker import importing
 from tracker.importing import import_table, indexes
@@ -155,16 +161,7 @@ def test_a_failed_large_import_leaves_the_indexes_and_triggers(on_sqlite):
 def test_an_error_in_a_large_import_leaves_the_indexes_and_triggers(on_sqlite, monkeypatch):
     session = on_sqlite
     before_indexes, before_triggers = schema(session, "index"), triggers(session)
-    flush = Writer.flush
-    calls = []
-
-    def failing(self: Writer) -> None:
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("the disk is full")
-        flush(self)
-
-    monkeypatch.setattr(Writer, "flush", failing)
+    fail_the_second_flush(monkeypatch)
     with pytest.raises(RuntimeError):
         imported(session, shared_sources_file(BATCH + 50))
     assert schema(session, "index") == before_indexes and triggers(session) == before_triggers

@@ -102,8 +102,8 @@ def test_an_import_with_a_problem_leaves_nothing_and_the_triggers(session):
     assert triggers(session) == before
 
 
-def test_an_error_while_writing_rolls_the_import_back(session, monkeypatch):
-    before, documents = triggers(session), content(session)["agreement_search"]
+def fail_the_second_flush(monkeypatch) -> None:
+    """The import's second batch fails to be written (the disk is full), after the first was."""
     flush = Writer.flush
     calls = []
 
@@ -114,6 +114,11 @@ def test_an_error_while_writing_rolls_the_import_back(session, monkeypatch):
         flush(self)
 
     monkeypatch.setattr(Writer, "flush", failing)
+
+
+def test_an_error_while_writing_rolls_the_import_back(session, monkeypatch):
+    before, documents = triggers(session), content(session)["agreement_search"]
+    fail_the_second_flush(monkeypatch)
     with pytest.raises(RuntimeError):
         imported(session, shared_sources_file(BATCH + 50))
     assert content(session)["agreement_search"] == documents

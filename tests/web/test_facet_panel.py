@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.web.a11y_html import parse, text_of
-from tracker.models import AgreementStatus, UserRole
+from tracker.models import UserRole
 
 LIST = "/agreements/?status=in_force&sort=title"
 PANEL = re.compile(r'<aside class="list-panel".*?</aside>', re.S)
@@ -29,16 +29,6 @@ def placeholder_of(html: str):
     """The placeholder's element (None when the counts are shown)."""
     found = parse(html).xpath("//div[@id='facet-counts'][@data-facets-url]")
     return found[0] if found else None
-
-
-@pytest.fixture
-def listed(make_agreement):
-    """Two agreements in force and one signed."""
-    return [
-        make_agreement(title="Alpha steel cooperation"),
-        make_agreement(title="Beta textile cooperation"),
-        make_agreement(title="Gamma signed only", status=AgreementStatus.SIGNED),
-    ]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.conftest import sign_in_client
-from tracker.models import AgreementStatus, UserRole
+from tracker.models import UserRole
 
 LIST = "/agreements/?status=in_force&sort=title"
 API_LIST = "/agreements?status=in_force&sort=title"
@@ -26,16 +26,6 @@ def kept_count(app) -> int:
     """How many texts the app keeps."""
     cache = app.extensions.get("tracker.fragments")
     return len(cache._entries) if cache else 0
-
-
-@pytest.fixture
-def listed(make_agreement):
-    """Two agreements in force and one signed."""
-    return [
-        make_agreement(title="Alpha steel cooperation"),
-        make_agreement(title="Beta textile cooperation"),
-        make_agreement(title="Gamma signed only", status=AgreementStatus.SIGNED),
-    ]
 
 
 def test_a_kept_list_is_the_same_page_with_fewer_statements(app, client_as, listed, count_statements):
