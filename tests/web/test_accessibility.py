@@ -69,9 +69,11 @@ from tracker.services.tokens import create_token
 
 PICKER_SCRIPT = "js/enhance.js"
 
-# Endpoints whose GET answer is no page for people: files, feeds, JSON.
+# Endpoints whose GET answer is no page for people: files, feeds, JSON, and the facet panel the list's script puts
+# into the list (checked there: the list shows the same panel inline, and without script `facets=1` does).
 NOT_PAGES = {
     "static",
+    "agreements.facets",
     "health",
     "calendars.feed",
     "exports.agreements",
