@@ -172,6 +172,9 @@ def scheduled(huey: Huey, moment: datetime) -> list[str]:
     return [task.name for task in due if task.name.startswith("tracker.schedule.")]
 
 
+PURGE = "tracker.schedule.purge"
+
+
 def test_a_slot_fired_by_two_workers_schedulers_runs_once(queue_app, engine):
     huey = queue_app.extensions["tracker.jobs"].huey
     zone = queue_app.config["TRACKER_ZONE"]
@@ -179,11 +182,12 @@ def test_a_slot_fired_by_two_workers_schedulers_runs_once(queue_app, engine):
     with queue_app.app_context():
         slot = schedules.cadence.last_run(when, utcnow(), zone)
     # What each worker's scheduler does at that minute: Huey asks with a naive UTC time, enqueues what is due.
-    assert scheduled(huey, slot) == ["tracker.schedule.purge"]
-    assert scheduled(huey, slot + timedelta(minutes=1)) == []
+    # Only the purge is looked at: another schedule may fall due near its slot, whatever the hour the test runs.
+    assert PURGE in scheduled(huey, slot)
+    assert PURGE not in scheduled(huey, slot + timedelta(minutes=1))
     for _scheduler in range(2):
         for task in huey.read_periodic(slot.replace(tzinfo=None)):
-            if task.name.startswith("tracker.schedule."):
+            if task.name == PURGE:
                 huey.enqueue(task)
     with running_worker(queue_app):
         wait_for(lambda: len(huey) == 0 and finished_runs(engine)(), "both tasks to be taken and the run to finish")
