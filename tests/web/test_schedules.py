@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ from tests.conftest import postgres_url, reset_database, sign_in_client
 from tests.data.test_schedules import add_run
 from tests.jobs_support import running_worker
 from tests.web.test_jobs import wait_for
-from tracker import create_app, schedules
+from tracker import cadence, create_app, schedules
+from tracker.config import CADENCE_DEFAULTS, check_schedule_settings
 from tracker.models import ScheduleRun, ScheduleRunState, UserRole, utcnow
 
 REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -120,6 +121,17 @@ def test_run_now_without_the_csrf_token_is_refused(app, client, engine):
 # --- on a real queue -------------------------------------------------------------------------------
 
 
+def schedule_settings(now: datetime) -> dict[str, str]:
+    """The queue app's schedules for a test starting at `now`: the purge every hour, half an hour from now (the slot a
+    run belongs to stays the same throughout the test), the others off. At their defaults one of them falls due in the
+    purge's slot or the minute after at some times of day: the feeds (hourly :40) when the test starts at :09 or :10
+    past any hour, the backup and the re-check around 20:00 and 21:00 UTC, the digest around 00:30 UTC on Mondays."""
+    return {
+        **{schedule.setting: "off" for schedule in schedules.SCHEDULES},
+        "TRACKER_SCHEDULE_PURGE": f"hourly :{(now.minute + 30) % 60:02d}",
+    }
+
+
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_app(request, database_url: str, engine: Engine, seed_rows: dict, tmp_path: Path) -> Iterator[Flask]:
     """The app with a worker's queue: a SQLite file, or Redis database 9 under a fresh queue name."""
@@ -139,8 +151,7 @@ def queue_app(request, database_url: str, engine: Engine, seed_rows: dict, tmp_p
         "TRACKER_JOBS_QUEUE": f"tracker-schedules-{uuid.uuid4().hex}",
         "TRACKER_JOBS_DIR": str(tmp_path / "results"),
         "TRACKER_IMPORT_DIR": str(tmp_path / "imports"),
-        # Every hour, half an hour from now: the slot a run belongs to stays the same throughout the test.
-        "TRACKER_SCHEDULE_PURGE": f"hourly :{(utcnow().minute + 30) % 60:02d}",
+        **schedule_settings(utcnow()),
     }
     app = create_app(config)
     yield app
@@ -173,6 +184,30 @@ def scheduled(huey: Huey, moment: datetime) -> list[str]:
 
 
 PURGE = "tracker.schedule.purge"
+MONDAY = datetime(2026, 12, 7, tzinfo=UTC)  # the digest's day: Monday 07:00 in Jakarta is 00:00 UTC
+
+
+def test_the_queue_apps_purge_is_alone_in_its_slot_whenever_the_test_starts():
+    # The queue app's settings at every minute of a week, read as the app reads them at start and checked as Huey's
+    # scheduler checks them (tracker/schedules.py `due_check`): the purge alone is due in its slot, nothing in the
+    # minute after. The CI failure: started at 11:09 UTC, the feeds' default :40 came right after the purge's :39.
+    crowded = []
+    for minutes in range(7 * 24 * 60):
+        now = MONDAY + timedelta(minutes=minutes)
+        config = {**CADENCE_DEFAULTS, "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta", "TRACKER_BACKUP_KEEP": 1}
+        config.update(schedule_settings(now))
+        check_schedule_settings(config)
+        where, cadences = config["TRACKER_ZONE"], config["TRACKER_CADENCES"]
+        slot = cadence.last_run(cadences["TRACKER_SCHEDULE_PURGE"], now, where)
+        due = [
+            (setting, moment)
+            for moment in (slot, slot + timedelta(minutes=1))
+            for setting, when in cadences.items()
+            if when is not None and cadence.is_due(when, moment, where)
+        ]
+        if due != [("TRACKER_SCHEDULE_PURGE", slot)]:
+            crowded.append((now.strftime("%a %H:%M"), due))
+    assert crowded == []
 
 
 def test_a_slot_fired_by_two_workers_schedulers_runs_once(queue_app, engine):
@@ -182,12 +217,11 @@ def test_a_slot_fired_by_two_workers_schedulers_runs_once(queue_app, engine):
     with queue_app.app_context():
         slot = schedules.cadence.last_run(when, utcnow(), zone)
     # What each worker's scheduler does at that minute: Huey asks with a naive UTC time, enqueues what is due.
-    # Only the purge is looked at: another schedule may fall due near its slot, whatever the hour the test runs.
-    assert PURGE in scheduled(huey, slot)
-    assert PURGE not in scheduled(huey, slot + timedelta(minutes=1))
+    assert scheduled(huey, slot) == [PURGE]
+    assert scheduled(huey, slot + timedelta(minutes=1)) == []
     for _scheduler in range(2):
         for task in huey.read_periodic(slot.replace(tzinfo=None)):
-            if task.name == PURGE:
+            if task.name.startswith("tracker.schedule."):
                 huey.enqueue(task)
     with running_worker(queue_app):
         wait_for(lambda: len(huey) == 0 and finished_runs(engine)(), "both tasks to be taken and the run to finish")
