@@ -39,6 +39,7 @@ from bench import facts
 from tracker import search
 from tracker.countries import country_name
 from tracker.dates import Precision
+from tracker.importing import kept
 from tracker.importing.countries import NAMES as INDONESIAN_COUNTRY_NAMES
 from tracker.models import (
     Agreement,
@@ -346,7 +347,7 @@ def seed(
     world.first_agreement_id = world.next_ids["agreement"]
     # A trigger per link row rewrote the agreement's document up to ten times; `search.index_agreements` writes each
     # once, batch by batch, while the next batch is drawn.
-    with search.triggers_off(connection), indexes_built_after(connection):
+    with search.triggers_off(connection), kept.insert_triggers_off(connection), indexes_built_after(connection):
         for rows in drawn_batches(world, agreements):
             write_batch(connection, rows, counts)
             if progress:
@@ -440,7 +441,7 @@ def write_rows_in_chunks(
         for chunk in range(0, agreements, CHUNK):
             # An explicit transaction: COPY goes through the driver's cursor, which SQLAlchemy does not see begin
             # one, so a bare commit() would commit nothing until the next statement of its own.
-            with connection.begin():
+            with connection.begin(), kept.insert_triggers_off(connection):
                 for rows in islice(batches, len(range(chunk, min(chunk + CHUNK, agreements), BATCH))):
                     write_tables(connection, rows, counts)
                     if progress:
@@ -515,12 +516,18 @@ def write_batch(connection: Connection, rows: Rows, counts: dict[str, int]) -> N
 
 
 def write_tables(connection: Connection, rows: Rows, counts: dict[str, int]) -> None:
-    """Write one batch's rows, parents first; add to the counts per table."""
+    """Write one batch's rows, parents first, and its kept counts (their insert triggers are off inside
+    `kept.insert_triggers_off`, which every caller is in); add to the counts per table."""
     for name, table in TABLES.items():
         batch = getattr(rows, name)
         if batch:
             write(connection, table, batch)
             counts[name] = counts.get(name, 0) + len(batch)
+    if rows.agreement:
+        first, last = rows.agreement[0]["id"], rows.agreement[-1]["id"]
+        kept.count_agreements(connection, first, last)
+        kept.count_sources(connection, len(rows.source))
+        kept.move_versions(connection, first, last, len(rows.agreement) + len(rows.agreement_term))
 
 
 # Tables whose secondary indexes are built once after loading on PostgreSQL: the search documents' statement reads

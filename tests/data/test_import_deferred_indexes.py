@@ -93,7 +93,7 @@ def test_a_large_import_writes_what_a_row_by_row_import_writes(on_sqlite, monkey
 def row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
     """Imports from here on keep every index and trigger, as before any was dropped."""
     monkeypatch.setattr(importing.search, "sqlite_triggers_dropped", lambda _connection: nullcontext())
-    monkeypatch.setattr(importing.kept, "sqlite_insert_triggers_dropped", lambda _connection: nullcontext(False))
+    monkeypatch.setattr(importing.kept, "insert_triggers_off", lambda _connection: nullcontext(False))
     monkeypatch.setattr(importing.indexes, "sqlite_indexes_deferred", lambda _connection, _rows: nullcontext(False))
     monkeypatch.setattr(importing, "Writer", lambda session, catalogue, **_: Writer(session, catalogue))
 

@@ -1,6 +1,7 @@
 """An import's writing of the search index and of the kept counts: on SQLite their triggers are dropped for the
 import and each batch is indexed and counted once (tracker/importing/apply.py, kept.py); the result is what the
-triggers would have written, and a failed import leaves nothing behind, the triggers included."""
+triggers would have written, and a failed import leaves nothing behind, the triggers included. (The kept counts by
+batch on both engines: test_kept_by_batch.py.)"""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def test_an_import_indexes_what_the_triggers_would_write(on_sqlite, monkeypatch)
     session.rollback()
     # The same file written with the triggers on, row by row, as before the triggers were dropped.
     monkeypatch.setattr(importing.search, "sqlite_triggers_dropped", lambda _connection: nullcontext())
-    monkeypatch.setattr(importing.kept, "sqlite_insert_triggers_dropped", lambda _connection: nullcontext(False))
+    monkeypatch.setattr(importing.kept, "insert_triggers_off", lambda _connection: nullcontext(False))
     monkeypatch.setattr(importing, "Writer", lambda session, catalogue, **_: Writer(session, catalogue))
     imported(session, data)
     assert content(session) == batched

@@ -115,6 +115,9 @@ def apply(session, step: tuple, rows: dict[str, list]) -> None:
             session.execute(update(Agreement).where(Agreement.id == agreement.id).values(owner_id=owner))
         elif kind == "delete":
             session.execute(delete(Agreement.__table__).where(Agreement.__table__.c.id == agreement.id))
+            # The ORM did not see the delete: forget the object, or SQLite's next agreement, given the same id
+            # (it reuses the largest rowid), would meet it in the identity map.
+            session.expunge(agreement)
     session.commit()
 
 

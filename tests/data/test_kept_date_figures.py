@@ -86,7 +86,9 @@ def apply_raw(session, kind: str, agreement: Agreement, value: int | None) -> No
     """A write made without the services (a repair, another tool): only the database's triggers see it."""
     row = Agreement.id == agreement.id
     if kind == "sql end":
-        new_end = {"end_on": FIRST_DAY + timedelta(days=value or 0), "end_precision": Precision.DAY}
+        # Not before the start: a later write through the services ("notes") would refuse the agreement's own dates.
+        end_on = max(FIRST_DAY + timedelta(days=value or 0), agreement.start_on or FIRST_DAY)
+        new_end = {"end_on": end_on, "end_precision": Precision.DAY}
         session.execute(update(Agreement).where(row).values(**new_end))
     elif kind == "sql title":
         session.execute(update(Agreement).where(row).values(title=f"{agreement.title} again"))

@@ -11,7 +11,8 @@ catalogue.py  what is recorded, loaded in a few bulk queries
 plan.py       the dry run: each row created, already present, repeated or invalid, with every problem; rows
               stream through it, only the first ones are kept whole
 apply.py      the commit: rows to create written in batches with Core as the plan checks them
-kept.py       the dashboard's kept counts during a commit on SQLite: insert triggers off, each batch counted once
+kept.py       the dashboard's kept counts during a commit: insert triggers off (SQLite: dropped; PostgreSQL:
+              standing aside for the transaction), each batch counted once
 indexes.py    a large commit on SQLite: the agreement's and source's plain indexes built once after the rows
 storage.py    uploads kept on the server between the preview and the commit
 (`flask --app app import FILE` is tracker/cli/imports.py)
@@ -82,14 +83,15 @@ def import_table(
         # SQLite: the search triggers are dropped for the import and each batch indexed once (apply.py); a rollback
         # of the savepoint brings them back. PostgreSQL keeps its triggers: turning them off (ALTER TABLE) would
         # lock the tables against every other writer until the import commits.
-        # The kept counts' insert triggers likewise: each batch is counted in one statement (kept.py); and a large
+        # The kept counts' insert triggers are off on both engines (PostgreSQL: by a setting of the transaction, which
+        # locks nothing) and each batch is counted in one statement (kept.py); and a large
         # import builds the agreement's and source's indexes once, after its rows (indexes.py).
         connection = session.connection()
         with (
             collector_eased(),
             sqlite_cache_enlarged(connection),
             search.sqlite_triggers_dropped(connection),
-            kept.sqlite_insert_triggers_dropped(connection) as counts,
+            kept.insert_triggers_off(connection) as counts,
             indexes.sqlite_indexes_deferred(connection, len(table.rows)),
         ):
             catalogue = Catalogue.load(session)

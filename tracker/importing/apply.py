@@ -100,7 +100,7 @@ class Writer:
     # Whether the search triggers are off (search.sqlite_triggers_dropped) and each batch's agreements are indexed
     # here, once each with all their links, in one statement.
     indexes_batches: bool = False
-    # Whether the kept counts' insert triggers are off (kept.sqlite_insert_triggers_dropped) and each batch is
+    # Whether the kept counts' insert triggers are off (kept.insert_triggers_off) and each batch is
     # counted here.
     counts_batches: bool = False
 

@@ -1,12 +1,14 @@
 """The kept counts (migrations 0036 and 0039), the dates and terms versions (0038, 0040) and the notice bound (0040)
-during an import on SQLite: moved once per batch, not per row.
+during an import or the synthetic seed: moved once per batch, not per row.
 
 The insert triggers of `kept_count` ran four upserts with their look-ups for every agreement, one or two for every
-party and sector link and one for every source: 40 % of the import's writing. Inside the import they are dropped
-(SQLite's DDL is transactional: other connections keep them, a rollback brings them back) and each written batch
-adds its counts with one statement, the migration's recount limited to the batch's agreements. The result is the
-triggers' own: the import writes an agreement's links before the agreement (apply.py), so the link triggers found
-no agreement and the agreement's trigger counted it once with all its links, as the batch's count does.
+party and sector link and one for every source: 40 % of the import's writing on SQLite, and on PostgreSQL a cost
+that grows with the square of the rows in one transaction (every update of the same few rows walks the versions the
+transaction made before, migration 0042). Inside the import they are off, on SQLite dropped (its DDL is
+transactional: other connections keep them, a rollback brings them back), on PostgreSQL standing aside for the
+transaction's own setting (0042), and each written batch adds its counts with one statement, the migration's
+recount limited to the batch's agreements. The result is the triggers' own (whichever of an agreement and its links
+is written first, the triggers count each link once its agreement is there), as the batch's count does.
 
 The versions' insert triggers (on `agreement` and `agreement_term`) moved each version on by one for every agreement
 and every term; the batch moves them on by as many in one statement, so they end where the triggers left them. The
@@ -34,8 +36,12 @@ INSERT_TRIGGERS = (
     "notice_bound_insert",
 )
 
+# The setting that makes PostgreSQL's insert triggers stand aside (migration 0042).
+COUNTED_BY_CALLER = "tracker.counted_by_caller"
 UPSERT = (
-    "INSERT INTO kept_count (kind, key, total) SELECT kind, k, n FROM ({counts}) WHERE true "
+    # An alias for the subquery (PostgreSQL before 16 needs one); WHERE true: SQLite's parser needs a WHERE before
+    # ON CONFLICT in INSERT ... SELECT.
+    "INSERT INTO kept_count (kind, key, total) SELECT kind, k, n FROM ({counts}) AS counted WHERE true "
     "ON CONFLICT (kind, key) DO UPDATE SET total = kept_count.total + excluded.total"
 )
 # The kinds of migration 0039 and the agreement's column each counts.
@@ -67,31 +73,42 @@ AGREEMENT_COUNTS = UPSERT.format(
         for kind, column in FACET_COLUMNS.items()
     )
 )
-SOURCE_COUNT = UPSERT.format(counts="SELECT 'total' AS kind, 'source' AS k, :sources AS n WHERE :sources > 0")
+SOURCE_COUNT = UPSERT.format(
+    counts="SELECT 'total' AS kind, 'source' AS k, CAST(:sources AS INTEGER) AS n WHERE :sources > 0"
+)
 # The dates and terms versions moved on by one per inserted agreement and term, as the insert triggers of migrations
 # 0038 and 0040 do.
 VERSIONS_BUMP = UPSERT.format(
-    counts="SELECT 'version' AS kind, 'dates' AS k, :rows AS n WHERE :rows > 0 "
-    "UNION ALL SELECT 'version', 'terms', :rows WHERE :rows > 0"
+    counts="SELECT 'version' AS kind, 'dates' AS k, CAST(:rows AS INTEGER) AS n WHERE :rows > 0 "
+    "UNION ALL SELECT 'version', 'terms', CAST(:rows AS INTEGER) WHERE :rows > 0"
 )
 # The longest notice of the batch's terms raises the bound of migration 0040 (only an existing row: without it the
 # queries read every term, and the triggers do not make it either).
 BOUND_RAISE = (
-    "UPDATE kept_count SET total = batch.notice FROM (SELECT max(CAST(julianday(end_on) - julianday(decision_on) "
-    "AS INTEGER)) AS notice FROM agreement_term WHERE agreement_id BETWEEN :first AND :last) AS batch "
+    "UPDATE kept_count SET total = batch.notice FROM (SELECT max({notice}) AS notice FROM agreement_term "
+    "WHERE agreement_id BETWEEN :first AND :last) AS batch "
     "WHERE kind = 'bound' AND key = 'notice days' AND total < batch.notice"
 )
+# A term's notice in days, as each engine subtracts dates (SQLite keeps them as ISO text), as in migration 0040.
+NOTICE = {
+    "sqlite": "CAST(julianday(end_on) - julianday(decision_on) AS INTEGER)",
+    "postgresql": "(end_on - decision_on)",
+}
 
 
 @contextmanager
-def sqlite_insert_triggers_dropped(connection: Connection) -> Iterator[bool]:
-    """On SQLite, the kept counts' and dates version's insert triggers are gone inside the block; elsewhere nothing
-    changes.
+def insert_triggers_off(connection: Connection) -> Iterator[bool]:
+    """Inside the block the kept counts', versions' and notice bound's insert triggers do not fire for this
+    connection's transaction; yields whether they are off (True on SQLite and PostgreSQL).
 
-    Yields whether any was dropped: the caller then counts what it wrote (`count_agreements`, `count_sources`,
-    `move_versions`). The
-    triggers are made again from their own SQL at the end, also after an error (as `search.sqlite_triggers_dropped`).
+    The caller then counts what it wrote (`count_agreements`, `count_sources`, `move_versions`). On SQLite the
+    triggers are dropped and made again from their own SQL at the end, also after an error (as
+    `search.sqlite_triggers_dropped`); on PostgreSQL the transaction's setting is turned on and off again.
     """
+    if connection.dialect.name == "postgresql":
+        with counted_by_caller(connection):
+            yield True
+        return
     if connection.dialect.name != "sqlite":
         yield False
         return
@@ -108,6 +125,19 @@ def sqlite_insert_triggers_dropped(connection: Connection) -> Iterator[bool]:
             connection.exec_driver_sql(sql)
 
 
+@contextmanager
+def counted_by_caller(connection: Connection) -> Iterator[None]:
+    """PostgreSQL: the transaction's setting of migration 0042 is on inside the block (local to the transaction, so
+    a rollback or the commit also ends it)."""
+    set_to = text("SELECT set_config(:name, :value, true)")
+    connection.execute(set_to, {"name": COUNTED_BY_CALLER, "value": "on"})
+    try:
+        yield
+    finally:
+        if not connection.invalidated and connection.in_transaction():
+            connection.execute(set_to, {"name": COUNTED_BY_CALLER, "value": "off"})
+
+
 def count_agreements(connection: Connection, first: int, last: int) -> None:
     """Add the agreements with ids from `first` to `last`, written with all their links, to the kept counts."""
     connection.execute(text(AGREEMENT_COUNTS), {"first": first, "last": last})
@@ -122,4 +152,5 @@ def move_versions(connection: Connection, first: int, last: int, rows: int) -> N
     """Move the dates and terms versions on by `rows`, the agreements and terms inserted (one step each, as the
     triggers), and raise the notice bound to the longest notice of the terms of agreements `first` to `last`."""
     connection.execute(text(VERSIONS_BUMP), {"rows": rows})
-    connection.execute(text(BOUND_RAISE), {"first": first, "last": last})
+    notice = NOTICE[connection.dialect.name]
+    connection.execute(text(BOUND_RAISE.format(notice=notice)), {"first": first, "last": last})
