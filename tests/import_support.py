@@ -98,6 +98,14 @@ def json_file(records: list[dict[str, Any]]) -> bytes:
     return json.dumps(records, ensure_ascii=False).encode("utf-8")
 
 
+def broken_last_row_file(count: int) -> bytes:
+    """`generated_rows(count)` as CSV whose last row names an instrument there is not: an import writes the batches
+    before it, finds the problem, then rolls them all back."""
+    rows = generated_rows(count)
+    rows[-1][2] = "no such instrument"
+    return csv_file(rows)
+
+
 def generated_rows(count: int) -> list[list[str]]:
     """A big file's rows: a few thousand companies in ten countries, each row its own agreement and source."""
     countries = ("KR", "JP", "US", "CN", "DE", "FR", "GB", "SG", "MY", "TH")

@@ -20,7 +20,7 @@ from tests.data.test_import_indexing import (
     shared_sources_file,
     triggers,
 )
-from tests.import_support import csv_file, generated_rows
+from tests.import_support import broken_last_row_file, csv_file, generated_rows
 from tracker import importing
 from tracker.importing import import_table, indexes
 from tracker.importing.apply import BATCH, Writer
@@ -149,10 +149,7 @@ def test_a_small_import_into_a_larger_table_keeps_the_indexes(on_sqlite, monkeyp
 def test_a_failed_large_import_leaves_the_indexes_and_triggers(on_sqlite):
     session = on_sqlite
     before_indexes, before_triggers, written = schema(session, "index"), triggers(session), content(session)
-    rows = generated_rows(BATCH + 50)
-    rows[-1][2] = "no such instrument"  # the last row: the batches before it were written, then rolled back
-    table = read_table(csv_file(rows), "broken.csv")
-    plan, result = import_table(session, table, automatic(table.headers), "ID")
+    plan, result = imported(session, broken_last_row_file(BATCH + 50))
     assert not plan.ok and result is None
     assert content(session) == written
     assert schema(session, "index") == before_indexes and triggers(session) == before_triggers

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, text
 
-from tests.import_support import csv_file, generated_rows
+from tests.import_support import broken_last_row_file, csv_file, generated_rows
 from tracker import importing, search
 from tracker.importing import import_table
 from tracker.importing.apply import BATCH, Writer
@@ -93,10 +93,7 @@ def test_an_import_indexes_what_the_triggers_would_write(on_sqlite, monkeypatch)
 
 def test_an_import_with_a_problem_leaves_nothing_and_the_triggers(session):
     before, written = triggers(session), content(session)
-    rows = generated_rows(BATCH + 50)
-    rows[-1][2] = "no such instrument"  # the last row: the batches before it were written, then rolled back
-    table = read_table(csv_file(rows), "broken.csv")
-    plan, result = import_table(session, table, automatic(table.headers), "ID")
+    plan, result = imported(session, broken_last_row_file(BATCH + 50))
     assert not plan.ok and result is None
     assert content(session) == written
     assert search.stale_documents(session.connection()) == []

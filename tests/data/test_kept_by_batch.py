@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, text
 
 from bench import synthetic
 from tests.data.test_import_indexing import imported, shared_sources_file
-from tests.import_support import csv_file, generated_rows
+from tests.import_support import broken_last_row_file, csv_file, generated_rows
 from tracker import importing
 from tracker.importing import kept
 from tracker.importing.apply import BATCH
@@ -97,9 +97,7 @@ def test_after_an_import_the_triggers_count_again_in_its_transaction(session):
 
 def test_a_failed_import_leaves_the_counts_as_they_were_and_the_triggers_counting(session):
     before = kept_rows(session)
-    rows = generated_rows(BATCH + 50)
-    rows[-1][2] = "no such instrument"  # the last row: the batches before it were written, then rolled back
-    plan, result = imported(session, csv_file(rows))
+    plan, result = imported(session, broken_last_row_file(BATCH + 50))
     assert not plan.ok and result is None
     assert kept_rows(session) == before
     new_agreement(session, "Written after the failed import")

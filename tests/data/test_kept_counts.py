@@ -3,11 +3,12 @@ recount after any writes."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, select, update
 
 from tests.conftest import TEST_PASSWORD_HASH, reset_database
+from tests.property_support import database_scripts
 from tracker.models import (
     Agreement,
     AgreementParty,
@@ -122,7 +123,7 @@ def apply(session, step: tuple, rows: dict[str, list]) -> None:
 
 
 # Each example starts from the emptied database: the function-scoped app only serves the sessions.
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@database_scripts(max_examples=25)
 @given(script=st.lists(steps, min_size=1, max_size=12))
 def test_kept_counts_equal_a_recount_after_any_writes(app, engine, seed_rows, script):
     reset_database(engine, seed_rows)

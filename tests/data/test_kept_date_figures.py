@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, update
 
 from tests.conftest import reset_database
+from tests.property_support import database_scripts
 from tracker.dates import PartialDate, Precision
 from tracker.models import (
     Agreement,
@@ -164,13 +165,7 @@ def same_dates(agreement: Agreement, data: AgreementData, notes: str) -> Agreeme
 
 # Each example starts from the emptied database, with a cache of its own (a version counted again from the seed
 # could otherwise meet figures kept in an earlier example).
-# No shrinking: a failing script is short already, and shrinking one against a database took over five minutes.
-@settings(
-    max_examples=30,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@database_scripts(max_examples=30)
 @given(script=st.lists(steps, min_size=1, max_size=14))
 def test_kept_date_figures_equal_the_figures_afresh_after_any_writes(app, engine, seed_rows, script):
     reset_database(engine, seed_rows)

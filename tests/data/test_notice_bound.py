@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, insert, select, update
 
 from tests.conftest import reset_database
+from tests.property_support import database_scripts
 from tracker.dates import PartialDate, Precision
 from tracker.models import (
     Agreement,
@@ -137,13 +138,7 @@ def longest_notice(session) -> int:
     return max([(end - decision).days for end, decision in pairs], default=0)
 
 
-# No shrinking: a failing script is short already (as tests/data/test_kept_date_figures.py).
-@settings(
-    max_examples=25,
-    deadline=None,
-    phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@database_scripts(max_examples=25)
 @given(script=st.lists(steps, min_size=1, max_size=10))
 def test_the_kept_bound_bounds_every_notice_and_changes_no_answer(app, engine, seed_rows, script):
     reset_database(engine, seed_rows)
