@@ -119,7 +119,7 @@ def latency_rows(results: dict) -> list[str]:
         sqlite_compared, pg_compared = p95.get(f"sqlite {compared}"), p95.get(f"postgresql {compared}")
         scale = ratio(sqlite_large, p95.get(f"sqlite {small}")) if small != large else "–"
         cells += [scale, ratio(pg_compared, sqlite_compared)]
-        cells += verdict(page, sqlite_large, scale, sqlite_compared, pg_compared)
+        cells += verdict(page, sqlite_large, scale, sqlite_compared, pg_compared, f"sqlite {large}" in lat)
         if million:
             cells.insert(-2, cells.pop(len(labels) + 1))  # the 1M column next to the others' ratios
         rows.append(cells)
@@ -169,13 +169,23 @@ def is_scaled(page: str) -> bool:
     return base_page(page) in SCALED_PAGES
 
 
-def verdict(page: str, sqlite_p95: float | None, scale: str, base_p95: float | None, pg_p95: float | None) -> list[str]:
-    """The target of a page and what misses it (PG is compared with SQLite's base_p95 of the same size)."""
+def verdict(
+    page: str,
+    sqlite_p95: float | None,
+    scale: str,
+    base_p95: float | None,
+    pg_p95: float | None,
+    sqlite_measured: bool = True,
+) -> list[str]:
+    """The target of a page and what misses it (PG is compared with SQLite's base_p95 of the same size); a size
+    SQLite was not measured at (the 1M simulation) cannot meet the SQLite targets."""
     limit = p95_limit(page)
     growth = f", ≤ {SCALE_TARGET}× 10k→100k" if is_scaled(page) else ""
     target = f"p95 ≤ {limit:.0f} ms{growth}, PG ≤ {PG_TARGET}×"
-    misses = [] if sqlite_p95 is not None else ["failed on SQLite"]
-    if sqlite_p95 is not None and sqlite_p95 > limit:
+    if sqlite_p95 is None:
+        return [target, "no: failed on SQLite" if sqlite_measured else "not measured on SQLite"]
+    misses = []
+    if sqlite_p95 > limit:
         misses.append(f"p95 {sqlite_p95 / limit:.1f}× the limit")
     if is_scaled(page) and scale != "–" and float(scale.rstrip("×")) > SCALE_TARGET:
         misses.append(f"grows {scale}")

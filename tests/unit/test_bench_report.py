@@ -47,6 +47,13 @@ def test_the_verdict_names_each_miss() -> None:
     assert report.verdict("detail", 24.0, "3.00×", 24.0, 30.0)[1] == "yes"  # not paginated: growth is not judged
 
 
+def test_a_size_sqlite_was_not_measured_at_is_not_called_a_failure() -> None:
+    results = {"sizes": [1_000_000], "latency": {"postgresql 1M": {"list": timing(7, 9)}}}
+    assert report.latency_rows(results)[2].endswith("| not measured on SQLite |")
+    results["latency"]["sqlite 1M"] = {"list": {"p50": None, "p95": None, "samples": 0, "status": 500}}
+    assert report.latency_rows(results)[2].endswith("| no: failed on SQLite |")
+
+
 def test_the_table_shows_a_row_per_page_and_size() -> None:
     results = {
         "sizes": [10_000, 100_000],
