@@ -12,10 +12,13 @@ afresh on every view and are part of the figures' key, so a unit's parent is cov
 moves the version.
 
 Each trigger bumps the version as 0038's do (an upsert). A new agreement moves it (the count of all live agreements
-changes), a new party or source does not (it has no links yet; its first link does). A party or source with links
-cannot be deleted (the links restrict it), so their deletes need no trigger; an agreement's delete takes its links
-with it and moves the version itself. On PostgreSQL the insert triggers stand aside in a transaction that counts by
-batch (migration 0042, tracker/importing/kept.py), which moves the version on by as many in one statement.
+changes); so does a new or deleted source, though it has no links: a party on many agreements finds its newest
+sources among the newest of all (`newest_sources`), and only where a live agreement names an archived source (raw
+SQL) could that walk and the grouping it falls back to differ. A new party does not (it has no links yet; its first
+link does), nor a deleted one (a party with links cannot be deleted: the links restrict it); an agreement's delete
+takes its links with it and moves the version itself. On PostgreSQL the insert triggers stand aside in a transaction
+that counts by batch (migration 0042, tracker/importing/kept.py), which moves the version on by as many in one
+statement.
 
 Revision ID: 0043
 Revises: 0042
@@ -63,6 +66,8 @@ TRIGGERS = (
     Trigger("source_link_insert", "INSERT", "agreement_source"),
     Trigger("source_link_delete", "DELETE", "agreement_source"),
     Trigger("source_link_update", "UPDATE", "agreement_source", ("agreement_id", "source_id")),
+    Trigger("source_insert", "INSERT", "source"),
+    Trigger("source_delete", "DELETE", "source"),
     Trigger("source_update", "UPDATE", "source", ("published_on", "archived_at")),
     Trigger("party_update", "UPDATE", "party", ("name", "parent_id", "archived_at")),
 )

@@ -95,6 +95,7 @@ steps = st.one_of(
     st.tuples(st.just("sql source link"), index, index),
     st.tuples(st.just("sql source unlink"), index),
     st.tuples(st.just("sql published"), index, st.one_of(st.none(), days)),
+    st.tuples(st.just("sql delete source"), index),
     st.tuples(st.just("sql unit"), index),
     st.tuples(st.just("sql move unit"), index, index),
     st.tuples(st.just("sql title"), index),
@@ -255,6 +256,8 @@ def apply_raw(session: Any, step: tuple, agreements: list, parties: list, source
     elif kind == "sql published":
         source = pick(sources, step[1])
         session.execute(update(Source).where(Source.id == source.id).values(published_on=day(step[2])))
+    elif kind == "sql delete source":  # refused while linked
+        session.execute(delete(Source).where(Source.id == pick(sources, step[1]).id))
     elif kind == "sql title":
         session.execute(update(Agreement).where(row).values(title=f"{agreement.title} again"))
     elif kind == "sql start":
@@ -280,6 +283,8 @@ def apply_raw_party(session: Any, kind: str, party: Party, other: Party, parties
 def apply(session: Any, step: tuple) -> None:
     """Run one write and commit it; a write the services refuse, or the database, leaves nothing."""
     agreements, parties, sources = (every(session, model) for model in (Agreement, Party, Source))
+    if "source" in step[0] and step[0] != "new source" and not sources:
+        return
     try:
         if step[0].startswith("sql"):
             if agreements:
@@ -451,6 +456,7 @@ MOVING: dict[str, Callable[[Any, dict[str, Party]], None]] = {
         .where(AgreementSource.agreement_id == first_agreement(session).id, AgreementSource.source_id == source(0))
         .values(source_id=source(1))
     ),
+    "source insert": lambda session, _parties: session.execute(insert(Source).values(title="Unlinked", url=None)),
     "source published": lambda session, _parties: session.execute(update(Source).values(published_on=date(2024, 1, 1))),
     "source archived": lambda session, _parties: session.execute(update(Source).values(archived_at=datetime.now(UTC))),
     "party name": lambda session, parties: session.execute(
@@ -470,6 +476,16 @@ def test_each_write_to_what_the_figures_read_moves_the_version(session, ministry
     parties, _cache, _first = ministry_world
     before = parties_version_now(session)
     MOVING[write](session, parties)
+    session.commit()
+    assert parties_version_now(session) != before
+
+
+def test_a_source_deleted_moves_the_version(session, ministry_world):
+    """Only a source no agreement names can be deleted (and only with raw SQL: the app archives)."""
+    source_id = session.execute(insert(Source).values(title="Unlinked", url=None).returning(Source.id)).scalar()
+    session.commit()
+    before = parties_version_now(session)
+    session.execute(delete(Source).where(Source.id == source_id))
     session.commit()
     assert parties_version_now(session) != before
 
@@ -500,10 +516,13 @@ def parties_total(session: Any) -> int:
     return session.execute(text("SELECT total FROM kept_count WHERE kind = 'version' AND key = 'parties'")).scalar()
 
 
-def links_total(session: Any) -> int:
-    """Every party and source link."""
+def written_total(session: Any) -> int:
+    """Every party and source link, and every source."""
     return session.execute(
-        text("SELECT (SELECT count(*) FROM agreement_party) + (SELECT count(*) FROM agreement_source)")
+        text(
+            "SELECT (SELECT count(*) FROM agreement_party) + (SELECT count(*) FROM agreement_source) "
+            "+ (SELECT count(*) FROM source)"
+        )
     ).scalar()
 
 
@@ -522,14 +541,17 @@ def test_inside_an_import_the_insert_triggers_stand_aside_and_after_it_they_coun
         agreement_id = session.execute(insert(Agreement).values(**values).returning(Agreement.id)).scalar()
         link = {"agreement_id": agreement_id, "party_id": party.id, "role": PartyRole.SIGNATORY}
         session.execute(insert(AgreementParty).values(**link))
+        session.execute(insert(Source).values(title="Counted by the caller", url=None))
         assert parties_total(session) == before
         kept.move_versions(connection, agreement_id, agreement_id, 1, 0)
-        assert parties_total(session) == before + 2
+        kept.count_sources(connection, 1)
+        assert parties_total(session) == before + 3
     second = session.execute(
         insert(Agreement).values(**{**values, "title": "Counted by the triggers"}).returning(Agreement.id)
     ).scalar()
     session.execute(insert(AgreementParty).values(**{**link, "agreement_id": second}))
-    assert parties_total(session) == before + 4
+    session.execute(insert(Source).values(title="Counted by the triggers", url=None))
+    assert parties_total(session) == before + 6
 
 
 def test_an_import_moves_the_version_by_its_agreements_and_links_as_the_triggers_do(session, monkeypatch):
@@ -537,8 +559,8 @@ def test_an_import_moves_the_version_by_its_agreements_and_links_as_the_triggers
     _plan, result = imported(session, shared_sources_file(BATCH + 40))
     assert result is not None and result.agreements == BATCH + 40
     batched = parties_total(session)
-    # Each agreement and link once; the import's updates of new parties (a unit's parent) once more each.
-    assert batched >= before + BATCH + 40 + links_total(session)
+    # Each agreement, link and source once; the import's updates of new parties (a unit's parent) once more each.
+    assert batched >= before + BATCH + 40 + written_total(session)
     session.rollback()
     monkeypatch.setattr(importing.kept, "insert_triggers_off", lambda _connection: nullcontext(False))
     imported(session, shared_sources_file(BATCH + 40))

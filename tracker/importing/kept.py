@@ -11,9 +11,9 @@ recount limited to the batch's agreements. The result is the triggers' own (whic
 is written first, the triggers count each link once its agreement is there), as the batch's count does.
 
 The versions' insert triggers (on `agreement` and `agreement_term`; the parties version's on `agreement`,
-`agreement_party` and `agreement_source`) moved each version on by one for every row; the batch moves them on by as
-many in one statement, so they end where the triggers left them. The notice bound's insert trigger raised the bound
-to a longer term's notice; the batch raises it to its longest.
+`agreement_party`, `agreement_source` and `source`) moved each version on by one for every row; the batch moves them
+on by as many in one statement, so they end where the triggers left them. The notice bound's insert trigger raised
+the bound to a longer term's notice; the batch raises it to its longest.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ INSERT_TRIGGERS = (
     "parties_agreement_insert",
     "parties_party_link_insert",
     "parties_source_link_insert",
+    "parties_source_insert",
 )
 
 # The setting that makes PostgreSQL's insert triggers stand aside (migration 0042).
@@ -77,8 +78,10 @@ AGREEMENT_COUNTS = UPSERT.format(
         for kind, column in FACET_COLUMNS.items()
     )
 )
+# The new sources, live, counted; and the parties version moved on by one each, as the insert trigger of migration 0043.
 SOURCE_COUNT = UPSERT.format(
-    counts="SELECT 'total' AS kind, 'source' AS k, CAST(:sources AS INTEGER) AS n WHERE :sources > 0"
+    counts="SELECT 'total' AS kind, 'source' AS k, CAST(:sources AS INTEGER) AS n WHERE :sources > 0 "
+    "UNION ALL SELECT 'version', 'parties', CAST(:sources AS INTEGER) WHERE :sources > 0"
 )
 # The dates and terms versions moved on by one per inserted agreement and term, as the insert triggers of migrations
 # 0038 and 0040 do; the parties version by one per inserted agreement and party and source link of the agreements with
@@ -153,7 +156,7 @@ def count_agreements(connection: Connection, first: int, last: int) -> None:
 
 
 def count_sources(connection: Connection, sources: int) -> None:
-    """Add that many new live sources to the kept total."""
+    """Add that many new live sources to the kept total, and move the parties version on by as many."""
     connection.execute(text(SOURCE_COUNT), {"sources": sources})
 
 
