@@ -166,7 +166,11 @@ def party_data(party: Party, **changed: Any) -> PartyData:
 
 def apply_service(session: Any, step: tuple, agreements: list, parties: list, sources: list) -> None:
     """A write through the services (refused ones are rolled back by the caller)."""
-    kind, agreement = step[0], pick(agreements, step[1])
+    kind = step[0]
+    if kind == "new source":
+        create_source(session, SourceData(title=f"Source {len(sources)}", published_on=day(step[1])))
+        return
+    agreement = pick(agreements, step[1])
     if kind == "create":
         ours, theirs = pick(parties, step[1]), pick(parties, step[2])
         wanted = list(dict.fromkeys([(ours.id, PartyRole.SIGNATORY), (theirs.id, PartyRole.SIGNATORY)]))
@@ -201,8 +205,6 @@ def apply_service(session: Any, step: tuple, agreements: list, parties: list, so
             unlink_source(session, link)
         else:
             update_link_note(session, link, f"{link.note} more")
-    elif kind == "new source":
-        create_source(session, SourceData(title=f"Source {len(sources)}", published_on=day(step[1])))
     else:
         apply_party_service(session, kind, pick(parties, step[1]), pick(sources, step[1]))
 
@@ -246,7 +248,7 @@ def apply_raw(session: Any, step: tuple, agreements: list, parties: list, source
         archived = None if agreement.is_archived else datetime.now(UTC)
         session.execute(update(Agreement).where(row).values(archived_at=archived))
     elif kind == "sql delete":
-        session.execute(delete(Agreement).where(row))
+        session.connection().execute(delete(Agreement).where(row))  # past the ORM, which refuses
     elif kind == "sql source link":
         values = {"agreement_id": agreement.id, "source_id": pick(sources, other).id, "note": ""}
         session.execute(insert(AgreementSource).values(**values))
@@ -257,7 +259,7 @@ def apply_raw(session: Any, step: tuple, agreements: list, parties: list, source
         source = pick(sources, step[1])
         session.execute(update(Source).where(Source.id == source.id).values(published_on=day(step[2])))
     elif kind == "sql delete source":  # refused while linked
-        session.execute(delete(Source).where(Source.id == pick(sources, step[1]).id))
+        session.connection().execute(delete(Source).where(Source.id == pick(sources, step[1]).id))
     elif kind == "sql title":
         session.execute(update(Agreement).where(row).values(title=f"{agreement.title} again"))
     elif kind == "sql start":
@@ -421,7 +423,7 @@ MOVING: dict[str, Callable[[Any, dict[str, Party]], None]] = {
             renewal_intent=RenewalIntent.NOT_RECORDED,
         )
     ),
-    "agreement delete": lambda session, _parties: session.execute(
+    "agreement delete": lambda session, _parties: session.connection().execute(
         delete(Agreement).where(Agreement.id == first_agreement(session).id)
     ),
     "agreement archived": lambda session, _parties: session.execute(
@@ -485,7 +487,7 @@ def test_a_source_deleted_moves_the_version(session, ministry_world):
     source_id = session.execute(insert(Source).values(title="Unlinked", url=None).returning(Source.id)).scalar()
     session.commit()
     before = parties_version_now(session)
-    session.execute(delete(Source).where(Source.id == source_id))
+    session.connection().execute(delete(Source).where(Source.id == source_id))
     session.commit()
     assert parties_version_now(session) != before
 
