@@ -527,7 +527,7 @@ def write_tables(connection: Connection, rows: Rows, counts: dict[str, int]) -> 
         first, last = rows.agreement[0]["id"], rows.agreement[-1]["id"]
         kept.count_agreements(connection, first, last)
         kept.count_sources(connection, len(rows.source))
-        kept.move_versions(connection, first, last, len(rows.agreement) + len(rows.agreement_term))
+        kept.move_versions(connection, first, last, len(rows.agreement), len(rows.agreement_term))
 
 
 # Tables whose secondary indexes are built once after loading on PostgreSQL: the search documents' statement reads

@@ -1027,9 +1027,10 @@ class KeptCount(Base):
     "country" (a partner's country code, each agreement once), "implemented" (the same, implemented ones only) and
     "total" (key "source": the live sources) and "version" (key "dates": moved on by every write to what the
     dashboard's date-dependent figures read, migration 0038; key "terms": by every write to what the figures from
-    the terms read, 0040; key "people": by every change of a user's name or e-mail address, 0041), "bound" (key
-    "notice days": at least every term's end less its decision date, 0040); for the list's facets also "instrument",
-    "renewal", "evidence" (the value) and "owner" (the officer's user id), migration 0039.
+    the terms read, 0040; key "people": by every change of a user's name or e-mail address, 0041; key "parties": by
+    every write to what a party page's figures read, 0043), "bound" (key "notice days": at least every term's end
+    less its decision date, 0040); for the list's facets also "instrument", "renewal", "evidence" (the value) and
+    "owner" (the officer's user id), migration 0039.
 
     A count is never written by the app; a key whose agreements are all gone stays with 0.
     """

@@ -123,6 +123,10 @@ def test_the_synthetic_seed_counts_what_a_recount_counts(app: Flask, session, mo
     terms = session.execute(text("SELECT count(*) FROM agreement_term")).scalar()
     versions = dict(session.execute(text("SELECT key, total FROM kept_count WHERE kind = 'version'")).all())
     assert versions["dates"] >= 55 + terms and versions["terms"] >= 55 + terms
+    links = session.execute(text("SELECT count(*) FROM agreement_party")).scalar()
+    links += session.execute(text("SELECT count(*) FROM agreement_source")).scalar()
+    links += session.execute(text("SELECT count(*) FROM source")).scalar()
+    assert versions["parties"] >= 55 + links  # each agreement, link and source once (migration 0043)
     longest = session.execute(text(LONGEST_NOTICE[session.connection().dialect.name])).scalar()
     assert session.execute(BOUND).scalar() >= (longest or 0)
     assert session.scalar(select(Agreement.id).limit(1)) is not None

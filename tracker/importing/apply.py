@@ -167,7 +167,7 @@ class Writer:
         )
         insert_rows(self.connection, AgreementTerm.__table__, terms)
         if self.counts_batches:
-            kept.move_versions(self.connection, ids[0], ids[-1], len(ids) + len(terms))
+            kept.move_versions(self.connection, ids[0], ids[-1], len(ids), len(terms))
         changes = [self.agreement_change(data, agreement_id) for data, agreement_id in zip(rows, ids, strict=True)]
         self.write_history(changes + self.source_link_changes(rows, new_sources))
         self.agreements += len(rows)

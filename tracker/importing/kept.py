@@ -1,5 +1,5 @@
-"""The kept counts (migrations 0036 and 0039), the dates and terms versions (0038, 0040) and the notice bound (0040)
-during an import or the synthetic seed: moved once per batch, not per row.
+"""The kept counts (migrations 0036 and 0039), the dates, terms and parties versions (0038, 0040, 0043) and the
+notice bound (0040) during an import or the synthetic seed: moved once per batch, not per row.
 
 The insert triggers of `kept_count` ran four upserts with their look-ups for every agreement, one or two for every
 party and sector link and one for every source: 40 % of the import's writing on SQLite, and on PostgreSQL a cost
@@ -10,9 +10,10 @@ transaction's own setting (0042), and each written batch adds its counts with on
 recount limited to the batch's agreements. The result is the triggers' own (whichever of an agreement and its links
 is written first, the triggers count each link once its agreement is there), as the batch's count does.
 
-The versions' insert triggers (on `agreement` and `agreement_term`) moved each version on by one for every agreement
-and every term; the batch moves them on by as many in one statement, so they end where the triggers left them. The
-notice bound's insert trigger raised the bound to a longer term's notice; the batch raises it to its longest.
+The versions' insert triggers (on `agreement` and `agreement_term`; the parties version's on `agreement`,
+`agreement_party`, `agreement_source` and `source`) moved each version on by one for every row; the batch moves them
+on by as many in one statement, so they end where the triggers left them. The notice bound's insert trigger raised
+the bound to a longer term's notice; the batch raises it to its longest.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ INSERT_TRIGGERS = (
     "terms_agreement_insert",
     "terms_term_insert",
     "notice_bound_insert",
+    "parties_agreement_insert",
+    "parties_party_link_insert",
+    "parties_source_link_insert",
+    "parties_source_insert",
 )
 
 # The setting that makes PostgreSQL's insert triggers stand aside (migration 0042).
@@ -73,14 +78,21 @@ AGREEMENT_COUNTS = UPSERT.format(
         for kind, column in FACET_COLUMNS.items()
     )
 )
+# The new sources, live, counted; and the parties version moved on by one each, as the insert trigger of migration 0043.
 SOURCE_COUNT = UPSERT.format(
-    counts="SELECT 'total' AS kind, 'source' AS k, CAST(:sources AS INTEGER) AS n WHERE :sources > 0"
+    counts="SELECT 'total' AS kind, 'source' AS k, CAST(:sources AS INTEGER) AS n WHERE :sources > 0 "
+    "UNION ALL SELECT 'version', 'parties', CAST(:sources AS INTEGER) WHERE :sources > 0"
 )
 # The dates and terms versions moved on by one per inserted agreement and term, as the insert triggers of migrations
-# 0038 and 0040 do.
+# 0038 and 0040 do; the parties version by one per inserted agreement and party and source link of the agreements with
+# ids from :first to :last, as those of 0043 do (the batch links only its own agreements).
 VERSIONS_BUMP = UPSERT.format(
     counts="SELECT 'version' AS kind, 'dates' AS k, CAST(:rows AS INTEGER) AS n WHERE :rows > 0 "
-    "UNION ALL SELECT 'version', 'terms', CAST(:rows AS INTEGER) WHERE :rows > 0"
+    "UNION ALL SELECT 'version', 'terms', CAST(:rows AS INTEGER) WHERE :rows > 0 "
+    "UNION ALL SELECT 'version', 'parties', linked.n FROM (SELECT CAST(:agreements AS INTEGER) "
+    "+ (SELECT count(*) FROM agreement_party WHERE agreement_id BETWEEN :first AND :last) "
+    "+ (SELECT count(*) FROM agreement_source WHERE agreement_id BETWEEN :first AND :last) AS n) AS linked "
+    "WHERE linked.n > 0"
 )
 # The longest notice of the batch's terms raises the bound of migration 0040 (only an existing row: without it the
 # queries read every term, and the triggers do not make it either).
@@ -144,13 +156,15 @@ def count_agreements(connection: Connection, first: int, last: int) -> None:
 
 
 def count_sources(connection: Connection, sources: int) -> None:
-    """Add that many new live sources to the kept total."""
+    """Add that many new live sources to the kept total, and move the parties version on by as many."""
     connection.execute(text(SOURCE_COUNT), {"sources": sources})
 
 
-def move_versions(connection: Connection, first: int, last: int, rows: int) -> None:
-    """Move the dates and terms versions on by `rows`, the agreements and terms inserted (one step each, as the
-    triggers), and raise the notice bound to the longest notice of the terms of agreements `first` to `last`."""
-    connection.execute(text(VERSIONS_BUMP), {"rows": rows})
+def move_versions(connection: Connection, first: int, last: int, agreements: int, terms: int) -> None:
+    """Move the versions on as the insert triggers would have for `agreements` agreements, with ids from `first` to
+    `last`, their links and `terms` terms (the dates and terms versions one step per agreement and term, the parties
+    version per agreement and link), and raise the notice bound to the longest notice of their terms."""
+    bump = {"rows": agreements + terms, "agreements": agreements, "first": first, "last": last}
+    connection.execute(text(VERSIONS_BUMP), bump)
     notice = NOTICE[connection.dialect.name]
     connection.execute(text(BOUND_RAISE.format(notice=notice)), {"first": first, "last": last})

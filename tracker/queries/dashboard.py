@@ -517,6 +517,11 @@ PEOPLE_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", Kept
 
 # Moved on by the database's triggers with every write to what `TermFigures` read (migration 0040).
 TERMS_VERSION = select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "terms").scalar_subquery()
+# Moved on by the database's triggers with every write to what a party page's figures read (migration 0043,
+# tracker/queries/parties.py `party_figures`).
+PARTIES_VERSION = (
+    select(KeptCount.total).where(KeptCount.kind == "version", KeptCount.key == "parties").scalar_subquery()
+)
 
 
 def dates_version(version: tuple) -> tuple:
@@ -527,6 +532,11 @@ def dates_version(version: tuple) -> tuple:
 def terms_version(version: tuple) -> tuple:
     """The part of a data version (`data_version`) the terms' parts of the date-dependent figures are kept under."""
     return version[-2:-1]
+
+
+def parties_version(version: tuple) -> tuple:
+    """The part of a data version (`data_version`) the party pages' figures are kept under."""
+    return version[-4:-3]
 
 
 def data_version(session: Session) -> tuple:
@@ -546,6 +556,8 @@ def data_version(session: Session) -> tuple:
         select(func.max(SourceCheck.id)).scalar_subquery(),
         # A conflict found by a re-check of a source writes no history of its own.
         select(func.max(Conflict.id)).scalar_subquery(),
+        # Fourth from last, as `parties_version` reads it: moved by the database on every write `party_figures` read.
+        PARTIES_VERSION,
         PEOPLE_VERSION,
         # Next to last, as `terms_version` reads it: moved by the database on every write `TermFigures` read.
         TERMS_VERSION,

@@ -22,7 +22,7 @@ from tracker.models import (
     Source,
 )
 from tracker.queries.agreements import party_tree
-from tracker.queries.dashboard import VersionedCache, data_version
+from tracker.queries.dashboard import VersionedCache, data_version, dates_version, parties_version
 from tracker.queries.live import live_agreement, live_link_counts
 from tracker.queries.pagination import Page, paginate
 from tracker.queries.planner import checked_only
@@ -187,11 +187,16 @@ class PartyFigures:
 
 class PartyFiguresCache(VersionedCache):
     """The party pages' aggregates per (party, include_archived), and the ids of each page of their agreements, kept
-    while the data stays the same (`data_version`).
+    while what they read stays the same.
 
-    Each aggregate reads every link of the party's agreements: at 100,000 agreements the ministry's take 0.4 s of
-    CPU, while a view with them kept costs one look-up of the data version (issue 19). A page's ids walk the order's
-    index past every agreement of other parties (1,350 entries for Japan's first page: 2-3.5 ms on PostgreSQL).
+    Each aggregate reads every link of the party's agreements: at 100,000 agreements the ministry's take 0.3-0.4 s of
+    CPU, while a view with them kept costs one look-up of the data version (issue 19). They are kept under the
+    database's parties version (`parties_version`, migration 0043), which only writes to what they read move: a write
+    to an agreement's notes, dates or `updated_at` keeps them. A page's ids walk the order's index past every
+    agreement of other parties (1,350 entries for Japan's first page: 2-3.5 ms on PostgreSQL); they are kept under
+    the parties version and the dates version (`dates_version`, migration 0038: the order's dates and titles and the
+    archiving). Both are also kept per tree (the party and its units, read afresh on every view): a tree that differs
+    (a unit added, moved or archived) gives new ones.
     """
 
     # Figures and pages share the room: a few hundred small entries.
@@ -200,9 +205,33 @@ class PartyFiguresCache(VersionedCache):
     def get(
         self, session: Session, party_id: int, include_archived: bool, tree: set[int], version: tuple | None = None
     ) -> PartyFigures:
-        """The figures, from the cache when the data has not changed since they were computed."""
+        """The figures, from the cache when nothing they read has changed since they were computed (`version`: the
+        data version when the caller has read it already)."""
         version = version or data_version(session)
-        return self.kept((party_id, include_archived), version, lambda: party_figures(session, tree, include_archived))
+        return self.kept(
+            (party_id, include_archived),
+            (*parties_version(version), frozenset(tree)),
+            lambda: party_figures(session, tree, include_archived),
+        )
+
+    def page(
+        self,
+        session: Session,
+        party_id: int,
+        include_archived: bool,
+        tree: set[int],
+        figures: PartyFigures,
+        page: int,
+        per_page: int,
+        version: tuple,
+    ) -> tuple[int, ...]:
+        """The ids of one page of the party's agreements (`page_ids`), from the cache when nothing they read has
+        changed since they were found."""
+        return self.kept(
+            ("page", party_id, include_archived, page, per_page),
+            (*parties_version(version), *dates_version(version), frozenset(tree)),
+            lambda: page_ids(session, tree, figures, include_archived, page, per_page),
+        )
 
     def kept(self, key: Hashable, version: tuple, compute: Callable[[], Any]) -> Any:
         """The value kept for `key` at `version`, else `compute()`'s, then kept."""
@@ -224,7 +253,8 @@ def party_overview(
 
     The ministry itself takes part in most agreements: its page pages through them rather than listing 50,000, and
     every aggregate reads narrow indexes (at 100,000 agreements its page went from 1.8-2.9 s to 0.4-0.8 s); with a
-    `cache` the aggregates are computed once per data version (`version`, when the caller has read it already).
+    `cache` the aggregates and the page's ids are computed again only after a write to what they read (the data
+    `version`, when the caller has read it already, holds the versions they are kept under).
     """
     options = {INCLUDE_ARCHIVED: include_archived}
     tree = party_tree_ids(session, party_id, include_archived)
@@ -234,11 +264,7 @@ def party_overview(
     else:
         version = version or data_version(session)
         figures = cache.get(session, party_id, include_archived, tree, version)
-        ids = cache.kept(
-            ("page", party_id, include_archived, page, per_page),
-            version,
-            lambda: page_ids(session, tree, figures, include_archived, page, per_page),
-        )
+        ids = cache.page(session, party_id, include_archived, tree, figures, page, per_page, version)
     agreements = agreement_page(session, tree, ids, figures.total, include_archived, page, per_page)
     partners = [Partner(party, count) for party, count in loaded(session, Party, figures.partners, options)]
     sources = [PartySource(source, count) for source, count in loaded(session, Source, figures.sources, options)]
