@@ -139,15 +139,16 @@ def insert_triggers_off(connection: Connection) -> Iterator[bool]:
 
 @contextmanager
 def counted_by_caller(connection: Connection) -> Iterator[None]:
-    """PostgreSQL: the transaction's setting of migration 0042 is on inside the block (local to the transaction, so
-    a rollback or the commit also ends it)."""
+    """PostgreSQL: the transaction's setting of migration 0042 is on inside the block, and off again after it.
+
+    Local to the transaction: after an error it is left to the rollback, which ends it (the import's savepoint's
+    rollback reverts it too); a statement to turn it off would only fail again in the aborted transaction, hiding the
+    error (a read-only database's, which must reach the user as "nothing was saved").
+    """
     set_to = text("SELECT set_config(:name, :value, true)")
     connection.execute(set_to, {"name": COUNTED_BY_CALLER, "value": "on"})
-    try:
-        yield
-    finally:
-        if not connection.invalidated and connection.in_transaction():
-            connection.execute(set_to, {"name": COUNTED_BY_CALLER, "value": "off"})
+    yield
+    connection.execute(set_to, {"name": COUNTED_BY_CALLER, "value": "off"})
 
 
 def count_agreements(connection: Connection, first: int, last: int) -> None:
