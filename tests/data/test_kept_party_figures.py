@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import reset_database
 from tests.data.test_import_indexing import imported, shared_sources_file
+from tests.data.test_search_index import party_data_of
 from tests.property_support import database_scripts
 from tracker import importing
 from tracker.dates import Precision
@@ -151,19 +152,6 @@ def agreement_data(agreement: Agreement, **changed: Any) -> AgreementData:
     return replace(from_json(input_json(agreement)), **changed)
 
 
-def party_data(party: Party, **changed: Any) -> PartyData:
-    """The party's own fields, as the services take them, with `changed`."""
-    data = PartyData(
-        name=party.name,
-        kind=party.kind,
-        country_code=party.country_code,
-        parent_id=party.parent_id,
-        aliases=[alias.alias for alias in party.aliases],
-        notes=party.notes,
-    )
-    return replace(data, **changed)
-
-
 def apply_service(session: Any, step: tuple, agreements: list, parties: list, sources: list) -> None:
     """A write through the services (refused ones are rolled back by the caller)."""
     kind = step[0]
@@ -218,9 +206,9 @@ def apply_party_service(session: Any, kind: str, party: Party, source: Source) -
     elif kind == "unit":
         create_party(session, PartyData(name=f"Unit of {party.name}", kind=PartyKind.OTHER, parent_id=party.id))
     elif kind == "rename party":
-        update_party(session, party, party_data(party, name=f"{party.name} again"))
+        update_party(session, party, party_data_of(party, name=f"{party.name} again"))
     elif kind == "party notes":
-        update_party(session, party, party_data(party, notes=f"{party.notes} more"))
+        update_party(session, party, party_data_of(party, notes=f"{party.notes} more"))
     elif kind == "archive party":
         archive_party(session, party)
     elif kind == "restore party":
